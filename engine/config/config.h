@@ -1,0 +1,99 @@
+// The validated configuration: plain structs built once at start-up from the
+// TOML file (config_loader.h) and read-only afterwards. Every key, its default
+// and its range is documented in config/README.md; keep the two in step.
+//
+// Thread safety: immutable after loading; shared freely between threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routerd/adapter.h"
+
+namespace routerd::config {
+
+inline constexpr int kMinCap = 1;
+inline constexpr int kMaxCap = 60;
+
+enum class AgentType { kVersatile, kMultimedia, kVoice };
+enum class QueueMedia { kMultimedia, kVoice };
+enum class AccessMode { kUnified };
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port
+  int io_threads = 1;                     // 1..64
+  int router_shards = 1;                  // 1..64
+  int router_queue_capacity = 65536;      // per shard, items; 1024..16777216
+  int router_batch_size = 256;            // items drained per bulk dequeue; 1..65536
+  int router_tick_ms = 100;               // timeout scan period; 10..10000
+  int session_history_limit = 200;        // messages kept per open session; 1..100000
+  std::string log_level = "info";         // trace|debug|info|warn|error|critical|off
+};
+
+struct OuConfig {
+  std::string id;
+  std::string parent;  // "" = top level
+  std::optional<int> max_concurrent_sessions;
+  int line = 0;
+};
+
+struct OverflowTarget {
+  enum class Kind { kLeaveMessage, kQueue };
+  Kind kind = Kind::kLeaveMessage;
+  std::string queue_id;  // for kQueue
+};
+
+struct SkillQueueConfig {
+  std::string id;
+  std::string strategy = "least_busy";
+  int max_wait_seconds = 60;   // 1..86400
+  int max_waiting = 1000;      // 1..1000000
+  OverflowTarget on_overflow;  // default leave_message
+  QueueMedia media = QueueMedia::kMultimedia;
+  int line = 0;
+};
+
+struct AgentConfig {
+  std::string employee_id;
+  std::string ou;
+  AgentType type = AgentType::kMultimedia;
+  std::vector<std::string> skill_queues;
+  std::optional<int> max_concurrent_sessions;
+  std::string business_account;  // defaults to employee_id
+  std::string name;              // display name, may be empty
+  int line = 0;
+};
+
+struct ChannelConfig {
+  std::string id;
+  std::string kind;
+  std::string skill_queue;
+  // Built by the kind's factory while loading; validated, ready to serve.
+  ChannelAdapterPtr adapter;
+  int line = 0;
+};
+
+struct TenantConfig {
+  std::string id;
+  AccessMode multimedia_access_mode = AccessMode::kUnified;
+  int max_concurrent_sessions = 5;          // 1..60
+  int session_idle_timeout_seconds = 1800;  // 10..604800
+  std::vector<OuConfig> ous;
+  std::vector<SkillQueueConfig> skill_queues;
+  std::vector<AgentConfig> agents;
+  std::vector<ChannelConfig> channels;
+  int line = 0;
+};
+
+struct Config {
+  std::string source_path;
+  ServerOptions server;
+  std::vector<TenantConfig> tenants;
+};
+
+std::string_view AgentTypeName(AgentType type);
+std::string_view QueueMediaName(QueueMedia media);
+
+}  // namespace routerd::config

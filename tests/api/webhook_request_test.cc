@@ -1,0 +1,36 @@
+#include "routerd/webhook.h"
+
+#include <gtest/gtest.h>
+
+namespace routerd {
+namespace {
+
+TEST(WebhookRequestTest, HeaderLookupIgnoresCase) {
+  HeaderView headers[] = {{"X-Hub-Signature-256", "sha256=ab"}, {"content-type", "application/json"}};
+  WebhookRequest r;
+  r.headers = headers;
+  EXPECT_EQ(r.Header("x-hub-signature-256"), "sha256=ab");
+  EXPECT_EQ(r.Header("Content-Type"), "application/json");
+  EXPECT_EQ(r.Header("missing"), "");
+}
+
+TEST(WebhookRequestTest, QueryParamsAreDecoded) {
+  WebhookRequest r;
+  r.query = "hub.mode=subscribe&hub.verify_token=a%2Bb+c&hub.challenge=123&flag";
+  EXPECT_EQ(r.QueryParam("hub.mode"), "subscribe");
+  EXPECT_EQ(r.QueryParam("hub.verify_token"), "a+b c");
+  EXPECT_EQ(r.QueryParam("hub.challenge"), "123");
+  EXPECT_TRUE(r.HasQueryParam("flag"));
+  EXPECT_FALSE(r.HasQueryParam("nope"));
+  EXPECT_EQ(r.QueryParam("nope"), "");
+}
+
+TEST(WebhookRequestTest, MalformedPercentEscapesStayLiteral) {
+  WebhookRequest r;
+  r.query = "a=%zz&b=%4";
+  EXPECT_EQ(r.QueryParam("a"), "%zz");
+  EXPECT_EQ(r.QueryParam("b"), "%4");
+}
+
+}  // namespace
+}  // namespace routerd
