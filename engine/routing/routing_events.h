@@ -1,0 +1,101 @@
+// What the router tells the rest of the daemon, and what it is told.
+//
+// A router shard processes a batch of inputs (contacts, AgentCommands, a tick)
+// and collects RoutingEvents; at the end of the batch it hands them all to the
+// RoutingEventSink at once, so consumers (agent gateway, leave-message store,
+// metrics) are woken once per batch rather than once per event.
+//
+// Lifetime: the string_views in an event point into the router's immutable
+// model (ids from the configuration) and stay valid for the router's life.
+// ContactPtr and vectors are owned by the event.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/routing/cap_resolver.h"
+#include "routerd/contact.h"
+#include "routerd/status.h"
+
+namespace routerd::routing {
+
+enum class AgentState : std::uint8_t { kSignedOut, kNotReady, kReady };
+
+enum class AgentCommandType : std::uint8_t {
+  kSignIn,        // signed out -> not ready
+  kReady,         // -> ready: receives sessions
+  kNotReady,      // rest: keeps its sessions, receives no new ones
+  kSignOut,       // its sessions go back to their queues at their original arrival time
+  kCloseSession,  // frees one unit of capacity at once
+  kSetAgentCap,   // cap = nullopt clears the agent's own setting
+  kSetOuCap,      // target is an OU index
+  kSetTenantCap,  // nullopt restores the configured tenant cap
+};
+
+struct AgentCommand {
+  AgentCommandType type = AgentCommandType::kSignIn;
+  std::uint32_t tenant = 0;      // shard-local tenant index
+  std::uint32_t target = 0;      // agent index, or OU index for kSetOuCap
+  std::uint64_t session_id = 0;  // kCloseSession
+  std::optional<std::uint32_t> cap;
+  std::uint64_t correlation = 0;  // echoed in kCommandResult; 0 = no reply wanted
+};
+
+enum class RoutingEventType : std::uint8_t {
+  kAssigned,       // a session was given to an agent
+  kMessage,        // a new contact of a session that has an agent
+  kSessionEnded,   // a session left its agent (see EndReason)
+  kLeaveMessage,   // a session could not be served and became a leave message
+  kAgentState,     // an agent's state, load or effective cap changed
+  kCommandResult,  // the answer to an AgentCommand with a correlation id
+};
+
+enum class EndReason : std::uint8_t { kClosed, kIdleTimeout, kRequeued, kTransferred };
+enum class LeaveReason : std::uint8_t { kQueueFull, kMaxWait, kIdleTimeout };
+
+std::string_view EndReasonName(EndReason r);
+std::string_view LeaveReasonName(LeaveReason r);
+std::string_view AgentStateName(AgentState s);
+std::string_view CapOriginName(CapOrigin o);
+
+struct RoutingEvent {
+  RoutingEventType type = RoutingEventType::kAssigned;
+  std::string_view tenant_id;
+  std::uint32_t tenant = 0;  // shard-local index
+  std::uint64_t session_id = 0;
+  std::uint32_t agent = 0;   // index within the tenant, when an agent is involved
+  std::string_view employee_id;
+  std::string_view queue_id;
+  // kAssigned, kMessage, kSessionEnded, kLeaveMessage: the session's first
+  // contact (channel, customer, display name); kMessage: the new contact.
+  ContactPtr contact;
+  // kAssigned: messages so far; kLeaveMessage: every message of the session.
+  std::vector<ContactPtr> history;
+  // kAssigned: the route trace that explains the decision.
+  std::string_view strategy;
+  std::uint32_t effective_cap = 0;
+  CapOrigin cap_origin = CapOrigin::kTenant;
+  std::string_view cap_origin_ou;  // when cap_origin == kOu
+  std::uint32_t active_sessions = 0;  // agent's load after the event
+  std::int64_t waited_ns = 0;
+  EndReason end_reason = EndReason::kClosed;
+  LeaveReason leave_reason = LeaveReason::kQueueFull;
+  AgentState agent_state = AgentState::kSignedOut;
+  // kCommandResult
+  std::uint64_t correlation = 0;
+  StatusCode result = StatusCode::kOk;
+  std::string_view error;  // a static explanation when result != kOk
+};
+
+class RoutingEventSink {
+ public:
+  virtual ~RoutingEventSink() = default;
+  // Called on the shard thread once per processed batch; must not block.
+  // Consumers copy what they keep.
+  virtual void OnRoutingEvents(std::span<RoutingEvent> events) = 0;
+};
+
+}  // namespace routerd::routing

@@ -1,0 +1,266 @@
+// TenantRouter: every piece of routing state of one tenant, and the rules that
+// change it. A router shard owns several; nothing else touches them.
+//
+// DESIGN
+// Sessions are keyed by (channel instance, customer id). A contact joins its
+// open session, or opens one that the channel's called route puts in a skill
+// queue. Each skill queue keeps
+//   - its eligible agents (ready, below their effective cap, not voice) in an
+//     IndexedHeap ordered by the queue's AssignmentPolicy rank, and
+//   - its waiting sessions in an IndexedHeap ordered by original arrival, plus
+//     a list in enqueue order whose head is the next to hit max_wait (enqueue
+//     times only grow, so appending keeps it sorted).
+// Invariant (checked by the model test after every step): no queue has both a
+// waiting session and an eligible agent. Whenever either side grows, Dispatch()
+// restores it by giving the oldest waiting session among the affected queues to
+// the best-ranked eligible agent of its queue; when a single agent frees up this
+// is exactly "the agent receives the oldest waiting session across all of its
+// skill queues", since it is the only eligible agent of those queues.
+// The session idle timeout uses one list per tenant in last-activity order
+// (appending at "now" keeps it sorted), so expiry checks only its head.
+// Every operation is O(log n) in the agents of a queue, or O(1); nothing scans.
+//
+// Thread safety: none. Confined to its shard thread; tests call it directly
+// with explicit times.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/routing/cap_resolver.h"
+#include "engine/routing/indexed_heap.h"
+#include "engine/routing/policy_registry.h"
+#include "engine/routing/routing_events.h"
+#include "routerd/assignment_policy.h"
+#include "routerd/contact.h"
+
+namespace routerd::routing {
+
+inline constexpr std::uint32_t kNone = UINT32_MAX;
+inline constexpr std::uint32_t kAnyAgent = UINT32_MAX;
+// Session ids: a per-tenant sequence number above the slot index, so that an id
+// is never reused and finds its slot without a lookup table.
+inline constexpr int kSessionSlotBits = 24;
+inline constexpr std::uint32_t kMaxOpenSessions = 1u << kSessionSlotBits;
+
+struct TenantRouterOptions {
+  std::uint32_t session_history_limit = 200;
+};
+
+class TenantRouter {
+ public:
+  TenantRouter(std::uint32_t index, const config::TenantConfig& tenant, const PolicyRegistry& policies,
+               const TenantRouterOptions& options, std::vector<RoutingEvent>* events);
+  TenantRouter(const TenantRouter&) = delete;
+  TenantRouter& operator=(const TenantRouter&) = delete;
+
+  // A customer message on channel `channel` (index in the tenant's channels).
+  void OnContact(std::uint32_t channel, ContactPtr contact, std::int64_t now_ns);
+  void OnCommand(const AgentCommand& command, std::int64_t now_ns);
+  // Applies max-wait overflow and the session idle timeout up to `now_ns`.
+  void OnTick(std::int64_t now_ns);
+
+  // ---- Read-only views (tests, admin queries on the shard thread) ----
+  struct AgentView {
+    std::string_view employee_id;
+    config::AgentType type;
+    AgentState state;
+    EffectiveCap cap;
+    std::span<const std::uint32_t> session_slots;
+  };
+  struct SessionView {
+    std::uint64_t id;
+    std::uint32_t channel;
+    std::uint32_t queue;
+    std::uint32_t agent;  // kNone while waiting
+    std::int64_t arrival_ns;
+    std::int64_t last_activity_ns;
+    std::size_t messages;
+    const ContactPtr* first;
+  };
+  struct QueueStats {
+    std::uint32_t waiting = 0;
+    std::int64_t oldest_arrival_ns = 0;  // of the oldest waiting session, when waiting > 0
+    std::uint32_t eligible_agents = 0;
+  };
+
+  std::string_view id() const { return id_; }
+  std::uint32_t agent_count() const { return static_cast<std::uint32_t>(agents_.size()); }
+  std::uint32_t queue_count() const { return static_cast<std::uint32_t>(queues_.size()); }
+  std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
+  std::uint32_t open_sessions() const { return open_sessions_; }
+  AgentView Agent(std::uint32_t agent) const;
+  std::optional<SessionView> Session(std::uint64_t session_id) const;
+  SessionView SessionAtSlot(std::uint32_t slot) const;
+  std::uint64_t SessionIdAtSlot(std::uint32_t slot) const { return sessions_[slot].id; }
+  std::string_view QueueId(std::uint32_t queue) const { return queues_[queue]->id; }
+  QueueStats Queue(std::uint32_t queue) const;
+  // Waiting sessions of a queue in service order (oldest first). O(n log n).
+  std::vector<std::uint64_t> WaitingInOrder(std::uint32_t queue) const;
+  std::optional<std::uint32_t> FindAgent(std::string_view employee_id) const;
+  std::optional<std::uint32_t> FindOu(std::string_view ou_id) const;
+  std::optional<std::uint32_t> FindChannel(std::string_view channel_id) const;
+
+ private:
+  struct WaitEntry {
+    std::int64_t arrival_ns;
+    std::uint64_t seq;
+    std::uint32_t slot;
+  };
+  struct WaitLess {
+    bool operator()(const WaitEntry& a, const WaitEntry& b) const {
+      return a.arrival_ns != b.arrival_ns ? a.arrival_ns < b.arrival_ns : a.seq < b.seq;
+    }
+  };
+  struct AgentEntry {
+    PolicyRank rank;
+    std::uint32_t ordinal;
+    std::uint32_t member;
+  };
+  struct AgentLess {
+    bool operator()(const AgentEntry& a, const AgentEntry& b) const {
+      return a.rank == b.rank ? a.ordinal < b.ordinal : a.rank < b.rank;
+    }
+  };
+
+  struct SessionSlot {
+    std::uint64_t id = 0;  // 0 = free
+    ContactPtr first;
+    std::vector<ContactPtr> history;
+    std::int64_t arrival_ns = 0;
+    std::int64_t enqueued_ns = 0;
+    std::int64_t last_activity_ns = 0;
+    std::uint64_t arrival_seq = 0;
+    std::uint32_t channel = 0;
+    std::uint32_t queue = 0;
+    std::uint32_t agent = kNone;
+    std::uint32_t agent_pos = 0;
+    std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
+    std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue
+    std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
+  };
+
+  struct WaitMove {
+    std::vector<SessionSlot>* sessions;
+    void operator()(const WaitEntry& e, std::uint32_t slot) const { (*sessions)[e.slot].heap_slot = slot; }
+  };
+  struct AgentMove {
+    std::vector<std::uint32_t>* member_slot;
+    void operator()(const AgentEntry& e, std::uint32_t slot) const { (*member_slot)[e.member] = slot; }
+  };
+
+  struct QueueState {
+    std::string id;
+    const AssignmentPolicy* policy = nullptr;
+    std::int64_t max_wait_ns = 0;
+    std::uint32_t max_waiting = 0;
+    std::uint32_t overflow_queue = kNone;  // kNone = leave message
+    bool voice = false;
+    std::vector<std::uint32_t> member_agent;  // member -> agent index
+    std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
+    std::uint64_t served_seq = 0;
+    IndexedHeap<AgentEntry, AgentLess, AgentMove> eligible;
+    IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
+    std::uint32_t wait_head = kNone, wait_tail = kNone;
+
+    QueueState(std::vector<SessionSlot>* sessions)
+        : eligible(AgentLess(), AgentMove{&member_slot}), waiting(WaitLess(), WaitMove{sessions}) {}
+  };
+
+  struct Membership {
+    std::uint32_t queue;
+    std::uint32_t member;
+    std::uint64_t last_served_seq = 0;
+  };
+
+  struct AgentSlot {
+    std::string employee_id;
+    config::AgentType type = config::AgentType::kMultimedia;
+    std::uint32_t ou = kNone;
+    std::optional<std::uint32_t> own_cap;
+    EffectiveCap cap;
+    AgentState state = AgentState::kSignedOut;
+    std::int64_t idle_since_ns = 0;
+    std::vector<std::uint32_t> sessions;  // slots
+    std::vector<Membership> memberships;
+  };
+
+  struct SessionKey {
+    std::uint32_t channel;
+    std::string_view customer;
+    bool operator==(const SessionKey&) const = default;
+  };
+  struct SessionKeyHash {
+    std::size_t operator()(const SessionKey& k) const {
+      return std::hash<std::string_view>()(k.customer) * 31 + k.channel;
+    }
+  };
+
+  // Sessions
+  std::uint32_t AllocateSlot();
+  void FreeSlot(std::uint32_t slot);
+  void EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns);
+  void RemoveFromWaiting(std::uint32_t slot);
+  void Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason, std::int64_t now_ns);
+  void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason);
+  void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns);
+  void DetachFromAgent(std::uint32_t slot);
+  void EndAssigned(std::uint32_t slot, EndReason reason);
+  void IdleListAppend(std::uint32_t slot);
+  void IdleListRemove(std::uint32_t slot);
+
+  // Agents
+  bool Eligible(const AgentSlot& a) const;
+  void Reindex(std::uint32_t agent);
+  void Dispatch(std::span<const std::uint32_t> queues, std::int64_t now_ns);
+  void DispatchAgentQueues(std::uint32_t agent, std::int64_t now_ns);
+  void DispatchAll(std::int64_t now_ns);
+  void RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns);
+  void SignOut(std::uint32_t agent, std::int64_t now_ns);
+  // Command errors are static strings so events can carry them without allocating.
+  struct CommandResult {
+    StatusCode code = StatusCode::kOk;
+    std::string_view error;
+  };
+  CommandResult CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns);
+  CommandResult ApplyCommand(const AgentCommand& command, std::int64_t now_ns);
+
+  // Events
+  RoutingEvent& Emit(RoutingEventType type);
+  void EmitAgentState(std::uint32_t agent);
+
+  const std::uint32_t index_;
+  const std::string id_;
+  const TenantRouterOptions options_;
+  std::vector<RoutingEvent>* const events_;
+  std::uint32_t configured_tenant_cap_;
+  std::uint32_t tenant_cap_;
+  std::int64_t idle_timeout_ns_;
+
+  std::vector<OuNode> ous_;
+  std::vector<std::string> ou_ids_;
+  std::vector<AgentSlot> agents_;
+  std::vector<std::unique_ptr<QueueState>> queues_;
+  std::vector<std::uint32_t> all_queues_;
+  std::vector<std::uint32_t> all_agents_;
+  std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue
+  std::vector<std::string> channel_ids_;
+
+  std::vector<SessionSlot> sessions_;
+  std::vector<std::uint32_t> free_slots_;
+  std::unordered_map<SessionKey, std::uint32_t, SessionKeyHash> by_key_;
+  std::uint32_t open_sessions_ = 0;
+  std::uint64_t next_session_seq_ = 1;
+  std::uint64_t next_arrival_seq_ = 1;
+  std::uint32_t idle_head_ = kNone, idle_tail_ = kNone;
+  std::vector<std::uint32_t> scratch_;
+};
+
+}  // namespace routerd::routing

@@ -1,0 +1,69 @@
+// Builds TenantConfig values in code for router tests, without TOML.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+
+namespace routerd::testing {
+
+class TenantBuilder {
+ public:
+  explicit TenantBuilder(std::string id = "t1", int tenant_cap = 5) {
+    t_.id = std::move(id);
+    t_.max_concurrent_sessions = tenant_cap;
+    t_.session_idle_timeout_seconds = 1800;
+  }
+  TenantBuilder& IdleTimeout(int seconds) {
+    t_.session_idle_timeout_seconds = seconds;
+    return *this;
+  }
+  TenantBuilder& Ou(std::string id, std::string parent = "", std::optional<int> cap = std::nullopt) {
+    t_.ous.push_back({std::move(id), std::move(parent), cap, 0});
+    return *this;
+  }
+  TenantBuilder& Queue(std::string id, std::string strategy = "least_busy", int max_wait_s = 60,
+                       int max_waiting = 1000, std::string overflow_queue = "",
+                       config::QueueMedia media = config::QueueMedia::kMultimedia) {
+    config::SkillQueueConfig q;
+    q.id = std::move(id);
+    q.strategy = std::move(strategy);
+    q.max_wait_seconds = max_wait_s;
+    q.max_waiting = max_waiting;
+    if (!overflow_queue.empty()) {
+      q.on_overflow.kind = config::OverflowTarget::Kind::kQueue;
+      q.on_overflow.queue_id = std::move(overflow_queue);
+    }
+    q.media = media;
+    t_.skill_queues.push_back(std::move(q));
+    return *this;
+  }
+  TenantBuilder& Agent(std::string employee_id, std::string ou, std::vector<std::string> queues,
+                       std::optional<int> cap = std::nullopt,
+                       config::AgentType type = config::AgentType::kMultimedia) {
+    config::AgentConfig a;
+    a.employee_id = std::move(employee_id);
+    a.business_account = a.employee_id;
+    a.ou = std::move(ou);
+    a.skill_queues = std::move(queues);
+    a.max_concurrent_sessions = cap;
+    a.type = type;
+    t_.agents.push_back(std::move(a));
+    return *this;
+  }
+  TenantBuilder& Channel(std::string id, std::string queue, std::string kind = "web") {
+    config::ChannelConfig c;
+    c.id = std::move(id);
+    c.kind = std::move(kind);
+    c.skill_queue = std::move(queue);
+    t_.channels.push_back(std::move(c));
+    return *this;
+  }
+  const config::TenantConfig& Build() const { return t_; }
+
+ private:
+  config::TenantConfig t_;
+};
+
+}  // namespace routerd::testing
