@@ -1,0 +1,123 @@
+#include "engine/shard/router_shard.h"
+
+#include <chrono>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+namespace routerd::shard {
+namespace {
+constexpr int kMaxBulksPerDrain = 64;
+}  // namespace
+
+RouterShard::RouterShard(std::uint32_t index, std::span<const config::TenantConfig* const> tenants,
+                         const routing::PolicyRegistry& policies, const RouterShardOptions& options,
+                         const Clock& clock, routing::RoutingEventSink& sink)
+    : index_(index),
+      options_(options),
+      clock_(clock),
+      sink_(sink),
+      router_(tenants, policies, options.tenant),
+      queue_(options.queue_capacity),
+      io_(1),
+      tick_timer_(io_) {
+  batch_.resize(options_.batch_size);
+}
+
+RouterShard::~RouterShard() { Stop(); }
+
+void RouterShard::Start() {
+  ArmTick();
+  thread_ = std::thread([this] {
+    auto work = boost::asio::make_work_guard(io_);
+    io_.run();
+  });
+}
+
+void RouterShard::Stop() {
+  if (!thread_.joinable()) return;
+  boost::asio::post(io_, [this] {
+    stopping_.store(true);
+    tick_timer_.cancel();
+    Drain();
+    io_.stop();
+  });
+  thread_.join();
+}
+
+bool RouterShard::TryPushBulk(Queue::ProducerToken& token, std::span<ShardInput> items) {
+  if (queue_.TryPushBulk(token, items)) return true;
+  counters_.rejected_full.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+bool RouterShard::TryPush(ShardInput&& item) {
+  if (queue_.TryPush(std::move(item))) return true;
+  counters_.rejected_full.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+void RouterShard::Wake() {
+  // One post per burst: only the producer that flips the flag posts.
+  if (!drain_pending_.exchange(true, std::memory_order_acq_rel)) {
+    boost::asio::post(io_, [this] { Drain(); });
+  }
+}
+
+void RouterShard::Post(std::function<void(routing::Router&)> fn) {
+  boost::asio::post(io_, [this, fn = std::move(fn)] {
+    fn(router_);
+    Flush();
+  });
+}
+
+void RouterShard::Drain() {
+  // Clear before reading so that a push racing with this drain posts another.
+  drain_pending_.store(false, std::memory_order_seq_cst);
+  std::uint64_t processed = 0;
+  for (int bulks = 0;; ++bulks) {
+    if (bulks == kMaxBulksPerDrain) {
+      // Under sustained load, yield to the timer and control-plane posts.
+      Wake();
+      break;
+    }
+    const std::size_t n = queue_.PopBulk(batch_.data(), batch_.size());
+    if (n == 0) break;
+    const std::int64_t now = clock_.NowNs();
+    for (std::size_t i = 0; i < n; ++i) {
+      ShardInput& in = batch_[i];
+      if (in.kind == ShardInput::Kind::kContact) {
+        router_.OnContact(in.tenant, in.channel, std::move(in.contact), now);
+      } else {
+        router_.OnCommand(in.command, now);
+      }
+      in.contact.reset();
+    }
+    processed += n;
+    // Hand events on per bulk so a long drain does not hold them back.
+    Flush();
+    if (n < batch_.size()) break;
+  }
+  counters_.inputs.fetch_add(processed, std::memory_order_relaxed);
+  counters_.drains.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RouterShard::Flush() {
+  auto& events = router_.events();
+  if (events.empty()) return;
+  counters_.events.fetch_add(events.size(), std::memory_order_relaxed);
+  sink_.OnRoutingEvents(events);
+  events.clear();
+}
+
+void RouterShard::ArmTick() {
+  tick_timer_.expires_after(std::chrono::nanoseconds(options_.tick_ns));
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_.load()) return;
+    router_.OnTick(clock_.NowNs());
+    Flush();
+    ArmTick();
+  });
+}
+
+}  // namespace routerd::shard

@@ -1,0 +1,104 @@
+// RouterShard: one thread that owns a Router (the routing state of a set of
+// tenants) and runs its own Asio io_context.
+//
+// DESIGN
+// Producers (I/O threads) push ShardInputs into a bounded lock-free queue and
+// then call Wake(). Wake() posts a drain to the io_context only if none is
+// pending, so a burst of N pushes costs one cross-thread wake-up, not N. The
+// drain clears the pending flag first and then empties the queue in bulk
+// (router_batch_size items per dequeue), stepping the Router once per item with
+// one clock read per bulk; it hands all RoutingEvents of the drain to the sink
+// in one call. A periodic timer steps the Router's timeouts.
+// No lock guards routing state: only this thread touches the Router.
+//
+// Thread safety: TryPush*, Wake, Post and the counters are safe from any thread;
+// everything else runs on the shard thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "engine/config/config.h"
+#include "engine/queue/bounded_mpsc_queue.h"
+#include "engine/routing/policy_registry.h"
+#include "engine/routing/router.h"
+#include "engine/routing/routing_events.h"
+#include "engine/shard/shard_input.h"
+#include "routerd/clock.h"
+
+namespace routerd::shard {
+
+struct RouterShardOptions {
+  std::size_t queue_capacity = 65536;
+  std::size_t batch_size = 256;
+  std::int64_t tick_ns = 100'000'000;
+  routing::TenantRouterOptions tenant;
+};
+
+struct RouterShardCounters {
+  std::atomic<std::uint64_t> inputs{0};
+  std::atomic<std::uint64_t> drains{0};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> rejected_full{0};
+};
+
+class RouterShard {
+ public:
+  using Queue = queue::BoundedMpscQueue<ShardInput>;
+
+  RouterShard(std::uint32_t index, std::span<const config::TenantConfig* const> tenants,
+              const routing::PolicyRegistry& policies, const RouterShardOptions& options, const Clock& clock,
+              routing::RoutingEventSink& sink);
+  ~RouterShard();
+  RouterShard(const RouterShard&) = delete;
+  RouterShard& operator=(const RouterShard&) = delete;
+
+  void Start();
+  // Processes everything already queued, then stops the thread. Producers must
+  // have stopped pushing.
+  void Stop();
+
+  // Producer side. All-or-nothing; false (and counted) when the queue is full.
+  bool TryPushBulk(Queue::ProducerToken& token, std::span<ShardInput> items);
+  bool TryPush(ShardInput&& item);
+  // Makes the shard drain soon; cheap when a drain is already pending.
+  void Wake();
+  Queue& queue() { return queue_; }
+
+  // Runs `fn` on the shard thread with the Router (control plane: admin
+  // queries, never per message).
+  void Post(std::function<void(routing::Router&)> fn);
+
+  std::uint32_t index() const { return index_; }
+  const RouterShardCounters& counters() const { return counters_; }
+  std::size_t QueueDepthApprox() const { return queue_.SizeApprox(); }
+
+ private:
+  void Drain();
+  void ArmTick();
+  void Flush();
+
+  const std::uint32_t index_;
+  const RouterShardOptions options_;
+  const Clock& clock_;
+  routing::RoutingEventSink& sink_;
+  routing::Router router_;
+  Queue queue_;
+  boost::asio::io_context io_;
+  boost::asio::steady_timer tick_timer_;
+  std::vector<ShardInput> batch_;
+  alignas(64) std::atomic<bool> drain_pending_{false};
+  std::atomic<bool> stopping_{false};
+  RouterShardCounters counters_;
+  std::thread thread_;
+};
+
+}  // namespace routerd::shard

@@ -1,0 +1,54 @@
+#include "engine/shard/routing_directory.h"
+
+#include <functional>
+
+namespace routerd::shard {
+
+RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t shards)
+    : shard_count_(shards == 0 ? 1 : shards), shard_tenants_(shard_count_) {
+  for (const auto& t : config.tenants) {
+    const std::uint32_t shard =
+        static_cast<std::uint32_t>(std::hash<std::string_view>()(t.id) % shard_count_);
+    TenantEntry entry;
+    entry.ref = {shard, static_cast<std::uint32_t>(shard_tenants_[shard].size()), &t};
+    for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
+    for (std::uint32_t i = 0; i < t.agents.size(); ++i) entry.agents.emplace(t.agents[i].employee_id, i);
+    for (std::uint32_t i = 0; i < t.ous.size(); ++i) entry.ous.emplace(t.ous[i].id, i);
+    shard_tenants_[shard].push_back(&t);
+    tenants_.emplace(t.id, std::move(entry));
+  }
+}
+
+std::optional<TenantRef> RoutingDirectory::FindTenant(std::string_view tenant_id) const {
+  auto it = tenants_.find(tenant_id);
+  if (it == tenants_.end()) return std::nullopt;
+  return it->second.ref;
+}
+
+const RoutingDirectory::TenantEntry* RoutingDirectory::Entry(const TenantRef& t) const {
+  auto it = tenants_.find(t.config->id);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::uint32_t> RoutingDirectory::Lookup(const IndexMap& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint32_t> RoutingDirectory::FindChannel(const TenantRef& t, std::string_view id) const {
+  const TenantEntry* e = Entry(t);
+  return e ? Lookup(e->channels, id) : std::nullopt;
+}
+
+std::optional<std::uint32_t> RoutingDirectory::FindAgent(const TenantRef& t, std::string_view id) const {
+  const TenantEntry* e = Entry(t);
+  return e ? Lookup(e->agents, id) : std::nullopt;
+}
+
+std::optional<std::uint32_t> RoutingDirectory::FindOu(const TenantRef& t, std::string_view id) const {
+  const TenantEntry* e = Entry(t);
+  return e ? Lookup(e->ous, id) : std::nullopt;
+}
+
+}  // namespace routerd::shard

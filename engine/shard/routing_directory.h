@@ -1,0 +1,62 @@
+// RoutingDirectory: resolves the names in URLs, tokens and admin requests
+// (tenant, channel, agent, OU ids) to the shard and indices the router uses.
+//
+// Built once from the configuration; immutable afterwards, so any thread may
+// read it without synchronization. Tenants are spread over shards by a hash of
+// their id.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/config/config.h"
+
+namespace routerd::shard {
+
+struct TenantRef {
+  std::uint32_t shard = 0;
+  std::uint32_t tenant = 0;  // index within the shard
+  const config::TenantConfig* config = nullptr;
+};
+
+class RoutingDirectory {
+ public:
+  RoutingDirectory(const config::Config& config, std::uint32_t shards);
+
+  std::uint32_t shard_count() const { return shard_count_; }
+  std::optional<TenantRef> FindTenant(std::string_view tenant_id) const;
+  // Index of a channel/agent/OU within its tenant (configuration order).
+  std::optional<std::uint32_t> FindChannel(const TenantRef& t, std::string_view channel_id) const;
+  std::optional<std::uint32_t> FindAgent(const TenantRef& t, std::string_view employee_id) const;
+  std::optional<std::uint32_t> FindOu(const TenantRef& t, std::string_view ou_id) const;
+  // The tenants each shard owns, in shard-local index order.
+  const std::vector<const config::TenantConfig*>& TenantsOfShard(std::uint32_t shard) const {
+    return shard_tenants_[shard];
+  }
+
+ private:
+  // Heterogeneous lookup: finding by string_view allocates nothing.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <typename V>
+  using NameMap = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+  using IndexMap = NameMap<std::uint32_t>;
+  struct TenantEntry {
+    TenantRef ref;
+    IndexMap channels, agents, ous;
+  };
+  static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
+  const TenantEntry* Entry(const TenantRef& t) const;
+
+  std::uint32_t shard_count_;
+  NameMap<TenantEntry> tenants_;
+  std::vector<std::vector<const config::TenantConfig*>> shard_tenants_;
+};
+
+}  // namespace routerd::shard

@@ -1,0 +1,74 @@
+#include "engine/shard/shard_set.h"
+
+namespace routerd::shard {
+
+RouterShardOptions ShardOptionsFromConfig(const config::ServerOptions& server) {
+  RouterShardOptions o;
+  o.queue_capacity = static_cast<std::size_t>(server.router_queue_capacity);
+  o.batch_size = static_cast<std::size_t>(server.router_batch_size);
+  o.tick_ns = static_cast<std::int64_t>(server.router_tick_ms) * 1'000'000;
+  o.tenant.session_history_limit = static_cast<std::uint32_t>(server.session_history_limit);
+  return o;
+}
+
+ShardSet::Producer::Producer(ShardSet& set) {
+  tokens_.reserve(set.shards_.size());
+  for (auto& shard : set.shards_) {
+    tokens_.push_back(std::make_unique<RouterShard::Queue::ProducerToken>(shard->queue()));
+  }
+}
+
+ShardSet::ShardSet(const config::Config& config, const routing::PolicyRegistry& policies,
+                   const RouterShardOptions& options, const Clock& clock, routing::RoutingEventSink& sink)
+    : directory_(config, static_cast<std::uint32_t>(config.server.router_shards)) {
+  for (std::uint32_t i = 0; i < directory_.shard_count(); ++i) {
+    shards_.push_back(
+        std::make_unique<RouterShard>(i, directory_.TenantsOfShard(i), policies, options, clock, sink));
+  }
+}
+
+ShardSet::~ShardSet() { Stop(); }
+
+void ShardSet::Start() {
+  for (auto& s : shards_) s->Start();
+}
+
+void ShardSet::Stop() {
+  for (auto& s : shards_) s->Stop();
+}
+
+Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                                std::span<ContactPtr> contacts) {
+  auto& items = producer.scratch_;
+  items.clear();
+  for (ContactPtr& c : contacts) {
+    ShardInput in;
+    in.kind = ShardInput::Kind::kContact;
+    in.tenant = tenant.tenant;
+    in.channel = channel;
+    in.contact = c;
+    items.push_back(std::move(in));
+  }
+  RouterShard& shard = *shards_[tenant.shard];
+  if (!shard.TryPushBulk(*producer.tokens_[tenant.shard], items)) {
+    return Status::ResourceExhausted("router queue is full");
+  }
+  shard.Wake();
+  return Status::Ok();
+}
+
+Status ShardSet::SubmitCommand(Producer& producer, const TenantRef& tenant, const routing::AgentCommand& command) {
+  ShardInput in;
+  in.kind = ShardInput::Kind::kCommand;
+  in.command = command;
+  in.command.tenant = tenant.tenant;
+  RouterShard& shard = *shards_[tenant.shard];
+  std::span<ShardInput> one(&in, 1);
+  if (!shard.TryPushBulk(*producer.tokens_[tenant.shard], one)) {
+    return Status::ResourceExhausted("router queue is full");
+  }
+  shard.Wake();
+  return Status::Ok();
+}
+
+}  // namespace routerd::shard

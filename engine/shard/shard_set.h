@@ -1,0 +1,64 @@
+// ShardSet: the router shards of the daemon and the way producers reach them.
+//
+// A Producer holds one moodycamel producer token per shard; each producing
+// thread (an I/O thread, a test thread) makes its own and keeps it for its life.
+// Submitting resolves nothing by name: callers resolve ids once through the
+// RoutingDirectory and pass indices.
+//
+// Thread safety: Submit* with distinct Producers may run concurrently from any
+// threads; Start/Stop from the owning (main) thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/routing/policy_registry.h"
+#include "engine/shard/router_shard.h"
+#include "engine/shard/routing_directory.h"
+#include "routerd/clock.h"
+#include "routerd/status.h"
+
+namespace routerd::shard {
+
+RouterShardOptions ShardOptionsFromConfig(const config::ServerOptions& server);
+
+class ShardSet {
+ public:
+  class Producer {
+   public:
+    explicit Producer(ShardSet& set);
+
+   private:
+    friend class ShardSet;
+    std::vector<std::unique_ptr<RouterShard::Queue::ProducerToken>> tokens_;
+    std::vector<ShardInput> scratch_;
+  };
+
+  // `config` must outlive the ShardSet.
+  ShardSet(const config::Config& config, const routing::PolicyRegistry& policies, const RouterShardOptions& options,
+           const Clock& clock, routing::RoutingEventSink& sink);
+  ~ShardSet();
+
+  void Start();
+  void Stop();
+
+  const RoutingDirectory& directory() const { return directory_; }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(shards_.size()); }
+  RouterShard& shard(std::uint32_t i) { return *shards_[i]; }
+
+  // All of `contacts` (one channel of one tenant) or none: ResourceExhausted
+  // when the shard's queue cannot take them all.
+  Status SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                        std::span<ContactPtr> contacts);
+  // `command.tenant` must be the shard-local index from `tenant`.
+  Status SubmitCommand(Producer& producer, const TenantRef& tenant, const routing::AgentCommand& command);
+
+ private:
+  RoutingDirectory directory_;
+  std::vector<std::unique_ptr<RouterShard>> shards_;
+};
+
+}  // namespace routerd::shard

@@ -1,0 +1,382 @@
+// A plain reference model of the routing rules: the same decisions as
+// TenantRouter, written with linear scans over simple containers and no
+// incremental indexes, so that the two can be compared step by step.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/routing/cap_resolver.h"
+#include "engine/routing/policy_registry.h"
+#include "engine/routing/routing_events.h"
+
+namespace routerd::testing {
+
+// A routing event reduced to what both implementations can name.
+struct RefEvent {
+  routing::RoutingEventType type;
+  std::uint32_t channel = 0;
+  std::string customer;
+  std::string employee_id;
+  int reason = 0;        // EndReason or LeaveReason
+  std::size_t messages = 0;  // history size of assigned / leave message
+  friend bool operator==(const RefEvent&, const RefEvent&) = default;
+};
+
+class ReferenceModel {
+ public:
+  using Key = std::pair<std::uint32_t, std::string>;
+
+  struct Session {
+    std::uint32_t queue = 0;
+    int agent = -1;
+    std::int64_t arrival = 0;
+    std::uint64_t seq = 0;
+    std::int64_t enqueued = 0;
+    std::int64_t last_activity = 0;
+    std::size_t messages = 0;
+    bool waiting = false;
+  };
+  struct Agent {
+    std::string employee_id;
+    config::AgentType type;
+    std::uint32_t ou;
+    std::optional<std::uint32_t> own_cap;
+    routing::EffectiveCap cap;
+    routing::AgentState state = routing::AgentState::kSignedOut;
+    std::vector<Key> sessions;
+    std::int64_t idle_since = 0;
+    std::vector<std::uint32_t> queues;
+    std::map<std::uint32_t, std::uint64_t> last_served;
+  };
+  struct Queue {
+    const AssignmentPolicy* policy;
+    std::int64_t max_wait;
+    std::uint32_t max_waiting;
+    std::uint32_t overflow;  // routing::kNoOu-like: UINT32_MAX = leave message
+    bool voice;
+    std::uint64_t served = 0;
+  };
+
+  // `cap_bug` makes the model wrong on purpose (allows one session over the
+  // cap) so a test can prove the checker and the shrinker catch it.
+  ReferenceModel(const config::TenantConfig& t, const routing::PolicyRegistry& policies, bool cap_bug = false)
+      : cap_bug_(cap_bug) {
+    tenant_cap_ = configured_cap_ = static_cast<std::uint32_t>(t.max_concurrent_sessions);
+    idle_timeout_ = static_cast<std::int64_t>(t.session_idle_timeout_seconds) * 1'000'000'000;
+    for (const auto& ou : t.ous) {
+      routing::OuNode n;
+      n.parent = ou.parent.empty() ? routing::kNoOu : Index(t.ous, ou.parent);
+      if (ou.max_concurrent_sessions) n.cap = *ou.max_concurrent_sessions;
+      ous_.push_back(n);
+    }
+    for (const auto& q : t.skill_queues) {
+      Queue rq{policies.Find(q.strategy), static_cast<std::int64_t>(q.max_wait_seconds) * 1'000'000'000,
+               static_cast<std::uint32_t>(q.max_waiting), UINT32_MAX, q.media == config::QueueMedia::kVoice};
+      if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
+        rq.overflow = IndexQ(t.skill_queues, q.on_overflow.queue_id);
+      }
+      queues_.push_back(rq);
+    }
+    for (const auto& a : t.agents) {
+      Agent ra;
+      ra.employee_id = a.employee_id;
+      ra.type = a.type;
+      ra.ou = Index(t.ous, a.ou);
+      if (a.max_concurrent_sessions) ra.own_cap = *a.max_concurrent_sessions;
+      ra.cap = routing::ResolveCap(ra.own_cap, ra.ou, ous_, tenant_cap_);
+      for (const auto& q : a.skill_queues) ra.queues.push_back(IndexQ(t.skill_queues, q));
+      agents_.push_back(ra);
+    }
+    for (const auto& c : t.channels) channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
+  }
+
+  const std::vector<Agent>& agents() const { return agents_; }
+  const std::map<Key, Session>& sessions() const { return sessions_; }
+  std::vector<RefEvent>& events() { return events_; }
+
+  // Waiting sessions of queue q in service order.
+  std::vector<Key> Waiting(std::uint32_t q) const {
+    std::vector<std::pair<std::pair<std::int64_t, std::uint64_t>, Key>> w;
+    for (const auto& [k, s] : sessions_) {
+      if (s.waiting && s.queue == q) w.push_back({{s.arrival, s.seq}, k});
+    }
+    std::sort(w.begin(), w.end());
+    std::vector<Key> out;
+    for (auto& [order, k] : w) out.push_back(k);
+    return out;
+  }
+
+  void OnContact(std::uint32_t channel, const std::string& customer, std::int64_t now) {
+    Key key{channel, customer};
+    auto it = sessions_.find(key);
+    if (it != sessions_.end()) {
+      it->second.messages++;
+      it->second.last_activity = now;
+      idle_order_.erase(std::find(idle_order_.begin(), idle_order_.end(), key));
+      idle_order_.push_back(key);
+      if (it->second.agent >= 0) {
+        events_.push_back({routing::RoutingEventType::kMessage, channel, customer,
+                           agents_[it->second.agent].employee_id, 0, 0});
+      }
+      return;
+    }
+    Session s;
+    s.arrival = now;
+    s.seq = next_seq_++;
+    s.last_activity = now;
+    s.messages = 1;
+    sessions_[key] = s;
+    idle_order_.push_back(key);
+    Enqueue(key, channel_queue_[channel], now);
+  }
+
+  routerd::StatusCode OnCommand(routing::AgentCommandType type, std::uint32_t target,
+                                std::optional<std::uint32_t> cap, const std::optional<Key>& session,
+                                std::int64_t now) {
+    using T = routing::AgentCommandType;
+    if (cap && (*cap < 1 || *cap > 60)) return routerd::StatusCode::kInvalidArgument;
+    switch (type) {
+      case T::kSignIn:
+        if (agents_[target].state == routing::AgentState::kSignedOut) {
+          agents_[target].state = routing::AgentState::kNotReady;
+        }
+        return routerd::StatusCode::kOk;
+      case T::kReady: {
+        Agent& a = agents_[target];
+        if (a.state == routing::AgentState::kSignedOut) return routerd::StatusCode::kFailedPrecondition;
+        if (a.state != routing::AgentState::kReady) {
+          a.state = routing::AgentState::kReady;
+          a.idle_since = now;
+          Dispatch(a.queues, now);
+        }
+        return routerd::StatusCode::kOk;
+      }
+      case T::kNotReady:
+        if (agents_[target].state == routing::AgentState::kSignedOut) return routerd::StatusCode::kFailedPrecondition;
+        agents_[target].state = routing::AgentState::kNotReady;
+        return routerd::StatusCode::kOk;
+      case T::kSignOut: {
+        Agent& a = agents_[target];
+        if (a.state == routing::AgentState::kSignedOut) return routerd::StatusCode::kOk;
+        a.state = routing::AgentState::kSignedOut;
+        std::vector<Key> keys = a.sessions;
+        std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
+          return std::tie(sessions_[x].arrival, sessions_[x].seq) < std::tie(sessions_[y].arrival, sessions_[y].seq);
+        });
+        for (const Key& k : keys) {
+          events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
+                             static_cast<int>(routing::EndReason::kRequeued), 0});
+          sessions_[k].agent = -1;
+        }
+        a.sessions.clear();
+        for (const Key& k : keys) Enqueue(k, sessions_[k].queue, now);
+        return routerd::StatusCode::kOk;
+      }
+      case T::kCloseSession: {
+        Agent& a = agents_[target];
+        if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
+          return routerd::StatusCode::kNotFound;
+        }
+        EndAssigned(*session, routing::EndReason::kClosed);
+        Dispatch(a.queues, now);
+        return routerd::StatusCode::kOk;
+      }
+      case T::kSetAgentCap:
+        agents_[target].own_cap = cap;
+        Recompute(now);
+        return routerd::StatusCode::kOk;
+      case T::kSetOuCap:
+        ous_[target].cap = cap;
+        Recompute(now);
+        return routerd::StatusCode::kOk;
+      case T::kSetTenantCap:
+        tenant_cap_ = cap.value_or(configured_cap_);
+        Recompute(now);
+        return routerd::StatusCode::kOk;
+    }
+    return routerd::StatusCode::kInvalidArgument;
+  }
+
+  void OnTick(std::int64_t now) {
+    for (std::uint32_t q = 0; q < queues_.size(); ++q) {
+      for (;;) {
+        // The session that entered the queue earliest hits max_wait first.
+        std::optional<Key> first;
+        for (const auto& [k, s] : sessions_) {
+          if (s.waiting && s.queue == q && (!first || s.enqueued < sessions_[*first].enqueued ||
+                                           (s.enqueued == sessions_[*first].enqueued && EnqOrder(k) < EnqOrder(*first)))) {
+            first = k;
+          }
+        }
+        if (!first || sessions_[*first].enqueued + queues_[q].max_wait > now) break;
+        Overflow(*first, q, routing::LeaveReason::kMaxWait, now);
+      }
+    }
+    while (!idle_order_.empty() && sessions_[idle_order_.front()].last_activity + idle_timeout_ <= now) {
+      Key k = idle_order_.front();
+      Session& s = sessions_[k];
+      if (s.agent >= 0) {
+        const int agent = s.agent;
+        EndAssigned(k, routing::EndReason::kIdleTimeout);
+        Dispatch(agents_[agent].queues, now);
+      } else {
+        s.waiting = false;
+        LeaveMessage(k, routing::LeaveReason::kIdleTimeout);
+      }
+    }
+  }
+
+ private:
+  template <typename T>
+  static std::uint32_t Index(const std::vector<T>& v, const std::string& id) {
+    for (std::uint32_t i = 0; i < v.size(); ++i) {
+      if (v[i].id == id) return i;
+    }
+    return routing::kNoOu;
+  }
+  static std::uint32_t IndexQ(const std::vector<config::SkillQueueConfig>& v, const std::string& id) {
+    return Index(v, id);
+  }
+
+  std::uint64_t EnqOrder(const Key& k) const {
+    auto it = enqueue_order_.find(k);
+    return it == enqueue_order_.end() ? 0 : it->second;
+  }
+
+  bool Eligible(const Agent& a) const {
+    const std::uint32_t cap = a.cap.cap + (cap_bug_ ? 1 : 0);
+    return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && a.sessions.size() < cap;
+  }
+
+  // Best eligible agent of queue q, by (rank, configuration order).
+  int BestAgent(std::uint32_t q) const {
+    if (queues_[q].voice) return -1;
+    int best = -1;
+    PolicyRank best_rank;
+    for (std::uint32_t i = 0; i < agents_.size(); ++i) {
+      const Agent& a = agents_[i];
+      if (!Eligible(a) || std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) continue;
+      AgentRankInput in;
+      in.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+      in.effective_cap = a.cap.cap;
+      in.idle_since_ns = a.idle_since;
+      auto ls = a.last_served.find(q);
+      in.last_served_seq = ls == a.last_served.end() ? 0 : ls->second;
+      PolicyRank r = queues_[q].policy->Rank(in);
+      if (best < 0 || r < best_rank) {
+        best = static_cast<int>(i);
+        best_rank = r;
+      }
+    }
+    return best;
+  }
+
+  void Enqueue(const Key& k, std::uint32_t q, std::int64_t now) {
+    Session& s = sessions_[k];
+    s.queue = q;
+    s.enqueued = now;
+    enqueue_order_[k] = next_enqueue_++;
+    int agent = BestAgent(q);
+    if (agent >= 0) {
+      Assign(k, agent, q, now);
+      return;
+    }
+    if (Waiting(q).size() >= queues_[q].max_waiting) {
+      Overflow(k, q, routing::LeaveReason::kQueueFull, now);
+      return;
+    }
+    s.waiting = true;
+  }
+
+  void Overflow(const Key& k, std::uint32_t from, routing::LeaveReason reason, std::int64_t now) {
+    sessions_[k].waiting = false;
+    if (queues_[from].overflow == UINT32_MAX) {
+      LeaveMessage(k, reason);
+    } else {
+      Enqueue(k, queues_[from].overflow, now);
+    }
+  }
+
+  void LeaveMessage(const Key& k, routing::LeaveReason reason) {
+    events_.push_back({routing::RoutingEventType::kLeaveMessage, k.first, k.second, "", static_cast<int>(reason),
+                       sessions_[k].messages});
+    Erase(k);
+  }
+
+  void Assign(const Key& k, int agent, std::uint32_t q, std::int64_t now) {
+    Session& s = sessions_[k];
+    Agent& a = agents_[agent];
+    s.waiting = false;
+    s.agent = agent;
+    s.queue = q;
+    a.sessions.push_back(k);
+    a.idle_since = now;
+    a.last_served[q] = ++queues_[q].served;
+    events_.push_back({routing::RoutingEventType::kAssigned, k.first, k.second, a.employee_id, 0, s.messages});
+  }
+
+  void EndAssigned(const Key& k, routing::EndReason reason) {
+    Agent& a = agents_[sessions_[k].agent];
+    a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
+    events_.push_back(
+        {routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id, static_cast<int>(reason), 0});
+    Erase(k);
+  }
+
+  void Erase(const Key& k) {
+    idle_order_.erase(std::find(idle_order_.begin(), idle_order_.end(), k));
+    enqueue_order_.erase(k);
+    sessions_.erase(k);
+  }
+
+  // The oldest waiting session among `queues` that have an eligible agent goes
+  // to the best agent of its queue, until no such pair is left.
+  void Dispatch(const std::vector<std::uint32_t>& queues, std::int64_t now) {
+    for (;;) {
+      std::optional<Key> oldest;
+      std::uint32_t oldest_q = 0;
+      for (std::uint32_t q : queues) {
+        if (BestAgent(q) < 0) continue;
+        auto w = Waiting(q);
+        if (w.empty()) continue;
+        const Session& s = sessions_[w.front()];
+        if (!oldest || std::tie(s.arrival, s.seq) < std::tie(sessions_[*oldest].arrival, sessions_[*oldest].seq)) {
+          oldest = w.front();
+          oldest_q = q;
+        }
+      }
+      if (!oldest) return;
+      Assign(*oldest, BestAgent(oldest_q), oldest_q, now);
+    }
+  }
+
+  void Recompute(std::int64_t now) {
+    for (Agent& a : agents_) a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    std::vector<std::uint32_t> all;
+    for (std::uint32_t q = 0; q < queues_.size(); ++q) all.push_back(q);
+    Dispatch(all, now);
+  }
+
+  bool cap_bug_;
+  std::uint32_t tenant_cap_, configured_cap_;
+  std::int64_t idle_timeout_;
+  std::vector<routing::OuNode> ous_;
+  std::vector<Queue> queues_;
+  std::vector<Agent> agents_;
+  std::vector<std::uint32_t> channel_queue_;
+  std::map<Key, Session> sessions_;
+  std::vector<Key> idle_order_;
+  std::map<Key, std::uint64_t> enqueue_order_;
+  std::uint64_t next_seq_ = 1, next_enqueue_ = 1;
+  std::vector<RefEvent> events_;
+};
+
+}  // namespace routerd::testing

@@ -1,0 +1,472 @@
+// Randomized model test: millions of random events drive TenantRouter and the
+// plain ReferenceModel side by side; after every step the two must agree on
+// every event, every command result and the whole state, and the router must
+// keep its invariants. A failure prints the seed and the shortest event list
+// that still reproduces it (delta debugging).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "engine/routing/tenant_router.h"
+#include "tests/routing/reference_model.h"
+#include "tests/routing/tenant_builder.h"
+
+namespace routerd::testing {
+namespace {
+
+using routing::AgentCommandType;
+using routing::RoutingEventType;
+constexpr std::int64_t kSec = 1'000'000'000;
+
+struct Step {
+  enum class Kind { kContact, kCommand, kAdvance } kind = Kind::kContact;
+  std::uint32_t channel = 0;
+  std::string customer;
+  AgentCommandType command = AgentCommandType::kSignIn;
+  std::uint32_t target = 0;
+  std::optional<std::uint32_t> cap;
+  std::int64_t advance_ns = 0;
+
+  std::string ToString() const {
+    std::ostringstream o;
+    switch (kind) {
+      case Kind::kContact: o << "contact channel=" << channel << " customer=" << customer; break;
+      case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
+      case Kind::kCommand: {
+        static const char* kNames[] = {"sign_in", "ready", "not_ready", "sign_out",
+                                       "close", "set_agent_cap", "set_ou_cap", "set_tenant_cap"};
+        o << kNames[static_cast<int>(command)] << " target=" << target;
+        if (command == AgentCommandType::kCloseSession) o << " session=(" << channel << "," << customer << ")";
+        if (command >= AgentCommandType::kSetAgentCap) o << " cap=" << (cap ? std::to_string(*cap) : "clear");
+        break;
+      }
+    }
+    return o.str();
+  }
+};
+
+// A tenant whose shape varies with the seed: 3-level OU tree, three multimedia
+// queues (an overflow chain and a standalone one), one voice queue, agents of
+// all types serving one or two queues, tight limits so overflow happens.
+config::TenantConfig RandomTenant(std::mt19937_64& rng) {
+  static const char* kStrategies[] = {"least_busy", "longest_idle", "round_robin"};
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  TenantBuilder b("t", 1 + pick(4));
+  b.IdleTimeout(60 + pick(120));
+  b.Ou("root", "", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
+      .Ou("mid", "root", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
+      .Ou("leaf", "mid", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
+      .Ou("side", "root");
+  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1")
+      .Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4))
+      .Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4))
+      .Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
+  static const char* kOus[] = {"root", "mid", "leaf", "side"};
+  static const std::vector<std::vector<std::string>> kQueueSets = {{"q0"}, {"q1"}, {"q2"}, {"q0", "q2"},
+                                                                   {"q1", "q2"}, {"q0", "q1", "q2"}};
+  const int agents = 3 + pick(5);
+  for (int i = 0; i < agents; ++i) {
+    std::optional<int> cap = pick(3) == 0 ? std::optional<int>(1 + pick(4)) : std::nullopt;
+    int type = pick(6);
+    if (type == 0) {
+      b.Agent("a" + std::to_string(i), kOus[pick(4)], {"voice"}, cap, config::AgentType::kVoice);
+    } else {
+      auto queues = kQueueSets[pick(static_cast<int>(kQueueSets.size()))];
+      auto t = type == 1 ? config::AgentType::kVersatile : config::AgentType::kMultimedia;
+      if (t == config::AgentType::kVersatile) queues.push_back("voice");
+      b.Agent("a" + std::to_string(i), kOus[pick(4)], queues, cap, t);
+    }
+  }
+  b.Channel("c0", "q0").Channel("c1", "q1").Channel("c2", "q2");
+  return b.Build();
+}
+
+// What the random events made the router do, summed over runs; printed so a
+// reader can see the test reaches every outcome.
+struct Coverage {
+  std::map<std::string, std::uint64_t> counts;
+  void Add(const std::string& what) { ++counts[what]; }
+};
+Coverage g_coverage;
+
+class Checker {
+ public:
+  Checker(const config::TenantConfig& tenant, bool cap_bug) : tenant_(tenant) {
+    EXPECT_TRUE(routing::RegisterBuiltinPolicies(policies_).ok());
+    routing::TenantRouterOptions options;
+    options.session_history_limit = 1'000'000;
+    router_ = std::make_unique<routing::TenantRouter>(0, tenant_, policies_, options, &events_);
+    model_ = std::make_unique<ReferenceModel>(tenant_, policies_, cap_bug);
+  }
+
+  // Applies one step to both; returns a description of the first disagreement.
+  std::optional<std::string> Apply(const Step& step) {
+    routerd::StatusCode router_code = routerd::StatusCode::kOk, model_code = routerd::StatusCode::kOk;
+    switch (step.kind) {
+      case Step::Kind::kContact: {
+        auto c = std::make_shared<Contact>();
+        c->customer_id = step.customer;
+        c->channel_id = tenant_.channels[step.channel].id;
+        router_->OnContact(step.channel, std::move(c), now_);
+        model_->OnContact(step.channel, step.customer, now_);
+        break;
+      }
+      case Step::Kind::kAdvance:
+        now_ += step.advance_ns;
+        router_->OnTick(now_);
+        model_->OnTick(now_);
+        break;
+      case Step::Kind::kCommand: {
+        routing::AgentCommand cmd;
+        cmd.type = step.command;
+        cmd.target = step.target;
+        cmd.cap = step.cap;
+        cmd.correlation = 1;
+        std::optional<ReferenceModel::Key> key;
+        if (step.command == AgentCommandType::kCloseSession) {
+          key = ReferenceModel::Key{step.channel, step.customer};
+          cmd.session_id = RouterSessionId(step.target, *key);
+        }
+        router_->OnCommand(cmd, now_);
+        model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_);
+        for (const auto& e : events_) {
+          if (e.type == RoutingEventType::kCommandResult) router_code = e.result;
+        }
+        break;
+      }
+    }
+    if (router_code != model_code) {
+      return "command result " + std::string(StatusCodeName(router_code)) + " != model " +
+             std::string(StatusCodeName(model_code));
+    }
+    if (auto e = CompareEvents()) return e;
+    return CompareState();
+  }
+
+ private:
+  std::uint64_t RouterSessionId(std::uint32_t agent, const ReferenceModel::Key& key) const {
+    for (std::uint32_t slot : router_->Agent(agent).session_slots) {
+      auto s = router_->SessionAtSlot(slot);
+      if (s.channel == key.first && (*s.first)->customer_id == key.second) return s.id;
+    }
+    return 12345;  // no such session: both must refuse
+  }
+
+  std::optional<std::string> CompareEvents() {
+    std::vector<RefEvent> got;
+    for (const auto& e : events_) {
+      RefEvent r{e.type};
+      switch (e.type) {
+        case RoutingEventType::kCommandResult:
+          g_coverage.Add("command " + std::string(StatusCodeName(e.result)));
+          break;
+        case RoutingEventType::kSessionEnded:
+          g_coverage.Add("ended " + std::string(routing::EndReasonName(e.end_reason)));
+          break;
+        case RoutingEventType::kLeaveMessage:
+          g_coverage.Add("leave " + std::string(routing::LeaveReasonName(e.leave_reason)));
+          break;
+        case RoutingEventType::kAssigned:
+          g_coverage.Add(e.waited_ns > 0 ? "assigned after waiting" : "assigned at once");
+          break;
+        case RoutingEventType::kMessage:
+          g_coverage.Add("message to agent");
+          break;
+        default:
+          break;
+      }
+      switch (e.type) {
+        case RoutingEventType::kAssigned:
+          if (e.active_sessions > e.effective_cap) {
+            return "agent " + std::string(e.employee_id) + " assigned above its cap: " +
+                   std::to_string(e.active_sessions) + " > " + std::to_string(e.effective_cap);
+          }
+          r.messages = e.history.size();
+          break;
+        case RoutingEventType::kSessionEnded:
+          r.reason = static_cast<int>(e.end_reason);
+          break;
+        case RoutingEventType::kLeaveMessage:
+          r.reason = static_cast<int>(e.leave_reason);
+          r.messages = e.history.size();
+          break;
+        case RoutingEventType::kMessage:
+          break;
+        default:
+          continue;
+      }
+      r.channel = *router_->FindChannel(e.contact->channel_id);
+      r.customer = e.contact->customer_id;
+      if (e.type != RoutingEventType::kLeaveMessage) r.employee_id = std::string(e.employee_id);
+      got.push_back(std::move(r));
+    }
+    events_.clear();
+    std::vector<RefEvent> want;
+    want.swap(model_->events());
+    if (got == want) return std::nullopt;
+    auto describe = [](const std::vector<RefEvent>& v) {
+      std::ostringstream o;
+      for (const auto& e : v) {
+        o << "[type=" << static_cast<int>(e.type) << " " << e.channel << "/" << e.customer << " agent=" << e.employee_id
+          << " reason=" << e.reason << " msgs=" << e.messages << "]";
+      }
+      return o.str();
+    };
+    return "events differ: router " + describe(got) + " model " + describe(want);
+  }
+
+  std::optional<std::string> CompareState() {
+    std::set<ReferenceModel::Key> seen;
+    for (std::uint32_t i = 0; i < router_->agent_count(); ++i) {
+      auto a = router_->Agent(i);
+      const auto& m = model_->agents()[i];
+      if (a.state != m.state) return "agent " + m.employee_id + " state differs";
+      if (!(a.cap == m.cap)) return "agent " + m.employee_id + " effective cap differs";
+      std::set<ReferenceModel::Key> mine;
+      for (std::uint32_t slot : a.session_slots) {
+        auto s = router_->SessionAtSlot(slot);
+        ReferenceModel::Key key{s.channel, (*s.first)->customer_id};
+        if (!seen.insert(key).second) return "session " + key.second + " has two agents";
+        mine.insert(key);
+        auto it = model_->sessions().find(key);
+        if (it == model_->sessions().end() || it->second.messages != s.messages) {
+          return "session " + key.second + " message count differs";
+        }
+      }
+      if (mine != std::set<ReferenceModel::Key>(m.sessions.begin(), m.sessions.end())) {
+        return "agent " + m.employee_id + " sessions differ";
+      }
+    }
+    std::size_t waiting = 0;
+    for (std::uint32_t q = 0; q < router_->queue_count(); ++q) {
+      auto stats = router_->Queue(q);
+      if (stats.waiting > 0 && stats.eligible_agents > 0) {
+        return "queue " + std::string(router_->QueueId(q)) + " has waiting sessions and an eligible agent";
+      }
+      std::vector<ReferenceModel::Key> order;
+      for (std::uint64_t id : router_->WaitingInOrder(q)) {
+        auto s = router_->Session(id);
+        order.push_back({s->channel, (*s->first)->customer_id});
+      }
+      if (order != model_->Waiting(q)) return "waiting order of queue " + std::string(router_->QueueId(q)) + " differs";
+      waiting += order.size();
+    }
+    if (router_->open_sessions() != model_->sessions().size()) {
+      return "open sessions " + std::to_string(router_->open_sessions()) + " != model " +
+             std::to_string(model_->sessions().size());
+    }
+    if (seen.size() + waiting != router_->open_sessions()) return "an open session is neither assigned nor waiting";
+    return std::nullopt;
+  }
+
+  config::TenantConfig tenant_;
+  routing::PolicyRegistry policies_;
+  std::vector<routing::RoutingEvent> events_;
+  std::unique_ptr<routing::TenantRouter> router_;
+  std::unique_ptr<ReferenceModel> model_;
+  std::int64_t now_ = 1000 * kSec;
+};
+
+// Random steps, chosen from the model's state so that most of them matter.
+class StepGenerator {
+ public:
+  StepGenerator(const config::TenantConfig& tenant, std::uint64_t seed) : tenant_(tenant), rng_(seed) {}
+
+  Step Next(const ReferenceModel& model) {
+    Step s;
+    const int r = Pick(100);
+    const auto agents = static_cast<std::uint32_t>(tenant_.agents.size());
+    if (r < 30) {
+      s.kind = Step::Kind::kContact;
+      s.channel = static_cast<std::uint32_t>(Pick(3));
+      s.customer = "u" + std::to_string(Pick(25));
+    } else if (r < 40 && !model.sessions().empty()) {
+      // A repeat message of an open session.
+      auto it = model.sessions().begin();
+      std::advance(it, Pick(static_cast<int>(model.sessions().size())));
+      s.kind = Step::Kind::kContact;
+      s.channel = it->first.first;
+      s.customer = it->first.second;
+    } else if (r < 52) {
+      s.kind = Step::Kind::kAdvance;
+      s.advance_ns = Pick(4) == 0 ? static_cast<std::int64_t>(Pick(90)) * kSec : Pick(5000) * 1'000'000LL;
+    } else if (r < 70) {
+      s.kind = Step::Kind::kCommand;
+      s.target = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
+      static const AgentCommandType kPresence[] = {AgentCommandType::kSignIn, AgentCommandType::kReady,
+                                                   AgentCommandType::kReady, AgentCommandType::kNotReady,
+                                                   AgentCommandType::kSignOut};
+      s.command = kPresence[Pick(5)];
+    } else if (r < 88) {
+      s.kind = Step::Kind::kCommand;
+      s.command = AgentCommandType::kCloseSession;
+      s.target = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
+      const auto& mine = model.agents()[s.target].sessions;
+      if (!mine.empty() && Pick(10) != 0) {
+        const auto& key = mine[Pick(static_cast<int>(mine.size()))];
+        s.channel = key.first;
+        s.customer = key.second;
+      } else {
+        s.channel = 0;
+        s.customer = "nobody";
+      }
+    } else {
+      s.kind = Step::Kind::kCommand;
+      const int level = Pick(3);
+      s.command = level == 0 ? AgentCommandType::kSetAgentCap
+                             : level == 1 ? AgentCommandType::kSetOuCap : AgentCommandType::kSetTenantCap;
+      s.target = level == 0 ? static_cast<std::uint32_t>(Pick(static_cast<int>(agents)))
+                            : static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.ous.size())));
+      const int v = Pick(12);
+      s.cap = v < 3 ? std::nullopt : v == 3 ? std::optional<std::uint32_t>(61)
+                                           : std::optional<std::uint32_t>(1 + Pick(5));
+    }
+    return s;
+  }
+
+ private:
+  int Pick(int n) { return static_cast<int>(rng_() % static_cast<std::uint64_t>(n)); }
+  const config::TenantConfig& tenant_;
+  std::mt19937_64 rng_;
+};
+
+struct Failure {
+  std::size_t step = 0;
+  std::string what;
+};
+
+std::optional<Failure> Replay(const config::TenantConfig& tenant, const std::vector<Step>& steps, bool cap_bug) {
+  Checker checker(tenant, cap_bug);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (auto err = checker.Apply(steps[i])) return Failure{i, *err};
+  }
+  return std::nullopt;
+}
+
+// Delta debugging: drop chunks of steps while the failure persists.
+std::vector<Step> Shrink(const config::TenantConfig& tenant, std::vector<Step> steps, bool cap_bug) {
+  for (std::size_t chunk = std::max<std::size_t>(1, steps.size() / 2); chunk >= 1; chunk /= 2) {
+    bool removed = true;
+    while (removed) {
+      removed = false;
+      for (std::size_t i = 0; i < steps.size();) {
+        std::vector<Step> candidate;
+        candidate.insert(candidate.end(), steps.begin(), steps.begin() + i);
+        candidate.insert(candidate.end(), steps.begin() + std::min(steps.size(), i + chunk), steps.end());
+        if (auto f = Replay(tenant, candidate, cap_bug)) {
+          candidate.resize(f->step + 1);
+          steps = std::move(candidate);
+          removed = true;
+        } else {
+          i += chunk;
+        }
+      }
+    }
+    if (chunk == 1) break;
+  }
+  return steps;
+}
+
+struct RunResult {
+  std::uint64_t seed;
+  std::optional<Failure> failure;
+  std::vector<Step> shortest;
+  config::TenantConfig tenant;
+  bool cap_bug = false;
+};
+
+RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug) {
+  std::mt19937_64 config_rng(seed);
+  RunResult result{seed, std::nullopt, {}, RandomTenant(config_rng), cap_bug};
+  StepGenerator gen(result.tenant, seed * 7919 + 1);
+  // The generator reads a model of its own so that it never depends on the
+  // checker's state (a shrunk replay must mean the same steps).
+  ReferenceModel shadow(result.tenant, *[] {
+    static routing::PolicyRegistry p;
+    static bool once = routing::RegisterBuiltinPolicies(p).ok();
+    (void)once;
+    return &p;
+  }(), cap_bug);
+  Checker checker(result.tenant, cap_bug);
+  std::vector<Step> history;
+  std::int64_t now = 1000 * kSec;
+  for (std::size_t i = 0; i < steps; ++i) {
+    Step s = gen.Next(shadow);
+    history.push_back(s);
+    switch (s.kind) {
+      case Step::Kind::kContact: shadow.OnContact(s.channel, s.customer, now); break;
+      case Step::Kind::kAdvance: now += s.advance_ns; shadow.OnTick(now); break;
+      case Step::Kind::kCommand: {
+        std::optional<ReferenceModel::Key> key;
+        if (s.command == AgentCommandType::kCloseSession) key = ReferenceModel::Key{s.channel, s.customer};
+        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now);
+        break;
+      }
+    }
+    shadow.events().clear();
+    if (auto err = checker.Apply(s)) {
+      result.failure = Failure{i, *err};
+      result.shortest = Shrink(result.tenant, history, cap_bug);
+      return result;
+    }
+  }
+  return result;
+}
+
+std::string Report(const RunResult& r) {
+  std::ostringstream o;
+  o << "seed " << r.seed << ": step " << r.failure->step << ": " << r.failure->what << "\n"
+    << "shortest reproduction (" << r.shortest.size() << " steps; rerun with ROUTERD_MODEL_SEED=" << r.seed << "):\n";
+  for (const Step& s : r.shortest) o << "  " << s.ToString() << "\n";
+  if (auto f = Replay(r.tenant, r.shortest, r.cap_bug)) o << "  -> " << f->what << "\n";
+  return o.str();
+}
+
+TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
+  std::uint64_t first_seed = 1;
+  std::size_t runs = 40;
+  if (const char* s = std::getenv("ROUTERD_MODEL_SEED")) {
+    first_seed = std::strtoull(s, nullptr, 10);
+    runs = 1;
+  }
+  constexpr std::size_t kStepsPerRun = 25'000;  // 40 runs: 10^6 events
+  std::size_t total = 0;
+  for (std::size_t run = 0; run < runs; ++run) {
+    RunResult r = RunOne(first_seed + run, kStepsPerRun, /*cap_bug=*/false);
+    ASSERT_FALSE(r.failure.has_value()) << Report(r);
+    total += kStepsPerRun;
+  }
+  if (runs > 1) {
+    EXPECT_GE(total, 1'000'000u);
+  }
+  for (const auto& [what, n] : g_coverage.counts) std::printf("  %-28s %llu\n", what.c_str(), static_cast<unsigned long long>(n));
+  // Each outcome must have happened, or the generator has stopped reaching it.
+  for (const char* what : {"assigned at once", "assigned after waiting", "message to agent", "ended closed",
+                           "ended idle_timeout", "ended requeued", "leave queue_full", "leave max_wait",
+                           "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
+                           "command FailedPrecondition"}) {
+    EXPECT_GT(g_coverage.counts[what], 0u) << what;
+  }
+}
+
+// The checker is only worth something if it can fail: a model that lets an
+// agent take one session too many must be caught, and shrunk to a few steps.
+TEST(RouterModelTest, CheckerCatchesACapBugAndShrinksIt) {
+  RunResult r = RunOne(3, 20'000, /*cap_bug=*/true);
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_LE(r.shortest.size(), 12u) << Report(r);
+  std::printf("%s", Report(r).c_str());
+  auto again = Replay(r.tenant, r.shortest, true);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->step + 1, r.shortest.size());
+}
+
+}  // namespace
+}  // namespace routerd::testing
