@@ -19,6 +19,7 @@ RouterShard::RouterShard(std::uint32_t index, std::span<const config::TenantConf
       sink_(sink),
       router_(tenants, policies, options.tenant),
       queue_(options.queue_capacity),
+      commands_(options.command_queue_capacity),
       io_(1),
       tick_timer_(io_) {
   batch_.resize(options_.batch_size);
@@ -51,8 +52,14 @@ bool RouterShard::TryPushBulk(Queue::ProducerToken& token, std::span<ShardInput>
   return false;
 }
 
-bool RouterShard::TryPush(ShardInput&& item) {
-  if (queue_.TryPush(std::move(item))) return true;
+bool RouterShard::TryPushCommand(Queue::ProducerToken& token, ShardInput&& item) {
+  if (commands_.TryPush(token, std::move(item))) return true;
+  counters_.rejected_full.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+bool RouterShard::TryPushCommand(ShardInput&& item) {
+  if (commands_.TryPush(std::move(item))) return true;
   counters_.rejected_full.fetch_add(1, std::memory_order_relaxed);
   return false;
 }
@@ -81,25 +88,31 @@ void RouterShard::Drain() {
       Wake();
       break;
     }
-    const std::size_t n = queue_.PopBulk(batch_.data(), batch_.size());
+    // Commands first, every round: they free the capacity contacts need.
+    const std::size_t n = Process(commands_) + Process(queue_);
     if (n == 0) break;
-    const std::int64_t now = clock_.NowNs();
-    for (std::size_t i = 0; i < n; ++i) {
-      ShardInput& in = batch_[i];
-      if (in.kind == ShardInput::Kind::kContact) {
-        router_.OnContact(in.tenant, in.channel, std::move(in.contact), now);
-      } else {
-        router_.OnCommand(in.command, now);
-      }
-      in.contact.reset();
-    }
     processed += n;
-    // Hand events on per bulk so a long drain does not hold them back.
+    // Hand events on per round so a long drain does not hold them back.
     Flush();
-    if (n < batch_.size()) break;
   }
   counters_.inputs.fetch_add(processed, std::memory_order_relaxed);
   counters_.drains.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t RouterShard::Process(Queue& queue) {
+  const std::size_t n = queue.PopBulk(batch_.data(), batch_.size());
+  if (n == 0) return 0;
+  const std::int64_t now = clock_.NowNs();
+  for (std::size_t i = 0; i < n; ++i) {
+    ShardInput& in = batch_[i];
+    if (in.kind == ShardInput::Kind::kContact) {
+      router_.OnContact(in.tenant, in.channel, std::move(in.contact), now);
+    } else {
+      router_.OnCommand(in.command, now);
+    }
+    in.contact.reset();
+  }
+  return n;
 }
 
 void RouterShard::Flush() {

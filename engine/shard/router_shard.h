@@ -2,8 +2,10 @@
 // tenants) and runs its own Asio io_context.
 //
 // DESIGN
-// Producers (I/O threads) push ShardInputs into a bounded lock-free queue and
-// then call Wake(). Wake() posts a drain to the io_context only if none is
+// Producers (I/O threads) push ShardInputs into bounded lock-free queues and
+// then call Wake(). Contacts and agent commands have separate queues, and each
+// drain takes commands first: a flood of contacts must never delay the closes
+// and ready events that free the capacity to serve it. Wake() posts a drain to the io_context only if none is
 // pending, so a burst of N pushes costs one cross-thread wake-up, not N. The
 // drain clears the pending flag first and then empties the queue in bulk
 // (router_batch_size items per dequeue), stepping the Router once per item with
@@ -37,7 +39,8 @@
 namespace routerd::shard {
 
 struct RouterShardOptions {
-  std::size_t queue_capacity = 65536;
+  std::size_t queue_capacity = 65536;          // contacts
+  std::size_t command_queue_capacity = 16384;  // agent commands
   std::size_t batch_size = 256;
   std::int64_t tick_ns = 100'000'000;
   routing::TenantRouterOptions tenant;
@@ -67,11 +70,15 @@ class RouterShard {
   void Stop();
 
   // Producer side. All-or-nothing; false (and counted) when the queue is full.
+  // Items go to the contact or the command queue by their kind; one call
+  // carries one kind.
   bool TryPushBulk(Queue::ProducerToken& token, std::span<ShardInput> items);
-  bool TryPush(ShardInput&& item);
+  bool TryPushCommand(Queue::ProducerToken& token, ShardInput&& item);
+  bool TryPushCommand(ShardInput&& item);
   // Makes the shard drain soon; cheap when a drain is already pending.
   void Wake();
   Queue& queue() { return queue_; }
+  Queue& command_queue() { return commands_; }
 
   // Runs `fn` on the shard thread with the Router (control plane: admin
   // queries, never per message).
@@ -81,8 +88,13 @@ class RouterShard {
   const RouterShardCounters& counters() const { return counters_; }
   std::size_t QueueDepthApprox() const { return queue_.SizeApprox(); }
 
+  // REQUIRES: the shard is not running (before Start or after Stop). For
+  // tests and end-of-run inspection; running code uses Post().
+  const routing::Router& RouterWhileStopped() const { return router_; }
+
  private:
   void Drain();
+  std::size_t Process(Queue& queue);
   void ArmTick();
   void Flush();
 
@@ -92,6 +104,7 @@ class RouterShard {
   routing::RoutingEventSink& sink_;
   routing::Router router_;
   Queue queue_;
+  Queue commands_;
   boost::asio::io_context io_;
   boost::asio::steady_timer tick_timer_;
   std::vector<ShardInput> batch_;

@@ -15,6 +15,7 @@ ShardSet::Producer::Producer(ShardSet& set) {
   tokens_.reserve(set.shards_.size());
   for (auto& shard : set.shards_) {
     tokens_.push_back(std::make_unique<RouterShard::Queue::ProducerToken>(shard->queue()));
+    command_tokens_.push_back(std::make_unique<RouterShard::Queue::ProducerToken>(shard->command_queue()));
   }
 }
 
@@ -63,8 +64,7 @@ Status ShardSet::SubmitCommand(Producer& producer, const TenantRef& tenant, cons
   in.command = command;
   in.command.tenant = tenant.tenant;
   RouterShard& shard = *shards_[tenant.shard];
-  std::span<ShardInput> one(&in, 1);
-  if (!shard.TryPushBulk(*producer.tokens_[tenant.shard], one)) {
+  if (!shard.TryPushCommand(*producer.command_tokens_[tenant.shard], std::move(in))) {
     return Status::ResourceExhausted("router queue is full");
   }
   shard.Wake();

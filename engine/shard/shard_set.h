@@ -34,6 +34,7 @@ class ShardSet {
    private:
     friend class ShardSet;
     std::vector<std::unique_ptr<RouterShard::Queue::ProducerToken>> tokens_;
+    std::vector<std::unique_ptr<RouterShard::Queue::ProducerToken>> command_tokens_;
     std::vector<ShardInput> scratch_;
   };
 
