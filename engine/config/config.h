@@ -95,5 +95,23 @@ struct Config {
 
 std::string_view AgentTypeName(AgentType type);
 std::string_view QueueMediaName(QueueMedia media);
+std::string_view AccessModeName(AccessMode mode);
+
+// Whether an agent of `type` may serve a skill queue of `media`: versatile
+// agents serve both, multimedia agents only multimedia queues, voice agents
+// only voice queues.
+bool AgentServesMedia(AgentType type, QueueMedia media);
+
+// The effective concurrency cap of an agent (agent > nearest OU up the tree >
+// tenant) and where it came from, for the router and for --check-config.
+struct EffectiveCap {
+  enum class Origin { kAgent, kOu, kTenant };
+  int cap = 1;
+  Origin origin = Origin::kTenant;
+  std::string ou_id;  // the OU that set it, for kOu
+};
+
+// REQUIRES: `tenant` passed validation (no OU cycles) and `agent` is one of its agents.
+EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent);
 
 }  // namespace routerd::config

@@ -1,0 +1,60 @@
+#include "engine/config/config.h"
+
+namespace routerd::config {
+
+std::string_view AgentTypeName(AgentType type) {
+  switch (type) {
+    case AgentType::kVersatile: return "versatile";
+    case AgentType::kMultimedia: return "multimedia";
+    case AgentType::kVoice: return "voice";
+  }
+  return "unknown";
+}
+
+std::string_view QueueMediaName(QueueMedia media) {
+  switch (media) {
+    case QueueMedia::kMultimedia: return "multimedia";
+    case QueueMedia::kVoice: return "voice";
+  }
+  return "unknown";
+}
+
+std::string_view AccessModeName(AccessMode mode) {
+  switch (mode) {
+    case AccessMode::kUnified: return "unified";
+  }
+  return "unknown";
+}
+
+bool AgentServesMedia(AgentType type, QueueMedia media) {
+  switch (type) {
+    case AgentType::kVersatile: return true;
+    case AgentType::kMultimedia: return media == QueueMedia::kMultimedia;
+    case AgentType::kVoice: return media == QueueMedia::kVoice;
+  }
+  return false;
+}
+
+EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent) {
+  if (agent.max_concurrent_sessions) {
+    return {*agent.max_concurrent_sessions, EffectiveCap::Origin::kAgent, {}};
+  }
+  // Linear lookups: OU trees are small and this runs at start-up, not per session.
+  auto find_ou = [&](const std::string& id) -> const OuConfig* {
+    for (const OuConfig& ou : tenant.ous) {
+      if (ou.id == id) return &ou;
+    }
+    return nullptr;
+  };
+  // The step bound keeps an unvalidated cyclic tree from looping forever.
+  const OuConfig* ou = find_ou(agent.ou);
+  for (size_t steps = 0; ou != nullptr && steps <= tenant.ous.size(); ++steps) {
+    if (ou->max_concurrent_sessions) {
+      return {*ou->max_concurrent_sessions, EffectiveCap::Origin::kOu, ou->id};
+    }
+    ou = ou->parent.empty() ? nullptr : find_ou(ou->parent);
+  }
+  return {tenant.max_concurrent_sessions, EffectiveCap::Origin::kTenant, {}};
+}
+
+}  // namespace routerd::config

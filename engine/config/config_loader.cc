@@ -1,0 +1,672 @@
+#include "engine/config/config_loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <utility>
+
+#include "engine/config/toml_reader.h"
+#include "routerd/channel_options.h"
+
+namespace routerd::config {
+namespace {
+
+using internal::ErrorList;
+using internal::JoinNames;
+using internal::Presence;
+using internal::Quote;
+using internal::TableReader;
+
+// Ranges documented in config/README.md; keep them in step.
+constexpr std::int64_t kMaxThreads = 64;
+constexpr std::int64_t kMinQueueCapacity = 1024;
+constexpr std::int64_t kMaxQueueCapacity = 16777216;
+constexpr std::int64_t kMaxBatchSize = 65536;
+constexpr std::int64_t kMinTickMs = 10;
+constexpr std::int64_t kMaxTickMs = 10000;
+constexpr std::int64_t kMaxHistory = 100000;
+constexpr std::int64_t kMinIdleTimeout = 10;
+constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
+constexpr std::int64_t kMaxWaitSeconds = 86400;
+constexpr std::int64_t kMaxWaiting = 1000000;
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxNamesListed = 12;
+
+constexpr std::string_view kLeaveMessage = "leave_message";
+constexpr std::string_view kQueuePrefix = "queue:";
+
+// Tenant, OU, skill queue and channel ids appear in webhook URLs, metrics labels
+// and log lines, so they are kept to characters that need no escaping anywhere.
+bool IsIdChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+}
+
+// Employee ids are often e-mail-like, so '@' is allowed there too.
+bool IsEmployeeIdChar(char c) { return IsIdChar(c) || c == '@'; }
+
+// "(known: a, b, c)" with a cut-off so a big tenant does not flood the terminal.
+std::string KnownList(std::string_view what, const std::vector<std::string>& names) {
+  if (names.empty()) return "(no " + std::string(what) + " defined)";
+  std::vector<std::string> shown(names.begin(), names.begin() + std::min(names.size(), kMaxNamesListed));
+  std::string out = "(known " + std::string(what) + ": " + JoinNames(shown);
+  if (names.size() > shown.size()) out += ", ... " + std::to_string(names.size() - shown.size()) + " more";
+  return out + ")";
+}
+
+// "a -> b -> c -> a", starting at the member listed first in the file.
+std::string NameCycle(std::vector<size_t> members, const std::vector<std::string>& ids) {
+  auto first = std::min_element(members.begin(), members.end());
+  std::rotate(members.begin(), first, members.end());
+  std::string out;
+  for (size_t m : members) out += ids[m] + " -> ";
+  return out + ids[members.front()];
+}
+
+// Finds the cycles of a graph in which every node has at most one successor
+// (next[i], or -1). Returns each cycle once, as its members in walk order.
+std::vector<std::vector<size_t>> FindCycles(const std::vector<long>& next) {
+  enum State : char { kUnseen, kOnPath, kDone };
+  std::vector<State> state(next.size(), kUnseen);
+  std::vector<std::vector<size_t>> cycles;
+  for (size_t start = 0; start < next.size(); ++start) {
+    std::vector<size_t> path;
+    long cur = static_cast<long>(start);
+    while (cur >= 0 && state[cur] == kUnseen) {
+      state[cur] = kOnPath;
+      path.push_back(static_cast<size_t>(cur));
+      cur = next[cur];
+    }
+    if (cur >= 0 && state[cur] == kOnPath) {
+      auto it = std::find(path.begin(), path.end(), static_cast<size_t>(cur));
+      cycles.emplace_back(it, path.end());
+    }
+    for (size_t p : path) state[p] = kDone;
+  }
+  return cycles;
+}
+
+bool ValidPort(std::string_view port) {
+  if (port.empty() || port.size() > 5) return false;
+  int value = 0;
+  for (char c : port) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
+}
+
+// host:port, with an IPv6 host in brackets ("[::1]:8080").
+bool ValidListen(std::string_view listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || !ValidPort(listen.substr(colon + 1))) return false;
+  std::string_view host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+    });
+  }
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+  });
+}
+
+// Line a factory's message points at ("<file>:<line>: ..."), or `fallback`.
+int MessageLine(std::string_view message, const std::string& file, int fallback) {
+  if (message.substr(0, file.size()) != file || message.substr(file.size(), 1) != ":") return fallback;
+  int line = 0;
+  size_t i = file.size() + 1;
+  if (i >= message.size() || !std::isdigit(static_cast<unsigned char>(message[i]))) return fallback;
+  for (; i < message.size() && std::isdigit(static_cast<unsigned char>(message[i])); ++i) {
+    line = line * 10 + (message[i] - '0');
+  }
+  return line;
+}
+
+// Per-item facts needed by the checks that span items, such as the line of a
+// reference to report an unknown target at.
+struct OuInfo {
+  std::string where;
+  int parent_line = 0;
+};
+
+struct QueueInfo {
+  std::string where;
+  int overflow_line = 0;
+};
+
+class Loader {
+ public:
+  Loader(std::string_view source_name, const ConfigSchema& schema)
+      : errors_(std::string(source_name)), schema_(schema) {}
+
+  LoadResult Load(std::string_view text) {
+    LoadResult result;
+    Config config;
+    config.source_path = errors_.file();
+    if (schema_.adapters == nullptr) {
+      errors_.Add(0, "", "internal error: the configuration schema has no adapter registry");
+      result.errors = errors_.TakeSorted();
+      return result;
+    }
+    toml::table root;
+    try {
+      root = toml::parse(text, std::string(errors_.file()));
+    } catch (const toml::parse_error& e) {
+      errors_.Add(static_cast<int>(e.source().begin.line), "",
+                  "TOML syntax error at column " + std::to_string(e.source().begin.column) + ": " +
+                      std::string(e.description()));
+    } catch (const std::exception& e) {
+      errors_.Add(0, "", std::string("cannot parse: ") + e.what());
+    }
+    if (errors_.empty()) {
+      // Nothing below is expected to throw (factories are guarded one by one);
+      // this is the last line of defence, e.g. against std::bad_alloc.
+      try {
+        LoadRoot(root, config);
+      } catch (const std::exception& e) {
+        errors_.Add(0, "", std::string("internal error while loading: ") + e.what());
+      }
+    }
+    if (errors_.empty()) {
+      result.config = std::move(config);
+    } else {
+      result.errors = errors_.TakeSorted();
+    }
+    return result;
+  }
+
+ private:
+  // Reads an id and checks its characters; nullopt when missing or invalid.
+  std::optional<std::string> Id(TableReader& r, std::string_view key, bool (*valid_char)(char),
+                                std::string_view chars) {
+    std::optional<std::string> id = r.String(key, Presence::kRequired);
+    if (!id) return std::nullopt;
+    if (id->empty() || id->size() > kMaxIdLength || !std::all_of(id->begin(), id->end(), valid_char)) {
+      r.Error(key, std::string(key) + " = " + Quote(*id) + " is not a valid id (allowed: 1.." +
+                       std::to_string(kMaxIdLength) + " of " + std::string(chars) + ")");
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  std::optional<std::string> PlainId(TableReader& r, std::string_view key) {
+    return Id(r, key, IsIdChar, "letters, digits, '.', '_', '-'");
+  }
+
+  void LoadRoot(const toml::table& root, Config& config) {
+    TableReader r(root, "", errors_);
+    if (const toml::table* server = r.Table("server")) LoadServer(*server, config.server);
+    std::vector<const toml::table*> tenants = r.TableArray("tenants");
+    r.ReportUnknownKeys();
+    const toml::node* tenants_node = root.get("tenants");
+    if (tenants.empty() && (tenants_node == nullptr || tenants_node->is_array())) {
+      errors_.Add(std::max(1, r.KeyLine("tenants")), "",
+                  "no tenants: add at least one [[tenants]] section with an id");
+      return;
+    }
+    std::map<std::string, int, std::less<>> seen;  // id -> line
+    for (size_t i = 0; i < tenants.size(); ++i) {
+      if (tenants[i] == nullptr) continue;
+      TenantConfig tenant;
+      bool id_ok = LoadTenant(*tenants[i], i, tenant);
+      if (id_ok) {
+        auto [it, inserted] = seen.emplace(tenant.id, tenant.line);
+        if (!inserted) {
+          errors_.Add(tenant.line, "tenants[" + std::to_string(i) + "] '" + tenant.id + "'",
+                      "duplicate tenant id '" + tenant.id + "' (first defined at line " +
+                          std::to_string(it->second) + ")");
+        }
+      }
+      config.tenants.push_back(std::move(tenant));
+    }
+  }
+
+  void LoadServer(const toml::table& table, ServerOptions& server) {
+    TableReader r(table, "server", errors_);
+    if (auto listen = r.String("listen", Presence::kOptional)) {
+      if (ValidListen(*listen)) {
+        server.listen = *listen;
+      } else {
+        r.Error("listen", "listen = " + Quote(*listen) +
+                              " is not host:port (e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"; port 0..65535)");
+      }
+    }
+    r.IntInto("io_threads", 1, kMaxThreads, server.io_threads);
+    r.IntInto("router_shards", 1, kMaxThreads, server.router_shards);
+    r.IntInto("router_queue_capacity", kMinQueueCapacity, kMaxQueueCapacity, server.router_queue_capacity);
+    auto batch = r.Int("router_batch_size", 1, kMaxBatchSize, Presence::kOptional);
+    r.IntInto("router_tick_ms", kMinTickMs, kMaxTickMs, server.router_tick_ms);
+    r.IntInto("session_history_limit", 1, kMaxHistory, server.session_history_limit);
+    if (auto level = r.Choice("log_level", {"trace", "debug", "info", "warn", "error", "critical", "off"},
+                              Presence::kOptional)) {
+      server.log_level = *level;
+    }
+    r.ReportUnknownKeys();
+    if (batch) {
+      if (*batch > server.router_queue_capacity) {
+        r.Error("router_batch_size", "router_batch_size = " + std::to_string(*batch) +
+                                         " is larger than router_queue_capacity = " +
+                                         std::to_string(server.router_queue_capacity));
+      } else {
+        server.router_batch_size = static_cast<int>(*batch);
+      }
+    }
+  }
+
+  // Returns whether the tenant has a valid id (for the duplicate check).
+  bool LoadTenant(const toml::table& table, size_t index, TenantConfig& tenant) {
+    TableReader r(table, "tenants[" + std::to_string(index) + "]", errors_);
+    tenant.line = r.line();
+    std::optional<std::string> id = PlainId(r, "id");
+    if (id) {
+      tenant.id = *id;
+      r.set_label(*id);
+    }
+    // Only one mode exists today; the key is there so configurations written now
+    // stay valid when per-channel access arrives.
+    r.Choice("multimedia_access_mode", {"unified"}, Presence::kOptional,
+             "only unified channel access (one cap across all channels) is supported");
+    tenant.multimedia_access_mode = AccessMode::kUnified;
+    r.IntInto("max_concurrent_sessions", kMinCap, kMaxCap, tenant.max_concurrent_sessions);
+    r.IntInto("session_idle_timeout_seconds", kMinIdleTimeout, kMaxIdleTimeout, tenant.session_idle_timeout_seconds);
+    std::vector<const toml::table*> ous = r.TableArray("ous");
+    std::vector<const toml::table*> queues = r.TableArray("skill_queues");
+    std::vector<const toml::table*> agents = r.TableArray("agents");
+    std::vector<const toml::table*> channels = r.TableArray("channels");
+    r.ReportUnknownKeys();
+
+    LoadOus(ous, r.path(), tenant);
+    LoadSkillQueues(queues, r.path(), tenant);
+    LoadAgents(agents, r.path(), tenant);
+    LoadChannels(channels, r.path(), tenant);
+    return id.has_value();
+  }
+
+  // ---- OUs -----------------------------------------------------------------
+
+  void LoadOus(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
+    std::vector<OuInfo> infos;
+    std::map<std::string, int, std::less<>> seen;
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i] == nullptr) continue;
+      TableReader r(*tables[i], path + ".ous[" + std::to_string(i) + "]", errors_);
+      OuConfig ou;
+      ou.line = r.line();
+      std::optional<std::string> id = PlainId(r, "id");
+      if (id) r.set_label(*id);
+      if (auto parent = r.String("parent", Presence::kOptional)) ou.parent = *parent;
+      if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
+        ou.max_concurrent_sessions = static_cast<int>(*cap);
+      }
+      r.ReportUnknownKeys();
+      if (!id) continue;
+      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
+      if (!inserted) {
+        r.Error("id", "duplicate OU id '" + *id + "' (first defined at line " + std::to_string(it->second) + ")");
+        continue;
+      }
+      ou.id = *id;
+      infos.push_back({r.where(), r.KeyLine("parent")});
+      tenant.ous.push_back(std::move(ou));
+    }
+    CheckOuTree(tenant, infos);
+  }
+
+  void CheckOuTree(TenantConfig& tenant, const std::vector<OuInfo>& infos) {
+    std::vector<std::string> ids;
+    std::map<std::string_view, size_t> index;
+    for (const OuConfig& ou : tenant.ous) {
+      index.emplace(ou.id, ids.size());
+      ids.push_back(ou.id);
+    }
+    std::vector<long> parent(tenant.ous.size(), -1);
+    for (size_t i = 0; i < tenant.ous.size(); ++i) {
+      const OuConfig& ou = tenant.ous[i];
+      if (ou.parent.empty()) continue;
+      auto it = index.find(ou.parent);
+      if (it == index.end()) {
+        errors_.Add(infos[i].parent_line, infos[i].where,
+                    "parent = " + Quote(ou.parent) + " is not an OU of this tenant " + KnownList("OUs", ids) +
+                        "; use \"\" for a top-level OU");
+        continue;
+      }
+      parent[i] = static_cast<long>(it->second);
+    }
+    for (const std::vector<size_t>& cycle : FindCycles(parent)) {
+      size_t first = *std::min_element(cycle.begin(), cycle.end());
+      errors_.Add(infos[first].parent_line, infos[first].where,
+                  "OU parents form a cycle: " + NameCycle(cycle, ids) +
+                      " (every OU must lead up to a top-level OU with parent = \"\")");
+    }
+  }
+
+  // ---- Skill queues --------------------------------------------------------
+
+  void LoadSkillQueues(const std::vector<const toml::table*>& tables, const std::string& path,
+                       TenantConfig& tenant) {
+    std::vector<QueueInfo> infos;
+    std::map<std::string, int, std::less<>> seen;
+    const std::vector<std::string>& strategies = schema_.strategies;
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i] == nullptr) continue;
+      TableReader r(*tables[i], path + ".skill_queues[" + std::to_string(i) + "]", errors_);
+      SkillQueueConfig queue;
+      queue.line = r.line();
+      std::optional<std::string> id = PlainId(r, "id");
+      if (id) r.set_label(*id);
+
+      std::optional<std::string> strategy = r.String("strategy", Presence::kOptional);
+      const std::string& chosen = strategy ? *strategy : queue.strategy;
+      if (std::find(strategies.begin(), strategies.end(), chosen) == strategies.end()) {
+        std::string allowed = strategies.empty() ? "none are registered" : JoinNames(strategies);
+        if (strategy) {
+          r.Error("strategy", "strategy = " + Quote(chosen) + " is not a known strategy (allowed: " + allowed + ")");
+        } else {
+          r.TableError("strategy defaults to " + Quote(chosen) + ", which is not a known strategy (allowed: " +
+                       allowed + "); set strategy explicitly");
+        }
+      } else {
+        queue.strategy = chosen;
+      }
+      r.IntInto("max_wait_seconds", 1, kMaxWaitSeconds, queue.max_wait_seconds);
+      r.IntInto("max_waiting", 1, kMaxWaiting, queue.max_waiting);
+      if (auto overflow = r.String("on_overflow", Presence::kOptional)) {
+        if (*overflow == kLeaveMessage) {
+          queue.on_overflow = {OverflowTarget::Kind::kLeaveMessage, {}};
+        } else if (overflow->starts_with(kQueuePrefix) && overflow->size() > kQueuePrefix.size()) {
+          queue.on_overflow = {OverflowTarget::Kind::kQueue, overflow->substr(kQueuePrefix.size())};
+        } else {
+          r.Error("on_overflow", "on_overflow = " + Quote(*overflow) +
+                                     " is not valid (allowed: \"leave_message\" or \"queue:<skill queue id>\")");
+        }
+      }
+      if (auto media = r.Choice("media", {"multimedia", "voice"}, Presence::kOptional)) {
+        queue.media = *media == "voice" ? QueueMedia::kVoice : QueueMedia::kMultimedia;
+      }
+      r.ReportUnknownKeys();
+      if (!id) continue;
+      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
+      if (!inserted) {
+        r.Error("id", "duplicate skill queue id '" + *id + "' (first defined at line " +
+                          std::to_string(it->second) + ")");
+        continue;
+      }
+      queue.id = *id;
+      infos.push_back({r.where(), r.KeyLine("on_overflow")});
+      tenant.skill_queues.push_back(std::move(queue));
+    }
+    CheckOverflow(tenant, infos);
+  }
+
+  void CheckOverflow(TenantConfig& tenant, const std::vector<QueueInfo>& infos) {
+    std::vector<std::string> ids;
+    std::map<std::string_view, size_t> index;
+    for (const SkillQueueConfig& q : tenant.skill_queues) {
+      index.emplace(q.id, ids.size());
+      ids.push_back(q.id);
+    }
+    std::vector<long> next(tenant.skill_queues.size(), -1);
+    for (size_t i = 0; i < tenant.skill_queues.size(); ++i) {
+      const SkillQueueConfig& q = tenant.skill_queues[i];
+      if (q.on_overflow.kind != OverflowTarget::Kind::kQueue) continue;
+      const std::string value = Quote(std::string(kQueuePrefix) + q.on_overflow.queue_id);
+      auto it = index.find(q.on_overflow.queue_id);
+      if (it == index.end()) {
+        errors_.Add(infos[i].overflow_line, infos[i].where,
+                    "on_overflow = " + value + " names an unknown skill queue " + KnownList("skill queues", ids));
+      } else if (it->second == i) {
+        errors_.Add(infos[i].overflow_line, infos[i].where,
+                    "on_overflow = " + value +
+                        " points at the queue itself (a session would bounce forever); use another queue or "
+                        "\"leave_message\"");
+      } else if (tenant.skill_queues[it->second].media != q.media) {
+        errors_.Add(infos[i].overflow_line, infos[i].where,
+                    "on_overflow = " + value + " is a " +
+                        std::string(QueueMediaName(tenant.skill_queues[it->second].media)) + " queue; a " +
+                        std::string(QueueMediaName(q.media)) + " queue may only overflow to a " +
+                        std::string(QueueMediaName(q.media)) + " queue");
+      } else {
+        next[i] = static_cast<long>(it->second);
+      }
+    }
+    for (const std::vector<size_t>& cycle : FindCycles(next)) {
+      size_t first = *std::min_element(cycle.begin(), cycle.end());
+      errors_.Add(infos[first].overflow_line, infos[first].where,
+                  "on_overflow chain forms a cycle: " + NameCycle(cycle, ids) +
+                      " (a session would bounce forever); end the chain with \"leave_message\"");
+    }
+  }
+
+  // ---- Agents --------------------------------------------------------------
+
+  void LoadAgents(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
+    std::vector<std::string> ou_ids;
+    for (const OuConfig& ou : tenant.ous) ou_ids.push_back(ou.id);
+    std::vector<std::string> queue_ids;
+    std::map<std::string_view, QueueMedia> queue_media;
+    for (const SkillQueueConfig& q : tenant.skill_queues) {
+      queue_ids.push_back(q.id);
+      queue_media.emplace(q.id, q.media);
+    }
+    std::map<std::string, int, std::less<>> seen_ids;
+    std::map<std::string, int, std::less<>> seen_accounts;
+
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i] == nullptr) continue;
+      TableReader r(*tables[i], path + ".agents[" + std::to_string(i) + "]", errors_);
+      AgentConfig agent;
+      agent.line = r.line();
+      std::optional<std::string> id = Id(r, "employee_id", IsEmployeeIdChar, "letters, digits, '.', '_', '-', '@'");
+      if (id) r.set_label(*id);
+
+      if (auto ou = r.String("ou", Presence::kRequired)) {
+        if (std::find(ou_ids.begin(), ou_ids.end(), *ou) == ou_ids.end()) {
+          r.Error("ou", "ou = " + Quote(*ou) + " is not an OU of this tenant " + KnownList("OUs", ou_ids));
+        } else {
+          agent.ou = *ou;
+        }
+      }
+      std::optional<std::string> type = r.Choice("type", {"versatile", "multimedia", "voice"}, Presence::kRequired);
+      if (type) {
+        agent.type = *type == "versatile" ? AgentType::kVersatile
+                     : *type == "voice"   ? AgentType::kVoice
+                                          : AgentType::kMultimedia;
+      }
+      if (auto queues = r.StringArray("skill_queues", Presence::kOptional)) {
+        for (const TableReader::Item& item : *queues) {
+          auto media = queue_media.find(item.value);
+          if (media == queue_media.end()) {
+            errors_.Add(item.line, r.where(),
+                        "skill_queues: " + Quote(item.value) + " is not a skill queue of this tenant " +
+                            KnownList("skill queues", queue_ids));
+          } else if (std::find(agent.skill_queues.begin(), agent.skill_queues.end(), item.value) !=
+                     agent.skill_queues.end()) {
+            errors_.Add(item.line, r.where(), "skill_queues lists " + Quote(item.value) + " twice");
+          } else if (type && !AgentServesMedia(agent.type, media->second)) {
+            errors_.Add(item.line, r.where(),
+                        "skill_queues: a " + *type + " agent cannot serve the " +
+                            std::string(QueueMediaName(media->second)) + " queue '" + item.value +
+                            "' (versatile agents serve both kinds, multimedia agents only multimedia queues, "
+                            "voice agents only voice queues)");
+          } else {
+            agent.skill_queues.push_back(item.value);
+          }
+        }
+      }
+      if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
+        agent.max_concurrent_sessions = static_cast<int>(*cap);
+      }
+      std::optional<std::string> account = r.String("business_account", Presence::kOptional);
+      if (account && account->empty()) {
+        r.Error("business_account", "business_account must not be empty (leave it out to use employee_id)");
+        account.reset();
+      }
+      if (auto name = r.String("name", Presence::kOptional)) agent.name = *name;
+      r.ReportUnknownKeys();
+      if (!id) continue;
+
+      auto [it, inserted] = seen_ids.emplace(*id, r.KeyLine("employee_id"));
+      if (!inserted) {
+        r.Error("employee_id", "duplicate employee_id '" + *id + "' (first defined at line " +
+                                   std::to_string(it->second) + ")");
+        continue;
+      }
+      agent.employee_id = *id;
+      agent.business_account = account ? *account : *id;
+      const std::string_view account_key = account ? "business_account" : "employee_id";
+      auto [acc, fresh] = seen_accounts.emplace(agent.business_account, r.KeyLine(account_key));
+      if (!fresh) {
+        r.Error(account_key, "business account '" + agent.business_account +
+                                 "' is already used by the agent at line " + std::to_string(acc->second));
+      }
+      tenant.agents.push_back(std::move(agent));
+    }
+  }
+
+  // ---- Channels ------------------------------------------------------------
+
+  void LoadChannels(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
+    std::vector<std::string> queue_ids;
+    std::map<std::string_view, QueueMedia> queue_media;
+    for (const SkillQueueConfig& q : tenant.skill_queues) {
+      queue_ids.push_back(q.id);
+      queue_media.emplace(q.id, q.media);
+    }
+    std::map<std::string, int, std::less<>> seen;
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i] == nullptr) continue;
+      TableReader r(*tables[i], path + ".channels[" + std::to_string(i) + "]", errors_);
+      ChannelConfig channel;
+      channel.line = r.line();
+      std::optional<std::string> id = PlainId(r, "id");
+      if (id) {
+        channel.id = *id;
+        r.set_label(*id);
+      }
+      std::optional<std::string> kind = r.String("kind", Presence::kRequired);
+      bool queue_ok = false;
+      if (auto queue = r.String("skill_queue", Presence::kRequired)) {
+        auto media = queue_media.find(*queue);
+        if (media == queue_media.end()) {
+          r.Error("skill_queue", "skill_queue = " + Quote(*queue) + " is not a skill queue of this tenant " +
+                                     KnownList("skill queues", queue_ids));
+        } else if (media->second != QueueMedia::kMultimedia) {
+          r.Error("skill_queue", "skill_queue = " + Quote(*queue) +
+                                     " is a voice queue; channels bring multimedia sessions and need a "
+                                     "multimedia queue");
+        } else {
+          channel.skill_queue = *queue;
+          queue_ok = true;
+        }
+      }
+
+      bool options_ok = true;
+      ChannelOptions options(errors_.file(), channel.line, r.where());
+      for (const auto& [key, node] : r.OtherKeys()) {
+        const int line = r.KeyLine(key);
+        if (const auto* s = node->as_string()) {
+          options.Set(key, s->get(), line);
+        } else if (const auto* n = node->as_integer()) {
+          options.Set(key, n->get(), line);
+        } else if (const auto* b = node->as_boolean()) {
+          options.Set(key, b->get(), line);
+        } else {
+          errors_.Add(line, r.where(),
+                      key + " must be a string, an integer or a boolean (got " +
+                          std::string(internal::TypeName(*node)) + ")");
+          options_ok = false;
+        }
+      }
+
+      bool adapter_ok = false;
+      if (kind) {
+        channel.kind = *kind;
+        const ChannelAdapterFactory* factory = schema_.adapters->Find(*kind);
+        if (factory == nullptr) {
+          r.Error("kind", "kind = " + Quote(*kind) + " is not a registered channel kind (registered: " +
+                              JoinNames(schema_.adapters->Kinds()) + ")");
+        } else if (options_ok) {
+          adapter_ok = CreateAdapter(*factory, ChannelIdentity{tenant.id, channel.id, *kind}, options, r, channel);
+        }
+      }
+      if (!id) continue;
+      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
+      if (!inserted) {
+        r.Error("id", "duplicate channel id '" + *id + "' (first defined at line " + std::to_string(it->second) +
+                          ")");
+        continue;
+      }
+      if (adapter_ok && queue_ok) tenant.channels.push_back(std::move(channel));
+    }
+  }
+
+  bool CreateAdapter(const ChannelAdapterFactory& factory, const ChannelIdentity& identity, ChannelOptions& options,
+                     TableReader& r, ChannelConfig& channel) {
+    std::optional<StatusOr<ChannelAdapterPtr>> created;
+    try {
+      created.emplace(factory.Create(identity, options));
+    } catch (const std::exception& e) {
+      errors_.Add(channel.line, r.where(),
+                  "the " + identity.kind + " adapter failed while loading: " + std::string(e.what()));
+      return false;
+    }
+    StatusOr<ChannelAdapterPtr>& adapter = *created;
+    if (!adapter.ok()) {
+      const std::string& message = adapter.status().message();
+      int line = MessageLine(message, errors_.file(), -1);
+      if (line >= 0) {
+        errors_.AddFormatted(line, message);
+      } else {
+        // A factory that did not use ChannelOptions::Error still gets a location.
+        errors_.Add(channel.line, r.where(), message);
+      }
+      // Keys after the failing one were never read; calling them unknown would mislead.
+      return false;
+    }
+    bool ok = true;
+    for (const std::string& key : options.UnreadKeys()) {
+      r.Error(key, "unknown key '" + key + "' for kind " + identity.kind);
+      ok = false;
+    }
+    if (*adapter == nullptr) {
+      errors_.Add(channel.line, r.where(), "internal error: the " + identity.kind + " factory built no adapter");
+      return false;
+    }
+    channel.adapter = std::move(*adapter);
+    return ok;
+  }
+
+  ErrorList errors_;
+  const ConfigSchema& schema_;
+};
+
+}  // namespace
+
+LoadResult LoadConfigString(std::string_view toml, std::string_view source_name, const ConfigSchema& schema) {
+  return Loader(source_name, schema).Load(toml);
+}
+
+LoadResult LoadConfigFile(const std::string& path, const ConfigSchema& schema) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.errors.push_back(path + ": cannot open the configuration file: " + std::strerror(errno));
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    LoadResult result;
+    result.errors.push_back(path + ": cannot read the configuration file");
+    return result;
+  }
+  return LoadConfigString(text.str(), path, schema);
+}
+
+}  // namespace routerd::config
