@@ -51,7 +51,9 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy) {
   return t;
 }
 
-void AssignAndClose(benchmark::State& state, const std::string& strategy) {
+// `open_target` sessions stay open: 0 means half of the total capacity (the
+// load grows with the agents), else that fixed number (only the agents grow).
+void AssignAndClose(benchmark::State& state, const std::string& strategy, std::size_t fixed_open = 0) {
   const int agents = static_cast<int>(state.range(0));
   const config::TenantConfig tenant = MakeTenant(agents, strategy);
   routing::PolicyRegistry policies;
@@ -67,7 +69,7 @@ void AssignAndClose(benchmark::State& state, const std::string& strategy) {
 
   // Contacts are made by producers (I/O threads) in the daemon, so they are
   // made here before timing; the pool is larger than the open sessions.
-  const std::size_t open_target = static_cast<std::size_t>(agents) * kCap / 2;
+  const std::size_t open_target = fixed_open ? fixed_open : static_cast<std::size_t>(agents) * kCap / 2;
   const std::size_t pool = open_target * 4 + 1024;
   std::vector<ContactPtr> contacts;
   contacts.reserve(pool);
@@ -121,6 +123,11 @@ void BM_AssignLeastBusy(benchmark::State& s) { AssignAndClose(s, "least_busy"); 
 void BM_AssignLongestIdle(benchmark::State& s) { AssignAndClose(s, "longest_idle"); }
 void BM_AssignRoundRobin(benchmark::State& s) { AssignAndClose(s, "round_robin"); }
 
+// 150 open sessions whatever the number of agents: isolates the cost of the
+// agent count from the cost of a larger set of open sessions.
+void BM_AssignLeastBusyFixedLoad(benchmark::State& s) { AssignAndClose(s, "least_busy", 150); }
+
+BENCHMARK(BM_AssignLeastBusyFixedLoad)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLeastBusy)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLongestIdle)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignRoundRobin)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);

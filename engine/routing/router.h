@@ -24,8 +24,9 @@ class Router {
   Router(std::span<const config::TenantConfig* const> tenants, const PolicyRegistry& policies,
          const TenantRouterOptions& options);
 
-  void OnContact(std::uint32_t tenant, std::uint32_t channel, ContactPtr contact, std::int64_t now_ns) {
-    tenants_[tenant]->OnContact(channel, std::move(contact), now_ns);
+  void OnContact(std::uint32_t tenant, std::uint32_t channel, ContactPtr contact, std::uint64_t key_hash,
+                 std::int64_t now_ns) {
+    tenants_[tenant]->OnContact(channel, std::move(contact), key_hash, now_ns);
   }
   void OnCommand(const AgentCommand& command, std::int64_t now_ns) {
     tenants_[command.tenant]->OnCommand(command, now_ns);

@@ -72,7 +72,9 @@ struct RoutingEvent {
   // kAssigned, kMessage, kSessionEnded, kLeaveMessage: the session's first
   // contact (channel, customer, display name); kMessage: the new contact.
   ContactPtr contact;
-  // kAssigned: messages so far; kLeaveMessage: every message of the session.
+  // kAssigned: the messages so far; kLeaveMessage: every message of the
+  // session. Empty when `contact` is the only one (the common case, which then
+  // costs no allocation); use MessageCount() and ForEachMessage().
   std::vector<ContactPtr> history;
   // kAssigned: the route trace that explains the decision.
   std::string_view strategy;
@@ -88,6 +90,16 @@ struct RoutingEvent {
   std::uint64_t correlation = 0;
   StatusCode result = StatusCode::kOk;
   std::string_view error;  // a static explanation when result != kOk
+
+  std::size_t MessageCount() const { return history.empty() ? (contact ? 1 : 0) : history.size(); }
+  template <typename Fn>
+  void ForEachMessage(Fn&& fn) const {
+    if (history.empty()) {
+      if (contact) fn(contact);
+    } else {
+      for (const ContactPtr& c : history) fn(c);
+    }
+  }
 };
 
 class RoutingEventSink {

@@ -51,22 +51,31 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   }
 
   agents_.resize(tenant.agents.size());
+  employee_ids_.reserve(tenant.agents.size());
+  std::size_t memberships = 0;
+  for (const auto& cfg : tenant.agents) {
+    employee_ids_.push_back(cfg.employee_id);
+    memberships += cfg.skill_queues.size();
+  }
+  membership_pool_.reserve(memberships);
   for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
     const auto& cfg = tenant.agents[i];
     AgentSlot& a = agents_[i];
-    a.employee_id = cfg.employee_id;
+    a.employee_id = employee_ids_[i];
     a.type = cfg.type;
     a.ou = IndexOf(ou_ids_, cfg.ou);
     if (cfg.max_concurrent_sessions) a.own_cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
     a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    const std::size_t first = membership_pool_.size();
     for (const auto& qid : cfg.skill_queues) {
       std::uint32_t q = IndexOf(queue_ids, qid);
       assert(q != kNone);
       QueueState& qs = *queues_[q];
-      a.memberships.push_back({q, static_cast<std::uint32_t>(qs.member_agent.size()), 0});
+      membership_pool_.push_back({q, static_cast<std::uint32_t>(qs.member_agent.size()), 0});
       qs.member_agent.push_back(static_cast<std::uint32_t>(i));
       qs.member_slot.push_back(kNone);
     }
+    a.memberships = std::span<Membership>(membership_pool_.data() + first, membership_pool_.size() - first);
     all_agents_.push_back(static_cast<std::uint32_t>(i));
   }
   for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
@@ -80,11 +89,16 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
 // ---------------------------------------------------------------------------
 // Inputs
 
-void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::int64_t now_ns) {
+void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uint64_t key_hash,
+                             std::int64_t now_ns) {
   assert(channel < channel_queue_.size());
-  auto it = by_key_.find(SessionKey{channel, contact->customer_id});
-  if (it != by_key_.end()) {
-    const std::uint32_t slot = it->second;
+  assert(key_hash == SessionKeyHash(channel, contact->customer_id));
+  const std::uint32_t found = by_key_.Find(key_hash, [&](std::uint32_t slot) {
+    const SessionSlot& s = sessions_[slot];
+    return s.channel == channel && s.first->customer_id == contact->customer_id;
+  });
+  if (found != SessionIndex::kAbsent) {
+    const std::uint32_t slot = found;
     SessionSlot& s = sessions_[slot];
     if (s.history.size() >= options_.session_history_limit && s.history.size() > 1) {
       // Keep the first message (it identifies the session) and the newest ones.
@@ -114,12 +128,12 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::int
     RoutingEvent& e = Emit(RoutingEventType::kLeaveMessage);
     e.queue_id = queues_[queue]->id;
     e.leave_reason = LeaveReason::kQueueFull;
-    e.history.push_back(contact);
     e.contact = std::move(contact);
     return;
   }
   SessionSlot& s = sessions_[slot];
   s.id = (next_session_seq_++ << kSessionSlotBits) | slot;
+  s.key_hash = key_hash;
   s.first = contact;
   s.history.clear();
   s.history.push_back(std::move(contact));
@@ -128,7 +142,7 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::int
   s.arrival_seq = next_arrival_seq_++;
   s.channel = channel;
   s.agent = kNone;
-  by_key_.emplace(SessionKey{channel, s.first->customer_id}, slot);
+  by_key_.Insert(key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);
   EnqueueSession(slot, queue, now_ns);
@@ -186,7 +200,7 @@ std::uint32_t TenantRouter::AllocateSlot() {
 void TenantRouter::FreeSlot(std::uint32_t slot) {
   SessionSlot& s = sessions_[slot];
   assert(s.agent == kNone && s.heap_slot == kNone);
-  by_key_.erase(SessionKey{s.channel, s.first->customer_id});
+  by_key_.Erase(s.key_hash, slot);
   IdleListRemove(slot);
   s.id = 0;
   s.first.reset();
@@ -258,7 +272,7 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
   e.queue_id = queues_[s.queue]->id;
   e.leave_reason = reason;
   e.contact = s.first;
-  e.history = std::move(s.history);
+  if (s.history.size() > 1) e.history = std::move(s.history);
   FreeSlot(slot);
 }
 
@@ -270,7 +284,6 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   assert(Eligible(a) && a.sessions.size() < a.cap.cap);
   s.queue = queue;
   s.agent = agent;
-  s.agent_pos = static_cast<std::uint32_t>(a.sessions.size());
   a.sessions.push_back(slot);
   a.idle_since_ns = now_ns;
   ++qs.served_seq;
@@ -284,7 +297,9 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   e.employee_id = a.employee_id;
   e.queue_id = qs.id;
   e.contact = s.first;
-  e.history = s.history;
+  // Most sessions have one message when assigned: the event's `contact` is
+  // it, and the history is copied only when there is more.
+  if (s.history.size() > 1) e.history = s.history;
   e.strategy = qs.policy->Name();
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
@@ -292,15 +307,23 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.waited_ns = now_ns - s.arrival_ns;
   Reindex(agent);
+  PrefetchTopAgent(qs);
+}
+
+// The next session of this queue goes to its new top agent. With many agents
+// that agent has usually not been touched for a long time, so start loading it
+// now, while the rest of this step and the next one run.
+void TenantRouter::PrefetchTopAgent(const QueueState& qs) const {
+  if (qs.eligible.empty()) return;
+  const AgentSlot& next = agents_[qs.member_agent[qs.eligible.top().member]];
+  __builtin_prefetch(&next);
+  __builtin_prefetch(reinterpret_cast<const char*>(&next) + 64);
+  __builtin_prefetch(next.memberships.data());
 }
 
 void TenantRouter::DetachFromAgent(std::uint32_t slot) {
   SessionSlot& s = sessions_[slot];
-  AgentSlot& a = agents_[s.agent];
-  const std::uint32_t last = a.sessions.back();
-  a.sessions[s.agent_pos] = last;
-  sessions_[last].agent_pos = s.agent_pos;
-  a.sessions.pop_back();
+  agents_[s.agent].sessions.Remove(slot);
   s.agent = kNone;
 }
 
@@ -421,7 +444,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   a.state = AgentState::kSignedOut;
   Reindex(agent);
   // Back to their queues at their original arrival time, oldest first.
-  std::vector<std::uint32_t> slots = a.sessions;
+  std::vector<std::uint32_t> slots(a.sessions.begin(), a.sessions.end());
   std::sort(slots.begin(), slots.end(), [this](std::uint32_t x, std::uint32_t y) {
     return WaitLess()(WaitEntry{sessions_[x].arrival_ns, sessions_[x].arrival_seq, x},
                       WaitEntry{sessions_[y].arrival_ns, sessions_[y].arrival_seq, y});
@@ -543,7 +566,7 @@ void TenantRouter::EmitAgentState(std::uint32_t agent) {
 
 TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
   const AgentSlot& a = agents_[agent];
-  return {a.employee_id, a.type, a.state, a.cap, a.sessions};
+  return {a.employee_id, a.type, a.state, a.cap, std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size())};
 }
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {

@@ -30,7 +30,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/config/config.h"
@@ -38,6 +37,7 @@
 #include "engine/routing/indexed_heap.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/routing/routing_events.h"
+#include "engine/routing/session_index.h"
 #include "routerd/assignment_policy.h"
 #include "routerd/contact.h"
 
@@ -62,7 +62,13 @@ class TenantRouter {
   TenantRouter& operator=(const TenantRouter&) = delete;
 
   // A customer message on channel `channel` (index in the tenant's channels).
-  void OnContact(std::uint32_t channel, ContactPtr contact, std::int64_t now_ns);
+  // `key_hash` = SessionKeyHash(channel, contact->customer_id), computed by the
+  // producer thread so the shard thread does not hash strings.
+  void OnContact(std::uint32_t channel, ContactPtr contact, std::uint64_t key_hash, std::int64_t now_ns);
+  void OnContact(std::uint32_t channel, ContactPtr contact, std::int64_t now_ns) {
+    const std::uint64_t hash = SessionKeyHash(channel, contact->customer_id);
+    OnContact(channel, std::move(contact), hash, now_ns);
+  }
   void OnCommand(const AgentCommand& command, std::int64_t now_ns);
   // Applies max-wait overflow and the session idle timeout up to `now_ns`.
   void OnTick(std::int64_t now_ns);
@@ -73,7 +79,7 @@ class TenantRouter {
     config::AgentType type;
     AgentState state;
     EffectiveCap cap;
-    std::span<const std::uint32_t> session_slots;
+    std::span<const std::uint32_t> session_slots;  // valid until the next step
   };
   struct SessionView {
     std::uint64_t id;
@@ -132,6 +138,7 @@ class TenantRouter {
 
   struct SessionSlot {
     std::uint64_t id = 0;  // 0 = free
+    std::uint64_t key_hash = 0;
     ContactPtr first;
     std::vector<ContactPtr> history;
     std::int64_t arrival_ns = 0;
@@ -141,7 +148,6 @@ class TenantRouter {
     std::uint32_t channel = 0;
     std::uint32_t queue = 0;
     std::uint32_t agent = kNone;
-    std::uint32_t agent_pos = 0;
     std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
     std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
@@ -180,27 +186,48 @@ class TenantRouter {
     std::uint64_t last_served_seq = 0;
   };
 
-  struct AgentSlot {
-    std::string employee_id;
-    config::AgentType type = config::AgentType::kMultimedia;
-    std::uint32_t ou = kNone;
-    std::optional<std::uint32_t> own_cap;
-    EffectiveCap cap;
-    AgentState state = AgentState::kSignedOut;
-    std::int64_t idle_since_ns = 0;
-    std::vector<std::uint32_t> sessions;  // slots
-    std::vector<Membership> memberships;
+  // An agent's sessions: at most kMaxCap, because a session is only assigned
+  // below the cap and caps never exceed it; kept inline so that touching an
+  // agent is one contiguous block, not a struct plus heap arrays.
+  class SessionList {
+   public:
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const std::uint32_t* begin() const { return slots_; }
+    const std::uint32_t* end() const { return slots_ + size_; }
+    void push_back(std::uint32_t slot) {
+      assert(size_ < kCapacity);
+      slots_[size_++] = slot;
+    }
+    // Order is not kept: the last entry takes the removed one's place.
+    void Remove(std::uint32_t slot) {
+      for (std::uint32_t i = 0; i < size_; ++i) {
+        if (slots_[i] == slot) {
+          slots_[i] = slots_[--size_];
+          return;
+        }
+      }
+      assert(false && "session not held by this agent");
+    }
+
+   private:
+    static constexpr std::uint32_t kCapacity = config::kMaxCap;
+    std::uint32_t size_ = 0;
+    std::uint32_t slots_[kCapacity];
   };
 
-  struct SessionKey {
-    std::uint32_t channel;
-    std::string_view customer;
-    bool operator==(const SessionKey&) const = default;
-  };
-  struct SessionKeyHash {
-    std::size_t operator()(const SessionKey& k) const {
-      return std::hash<std::string_view>()(k.customer) * 31 + k.channel;
-    }
+  // Hot fields first: an assignment or a close reads the first cache line and
+  // the start of `sessions`, which follows it.
+  struct alignas(64) AgentSlot {
+    AgentState state = AgentState::kSignedOut;
+    config::AgentType type = config::AgentType::kMultimedia;
+    std::uint32_t ou = kNone;
+    EffectiveCap cap;
+    std::optional<std::uint32_t> own_cap;
+    std::int64_t idle_since_ns = 0;
+    std::span<Membership> memberships;  // into membership_pool_
+    std::string_view employee_id;       // into employee_ids_
+    SessionList sessions;               // slots
   };
 
   // Sessions
@@ -212,6 +239,7 @@ class TenantRouter {
   void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason);
   void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns);
   void DetachFromAgent(std::uint32_t slot);
+  void PrefetchTopAgent(const QueueState& qs) const;
   void EndAssigned(std::uint32_t slot, EndReason reason);
   void IdleListAppend(std::uint32_t slot);
   void IdleListRemove(std::uint32_t slot);
@@ -247,6 +275,8 @@ class TenantRouter {
   std::vector<OuNode> ous_;
   std::vector<std::string> ou_ids_;
   std::vector<AgentSlot> agents_;
+  std::vector<std::string> employee_ids_;    // never resized after construction
+  std::vector<Membership> membership_pool_;  // never resized after construction
   std::vector<std::unique_ptr<QueueState>> queues_;
   std::vector<std::uint32_t> all_queues_;
   std::vector<std::uint32_t> all_agents_;
@@ -255,7 +285,7 @@ class TenantRouter {
 
   std::vector<SessionSlot> sessions_;
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<SessionKey, std::uint32_t, SessionKeyHash> by_key_;
+  SessionIndex by_key_;
   std::uint32_t open_sessions_ = 0;
   std::uint64_t next_session_seq_ = 1;
   std::uint64_t next_arrival_seq_ = 1;

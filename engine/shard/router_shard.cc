@@ -106,7 +106,7 @@ std::size_t RouterShard::Process(Queue& queue) {
   for (std::size_t i = 0; i < n; ++i) {
     ShardInput& in = batch_[i];
     if (in.kind == ShardInput::Kind::kContact) {
-      router_.OnContact(in.tenant, in.channel, std::move(in.contact), now);
+      router_.OnContact(in.tenant, in.channel, std::move(in.contact), in.key_hash, now);
     } else {
       router_.OnCommand(in.command, now);
     }

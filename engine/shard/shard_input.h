@@ -13,6 +13,7 @@ struct ShardInput {
   Kind kind = Kind::kContact;
   std::uint32_t tenant = 0;   // shard-local tenant index (kContact)
   std::uint32_t channel = 0;  // channel index within the tenant (kContact)
+  std::uint64_t key_hash = 0; // SessionKeyHash(channel, customer), by the producer
   ContactPtr contact;
   routing::AgentCommand command;  // kCommand (carries its own tenant index)
 };

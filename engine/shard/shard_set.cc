@@ -47,6 +47,7 @@ Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std
     in.kind = ShardInput::Kind::kContact;
     in.tenant = tenant.tenant;
     in.channel = channel;
+    in.key_hash = routing::SessionKeyHash(channel, c->customer_id);
     in.contact = c;
     items.push_back(std::move(in));
   }

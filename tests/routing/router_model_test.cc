@@ -188,14 +188,14 @@ class Checker {
             return "agent " + std::string(e.employee_id) + " assigned above its cap: " +
                    std::to_string(e.active_sessions) + " > " + std::to_string(e.effective_cap);
           }
-          r.messages = e.history.size();
+          r.messages = e.MessageCount();
           break;
         case RoutingEventType::kSessionEnded:
           r.reason = static_cast<int>(e.end_reason);
           break;
         case RoutingEventType::kLeaveMessage:
           r.reason = static_cast<int>(e.leave_reason);
-          r.messages = e.history.size();
+          r.messages = e.MessageCount();
           break;
         case RoutingEventType::kMessage:
           break;

@@ -292,7 +292,7 @@ TEST(TenantRouterTest, OverflowOnMaxWaitingGoesToTheTargetQueueThenToLeaveMessag
   EXPECT_EQ(leave[0].contact->customer_id, "c3");
   EXPECT_EQ(leave[0].leave_reason, routing::LeaveReason::kQueueFull);
   EXPECT_EQ(leave[0].queue_id, "second");
-  ASSERT_EQ(leave[0].history.size(), 1u);
+  ASSERT_EQ(leave[0].MessageCount(), 1u);
   h.SignInReady("a2");
   EXPECT_EQ(h.TakeAssignments(), (Assignments{{"c2", "a2"}}));
 }

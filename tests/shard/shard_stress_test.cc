@@ -57,7 +57,7 @@ class AgentSimulator final : public routing::RoutingEventSink {
       switch (e.type) {
         case RoutingEventType::kAssigned: {
           if (e.active_sessions > e.effective_cap) cap_violations_.fetch_add(1);
-          for (const ContactPtr& c : e.history) Seen(*c);
+          e.ForEachMessage([&](const ContactPtr& c) { Seen(*c); });
           std::lock_guard lock(mu_);  // shards run concurrently; this is test bookkeeping
           if (!owner_.emplace(Key(e), e.agent).second) double_assignments_.fetch_add(1);
           open_[std::string(e.tenant_id)].push_back({e.session_id, e.agent});
@@ -67,7 +67,7 @@ class AgentSimulator final : public routing::RoutingEventSink {
           Seen(*e.contact);
           break;
         case RoutingEventType::kLeaveMessage:
-          for (const ContactPtr& c : e.history) Seen(*c);
+          e.ForEachMessage([&](const ContactPtr& c) { Seen(*c); });
           break;
         case RoutingEventType::kSessionEnded: {
           std::lock_guard lock(mu_);
