@@ -1,0 +1,105 @@
+#include "common/hmac.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <memory>
+
+namespace routerd::adapters {
+namespace {
+
+struct MacCtxDeleter {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+
+// Fetched once and never freed: the process keeps using it until exit, and
+// freeing at static destruction could race threads that are still verifying.
+EVP_MAC* HmacAlgorithm() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+const EVP_MD* Sha1Md() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
+}
+
+// A context whose digest is set once; later EVP_MAC_init calls pass only the
+// key, so the digest is not looked up again.
+MacCtxPtr NewHmacCtx(const char* digest) {
+  EVP_MAC* mac = HmacAlgorithm();
+  if (mac == nullptr) return nullptr;
+  MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+  if (!ctx) return nullptr;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end(),
+  };
+  if (EVP_MAC_CTX_set_params(ctx.get(), params) != 1) return nullptr;
+  return ctx;
+}
+
+std::string Hmac(EVP_MAC_CTX* ctx, size_t size, std::string_view key, std::string_view message) {
+  if (ctx == nullptr) return {};
+  // A null key pointer tells EVP_MAC_init to keep the previous key, so an empty
+  // key must still point somewhere.
+  static const unsigned char kEmpty = 0;
+  const auto* key_bytes =
+      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+  if (EVP_MAC_init(ctx, key_bytes, key.size(), nullptr) != 1) return {};
+  if (!message.empty() &&
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
+    return {};
+  }
+  std::string out(size, '\0');
+  size_t written = 0;
+  if (EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()), &written, out.size()) != 1 ||
+      written != size) {
+    return {};
+  }
+  return out;
+}
+
+std::string Digest(const EVP_MD* md, size_t size, std::string_view data) {
+  if (md == nullptr) return {};
+  std::string out(size, '\0');
+  unsigned int written = 0;
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &written, md,
+                 nullptr) != 1 ||
+      written != size) {
+    return {};
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  thread_local const MacCtxPtr ctx = NewHmacCtx("SHA256");
+  return Hmac(ctx.get(), 32, key, message);
+}
+
+std::string HmacSha1(std::string_view key, std::string_view message) {
+  thread_local const MacCtxPtr ctx = NewHmacCtx("SHA1");
+  return Hmac(ctx.get(), 20, key, message);
+}
+
+std::string Sha256(std::string_view data) { return Digest(Sha256Md(), 32, data); }
+
+std::string Sha1(std::string_view data) { return Digest(Sha1Md(), 20, data); }
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace routerd::adapters

@@ -1,0 +1,55 @@
+// Daemon: the composition root. Owns every component, wires them through their
+// narrow interfaces, and starts and stops them in order. No routing or protocol
+// logic lives here.
+//
+// Thread safety: Start/Stop/Run from the main thread only.
+#pragma once
+
+#include <memory>
+
+#include "engine/config/config.h"
+#include "engine/daemon/command_line.h"
+#include "engine/daemon/routing_event_fanout.h"
+#include "engine/leave/memory_leave_message_store.h"
+#include "engine/metrics/routing_metrics.h"
+#include "engine/routing/policy_registry.h"
+#include "engine/shard/shard_set.h"
+#include "routerd/adapter_registry.h"
+#include "routerd/clock.h"
+
+namespace routerd::daemon {
+
+class Daemon {
+ public:
+  // `config` must have been loaded against `adapters` and `policies`.
+  Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
+         std::unique_ptr<routing::PolicyRegistry> policies);
+  ~Daemon();
+
+  void Start();
+  // Stops taking input, drains the router shards, stops. Idempotent.
+  void Stop();
+
+  const config::Config& config() const { return config_; }
+  shard::ShardSet& shards() { return *shards_; }
+  const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }
+  const leave::MemoryLeaveMessageStore& leave_messages() const { return leave_messages_; }
+
+ private:
+  const config::Config config_;
+  std::unique_ptr<AdapterRegistry> adapters_;
+  std::unique_ptr<routing::PolicyRegistry> policies_;
+  SystemClock clock_;
+  metrics::RoutingMetrics routing_metrics_;
+  leave::MemoryLeaveMessageStore leave_messages_;
+  RoutingEventFanout fanout_;
+  std::unique_ptr<shard::ShardSet> shards_;
+  bool running_ = false;
+};
+
+// The whole program: parses the command line, loads the configuration, runs
+// until SIGINT or SIGTERM. Returns the process exit code (0 ok, 2 bad
+// configuration or usage, 1 failure at start-up).
+int Main(int argc, const char* const* argv);
+
+}  // namespace routerd::daemon
