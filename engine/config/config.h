@@ -30,6 +30,16 @@ struct ServerOptions {
   int router_tick_ms = 100;               // timeout scan period; 10..10000
   int session_history_limit = 200;        // messages kept per open session; 1..100000
   std::string log_level = "info";         // trace|debug|info|warn|error|critical|off
+  int router_command_queue_capacity = 16384;  // per shard, agent commands; 1024..16777216
+  // HTTP
+  int max_body_bytes = 1 << 20;           // larger bodies get 413; 1024..67108864
+  int max_header_bytes = 16 << 10;        // 1024..1048576
+  int read_timeout_seconds = 30;          // a request must arrive whole within this; 1..3600
+  int idle_timeout_seconds = 60;          // keep-alive connections idle longer are closed; 1..86400
+  int shutdown_grace_seconds = 10;        // in-flight requests get this long to finish; 1..600
+  // Deduplication of provider retries on (channel, provider message id)
+  int dedup_window_seconds = 86400;       // 0 disables; 0..604800
+  int dedup_max_entries = 1000000;        // oldest forgotten first beyond this; 1000..100000000
 };
 
 struct OuConfig {

@@ -225,6 +225,26 @@ class Loader {
       }
       config.tenants.push_back(std::move(tenant));
     }
+    CheckChannelIdsAcrossTenants(config);
+  }
+
+  // Webhook URLs (/webhooks/{kind}/{channel_id}) name a channel by id alone,
+  // so a channel id may belong to one tenant only.
+  void CheckChannelIdsAcrossTenants(const Config& config) {
+    std::map<std::string, std::pair<std::string, int>, std::less<>> owner;  // id -> tenant, line
+    for (std::size_t t = 0; t < config.tenants.size(); ++t) {
+      const TenantConfig& tenant = config.tenants[t];
+      for (std::size_t c = 0; c < tenant.channels.size(); ++c) {
+        const ChannelConfig& ch = tenant.channels[c];
+        auto [it, inserted] = owner.emplace(ch.id, std::make_pair(tenant.id, ch.line));
+        if (!inserted && it->second.first != tenant.id) {
+          errors_.Add(ch.line, "tenants[" + std::to_string(t) + "].channels '" + ch.id + "'",
+                      "channel id '" + ch.id + "' is also used by tenant '" + it->second.first + "' (line " +
+                          std::to_string(it->second.second) +
+                          "); webhook URLs name channels by id, so ids must be unique across tenants");
+        }
+      }
+    }
   }
 
   void LoadServer(const toml::table& table, ServerOptions& server) {
@@ -243,6 +263,15 @@ class Loader {
     auto batch = r.Int("router_batch_size", 1, kMaxBatchSize, Presence::kOptional);
     r.IntInto("router_tick_ms", kMinTickMs, kMaxTickMs, server.router_tick_ms);
     r.IntInto("session_history_limit", 1, kMaxHistory, server.session_history_limit);
+    r.IntInto("router_command_queue_capacity", kMinQueueCapacity, kMaxQueueCapacity,
+              server.router_command_queue_capacity);
+    r.IntInto("max_body_bytes", 1024, 64 << 20, server.max_body_bytes);
+    r.IntInto("max_header_bytes", 1024, 1 << 20, server.max_header_bytes);
+    r.IntInto("read_timeout_seconds", 1, 3600, server.read_timeout_seconds);
+    r.IntInto("idle_timeout_seconds", 1, 86400, server.idle_timeout_seconds);
+    r.IntInto("shutdown_grace_seconds", 1, 600, server.shutdown_grace_seconds);
+    r.IntInto("dedup_window_seconds", 0, 604800, server.dedup_window_seconds);
+    r.IntInto("dedup_max_entries", 1000, 100000000, server.dedup_max_entries);
     if (auto level = r.Choice("log_level", {"trace", "debug", "info", "warn", "error", "critical", "off"},
                               Presence::kOptional)) {
       server.log_level = *level;

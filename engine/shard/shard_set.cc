@@ -5,6 +5,7 @@ namespace routerd::shard {
 RouterShardOptions ShardOptionsFromConfig(const config::ServerOptions& server) {
   RouterShardOptions o;
   o.queue_capacity = static_cast<std::size_t>(server.router_queue_capacity);
+  o.command_queue_capacity = static_cast<std::size_t>(server.router_command_queue_capacity);
   o.batch_size = static_cast<std::size_t>(server.router_batch_size);
   o.tick_ns = static_cast<std::int64_t>(server.router_tick_ms) * 1'000'000;
   o.tenant.session_history_limit = static_cast<std::uint32_t>(server.session_history_limit);

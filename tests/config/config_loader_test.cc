@@ -403,7 +403,9 @@ skill_queue = ["q"]
   EXPECT_THAT(r.errors, HasError(Line("io_thread"), "server",
                                  "unknown key 'io_thread' (did you mean 'io_threads'?); allowed keys: listen, "
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
-                                 "router_tick_ms, session_history_limit, log_level"));
+                                 "router_tick_ms, session_history_limit, router_command_queue_capacity, "
+                                 "max_body_bytes, max_header_bytes, read_timeout_seconds, idle_timeout_seconds, "
+                                 "shutdown_grace_seconds, dedup_window_seconds, dedup_max_entries, log_level"));
   EXPECT_THAT(r.errors, HasError(Line("max_sessions"), "tenants[0] 't'",
                                  "unknown key 'max_sessions'; allowed keys: id, multimedia_access_mode, "
                                  "max_concurrent_sessions, session_idle_timeout_seconds, ous, skill_queues, "
@@ -922,6 +924,50 @@ TEST_F(ConfigLoaderTest, LoadConfigFileReadsAndNamesTheFile) {
   EXPECT_FALSE(missing.config.has_value());
   EXPECT_THAT(missing.errors, ElementsAre(path.string() +
                                           ": cannot open the configuration file: No such file or directory"));
+}
+
+TEST_F(ConfigLoaderTest, ChannelIdsMustBeUniqueAcrossTenantsBecauseUrlsNameThem) {
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+[[tenants.channels]]     # in t
+id = "shared"
+kind = "fake"
+skill_queue = "q"
+token = "x"
+
+[[tenants]]
+id = "u"
+[[tenants.skill_queues]]
+id = "q"
+[[tenants.channels]]     # in u
+id = "shared"
+kind = "fake"
+skill_queue = "q"
+token = "x"
+)toml");
+  EXPECT_FALSE(r.config.has_value());
+  EXPECT_THAT(r.errors, SizeIs(1));
+  EXPECT_THAT(r.errors, HasError(Line("# in u"), "tenants[1].channels 'shared'",
+                                 "channel id 'shared' is also used by tenant 't' (line " +
+                                     std::to_string(Line("# in t")) +
+                                     "); webhook URLs name channels by id, so ids must be unique across tenants"));
+}
+
+TEST_F(ConfigLoaderTest, HttpAndDedupLimitsAreRangeChecked) {
+  LoadResult r = Load(R"toml(
+[server]
+max_body_bytes = 10          # too small
+idle_timeout_seconds = 0     # zero
+dedup_window_seconds = 0     # zero disables: fine
+[[tenants]]
+id = "t"
+)toml");
+  EXPECT_THAT(r.errors, SizeIs(2));
+  EXPECT_THAT(r.errors, HasError(Line("# too small"), "server", "max_body_bytes = 10 is out of range (allowed 1024..67108864)"));
+  EXPECT_THAT(r.errors, HasError(Line("# zero\n"), "server", "idle_timeout_seconds = 0 is out of range (allowed 1..86400)"));
 }
 
 }  // namespace
