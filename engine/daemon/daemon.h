@@ -10,6 +10,11 @@
 #include "engine/config/config.h"
 #include "engine/daemon/command_line.h"
 #include "engine/daemon/routing_event_fanout.h"
+#include "engine/http/dedup_window.h"
+#include "engine/http/http_router.h"
+#include "engine/http/http_server.h"
+#include "engine/http/webhook_handler.h"
+#include "engine/metrics/webhook_metrics.h"
 #include "engine/leave/memory_leave_message_store.h"
 #include "engine/metrics/routing_metrics.h"
 #include "engine/routing/policy_registry.h"
@@ -26,14 +31,19 @@ class Daemon {
          std::unique_ptr<routing::PolicyRegistry> policies);
   ~Daemon();
 
-  void Start();
-  // Stops taking input, drains the router shards, stops. Idempotent.
+  // Starts the router shards, then the HTTP server. Error when the listen
+  // address cannot be used.
+  Status Start();
+  // Stops taking requests (those in flight finish), drains the router shards,
+  // stops. Idempotent.
   void Stop();
+  std::uint16_t http_port() const { return http_server_->port(); }
 
   const config::Config& config() const { return config_; }
   shard::ShardSet& shards() { return *shards_; }
   const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }
   const leave::MemoryLeaveMessageStore& leave_messages() const { return leave_messages_; }
+  const metrics::WebhookMetrics& webhook_metrics() const { return *webhook_metrics_; }
 
  private:
   const config::Config config_;
@@ -44,7 +54,14 @@ class Daemon {
   leave::MemoryLeaveMessageStore leave_messages_;
   RoutingEventFanout fanout_;
   std::unique_ptr<shard::ShardSet> shards_;
+  std::unique_ptr<metrics::WebhookMetrics> webhook_metrics_;
+  http::DedupWindow dedup_;
+  std::unique_ptr<http::WebhookHandler> webhooks_;
+  std::unique_ptr<http::HttpRouter> router_;
+  std::unique_ptr<http::HttpServer> http_server_;
   bool running_ = false;
+
+  void RenderMetrics(metrics::PrometheusWriter& out) const;
 };
 
 // The whole program: parses the command line, loads the configuration, runs

@@ -110,6 +110,13 @@ class TenantRouter {
   QueueStats Queue(std::uint32_t queue) const;
   // Waiting sessions of a queue in service order (oldest first). O(n log n).
   std::vector<std::uint64_t> WaitingInOrder(std::uint32_t queue) const;
+  // Calls fn(SessionView) for every open session, in no particular order.
+  template <typename Fn>
+  void ForEachSession(Fn&& fn) const {
+    for (std::uint32_t slot = 0; slot < sessions_.size(); ++slot) {
+      if (sessions_[slot].id != 0) fn(SessionAtSlot(slot));
+    }
+  }
   std::optional<std::uint32_t> FindAgent(std::string_view employee_id) const;
   std::optional<std::uint32_t> FindOu(std::string_view ou_id) const;
   std::optional<std::uint32_t> FindChannel(std::string_view channel_id) const;

@@ -1,0 +1,46 @@
+#include "engine/http/http_message.h"
+
+#include <cstdio>
+
+namespace routerd::http {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+HttpResponse TextResponse(HttpStatus status, std::string body, std::string_view content_type) {
+  HttpResponse res{status, 11};
+  res.set(boost::beast::http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse JsonError(HttpStatus status, std::string_view error, std::string_view detail) {
+  std::string body = "{\"error\":";
+  AppendJsonString(body, error);
+  body += ",\"detail\":";
+  AppendJsonString(body, detail);
+  body += "}";
+  return TextResponse(status, std::move(body), "application/json");
+}
+
+}  // namespace routerd::http

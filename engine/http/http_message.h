@@ -1,0 +1,27 @@
+// The HTTP message types every handler speaks, and helpers to build replies.
+//
+// Handlers turn an HttpRequest into an HttpResponse and know nothing about
+// sockets; HttpSession does the I/O.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace routerd::http {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using HttpStatus = boost::beast::http::status;
+
+// Short JSON error body: {"error":"...","detail":"..."}. Never put secrets or
+// internals in either string.
+HttpResponse JsonError(HttpStatus status, std::string_view error, std::string_view detail);
+HttpResponse TextResponse(HttpStatus status, std::string body, std::string_view content_type = "text/plain");
+
+// JSON string escaping for the few bodies the engine writes by hand.
+void AppendJsonString(std::string& out, std::string_view s);
+
+}  // namespace routerd::http

@@ -1,0 +1,45 @@
+#include "engine/http/http_router.h"
+
+#include <boost/beast/http/field.hpp>
+
+namespace routerd::http {
+namespace beast_http = boost::beast::http;
+
+namespace {
+
+HttpResponse MethodNotAllowed(std::string_view allow) {
+  HttpResponse res = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "allowed: " + std::string(allow));
+  res.set(beast_http::field::allow, allow);
+  return res;
+}
+
+}  // namespace
+
+HttpResponse HttpRouter::Handle(const HttpRequest& request) {
+  std::string_view path = request.target();
+  path = path.substr(0, path.find('?'));
+  const bool get = request.method() == beast_http::verb::get;
+
+  if (path == "/healthz") {
+    if (!get) return MethodNotAllowed("GET");
+    return TextResponse(HttpStatus::ok, "{\"status\":\"ok\"}", "application/json");
+  }
+  if (path == "/metrics") {
+    if (!get) return MethodNotAllowed("GET");
+    metrics::PrometheusWriter out;
+    for (const auto& render : metrics_) render(out);
+    return TextResponse(HttpStatus::ok, out.Take(), "text/plain; version=0.0.4");
+  }
+  constexpr std::string_view kWebhooks = "/webhooks/";
+  if (path.starts_with(kWebhooks)) {
+    std::string_view rest = path.substr(kWebhooks.size());
+    const std::size_t slash = rest.find('/');
+    if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size() &&
+        rest.find('/', slash + 1) == std::string_view::npos) {
+      return webhooks_.Handle(request, rest.substr(0, slash), rest.substr(slash + 1));
+    }
+  }
+  return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+}
+
+}  // namespace routerd::http

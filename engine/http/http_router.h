@@ -1,0 +1,33 @@
+// HttpRouter: the daemon's RequestHandler. Maps paths to handlers:
+//   GET  /healthz                         liveness
+//   GET  /metrics                         Prometheus text format
+//   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
+// Unknown paths are 404, known paths with another method 405 (with Allow).
+//
+// Thread safety: Handle from any I/O thread; renderers must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "engine/http/request_handler.h"
+#include "engine/http/webhook_handler.h"
+#include "engine/metrics/prometheus_writer.h"
+
+namespace routerd::http {
+
+class HttpRouter final : public RequestHandler {
+ public:
+  using MetricsRenderer = std::function<void(metrics::PrometheusWriter&)>;
+
+  HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics)
+      : webhooks_(webhooks), metrics_(std::move(metrics)) {}
+
+  HttpResponse Handle(const HttpRequest& request) override;
+
+ private:
+  WebhookHandler& webhooks_;
+  std::vector<MetricsRenderer> metrics_;
+};
+
+}  // namespace routerd::http

@@ -1,0 +1,95 @@
+// HttpServer: HTTP/1.1 over Asio and Beast, on `io_threads` threads.
+//
+// DESIGN
+// A listener accepts connections; each becomes an HttpSession on its own strand
+// (Beast's advanced server shape). A session alternates: wait for the first byte
+// of a request (idle timeout), read the whole request within the read timeout
+// (so a slow or stalled client is closed and never holds anything), hand it to
+// the RequestHandler, write the response, and loop while keep-alive. Limits:
+// body (413), header block (431), and the read buffer, which bounds how many
+// pipelined requests can be waiting: the next request is read only after the
+// previous response is written.
+// Stop() is graceful: the acceptor closes, idle connections are closed, and
+// requests already being read or answered get shutdown_grace to finish.
+//
+// Thread safety: Start/Stop from one (control) thread; counters anywhere.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "engine/http/request_handler.h"
+#include "routerd/status.h"
+
+namespace routerd::http {
+
+struct HttpServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 1;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds shutdown_grace{10};
+};
+
+struct HttpServerCounters {
+  std::atomic<std::uint64_t> connections{0};
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::uint64_t> malformed{0};  // 400, 413, 431 before any handler ran
+};
+
+class HttpSession;
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, RequestHandler& handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts the I/O threads. Error when the address cannot be used.
+  Status Start();
+  void Stop();
+  // The bound port (useful with port 0).
+  std::uint16_t port() const { return port_; }
+  const HttpServerCounters& counters() const { return counters_; }
+  std::size_t open_connections() const;
+
+ private:
+  friend class HttpSession;
+  void Accept();
+  void Register(std::uint64_t id, const std::shared_ptr<HttpSession>& session);
+  void Unregister(std::uint64_t id);
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  const HttpServerOptions options_;
+  RequestHandler& handler_;
+  // Declared before io_ so that they outlive it: sessions still owned by
+  // pending handlers unregister themselves when io_ is destroyed.
+  mutable std::mutex sessions_mu_;
+  std::condition_variable sessions_cv_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<HttpSession>> sessions_;  // guarded by sessions_mu_
+  std::uint64_t next_session_id_ = 0;                                      // guarded by sessions_mu_
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  HttpServerCounters counters_;
+};
+
+}  // namespace routerd::http

@@ -1,0 +1,120 @@
+#include "engine/http/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace routerd::http {
+namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
+
+namespace {
+// Bytes read while waiting for a request to start.
+constexpr std::size_t kFirstRead = 4096;
+}  // namespace
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, HttpServer& server, std::uint64_t id)
+    // The buffer holds the header block and pipelined bytes; bodies go to the
+    // parser. Its cap bounds what a client can queue up.
+    : stream_(std::move(socket)),
+      buffer_(server.options_.max_header_bytes + 64 * 1024),
+      server_(server),
+      id_(id) {}
+
+HttpSession::~HttpSession() { server_.Unregister(id_); }
+
+void HttpSession::Start() {
+  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+}
+
+void HttpSession::Shutdown() {
+  boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    if (self->idle_) self->stream_.cancel();  // OnFirstBytes sees operation_aborted and closes
+  });
+}
+
+void HttpSession::WaitForRequest() {
+  if (closing_ || server_.stopping()) return Close();
+  if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is already here
+  idle_ = true;
+  stream_.expires_after(server_.options_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstRead),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->OnFirstBytes(ec, n);
+                          });
+}
+
+void HttpSession::OnFirstBytes(beast::error_code ec, std::size_t n) {
+  idle_ = false;
+  if (ec == beast::error::timeout) server_.counters_.timeouts.fetch_add(1, std::memory_order_relaxed);
+  if (ec) return Close();  // idle timeout, peer closed, or shutdown
+  buffer_.commit(n);
+  ReadRequest();
+}
+
+void HttpSession::ReadRequest() {
+  parser_.emplace();
+  parser_->body_limit(server_.options_.max_body_bytes);
+  parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
+  // The whole request must arrive within the read timeout, however it trickles in.
+  stream_.expires_after(server_.options_.read_timeout);
+  beast_http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
+}
+
+void HttpSession::OnRead(beast::error_code ec, std::size_t) {
+  if (ec == beast::error::timeout) {
+    server_.counters_.timeouts.fetch_add(1, std::memory_order_relaxed);
+    return Close();
+  }
+  if (ec == beast_http::error::end_of_stream || ec == boost::asio::error::operation_aborted ||
+      ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof) {
+    return Close();
+  }
+  if (ec) {
+    server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
+    if (ec == beast_http::error::body_limit) {
+      return Respond(JsonError(HttpStatus::payload_too_large, "payload_too_large",
+                               "the body exceeds " + std::to_string(server_.options_.max_body_bytes) + " bytes"),
+                     false);
+    }
+    if (ec == beast_http::error::header_limit) {
+      return Respond(JsonError(HttpStatus::request_header_fields_too_large, "headers_too_large",
+                               "the header block exceeds " + std::to_string(server_.options_.max_header_bytes) +
+                                   " bytes"),
+                     false);
+    }
+    return Respond(JsonError(HttpStatus::bad_request, "bad_request", "malformed HTTP request"), false);
+  }
+  server_.counters_.requests.fetch_add(1, std::memory_order_relaxed);
+  HttpRequest request = parser_->release();
+  const bool keep_alive = request.keep_alive() && !closing_ && !server_.stopping();
+  Respond(server_.handler_.Handle(request), keep_alive);
+}
+
+void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
+  response.keep_alive(keep_alive);
+  response_.emplace(std::move(response));
+  stream_.expires_after(server_.options_.read_timeout);  // a client that stops reading is closed too
+  beast_http::async_write(stream_, *response_,
+                          [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+                            self->OnWrite(keep_alive, ec, n);
+                          });
+}
+
+void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec || !keep_alive) return Close();
+  WaitForRequest();
+}
+
+void HttpSession::Close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace routerd::http

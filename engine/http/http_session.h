@@ -1,0 +1,48 @@
+// HttpSession: one client connection of the HttpServer. See http_server.h.
+//
+// Thread safety: runs on its own strand; Shutdown() may be called from any
+// thread (it posts to the strand).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "engine/http/http_message.h"
+#include "engine/http/http_server.h"
+
+namespace routerd::http {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, HttpServer& server, std::uint64_t id);
+  ~HttpSession();
+
+  void Start();
+  // Server shutdown: close now if idle, else after the response in progress.
+  void Shutdown();
+
+ private:
+  void WaitForRequest();
+  void OnFirstBytes(boost::beast::error_code ec, std::size_t n);
+  void ReadRequest();
+  void OnRead(boost::beast::error_code ec, std::size_t n);
+  void Respond(HttpResponse&& response, bool keep_alive);
+  void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t n);
+  void Close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<HttpResponse> response_;  // alive while being written
+  HttpServer& server_;
+  const std::uint64_t id_;
+  bool idle_ = false;  // waiting for the first byte of a request
+  bool closing_ = false;
+};
+
+}  // namespace routerd::http
