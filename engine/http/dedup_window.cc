@@ -21,7 +21,8 @@ DedupWindow::Shard& DedupWindow::ShardOf(const std::string& key) {
 }
 
 void DedupWindow::Evict(Shard& s, std::int64_t now_ms) {
-  while (!s.order.empty() && (s.order.front().first <= now_ms || s.expiry.size() > max_per_shard_)) {
+  // Called before an insert: make room so the shard stays within its share.
+  while (!s.order.empty() && (s.order.front().first <= now_ms || s.expiry.size() >= max_per_shard_)) {
     auto& [expiry, key] = s.order.front();
     auto it = s.expiry.find(key);
     // A released-and-reserved-again key has a newer entry further back.

@@ -1,0 +1,252 @@
+// The HTTP server over real loopback sockets: keep-alive, pipelining, limits,
+// timeouts and graceful shutdown. The handler here only echoes; the server is
+// the real one.
+#include "engine/http/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+namespace routerd::http {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+using namespace std::chrono_literals;
+
+class EchoHandler final : public RequestHandler {
+ public:
+  HttpResponse Handle(const HttpRequest& request) override {
+    handled.fetch_add(1);
+    return TextResponse(HttpStatus::ok, std::string(request.target()) + ":" + std::to_string(request.body().size()));
+  }
+  std::atomic<int> handled{0};
+};
+
+// A raw blocking client, so tests control exactly which bytes go out when.
+class RawClient {
+ public:
+  explicit RawClient(std::uint16_t port) : socket_(io_) {
+    socket_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  }
+  void Send(std::string_view bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
+  // Reads until the peer closes or `deadline` passes; returns what arrived.
+  std::string ReadAll(std::chrono::milliseconds deadline = 5000ms) {
+    socket_.non_blocking(true);
+    std::string out;
+    auto until = std::chrono::steady_clock::now() + deadline;
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < until) {
+      boost::system::error_code ec;
+      std::size_t n = socket_.read_some(boost::asio::buffer(buf), ec);
+      if (ec == boost::asio::error::would_block) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      if (ec) {
+        closed_ = true;
+        break;
+      }
+      out.append(buf, n);
+    }
+    return out;
+  }
+  // Reads until `count` complete responses (by "HTTP/1.1 " starts) arrived.
+  std::string ReadResponses(int count, std::chrono::milliseconds deadline = 5000ms) {
+    socket_.non_blocking(true);
+    std::string out;
+    auto until = std::chrono::steady_clock::now() + deadline;
+    char buf[4096];
+    auto complete = [&] {
+      int seen = 0;
+      std::size_t pos = 0;
+      while ((pos = out.find("\r\n\r\n", pos)) != std::string::npos) {
+        ++seen;
+        pos += 4;
+      }
+      return seen >= count;
+    };
+    while (!complete() && std::chrono::steady_clock::now() < until) {
+      boost::system::error_code ec;
+      std::size_t n = socket_.read_some(boost::asio::buffer(buf), ec);
+      if (ec == boost::asio::error::would_block) {
+        std::this_thread::sleep_for(2ms);
+        continue;
+      }
+      if (ec) break;
+      out.append(buf, n);
+    }
+    // Bodies are short and sent with the headers in these tests.
+    std::this_thread::sleep_for(20ms);
+    boost::system::error_code ec;
+    std::size_t n = socket_.read_some(boost::asio::buffer(buf), ec);
+    if (!ec) out.append(buf, n);
+    return out;
+  }
+  bool closed() const { return closed_; }
+
+ private:
+  boost::asio::io_context io_;
+  tcp::socket socket_;
+  bool closed_ = false;
+};
+
+HttpServerOptions SmallLimits() {
+  HttpServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.io_threads = 2;
+  o.max_body_bytes = 1024;
+  o.max_header_bytes = 2048;
+  o.read_timeout = 1s;
+  o.idle_timeout = 1s;
+  o.shutdown_grace = 5s;
+  return o;
+}
+
+int Count(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (std::size_t pos = 0; (pos = haystack.find(needle, pos)) != std::string::npos; pos += needle.size()) ++n;
+  return n;
+}
+
+TEST(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  std::string first = c.ReadResponses(1);
+  EXPECT_NE(first.find("HTTP/1.1 200 OK"), std::string::npos) << first;
+  EXPECT_NE(first.find("/a:3"), std::string::npos) << first;
+  c.Send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string second = c.ReadResponses(1);
+  EXPECT_NE(second.find("/b:0"), std::string::npos) << second;
+  EXPECT_EQ(server.counters().connections.load(), 1u);
+  EXPECT_EQ(handler.handled.load(), 2);
+  server.Stop();
+}
+
+TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.ReadResponses(3);
+  ASSERT_EQ(Count(out, "HTTP/1.1 200 OK"), 3) << out;
+  EXPECT_LT(out.find("/1:0"), out.find("/2:0"));
+  EXPECT_LT(out.find("/2:0"), out.find("/3:0"));
+  server.Stop();
+}
+
+TEST(HttpServerTest, OversizedBodyIs413AndTheConnectionCloses) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a'));
+  std::string out = c.ReadAll();
+  EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
+  EXPECT_NE(out.find("payload_too_large"), std::string::npos) << out;
+  EXPECT_TRUE(c.closed());
+  EXPECT_EQ(handler.handled.load(), 0);
+  server.Stop();
+}
+
+TEST(HttpServerTest, OversizedHeaderBlockIs431) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'h') + "\r\n\r\n");
+  std::string out = c.ReadAll();
+  EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos) << out;
+  EXPECT_EQ(handler.handled.load(), 0);
+  server.Stop();
+}
+
+TEST(HttpServerTest, MalformedRequestIs400) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("THIS IS NOT HTTP\r\n\r\n");
+  std::string out = c.ReadAll();
+  EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
+  EXPECT_NE(out.find("{\"error\":\"bad_request\""), std::string::npos) << out;
+  server.Stop();
+}
+
+TEST(HttpServerTest, AStalledRequestIsClosedByTheReadTimeout) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");  // 5 of 10 bytes, then nothing
+  std::string out = c.ReadAll(10000ms);
+  EXPECT_TRUE(c.closed());
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(handler.handled.load(), 0);
+  EXPECT_GE(server.counters().timeouts.load(), 1u);
+  server.Stop();
+}
+
+TEST(HttpServerTest, AnIdleKeepAliveConnectionIsClosed) {
+  EchoHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  std::string out = c.ReadAll(10000ms);
+  EXPECT_TRUE(c.closed());
+  EXPECT_EQ(server.open_connections(), 0u);
+  server.Stop();
+}
+
+TEST(HttpServerTest, StopFinishesTheRequestInFlightAndClosesIdleConnections) {
+  EchoHandler handler;
+  HttpServerOptions options = SmallLimits();
+  options.read_timeout = 10s;
+  options.idle_timeout = 10s;
+  HttpServer server(options, handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient idle(server.port());
+  RawClient busy(server.port());
+  busy.Send("POST /inflight HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
+  // Let the server read the first half before it is told to stop.
+  for (int i = 0; i < 200 && server.counters().connections.load() < 2; ++i) std::this_thread::sleep_for(5ms);
+  std::this_thread::sleep_for(50ms);
+  auto stopped = std::async(std::launch::async, [&] { server.Stop(); });
+  idle.ReadAll(3000ms);
+  EXPECT_TRUE(idle.closed()) << "idle connections close at once";
+  busy.Send("67890");
+  std::string out = busy.ReadAll(5000ms);
+  EXPECT_NE(out.find("HTTP/1.1 200 OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("/inflight:10"), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  stopped.get();
+  EXPECT_EQ(server.open_connections(), 0u);
+}
+
+TEST(HttpServerTest, AnAddressInUseIsAClearError) {
+  EchoHandler handler;
+  HttpServer first(SmallLimits(), handler);
+  ASSERT_TRUE(first.Start().ok());
+  HttpServerOptions o = SmallLimits();
+  o.listen = "127.0.0.1:" + std::to_string(first.port());
+  HttpServer second(o, handler);
+  Status s = second.Start();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("cannot listen on 127.0.0.1:"), std::string::npos) << s.message();
+  first.Stop();
+}
+
+}  // namespace
+}  // namespace routerd::http
