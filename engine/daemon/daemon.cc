@@ -58,6 +58,7 @@ void Daemon::Stop() {
   running_ = false;
   // Requests in flight finish and are handed to the shards, which then drain.
   http_server_->Stop();
+  webhooks_->FlushAll();
   shards_->Stop();
 }
 
@@ -90,6 +91,11 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   for (std::uint32_t i = 0; i < shards_->size(); ++i) {
     out.Sample("routerd_shard_inputs_total", {{"shard", std::to_string(i)}},
                shards_->shard(i).counters().inputs.load(std::memory_order_relaxed));
+  }
+  out.Family("routerd_shard_drains_total", "counter", "Times a router shard woke to drain its queues.");
+  for (std::uint32_t i = 0; i < shards_->size(); ++i) {
+    out.Sample("routerd_shard_drains_total", {{"shard", std::to_string(i)}},
+               shards_->shard(i).counters().drains.load(std::memory_order_relaxed));
   }
   out.Family("routerd_shard_rejected_full_total", "counter", "Hand-offs refused because a shard queue was full.");
   for (std::uint32_t i = 0; i < shards_->size(); ++i) {

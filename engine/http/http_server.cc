@@ -31,32 +31,39 @@ StatusOr<tcp::endpoint> ParseListen(const std::string& listen, net::io_context& 
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, RequestHandler& handler)
-    : options_(std::move(options)), handler_(handler), io_(options_.io_threads), acceptor_(io_) {}
+    : options_(std::move(options)), handler_(handler) {
+  for (int i = 0; i < options_.io_threads; ++i) {
+    ios_.push_back(std::make_unique<net::io_context>(1));  // one thread each: no internal locking
+    work_.push_back(net::make_work_guard(*ios_.back()));
+  }
+  acceptor_ = std::make_unique<tcp::acceptor>(*ios_[0]);
+}
 
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
-  auto endpoint = ParseListen(options_.listen, io_);
+  auto endpoint = ParseListen(options_.listen, *ios_[0]);
   if (!endpoint.ok()) return endpoint.status();
   boost::system::error_code ec;
-  acceptor_.open(endpoint->protocol(), ec);
-  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(*endpoint, ec);
-  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  acceptor_->open(endpoint->protocol(), ec);
+  if (!ec) acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(*endpoint, ec);
+  if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return Status::Unavailable("cannot listen on " + options_.listen + ": " + ec.message());
-  port_ = acceptor_.local_endpoint().port();
+  port_ = acceptor_->local_endpoint().port();
   Accept();
   for (int i = 0; i < options_.io_threads; ++i) {
     threads_.emplace_back([this, i] {
-      SetCurrentIoThreadIndex(i);
-      io_.run();
+      SetCurrentIoThread(i, ios_[i].get());
+      ios_[i]->run();
     });
   }
   return Status::Ok();
 }
 
 void HttpServer::Accept() {
-  acceptor_.async_accept(net::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+  net::io_context& target = *ios_[next_io_++ % ios_.size()];
+  acceptor_->async_accept(target.get_executor(), [this](boost::system::error_code ec, HttpSession::Socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping()) return;
       // Out of descriptors and the like: keep accepting rather than going deaf.
@@ -96,9 +103,9 @@ std::size_t HttpServer::open_connections() const {
 void HttpServer::Stop() {
   if (threads_.empty()) return;
   stopping_.store(true, std::memory_order_release);
-  net::post(io_, [this] {
+  net::post(*ios_[0], [this] {
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor_->close(ignored);
   });
   // Copy the sessions out under the lock; tell them outside it.
   std::vector<std::shared_ptr<HttpSession>> live;
@@ -110,11 +117,17 @@ void HttpServer::Stop() {
   }
   for (auto& s : live) s->Shutdown();
   live.clear();
+  bool drained;
   {
     std::unique_lock lock(sessions_mu_);
-    sessions_cv_.wait_for(lock, options_.shutdown_grace, [this] { return sessions_.empty(); });
+    drained = sessions_cv_.wait_for(lock, options_.shutdown_grace, [this] { return sessions_.empty(); });
   }
-  io_.stop();
+  // Let each thread finish what is queued (responses, flushes of accepted
+  // contacts) and return; past the grace period, stop them outright.
+  work_.clear();
+  if (!drained) {
+    for (auto& io : ios_) io->stop();
+  }
   for (auto& t : threads_) t.join();
   threads_.clear();
 }

@@ -1,8 +1,11 @@
 // HttpServer: HTTP/1.1 over Asio and Beast, on `io_threads` threads.
 //
 // DESIGN
-// A listener accepts connections; each becomes an HttpSession on its own strand
-// (Beast's advanced server shape). A session alternates: wait for the first byte
+// Each I/O thread runs its own io_context, and a connection stays on one
+// thread for its life (Envoy's worker model): no strands, no cross-thread
+// handoff inside a request, and per-thread resources (router producer tokens,
+// the batch of accepted contacts flushed once per event-loop round) need no
+// locks. The acceptor deals connections to the threads in turn. A session alternates: wait for the first byte
 // of a request (idle timeout), read the whole request within the read timeout
 // (so a slow or stalled client is closed and never holds anything), hand it to
 // the RequestHandler, write the response, and loop while keep-alive. Limits:
@@ -26,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -84,8 +88,11 @@ class HttpServer {
   std::unordered_map<std::uint64_t, std::weak_ptr<HttpSession>> sessions_;  // guarded by sessions_mu_
   std::uint64_t next_session_id_ = 0;                                      // guarded by sessions_mu_
 
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<boost::asio::io_context>> ios_;  // one per I/O thread
+  std::vector<WorkGuard> work_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;    // on ios_[0]
+  std::size_t next_io_ = 0;                                     // used on ios_[0] only
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -1,6 +1,5 @@
 #include "engine/http/http_session.h"
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -15,7 +14,7 @@ namespace {
 constexpr std::size_t kFirstRead = 4096;
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, HttpServer& server, std::uint64_t id)
+HttpSession::HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id)
     // The buffer holds the header block and pipelined bytes; bodies go to the
     // parser. Its cap bounds what a client can queue up.
     : stream_(std::move(socket)),
@@ -26,7 +25,8 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, HttpServer& serv
 HttpSession::~HttpSession() { server_.Unregister(id_); }
 
 void HttpSession::Start() {
-  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  // Accepted straight onto its thread's io_context: already on the right thread.
+  WaitForRequest();
 }
 
 void HttpSession::Shutdown() {

@@ -1,7 +1,7 @@
 // HttpSession: one client connection of the HttpServer. See http_server.h.
 //
-// Thread safety: runs on its own strand; Shutdown() may be called from any
-// thread (it posts to the strand).
+// Thread safety: runs on the one thread of its io_context; Shutdown() may be
+// called from any thread (it posts there).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,8 @@ namespace routerd::http {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, HttpServer& server, std::uint64_t id);
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+  HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id);
   ~HttpSession();
 
   void Start();
@@ -35,7 +36,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t n);
   void Close();
 
-  boost::beast::tcp_stream stream_;
+  // A concrete executor type: Beast's tcp_stream carries a type-erased one,
+  // whose copies showed up in the ingest profile.
+  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,
+                                            boost::beast::unlimited_rate_policy>;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::optional<HttpResponse> response_;  // alive while being written

@@ -1,5 +1,6 @@
 #include "engine/http/webhook_handler.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "engine/http/io_thread.h"
@@ -37,8 +38,9 @@ HttpResponse WebhookHandler::Handle(const HttpRequest& request, std::string_view
   }
 
   // The adapter sees views of this request only; it copies what it keeps.
-  std::vector<HeaderView> headers;
-  headers.reserve(16);
+  // The vector's capacity is reused by the thread's next request.
+  thread_local std::vector<HeaderView> headers;
+  headers.clear();
   for (const auto& field : request) headers.push_back({field.name_string(), field.value()});
   const std::string_view target = request.target();
   const std::size_t q = target.find('?');
@@ -121,10 +123,20 @@ HttpResponse WebhookHandler::Admit(const ChannelRoute& route, WebhookOutcome&& o
 Status WebhookHandler::Submit(const ChannelRoute& route, std::span<ContactPtr> contacts) {
   const int index = CurrentIoThreadIndex();
   if (index >= 0 && static_cast<std::size_t>(index) < producers_.size()) {
-    return shards_.SubmitContacts(*producers_[index], route.tenant, route.channel, contacts);
+    shard::ShardSet::Producer& producer = *producers_[index];
+    const bool flush_pending = producer.has_staged();
+    Status s = shards_.StageContacts(producer, route.tenant, route.channel, contacts);
+    if (s.ok() && !flush_pending) {
+      boost::asio::post(*CurrentIoContext(), [this, &producer] { shards_.Flush(producer); });
+    }
+    return s;
   }
   std::lock_guard lock(foreign_mu_);
   return shards_.SubmitContacts(*foreign_producer_, route.tenant, route.channel, contacts);
+}
+
+void WebhookHandler::FlushAll() {
+  for (auto& p : producers_) shards_.Flush(*p);
 }
 
 }  // namespace routerd::http

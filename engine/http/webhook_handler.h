@@ -7,8 +7,13 @@
 // retries and nothing accepted is lost), the leave messages to the leave-
 // message sink. Only then does the provider get the adapter's success reply.
 //
+// Batching: on an I/O thread, accepted contacts are staged on that thread's
+// producer (their queue room reserved, so acceptance is already certain) and
+// handed to the shards by one flush posted to the end of the thread's current
+// event-loop round: all requests read in one round cost one shard wake-up.
+//
 // Thread safety: Handle runs concurrently on every I/O thread; each thread
-// uses its own router producer token.
+// uses its own router producer.
 #pragma once
 
 #include <memory>
@@ -36,6 +41,9 @@ class WebhookHandler {
 
   // `kind` and `channel_id` are the URL's path segments.
   HttpResponse Handle(const HttpRequest& request, std::string_view kind, std::string_view channel_id);
+  // Hands on contacts still staged by I/O threads. REQUIRES: the I/O threads
+  // have stopped (called by the daemon after the HTTP server stops).
+  void FlushAll();
 
  private:
   struct ChannelRoute {

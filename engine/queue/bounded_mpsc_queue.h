@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <iterator>
 #include <span>
@@ -72,6 +73,17 @@ class BoundedMpscQueue {
       return false;
     }
     return true;
+  }
+
+  // Two-step push, for producers that batch: reserve room now (the
+  // all-or-nothing decision), push later without any further failure.
+  bool TryReserve(std::size_t n) { return Reserve(n); }
+  // REQUIRES: room for items.size() was reserved with TryReserve.
+  void PushReserved(ProducerToken& token, std::span<T> items) {
+    if (!queue_.enqueue_bulk(token.token_, std::make_move_iterator(items.begin()), items.size())) {
+      // Only an allocation failure can get here; the reservation promised room.
+      std::abort();
+    }
   }
 
   // Consumer only. Moves up to `max` items into `out`; returns how many.

@@ -75,6 +75,8 @@ class RouterShard {
   bool TryPushBulk(Queue::ProducerToken& token, std::span<ShardInput> items);
   bool TryPushCommand(Queue::ProducerToken& token, ShardInput&& item);
   bool TryPushCommand(ShardInput&& item);
+  // For producers that reserve room themselves and find none.
+  void CountRejectedFull() { counters_.rejected_full.fetch_add(1, std::memory_order_relaxed); }
   // Makes the shard drain soon; cheap when a drain is already pending.
   void Wake();
   Queue& queue() { return queue_; }

@@ -12,7 +12,7 @@ RouterShardOptions ShardOptionsFromConfig(const config::ServerOptions& server) {
   return o;
 }
 
-ShardSet::Producer::Producer(ShardSet& set) {
+ShardSet::Producer::Producer(ShardSet& set) : staged_(set.shards_.size()) {
   tokens_.reserve(set.shards_.size());
   for (auto& shard : set.shards_) {
     tokens_.push_back(std::make_unique<RouterShard::Queue::ProducerToken>(shard->queue()));
@@ -39,10 +39,14 @@ void ShardSet::Stop() {
   for (auto& s : shards_) s->Stop();
 }
 
-Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                                std::span<ContactPtr> contacts) {
-  auto& items = producer.scratch_;
-  items.clear();
+Status ShardSet::StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                               std::span<ContactPtr> contacts) {
+  RouterShard& shard = *shards_[tenant.shard];
+  if (!shard.queue().TryReserve(contacts.size())) {
+    shard.CountRejectedFull();
+    return Status::ResourceExhausted("router queue is full");
+  }
+  auto& staged = producer.staged_[tenant.shard];
   for (ContactPtr& c : contacts) {
     ShardInput in;
     in.kind = ShardInput::Kind::kContact;
@@ -50,13 +54,28 @@ Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std
     in.channel = channel;
     in.key_hash = routing::SessionKeyHash(channel, c->customer_id);
     in.contact = c;
-    items.push_back(std::move(in));
+    staged.push_back(std::move(in));
   }
-  RouterShard& shard = *shards_[tenant.shard];
-  if (!shard.TryPushBulk(*producer.tokens_[tenant.shard], items)) {
-    return Status::ResourceExhausted("router queue is full");
+  producer.staged_count_ += contacts.size();
+  return Status::Ok();
+}
+
+void ShardSet::Flush(Producer& producer) {
+  if (producer.staged_count_ == 0) return;
+  for (std::uint32_t i = 0; i < shards_.size(); ++i) {
+    auto& staged = producer.staged_[i];
+    if (staged.empty()) continue;
+    shards_[i]->queue().PushReserved(*producer.tokens_[i], staged);
+    staged.clear();
+    shards_[i]->Wake();
   }
-  shard.Wake();
+  producer.staged_count_ = 0;
+}
+
+Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                                std::span<ContactPtr> contacts) {
+  ROUTERD_RETURN_IF_ERROR(StageContacts(producer, tenant, channel, contacts));
+  Flush(producer);
   return Status::Ok();
 }
 

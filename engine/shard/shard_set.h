@@ -30,12 +30,15 @@ class ShardSet {
   class Producer {
    public:
     explicit Producer(ShardSet& set);
+    // Whether contacts are staged and wait for Flush().
+    bool has_staged() const { return staged_count_ > 0; }
 
    private:
     friend class ShardSet;
     std::vector<std::unique_ptr<RouterShard::Queue::ProducerToken>> tokens_;
     std::vector<std::unique_ptr<RouterShard::Queue::ProducerToken>> command_tokens_;
-    std::vector<ShardInput> scratch_;
+    std::vector<std::vector<ShardInput>> staged_;  // per shard; room already reserved
+    std::size_t staged_count_ = 0;
   };
 
   // `config` must outlive the ShardSet.
@@ -51,9 +54,15 @@ class ShardSet {
   RouterShard& shard(std::uint32_t i) { return *shards_[i]; }
 
   // All of `contacts` (one channel of one tenant) or none: ResourceExhausted
-  // when the shard's queue cannot take them all.
+  // when the shard's queue cannot take them all. Pushes and wakes the shard.
   Status SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
                         std::span<ContactPtr> contacts);
+  // The same decision, but the contacts stay on the producer until Flush():
+  // once this returns OK they are accepted (their room is reserved). A
+  // producer that stages many requests and flushes once wakes each shard once.
+  Status StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                       std::span<ContactPtr> contacts);
+  void Flush(Producer& producer);
   // `command.tenant` must be the shard-local index from `tenant`.
   Status SubmitCommand(Producer& producer, const TenantRef& tenant, const routing::AgentCommand& command);
 
