@@ -33,6 +33,7 @@ enum class AgentCommandType : std::uint8_t {
   kSetAgentCap,   // cap = nullopt clears the agent's own setting
   kSetOuCap,      // target is an OU index
   kSetTenantCap,  // nullopt restores the configured tenant cap
+  kTransfer,      // session_id to to_queue, or to to_agent (who must be ready and below its cap)
 };
 
 struct AgentCommand {
@@ -41,6 +42,8 @@ struct AgentCommand {
   std::uint32_t target = 0;      // agent index, or OU index for kSetOuCap
   std::uint64_t session_id = 0;  // kCloseSession
   std::optional<std::uint32_t> cap;
+  std::uint32_t to_queue = UINT32_MAX;  // kTransfer
+  std::uint32_t to_agent = UINT32_MAX;  // kTransfer
   std::uint64_t correlation = 0;  // echoed in kCommandResult; 0 = no reply wanted
 };
 

@@ -276,7 +276,8 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
   FreeSlot(slot);
 }
 
-void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns) {
+void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,
+                          std::string_view strategy) {
   RemoveFromWaiting(slot);
   SessionSlot& s = sessions_[slot];
   AgentSlot& a = agents_[agent];
@@ -300,12 +301,13 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
   if (s.history.size() > 1) e.history = s.history;
-  e.strategy = qs.policy->Name();
+  e.strategy = strategy.empty() ? qs.policy->Name() : strategy;
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
   e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.waited_ns = now_ns - s.arrival_ns;
+  s.trace = RouteTrace{queue, e.strategy, a.cap, e.waited_ns, now_ns};
   Reindex(agent);
   PrefetchTopAgent(qs);
 }
@@ -465,12 +467,18 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   EmitAgentState(agent);
 }
 
-TenantRouter::CommandResult TenantRouter::CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns) {
+std::uint32_t TenantRouter::AssignedSlot(std::uint32_t agent, std::uint64_t session_id) const {
   const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
-  if (slot >= sessions_.size() || sessions_[slot].id != session_id || sessions_[slot].agent == kNone ||
-      (agent != kAnyAgent && sessions_[slot].agent != agent)) {
-    return {StatusCode::kNotFound, "no such session for this agent"};
+  if (session_id == 0 || slot >= sessions_.size() || sessions_[slot].id != session_id ||
+      sessions_[slot].agent == kNone || (agent != kAnyAgent && sessions_[slot].agent != agent)) {
+    return kNone;
   }
+  return slot;
+}
+
+TenantRouter::CommandResult TenantRouter::CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns) {
+  const std::uint32_t slot = AssignedSlot(agent, session_id);
+  if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
   const std::uint32_t owner = sessions_[slot].agent;
   EndAssigned(slot, EndReason::kClosed);
   Reindex(owner);
@@ -478,9 +486,55 @@ TenantRouter::CommandResult TenantRouter::CloseSession(std::uint32_t agent, std:
   return {};
 }
 
+TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::int64_t now_ns) {
+  const std::uint32_t slot = AssignedSlot(c.target, c.session_id);
+  if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
+  SessionSlot& s = sessions_[slot];
+  const std::uint32_t from = s.agent;
+  if (c.to_agent != kNone) {
+    if (c.to_agent >= agents_.size()) return {StatusCode::kNotFound, "unknown target agent"};
+    if (c.to_agent == from) return {StatusCode::kInvalidArgument, "the session is already with that agent"};
+    const AgentSlot& to = agents_[c.to_agent];
+    if (to.type == config::AgentType::kVoice) {
+      return {StatusCode::kFailedPrecondition, "the target agent does not take multimedia sessions"};
+    }
+    if (to.state != AgentState::kReady) return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
+    if (to.sessions.size() >= to.cap.cap) {
+      return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
+    }
+  } else if (c.to_queue != kNone) {
+    if (c.to_queue >= queues_.size()) return {StatusCode::kNotFound, "unknown skill queue"};
+    if (queues_[c.to_queue]->voice) return {StatusCode::kFailedPrecondition, "the target is a voice queue"};
+  } else {
+    return {StatusCode::kInvalidArgument, "a transfer needs a skill queue or an agent"};
+  }
+
+  RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
+  e.session_id = s.id;
+  e.agent = from;
+  e.employee_id = agents_[from].employee_id;
+  e.queue_id = queues_[s.queue]->id;
+  e.contact = s.first;
+  e.end_reason = EndReason::kTransferred;
+  DetachFromAgent(slot);
+  e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());
+  // The unit it freed counts at once, before the session is placed again.
+  Reindex(from);
+  if (c.to_agent != kNone) {
+    Assign(slot, c.to_agent, s.queue, now_ns, "transfer");
+  } else {
+    // It keeps its original arrival time, so it is served in its turn there.
+    EnqueueSession(slot, c.to_queue, now_ns);
+  }
+  DispatchAgentQueues(from, now_ns);
+  return {};
+}
+
 TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, std::int64_t now_ns) {
+  const bool any_agent = (c.type == AgentCommandType::kCloseSession || c.type == AgentCommandType::kTransfer) &&
+                         c.target == kAnyAgent;
   const bool targets_agent = c.type != AgentCommandType::kSetOuCap && c.type != AgentCommandType::kSetTenantCap &&
-                             !(c.type == AgentCommandType::kCloseSession && c.target == kAnyAgent);
+                             !any_agent;
   if (targets_agent && c.target >= agents_.size()) return {StatusCode::kNotFound, "unknown agent"};
   if (c.cap && (*c.cap < static_cast<std::uint32_t>(config::kMinCap) ||
                 *c.cap > static_cast<std::uint32_t>(config::kMaxCap))) {
@@ -522,6 +576,8 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       return {};
     case AgentCommandType::kCloseSession:
       return CloseSession(c.target, c.session_id, now_ns);
+    case AgentCommandType::kTransfer:
+      return Transfer(c, now_ns);
     case AgentCommandType::kSetAgentCap: {
       agents_[c.target].own_cap = c.cap;
       const std::uint32_t one[] = {c.target};
@@ -571,7 +627,8 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
   const SessionSlot& s = sessions_[slot];
-  return {s.id, s.channel, s.queue, s.agent, s.arrival_ns, s.last_activity_ns, s.history.size(), &s.first};
+  return {s.id,         s.channel,        s.queue,   s.agent, s.arrival_ns, s.last_activity_ns, s.history.size(),
+          &s.first, &s.trace, &s.history};
 }
 
 std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {

@@ -81,6 +81,14 @@ class TenantRouter {
     EffectiveCap cap;
     std::span<const std::uint32_t> session_slots;  // valid until the next step
   };
+  // Why a session went to its agent: enough to explain the decision later.
+  struct RouteTrace {
+    std::uint32_t queue = kNone;  // the queue it was assigned from
+    std::string_view strategy;    // the queue's policy, or "transfer"
+    EffectiveCap cap;             // the agent's effective cap then, and its origin
+    std::int64_t waited_ns = 0;   // from arrival to assignment
+    std::int64_t assigned_ns = 0;
+  };
   struct SessionView {
     std::uint64_t id;
     std::uint32_t channel;
@@ -90,6 +98,8 @@ class TenantRouter {
     std::int64_t last_activity_ns;
     std::size_t messages;
     const ContactPtr* first;
+    const RouteTrace* trace;  // assigned sessions: the last assignment
+    const std::vector<ContactPtr>* history;
   };
   struct QueueStats {
     std::uint32_t waiting = 0;
@@ -158,6 +168,7 @@ class TenantRouter {
     std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
     std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
+    RouteTrace trace;
   };
 
   struct WaitMove {
@@ -244,7 +255,9 @@ class TenantRouter {
   void RemoveFromWaiting(std::uint32_t slot);
   void Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason, std::int64_t now_ns);
   void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason);
-  void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns);
+  // `strategy` overrides the queue's policy name in the trace (transfers).
+  void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,
+              std::string_view strategy = {});
   void DetachFromAgent(std::uint32_t slot);
   void PrefetchTopAgent(const QueueState& qs) const;
   void EndAssigned(std::uint32_t slot, EndReason reason);
@@ -265,6 +278,9 @@ class TenantRouter {
     std::string_view error;
   };
   CommandResult CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns);
+  CommandResult Transfer(const AgentCommand& command, std::int64_t now_ns);
+  // The slot of an assigned session held by `agent` (any agent for kAnyAgent), else kNone.
+  std::uint32_t AssignedSlot(std::uint32_t agent, std::uint64_t session_id) const;
   CommandResult ApplyCommand(const AgentCommand& command, std::int64_t now_ns);
 
   // Events

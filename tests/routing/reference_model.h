@@ -140,7 +140,8 @@ class ReferenceModel {
 
   routerd::StatusCode OnCommand(routing::AgentCommandType type, std::uint32_t target,
                                 std::optional<std::uint32_t> cap, const std::optional<Key>& session,
-                                std::int64_t now) {
+                                std::int64_t now, std::uint32_t to_queue = UINT32_MAX,
+                                std::uint32_t to_agent = UINT32_MAX) {
     using T = routing::AgentCommandType;
     if (cap && (*cap < 1 || *cap > 60)) return routerd::StatusCode::kInvalidArgument;
     switch (type) {
@@ -186,6 +187,38 @@ class ReferenceModel {
           return routerd::StatusCode::kNotFound;
         }
         EndAssigned(*session, routing::EndReason::kClosed);
+        Dispatch(a.queues, now);
+        return routerd::StatusCode::kOk;
+      }
+      case T::kTransfer: {
+        Agent& a = agents_[target];
+        if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
+          return routerd::StatusCode::kNotFound;
+        }
+        if (to_agent != UINT32_MAX) {
+          if (to_agent >= agents_.size()) return routerd::StatusCode::kNotFound;
+          if (to_agent == target) return routerd::StatusCode::kInvalidArgument;
+          const Agent& to = agents_[to_agent];
+          if (to.type == config::AgentType::kVoice || to.state != routing::AgentState::kReady ||
+              to.sessions.size() >= to.cap.cap) {
+            return routerd::StatusCode::kFailedPrecondition;
+          }
+        } else if (to_queue != UINT32_MAX) {
+          if (to_queue >= queues_.size()) return routerd::StatusCode::kNotFound;
+          if (queues_[to_queue].voice) return routerd::StatusCode::kFailedPrecondition;
+        } else {
+          return routerd::StatusCode::kInvalidArgument;
+        }
+        const Key k = *session;
+        a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
+        sessions_[k].agent = -1;
+        events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
+                           static_cast<int>(routing::EndReason::kTransferred), 0});
+        if (to_agent != UINT32_MAX) {
+          Assign(k, static_cast<int>(to_agent), sessions_[k].queue, now);
+        } else {
+          Enqueue(k, to_queue, now);
+        }
         Dispatch(a.queues, now);
         return routerd::StatusCode::kOk;
       }

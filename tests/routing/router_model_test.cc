@@ -32,6 +32,8 @@ struct Step {
   AgentCommandType command = AgentCommandType::kSignIn;
   std::uint32_t target = 0;
   std::optional<std::uint32_t> cap;
+  std::uint32_t to_queue = UINT32_MAX;
+  std::uint32_t to_agent = UINT32_MAX;
   std::int64_t advance_ns = 0;
 
   std::string ToString() const {
@@ -40,11 +42,18 @@ struct Step {
       case Kind::kContact: o << "contact channel=" << channel << " customer=" << customer; break;
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
       case Kind::kCommand: {
-        static const char* kNames[] = {"sign_in", "ready", "not_ready", "sign_out",
-                                       "close", "set_agent_cap", "set_ou_cap", "set_tenant_cap"};
+        static const char* kNames[] = {"sign_in",       "ready",      "not_ready",      "sign_out", "close",
+                                       "set_agent_cap", "set_ou_cap", "set_tenant_cap", "transfer"};
         o << kNames[static_cast<int>(command)] << " target=" << target;
-        if (command == AgentCommandType::kCloseSession) o << " session=(" << channel << "," << customer << ")";
-        if (command >= AgentCommandType::kSetAgentCap) o << " cap=" << (cap ? std::to_string(*cap) : "clear");
+        if (command == AgentCommandType::kCloseSession || command == AgentCommandType::kTransfer) {
+          o << " session=(" << channel << "," << customer << ")";
+        }
+        if (command == AgentCommandType::kTransfer) {
+          if (to_agent != UINT32_MAX) o << " to_agent=" << to_agent;
+          if (to_queue != UINT32_MAX) o << " to_queue=" << to_queue;
+        } else if (command >= AgentCommandType::kSetAgentCap) {
+          o << " cap=" << (cap ? std::to_string(*cap) : "clear");
+        }
         break;
       }
     }
@@ -128,14 +137,16 @@ class Checker {
         cmd.type = step.command;
         cmd.target = step.target;
         cmd.cap = step.cap;
+        cmd.to_queue = step.to_queue;
+        cmd.to_agent = step.to_agent;
         cmd.correlation = 1;
         std::optional<ReferenceModel::Key> key;
-        if (step.command == AgentCommandType::kCloseSession) {
+        if (step.command == AgentCommandType::kCloseSession || step.command == AgentCommandType::kTransfer) {
           key = ReferenceModel::Key{step.channel, step.customer};
           cmd.session_id = RouterSessionId(step.target, *key);
         }
         router_->OnCommand(cmd, now_);
-        model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_);
+        model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_, step.to_queue, step.to_agent);
         for (const auto& e : events_) {
           if (e.type == RoutingEventType::kCommandResult) router_code = e.result;
         }
@@ -306,7 +317,16 @@ class StepGenerator {
       s.command = kPresence[Pick(5)];
     } else if (r < 88) {
       s.kind = Step::Kind::kCommand;
-      s.command = AgentCommandType::kCloseSession;
+      // Mostly closes; some transfers, to a queue (including the voice one,
+      // which must be refused) or to another agent.
+      s.command = Pick(5) == 0 ? AgentCommandType::kTransfer : AgentCommandType::kCloseSession;
+      if (s.command == AgentCommandType::kTransfer) {
+        if (Pick(2) == 0) {
+          s.to_queue = static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.skill_queues.size())));
+        } else {
+          s.to_agent = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
+        }
+      }
       s.target = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
       const auto& mine = model.agents()[s.target].sessions;
       if (!mine.empty() && Pick(10) != 0) {
@@ -405,8 +425,10 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug) {
       case Step::Kind::kAdvance: now += s.advance_ns; shadow.OnTick(now); break;
       case Step::Kind::kCommand: {
         std::optional<ReferenceModel::Key> key;
-        if (s.command == AgentCommandType::kCloseSession) key = ReferenceModel::Key{s.channel, s.customer};
-        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now);
+        if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer) {
+          key = ReferenceModel::Key{s.channel, s.customer};
+        }
+        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now, s.to_queue, s.to_agent);
         break;
       }
     }
@@ -449,6 +471,7 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
   for (const auto& [what, n] : g_coverage.counts) std::printf("  %-28s %llu\n", what.c_str(), static_cast<unsigned long long>(n));
   // Each outcome must have happened, or the generator has stopped reaching it.
   for (const char* what : {"assigned at once", "assigned after waiting", "message to agent", "ended closed",
+                           "ended transferred",
                            "ended idle_timeout", "ended requeued", "leave queue_full", "leave max_wait",
                            "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
                            "command FailedPrecondition"}) {
