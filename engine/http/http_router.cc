@@ -15,7 +15,7 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 
 }  // namespace
 
-HttpResponse HttpRouter::Handle(const HttpRequest& request) {
+std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext&) {
   std::string_view path = request.target();
   path = path.substr(0, path.find('?'));
   const bool get = request.method() == beast_http::verb::get;

@@ -23,7 +23,7 @@ class HttpRouter final : public RequestHandler {
   HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics)
       : webhooks_(webhooks), metrics_(std::move(metrics)) {}
 
-  HttpResponse Handle(const HttpRequest& request) override;
+  std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
  private:
   WebhookHandler& webhooks_;

@@ -92,7 +92,35 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
   server_.counters_.requests.fetch_add(1, std::memory_order_relaxed);
   HttpRequest request = parser_->release();
   const bool keep_alive = request.keep_alive() && !closing_ && !server_.stopping();
-  Respond(server_.handler_.Handle(request), keep_alive);
+  RequestContext ctx(*this, keep_alive);
+  std::optional<HttpResponse> response = server_.handler_.Handle(request, ctx);
+  if (response) return Respond(std::move(*response), keep_alive);
+  if (ctx.socket_taken() || ctx.deferred()) return;  // upgraded, or answered later
+  Respond(JsonError(HttpStatus::internal_server_error, "internal", "the request was not answered"), false);
+}
+
+void HttpSession::SendDeferred(HttpResponse&& response, bool keep_alive) {
+  boost::asio::post(stream_.get_executor(),
+                    [self = shared_from_this(), response = std::move(response), keep_alive]() mutable {
+                      self->Respond(std::move(response), keep_alive && !self->closing_ && !self->server_.stopping());
+                    });
+}
+
+HttpSession::Socket HttpSession::ReleaseSocket() {
+  stream_.expires_never();
+  return stream_.release_socket();
+}
+
+void DeferredResponse::Send(HttpResponse&& response) const { session_->SendDeferred(std::move(response), keep_alive_); }
+
+DeferredResponse RequestContext::Defer() {
+  deferred_ = true;
+  return DeferredResponse(session_.shared_from_this(), keep_alive_);
+}
+
+IoSocket RequestContext::TakeSocket() {
+  socket_taken_ = true;
+  return session_.ReleaseSocket();
 }
 
 void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
@@ -112,6 +140,7 @@ void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::Close() {
+  if (!stream_.socket().is_open()) return;
   beast::error_code ignored;
   stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   stream_.socket().close(ignored);

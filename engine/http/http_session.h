@@ -14,16 +14,20 @@
 
 #include "engine/http/http_message.h"
 #include "engine/http/http_server.h"
+#include "engine/http/request_handler.h"
 
 namespace routerd::http {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+  using Socket = IoSocket;
   HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id);
   ~HttpSession();
 
   void Start();
+  // Writes a response that was deferred (see RequestContext); on any thread.
+  void SendDeferred(HttpResponse&& response, bool keep_alive);
+  Socket ReleaseSocket();
   // Server shutdown: close now if idle, else after the response in progress.
   void Shutdown();
 

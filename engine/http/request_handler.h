@@ -1,18 +1,63 @@
 // RequestHandler: request in, response out, no sockets. The HTTP session calls
-// it on an I/O thread for every complete request.
+// it on its I/O thread for every complete request.
+//
+// A handler answers in one of three ways:
+//  - returns a response: written at once (the common, synchronous case);
+//  - calls ctx.Defer() and returns nullopt: the answer comes later, from any
+//    thread, through DeferredResponse::Send (e.g. after a router shard ran a
+//    query, or a journal commit);
+//  - calls ctx.TakeSocket() and returns nullopt: a protocol upgrade
+//    (WebSocket) takes the connection over; the session ends without writing.
 //
 // Thread safety: Handle is called concurrently from all I/O threads and must
 // not block.
 #pragma once
 
+#include <memory>
+#include <optional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "engine/http/http_message.h"
 
 namespace routerd::http {
 
+class HttpSession;
+using IoSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+// The answer to a deferred request. Send exactly once, from any thread.
+class DeferredResponse {
+ public:
+  DeferredResponse(std::shared_ptr<HttpSession> session, bool keep_alive)
+      : session_(std::move(session)), keep_alive_(keep_alive) {}
+  void Send(HttpResponse&& response) const;
+
+ private:
+  std::shared_ptr<HttpSession> session_;
+  bool keep_alive_;
+};
+
+class RequestContext {
+ public:
+  RequestContext(HttpSession& session, bool keep_alive) : session_(session), keep_alive_(keep_alive) {}
+  DeferredResponse Defer();
+  // REQUIRES: called at most once, during Handle.
+  IoSocket TakeSocket();
+  bool deferred() const { return deferred_; }
+  bool socket_taken() const { return socket_taken_; }
+
+ private:
+  HttpSession& session_;
+  bool keep_alive_;
+  bool deferred_ = false;
+  bool socket_taken_ = false;
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  virtual HttpResponse Handle(const HttpRequest& request) = 0;
+  virtual std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) = 0;
 };
 
 }  // namespace routerd::http

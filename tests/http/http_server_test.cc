@@ -10,6 +10,7 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -24,7 +25,7 @@ using namespace std::chrono_literals;
 
 class EchoHandler final : public RequestHandler {
  public:
-  HttpResponse Handle(const HttpRequest& request) override {
+  std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext&) override {
     handled.fetch_add(1);
     return TextResponse(HttpStatus::ok, std::string(request.target()) + ":" + std::to_string(request.body().size()));
   }
@@ -233,6 +234,42 @@ TEST(HttpServerTest, StopFinishesTheRequestInFlightAndClosesIdleConnections) {
   EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
   stopped.get();
   EXPECT_EQ(server.open_connections(), 0u);
+}
+
+// Answers /later from another thread, as a handler waiting on a router shard does.
+class DeferringHandler final : public RequestHandler {
+ public:
+  std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override {
+    if (request.target() != "/later") return TextResponse(HttpStatus::ok, "now");
+    DeferredResponse later = ctx.Defer();
+    workers_.emplace_back([later] {
+      std::this_thread::sleep_for(20ms);
+      later.Send(TextResponse(HttpStatus::accepted, "later"));
+    });
+    return std::nullopt;
+  }
+  ~DeferringHandler() override {
+    for (auto& t : workers_) t.join();
+  }
+
+ private:
+  std::vector<std::thread> workers_;
+};
+
+TEST(HttpServerTest, DeferredResponsesAreWrittenInOrderOnTheConnection) {
+  DeferringHandler handler;
+  HttpServer server(SmallLimits(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("GET /later HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string first = c.ReadResponses(1);
+  EXPECT_NE(first.find("HTTP/1.1 202 Accepted"), std::string::npos) << first;
+  EXPECT_NE(first.find("later"), std::string::npos) << first;
+  // The connection goes on after a deferred answer.
+  c.Send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string second = c.ReadResponses(1);
+  EXPECT_NE(second.find("HTTP/1.1 200 OK"), std::string::npos) << second;
+  server.Stop();
 }
 
 TEST(HttpServerTest, AnAddressInUseIsAClearError) {
