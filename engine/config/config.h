@@ -37,6 +37,9 @@ struct ServerOptions {
   int read_timeout_seconds = 30;          // a request must arrive whole within this; 1..3600
   int idle_timeout_seconds = 60;          // keep-alive connections idle longer are closed; 1..86400
   int shutdown_grace_seconds = 10;        // in-flight requests get this long to finish; 1..600
+  // Agent gateway
+  int agent_grace_seconds = 60;           // disconnected agents keep their sessions this long; 0..86400
+  int agent_outbox_limit = 1024;          // messages queued per agent connection; 16..1000000
   // Deduplication of provider retries on (channel, provider message id)
   int dedup_window_seconds = 86400;       // 0 disables; 0..604800
   int dedup_max_entries = 1000000;        // oldest forgotten first beyond this; 1000..100000000
@@ -85,6 +88,17 @@ struct ChannelConfig {
   int line = 0;
 };
 
+// An API bearer token. Only its SHA-256 is kept; the token itself is never
+// stored, compared in plain or logged.
+struct TokenConfig {
+  enum class Role { kTenantAdmin, kAgent };
+  std::string name;         // who, in audit logs; defaults to "<role>:<employee_id or index>"
+  Role role = Role::kAgent;
+  std::string employee_id;  // kAgent only: the agent this token acts as
+  std::string sha256;       // 32 raw bytes
+  int line = 0;
+};
+
 struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
@@ -94,6 +108,7 @@ struct TenantConfig {
   std::vector<SkillQueueConfig> skill_queues;
   std::vector<AgentConfig> agents;
   std::vector<ChannelConfig> channels;
+  std::vector<TokenConfig> tokens;
   int line = 0;
 };
 

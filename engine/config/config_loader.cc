@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <utility>
+
+#include <openssl/sha.h>
 
 #include "engine/config/toml_reader.h"
 #include "routerd/channel_options.h"
@@ -272,6 +275,8 @@ class Loader {
     r.IntInto("shutdown_grace_seconds", 1, 600, server.shutdown_grace_seconds);
     r.IntInto("dedup_window_seconds", 0, 604800, server.dedup_window_seconds);
     r.IntInto("dedup_max_entries", 1000, 100000000, server.dedup_max_entries);
+    r.IntInto("agent_grace_seconds", 0, 86400, server.agent_grace_seconds);
+    r.IntInto("agent_outbox_limit", 16, 1000000, server.agent_outbox_limit);
     if (auto level = r.Choice("log_level", {"trace", "debug", "info", "warn", "error", "critical", "off"},
                               Presence::kOptional)) {
       server.log_level = *level;
@@ -308,13 +313,117 @@ class Loader {
     std::vector<const toml::table*> queues = r.TableArray("skill_queues");
     std::vector<const toml::table*> agents = r.TableArray("agents");
     std::vector<const toml::table*> channels = r.TableArray("channels");
+    std::vector<const toml::table*> tokens = r.TableArray("tokens");
     r.ReportUnknownKeys();
 
     LoadOus(ous, r.path(), tenant);
     LoadSkillQueues(queues, r.path(), tenant);
     LoadAgents(agents, r.path(), tenant);
     LoadChannels(channels, r.path(), tenant);
+    LoadTokens(tokens, r.path(), tenant);
     return id.has_value();
+  }
+
+  // ---- API tokens ----------------------------------------------------------
+
+  void LoadTokens(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
+    std::map<std::string, int, std::less<>> seen_hashes;  // sha256 -> line
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (tables[i] == nullptr) continue;
+      TableReader r(*tables[i], path + ".tokens[" + std::to_string(i) + "]", errors_);
+      TokenConfig token;
+      token.line = r.line();
+      auto role = r.Choice("role", {"tenant_admin", "agent"}, Presence::kRequired);
+      auto employee = r.String("employee_id", Presence::kOptional);
+      auto name = r.String("name", Presence::kOptional);
+      auto hex = r.String("token_sha256", Presence::kOptional);
+      auto env = r.String("token_env", Presence::kOptional);
+      auto file = r.String("token_file", Presence::kOptional);
+      r.ReportUnknownKeys();
+      if (!role) continue;
+      token.role = *role == "agent" ? TokenConfig::Role::kAgent : TokenConfig::Role::kTenantAdmin;
+      if (token.role == TokenConfig::Role::kAgent) {
+        if (!employee) {
+          r.Error("employee_id", "an agent token needs employee_id (the agent it acts as)");
+          continue;
+        }
+        const bool known = std::any_of(tenant.agents.begin(), tenant.agents.end(),
+                                       [&](const AgentConfig& a) { return a.employee_id == *employee; });
+        if (!known) {
+          r.Error("employee_id", "employee_id = " + Quote(*employee) + " is not an agent of tenant '" + tenant.id + "'");
+          continue;
+        }
+        token.employee_id = *employee;
+      } else if (employee) {
+        r.Error("employee_id", "a tenant_admin token acts for the whole tenant; remove employee_id");
+        continue;
+      }
+      token.name = name ? *name
+                        : std::string(token.role == TokenConfig::Role::kAgent ? "agent:" + token.employee_id
+                                                                               : "tenant_admin:" + std::to_string(i));
+      const int given = hex.has_value() + env.has_value() + file.has_value();
+      if (given != 1) {
+        r.TableError("give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file");
+        continue;
+      }
+      std::optional<std::string> secret;
+      if (hex) {
+        auto raw = HexToBytes(*hex);
+        if (!raw || raw->size() != 32) {
+          r.Error("token_sha256", "token_sha256 must be 64 hex digits (the SHA-256 of the token)");
+          continue;
+        }
+        token.sha256 = *raw;
+      } else if (env) {
+        const char* v = std::getenv(env->c_str());
+        if (v == nullptr || *v == '\0') {
+          r.Error("token_env", "environment variable " + Quote(*env) + " is not set or empty");
+          continue;
+        }
+        secret = v;
+      } else {
+        std::ifstream in(*file, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        std::string content = ss.str();
+        while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+        if (!in || content.empty()) {
+          r.Error("token_file", "cannot read a token from " + Quote(*file));
+          continue;
+        }
+        secret = std::move(content);
+      }
+      if (secret) token.sha256 = Sha256(*secret);
+      auto [it, inserted] = seen_hashes.emplace(token.sha256, token.line);
+      if (!inserted) {
+        r.TableError("the same token is already configured at line " + std::to_string(it->second));
+        continue;
+      }
+      tenant.tokens.push_back(std::move(token));
+    }
+  }
+
+  static std::optional<std::string> HexToBytes(std::string_view hex) {
+    if (hex.size() % 2 != 0) return std::nullopt;
+    auto value = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+      const int hi = value(hex[i]), lo = value(hex[i + 1]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return out;
+  }
+
+  static std::string Sha256(std::string_view data) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
   }
 
   // ---- OUs -----------------------------------------------------------------

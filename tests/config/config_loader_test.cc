@@ -405,7 +405,8 @@ skill_queue = ["q"]
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
                                  "router_tick_ms, session_history_limit, router_command_queue_capacity, "
                                  "max_body_bytes, max_header_bytes, read_timeout_seconds, idle_timeout_seconds, "
-                                 "shutdown_grace_seconds, dedup_window_seconds, dedup_max_entries, log_level"));
+                                 "shutdown_grace_seconds, dedup_window_seconds, dedup_max_entries, agent_grace_seconds, "
+                                 "agent_outbox_limit, log_level"));
   EXPECT_THAT(r.errors, HasError(Line("max_sessions"), "tenants[0] 't'",
                                  "unknown key 'max_sessions'; allowed keys: id, multimedia_access_mode, "
                                  "max_concurrent_sessions, session_idle_timeout_seconds, ous, skill_queues, "
@@ -968,6 +969,73 @@ id = "t"
   EXPECT_THAT(r.errors, SizeIs(2));
   EXPECT_THAT(r.errors, HasError(Line("# too small"), "server", "max_body_bytes = 10 is out of range (allowed 1024..67108864)"));
   EXPECT_THAT(r.errors, HasError(Line("# zero\n"), "server", "idle_timeout_seconds = 0 is out of range (allowed 1..86400)"));
+}
+
+TEST_F(ConfigLoaderTest, TokensKeepOnlyTheirDigestAndEveryMistakeIsNamed) {
+  ::setenv("ROUTERD_TEST_TOKEN", "agent-secret", 1);
+  LoadResult good = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "a"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]
+role = "tenant_admin"
+name = "ops"
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+[[tenants.tokens]]
+role = "agent"
+employee_id = "a"
+token_env = "ROUTERD_TEST_TOKEN"
+)toml");
+  ASSERT_TRUE(good.config.has_value()) << ::testing::PrintToString(good.errors);
+  const auto& tokens = good.config->tenants[0].tokens;
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].name, "ops");
+  EXPECT_EQ(tokens[0].role, TokenConfig::Role::kTenantAdmin);
+  EXPECT_EQ(tokens[1].name, "agent:a");
+  EXPECT_EQ(tokens[1].employee_id, "a");
+  // SHA-256("agent-secret"); the token itself is not kept anywhere.
+  EXPECT_EQ(tokens[1].sha256.size(), 32u);
+  EXPECT_EQ(static_cast<unsigned char>(tokens[1].sha256[0]), 0xccu);
+
+  LoadResult bad = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "a"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]
+role = "agent"                                   # no employee
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+[[tenants.tokens]]
+role = "agent"
+employee_id = "ghost"                            # unknown agent
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd38"
+[[tenants.tokens]]
+role = "tenant_admin"
+token_sha256 = "abc"                             # short hex
+[[tenants.tokens]]                               # two sources
+role = "tenant_admin"
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+token_env = "ROUTERD_TEST_TOKEN"
+)toml");
+  EXPECT_FALSE(bad.config.has_value());
+  EXPECT_THAT(bad.errors, SizeIs(4)) << ::testing::PrintToString(bad.errors);
+  EXPECT_THAT(bad.errors, HasError(Line("# no employee") - 1, "tenants[0].tokens[0]",
+                                   "an agent token needs employee_id (the agent it acts as)"));
+  EXPECT_THAT(bad.errors, HasError(Line("# unknown agent"), "tenants[0].tokens[1]",
+                                   "employee_id = \"ghost\" is not an agent of tenant 't'"));
+  EXPECT_THAT(bad.errors, HasError(Line("# short hex"), "tenants[0].tokens[2]",
+                                   "token_sha256 must be 64 hex digits (the SHA-256 of the token)"));
+  EXPECT_THAT(bad.errors, HasError(Line("# two sources"), "tenants[0].tokens[3]",
+                                   "give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file"));
 }
 
 }  // namespace
