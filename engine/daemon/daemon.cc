@@ -27,9 +27,20 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   const auto& server = config_.server;
   webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, leave_messages_, *webhook_metrics_,
                                                      clock_, server.io_threads);
+  auth_ = std::make_unique<gateway::Authenticator>(config_);
+  broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
+  agent_gateway_ = std::make_unique<gateway::AgentGateway>(
+      config_, *shards_, *broker_, std::chrono::seconds(server.agent_grace_seconds),
+      static_cast<std::size_t>(server.agent_outbox_limit));
+  api_ = std::make_unique<gateway::ApiHandler>(*auth_, *shards_, *broker_, *agent_gateway_, clock_);
+  fanout_.Add(broker_.get());
+  fanout_.Add(agent_gateway_.get());
   router_ = std::make_unique<http::HttpRouter>(
-      *webhooks_, std::vector<http::HttpRouter::MetricsRenderer>{
-                      [this](metrics::PrometheusWriter& out) { RenderMetrics(out); }});
+      *webhooks_,
+      std::vector<http::HttpRouter::MetricsRenderer>{[this](metrics::PrometheusWriter& out) { RenderMetrics(out); }},
+      [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
+        return api_->Handle(request, path, ctx);
+      });
   http::HttpServerOptions options;
   options.listen = server.listen;
   options.io_threads = server.io_threads;
@@ -44,6 +55,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
 Daemon::~Daemon() { Stop(); }
 
 Status Daemon::Start() {
+  agent_gateway_->Start();
   shards_->Start();
   running_ = true;
   if (Status s = http_server_->Start(); !s.ok()) {
@@ -60,6 +72,7 @@ void Daemon::Stop() {
   http_server_->Stop();
   webhooks_->FlushAll();
   shards_->Stop();
+  agent_gateway_->Stop();
 }
 
 void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
@@ -113,6 +126,17 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_http_malformed_total", {}, h.malformed.load(std::memory_order_relaxed));
   out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
   out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(http_server_->open_connections()));
+  const auto& g = agent_gateway_->counters();
+  out.Family("routerd_agent_messages_delivered_total", "counter", "Messages handed to agent connections.");
+  out.Sample("routerd_agent_messages_delivered_total", {}, g.delivered.load(std::memory_order_relaxed));
+  out.Family("routerd_agent_messages_buffered_total", "counter", "Messages kept for agents in their grace period.");
+  out.Sample("routerd_agent_messages_buffered_total", {}, g.buffered.load(std::memory_order_relaxed));
+  out.Family("routerd_agent_slow_disconnects_total", "counter", "Agent connections closed for falling behind.");
+  out.Sample("routerd_agent_slow_disconnects_total", {}, g.slow_closed.load(std::memory_order_relaxed));
+  out.Family("routerd_agent_grace_sign_outs_total", "counter", "Agents signed out after the grace period.");
+  out.Sample("routerd_agent_grace_sign_outs_total", {}, g.grace_sign_outs.load(std::memory_order_relaxed));
+  out.Family("routerd_agents_connected", "gauge", "Agents with an open WebSocket.");
+  out.Sample("routerd_agents_connected", {}, static_cast<std::uint64_t>(agent_gateway_->connected()));
   out.Family("routerd_dedup_entries", "gauge", "Provider message ids remembered for deduplication.");
   out.Sample("routerd_dedup_entries", {}, static_cast<std::uint64_t>(dedup_.SizeApprox()));
   out.Family("routerd_leave_messages_held", "gauge", "Leave messages held in memory.");

@@ -10,6 +10,10 @@
 #include "engine/config/config.h"
 #include "engine/daemon/command_line.h"
 #include "engine/daemon/routing_event_fanout.h"
+#include "engine/gateway/agent_gateway.h"
+#include "engine/gateway/api_handler.h"
+#include "engine/gateway/auth.h"
+#include "engine/gateway/command_broker.h"
 #include "engine/http/dedup_window.h"
 #include "engine/http/http_router.h"
 #include "engine/http/http_server.h"
@@ -44,6 +48,7 @@ class Daemon {
   const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }
   const leave::MemoryLeaveMessageStore& leave_messages() const { return leave_messages_; }
   const metrics::WebhookMetrics& webhook_metrics() const { return *webhook_metrics_; }
+  gateway::AgentGateway& agent_gateway() { return *agent_gateway_; }
 
  private:
   const config::Config config_;
@@ -57,6 +62,10 @@ class Daemon {
   std::unique_ptr<metrics::WebhookMetrics> webhook_metrics_;
   http::DedupWindow dedup_;
   std::unique_ptr<http::WebhookHandler> webhooks_;
+  std::unique_ptr<gateway::Authenticator> auth_;
+  std::unique_ptr<gateway::CommandBroker> broker_;
+  std::unique_ptr<gateway::AgentGateway> agent_gateway_;
+  std::unique_ptr<gateway::ApiHandler> api_;
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
   bool running_ = false;

@@ -15,7 +15,7 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 
 }  // namespace
 
-std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext&) {
+std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext& ctx) {
   std::string_view path = request.target();
   path = path.substr(0, path.find('?'));
   const bool get = request.method() == beast_http::verb::get;
@@ -30,6 +30,8 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
     for (const auto& render : metrics_) render(out);
     return TextResponse(HttpStatus::ok, out.Take(), "text/plain; version=0.0.4");
   }
+  constexpr std::string_view kApi = "/api/v1/";
+  if (api_ && path.starts_with(kApi)) return api_(request, path.substr(kApi.size() - 1), ctx);
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (path.starts_with(kWebhooks)) {
     std::string_view rest = path.substr(kWebhooks.size());

@@ -2,6 +2,7 @@
 //   GET  /healthz                         liveness
 //   GET  /metrics                         Prometheus text format
 //   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
+//   /api/v1/...                            the agent and admin API (a handler set by the daemon)
 // Unknown paths are 404, known paths with another method 405 (with Allow).
 //
 // Thread safety: Handle from any I/O thread; renderers must be thread-safe.
@@ -19,15 +20,18 @@ namespace routerd::http {
 class HttpRouter final : public RequestHandler {
  public:
   using MetricsRenderer = std::function<void(metrics::PrometheusWriter&)>;
+  // Gets the path after "/api/v1".
+  using ApiRoute = std::function<std::optional<HttpResponse>(HttpRequest&, std::string_view, RequestContext&)>;
 
-  HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics)
-      : webhooks_(webhooks), metrics_(std::move(metrics)) {}
+  HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {})
+      : webhooks_(webhooks), metrics_(std::move(metrics)), api_(std::move(api)) {}
 
   std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
  private:
   WebhookHandler& webhooks_;
   std::vector<MetricsRenderer> metrics_;
+  ApiRoute api_;
 };
 
 }  // namespace routerd::http

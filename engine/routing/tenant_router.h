@@ -117,6 +117,20 @@ class TenantRouter {
   SessionView SessionAtSlot(std::uint32_t slot) const;
   std::uint64_t SessionIdAtSlot(std::uint32_t slot) const { return sessions_[slot].id; }
   std::string_view QueueId(std::uint32_t queue) const { return queues_[queue]->id; }
+  std::string_view OuId(std::uint32_t ou) const { return ou < ou_ids_.size() ? ou_ids_[ou] : std::string_view(); }
+  std::optional<std::uint32_t> FindQueue(std::string_view queue_id) const {
+    for (std::uint32_t q = 0; q < queues_.size(); ++q) {
+      if (queues_[q]->id == queue_id) return q;
+    }
+    return std::nullopt;
+  }
+  bool QueueIsVoice(std::uint32_t queue) const { return queues_[queue]->voice; }
+  std::uint32_t QueueMemberCount(std::uint32_t queue) const {
+    return static_cast<std::uint32_t>(queues_[queue]->member_agent.size());
+  }
+  std::uint32_t QueueMember(std::uint32_t queue, std::uint32_t member) const {
+    return queues_[queue]->member_agent[member];
+  }
   QueueStats Queue(std::uint32_t queue) const;
   // Waiting sessions of a queue in service order (oldest first). O(n log n).
   std::vector<std::uint64_t> WaitingInOrder(std::uint32_t queue) const;

@@ -1,0 +1,164 @@
+#include "engine/gateway/agent_gateway.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "engine/gateway/agent_ws_session.h"
+#include "engine/gateway/gateway_json.h"
+
+namespace routerd::gateway {
+
+AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker,
+                           std::chrono::seconds grace, std::size_t outbox_limit)
+    : shards_(shards), broker_(broker), grace_(grace), outbox_limit_(outbox_limit) {
+  for (const auto& tenant : config.tenants) {
+    auto ref = shards.directory().FindTenant(tenant.id);
+    auto& list = channels_[tenant.id];
+    for (std::uint32_t i = 0; i < tenant.agents.size(); ++i) {
+      auto ch = std::make_unique<AgentChannel>();
+      ch->tenant = *ref;
+      ch->agent = i;
+      ch->employee_id = tenant.agents[i].employee_id;
+      list.push_back(std::move(ch));
+    }
+  }
+}
+
+AgentGateway::~AgentGateway() { Stop(); }
+
+void AgentGateway::Start() {
+  timers_work_.emplace(boost::asio::make_work_guard(timers_));
+  timer_thread_ = std::thread([this] { timers_.run(); });
+}
+
+void AgentGateway::Stop() {
+  if (!timer_thread_.joinable()) return;
+  timers_work_.reset();
+  timers_.stop();
+  timer_thread_.join();
+}
+
+AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
+  auto it = channels_.find(std::string(tenant_id));
+  if (it == channels_.end()) return nullptr;
+  for (auto& ch : it->second) {
+    if (ch->employee_id == employee_id) return ch.get();
+  }
+  return nullptr;
+}
+
+AgentChannel* AgentGateway::ChannelFor(const routing::RoutingEvent& e) {
+  // One lookup per event by tenant; tenants are few, ids short.
+  auto it = channels_.find(std::string(e.tenant_id));
+  if (it == channels_.end() || e.agent >= it->second.size()) return nullptr;
+  return it->second[e.agent].get();
+}
+
+std::size_t AgentGateway::connected() const {
+  std::size_t n = 0;
+  for (const auto& [tenant, list] : channels_) {
+    for (const auto& ch : list) {
+      std::lock_guard lock(ch->mu);
+      n += !ch->connection.expired();
+    }
+  }
+  return n;
+}
+
+void AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session) {
+  std::shared_ptr<AgentWsSession> previous;
+  std::deque<Message> missed;
+  {
+    std::lock_guard lock(channel.mu);
+    previous = channel.connection.lock();
+    channel.connection = session;
+    channel.in_grace = false;
+    ++channel.generation;
+    missed.swap(channel.missed);
+  }
+  if (previous && previous != session) previous->Close();
+  for (Message& m : missed) session->Send(std::move(m));
+  // Then the agent as the router sees it now.
+  std::weak_ptr<AgentWsSession> weak = session;
+  const shard::TenantRef ref = channel.tenant;
+  const std::uint32_t agent = channel.agent;
+  shards_.shard(ref.shard).Post([weak, ref, agent](routing::Router& router) {
+    if (auto s = weak.lock()) {
+      s->Send(std::make_shared<const std::string>(AgentJson(router.tenant(ref.tenant), agent, "state")));
+    }
+  });
+}
+
+void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session) {
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(channel.mu);
+    auto current = channel.connection.lock();
+    if (current && current.get() != session) return;  // replaced by a newer connection already
+    channel.connection.reset();
+    channel.in_grace = true;
+    generation = ++channel.generation;
+  }
+  if (grace_.count() == 0) return EndGrace(channel, generation);
+  auto timer = std::make_shared<boost::asio::steady_timer>(timers_, grace_);
+  timer->async_wait([this, timer, &channel, generation](const boost::system::error_code& ec) {
+    if (!ec) EndGrace(channel, generation);
+  });
+}
+
+void AgentGateway::EndGrace(AgentChannel& channel, std::uint64_t generation) {
+  {
+    std::lock_guard lock(channel.mu);
+    if (!channel.in_grace || channel.generation != generation) return;  // came back in time
+    channel.in_grace = false;
+    channel.missed.clear();
+  }
+  counters_.grace_sign_outs.fetch_add(1, std::memory_order_relaxed);
+  spdlog::info("agent {}/{} did not reconnect within {} s: signed out", channel.tenant.config->id,
+               channel.employee_id, grace_.count());
+  routing::AgentCommand sign_out;
+  sign_out.type = routing::AgentCommandType::kSignOut;
+  sign_out.target = channel.agent;
+  broker_.Submit(channel.tenant, sign_out, [](StatusCode, std::string_view) {});
+}
+
+void AgentGateway::Deliver(AgentChannel& channel, Message message) {
+  std::shared_ptr<AgentWsSession> connection;
+  {
+    std::lock_guard lock(channel.mu);
+    connection = channel.connection.lock();
+    if (!connection) {
+      if (!channel.in_grace) {
+        // Not connected: the agent reads its sessions over REST.
+        counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+      if (channel.missed.size() >= outbox_limit_) {
+        channel.missed.pop_front();
+        counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      channel.missed.push_back(std::move(message));
+      counters_.buffered.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  connection->Send(std::move(message));
+  counters_.delivered.fetch_add(1, std::memory_order_relaxed);
+}
+
+void AgentGateway::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
+  for (const routing::RoutingEvent& e : events) {
+    std::string json;
+    switch (e.type) {
+      case routing::RoutingEventType::kAssigned: json = AssignedJson(e); break;
+      case routing::RoutingEventType::kMessage: json = MessageJson(e); break;
+      case routing::RoutingEventType::kSessionEnded: json = SessionEndedJson(e); break;
+      case routing::RoutingEventType::kAgentState: json = StateJsonFromEvent(e); break;
+      default: continue;
+    }
+    if (AgentChannel* channel = ChannelFor(e)) Deliver(*channel, std::make_shared<const std::string>(std::move(json)));
+  }
+}
+
+}  // namespace routerd::gateway

@@ -1,0 +1,109 @@
+// AgentGateway: delivers what the router decides to the agents' WebSocket
+// connections, and runs the disconnect grace period.
+//
+// DESIGN
+// Every configured agent has an AgentChannel, made at start-up and never
+// removed, so routing events find their recipient by (tenant, agent index)
+// through read-only tables, with no global lock. A channel holds the agent's
+// current connection (one at a time: a new one replaces the old), or, during
+// the grace period after a disconnect, the messages the agent is missing
+// (bounded). Events are rendered to JSON once, on the shard thread, and handed
+// to the connection, which coalesces its wake-ups (see AgentWsSession).
+// When an agent's connection drops, the agent keeps its sessions for
+// `agent_grace_seconds`; reconnecting within it resumes them and replays what
+// was missed; otherwise the gateway signs the agent out and the router puts
+// its sessions back in their queues at their original arrival time.
+//
+// Thread safety: OnRoutingEvents runs on shard threads; Attach/Detach on I/O
+// threads; a channel's own mutex guards its connection and missed messages.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "engine/gateway/command_broker.h"
+#include "engine/routing/routing_events.h"
+#include "engine/shard/shard_set.h"
+
+namespace routerd::gateway {
+
+class AgentWsSession;
+using Message = std::shared_ptr<const std::string>;
+
+struct AgentChannel {
+  shard::TenantRef tenant;
+  std::uint32_t agent = 0;
+  std::string employee_id;
+
+  std::mutex mu;
+  std::weak_ptr<AgentWsSession> connection;  // guarded by mu
+  bool in_grace = false;                     // guarded by mu
+  std::uint64_t generation = 0;              // guarded by mu; bumps on attach and detach
+  std::deque<Message> missed;                // guarded by mu; during the grace period only
+};
+
+struct GatewayCounters {
+  std::atomic<std::uint64_t> delivered{0};     // messages handed to a connection
+  std::atomic<std::uint64_t> buffered{0};      // kept for an agent in its grace period
+  std::atomic<std::uint64_t> dropped{0};       // past the bound while away, or nobody to tell
+  std::atomic<std::uint64_t> slow_closed{0};   // connections closed for falling behind
+  std::atomic<std::uint64_t> grace_sign_outs{0};
+};
+
+class AgentGateway final : public routing::RoutingEventSink {
+ public:
+  AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker,
+               std::chrono::seconds grace, std::size_t outbox_limit);
+  ~AgentGateway();
+
+  void Start();
+  void Stop();
+
+  // nullptr when the tenant has no such agent.
+  AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);
+
+  // A connection for the agent is open: it replaces any other, and receives
+  // what was missed during a grace period.
+  void Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session);
+  // The connection is gone: the grace period starts.
+  void Detach(AgentChannel& channel, const AgentWsSession* session);
+
+  // routing::RoutingEventSink
+  void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
+
+  std::size_t outbox_limit() const { return outbox_limit_; }
+  const GatewayCounters& counters() const { return counters_; }
+  GatewayCounters& mutable_counters() { return counters_; }
+  shard::ShardSet& shards() { return shards_; }
+  CommandBroker& broker() { return broker_; }
+  std::size_t connected() const;
+
+ private:
+  void Deliver(AgentChannel& channel, Message message);
+  void EndGrace(AgentChannel& channel, std::uint64_t generation);
+  AgentChannel* ChannelFor(const routing::RoutingEvent& e);
+
+  shard::ShardSet& shards_;
+  CommandBroker& broker_;
+  const std::chrono::seconds grace_;
+  const std::size_t outbox_limit_;
+  // tenant id -> its agents' channels, by agent index. Read-only after construction.
+  std::unordered_map<std::string, std::vector<std::unique_ptr<AgentChannel>>> channels_;
+  GatewayCounters counters_;
+  // Grace-period timers run here.
+  boost::asio::io_context timers_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> timers_work_;
+  std::thread timer_thread_;
+};
+
+}  // namespace routerd::gateway

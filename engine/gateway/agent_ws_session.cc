@@ -1,0 +1,210 @@
+#include "engine/gateway/agent_ws_session.h"
+
+#include <simdjson.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "engine/gateway/gateway_json.h"
+
+namespace routerd::gateway {
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+
+namespace {
+
+constexpr std::size_t kMaxFrame = 64 * 1024;
+
+std::string_view CodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kNotFound: return "not_found";
+    case StatusCode::kInvalidArgument: return "bad_request";
+    case StatusCode::kFailedPrecondition: return "conflict";
+    case StatusCode::kResourceExhausted: return "overloaded";
+    case StatusCode::kPermissionDenied: return "forbidden";
+    default: return "error";
+  }
+}
+
+std::optional<std::uint32_t> QueueIndex(const config::TenantConfig& t, std::string_view id) {
+  for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) {
+    if (t.skill_queues[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
+// A session id given as a JSON string of digits or as a number.
+std::optional<std::uint64_t> SessionIdOf(simdjson::dom::element e) {
+  std::uint64_t n = 0;
+  if (e.get_uint64().get(n) == simdjson::SUCCESS) return n;
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS || s.empty() || s.size() > 20) return std::nullopt;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+AgentWsSession::AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel,
+                               Principal principal)
+    : ws_(Stream(std::move(socket))), gateway_(gateway), channel_(channel), principal_(std::move(principal)) {}
+
+void AgentWsSession::Accept(http::HttpRequest&& upgrade) {
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = std::chrono::seconds(30);  // a ping goes out at half of it
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(kMaxFrame);
+  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
+}
+
+void AgentWsSession::OnAccept(beast::error_code ec) {
+  if (ec) return;  // never attached: nothing to detach
+  open_ = true;
+  gateway_.Attach(channel_, shared_from_this());
+  Read();
+}
+
+void AgentWsSession::Read() {
+  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
+}
+
+void AgentWsSession::OnRead(beast::error_code ec, std::size_t) {
+  if (ec) return Gone();
+  const std::string text = beast::buffers_to_string(read_buffer_.data());
+  read_buffer_.consume(read_buffer_.size());
+  HandleRequest(text);
+  Read();
+}
+
+void AgentWsSession::HandleRequest(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(text)).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    return Reply(ErrorJson("", "bad_request", "a frame must be one JSON object"));
+  }
+  std::string raw_id;
+  simdjson::dom::element id;
+  if (doc["id"].get(id) == simdjson::SUCCESS) {
+    if (id.is_string() || id.is_int64() || id.is_uint64()) {
+      raw_id = simdjson::to_string(id);
+    } else {
+      return Reply(ErrorJson("", "bad_request", "id must be a string or an integer"));
+    }
+  }
+  std::string_view type;
+  if (doc["type"].get_string().get(type) != simdjson::SUCCESS) {
+    return Reply(ErrorJson(raw_id, "bad_request", "type must be a string"));
+  }
+
+  routing::AgentCommand cmd;
+  cmd.target = channel_.agent;
+  if (type == "sign_in") {
+    cmd.type = routing::AgentCommandType::kSignIn;
+  } else if (type == "ready") {
+    cmd.type = routing::AgentCommandType::kReady;
+  } else if (type == "not_ready") {
+    cmd.type = routing::AgentCommandType::kNotReady;
+  } else if (type == "sign_out") {
+    cmd.type = routing::AgentCommandType::kSignOut;
+  } else if (type == "close" || type == "transfer") {
+    simdjson::dom::element sid;
+    std::optional<std::uint64_t> session;
+    if (doc["session_id"].get(sid) == simdjson::SUCCESS) session = SessionIdOf(sid);
+    if (!session) return Reply(ErrorJson(raw_id, "bad_request", "session_id must be a session id"));
+    cmd.session_id = *session;
+    cmd.type = type == "close" ? routing::AgentCommandType::kCloseSession : routing::AgentCommandType::kTransfer;
+    if (type == "transfer") {
+      std::string_view to_queue, to_agent;
+      const bool has_queue = doc["to_queue"].get_string().get(to_queue) == simdjson::SUCCESS;
+      const bool has_agent = doc["to_agent"].get_string().get(to_agent) == simdjson::SUCCESS;
+      if (has_queue == has_agent) {
+        return Reply(ErrorJson(raw_id, "bad_request", "give exactly one of to_queue and to_agent (strings)"));
+      }
+      if (has_queue) {
+        auto q = QueueIndex(*channel_.tenant.config, to_queue);
+        if (!q) return Reply(ErrorJson(raw_id, "not_found", "unknown skill queue"));
+        cmd.to_queue = *q;
+      } else {
+        auto a = gateway_.shards().directory().FindAgent(channel_.tenant, to_agent);
+        if (!a) return Reply(ErrorJson(raw_id, "not_found", "unknown agent"));
+        cmd.to_agent = *a;
+      }
+    }
+  } else {
+    return Reply(ErrorJson(raw_id, "bad_request", "unknown type"));
+  }
+  std::weak_ptr<AgentWsSession> weak = shared_from_this();
+  gateway_.broker().Submit(channel_.tenant, cmd, [weak, raw_id](StatusCode code, std::string_view error) {
+    if (auto self = weak.lock()) {
+      self->Reply(code == StatusCode::kOk ? AckJson(raw_id) : ErrorJson(raw_id, CodeName(code), error));
+    }
+  });
+}
+
+void AgentWsSession::Send(Message message) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.push_back(std::move(message));
+    if (flush_posted_) return;
+    flush_posted_ = true;
+  }
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+}
+
+void AgentWsSession::Flush() {
+  std::vector<Message> batch;
+  {
+    std::lock_guard lock(inbox_mu_);
+    batch.swap(inbox_);
+    flush_posted_ = false;
+  }
+  if (gone_) return;
+  for (Message& m : batch) outbox_.push_back(std::move(m));
+  if (outbox_.size() > gateway_.outbox_limit()) {
+    // It stopped reading: disconnect it rather than queue without bound. It
+    // gets the grace period like any disconnect.
+    gateway_.mutable_counters().slow_closed.fetch_add(1, std::memory_order_relaxed);
+    outbox_.clear();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return Gone();
+  }
+  if (!writing_ && open_) Write();
+}
+
+void AgentWsSession::Write() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*outbox_.front()),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWrite(ec, n); });
+}
+
+void AgentWsSession::OnWrite(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return Gone();
+  outbox_.pop_front();
+  if (!outbox_.empty() && !gone_) Write();
+}
+
+void AgentWsSession::Close() {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->gone_) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    self->Gone();
+  });
+}
+
+void AgentWsSession::Gone() {
+  if (gone_) return;
+  gone_ = true;
+  if (open_) gateway_.Detach(channel_, this);
+}
+
+}  // namespace routerd::gateway

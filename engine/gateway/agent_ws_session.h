@@ -1,0 +1,70 @@
+// AgentWsSession: one agent's WebSocket connection (GET /api/v1/agents/{id}/ws).
+//
+// Frames are JSON text, one object per frame with a `type` (docs/agent-api.md).
+// Requests go to the router through the CommandBroker and get an `ack` or an
+// `error` repeating their `id`.
+// Writes: one in flight at a time. Messages from other threads land in an
+// inbox under a small lock, and a flush is posted only when none is pending, so
+// a burst of router events costs one wake-up of this connection's thread. The
+// outbox is bounded: an agent that stops reading is disconnected (and gets the
+// grace period) rather than ever slowing a router shard.
+// Ping/pong heartbeats and the idle timeout are Beast's.
+//
+// Thread safety: runs on its I/O thread; Send() from any thread.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "engine/gateway/agent_gateway.h"
+#include "engine/gateway/auth.h"
+#include "engine/http/http_message.h"
+#include "engine/http/request_handler.h"
+
+namespace routerd::gateway {
+
+class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
+ public:
+  AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel, Principal principal);
+
+  void Accept(http::HttpRequest&& upgrade);
+  void Send(Message message);
+  void Close();
+
+ private:
+  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,
+                                            boost::beast::unlimited_rate_policy>;
+  void OnAccept(boost::beast::error_code ec);
+  void Read();
+  void OnRead(boost::beast::error_code ec, std::size_t n);
+  void HandleRequest(std::string_view text);
+  void Reply(std::string json) { Send(std::make_shared<const std::string>(std::move(json))); }
+  void Flush();
+  void Write();
+  void OnWrite(boost::beast::error_code ec, std::size_t n);
+  void Gone();
+
+  boost::beast::websocket::stream<Stream> ws_;
+  AgentGateway& gateway_;
+  AgentChannel& channel_;
+  const Principal principal_;
+  boost::beast::flat_buffer read_buffer_;
+
+  std::mutex inbox_mu_;
+  std::vector<Message> inbox_;  // guarded by inbox_mu_
+  bool flush_posted_ = false;   // guarded by inbox_mu_
+
+  std::deque<Message> outbox_;  // own thread only
+  bool writing_ = false;
+  bool open_ = false;
+  bool gone_ = false;
+};
+
+}  // namespace routerd::gateway

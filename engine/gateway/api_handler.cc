@@ -1,0 +1,396 @@
+#include "engine/gateway/api_handler.h"
+
+#include <simdjson.h>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
+
+#include "engine/gateway/agent_ws_session.h"
+#include "engine/gateway/gateway_json.h"
+
+namespace routerd::gateway {
+namespace {
+
+using http::HttpRequest;
+using http::HttpResponse;
+using http::HttpStatus;
+using http::JsonError;
+using Verb = boost::beast::http::verb;
+
+HttpResponse Json(HttpStatus status, std::string body) {
+  return http::TextResponse(status, std::move(body), "application/json");
+}
+
+HttpResponse FromCode(StatusCode code, std::string_view error) {
+  switch (code) {
+    case StatusCode::kOk: return Json(HttpStatus::ok, "{\"ok\":true}");
+    case StatusCode::kNotFound: return JsonError(HttpStatus::not_found, "not_found", error);
+    case StatusCode::kInvalidArgument: return JsonError(HttpStatus::bad_request, "bad_request", error);
+    case StatusCode::kFailedPrecondition: return JsonError(HttpStatus::conflict, "conflict", error);
+    case StatusCode::kResourceExhausted: {
+      HttpResponse r = JsonError(HttpStatus::service_unavailable, "overloaded", error);
+      r.set(boost::beast::http::field::retry_after, "1");
+      return r;
+    }
+    default: return JsonError(HttpStatus::internal_server_error, "internal", error);
+  }
+}
+
+HttpResponse MethodNotAllowed(std::string_view allow) {
+  HttpResponse r = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "allowed: " + std::string(allow));
+  r.set(boost::beast::http::field::allow, allow);
+  return r;
+}
+
+HttpResponse Forbidden(std::string_view detail) { return JsonError(HttpStatus::forbidden, "forbidden", detail); }
+
+// Splits "a/b/c" into its first segment and the rest.
+std::pair<std::string_view, std::string_view> Head(std::string_view path) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  const std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos) return {path, {}};
+  return {path.substr(0, slash), path.substr(slash)};
+}
+
+// A JSON object body with only the allowed keys; errors name the field.
+struct Body {
+  simdjson::dom::element root;
+  std::optional<HttpResponse> error;
+};
+
+Body ParseBody(const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
+  thread_local simdjson::dom::parser parser;
+  Body b;
+  if (parser.parse(simdjson::padded_string(request.body())).get(b.root) != simdjson::SUCCESS ||
+      !b.root.is_object()) {
+    b.error = JsonError(HttpStatus::bad_request, "bad_request", "the body must be a JSON object");
+    return b;
+  }
+  simdjson::dom::object object;
+  if (b.root.get_object().get(object) != simdjson::SUCCESS) {
+    b.error = JsonError(HttpStatus::bad_request, "bad_request", "the body must be a JSON object");
+    return b;
+  }
+  for (auto field : object) {
+    bool known = false;
+    for (std::string_view k : allowed) known |= field.key == k;
+    if (!known) {
+      b.error = JsonError(HttpStatus::bad_request, "bad_request", "unknown field '" + std::string(field.key) + "'");
+      return b;
+    }
+  }
+  return b;
+}
+
+std::optional<std::uint64_t> ParseSessionId(std::string_view s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+// {"max_concurrent_sessions": n}, n in 1..60.
+std::variant<std::uint32_t, HttpResponse> ParseCap(const HttpRequest& request) {
+  Body b = ParseBody(request, {"max_concurrent_sessions"});
+  if (b.error) return std::move(*b.error);
+  std::int64_t cap = 0;
+  auto field = b.root["max_concurrent_sessions"];
+  if (field.error() == simdjson::NO_SUCH_FIELD) {
+    return JsonError(HttpStatus::bad_request, "bad_request", "max_concurrent_sessions is required");
+  }
+  if (field.get_int64().get(cap) != simdjson::SUCCESS) {
+    return JsonError(HttpStatus::bad_request, "bad_request", "max_concurrent_sessions must be an integer");
+  }
+  if (cap < config::kMinCap || cap > config::kMaxCap) {
+    return JsonError(HttpStatus::bad_request, "bad_request",
+                     "max_concurrent_sessions = " + std::to_string(cap) + " is out of range (allowed 1..60)");
+  }
+  return static_cast<std::uint32_t>(cap);
+}
+
+std::optional<std::uint32_t> QueueIndex(const config::TenantConfig& t, std::string_view id) {
+  for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) {
+    if (t.skill_queues[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void ApiHandler::Audit(const Principal& who, const HttpRequest& request) {
+  spdlog::info("admin write by '{}' (tenant {}): {} {} {}", who.name, who.tenant->id,
+               std::string_view(request.method_string()), std::string_view(request.target()),
+               std::string_view(request.body()).substr(0, 200));
+}
+
+void ApiHandler::Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx) {
+  auto ref = shards_.directory().FindTenant(who.tenant->id);
+  http::DeferredResponse later = ctx.Defer();
+  broker_.Submit(*ref, command, [later](StatusCode code, std::string_view error) { later.Send(FromCode(code, error)); });
+}
+
+void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
+                       std::function<HttpResponse(const routing::TenantRouter&, std::int64_t)> build) {
+  auto ref = shards_.directory().FindTenant(who.tenant->id);
+  http::DeferredResponse later = ctx.Defer();
+  const Clock& clock = clock_;
+  shards_.shard(ref->shard).Post([later, ref = *ref, build = std::move(build), &clock](routing::Router& router) {
+    later.Send(build(router.tenant(ref.tenant), clock.NowNs()));
+  });
+}
+
+std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string_view path,
+                                               http::RequestContext& ctx) {
+  const bool upgrade = boost::beast::websocket::is_upgrade(request);
+  auto [first, rest] = Head(path);
+  if (upgrade) {
+    auto [employee, tail] = Head(rest);
+    if (first == "agents" && tail == "/ws") return Upgrade(request, employee, ctx);
+    return JsonError(HttpStatus::not_found, "not_found", "no WebSocket endpoint here");
+  }
+  const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(request, false));
+  if (!who) {
+    HttpResponse r = JsonError(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+    r.set(boost::beast::http::field::www_authenticate, "Bearer");
+    return r;
+  }
+  const Verb verb = request.method();
+
+  if (first == "agents") {
+    if (rest.empty()) {
+      if (!who->admin()) return Forbidden("tenant_admin only");
+      if (verb != Verb::get) return MethodNotAllowed("GET");
+      Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t) {
+        std::string out = "{\"agents\":[";
+        for (std::uint32_t a = 0; a < t.agent_count(); ++a) {
+          if (a) out += ",";
+          out += AgentJson(t, a, "");
+        }
+        out += "]}";
+        return Json(HttpStatus::ok, std::move(out));
+      });
+      return std::nullopt;
+    }
+    auto [employee, tail] = Head(rest);
+    return AgentRoute(request, *who, employee, tail, ctx);
+  }
+  if (first == "sessions") {
+    auto [id, tail] = Head(rest);
+    return SessionRoute(request, *who, id, tail, ctx);
+  }
+  if (first == "queues" && rest.empty()) {
+    if (!who->admin()) return Forbidden("tenant_admin only");
+    if (verb != Verb::get) return MethodNotAllowed("GET");
+    Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t now) {
+      std::string out = "{\"queues\":[";
+      for (std::uint32_t q = 0; q < t.queue_count(); ++q) {
+        const auto stats = t.Queue(q);
+        std::uint32_t serving = 0, free_capacity = 0;
+        for (std::uint32_t m = 0; m < t.QueueMemberCount(q); ++m) {
+          const auto agent = t.Agent(t.QueueMember(q, m));
+          if (agent.state == routing::AgentState::kSignedOut) continue;
+          ++serving;
+          if (agent.state == routing::AgentState::kReady && agent.type != config::AgentType::kVoice &&
+              agent.session_slots.size() < agent.cap.cap) {
+            free_capacity += agent.cap.cap - static_cast<std::uint32_t>(agent.session_slots.size());
+          }
+        }
+        if (q) out += ",";
+        out += "{\"id\":";
+        http::AppendJsonString(out, t.QueueId(q));
+        out += ",\"media\":\"";
+        out += t.QueueIsVoice(q) ? "voice" : "multimedia";
+        out += "\",\"waiting\":" + std::to_string(stats.waiting);
+        out += ",\"oldest_wait_ms\":" +
+               std::to_string(stats.waiting ? (now - stats.oldest_arrival_ns) / 1'000'000 : 0);
+        out += ",\"agents_serving\":" + std::to_string(serving);
+        out += ",\"free_capacity\":" + std::to_string(free_capacity) + "}";
+      }
+      out += "]}";
+      return Json(HttpStatus::ok, std::move(out));
+    });
+    return std::nullopt;
+  }
+  if ((first == "ous" || first == "tenant") && !rest.empty()) {
+    if (!who->admin()) return Forbidden("tenant_admin only");
+    routing::AgentCommand cmd;
+    if (first == "ous") {
+      auto [ou, tail] = Head(rest);
+      if (tail != "/cap") return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+      auto ref = shards_.directory().FindTenant(who->tenant->id);
+      auto index = shards_.directory().FindOu(*ref, ou);
+      if (!index) return JsonError(HttpStatus::not_found, "not_found", "no such OU");
+      cmd.type = routing::AgentCommandType::kSetOuCap;
+      cmd.target = *index;
+    } else {
+      if (rest != "/cap") return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+      cmd.type = routing::AgentCommandType::kSetTenantCap;
+    }
+    if (verb == Verb::put) {
+      auto cap = ParseCap(request);
+      if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
+      cmd.cap = std::get<std::uint32_t>(cap);
+    } else if (verb != Verb::delete_) {
+      return MethodNotAllowed("PUT, DELETE");
+    }
+    Audit(*who, request);
+    Command(*who, cmd, ctx);
+    return std::nullopt;
+  }
+  return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+}
+
+std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const Principal& who,
+                                                   std::string_view employee, std::string_view rest,
+                                                   http::RequestContext& ctx) {
+  auto ref = shards_.directory().FindTenant(who.tenant->id);
+  auto agent = shards_.directory().FindAgent(*ref, employee);
+  if (!agent) return JsonError(HttpStatus::not_found, "not_found", "no such agent");
+  if (!who.MayActFor(employee)) return Forbidden("this token acts for another agent");
+  const Verb verb = request.method();
+  routing::AgentCommand cmd;
+  cmd.target = *agent;
+
+  if (rest == "/state") {
+    if (verb == Verb::get) {
+      const std::uint32_t index = *agent;
+      Query(who, ctx, [index](const routing::TenantRouter& t, std::int64_t) {
+        return Json(HttpStatus::ok, AgentJson(t, index, ""));
+      });
+      return std::nullopt;
+    }
+    if (verb != Verb::put) return MethodNotAllowed("GET, PUT");
+    Body b = ParseBody(request, {"state"});
+    if (b.error) return std::move(*b.error);
+    std::string_view state;
+    if (b.root["state"].get_string().get(state) != simdjson::SUCCESS) {
+      return JsonError(HttpStatus::bad_request, "bad_request",
+                       "state must be one of \"signed_in\", \"ready\", \"not_ready\", \"signed_out\"");
+    }
+    if (state == "signed_in") {
+      cmd.type = routing::AgentCommandType::kSignIn;
+    } else if (state == "ready") {
+      cmd.type = routing::AgentCommandType::kReady;
+    } else if (state == "not_ready") {
+      cmd.type = routing::AgentCommandType::kNotReady;
+    } else if (state == "signed_out") {
+      cmd.type = routing::AgentCommandType::kSignOut;
+    } else {
+      return JsonError(HttpStatus::bad_request, "bad_request",
+                       "state must be one of \"signed_in\", \"ready\", \"not_ready\", \"signed_out\"");
+    }
+    Command(who, cmd, ctx);
+    return std::nullopt;
+  }
+  if (rest == "/sessions") {
+    if (verb != Verb::get) return MethodNotAllowed("GET");
+    const std::uint32_t index = *agent;
+    Query(who, ctx, [index](const routing::TenantRouter& t, std::int64_t now) {
+      std::string out = "{\"sessions\":[";
+      const auto view = t.Agent(index);
+      for (std::size_t i = 0; i < view.session_slots.size(); ++i) {
+        if (i) out += ",";
+        out += SessionJson(t, t.SessionAtSlot(view.session_slots[i]), true, now);
+      }
+      out += "]}";
+      return Json(HttpStatus::ok, std::move(out));
+    });
+    return std::nullopt;
+  }
+  if (rest == "/cap" || rest == "/sign-out") {
+    if (!who.admin()) return Forbidden("tenant_admin only");
+    if (rest == "/cap") {
+      cmd.type = routing::AgentCommandType::kSetAgentCap;
+      if (verb == Verb::put) {
+        auto cap = ParseCap(request);
+        if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
+        cmd.cap = std::get<std::uint32_t>(cap);
+      } else if (verb != Verb::delete_) {
+        return MethodNotAllowed("PUT, DELETE");
+      }
+    } else {
+      if (verb != Verb::post) return MethodNotAllowed("POST");
+      cmd.type = routing::AgentCommandType::kSignOut;
+    }
+    Audit(who, request);
+    Command(who, cmd, ctx);
+    return std::nullopt;
+  }
+  return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+}
+
+std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const Principal& who, std::string_view id,
+                                                     std::string_view rest, http::RequestContext& ctx) {
+  const auto session = ParseSessionId(id);
+  if (!session) return JsonError(HttpStatus::not_found, "not_found", "no such session");
+  const Verb verb = request.method();
+  auto ref = shards_.directory().FindTenant(who.tenant->id);
+  routing::AgentCommand cmd;
+  cmd.session_id = *session;
+  // An agent acts on its own sessions only (the router refuses others with
+  // 404); the admin on any session of the tenant.
+  if (who.admin()) {
+    cmd.target = routing::kAnyAgent;
+  } else {
+    cmd.target = *shards_.directory().FindAgent(*ref, who.employee_id);
+  }
+
+  if (rest.empty()) {
+    if (!who.admin()) return Forbidden("tenant_admin only");
+    if (verb != Verb::get) return MethodNotAllowed("GET");
+    const std::uint64_t sid = *session;
+    Query(who, ctx, [sid](const routing::TenantRouter& t, std::int64_t now) {
+      auto s = t.Session(sid);
+      if (!s) return JsonError(HttpStatus::not_found, "not_found", "no such open session");
+      return Json(HttpStatus::ok, SessionJson(t, *s, true, now));
+    });
+    return std::nullopt;
+  }
+  if (rest == "/close") {
+    if (verb != Verb::post) return MethodNotAllowed("POST");
+    cmd.type = routing::AgentCommandType::kCloseSession;
+  } else if (rest == "/transfer") {
+    if (verb != Verb::post) return MethodNotAllowed("POST");
+    Body b = ParseBody(request, {"to_queue", "to_agent"});
+    if (b.error) return std::move(*b.error);
+    std::string_view to_queue, to_agent;
+    const bool has_queue = b.root["to_queue"].get_string().get(to_queue) == simdjson::SUCCESS;
+    const bool has_agent = b.root["to_agent"].get_string().get(to_agent) == simdjson::SUCCESS;
+    if (has_queue == has_agent) {
+      return JsonError(HttpStatus::bad_request, "bad_request", "give exactly one of to_queue and to_agent (strings)");
+    }
+    if (has_queue) {
+      auto q = QueueIndex(*who.tenant, to_queue);
+      if (!q) return JsonError(HttpStatus::not_found, "not_found", "to_queue: no such skill queue");
+      cmd.to_queue = *q;
+    } else {
+      auto a = shards_.directory().FindAgent(*ref, to_agent);
+      if (!a) return JsonError(HttpStatus::not_found, "not_found", "to_agent: no such agent");
+      cmd.to_agent = *a;
+    }
+    cmd.type = routing::AgentCommandType::kTransfer;
+  } else {
+    return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+  }
+  if (who.admin()) Audit(who, request);
+  Command(who, cmd, ctx);
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> ApiHandler::Upgrade(HttpRequest& request, std::string_view employee,
+                                                http::RequestContext& ctx) {
+  const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(request, true));
+  if (!who) return JsonError(HttpStatus::unauthorized, "unauthorized", "a valid token is required");
+  AgentChannel* channel = gateway_.Channel(who->tenant->id, employee);
+  if (!channel) return JsonError(HttpStatus::not_found, "not_found", "no such agent");
+  if (!who->MayActFor(employee)) return Forbidden("this token acts for another agent");
+  auto session = std::make_shared<AgentWsSession>(ctx.TakeSocket(), gateway_, *channel, *who);
+  session->Accept(std::move(request));
+  return std::nullopt;
+}
+
+}  // namespace routerd::gateway

@@ -1,0 +1,59 @@
+// ApiHandler: /api/v1, the agent and tenant-admin API (docs/agent-api.md).
+//
+// Every request carries a tenant token (auth.h). Agent routes accept the
+// agent's own token or the tenant admin's; admin routes only the admin's. No
+// or bad token: 401; a valid token for something it may not touch: 403; ids
+// of another tenant are simply unknown in the caller's tenant: 404.
+// Reads run on the tenant's router shard (Post) and writes go through the
+// CommandBroker; both answer later through a DeferredResponse, so an I/O
+// thread never waits for a shard. Admin writes are logged with who, what and
+// when.
+//
+// Thread safety: Handle from any I/O thread.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "engine/gateway/agent_gateway.h"
+#include "engine/gateway/auth.h"
+#include "engine/gateway/command_broker.h"
+#include "engine/http/request_handler.h"
+#include "engine/shard/shard_set.h"
+#include "routerd/clock.h"
+
+namespace routerd::gateway {
+
+class ApiHandler {
+ public:
+  ApiHandler(const Authenticator& auth, shard::ShardSet& shards, CommandBroker& broker, AgentGateway& gateway,
+             const Clock& clock)
+      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), clock_(clock) {}
+
+  // `path` is the part after "/api/v1".
+  std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
+                                           http::RequestContext& ctx);
+
+ private:
+  std::optional<http::HttpResponse> AgentRoute(http::HttpRequest& request, const Principal& who,
+                                               std::string_view employee, std::string_view rest,
+                                               http::RequestContext& ctx);
+  std::optional<http::HttpResponse> SessionRoute(http::HttpRequest& request, const Principal& who,
+                                                 std::string_view id, std::string_view rest,
+                                                 http::RequestContext& ctx);
+  std::optional<http::HttpResponse> Upgrade(http::HttpRequest& request, std::string_view employee,
+                                            http::RequestContext& ctx);
+  // Sends `command` and answers the request with its result.
+  void Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx);
+  void Query(const Principal& who, http::RequestContext& ctx,
+             std::function<http::HttpResponse(const routing::TenantRouter&, std::int64_t now_ns)> build);
+  void Audit(const Principal& who, const http::HttpRequest& request);
+
+  const Authenticator& auth_;
+  shard::ShardSet& shards_;
+  CommandBroker& broker_;
+  AgentGateway& gateway_;
+  const Clock& clock_;
+};
+
+}  // namespace routerd::gateway

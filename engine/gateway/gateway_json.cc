@@ -1,0 +1,257 @@
+#include "engine/gateway/gateway_json.h"
+
+#include "engine/http/http_message.h"
+
+namespace routerd::gateway {
+namespace {
+
+using http::AppendJsonString;
+
+void Key(std::string& out, std::string_view key) {
+  AppendJsonString(out, key);
+  out.push_back(':');
+}
+void Str(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  AppendJsonString(out, value);
+}
+void Num(std::string& out, std::string_view key, std::int64_t value) {
+  Key(out, key);
+  out += std::to_string(value);
+}
+// Session ids are 64-bit; strings keep them exact in JavaScript clients.
+void SessionId(std::string& out, std::uint64_t id) {
+  Key(out, "session_id");
+  out.push_back('"');
+  out += std::to_string(id);
+  out.push_back('"');
+}
+void Channel(std::string& out, const Contact& c) {
+  Key(out, "channel");
+  out += "{";
+  Str(out, "kind", c.channel_kind);
+  out += ",";
+  Str(out, "id", c.channel_id);
+  out += "},";
+  Key(out, "customer");
+  out += "{";
+  Str(out, "id", c.customer_id);
+  out += ",";
+  Str(out, "name", c.display_name);
+  out += "}";
+}
+void CapOrigin(std::string& out, routing::CapOrigin origin, std::string_view ou) {
+  Str(out, "cap_origin", routing::CapOriginName(origin));
+  if (origin == routing::CapOrigin::kOu) {
+    out += ",";
+    Str(out, "cap_origin_ou", ou);
+  }
+}
+
+}  // namespace
+
+void AppendMessage(std::string& out, const Contact& c) {
+  out += "{";
+  Str(out, "id", c.provider_message_id);
+  out += ",";
+  Str(out, "text", c.text);
+  out += ",";
+  Num(out, "sent_at_ms", c.sent_at_ms);
+  out += ",";
+  Num(out, "received_at_ms", c.received_at_ms);
+  out += ",";
+  Key(out, "attachments");
+  out += "[";
+  for (std::size_t i = 0; i < c.attachments.size(); ++i) {
+    const AttachmentRef& a = c.attachments[i];
+    if (i) out += ",";
+    out += "{";
+    Str(out, "type", a.type);
+    out += ",";
+    Str(out, "reference", a.reference);
+    if (!a.mime.empty()) {
+      out += ",";
+      Str(out, "mime", a.mime);
+    }
+    if (a.size_bytes) {
+      out += ",";
+      Num(out, "size", static_cast<std::int64_t>(*a.size_bytes));
+    }
+    if (!a.name.empty()) {
+      out += ",";
+      Str(out, "name", a.name);
+    }
+    out += "}";
+  }
+  out += "]}";
+}
+
+std::string AssignedJson(const routing::RoutingEvent& e) {
+  std::string out = "{\"type\":\"assigned\",";
+  SessionId(out, e.session_id);
+  out += ",";
+  Channel(out, *e.contact);
+  out += ",";
+  Str(out, "skill_queue", e.queue_id);
+  out += ",";
+  Num(out, "waited_ms", e.waited_ns / 1'000'000);
+  out += ",";
+  Key(out, "route");
+  out += "{";
+  Str(out, "strategy", e.strategy);
+  out += ",";
+  Num(out, "effective_cap", e.effective_cap);
+  out += ",";
+  CapOrigin(out, e.cap_origin, e.cap_origin_ou);
+  out += "},";
+  Num(out, "active_sessions", e.active_sessions);
+  out += ",";
+  Key(out, "messages");
+  out += "[";
+  bool first = true;
+  e.ForEachMessage([&](const ContactPtr& c) {
+    if (!first) out += ",";
+    first = false;
+    AppendMessage(out, *c);
+  });
+  out += "]}";
+  return out;
+}
+
+std::string MessageJson(const routing::RoutingEvent& e) {
+  std::string out = "{\"type\":\"message\",";
+  SessionId(out, e.session_id);
+  out += ",";
+  Key(out, "message");
+  AppendMessage(out, *e.contact);
+  out += "}";
+  return out;
+}
+
+std::string SessionEndedJson(const routing::RoutingEvent& e) {
+  std::string out = "{\"type\":\"session_ended\",";
+  SessionId(out, e.session_id);
+  out += ",";
+  Str(out, "reason", routing::EndReasonName(e.end_reason));
+  out += ",";
+  Num(out, "active_sessions", e.active_sessions);
+  out += "}";
+  return out;
+}
+
+std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
+  std::string out = "{\"type\":\"state\",";
+  Str(out, "employee_id", e.employee_id);
+  out += ",";
+  Str(out, "state", routing::AgentStateName(e.agent_state));
+  out += ",";
+  Num(out, "active_sessions", e.active_sessions);
+  out += ",";
+  Num(out, "effective_cap", e.effective_cap);
+  out += ",";
+  CapOrigin(out, e.cap_origin, e.cap_origin_ou);
+  out += "}";
+  return out;
+}
+
+std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type) {
+  const auto view = tenant.Agent(agent);
+  std::string out = "{";
+  if (!type.empty()) {
+    Str(out, "type", type);
+    out += ",";
+  }
+  Str(out, "employee_id", view.employee_id);
+  out += ",";
+  Str(out, "agent_type", config::AgentTypeName(view.type));
+  out += ",";
+  Str(out, "state", routing::AgentStateName(view.state));
+  out += ",";
+  Num(out, "active_sessions", static_cast<std::int64_t>(view.session_slots.size()));
+  out += ",";
+  Num(out, "effective_cap", view.cap.cap);
+  out += ",";
+  CapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(view.cap.ou) : "");
+  out += ",";
+  Key(out, "sessions");
+  out += "[";
+  for (std::size_t i = 0; i < view.session_slots.size(); ++i) {
+    if (i) out += ",";
+    out += "\"" + std::to_string(tenant.SessionIdAtSlot(view.session_slots[i])) + "\"";
+  }
+  out += "]}";
+  return out;
+}
+
+std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
+                        bool with_messages, std::int64_t now_ns) {
+  std::string out = "{";
+  SessionId(out, s.id);
+  out += ",";
+  Channel(out, **s.first);
+  out += ",";
+  Str(out, "skill_queue", tenant.QueueId(s.queue));
+  out += ",";
+  Str(out, "state", s.agent == routing::kNone ? "waiting" : "assigned");
+  if (s.agent != routing::kNone) {
+    out += ",";
+    Str(out, "employee_id", tenant.Agent(s.agent).employee_id);
+    const auto& t = *s.trace;
+    out += ",";
+    Key(out, "route");
+    out += "{";
+    Str(out, "queue", tenant.QueueId(t.queue));
+    out += ",";
+    Str(out, "strategy", t.strategy);
+    out += ",";
+    Num(out, "waited_ms", t.waited_ns / 1'000'000);
+    out += ",";
+    Num(out, "effective_cap", t.cap.cap);
+    out += ",";
+    CapOrigin(out, t.cap.origin, t.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(t.cap.ou) : "");
+    out += "}";
+  } else {
+    out += ",";
+    Num(out, "waiting_ms", (now_ns - s.arrival_ns) / 1'000'000);
+  }
+  out += ",";
+  Num(out, "messages_count", static_cast<std::int64_t>(s.messages));
+  if (with_messages) {
+    out += ",";
+    Key(out, "messages");
+    out += "[";
+    for (std::size_t i = 0; i < s.history->size(); ++i) {
+      if (i) out += ",";
+      AppendMessage(out, *(*s.history)[i]);
+    }
+    out += "]";
+  }
+  out += "}";
+  return out;
+}
+
+std::string AckJson(std::string_view raw_id) {
+  std::string out = "{\"type\":\"ack\"";
+  if (!raw_id.empty()) {
+    out += ",\"id\":";
+    out += raw_id;
+  }
+  out += "}";
+  return out;
+}
+
+std::string ErrorJson(std::string_view raw_id, std::string_view error, std::string_view detail) {
+  std::string out = "{\"type\":\"error\"";
+  if (!raw_id.empty()) {
+    out += ",\"id\":";
+    out += raw_id;
+  }
+  out += ",";
+  Str(out, "error", error);
+  out += ",";
+  Str(out, "detail", detail);
+  out += "}";
+  return out;
+}
+
+}  // namespace routerd::gateway

@@ -1,0 +1,32 @@
+// The JSON the agent gateway and the REST API speak (documented in
+// docs/agent-api.md). Pure functions: routing facts in, JSON text out.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/routing/routing_events.h"
+#include "engine/routing/tenant_router.h"
+#include "routerd/contact.h"
+
+namespace routerd::gateway {
+
+// {"id":...,"text":...,"sent_at_ms":...,"attachments":[...]}
+void AppendMessage(std::string& out, const Contact& c);
+// Server-to-agent messages rendered from router events.
+std::string AssignedJson(const routing::RoutingEvent& e);
+std::string MessageJson(const routing::RoutingEvent& e);
+std::string SessionEndedJson(const routing::RoutingEvent& e);
+std::string StateJsonFromEvent(const routing::RoutingEvent& e);
+// The agent as the router sees it now: state, cap and origin, its sessions.
+// `type` is "state" for the WebSocket message, empty for a REST body.
+std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type);
+// A session with its messages and route trace.
+std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
+                        bool with_messages, std::int64_t now_ns);
+// {"type":"ack","id":<id>} / {"type":"error","id":<id>,"error":...,"detail":...}; `raw_id` is the
+// request's id as JSON text (number or string), or empty.
+std::string AckJson(std::string_view raw_id);
+std::string ErrorJson(std::string_view raw_id, std::string_view error, std::string_view detail);
+
+}  // namespace routerd::gateway
