@@ -1,0 +1,96 @@
+// Email (Mailgun route forward) through the real daemon: signed form posts,
+// Message-Id deduplication across Mailgun retries, 406 refusals.
+#include <gtest/gtest.h>
+
+#include "tests/integration/signing.h"
+#include "tests/integration/webhook_test_fixture.h"
+
+namespace routerd::integration {
+namespace {
+
+using EmailWebhookTest = WebhookIntegrationTest;
+
+const FormFields kAliceEmail =
+    EmailFields("Alice Example <Alice@Example.COM>", "Order 4417", "Where is my order?\r\n", "<m1@mail.example.com>");
+
+TEST_F(EmailWebhookTest, EmailOpensASessionInItsQueueAssignedToTheReadyAgent) {
+  SignInReady("a1");
+  const HttpResult res = Deliver(EmailPost(kAliceEmail, "5egbgr1vjgqxtrnp65xfznchgdccwh5d6i09vijqi3whgowmn6"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "OK");
+  EXPECT_EQ(res.Header("Content-Type"), "text/plain");
+
+  const RouterSnapshot s = WaitFor(
+      [](const RouterSnapshot& r) { return r.sessions.size() == 1 && r.sessions[0].agent == "a1"; },
+      "one session assigned to a1");
+  ASSERT_EQ(s.sessions.size(), 1u);
+  const SessionInfo& session = s.sessions[0];
+  EXPECT_EQ(session.channel_id, kEmailChannel);
+  EXPECT_EQ(session.channel_kind, "email");
+  EXPECT_EQ(session.customer_id, "alice@example.com");
+  EXPECT_EQ(session.display_name, "Alice Example");
+  EXPECT_EQ(session.text, "Order 4417\n\nWhere is my order?");
+  EXPECT_EQ(session.provider_message_id, "m1@mail.example.com");
+  EXPECT_EQ(session.queue_id, "mail");
+  EXPECT_EQ(session.messages, 1u);
+}
+
+TEST_F(EmailWebhookTest, RedeliveryAndMailgunRetryAreAnswered200AndAddNothing) {
+  const ProviderRequest delivery = EmailPost(kAliceEmail, "token-0000000000000000000000000000000000000000000001");
+  ASSERT_EQ(Deliver(delivery).status, 200);
+  WaitForMessages(1);
+
+  const HttpResult again = Deliver(delivery);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, "OK");
+  // Mailgun signs each retry with a new token; the Message-Id stays.
+  const HttpResult retry = Deliver(EmailPost(kAliceEmail, "token-0000000000000000000000000000000000000000000002"));
+  EXPECT_EQ(retry.status, 200);
+  RouterSnapshot s = Snapshot();
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].messages, 1u);
+
+  const FormFields reply =
+      EmailFields("alice@example.com", "Re: Order 4417", "Any news?", "<m2@mail.example.com>");
+  ASSERT_EQ(Deliver(EmailPost(reply, "token-0000000000000000000000000000000000000000000003")).status, 200);
+  s = WaitForMessages(2);
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].messages, 2u);
+  EXPECT_EQ(MetricValue("routerd_webhook_duplicates_total{kind=\"email\"}"), 2u);
+}
+
+TEST_F(EmailWebhookTest, WrongSignatureIsRefused406SoMailgunDoesNotRetry) {
+  const HttpResult res = Deliver(EmailPost(kAliceEmail, "token-1", 0, "not-the-signing-key"));
+  EXPECT_EQ(res.status, 406);
+  EXPECT_EQ(res.Header("Content-Type"), "application/json");
+  EXPECT_EQ(res.body, R"({"error":"bad_signature","detail":"signature does not match"})");
+
+  ProviderRequest unsigned_post = EmailPost(kAliceEmail, "token-1");
+  unsigned_post.body = unsigned_post.body.substr(0, unsigned_post.body.find("&signature="));
+  const HttpResult missing = Deliver(unsigned_post);
+  EXPECT_EQ(missing.status, 406);
+  EXPECT_TRUE(Snapshot().sessions.empty());
+  EXPECT_EQ(MetricValue("routerd_webhook_rejections_total{kind=\"email\",reason=\"bad_signature\"}"), 2u);
+}
+
+TEST_F(EmailWebhookTest, StaleTimestampIsRefused406AsAReplay) {
+  const HttpResult res = Deliver(EmailPost(kAliceEmail, "token-1", NowUnixSeconds() - 3600));
+  EXPECT_EQ(res.status, 406);
+  EXPECT_EQ(res.body, R"({"error":"replay","detail":"timestamp outside the allowed window"})");
+  EXPECT_TRUE(Snapshot().sessions.empty());
+}
+
+TEST_F(EmailWebhookTest, MalformedFormIsRefused400) {
+  const FormFields no_sender = {{"recipient", "support@help.acme.test"}, {"body-plain", "hi"}};
+  const HttpResult res = Deliver(EmailPost(no_sender, "token-1"));
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.body, R"({"error":"malformed","detail":"email: field 'from' (or 'sender') is required"})");
+
+  ProviderRequest as_json = EmailPost(kAliceEmail, "token-2");
+  as_json.headers = {{"Content-Type", "application/json"}};
+  EXPECT_EQ(Deliver(as_json).status, 415);
+  EXPECT_TRUE(Snapshot().sessions.empty());
+}
+
+}  // namespace
+}  // namespace routerd::integration
