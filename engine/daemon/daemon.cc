@@ -68,6 +68,9 @@ Status Daemon::Start() {
 void Daemon::Stop() {
   if (!running_) return;
   running_ = false;
+  // Agent WebSockets are not HTTP requests in flight: close them first, or
+  // the HTTP server's I/O threads never run out of work.
+  agent_gateway_->CloseConnections();
   // Requests in flight finish and are handed to the shards, which then drain.
   http_server_->Stop();
   webhooks_->FlushAll();

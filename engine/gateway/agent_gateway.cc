@@ -39,6 +39,18 @@ void AgentGateway::Stop() {
   timer_thread_.join();
 }
 
+void AgentGateway::CloseConnections() {
+  closing_.store(true, std::memory_order_release);
+  std::vector<std::shared_ptr<AgentWsSession>> open;
+  for (auto& [tenant, list] : channels_) {
+    for (auto& ch : list) {
+      std::lock_guard lock(ch->mu);
+      if (auto connection = ch->connection.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->Close();
+}
+
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
   auto it = channels_.find(std::string(tenant_id));
   if (it == channels_.end()) return nullptr;
@@ -66,11 +78,14 @@ std::size_t AgentGateway::connected() const {
   return n;
 }
 
-void AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session) {
+bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session) {
   std::shared_ptr<AgentWsSession> previous;
   std::deque<Message> missed;
   {
     std::lock_guard lock(channel.mu);
+    // Checked under the channel's mutex, which CloseConnections takes after
+    // setting the flag: a connection either sees it here or is seen there.
+    if (closing_.load(std::memory_order_acquire)) return false;
     previous = channel.connection.lock();
     channel.connection = session;
     channel.in_grace = false;
@@ -88,6 +103,7 @@ void AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
       s->Send(std::make_shared<const std::string>(AgentJson(router.tenant(ref.tenant), agent, "state")));
     }
   });
+  return true;
 }
 
 void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session) {

@@ -18,6 +18,7 @@
 // threads; a channel's own mutex guards its connection and missed messages.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -68,13 +69,19 @@ class AgentGateway final : public routing::RoutingEventSink {
 
   void Start();
   void Stop();
+  // Closes every agent connection and refuses new ones: the daemon is
+  // stopping, and an open WebSocket would keep its I/O thread running (the
+  // HTTP server's Stop would wait for it forever). Call before the HTTP
+  // server's Stop.
+  void CloseConnections();
 
   // nullptr when the tenant has no such agent.
   AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);
 
   // A connection for the agent is open: it replaces any other, and receives
-  // what was missed during a grace period.
-  void Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session);
+  // what was missed during a grace period. False (and nothing changes) once
+  // CloseConnections has run.
+  bool Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session);
   // The connection is gone: the grace period starts.
   void Detach(AgentChannel& channel, const AgentWsSession* session);
 
@@ -100,6 +107,7 @@ class AgentGateway final : public routing::RoutingEventSink {
   // tenant id -> its agents' channels, by agent index. Read-only after construction.
   std::unordered_map<std::string, std::vector<std::unique_ptr<AgentChannel>>> channels_;
   GatewayCounters counters_;
+  std::atomic<bool> closing_{false};  // read under a channel's mutex (see Attach)
   // Grace-period timers run here.
   boost::asio::io_context timers_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> timers_work_;

@@ -66,7 +66,14 @@ void AgentWsSession::Accept(http::HttpRequest&& upgrade) {
 void AgentWsSession::OnAccept(beast::error_code ec) {
   if (ec) return;  // never attached: nothing to detach
   open_ = true;
-  gateway_.Attach(channel_, shared_from_this());
+  if (!gateway_.Attach(channel_, shared_from_this())) {
+    // The handshake finished after the daemon began to stop.
+    open_ = false;
+    gone_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return;
+  }
   Read();
 }
 
