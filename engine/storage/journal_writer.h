@@ -1,0 +1,200 @@
+// JournalWriter: the one thread that writes routerd.db, with group commit.
+//
+// DESIGN
+//
+// What runs where. Producers on any thread (I/O threads with a webhook's
+// contacts, router shards with session events and leave messages, REST
+// handlers with leave-message transitions) build a JournalRecord and Submit()
+// it. Submit takes a mutex for a push onto a bounded FIFO and returns at once:
+// OK (queued), ResourceExhausted (full: the webhook answers 503 and the
+// provider retries) or Unavailable (stopping). It never blocks on disk and
+// never waits for the writer. The writer thread is the only user of the
+// database's write connection; nothing else writes.
+//
+// Batching. The writer sleeps until the queue is non-empty, then takes
+// everything queued (up to max_batch_records) and writes it in ONE transaction:
+// BEGIN IMMEDIATE, each record applied inside its own SAVEPOINT, COMMIT. With
+// synchronous=FULL in WAL mode the COMMIT is one fsync of the WAL, so the cost
+// of the fsync is shared by every record of the batch: the busier the daemon,
+// the larger the batches (records arriving during a commit form the next
+// batch). Producers wake the writer only when they push onto an empty queue,
+// so a burst costs one wake-up, not one per record.
+//
+// Ordering. The queue is one FIFO under one mutex, not per-producer queues:
+// if submitting A happens before submitting B (e.g. an I/O thread journals a
+// contact, then hands it to the router, which journals the session that
+// contains it), A is written before B, in the same or an earlier batch.
+// Recovery relies on this.
+//
+// What a completion means. Each accepted record's Complete() is called exactly
+// once, on the writer thread, after its batch: with OK only when the COMMIT
+// that holds the record has returned, i.e. the record is on disk and survives
+// a crash (sync durability: the webhook is acknowledged here). With a record's
+// own error (FailedPrecondition for an illegal leave-message transition, ...)
+// that record's writes were undone by its savepoint and the rest of the batch
+// is unaffected. If BEGIN or COMMIT fails (disk full, I/O error) every record
+// of the batch gets that error and none of them is stored. A record refused by
+// Submit is destroyed without Complete(). Completions must be quick and must
+// not block: they run on the writer thread and delay the next batch (hand the
+// result to an io_context with post(), do not call Flush() from one).
+//
+// Back-pressure. capacity bounds the queue. Ingress records (webhook contacts)
+// are refused earlier, at ingress_capacity, so that session events and leave
+// messages produced from contacts already accepted still find room.
+//
+// Pruning. Between batches, when prune_interval_ms has passed or RequestPrune()
+// was called, the writer deletes contacts (= durable dedup keys) accepted more
+// than retention_ms ago, except those of still open sessions, and sessions
+// ended more than retention_ms ago; at most prune_rows_per_pass rows of each
+// per pass, one short transaction per pass, so a large backlog of old rows is
+// removed over several passes interleaved with batches and never stalls
+// ingest for long.
+//
+// Thread safety: Submit, SubmitAll, RequestPrune, stats from any thread.
+// Start/Stop/Flush from a thread that is not the writer thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/storage/database.h"
+#include "engine/storage/prune.h"
+#include "engine/storage/sqlite_connection.h"
+#include "routerd/clock.h"
+#include "routerd/status.h"
+
+namespace routerd::storage {
+
+// What a record sees while the writer applies it.
+struct WriteContext {
+  SqliteConnection& conn;
+  std::int64_t now_ms;          // wall clock at the start of the batch
+  const std::string& data_dir;  // for files written next to the database
+  // Session records count contact keys they could not find here.
+  std::uint64_t unmatched_contact_keys = 0;
+};
+
+class JournalRecord {
+ public:
+  virtual ~JournalRecord() = default;
+  // Writer thread, inside the batch transaction and the record's savepoint. A
+  // non-OK result rolls back this record's writes only. Must not Complete().
+  virtual Status Apply(WriteContext& ctx) = 0;
+  // Writer thread, exactly once: OK when the record is durably committed;
+  // otherwise the record's own Apply error, or the batch's BEGIN/COMMIT error.
+  // A record that made side effects outside the database (a voice file)
+  // removes them here when the status is not OK.
+  virtual void Complete(const Status& status) = 0;
+  // Ingress records (webhook contacts) are refused first when the queue fills.
+  virtual bool ingress() const { return false; }
+};
+
+using JournalRecordPtr = std::unique_ptr<JournalRecord>;
+
+struct JournalWriterOptions {
+  // Default: 65536 records queued at most.
+  std::size_t capacity = 65536;
+  // Default: 0, meaning capacity * 3 / 4. Ingress records are refused from here.
+  std::size_t ingress_capacity = 0;
+  // Default: 8192. Most records written in one transaction.
+  std::size_t max_batch_records = 8192;
+  // Default: 7 days, the longest provider retry horizon (channels.md §9).
+  std::int64_t retention_ms = 604'800'000;
+  // Default: 60 s. How often the writer prunes; 0 prunes only on RequestPrune().
+  std::int64_t prune_interval_ms = 60'000;
+  // Default: 2000. Bound on the rows of each kind one prune pass deletes.
+  std::size_t prune_rows_per_pass = 2000;
+};
+
+// A snapshot of the writer's counters.
+struct JournalStats {
+  std::uint64_t batches = 0;            // transactions attempted for records
+  std::uint64_t records = 0;            // records completed (any status)
+  std::uint64_t commits = 0;            // successful batch COMMITs (= WAL fsyncs for records)
+  std::uint64_t failed_batches = 0;     // batches whose BEGIN or COMMIT failed
+  std::uint64_t last_batch_records = 0;
+  std::uint64_t max_batch_records = 0;
+  std::uint64_t queue_depth = 0;        // records queued now
+  std::uint64_t refused = 0;            // Submit refused: queue full
+  std::uint64_t prune_passes = 0;       // each is one committed transaction
+  std::uint64_t pruned_contacts = 0;
+  std::uint64_t pruned_sessions = 0;
+  std::uint64_t unmatched_contact_keys = 0;  // session records naming unknown contacts
+
+  double RecordsPerCommit() const { return commits == 0 ? 0.0 : static_cast<double>(records) / commits; }
+  std::uint64_t Fsyncs() const { return commits + prune_passes; }
+};
+
+class JournalWriter {
+ public:
+  using PruneDone = std::function<void(StatusOr<PruneResult>)>;
+
+  // `db` and `clock` must outlive the writer.
+  JournalWriter(Database& db, const Clock& clock, JournalWriterOptions options = {});
+  // Stop(); records never written (no Start) complete with Unavailable.
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Starts the writer thread; records submitted before are written first.
+  Status Start();
+  // Refuses new records, writes everything already queued, joins the thread.
+  // Idempotent.
+  void Stop();
+
+  // Never blocks. OK: the record will be completed exactly once.
+  Status Submit(JournalRecordPtr record);
+  // All or none, in order, as consecutive records. On refusal none is queued.
+  Status SubmitAll(std::vector<JournalRecordPtr> records);
+
+  // Blocks until every record submitted before the call has completed.
+  // REQUIRES: Start() succeeded; not called on the writer thread.
+  Status Flush();
+
+  // Runs a full prune (as many passes as needed) with the cutoff taken when it
+  // begins; `done` runs on the writer thread with the totals.
+  void RequestPrune(PruneDone done);
+
+  JournalStats stats() const;
+  const JournalWriterOptions& options() const { return options_; }
+  bool OnWriterThread() const { return std::this_thread::get_id() == thread_id_.load(); }
+
+ private:
+  void Run();
+  void WriteBatch(std::vector<JournalRecordPtr>& batch);
+  void RunPrunePass();
+  Status Admit(std::size_t n, bool ingress);
+
+  Database& db_;
+  const Clock& clock_;
+  const JournalWriterOptions options_;
+  const std::size_t ingress_capacity_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<JournalRecordPtr> queue_;  // guarded by mu_
+  std::vector<PruneDone> prune_requests_;  // guarded by mu_
+  bool stopping_ = false;                // guarded by mu_
+  bool started_ = false;                 // guarded by mu_
+  std::thread thread_;
+  std::atomic<std::thread::id> thread_id_{};
+
+  // Writer thread only.
+  bool prune_active_ = false;
+  std::int64_t prune_cutoff_ms_ = 0;
+  PruneResult prune_total_;
+  std::vector<PruneDone> prune_waiters_;
+
+  std::atomic<std::uint64_t> batches_{0}, records_{0}, commits_{0}, failed_batches_{0}, last_batch_{0},
+      max_batch_{0}, depth_{0}, refused_{0}, prune_passes_{0}, pruned_contacts_{0}, pruned_sessions_{0},
+      unmatched_{0};
+};
+
+}  // namespace routerd::storage

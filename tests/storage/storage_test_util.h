@@ -1,0 +1,119 @@
+// Helpers for the storage tests: a fresh temporary data directory per test,
+// contacts, and a helper that waits for a completion.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/storage/database.h"
+#include "engine/storage/journal_records.h"
+#include "engine/storage/journal_writer.h"
+#include "routerd/contact.h"
+
+namespace routerd::storage::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string base = (std::filesystem::temp_directory_path() / "routerd-storage-XXXXXX").string();
+    char* made = ::mkdtemp(base.data());
+    EXPECT_NE(made, nullptr);
+    path_ = base;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  // A data directory that does not exist yet (Open must create it).
+  std::string data_dir() const { return path_ + "/data/nested"; }
+  std::string db_file() const { return data_dir() + "/routerd.db"; }
+
+ private:
+  std::string path_;
+};
+
+inline ContactPtr MakeContact(std::string channel_id, std::string customer_id, std::string provider_message_id,
+                              std::string text, std::int64_t sent_at_ms = 1'700'000'000'000,
+                              std::string tenant_id = "t1", std::string channel_kind = "whatsapp") {
+  auto c = std::make_shared<Contact>();
+  c->tenant_id = std::move(tenant_id);
+  c->channel_kind = std::move(channel_kind);
+  c->channel_id = std::move(channel_id);
+  c->customer_id = std::move(customer_id);
+  c->display_name = "Customer " + c->customer_id;
+  c->provider_message_id = std::move(provider_message_id);
+  c->text = std::move(text);
+  c->sent_at_ms = sent_at_ms;
+  c->received_at_ms = sent_at_ms + 7;
+  return c;
+}
+
+inline DatabaseOptions Options(const TempDir& dir) {
+  DatabaseOptions o;
+  o.data_dir = dir.data_dir();
+  return o;
+}
+
+inline std::unique_ptr<Database> OpenOrDie(const DatabaseOptions& options) {
+  StatusOr<std::unique_ptr<Database>> db = Database::Open(options);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+struct ContactsResult {
+  Status status;
+  std::vector<ContactWrite> outcome;
+};
+
+// Submits one AcceptedContacts record and waits for its completion.
+inline ContactsResult WriteContacts(JournalWriter& writer, std::vector<ContactPtr> contacts) {
+  auto promise = std::make_shared<std::promise<ContactsResult>>();
+  auto future = promise->get_future();
+  AcceptedContacts rec;
+  rec.tenant_id = contacts.empty() ? "t1" : contacts[0]->tenant_id;
+  rec.channel_id = contacts.empty() ? "ch" : contacts[0]->channel_id;
+  rec.channel_kind = contacts.empty() ? "whatsapp" : contacts[0]->channel_kind;
+  rec.contacts = std::move(contacts);
+  Status s = writer.Submit(MakeAcceptedContactsRecord(std::move(rec), [promise](const Status& st, std::span<const ContactWrite> o) {
+    promise->set_value({st, std::vector<ContactWrite>(o.begin(), o.end())});
+  }));
+  if (!s.ok()) return {s, {}};
+  return future.get();
+}
+
+// Submits session events as one record and waits for its completion.
+inline Status WriteSessionEvents(JournalWriter& writer, std::vector<SessionEvent> events) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  Status s = writer.Submit(
+      MakeSessionEventsRecord(std::move(events), [promise](const Status& st) { promise->set_value(st); }));
+  if (!s.ok()) return s;
+  return future.get();
+}
+
+inline std::int64_t CountRows(Database& db, const std::string& sql) {
+  StatusOr<std::unique_ptr<ReadConnection>> rc = db.OpenReader();
+  EXPECT_TRUE(rc.ok()) << rc.status().ToString();
+  if (!rc.ok()) return -1;
+  StatusOr<Statement> st = (*rc)->conn().Prepare(sql);
+  EXPECT_TRUE(st.ok()) << st.status().ToString();
+  if (!st.ok()) return -1;
+  StatusOr<bool> row = st->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return st->ColumnInt64(0);
+}
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace routerd::storage::testing
