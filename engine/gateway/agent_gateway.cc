@@ -80,7 +80,8 @@ std::size_t AgentGateway::connected() const {
 
 bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session) {
   std::shared_ptr<AgentWsSession> previous;
-  std::deque<Message> missed;
+  std::deque<Message> missed;  // replayed below
+  bool resume = false;
   {
     std::lock_guard lock(channel.mu);
     // Checked under the channel's mutex, which CloseConnections takes after
@@ -91,9 +92,14 @@ bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
     channel.in_grace = false;
     ++channel.generation;
     missed.swap(channel.missed);
+    resume = channel.resume_ready;
+    channel.resume_ready = false;
+    // Queued under the lock: a live event for this agent (Deliver takes the
+    // lock to find the connection) can only come after the replay.
+    for (Message& m : missed) session->Send(std::move(m));
   }
   if (previous && previous != session) previous->Close();
-  for (Message& m : missed) session->Send(std::move(m));
+  if (resume) SubmitState(channel, routing::AgentCommandType::kReady);
   // Then the agent as the router sees it now.
   std::weak_ptr<AgentWsSession> weak = session;
   const shard::TenantRef ref = channel.tenant;
@@ -106,8 +112,9 @@ bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
   return true;
 }
 
-void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session) {
+void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session, std::deque<Message> undelivered) {
   std::uint64_t generation;
+  bool rest = false;
   {
     std::lock_guard lock(channel.mu);
     auto current = channel.connection.lock();
@@ -115,7 +122,21 @@ void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session) 
     channel.connection.reset();
     channel.in_grace = true;
     generation = ++channel.generation;
+    // What the connection still held goes first, then what comes meanwhile.
+    while (!undelivered.empty()) {
+      if (channel.missed.size() >= outbox_limit_) {
+        counters_.dropped.fetch_add(undelivered.size(), std::memory_order_relaxed);
+        break;
+      }
+      channel.missed.push_front(std::move(undelivered.back()));
+      undelivered.pop_back();
+    }
+    if (channel.last_state == routing::AgentState::kReady && !closing_.load(std::memory_order_acquire)) {
+      channel.resume_ready = true;
+      rest = true;
+    }
   }
+  if (rest) SubmitState(channel, routing::AgentCommandType::kNotReady);
   if (grace_.count() == 0) return EndGrace(channel, generation);
   auto timer = std::make_shared<boost::asio::steady_timer>(timers_, grace_);
   timer->async_wait([this, timer, &channel, generation](const boost::system::error_code& ec) {
@@ -127,16 +148,44 @@ void AgentGateway::EndGrace(AgentChannel& channel, std::uint64_t generation) {
   {
     std::lock_guard lock(channel.mu);
     if (!channel.in_grace || channel.generation != generation) return;  // came back in time
-    channel.in_grace = false;
     channel.missed.clear();
+    channel.resume_ready = false;
   }
   counters_.grace_sign_outs.fetch_add(1, std::memory_order_relaxed);
-  spdlog::info("agent {}/{} did not reconnect within {} s: signed out", channel.tenant.config->id,
+  spdlog::info("agent {}/{} did not reconnect within {} s: signing out", channel.tenant.config->id,
                channel.employee_id, grace_.count());
+  SubmitSignOut(channel, generation);
+}
+
+void AgentGateway::SubmitSignOut(AgentChannel& channel, std::uint64_t generation) {
   routing::AgentCommand sign_out;
   sign_out.type = routing::AgentCommandType::kSignOut;
   sign_out.target = channel.agent;
-  broker_.Submit(channel.tenant, sign_out, [](StatusCode, std::string_view) {});
+  broker_.Submit(channel.tenant, sign_out, [this, &channel, generation](StatusCode code, std::string_view) {
+    if (code != StatusCode::kResourceExhausted) {
+      std::lock_guard lock(channel.mu);
+      if (channel.generation == generation) channel.in_grace = false;
+      return;
+    }
+    // The router's command queue was full: try again shortly, unless the
+    // agent came back meanwhile.
+    auto timer = std::make_shared<boost::asio::steady_timer>(timers_, std::chrono::seconds(1));
+    timer->async_wait([this, timer, &channel, generation](const boost::system::error_code& ec) {
+      if (ec) return;
+      {
+        std::lock_guard lock(channel.mu);
+        if (channel.generation != generation) return;
+      }
+      SubmitSignOut(channel, generation);
+    });
+  });
+}
+
+void AgentGateway::SubmitState(AgentChannel& channel, routing::AgentCommandType type) {
+  routing::AgentCommand command;
+  command.type = type;
+  command.target = channel.agent;
+  broker_.Submit(channel.tenant, command, [](StatusCode, std::string_view) {});
 }
 
 void AgentGateway::Deliver(AgentChannel& channel, Message message) {
@@ -165,6 +214,12 @@ void AgentGateway::Deliver(AgentChannel& channel, Message message) {
 
 void AgentGateway::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
   for (const routing::RoutingEvent& e : events) {
+    if (e.type == routing::RoutingEventType::kAgentState) {
+      if (AgentChannel* channel = ChannelFor(e)) {
+        std::lock_guard lock(channel->mu);
+        channel->last_state = e.agent_state;
+      }
+    }
     std::string json;
     switch (e.type) {
       case routing::RoutingEventType::kAssigned: json = AssignedJson(e); break;

@@ -10,9 +10,11 @@
 // (bounded). Events are rendered to JSON once, on the shard thread, and handed
 // to the connection, which coalesces its wake-ups (see AgentWsSession).
 // When an agent's connection drops, the agent keeps its sessions for
-// `agent_grace_seconds`; reconnecting within it resumes them and replays what
-// was missed; otherwise the gateway signs the agent out and the router puts
-// its sessions back in their queues at their original arrival time.
+// `agent_grace_seconds`, resting (not ready) so that no new session waits on
+// someone who is not there; reconnecting within it resumes them, makes it ready
+// again if it was, and replays what was missed; otherwise the gateway signs
+// the agent out and the router puts its sessions back in their queues at their
+// original arrival time.
 //
 // Thread safety: OnRoutingEvents runs on shard threads; Attach/Detach on I/O
 // threads; a channel's own mutex guards its connection and missed messages.
@@ -51,6 +53,11 @@ struct AgentChannel {
   bool in_grace = false;                     // guarded by mu
   std::uint64_t generation = 0;              // guarded by mu; bumps on attach and detach
   std::deque<Message> missed;                // guarded by mu; during the grace period only
+  // The agent's state as last reported by the router, and whether the
+  // gateway rested it for its grace period (so it becomes ready again when it
+  // comes back). Both guarded by mu.
+  routing::AgentState last_state = routing::AgentState::kSignedOut;
+  bool resume_ready = false;
 };
 
 struct GatewayCounters {
@@ -82,8 +89,11 @@ class AgentGateway final : public routing::RoutingEventSink {
   // what was missed during a grace period. False (and nothing changes) once
   // CloseConnections has run.
   bool Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSession>& session);
-  // The connection is gone: the grace period starts.
-  void Detach(AgentChannel& channel, const AgentWsSession* session);
+  // The connection is gone: the grace period starts. `undelivered` holds what
+  // it had not written yet; it is kept for the agent's return (delivery is at
+  // least once: the message being written when the connection died may have
+  // reached the agent).
+  void Detach(AgentChannel& channel, const AgentWsSession* session, std::deque<Message> undelivered);
 
   // routing::RoutingEventSink
   void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
@@ -98,6 +108,8 @@ class AgentGateway final : public routing::RoutingEventSink {
  private:
   void Deliver(AgentChannel& channel, Message message);
   void EndGrace(AgentChannel& channel, std::uint64_t generation);
+  void SubmitSignOut(AgentChannel& channel, std::uint64_t generation);
+  void SubmitState(AgentChannel& channel, routing::AgentCommandType type);
   AgentChannel* ChannelFor(const routing::RoutingEvent& e);
 
   shard::ShardSet& shards_;

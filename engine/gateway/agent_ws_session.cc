@@ -175,9 +175,9 @@ void AgentWsSession::Flush() {
   for (Message& m : batch) outbox_.push_back(std::move(m));
   if (outbox_.size() > gateway_.outbox_limit()) {
     // It stopped reading: disconnect it rather than queue without bound. It
-    // gets the grace period like any disconnect.
+    // gets the grace period like any disconnect, and what it had not read
+    // waits for its return (bounded).
     gateway_.mutable_counters().slow_closed.fetch_add(1, std::memory_order_relaxed);
-    outbox_.clear();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     return Gone();
@@ -187,15 +187,17 @@ void AgentWsSession::Flush() {
 
 void AgentWsSession::Write() {
   writing_ = true;
+  in_flight_ = std::move(outbox_.front());
+  outbox_.pop_front();
   ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*outbox_.front()),
+  ws_.async_write(boost::asio::buffer(*in_flight_),
                   [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWrite(ec, n); });
 }
 
 void AgentWsSession::OnWrite(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return Gone();
-  outbox_.pop_front();
+  in_flight_.reset();
   if (!outbox_.empty() && !gone_) Write();
 }
 
@@ -211,7 +213,20 @@ void AgentWsSession::Close() {
 void AgentWsSession::Gone() {
   if (gone_) return;
   gone_ = true;
-  if (open_) gateway_.Detach(channel_, this);
+  if (!open_) return;
+  // The frame being written may or may not have reached the agent: it is
+  // replayed too (at least once). A copy of the pointer keeps its bytes alive
+  // for the write still in progress.
+  std::deque<Message> undelivered;
+  if (in_flight_) undelivered.push_back(in_flight_);
+  for (Message& m : outbox_) undelivered.push_back(std::move(m));
+  outbox_.clear();
+  {
+    std::lock_guard lock(inbox_mu_);
+    for (Message& m : inbox_) undelivered.push_back(std::move(m));
+    inbox_.clear();
+  }
+  gateway_.Detach(channel_, this, std::move(undelivered));
 }
 
 }  // namespace routerd::gateway

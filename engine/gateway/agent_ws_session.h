@@ -61,7 +61,8 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   std::vector<Message> inbox_;  // guarded by inbox_mu_
   bool flush_posted_ = false;   // guarded by inbox_mu_
 
-  std::deque<Message> outbox_;  // own thread only
+  std::deque<Message> outbox_;  // own thread only; not yet being written
+  Message in_flight_;           // own thread only; the frame being written (its bytes must live until done)
   bool writing_ = false;
   bool open_ = false;
   bool gone_ = false;

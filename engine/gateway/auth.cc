@@ -1,6 +1,7 @@
 #include "engine/gateway/auth.h"
 
 #include <openssl/sha.h>
+#include <strings.h>
 
 #include <boost/beast/http/field.hpp>
 
@@ -27,8 +28,8 @@ std::optional<Principal> Authenticator::Authenticate(std::string_view token) con
 
 std::string Authenticator::TokenOf(const http::HttpRequest& request, bool allow_query) {
   std::string_view auth = request[boost::beast::http::field::authorization];
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
+  constexpr std::string_view kBearer = "bearer ";  // the scheme name is case-insensitive (RFC 7235)
+  if (auth.size() > kBearer.size() && ::strncasecmp(auth.data(), kBearer.data(), kBearer.size()) == 0) {
     return std::string(auth.substr(kBearer.size()));
   }
   if (allow_query) {
