@@ -18,13 +18,13 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
-step "address + undefined behaviour sanitizers: unit tests"
+step "address + undefined behaviour sanitizers: unit and integration tests"
 # Debug keeps assertions on; -O1 keeps the million-event tests fast enough.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
   -DROUTERD_SANITIZE=address,undefined -DROUTERD_BUILD_BENCHMARKS=OFF
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -L "unit|integration"
 
 step "fuzz smoke (libFuzzer, ${ROUTERD_FUZZ_SECONDS:-10} s per adapter)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \

@@ -272,7 +272,7 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
   e.queue_id = queues_[s.queue]->id;
   e.leave_reason = reason;
   e.contact = s.first;
-  if (s.history.size() > 1) e.history = std::move(s.history);
+  if (s.history.size() > 1) e.history.assign(s.history.begin(), s.history.end());
   FreeSlot(slot);
 }
 
@@ -300,7 +300,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   e.contact = s.first;
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
-  if (s.history.size() > 1) e.history = s.history;
+  if (s.history.size() > 1) e.history.assign(s.history.begin(), s.history.end());
   e.strategy = strategy.empty() ? qs.policy->Name() : strategy;
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -99,7 +100,7 @@ class TenantRouter {
     std::size_t messages;
     const ContactPtr* first;
     const RouteTrace* trace;  // assigned sessions: the last assignment
-    const std::vector<ContactPtr>* history;
+    const std::deque<ContactPtr>* history;
   };
   struct QueueStats {
     std::uint32_t waiting = 0;
@@ -171,7 +172,9 @@ class TenantRouter {
     std::uint64_t id = 0;  // 0 = free
     std::uint64_t key_hash = 0;
     ContactPtr first;
-    std::vector<ContactPtr> history;
+    // A deque: a long session drops its second-oldest message per new one
+    // once at the limit, which a vector would do by shifting them all.
+    std::deque<ContactPtr> history;
     std::int64_t arrival_ns = 0;
     std::int64_t enqueued_ns = 0;
     std::int64_t last_activity_ns = 0;

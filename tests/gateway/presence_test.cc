@@ -150,7 +150,9 @@ TEST_F(PresenceTest, ReconnectWithinGraceKeepsSessionsAndReplaysWhatWasMissed) {
     const JsonDoc frame = a1->Next();
     EXPECT_EQ(frame.Str("/type"), "state") << frame.text();
     ready = frame.Str("/state") == "ready";
-    if (ready) EXPECT_EQ(frame.Int("/active_sessions"), 1) << frame.text();
+    if (ready) {
+      EXPECT_EQ(frame.Int("/active_sessions"), 1) << frame.text();
+    }
   }
   EXPECT_TRUE(ready);
 
