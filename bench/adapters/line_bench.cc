@@ -1,92 +1,24 @@
-// LINE deliveries: the full adapter Handle() per request (content-type check,
-// HMAC verification on the raw body, parse, normalize into owned Contacts) on
-// signed fixtures from tests/fixtures/line/. items/s counts contacts.
-#include <benchmark/benchmark.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-#include <string>
-#include <utility>
-#include <vector>
-
+// line adapter: the whole Handle() (signature on the raw body, parse,
+// normalize) per request, on signed fixtures. See json_adapter_bench.h.
+#include "bench/adapters/json_adapter_bench.h"
 #include "line/line_adapter.h"
 #include "line/line_signature.h"
-#include "routerd/channel_options.h"
 
 namespace routerd::adapters {
 namespace {
 
-// Fixtures are found relative to this source file (bench/adapters/ -> tests/fixtures/).
-std::string ReadFixture(const std::string& name) {
-  std::string here = __FILE__;
-  std::string root = here.substr(0, here.rfind("/bench/adapters/"));
-  std::string path = root + "/tests/fixtures/line/" + name;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "cannot open " << path << "\n";
-    std::exit(1);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct OwnedRequest {
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<HeaderView> views;
-};
-
-OwnedRequest SignedRequest(std::string body) {
-  OwnedRequest r;
-  r.body = std::move(body);
-  r.headers.emplace_back("x-line-signature", line::LineSignature("bench-channel-secret", r.body));
-  for (const auto& [name, value] : r.headers) r.views.push_back(HeaderView{name, value});
-  return r;
-}
-
-ChannelAdapterPtr MakeAdapter() {
-  ChannelOptions options("bench.toml", 1, "bench");
-  options.Set("channel_secret", std::string("bench-channel-secret"), 1);
-  auto adapter = line::MakeLineAdapterFactory()->Create(ChannelIdentity{"tenant", "channel", "line"}, options);
-  if (!adapter.ok()) {
-    std::cerr << adapter.status().ToString() << "\n";
-    std::exit(1);
-  }
-  return *adapter;
-}
-
-void RunHandle(benchmark::State& state, const std::string& fixture) {
-  ChannelAdapterPtr adapter = MakeAdapter();
-  OwnedRequest owned = SignedRequest(ReadFixture(fixture));
-  WebhookRequest request;
-  request.method = "POST";
-  request.content_type = "application/json; charset=utf-8";
-  request.headers = owned.views;
-  request.body = owned.body;
-  request.now_unix_ms = 1'718'000'000'500;
-  std::size_t contacts = 0;
-  for (auto _ : state) {
-    WebhookOutcome outcome = adapter->Handle(request);
-    if (outcome.response.status != 200) {
-      state.SkipWithError("the fixture was not accepted");
-      break;
-    }
-    contacts = outcome.contacts.size() + outcome.leave_messages.size();
-    benchmark::DoNotOptimize(outcome);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * contacts));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * owned.body.size()));
+void Run(benchmark::State& state, const std::string& fixture) {
+  ChannelAdapterPtr adapter = bench::MakeAdapter(*line::MakeLineAdapterFactory(), {{"channel_secret", "bench-channel-secret"}});
+  const std::string body = bench::ReadFixture("line", fixture);
+  bench::RunHandle(state, *adapter, body, {{"x-line-signature", line::LineSignature("bench-channel-secret", body)}});
 }
 
 // One customer message per request.
-void BM_LineHandleSingle(benchmark::State& state) { RunHandle(state, "sdk_text.json"); }
+void BM_LineHandleSingle(benchmark::State& state) { Run(state, "sdk_text.json"); }
 BENCHMARK(BM_LineHandleSingle);
 
 // A mixed batch from several customers, with events to ignore; items = contacts.
-void BM_LineHandleBatch(benchmark::State& state) { RunHandle(state, "batch_mixed.json"); }
+void BM_LineHandleBatch(benchmark::State& state) { Run(state, "batch_mixed.json"); }
 BENCHMARK(BM_LineHandleBatch);
 
 }  // namespace

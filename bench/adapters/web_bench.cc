@@ -1,89 +1,20 @@
-// web widget events: the full adapter Handle() per request (content-type check,
-// HMAC verification on the raw body, parse, normalize into owned Contacts) on
-// signed fixtures from tests/fixtures/web/. items/s counts contacts.
-#include <benchmark/benchmark.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-#include <string>
-#include <utility>
-#include <vector>
-
+// web adapter: the whole Handle() (signature on the raw body, parse,
+// normalize) per request, on signed fixtures. See json_adapter_bench.h.
+#include "bench/adapters/json_adapter_bench.h"
 #include "web/web_adapter.h"
 #include "web/web_signature.h"
-#include "routerd/channel_options.h"
 
 namespace routerd::adapters {
 namespace {
 
-// Fixtures are found relative to this source file (bench/adapters/ -> tests/fixtures/).
-std::string ReadFixture(const std::string& name) {
-  std::string here = __FILE__;
-  std::string root = here.substr(0, here.rfind("/bench/adapters/"));
-  std::string path = root + "/tests/fixtures/web/" + name;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "cannot open " << path << "\n";
-    std::exit(1);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+void Run(benchmark::State& state, const std::string& fixture) {
+  ChannelAdapterPtr adapter = bench::MakeAdapter(*web::MakeWebAdapterFactory(), {{"secret", "bench-widget-secret"}});
+  const std::string body = bench::ReadFixture("web", fixture);
+  bench::RunHandle(state, *adapter, body, {{"X-Routerd-Timestamp", "1718000000"}, {"X-Routerd-Signature", web::WebSignature("bench-widget-secret", "1718000000", body)}});
 }
 
-struct OwnedRequest {
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<HeaderView> views;
-};
-
-OwnedRequest SignedRequest(std::string body) {
-  OwnedRequest r;
-  r.body = std::move(body);
-  r.headers.emplace_back("X-Routerd-Timestamp", "1718000000");
-  r.headers.emplace_back("X-Routerd-Signature", web::WebSignature("bench-widget-secret", "1718000000", r.body));
-  for (const auto& [name, value] : r.headers) r.views.push_back(HeaderView{name, value});
-  return r;
-}
-
-ChannelAdapterPtr MakeAdapter() {
-  ChannelOptions options("bench.toml", 1, "bench");
-  options.Set("secret", std::string("bench-widget-secret"), 1);
-  auto adapter = web::MakeWebAdapterFactory()->Create(ChannelIdentity{"tenant", "channel", "web"}, options);
-  if (!adapter.ok()) {
-    std::cerr << adapter.status().ToString() << "\n";
-    std::exit(1);
-  }
-  return *adapter;
-}
-
-void RunHandle(benchmark::State& state, const std::string& fixture) {
-  ChannelAdapterPtr adapter = MakeAdapter();
-  OwnedRequest owned = SignedRequest(ReadFixture(fixture));
-  WebhookRequest request;
-  request.method = "POST";
-  request.content_type = "application/json; charset=utf-8";
-  request.headers = owned.views;
-  request.body = owned.body;
-  request.now_unix_ms = 1'718'000'000'500;
-  std::size_t contacts = 0;
-  for (auto _ : state) {
-    WebhookOutcome outcome = adapter->Handle(request);
-    if (outcome.response.status != 200) {
-      state.SkipWithError("the fixture was not accepted");
-      break;
-    }
-    contacts = outcome.contacts.size() + outcome.leave_messages.size();
-    benchmark::DoNotOptimize(outcome);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * contacts));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * owned.body.size()));
-}
-
-// One customer message per request.
-void BM_WebHandleSingle(benchmark::State& state) { RunHandle(state, "message.json"); }
+// One widget message per request.
+void BM_WebHandleSingle(benchmark::State& state) { Run(state, "message.json"); }
 BENCHMARK(BM_WebHandleSingle);
 
 }  // namespace
