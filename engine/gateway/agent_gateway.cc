@@ -52,7 +52,7 @@ void AgentGateway::CloseConnections() {
 }
 
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
-  auto it = channels_.find(std::string(tenant_id));
+  auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return nullptr;
   for (auto& ch : it->second) {
     if (ch->employee_id == employee_id) return ch.get();
@@ -61,8 +61,7 @@ AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view
 }
 
 AgentChannel* AgentGateway::ChannelFor(const routing::RoutingEvent& e) {
-  // One lookup per event by tenant; tenants are few, ids short.
-  auto it = channels_.find(std::string(e.tenant_id));
+  auto it = channels_.find(e.tenant_id);
   if (it == channels_.end() || e.agent >= it->second.size()) return nullptr;
   return it->second[e.agent].get();
 }

@@ -116,8 +116,13 @@ class AgentGateway final : public routing::RoutingEventSink {
   CommandBroker& broker_;
   const std::chrono::seconds grace_;
   const std::size_t outbox_limit_;
-  // tenant id -> its agents' channels, by agent index. Read-only after construction.
-  std::unordered_map<std::string, std::vector<std::unique_ptr<AgentChannel>>> channels_;
+  // tenant id -> its agents' channels, by agent index. Read-only after
+  // construction; looked up by string_view, so a routing event costs no allocation.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::vector<std::unique_ptr<AgentChannel>>, NameHash, std::equal_to<>> channels_;
   GatewayCounters counters_;
   std::atomic<bool> closing_{false};  // read under a channel's mutex (see Attach)
   // Grace-period timers run here.
