@@ -3,7 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
 namespace routerd::http {
 namespace beast = boost::beast;
@@ -125,16 +125,29 @@ IoSocket RequestContext::TakeSocket() {
 
 void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
   response.keep_alive(keep_alive);
-  response_.emplace(std::move(response));
+  response.prepare_payload();
+  out_.clear();
+  out_ += "HTTP/1.1 ";
+  out_ += std::to_string(response.result_int());
+  out_ += ' ';
+  out_ += response.reason();
+  out_ += "\r\n";
+  for (const auto& field : response) {
+    out_ += field.name_string();
+    out_ += ": ";
+    out_ += field.value();
+    out_ += "\r\n";
+  }
+  out_ += "\r\n";
+  out_ += response.body();
   stream_.expires_after(server_.options_.read_timeout);  // a client that stops reading is closed too
-  beast_http::async_write(stream_, *response_,
-                          [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
-                            self->OnWrite(keep_alive, ec, n);
-                          });
+  boost::asio::async_write(stream_, boost::asio::buffer(out_),
+                           [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+                             self->OnWrite(keep_alive, ec, n);
+                           });
 }
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
-  response_.reset();
   if (ec || !keep_alive) return Close();
   WaitForRequest();
 }

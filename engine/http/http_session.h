@@ -47,7 +47,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::optional<HttpResponse> response_;  // alive while being written
+  // The response being written, serialized by hand into a buffer whose
+  // capacity the connection reuses: Beast's generic serializer showed up in
+  // the ingest profile, and a response is a few short headers and a body.
+  std::string out_;
   HttpServer& server_;
   const std::uint64_t id_;
   bool idle_ = false;  // waiting for the first byte of a request
