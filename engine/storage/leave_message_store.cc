@@ -115,6 +115,7 @@ struct VoiceFile {
   std::string audio;
   std::string sha256;
   std::string extension;
+  std::string mime;
 };
 
 class CreateRecord final : public JournalRecord {
@@ -164,9 +165,9 @@ class CreateRecord final : public JournalRecord {
       file_ = rel;
       data_dir_ = ctx.data_dir;
       StatusOr<Statement> st = conn.Prepare(
-          "UPDATE leave_messages SET attachment_ref = ?2, attachment_sha256 = ?3 WHERE id = ?1");
+          "UPDATE leave_messages SET attachment_ref = ?2, attachment_sha256 = ?3, attachment_mime = ?4 WHERE id = ?1");
       if (!st.ok()) return st.status();
-      ROUTERD_RETURN_IF_ERROR(st->Bind(1, id).Bind(2, rel).Bind(3, voice_->sha256).Run());
+      ROUTERD_RETURN_IF_ERROR(st->Bind(1, id).Bind(2, rel).Bind(3, voice_->sha256).Bind(4, voice_->mime).Run());
     }
     ROUTERD_RETURN_IF_ERROR(KeepContacts(ctx, id));
     ROUTERD_RETURN_IF_ERROR(
@@ -428,6 +429,7 @@ Status LeaveMessageStore::CreateVoiceAsync(VoiceMessage voice, Actor actor, Done
   VoiceFile file;
   file.sha256 = Sha256Hex(voice.audio);
   file.extension = AttachmentExtension(voice.file_name, voice.mime);
+  file.mime = voice.mime;
   file.audio = std::move(voice.audio);
   auto record = std::make_unique<CreateRecord>(std::move(m), std::move(file), std::move(actor), std::move(done));
   return writer_.Submit(std::move(record));

@@ -326,6 +326,7 @@ TEST_F(LeaveMessageStoreTest, QueryFiltersAloneAndCombined) {
   v.created_at_ms = kT0 + 2000;
   StatusOr<StoredLeaveMessage> voice = store_->CreateVoice(v, Actor{"ivr", ""});
   ASSERT_TRUE(voice.ok()) << voice.status().ToString();
+  EXPECT_EQ(voice->attachment_mime, "audio/wav") << "the uploaded type is kept for the download";
   std::int64_t id2 = voice->id;
   std::int64_t id3 = Create(Web("t1", "111", kT0 + 3000, "whatsapp"));
   std::int64_t id4 = Create(Web("t1", "333", kT0 + 4000));
