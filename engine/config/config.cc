@@ -19,6 +19,25 @@ std::string_view QueueMediaName(QueueMedia media) {
   return "unknown";
 }
 
+std::string_view LeaveOperationName(LeaveOperation op) {
+  switch (op) {
+    case LeaveOperation::kQuery: return "query";
+    case LeaveOperation::kAllocate: return "allocate";
+    case LeaveOperation::kProcess: return "process";
+    case LeaveOperation::kSubmit: return "submit";
+    case LeaveOperation::kDownload: return "download";
+  }
+  return "unknown";
+}
+
+std::optional<LeaveOperation> ParseLeaveOperation(std::string_view name) {
+  for (int i = 0; i < kLeaveOperationCount; ++i) {
+    const auto op = static_cast<LeaveOperation>(i);
+    if (LeaveOperationName(op) == name) return op;
+  }
+  return std::nullopt;
+}
+
 std::string_view AccessModeName(AccessMode mode) {
   switch (mode) {
     case AccessMode::kUnified: return "unified";

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,8 @@ struct SkillQueueConfig {
   int max_waiting = 1000;      // 1..1000000
   OverflowTarget on_overflow;  // default leave_message
   QueueMedia media = QueueMedia::kMultimedia;
+  // Leave messages of this queue are allocated to its agents automatically.
+  bool auto_allocate = true;
   int line = 0;
 };
 
@@ -99,6 +102,26 @@ struct TokenConfig {
   int line = 0;
 };
 
+// Leave-message operations (seed 002), each a permission of its own.
+enum class LeaveOperation : std::uint8_t { kQuery, kAllocate, kProcess, kSubmit, kDownload };
+inline constexpr int kLeaveOperationCount = 5;
+// "query", "allocate", "process", "submit", "download".
+std::string_view LeaveOperationName(LeaveOperation op);
+std::optional<LeaveOperation> ParseLeaveOperation(std::string_view name);
+
+// [tenants.permissions]: which leave-message operations each token role may
+// use, as a bit set over LeaveOperation.
+struct LeavePermissions {
+  static constexpr std::uint32_t Bit(LeaveOperation op) { return 1u << static_cast<int>(op); }
+  static constexpr std::uint32_t kAll = (1u << kLeaveOperationCount) - 1;
+  std::uint32_t tenant_admin = kAll;
+  std::uint32_t agent = kAll & ~Bit(LeaveOperation::kAllocate);
+
+  bool Allows(TokenConfig::Role role, LeaveOperation op) const {
+    return ((role == TokenConfig::Role::kTenantAdmin ? tenant_admin : agent) & Bit(op)) != 0;
+  }
+};
+
 struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
@@ -109,6 +132,7 @@ struct TenantConfig {
   std::vector<AgentConfig> agents;
   std::vector<ChannelConfig> channels;
   std::vector<TokenConfig> tokens;
+  LeavePermissions permissions;
   int line = 0;
 };
 

@@ -314,6 +314,7 @@ class Loader {
     std::vector<const toml::table*> agents = r.TableArray("agents");
     std::vector<const toml::table*> channels = r.TableArray("channels");
     std::vector<const toml::table*> tokens = r.TableArray("tokens");
+    const toml::table* permissions = r.Table("permissions");
     r.ReportUnknownKeys();
 
     LoadOus(ous, r.path(), tenant);
@@ -321,7 +322,41 @@ class Loader {
     LoadAgents(agents, r.path(), tenant);
     LoadChannels(channels, r.path(), tenant);
     LoadTokens(tokens, r.path(), tenant);
+    if (permissions) LoadPermissions(*permissions, r.path(), tenant.permissions);
     return id.has_value();
+  }
+
+  // ---- Leave-message permissions -------------------------------------------
+
+  // [tenants.permissions]: a role given here gets exactly the operations listed.
+  void LoadPermissions(const toml::table& table, const std::string& path, LeavePermissions& out) {
+    TableReader r(table, path + ".permissions", errors_);
+    auto admin = r.StringArray("tenant_admin", Presence::kOptional);
+    auto agent = r.StringArray("agent", Presence::kOptional);
+    r.ReportUnknownKeys();
+    auto bits = [&](std::string_view key, const std::vector<TableReader::Item>& items, std::uint32_t& into) {
+      std::uint32_t mask = 0;
+      bool ok = true;
+      for (const TableReader::Item& item : items) {
+        const std::optional<LeaveOperation> op = ParseLeaveOperation(item.value);
+        if (!op) {
+          errors_.Add(item.line, r.where(),
+                      std::string(key) + ": " + Quote(item.value) +
+                          " is not a leave-message operation (allowed: query, allocate, process, submit, download)");
+          ok = false;
+          continue;
+        }
+        if (mask & LeavePermissions::Bit(*op)) {
+          errors_.Add(item.line, r.where(), std::string(key) + " lists " + Quote(item.value) + " twice");
+          ok = false;
+          continue;
+        }
+        mask |= LeavePermissions::Bit(*op);
+      }
+      if (ok) into = mask;
+    };
+    if (admin) bits("tenant_admin", *admin, out.tenant_admin);
+    if (agent) bits("agent", *agent, out.agent);
   }
 
   // ---- API tokens ----------------------------------------------------------
@@ -527,6 +562,7 @@ class Loader {
       if (auto media = r.Choice("media", {"multimedia", "voice"}, Presence::kOptional)) {
         queue.media = *media == "voice" ? QueueMedia::kVoice : QueueMedia::kMultimedia;
       }
+      if (auto automatic = r.Bool("auto_allocate", Presence::kOptional)) queue.auto_allocate = *automatic;
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));

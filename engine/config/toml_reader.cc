@@ -204,6 +204,20 @@ std::optional<std::int64_t> TableReader::Int(std::string_view key, std::int64_t 
   return v;
 }
 
+std::optional<bool> TableReader::Bool(std::string_view key, Presence presence) {
+  const toml::node* node = Get(key);
+  if (node == nullptr) {
+    if (presence == Presence::kRequired) Missing(key);
+    return std::nullopt;
+  }
+  const auto* b = node->as_boolean();
+  if (b == nullptr) {
+    WrongType(key, *node, "true or false");
+    return std::nullopt;
+  }
+  return b->get();
+}
+
 void TableReader::IntInto(std::string_view key, std::int64_t min, std::int64_t max, int& out) {
   if (auto v = Int(key, min, max, Presence::kOptional)) out = static_cast<int>(*v);
 }

@@ -82,6 +82,7 @@ class TableReader {
   std::optional<std::string> Choice(std::string_view key, std::initializer_list<std::string_view> allowed,
                                     Presence presence, std::string_view note = {});
   std::optional<std::int64_t> Int(std::string_view key, std::int64_t min, std::int64_t max, Presence presence);
+  std::optional<bool> Bool(std::string_view key, Presence presence);
   // Reads an optional integer into `out`, leaving the default there when absent or invalid.
   void IntInto(std::string_view key, std::int64_t min, std::int64_t max, int& out);
   // Each element with its line.

@@ -1038,5 +1038,81 @@ token_env = "ROUTERD_TEST_TOKEN"
                                    "give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file"));
 }
 
+TEST_F(ConfigLoaderTest, LeavePermissionsDefaultPerRole) {
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+)toml");
+  ASSERT_THAT(r.errors, IsEmpty());
+  const LeavePermissions& p = r.config->tenants[0].permissions;
+  using Role = TokenConfig::Role;
+  for (LeaveOperation op : {LeaveOperation::kQuery, LeaveOperation::kAllocate, LeaveOperation::kProcess,
+                            LeaveOperation::kSubmit, LeaveOperation::kDownload}) {
+    EXPECT_TRUE(p.Allows(Role::kTenantAdmin, op)) << LeaveOperationName(op);
+    EXPECT_EQ(p.Allows(Role::kAgent, op), op != LeaveOperation::kAllocate) << LeaveOperationName(op);
+  }
+  EXPECT_TRUE(r.config->tenants[0].skill_queues[0].auto_allocate);
+}
+
+TEST_F(ConfigLoaderTest, LeavePermissionsGiveEachRoleExactlyWhatIsListed) {
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+auto_allocate = false
+[tenants.permissions]
+tenant_admin = ["query", "download"]
+agent = []
+[[tenants]]
+id = "u"
+[tenants.permissions]
+agent = ["allocate", "query"]
+)toml");
+  ASSERT_THAT(r.errors, IsEmpty());
+  using Role = TokenConfig::Role;
+  const LeavePermissions& t = r.config->tenants[0].permissions;
+  EXPECT_EQ(t.tenant_admin, LeavePermissions::Bit(LeaveOperation::kQuery) |
+                                LeavePermissions::Bit(LeaveOperation::kDownload));
+  EXPECT_EQ(t.agent, 0u);
+  EXPECT_FALSE(t.Allows(Role::kTenantAdmin, LeaveOperation::kAllocate));
+  EXPECT_FALSE(r.config->tenants[0].skill_queues[0].auto_allocate);
+  const LeavePermissions& u = r.config->tenants[1].permissions;
+  EXPECT_EQ(u.tenant_admin, LeavePermissions::kAll);  // not given: default
+  EXPECT_EQ(u.agent, LeavePermissions::Bit(LeaveOperation::kAllocate) | LeavePermissions::Bit(LeaveOperation::kQuery));
+}
+
+TEST_F(ConfigLoaderTest, LeavePermissionMistakesAreNamedWithTheirLine) {
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+auto_allocate = "yes"
+[tenants.permissions]
+tenant_admin = [
+  "query",
+  "delete",
+  "query",
+]
+agent = "query"
+supervisor = ["query"]
+)toml");
+  EXPECT_FALSE(r.config.has_value());
+  EXPECT_THAT(r.errors, SizeIs(5)) << ::testing::PrintToString(r.errors);
+  EXPECT_THAT(r.errors, HasError(Line("auto_allocate"), "tenants[0].skill_queues[0] 'q'",
+                                 "auto_allocate must be true or false (got string)"));
+  EXPECT_THAT(r.errors, HasError(Line("\"delete\""), "tenants[0].permissions",
+                                 "tenant_admin: \"delete\" is not a leave-message operation (allowed: query, "
+                                 "allocate, process, submit, download)"));
+  EXPECT_THAT(r.errors, HasError(Line("\"query\",\n]"), "tenants[0].permissions",
+                                 "tenant_admin lists \"query\" twice"));
+  EXPECT_THAT(r.errors, HasError(Line("agent = "), "tenants[0].permissions", "agent must be"));
+  EXPECT_THAT(r.errors, HasError(Line("supervisor"), "tenants[0].permissions",
+                                 "unknown key 'supervisor'; allowed keys: tenant_admin, agent"));
+}
+
 }  // namespace
 }  // namespace routerd::config

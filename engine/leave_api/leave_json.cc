@@ -1,0 +1,93 @@
+#include "engine/leave_api/leave_json.h"
+
+#include "engine/http/http_message.h"
+
+namespace routerd::leave_api {
+namespace {
+
+void Key(std::string& out, std::string_view key) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+}
+
+void Str(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  http::AppendJsonString(out, value);
+}
+
+void OptStr(std::string& out, std::string_view key, const std::optional<std::string>& value) {
+  Key(out, key);
+  if (value) {
+    http::AppendJsonString(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void Int(std::string& out, std::string_view key, std::int64_t value) {
+  Key(out, key);
+  out += std::to_string(value);
+}
+
+}  // namespace
+
+std::string MessageJson(const storage::StoredLeaveMessage& m, const std::vector<storage::LeaveHistoryEntry>* history) {
+  std::string out = "{\"id\":" + std::to_string(m.id);
+  Str(out, "tenant_id", m.tenant_id);
+  Str(out, "channel_type", m.channel_kind);
+  Str(out, "channel_id", m.channel_id);
+  Str(out, "contact_number", m.customer_id);
+  Str(out, "display_name", m.display_name);
+  Str(out, "text", m.text);
+  Key(out, "attachment");
+  if (m.attachment_ref.empty()) {
+    out += "null";
+  } else {
+    out += "{\"ref\":";
+    http::AppendJsonString(out, m.attachment_ref);
+    out += ",\"mime\":";
+    http::AppendJsonString(out, m.attachment_mime);
+    out += ",\"sha256\":";
+    http::AppendJsonString(out, m.attachment_sha256);
+    out += "}";
+  }
+  Str(out, "skill_queue", m.skill_queue);
+  Str(out, "reason", m.reason);
+  Str(out, "status", storage::LeaveStatusName(m.status));
+  OptStr(out, "employee_id", m.employee_id);
+  OptStr(out, "business_account", m.business_account);
+  Int(out, "created_at_ms", m.created_at_ms);
+  Int(out, "updated_at_ms", m.updated_at_ms);
+  OptStr(out, "handling_comments", m.handling_comments);
+  if (history != nullptr) {
+    out += ",\"history\":[";
+    bool first = true;
+    for (const storage::LeaveHistoryEntry& h : *history) {
+      if (!first) out += ",";
+      first = false;
+      out += "{\"seq\":" + std::to_string(h.seq);
+      Int(out, "at_ms", h.at_ms);
+      Str(out, "actor", h.actor);
+      Str(out, "action", h.action);
+      Key(out, "from");
+      if (h.from) {
+        http::AppendJsonString(out, storage::LeaveStatusName(*h.from));
+      } else {
+        out += "null";
+      }
+      Str(out, "to", storage::LeaveStatusName(h.to));
+      Str(out, "detail", h.detail);
+      out += "}";
+    }
+    out += "]";
+  }
+  out += "}";
+  return out;
+}
+
+std::string AllocatedEventJson(const storage::StoredLeaveMessage& message) {
+  return "{\"type\":\"leave_message_allocated\",\"message\":" + MessageJson(message) + "}";
+}
+
+}  // namespace routerd::leave_api
