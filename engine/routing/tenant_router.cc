@@ -214,12 +214,15 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
   SessionSlot& s = sessions_[slot];
   s.queue = queue;
   s.enqueued_ns = now_ns;
-  if (!qs.eligible.empty()) {
-    assert(qs.waiting.empty() && "a queue never has both waiting sessions and eligible agents");
+  const bool agent_free = !qs.eligible.empty();
+  if (agent_free && qs.waiting.empty()) {
     Assign(slot, qs.member_agent[qs.eligible.top().member], queue, now_ns);
     return;
   }
-  if (qs.waiting.size() >= qs.max_waiting) {
+  // Waiting sessions and a free agent at once only happens when this very
+  // step freed the agent (a transfer out of it): the session joins the queue
+  // and the oldest is served first. Otherwise the queue's length limit holds.
+  if (!agent_free && qs.waiting.size() >= qs.max_waiting) {
     Overflow(slot, queue, LeaveReason::kQueueFull, now_ns);
     return;
   }
@@ -232,6 +235,10 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
     qs.wait_head = slot;
   }
   qs.wait_tail = slot;
+  if (agent_free) {
+    const std::uint32_t one[] = {queue};
+    Dispatch(one, now_ns);
+  }
 }
 
 void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {

@@ -318,15 +318,19 @@ class ReferenceModel {
     s.enqueued = now;
     enqueue_order_[k] = next_enqueue_++;
     int agent = BestAgent(q);
-    if (agent >= 0) {
+    const bool others_wait = !Waiting(q).empty();
+    if (agent >= 0 && !others_wait) {
       Assign(k, agent, q, now);
       return;
     }
-    if (Waiting(q).size() >= queues_[q].max_waiting) {
+    if (agent < 0 && Waiting(q).size() >= queues_[q].max_waiting) {
       Overflow(k, q, routing::LeaveReason::kQueueFull, now);
       return;
     }
     s.waiting = true;
+    // A free agent while others wait (it was freed by this very step): the
+    // oldest is served first.
+    if (agent >= 0) Dispatch({q}, now);
   }
 
   void Overflow(const Key& k, std::uint32_t from, routing::LeaveReason reason, std::int64_t now) {

@@ -542,5 +542,35 @@ TEST(TenantRouterTest, TransferErrorsNameWhatIsWrong) {
   EXPECT_EQ(h.Active("a1"), 1u);
 }
 
+TEST(TenantRouterTest, TransferToAQueueWhereOlderSessionsWaitDoesNotJumpTheLine) {
+  // "older" arrives first, in "x" (no agents), and overflows into "b" after
+  // 10 s with its original arrival. a1 (cap 1, queues a and b) holds
+  // "current" meanwhile. When a1 transfers "current" to "b", a1 is free and
+  // eligible in "b": "older" must be served before "current".
+  RouterHarness h(TenantBuilder("t", 1)
+                      .Ou("ou")
+                      .Queue("x", "least_busy", 10, 100, "b")
+                      .Queue("a")
+                      .Queue("b")
+                      .Agent("a1", "ou", {"a", "b"})
+                      .Channel("cx", "x")
+                      .Channel("ca", "a")
+                      .Build());
+  h.Contact("cx", "older");    // t=0
+  h.Advance(kSecond);
+  h.Contact("ca", "current");  // t=1
+  h.SignInReady("a1");         // takes "current": "older" is not in a1's queues yet
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"current", "a1"}}));
+  h.Advance(10 * kSecond);
+  h.Tick();                    // "older" overflows into "b" and waits: a1 is full
+  EXPECT_EQ(h.router().Queue(2).waiting, 1u);
+  h.Take();
+  auto c = TransferCommand(h, "a1", h.SessionOf("a1"));
+  c.to_queue = 2;
+  EXPECT_EQ(h.Run(c), StatusCode::kOk);
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"older", "a1"}}));
+  EXPECT_EQ(h.router().WaitingInOrder(2).size(), 1u);  // "current" waits its turn
+}
+
 }  // namespace
 }  // namespace routerd::testing
