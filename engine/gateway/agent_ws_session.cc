@@ -27,13 +27,6 @@ std::string_view CodeName(StatusCode code) {
   }
 }
 
-std::optional<std::uint32_t> QueueIndex(const config::TenantConfig& t, std::string_view id) {
-  for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) {
-    if (t.skill_queues[i].id == id) return i;
-  }
-  return std::nullopt;
-}
-
 // A session id given as a JSON string of digits or as a number.
 std::optional<std::uint64_t> SessionIdOf(simdjson::dom::element e) {
   std::uint64_t n = 0;
@@ -134,7 +127,7 @@ void AgentWsSession::HandleRequest(std::string_view text) {
         return Reply(ErrorJson(raw_id, "bad_request", "give exactly one of to_queue and to_agent (strings)"));
       }
       if (has_queue) {
-        auto q = QueueIndex(*channel_.tenant.config, to_queue);
+        auto q = gateway_.shards().directory().FindQueue(channel_.tenant, to_queue);
         if (!q) return Reply(ErrorJson(raw_id, "not_found", "unknown skill queue"));
         cmd.to_queue = *q;
       } else {

@@ -93,6 +93,10 @@ std::optional<std::uint64_t> ParseSessionId(std::string_view s) {
   return n;
 }
 
+// PUT sets the cap from {"max_concurrent_sessions": n}, DELETE clears it;
+// anything else, or a bad body, is the response to send.
+std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::AgentCommand& cmd);
+
 // {"max_concurrent_sessions": n}, n in 1..60.
 std::variant<std::uint32_t, HttpResponse> ParseCap(const HttpRequest& request) {
   Body b = ParseBody(request, {"max_concurrent_sessions"});
@@ -112,10 +116,12 @@ std::variant<std::uint32_t, HttpResponse> ParseCap(const HttpRequest& request) {
   return static_cast<std::uint32_t>(cap);
 }
 
-std::optional<std::uint32_t> QueueIndex(const config::TenantConfig& t, std::string_view id) {
-  for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) {
-    if (t.skill_queues[i].id == id) return i;
-  }
+std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::AgentCommand& cmd) {
+  if (request.method() == Verb::delete_) return std::nullopt;
+  if (request.method() != Verb::put) return MethodNotAllowed("PUT, DELETE");
+  auto cap = ParseCap(request);
+  if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
+  cmd.cap = std::get<std::uint32_t>(cap);
   return std::nullopt;
 }
 
@@ -230,13 +236,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
       if (rest != "/cap") return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
       cmd.type = routing::AgentCommandType::kSetTenantCap;
     }
-    if (verb == Verb::put) {
-      auto cap = ParseCap(request);
-      if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
-      cmd.cap = std::get<std::uint32_t>(cap);
-    } else if (verb != Verb::delete_) {
-      return MethodNotAllowed("PUT, DELETE");
-    }
+    if (auto refused = ReadCapChange(request, cmd)) return refused;
     Audit(*who, request);
     Command(*who, cmd, ctx);
     return std::nullopt;
@@ -305,13 +305,7 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
     if (!who.admin()) return Forbidden("tenant_admin only");
     if (rest == "/cap") {
       cmd.type = routing::AgentCommandType::kSetAgentCap;
-      if (verb == Verb::put) {
-        auto cap = ParseCap(request);
-        if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
-        cmd.cap = std::get<std::uint32_t>(cap);
-      } else if (verb != Verb::delete_) {
-        return MethodNotAllowed("PUT, DELETE");
-      }
+      if (auto refused = ReadCapChange(request, cmd)) return refused;
     } else {
       if (verb != Verb::post) return MethodNotAllowed("POST");
       cmd.type = routing::AgentCommandType::kSignOut;
@@ -364,7 +358,7 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
       return JsonError(HttpStatus::bad_request, "bad_request", "give exactly one of to_queue and to_agent (strings)");
     }
     if (has_queue) {
-      auto q = QueueIndex(*who.tenant, to_queue);
+      auto q = shards_.directory().FindQueue(*ref, to_queue);
       if (!q) return JsonError(HttpStatus::not_found, "not_found", "to_queue: no such skill queue");
       cmd.to_queue = *q;
     } else {

@@ -16,7 +16,7 @@ WebhookHandler::WebhookHandler(const config::Config& config, shard::ShardSet& sh
     auto ref = shards.directory().FindTenant(tenant.id);
     for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
       const auto& ch = tenant.channels[i];
-      channels_.emplace(ch.id, ChannelRoute{ch.kind, metrics.KindIndex(ch.kind), *ref, i, ch.adapter});
+      channels_.emplace(ch.id, ChannelRoute{ch.id, ch.kind, metrics.KindIndex(ch.kind), *ref, i, ch.adapter});
     }
   }
   for (int i = 0; i < io_threads; ++i) producers_.push_back(std::make_unique<shard::ShardSet::Producer>(shards));
@@ -64,14 +64,14 @@ HttpResponse WebhookHandler::Admit(const ChannelRoute& route, WebhookOutcome&& o
   std::uint64_t duplicates = 0;
   // Reserve every id first; a duplicate (also within this batch) is dropped.
   for (Contact& c : outcome.contacts) {
-    if (!dedup_.TryReserve(route.tenant.config->channels[route.channel].id, c.provider_message_id, now_ms)) {
+    if (!dedup_.TryReserve(route.id, c.provider_message_id, now_ms)) {
       ++duplicates;
       continue;
     }
     contacts.push_back(std::make_shared<const Contact>(std::move(c)));
   }
   for (Contact& c : outcome.leave_messages) {
-    if (!dedup_.TryReserve(route.tenant.config->channels[route.channel].id, c.provider_message_id, now_ms)) {
+    if (!dedup_.TryReserve(route.id, c.provider_message_id, now_ms)) {
       ++duplicates;
       continue;
     }
@@ -92,9 +92,8 @@ HttpResponse WebhookHandler::Admit(const ChannelRoute& route, WebhookOutcome&& o
     if (Status s = Submit(route, contacts); !s.ok()) {
       // Nothing of this request was accepted: forget the reservations so the
       // provider's retry goes through.
-      const std::string& channel_id = route.tenant.config->channels[route.channel].id;
-      for (const ContactPtr& c : contacts) dedup_.Release(channel_id, c->provider_message_id);
-      for (const auto& m : leave) dedup_.Release(channel_id, m.messages.front()->provider_message_id);
+      for (const ContactPtr& c : contacts) dedup_.Release(route.id, c->provider_message_id);
+      for (const auto& m : leave) dedup_.Release(route.id, m.messages.front()->provider_message_id);
       metrics_.RecordQueueFull(route.kind_index);
       metrics_.RecordStatus(route.kind_index, 503);
       HttpResponse res = JsonError(HttpStatus::service_unavailable, "overloaded",

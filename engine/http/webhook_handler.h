@@ -47,6 +47,7 @@ class WebhookHandler {
 
  private:
   struct ChannelRoute {
+    std::string id;
     std::string kind;
     int kind_index = -1;
     shard::TenantRef tenant;

@@ -14,6 +14,7 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
     for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
     for (std::uint32_t i = 0; i < t.agents.size(); ++i) entry.agents.emplace(t.agents[i].employee_id, i);
     for (std::uint32_t i = 0; i < t.ous.size(); ++i) entry.ous.emplace(t.ous[i].id, i);
+    for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) entry.queues.emplace(t.skill_queues[i].id, i);
     shard_tenants_[shard].push_back(&t);
     tenants_.emplace(t.id, std::move(entry));
   }
@@ -49,6 +50,11 @@ std::optional<std::uint32_t> RoutingDirectory::FindAgent(const TenantRef& t, std
 std::optional<std::uint32_t> RoutingDirectory::FindOu(const TenantRef& t, std::string_view id) const {
   const TenantEntry* e = Entry(t);
   return e ? Lookup(e->ous, id) : std::nullopt;
+}
+
+std::optional<std::uint32_t> RoutingDirectory::FindQueue(const TenantRef& t, std::string_view id) const {
+  const TenantEntry* e = Entry(t);
+  return e ? Lookup(e->queues, id) : std::nullopt;
 }
 
 }  // namespace routerd::shard

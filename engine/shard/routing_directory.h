@@ -33,6 +33,7 @@ class RoutingDirectory {
   std::optional<std::uint32_t> FindChannel(const TenantRef& t, std::string_view channel_id) const;
   std::optional<std::uint32_t> FindAgent(const TenantRef& t, std::string_view employee_id) const;
   std::optional<std::uint32_t> FindOu(const TenantRef& t, std::string_view ou_id) const;
+  std::optional<std::uint32_t> FindQueue(const TenantRef& t, std::string_view queue_id) const;
   // The tenants each shard owns, in shard-local index order.
   const std::vector<const config::TenantConfig*>& TenantsOfShard(std::uint32_t shard) const {
     return shard_tenants_[shard];
@@ -49,7 +50,7 @@ class RoutingDirectory {
   using IndexMap = NameMap<std::uint32_t>;
   struct TenantEntry {
     TenantRef ref;
-    IndexMap channels, agents, ous;
+    IndexMap channels, agents, ous, queues;
   };
   static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
   const TenantEntry* Entry(const TenantRef& t) const;
