@@ -202,7 +202,7 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     out += "{";
     Str(out, "queue", tenant.QueueId(t.queue));
     out += ",";
-    Str(out, "strategy", t.strategy);
+    Str(out, "strategy", tenant.TraceStrategy(t));
     out += ",";
     Num(out, "waited_ms", t.waited_ns / 1'000'000);
     out += ",";

@@ -279,12 +279,12 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
   e.queue_id = queues_[s.queue]->id;
   e.leave_reason = reason;
   e.contact = s.first;
-  if (s.history.size() > 1) e.history.assign(s.history.begin(), s.history.end());
+  if (s.history.size() > 1) e.history = std::move(s.history);
   FreeSlot(slot);
 }
 
 void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,
-                          std::string_view strategy) {
+                          bool transferred) {
   RemoveFromWaiting(slot);
   SessionSlot& s = sessions_[slot];
   AgentSlot& a = agents_[agent];
@@ -307,14 +307,14 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   e.contact = s.first;
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
-  if (s.history.size() > 1) e.history.assign(s.history.begin(), s.history.end());
-  e.strategy = strategy.empty() ? qs.policy->Name() : strategy;
+  if (s.history.size() > 1) e.history = s.history;
+  s.trace = RouteTrace{a.cap, queue, transferred, now_ns - s.arrival_ns};
+  e.strategy = TraceStrategy(s.trace);
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
   e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.waited_ns = now_ns - s.arrival_ns;
-  s.trace = RouteTrace{queue, e.strategy, a.cap, e.waited_ns, now_ns};
   Reindex(agent);
   PrefetchTopAgent(qs);
 }
@@ -528,7 +528,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   // The unit it freed counts at once, before the session is placed again.
   Reindex(from);
   if (c.to_agent != kNone) {
-    Assign(slot, c.to_agent, s.queue, now_ns, "transfer");
+    Assign(slot, c.to_agent, s.queue, now_ns, /*transferred=*/true);
   } else {
     // It keeps its original arrival time, so it is served in its turn there.
     EnqueueSession(slot, c.to_queue, now_ns);

@@ -468,7 +468,7 @@ TEST(TenantRouterTest, TransferToAnAgentWithCapacityMovesTheSessionAndFreesTheOl
   // The session's trace explains the latest assignment.
   auto session = h.router().Session(events[1].session_id);
   ASSERT_TRUE(session.has_value());
-  EXPECT_EQ(session->trace->strategy, "transfer");
+  EXPECT_EQ(h.router().TraceStrategy(*session->trace), "transfer");
   EXPECT_EQ(session->trace->cap.cap, 2u);
   EXPECT_EQ(session->trace->cap.origin, CapOrigin::kAgent);
   // a2 is now full: another transfer to it is refused and changes nothing.
