@@ -35,11 +35,16 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   api_ = std::make_unique<gateway::ApiHandler>(*auth_, *shards_, *broker_, *agent_gateway_, clock_);
   fanout_.Add(broker_.get());
   fanout_.Add(agent_gateway_.get());
+  console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
+  fanout_.Add(console_->feed());
   router_ = std::make_unique<http::HttpRouter>(
       *webhooks_,
       std::vector<http::HttpRouter::MetricsRenderer>{[this](metrics::PrometheusWriter& out) { RenderMetrics(out); }},
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
         return api_->Handle(request, path, ctx);
+      },
+      [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
+        return console_->Handle(request, path, ctx);
       });
   http::HttpServerOptions options;
   options.listen = server.listen;
@@ -57,6 +62,7 @@ Daemon::~Daemon() { Stop(); }
 Status Daemon::Start() {
   agent_gateway_->Start();
   shards_->Start();
+  console_->Start();
   running_ = true;
   if (Status s = http_server_->Start(); !s.ok()) {
     Stop();
@@ -74,6 +80,7 @@ void Daemon::Stop() {
   // Requests in flight finish and are handed to the shards, which then drain.
   http_server_->Stop();
   webhooks_->FlushAll();
+  console_->Stop();
   shards_->Stop();
   agent_gateway_->Stop();
 }

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "engine/config/config.h"
+#include "engine/console/console.h"
 #include "engine/daemon/command_line.h"
 #include "engine/daemon/routing_event_fanout.h"
 #include "engine/gateway/agent_gateway.h"
@@ -66,6 +67,7 @@ class Daemon {
   std::unique_ptr<gateway::CommandBroker> broker_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
   std::unique_ptr<gateway::ApiHandler> api_;
+  std::unique_ptr<console::Console> console_;
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
   bool running_ = false;

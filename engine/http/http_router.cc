@@ -32,6 +32,9 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
   }
   constexpr std::string_view kApi = "/api/v1/";
   if (api_ && path.starts_with(kApi)) return api_(request, path.substr(kApi.size() - 1), ctx);
+  if (console_ && (path == "/" || path == "/console" || path.starts_with("/console/"))) {
+    return console_(request, path, ctx);
+  }
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (path.starts_with(kWebhooks)) {
     std::string_view rest = path.substr(kWebhooks.size());

@@ -3,6 +3,7 @@
 //   GET  /metrics                         Prometheus text format
 //   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
 //   /api/v1/...                            the agent and admin API (a handler set by the daemon)
+//   / and /console/...                     the web console (a handler set by the daemon)
 // Unknown paths are 404, known paths with another method 405 (with Allow).
 //
 // Thread safety: Handle from any I/O thread; renderers must be thread-safe.
@@ -23,8 +24,12 @@ class HttpRouter final : public RequestHandler {
   // Gets the path after "/api/v1".
   using ApiRoute = std::function<std::optional<HttpResponse>(HttpRequest&, std::string_view, RequestContext&)>;
 
-  HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {})
-      : webhooks_(webhooks), metrics_(std::move(metrics)), api_(std::move(api)) {}
+  // Gets the whole path ("/" or "/console/...").
+  using ConsoleRoute = ApiRoute;
+
+  HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {},
+             ConsoleRoute console = {})
+      : webhooks_(webhooks), metrics_(std::move(metrics)), api_(std::move(api)), console_(std::move(console)) {}
 
   std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
@@ -32,6 +37,7 @@ class HttpRouter final : public RequestHandler {
   WebhookHandler& webhooks_;
   std::vector<MetricsRenderer> metrics_;
   ApiRoute api_;
+  ConsoleRoute console_;
 };
 
 }  // namespace routerd::http
