@@ -74,13 +74,13 @@ Status Daemon::Start() {
 void Daemon::Stop() {
   if (!running_) return;
   running_ = false;
-  // Agent WebSockets are not HTTP requests in flight: close them first, or
-  // the HTTP server's I/O threads never run out of work.
+  // Agent WebSockets and console feeds are not HTTP requests in flight: close
+  // them first, or the HTTP server's I/O threads never run out of work.
   agent_gateway_->CloseConnections();
+  console_->Stop();
   // Requests in flight finish and are handed to the shards, which then drain.
   http_server_->Stop();
   webhooks_->FlushAll();
-  console_->Stop();
   shards_->Stop();
   agent_gateway_->Stop();
 }
