@@ -22,6 +22,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <filesystem>
+#include <stdlib.h>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
@@ -177,7 +179,16 @@ int main(int argc, char** argv) {
     for (auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
     return 1;
   }
-  routerd::daemon::Daemon daemon(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  // A fresh database: nothing restored from an earlier run.
+  std::string data_dir = (std::filesystem::temp_directory_path() / "routerd-fanout-XXXXXX").string();
+  if (::mkdtemp(data_dir.data()) == nullptr) return 1;
+  loaded.config->storage.data_dir = data_dir;
+  auto created = routerd::daemon::Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  if (!created.ok()) {
+    std::fprintf(stderr, "%s\n", created.status().ToString().c_str());
+    return 1;
+  }
+  routerd::daemon::Daemon& daemon = **created;
   if (!daemon.Start().ok()) return 1;
 
   Stats stats;
@@ -225,5 +236,7 @@ int main(int argc, char** argv) {
               pct(0.99), pct(0.999), l.empty() ? 0.0 : l.back() / 1000.0);
   std::fflush(stdout);
   daemon.Stop();
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir, ec);
   return 0;
 }

@@ -1,6 +1,19 @@
 #include "engine/config/config.h"
 
+#include <filesystem>
+
 namespace routerd::config {
+
+std::string ResolvedDataDir(const Config& config) {
+  std::filesystem::path dir(config.storage.data_dir);
+  if (dir.is_relative()) {
+    std::filesystem::path base = config.source_path.empty()
+                                     ? std::filesystem::current_path()
+                                     : std::filesystem::absolute(config.source_path).parent_path();
+    dir = base / dir;
+  }
+  return dir.lexically_normal().string();
+}
 
 std::string_view AgentTypeName(AgentType type) {
   switch (type) {
@@ -26,6 +39,7 @@ std::string_view LeaveOperationName(LeaveOperation op) {
     case LeaveOperation::kProcess: return "process";
     case LeaveOperation::kSubmit: return "submit";
     case LeaveOperation::kDownload: return "download";
+    case LeaveOperation::kViewContact: return "view_contact";
   }
   return "unknown";
 }

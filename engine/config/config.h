@@ -103,9 +103,11 @@ struct TokenConfig {
 };
 
 // Leave-message operations (seed 002), each a permission of its own.
-enum class LeaveOperation : std::uint8_t { kQuery, kAllocate, kProcess, kSubmit, kDownload };
-inline constexpr int kLeaveOperationCount = 5;
-// "query", "allocate", "process", "submit", "download".
+// kViewContact is not an action: without it, contact numbers are masked (all
+// but the last four characters) in every answer the role gets.
+enum class LeaveOperation : std::uint8_t { kQuery, kAllocate, kProcess, kSubmit, kDownload, kViewContact };
+inline constexpr int kLeaveOperationCount = 6;
+// "query", "allocate", "process", "submit", "download", "view_contact".
 std::string_view LeaveOperationName(LeaveOperation op);
 std::optional<LeaveOperation> ParseLeaveOperation(std::string_view name);
 
@@ -136,11 +138,33 @@ struct TenantConfig {
   int line = 0;
 };
 
+// [storage]: where accepted contacts, sessions and leave messages are kept.
+enum class Durability {
+  kSync,   // the provider's 2xx follows the commit (fsync) that holds its contacts
+  kAsync,  // the 2xx follows the hand-off to the router; the commit comes after
+};
+
+struct StorageOptions {
+  std::string backend = "sqlite";        // the only backend
+  // Relative paths are relative to the configuration file's directory.
+  std::string data_dir = "routerd-data";
+  Durability durability = Durability::kSync;
+  int dedup_retention_seconds = 604800;  // durable dedup keys kept this long; 3600..31536000
+  int journal_queue_capacity = 65536;    // records waiting for the writer; 1024..16777216
+  int max_voice_bytes = 20 << 20;        // largest IVR voice upload; 1024..268435456
+  int allocation_poll_seconds = 5;       // automatic allocation looks for new messages this often; 1..3600
+};
+
 struct Config {
   std::string source_path;
   ServerOptions server;
+  StorageOptions storage;
   std::vector<TenantConfig> tenants;
 };
+
+// storage.data_dir made absolute against the configuration file's directory
+// (the working directory when the configuration did not come from a file).
+std::string ResolvedDataDir(const Config& config);
 
 std::string_view AgentTypeName(AgentType type);
 std::string_view QueueMediaName(QueueMedia media);

@@ -205,6 +205,7 @@ class Loader {
   void LoadRoot(const toml::table& root, Config& config) {
     TableReader r(root, "", errors_);
     if (const toml::table* server = r.Table("server")) LoadServer(*server, config.server);
+    if (const toml::table* storage = r.Table("storage")) LoadStorage(*storage, config.storage);
     std::vector<const toml::table*> tenants = r.TableArray("tenants");
     r.ReportUnknownKeys();
     const toml::node* tenants_node = root.get("tenants");
@@ -248,6 +249,26 @@ class Loader {
         }
       }
     }
+  }
+
+  void LoadStorage(const toml::table& table, StorageOptions& storage) {
+    TableReader r(table, "storage", errors_);
+    if (auto backend = r.Choice("backend", {"sqlite"}, Presence::kOptional)) storage.backend = *backend;
+    if (auto dir = r.String("data_dir", Presence::kOptional)) {
+      if (dir->empty()) {
+        r.Error("data_dir", "data_dir is empty (give a directory; relative paths are relative to this file)");
+      } else {
+        storage.data_dir = *dir;
+      }
+    }
+    if (auto mode = r.Choice("durability", {"sync", "async"}, Presence::kOptional)) {
+      storage.durability = *mode == "sync" ? Durability::kSync : Durability::kAsync;
+    }
+    r.IntInto("dedup_retention_seconds", 3600, 31536000, storage.dedup_retention_seconds);
+    r.IntInto("journal_queue_capacity", kMinQueueCapacity, kMaxQueueCapacity, storage.journal_queue_capacity);
+    r.IntInto("max_voice_bytes", 1024, 256 << 20, storage.max_voice_bytes);
+    r.IntInto("allocation_poll_seconds", 1, 3600, storage.allocation_poll_seconds);
+    r.ReportUnknownKeys();
   }
 
   void LoadServer(const toml::table& table, ServerOptions& server) {
@@ -342,7 +363,8 @@ class Loader {
         if (!op) {
           errors_.Add(item.line, r.where(),
                       std::string(key) + ": " + Quote(item.value) +
-                          " is not a leave-message operation (allowed: query, allocate, process, submit, download)");
+                          " is not a leave-message operation (allowed: query, allocate, process, submit, download, "
+                          "view_contact)");
           ok = false;
           continue;
         }

@@ -12,29 +12,83 @@
 
 namespace routerd::daemon {
 
+StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
+                                                 std::unique_ptr<routing::PolicyRegistry> policies) {
+  storage::DatabaseOptions options;
+  options.data_dir = config::ResolvedDataDir(config);
+  auto db = storage::Database::Open(options);
+  if (!db.ok()) return db.status();
+  auto state = storage::LoadOpenState(**db);
+  if (!state.ok()) {
+    return Status(state.status().code(), "cannot read " + (*db)->path() + ": " + state.status().message());
+  }
+  return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
+                                            std::move(db).value(), std::move(state).value()));
+}
+
 Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
-               std::unique_ptr<routing::PolicyRegistry> policies)
+               std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Database> db,
+               storage::OpenState open_state)
     : config_(std::move(config)),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
-      fanout_(clock_, leave_messages_),
+      db_(std::move(db)),
+      open_state_(std::move(open_state)),
+      presence_(config_),
       dedup_(static_cast<std::int64_t>(config_.server.dedup_window_seconds) * 1000,
              static_cast<std::size_t>(config_.server.dedup_max_entries)) {
-  fanout_.Add(&routing_metrics_);
-  shards_ = std::make_unique<shard::ShardSet>(config_, *policies_, shard::ShardOptionsFromConfig(config_.server),
-                                              clock_, fanout_);
-  webhook_metrics_ = std::make_unique<metrics::WebhookMetrics>(adapters_->Kinds());
   const auto& server = config_.server;
-  webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, leave_messages_, *webhook_metrics_,
+  const auto& storage_options = config_.storage;
+  storage::JournalWriterOptions journal_options;
+  journal_options.capacity = static_cast<std::size_t>(storage_options.journal_queue_capacity);
+  journal_options.retention_ms = static_cast<std::int64_t>(storage_options.dedup_retention_seconds) * 1000;
+  journal_ = std::make_unique<storage::JournalWriter>(*db_, clock_, journal_options);
+  storage::LeaveMessageStoreOptions leave_options;
+  leave_options.max_voice_bytes = static_cast<std::size_t>(storage_options.max_voice_bytes);
+  leave_store_ = std::make_unique<storage::LeaveMessageStore>(*db_, *journal_, clock_, leave_options);
+
+  // The journal first: a session is stored before the leave message that ends it.
+  session_journal_ = std::make_unique<SessionJournal>(*journal_, clock_);
+  leave_forwarder_ = std::make_unique<LeaveMessageForwarder>(clock_, *leave_store_);
+  fanout_.Add(session_journal_.get());
+  fanout_.Add(leave_forwarder_.get());
+  fanout_.Add(&routing_metrics_);
+  fanout_.Add(&presence_);
+  shard::RouterShardOptions shard_options = shard::ShardOptionsFromConfig(server);
+  shard_options.tenant.emit_session_opened = true;
+  shards_ = std::make_unique<shard::ShardSet>(config_, *policies_, shard_options, clock_, fanout_);
+  webhook_metrics_ = std::make_unique<metrics::WebhookMetrics>(adapters_->Kinds());
+  webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, *leave_store_, *webhook_metrics_,
                                                      clock_, server.io_threads);
+  webhooks_->SetJournal(journal_.get(), leave_store_.get(), storage_options.durability);
   auth_ = std::make_unique<gateway::Authenticator>(config_);
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
       config_, *shards_, *broker_, std::chrono::seconds(server.agent_grace_seconds),
       static_cast<std::size_t>(server.agent_outbox_limit));
-  api_ = std::make_unique<gateway::ApiHandler>(*auth_, *shards_, *broker_, *agent_gateway_, clock_);
   fanout_.Add(broker_.get());
   fanout_.Add(agent_gateway_.get());
+
+  auto notify = [this](const std::string& tenant, const std::string& employee, std::string json) {
+    agent_gateway_->Notify(tenant, employee, std::move(json));
+  };
+  leave_api::AllocatorOptions allocator_options;
+  allocator_options.poll_interval_ms = static_cast<std::int64_t>(storage_options.allocation_poll_seconds) * 1000;
+  allocator_ = std::make_unique<leave_api::LeaveMessageAllocator>(
+      config_, *leave_store_,
+      [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
+      notify, allocator_options);
+  presence_.SetSignedInHook([this](const std::string& tenant, const std::string& employee) {
+    allocator_->OnAgentSignedIn(tenant, employee);
+  });
+  leave_api::LeaveMessageApi::Hooks hooks;
+  hooks.notify_allocated = notify;
+  hooks.on_created = [this](const storage::StoredLeaveMessage&) { allocator_->Kick(); };
+  leave_api_ = std::make_unique<leave_api::LeaveMessageApi>(config_, *leave_store_, clock_, std::move(hooks));
+  api_ = std::make_unique<gateway::ApiHandler>(
+      *auth_, *shards_, *broker_, *agent_gateway_, clock_,
+      [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
+             http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); });
   console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
   fanout_.Add(console_->feed());
   router_ = std::make_unique<http::HttpRouter>(
@@ -50,6 +104,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   options.listen = server.listen;
   options.io_threads = server.io_threads;
   options.max_body_bytes = static_cast<std::size_t>(server.max_body_bytes);
+  // IVR voice uploads: the audio plus its multipart envelope.
+  options.upload_path = "/api/v1/messages";
+  options.max_upload_bytes = static_cast<std::size_t>(storage_options.max_voice_bytes) + (64u << 10);
   options.max_header_bytes = static_cast<std::size_t>(server.max_header_bytes);
   options.read_timeout = std::chrono::seconds(server.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(server.idle_timeout_seconds);
@@ -60,7 +117,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
 Daemon::~Daemon() { Stop(); }
 
 Status Daemon::Start() {
+  ROUTERD_RETURN_IF_ERROR(journal_->Start());
   agent_gateway_->Start();
+  ROUTERD_RETURN_IF_ERROR(Recover());
   shards_->Start();
   console_->Start();
   running_ = true;
@@ -68,21 +127,114 @@ Status Daemon::Start() {
     Stop();
     return s;
   }
+  allocator_->Start();
+  return Status::Ok();
+}
+
+// Sessions come back in their shards (restored on the shard thread before
+// anything else it runs), then the contacts that were accepted but never
+// routed follow as ordinary contacts and join their customers' sessions.
+Status Daemon::Recover() {
+  storage::OpenState state = std::move(*open_state_);
+  open_state_.reset();
+  recovery_.dedup_keys = state.dedup_keys;
+  recovery_.leave_messages = state.leave_messages;
+  const std::int64_t now_ns = clock_.NowNs();
+  const std::int64_t now_ms = clock_.WallMs();
+  const bool keep_assignments = config_.server.agent_grace_seconds > 0;
+  const auto& directory = shards_->directory();
+
+  struct Restore {
+    std::uint32_t tenant;
+    routing::TenantRouter::RestoredSession session;
+  };
+  std::vector<std::vector<Restore>> per_shard(shards_->size());
+  for (storage::RecoveredSession& r : state.sessions) {
+    auto tenant = directory.FindTenant(r.tenant_id);
+    auto channel = tenant ? directory.FindChannel(*tenant, r.channel_id) : std::nullopt;
+    if (!tenant || !channel || r.contacts.empty()) {
+      ++recovery_.skipped;
+      continue;
+    }
+    routing::TenantRouter::RestoredSession session;
+    session.id = r.session_id;
+    session.channel = *channel;
+    const auto& channels = tenant->config->channels;
+    auto queue = directory.FindQueue(*tenant, r.queue_id);
+    if (!queue) queue = directory.FindQueue(*tenant, channels[*channel].skill_queue);
+    if (!queue) {
+      ++recovery_.skipped;
+      continue;
+    }
+    session.queue = *queue;
+    session.arrival_ns = now_ns - std::max<std::int64_t>(0, now_ms - r.arrival_ms) * 1'000'000;
+    session.contacts = std::move(r.contacts);
+    if (r.employee_id && keep_assignments) {
+      if (auto agent = directory.FindAgent(*tenant, *r.employee_id)) {
+        session.agent = *agent;
+        if (gateway::AgentChannel* ch = agent_gateway_->Channel(r.tenant_id, *r.employee_id)) {
+          agent_gateway_->BeginRecoveredGrace(*ch);
+        }
+      }
+    }
+    (session.agent == routing::kNone ? recovery_.waiting_sessions : recovery_.assigned_sessions) += 1;
+    per_shard[tenant->shard].push_back(Restore{tenant->tenant, std::move(session)});
+  }
+  for (std::uint32_t i = 0; i < shards_->size(); ++i) {
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> max_ids;
+    for (const auto& [tenant_id, max_id] : state.max_session_id) {
+      auto tenant = directory.FindTenant(tenant_id);
+      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, max_id);
+    }
+    shards_->shard(i).Post([restores = std::move(per_shard[i]), max_ids = std::move(max_ids),
+                            now_ns](routing::Router& router) mutable {
+      for (Restore& r : restores) {
+        if (Status s = router.tenant(r.tenant).Restore(std::move(r.session), now_ns); !s.ok()) {
+          spdlog::warn("session not restored: {}", s.message());
+        }
+      }
+      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(0);
+      for (const auto& [tenant, max_id] : max_ids) router.tenant(tenant).FinishRestore(max_id);
+    });
+  }
+
+  shard::ShardSet::Producer producer(*shards_);
+  for (const ContactPtr& c : state.pending_contacts) {
+    auto tenant = directory.FindTenant(c->tenant_id);
+    auto channel = tenant ? directory.FindChannel(*tenant, c->channel_id) : std::nullopt;
+    if (!tenant || !channel) {
+      ++recovery_.skipped;
+      continue;
+    }
+    ContactPtr one[] = {c};
+    // Before the shards start their queues only fill: a backlog larger than
+    // a queue cannot be restored in one go.
+    if (Status s = shards_->SubmitContacts(producer, *tenant, *channel, one); !s.ok()) {
+      return Status::ResourceExhausted("more contacts to restore than router_queue_capacity (" +
+                                       std::to_string(config_.server.router_queue_capacity) +
+                                       ") holds: raise it for this start");
+    }
+    ++recovery_.pending_contacts;
+  }
   return Status::Ok();
 }
 
 void Daemon::Stop() {
   if (!running_) return;
   running_ = false;
+  allocator_->Stop();
   // Agent WebSockets and console feeds are not HTTP requests in flight: close
   // them first, or the HTTP server's I/O threads never run out of work.
   agent_gateway_->CloseConnections();
   console_->Stop();
-  // Requests in flight finish and are handed to the shards, which then drain.
+  // Requests in flight finish (sync ingest waits for its commit: the journal
+  // still runs) and are handed to the shards, which then drain.
   http_server_->Stop();
   webhooks_->FlushAll();
   shards_->Stop();
   agent_gateway_->Stop();
+  // Last: what the shards emitted while draining is written too.
+  journal_->Stop();
 }
 
 void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
@@ -149,8 +301,36 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_agents_connected", {}, static_cast<std::uint64_t>(agent_gateway_->connected()));
   out.Family("routerd_dedup_entries", "gauge", "Provider message ids remembered for deduplication.");
   out.Sample("routerd_dedup_entries", {}, static_cast<std::uint64_t>(dedup_.SizeApprox()));
-  out.Family("routerd_leave_messages_held", "gauge", "Leave messages held in memory.");
-  out.Sample("routerd_leave_messages_held", {}, static_cast<std::uint64_t>(leave_messages_.size()));
+  const storage::JournalStats j = journal_->stats();
+  out.Family("routerd_journal_records_total", "counter", "Journal records written (any outcome).");
+  out.Sample("routerd_journal_records_total", {}, j.records);
+  out.Family("routerd_journal_commits_total", "counter", "Journal batch commits (one fsync each).");
+  out.Sample("routerd_journal_commits_total", {}, j.commits);
+  out.Family("routerd_journal_failed_batches_total", "counter", "Journal batches whose commit failed.");
+  out.Sample("routerd_journal_failed_batches_total", {}, j.failed_batches);
+  out.Family("routerd_journal_refused_total", "counter", "Records refused because the journal queue was full.");
+  out.Sample("routerd_journal_refused_total", {}, j.refused);
+  out.Family("routerd_journal_queue_depth", "gauge", "Records waiting for the journal writer.");
+  out.Sample("routerd_journal_queue_depth", {}, j.queue_depth);
+  out.Family("routerd_journal_last_batch_records", "gauge", "Records in the last committed batch.");
+  out.Sample("routerd_journal_last_batch_records", {}, j.last_batch_records);
+  out.Family("routerd_journal_pruned_total", "counter", "Rows removed after the retention period.");
+  out.Sample("routerd_journal_pruned_total", {{"kind", "contact"}}, j.pruned_contacts);
+  out.Sample("routerd_journal_pruned_total", {{"kind", "session"}}, j.pruned_sessions);
+  out.Family("routerd_journal_session_batches_refused_total", "counter",
+             "Router batches of session events the full journal refused.");
+  out.Sample("routerd_journal_session_batches_refused_total", {}, session_journal_->refused());
+  const auto& ingest = webhooks_->ingest_counters();
+  out.Family("routerd_ingest_journal_failures_total", "counter", "Webhook requests the journal could not store.");
+  out.Sample("routerd_ingest_journal_failures_total", {}, ingest.journal_failed.load(std::memory_order_relaxed));
+  out.Family("routerd_ingest_late_duplicates_total", "counter",
+             "Async durability: contacts routed, then found already stored (retries beyond the memory window).");
+  out.Sample("routerd_ingest_late_duplicates_total", {}, ingest.late_duplicates.load(std::memory_order_relaxed));
+  const storage::LeaveStoreStats l = leave_store_->stats();
+  out.Family("routerd_leave_messages_stored_total", "counter", "Leave messages from the router committed.");
+  out.Sample("routerd_leave_messages_stored_total", {}, l.sink_stored);
+  out.Family("routerd_leave_messages_lost_total", "counter", "Leave messages from the router refused or failed.");
+  out.Sample("routerd_leave_messages_lost_total", {}, l.sink_refused + l.sink_failed);
 }
 
 namespace {
@@ -211,12 +391,23 @@ int Main(int argc, const char* const* argv) {
   }
 
   spdlog::set_level(spdlog::level::from_str(loaded.config->server.log_level));
-  Daemon daemon(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  auto created = Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  if (!created.ok()) {
+    spdlog::critical("routerd cannot start: {}", created.status().message());
+    return 1;
+  }
+  Daemon& daemon = **created;
   if (Status s = daemon.Start(); !s.ok()) {
     spdlog::critical("routerd cannot start: {}", s.message());
     return 1;
   }
   LogStartupSummary(daemon.config(), daemon.http_port());
+  const Daemon::Recovery& r = daemon.recovery();
+  spdlog::info("storage {}: restored {} waiting and {} assigned session(s), {} contact(s) to route, {} dedup key(s), "
+               "{} leave message(s){}",
+               config::ResolvedDataDir(daemon.config()), r.waiting_sessions, r.assigned_sessions, r.pending_contacts,
+               r.dedup_keys, r.leave_messages,
+               r.skipped ? fmt::format("; {} skipped (tenant or channel no longer configured)", r.skipped) : "");
 
   boost::asio::io_context main_io(1);
   boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
@@ -227,8 +418,9 @@ int Main(int argc, const char* const* argv) {
 
   daemon.Stop();
   const auto& m = daemon.routing_metrics();
-  spdlog::info("routerd stopped: {} assignment(s), {} leave message(s) held in memory", m.assigned(),
-               daemon.leave_messages().size());
+  const storage::JournalStats j = daemon.journal().stats();
+  spdlog::info("routerd stopped: {} assignment(s), {} journal record(s) in {} commit(s)", m.assigned(), j.records,
+               j.commits);
   return 0;
 }
 

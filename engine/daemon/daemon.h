@@ -6,11 +6,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "engine/config/config.h"
 #include "engine/console/console.h"
 #include "engine/daemon/command_line.h"
+#include "engine/daemon/agent_presence.h"
 #include "engine/daemon/routing_event_fanout.h"
+#include "engine/daemon/session_journal.h"
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
@@ -20,10 +23,15 @@
 #include "engine/http/http_server.h"
 #include "engine/http/webhook_handler.h"
 #include "engine/metrics/webhook_metrics.h"
-#include "engine/leave/memory_leave_message_store.h"
+#include "engine/leave_api/leave_message_allocator.h"
+#include "engine/leave_api/leave_message_api.h"
 #include "engine/metrics/routing_metrics.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/shard/shard_set.h"
+#include "engine/storage/database.h"
+#include "engine/storage/journal_reader.h"
+#include "engine/storage/journal_writer.h"
+#include "engine/storage/leave_message_store.h"
 #include "routerd/adapter_registry.h"
 #include "routerd/clock.h"
 
@@ -31,33 +39,61 @@ namespace routerd::daemon {
 
 class Daemon {
  public:
-  // `config` must have been loaded against `adapters` and `policies`.
-  Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
-         std::unique_ptr<routing::PolicyRegistry> policies);
+  // Opens the database under the configured data directory (created on first
+  // start; a corrupt, truncated or newer one is refused with a Status that
+  // says what to do, never reset) and loads what a restart needs. `config`
+  // must have been loaded against `adapters` and `policies`.
+  static StatusOr<std::unique_ptr<Daemon>> Create(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
+                                                  std::unique_ptr<routing::PolicyRegistry> policies);
   ~Daemon();
 
-  // Starts the router shards, then the HTTP server. Error when the listen
-  // address cannot be used.
+  // Starts the journal, brings back what the database held (sessions waiting
+  // or assigned, contacts accepted but not yet routed), starts the router
+  // shards, then the HTTP server. Error when the listen address cannot be used.
   Status Start();
   // Stops taking requests (those in flight finish), drains the router shards,
-  // stops. Idempotent.
+  // writes what the journal still holds, stops. Idempotent.
   void Stop();
   std::uint16_t http_port() const { return http_server_->port(); }
 
   const config::Config& config() const { return config_; }
   shard::ShardSet& shards() { return *shards_; }
   const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }
-  const leave::MemoryLeaveMessageStore& leave_messages() const { return leave_messages_; }
+  storage::LeaveMessageStore& leave_messages() { return *leave_store_; }
+  storage::JournalWriter& journal() { return *journal_; }
   const metrics::WebhookMetrics& webhook_metrics() const { return *webhook_metrics_; }
   gateway::AgentGateway& agent_gateway() { return *agent_gateway_; }
+  // What Start restored (for the log and the tests).
+  struct Recovery {
+    std::uint64_t waiting_sessions = 0;
+    std::uint64_t assigned_sessions = 0;
+    std::uint64_t pending_contacts = 0;
+    std::uint64_t skipped = 0;  // sessions or contacts whose tenant or channel is no longer configured
+    std::uint64_t dedup_keys = 0;
+    std::uint64_t leave_messages = 0;
+  };
+  const Recovery& recovery() const { return recovery_; }
 
  private:
+  Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
+         std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Database> db,
+         storage::OpenState open_state);
+  Status Recover();
+  void RenderMetrics(metrics::PrometheusWriter& out) const;
+
   const config::Config config_;
   std::unique_ptr<AdapterRegistry> adapters_;
   std::unique_ptr<routing::PolicyRegistry> policies_;
   SystemClock clock_;
   metrics::RoutingMetrics routing_metrics_;
-  leave::MemoryLeaveMessageStore leave_messages_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::JournalWriter> journal_;
+  std::unique_ptr<storage::LeaveMessageStore> leave_store_;
+  std::optional<storage::OpenState> open_state_;  // consumed by Start
+  Recovery recovery_;
+  std::unique_ptr<SessionJournal> session_journal_;
+  std::unique_ptr<LeaveMessageForwarder> leave_forwarder_;
+  AgentPresence presence_;
   RoutingEventFanout fanout_;
   std::unique_ptr<shard::ShardSet> shards_;
   std::unique_ptr<metrics::WebhookMetrics> webhook_metrics_;
@@ -66,13 +102,13 @@ class Daemon {
   std::unique_ptr<gateway::Authenticator> auth_;
   std::unique_ptr<gateway::CommandBroker> broker_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
+  std::unique_ptr<leave_api::LeaveMessageAllocator> allocator_;
+  std::unique_ptr<leave_api::LeaveMessageApi> leave_api_;
   std::unique_ptr<gateway::ApiHandler> api_;
   std::unique_ptr<console::Console> console_;
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
   bool running_ = false;
-
-  void RenderMetrics(metrics::PrometheusWriter& out) const;
 };
 
 // The whole program: parses the command line, loads the configuration, runs

@@ -1,6 +1,8 @@
 // RoutingEventFanout: the one RoutingEventSink the shards see; hands each batch
-// to the daemon's consumers (metrics, the leave-message sink, later the agent
-// gateway) in a fixed order.
+// to the daemon's consumers (the session journal, the leave-message sink,
+// metrics, the agent gateway, ...) in the order they were added. Order
+// matters: the journal must store a session before the leave message that
+// ends it.
 //
 // Thread safety: called on several shard threads at once; every consumer must
 // accept that.
@@ -16,18 +18,28 @@ namespace routerd::daemon {
 
 class RoutingEventFanout final : public routing::RoutingEventSink {
  public:
-  RoutingEventFanout(const Clock& clock, leave::LeaveMessageSink& leave_messages)
-      : clock_(clock), leave_messages_(leave_messages) {}
-
   // Consumers that see every event, in the order added. Before Start only.
   void Add(routing::RoutingEventSink* sink) { sinks_.push_back(sink); }
+
+  void OnRoutingEvents(std::span<routing::RoutingEvent> events) override {
+    for (routing::RoutingEventSink* sink : sinks_) sink->OnRoutingEvents(events);
+  }
+
+ private:
+  std::vector<routing::RoutingEventSink*> sinks_;
+};
+
+// Turns kLeaveMessage events into one LeaveMessage batch for the sink.
+class LeaveMessageForwarder final : public routing::RoutingEventSink {
+ public:
+  // Both must outlive the forwarder.
+  LeaveMessageForwarder(const Clock& clock, leave::LeaveMessageSink& sink) : clock_(clock), sink_(sink) {}
 
   void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
 
  private:
   const Clock& clock_;
-  leave::LeaveMessageSink& leave_messages_;
-  std::vector<routing::RoutingEventSink*> sinks_;
+  leave::LeaveMessageSink& sink_;
 };
 
 }  // namespace routerd::daemon

@@ -143,6 +143,28 @@ void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session, 
   });
 }
 
+void AgentGateway::BeginRecoveredGrace(AgentChannel& channel) {
+  if (grace_.count() == 0) return;  // no grace: the daemon restores such sessions as waiting
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(channel.mu);
+    if (channel.in_grace || channel.connection.lock()) return;
+    channel.in_grace = true;
+    channel.resume_ready = false;
+    generation = ++channel.generation;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(timers_, grace_);
+  timer->async_wait([this, timer, &channel, generation](const boost::system::error_code& ec) {
+    if (!ec) EndGrace(channel, generation);
+  });
+}
+
+void AgentGateway::Notify(std::string_view tenant_id, std::string_view employee_id, std::string json) {
+  AgentChannel* channel = Channel(tenant_id, employee_id);
+  if (channel == nullptr) return;
+  Deliver(*channel, std::make_shared<const std::string>(std::move(json)));
+}
+
 void AgentGateway::EndGrace(AgentChannel& channel, std::uint64_t generation) {
   {
     std::lock_guard lock(channel.mu);

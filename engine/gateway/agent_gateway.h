@@ -95,6 +95,17 @@ class AgentGateway final : public routing::RoutingEventSink {
   // reached the agent).
   void Detach(AgentChannel& channel, const AgentWsSession* session, std::deque<Message> undelivered);
 
+  // Restart recovery, before the router restores the agent's sessions: the
+  // agent is treated as disconnected in its grace period, so the restored
+  // sessions are kept for it (and replayed when it connects) or, if it does
+  // not come back in time, it is signed out and they go back to their queues.
+  // It comes back resting (not ready): it says when it is ready again.
+  void BeginRecoveredGrace(AgentChannel& channel);
+
+  // A message for the agent that is not a routing event (a leave message was
+  // allocated to it). Delivered like the rest; dropped when it is away.
+  void Notify(std::string_view tenant_id, std::string_view employee_id, std::string json);
+
   // routing::RoutingEventSink
   void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
 

@@ -166,6 +166,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
   }
   const Verb verb = request.method();
 
+  if (first == "messages" && messages_) return messages_(request, rest, *who, ctx);
   if (first == "agents") {
     if (rest.empty()) {
       if (!who->admin()) return Forbidden("tenant_admin only");

@@ -12,6 +12,7 @@
 // Thread safety: Handle from any I/O thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -26,9 +27,15 @@ namespace routerd::gateway {
 
 class ApiHandler {
  public:
+  // /api/v1/messages/... (the leave-message API), for an authenticated caller;
+  // gets the path after "/messages".
+  using MessagesRoute = std::function<std::optional<http::HttpResponse>(
+      http::HttpRequest&, std::string_view, const Principal&, http::RequestContext&)>;
+
   ApiHandler(const Authenticator& auth, shard::ShardSet& shards, CommandBroker& broker, AgentGateway& gateway,
-             const Clock& clock)
-      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), clock_(clock) {}
+             const Clock& clock, MessagesRoute messages = {})
+      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), clock_(clock),
+        messages_(std::move(messages)) {}
 
   // `path` is the part after "/api/v1".
   std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
@@ -54,6 +61,7 @@ class ApiHandler {
   CommandBroker& broker_;
   AgentGateway& gateway_;
   const Clock& clock_;
+  const MessagesRoute messages_;
 };
 
 }  // namespace routerd::gateway

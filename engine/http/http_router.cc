@@ -41,7 +41,7 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
     const std::size_t slash = rest.find('/');
     if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size() &&
         rest.find('/', slash + 1) == std::string_view::npos) {
-      return webhooks_.Handle(request, rest.substr(0, slash), rest.substr(slash + 1));
+      return webhooks_.Handle(request, rest.substr(0, slash), rest.substr(slash + 1), ctx);
     }
   }
   return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");

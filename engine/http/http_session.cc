@@ -57,7 +57,7 @@ void HttpSession::OnFirstBytes(beast::error_code ec, std::size_t n) {
 
 void HttpSession::ReadRequest() {
   parser_.emplace();
-  parser_->body_limit(server_.options_.max_body_bytes);
+  parser_->body_limit(std::max(server_.options_.max_body_bytes, server_.options_.max_upload_bytes));
   parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
   // The whole request must arrive within the read timeout, however it trickles in.
   stream_.expires_after(server_.options_.read_timeout);
@@ -74,11 +74,21 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
       ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof) {
     return Close();
   }
+  // Only the upload route may use the larger limit: every other body over
+  // max_body_bytes is refused as if the parser had stopped it.
+  const auto& options = server_.options_;
+  const auto& head = parser_->get();
+  const std::string_view target = head.target();
+  const bool upload = options.max_upload_bytes > 0 && head.method() == beast_http::verb::post &&
+                      target.substr(0, target.find('?')) == options.upload_path;
+  const std::size_t body_limit = upload ? std::max(options.max_body_bytes, options.max_upload_bytes)
+                                        : options.max_body_bytes;
+  if (!ec && head.body().size() > body_limit) ec = beast_http::error::body_limit;
   if (ec) {
     server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
     if (ec == beast_http::error::body_limit) {
       return Respond(JsonError(HttpStatus::payload_too_large, "payload_too_large",
-                               "the body exceeds " + std::to_string(server_.options_.max_body_bytes) + " bytes"),
+                               "the body exceeds " + std::to_string(body_limit) + " bytes"),
                      false);
     }
     if (ec == beast_http::error::header_limit) {

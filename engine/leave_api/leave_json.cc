@@ -32,12 +32,24 @@ void Int(std::string& out, std::string_view key, std::int64_t value) {
 
 }  // namespace
 
-std::string MessageJson(const storage::StoredLeaveMessage& m, const std::vector<storage::LeaveHistoryEntry>* history) {
+std::string MaskContactNumber(std::string_view number) {
+  constexpr std::size_t kShown = 4;
+  std::vector<std::size_t> starts;  // byte offset of each character
+  for (std::size_t i = 0; i < number.size(); ++i) {
+    if ((static_cast<unsigned char>(number[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  if (starts.size() <= kShown) return std::string(starts.size(), '*');
+  const std::size_t keep_from = starts[starts.size() - kShown];
+  return std::string(starts.size() - kShown, '*') + std::string(number.substr(keep_from));
+}
+
+std::string MessageJson(const storage::StoredLeaveMessage& m, const std::vector<storage::LeaveHistoryEntry>* history,
+                        bool show_contact) {
   std::string out = "{\"id\":" + std::to_string(m.id);
   Str(out, "tenant_id", m.tenant_id);
   Str(out, "channel_type", m.channel_kind);
   Str(out, "channel_id", m.channel_id);
-  Str(out, "contact_number", m.customer_id);
+  Str(out, "contact_number", show_contact ? m.customer_id : MaskContactNumber(m.customer_id));
   Str(out, "display_name", m.display_name);
   Str(out, "text", m.text);
   Key(out, "attachment");
@@ -86,8 +98,10 @@ std::string MessageJson(const storage::StoredLeaveMessage& m, const std::vector<
   return out;
 }
 
-std::string AllocatedEventJson(const storage::StoredLeaveMessage& message) {
-  return "{\"type\":\"leave_message_allocated\",\"message\":" + MessageJson(message) + "}";
+std::string AllocatedEventJson(const storage::StoredLeaveMessage& message, bool show_contact) {
+  return "{\"type\":\"leave_message_allocated\",\"message\":" + MessageJson(message, nullptr, show_contact) + "}";
 }
+
+std::string AllocatedEventJson(const storage::StoredLeaveMessage& message) { return AllocatedEventJson(message, true); }
 
 }  // namespace routerd::leave_api

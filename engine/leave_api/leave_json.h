@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/storage/leave_message_store.h"
@@ -12,12 +13,22 @@
 namespace routerd::leave_api {
 
 // One message: {"id":..,"channel_type":..,...}. `history` is added as
-// "history":[...] when given.
+// "history":[...] when given. Without `show_contact` (the reader's role lacks
+// the view_contact right) the contact number is masked (MaskContactNumber).
 std::string MessageJson(const storage::StoredLeaveMessage& message,
-                        const std::vector<storage::LeaveHistoryEntry>* history = nullptr);
+                        const std::vector<storage::LeaveHistoryEntry>* history = nullptr, bool show_contact = true);
 
 // {"type":"leave_message_allocated","message":{...}}: told to the agent a
-// message was allocated to.
+// message was allocated to. `show_contact`: whether the tenant's agent role
+// has view_contact. (The one-argument form shows the number; it remains for
+// callers that have not been given the flag yet.)
+std::string AllocatedEventJson(const storage::StoredLeaveMessage& message, bool show_contact);
 std::string AllocatedEventJson(const storage::StoredLeaveMessage& message);
+
+// A contact number for a reader who may not see it: every character but the
+// last four becomes '*', and one of four characters or fewer is masked whole
+// (showing "all but four" of those would show all). Characters, not bytes:
+// UTF-8 sequences are kept whole or masked whole.
+std::string MaskContactNumber(std::string_view number);
 
 }  // namespace routerd::leave_api

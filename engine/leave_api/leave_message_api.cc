@@ -139,6 +139,10 @@ bool Allowed(const gateway::Principal& who, LeaveOperation op) {
   return who.tenant->permissions.Allows(who.role, op);
 }
 
+// Contact numbers reach a browser only for roles with view_contact; the
+// others get them masked here, on the server.
+bool SeesContact(const gateway::Principal& who) { return Allowed(who, LeaveOperation::kViewContact); }
+
 HttpResponse Forbidden(std::string_view detail) { return JsonError(HttpStatus::forbidden, "forbidden", detail); }
 
 HttpResponse NoPermission(const gateway::Principal& who, LeaveOperation op) {
@@ -297,13 +301,14 @@ LeaveMessageApi::Response LeaveMessageApi::Query(const HttpRequest& request, con
     q.employee_id = who.employee_id;
   }
   Reply reply = defer();
-  reads_->Post([this, tenant = who.tenant->id, q = std::move(q), reply = std::move(reply)] {
+  reads_->Post([this, tenant = who.tenant->id, q = std::move(q), reply = std::move(reply),
+                show_contact = SeesContact(who)] {
     StatusOr<storage::LeavePage> page = store_.Query(tenant, q);
     if (!page.ok()) return reply(ErrorResponse(page.status()));
     std::string out = "{\"messages\":[";
     for (std::size_t i = 0; i < page->items.size(); ++i) {
       if (i) out += ",";
-      out += MessageJson(page->items[i]);
+      out += MessageJson(page->items[i], nullptr, show_contact);
     }
     out += "],\"next_cursor\":";
     if (page->next_cursor.empty()) {
@@ -327,7 +332,7 @@ LeaveMessageApi::Response LeaveMessageApi::GetOne(std::int64_t id, const gateway
     if (!Visible(who, *m)) return reply(Forbidden("message " + std::to_string(id) + " is not allocated to this agent"));
     StatusOr<std::vector<storage::LeaveHistoryEntry>> history = store_.History(who.tenant->id, id);
     if (!history.ok()) return reply(ErrorResponse(history.status()));
-    reply(Json(HttpStatus::ok, MessageJson(*m, &*history)));
+    reply(Json(HttpStatus::ok, MessageJson(*m, &*history, SeesContact(who))));
   });
   return std::nullopt;
 }
@@ -354,10 +359,15 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   Notifier notify = hooks_.notify_allocated;
   Status s = store_.AllocateAsync(
       who.tenant->id, id, agent->employee_id, agent->business_account, ActorOf(who),
-      [reply, notify](StatusOr<storage::StoredLeaveMessage> r) {
+      [reply, notify, show_contact = SeesContact(who),
+       agent_sees_contact = who.tenant->permissions.Allows(config::TokenConfig::Role::kAgent,
+                                                           LeaveOperation::kViewContact)](
+          StatusOr<storage::StoredLeaveMessage> r) {
         if (!r.ok()) return reply(ErrorResponse(r.status()));
-        if (notify && r->employee_id) notify(r->tenant_id, *r->employee_id, AllocatedEventJson(*r));
-        reply(Json(HttpStatus::ok, MessageJson(*r)));
+        if (notify && r->employee_id) {
+          notify(r->tenant_id, *r->employee_id, AllocatedEventJson(*r, agent_sees_contact));
+        }
+        reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
       });
   if (!s.ok()) reply(ErrorResponse(s));
   return std::nullopt;
@@ -382,9 +392,9 @@ LeaveMessageApi::Response LeaveMessageApi::Transition(const HttpRequest& request
     if (auto* err = std::get_if<HttpResponse>(&body)) return std::move(*err);
   }
   Reply reply = defer();
-  auto done = [reply](StatusOr<storage::StoredLeaveMessage> r) {
+  auto done = [reply, show_contact = SeesContact(who)](StatusOr<storage::StoredLeaveMessage> r) {
     if (!r.ok()) return reply(ErrorResponse(r.status()));
-    reply(Json(HttpStatus::ok, MessageJson(*r)));
+    reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
   };
   Status s = submit ? store_.SubmitHandlingAsync(who.tenant->id, id, std::move(comments), ActorOf(who), done)
                     : store_.ProcessAsync(who.tenant->id, id, ActorOf(who), done);
@@ -401,10 +411,12 @@ LeaveMessageApi::Response LeaveMessageApi::Download(std::int64_t id, const gatew
   const std::string tenant = who.tenant->id;
   spdlog::info("leave message {} of tenant {} downloaded by '{}'", id, tenant, who.name);
   // The audit entry is committed first; the file is read after, off the writer thread.
+  const bool show_contact = SeesContact(who);
   Status s = store_.RecordDownloadAsync(
-      tenant, id, ActorOf(who), [reply, reads, store, tenant, id](StatusOr<storage::StoredLeaveMessage> r) {
+      tenant, id, ActorOf(who),
+      [reply, reads, store, tenant, id, show_contact](StatusOr<storage::StoredLeaveMessage> r) {
         if (!r.ok()) return reply(ErrorResponse(r.status()));
-        reads->Post([reply, store, tenant, id, m = std::move(*r)] {
+        reads->Post([reply, store, tenant, id, show_contact, m = std::move(*r)] {
           if (IsVoiceFile(m)) {
             StatusOr<std::string> audio = store->ReadVoiceAttachment(m);
             if (!audio.ok()) return reply(ErrorResponse(audio.status()));
@@ -417,7 +429,7 @@ LeaveMessageApi::Response LeaveMessageApi::Download(std::int64_t id, const gatew
           }
           StatusOr<std::vector<storage::LeaveHistoryEntry>> history = store->History(tenant, id);
           if (!history.ok()) return reply(ErrorResponse(history.status()));
-          HttpResponse out = Json(HttpStatus::ok, MessageJson(m, &*history));
+          HttpResponse out = Json(HttpStatus::ok, MessageJson(m, &*history, show_contact));
           out.set(Field::content_disposition, "attachment; filename=\"leave-message-" + std::to_string(id) + ".json\"");
           reply(std::move(out));
         });
@@ -474,10 +486,11 @@ LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, con
   Reply reply = defer();
   CreatedHook created = hooks_.on_created;
   Status s = store_.CreateVoiceAsync(std::move(voice), ActorOf(who),
-                                     [reply, created](StatusOr<storage::StoredLeaveMessage> r) {
+                                     [reply, created, show_contact = SeesContact(who)](
+                                         StatusOr<storage::StoredLeaveMessage> r) {
                                        if (!r.ok()) return reply(ErrorResponse(r.status()));
                                        if (created) created(*r);
-                                       reply(Json(HttpStatus::created, MessageJson(*r)));
+                                       reply(Json(HttpStatus::created, MessageJson(*r, nullptr, show_contact)));
                                      });
   if (!s.ok()) reply(ErrorResponse(s));
   return std::nullopt;

@@ -13,6 +13,9 @@
 // ([tenants.permissions], config.h LeavePermissions): 403 otherwise. An agent
 // token sees and acts on only messages allocated to it. Another tenant's id is
 // 404, exactly like an unknown one.
+// A role without the view_contact right gets contact numbers masked in every
+// answer (leave_json.h MaskContactNumber): personal data it may not see never
+// leaves the server.
 //
 // Threads: Handle validates the request on the I/O thread and answers every
 // store operation later (deferred). Writes go to the store's *Async methods

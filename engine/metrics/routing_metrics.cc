@@ -10,12 +10,13 @@ void RoutingMetrics::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
   std::array<std::uint64_t, 3> leave{};
   for (const routing::RoutingEvent& e : events) {
     switch (e.type) {
-      case routing::RoutingEventType::kAssigned: ++assigned; break;
+      case routing::RoutingEventType::kAssigned: assigned += e.strategy != "restored"; break;
       case routing::RoutingEventType::kMessage: ++messages; break;
       case routing::RoutingEventType::kSessionEnded: ++ended[static_cast<std::size_t>(e.end_reason)]; break;
       case routing::RoutingEventType::kLeaveMessage: ++leave[static_cast<std::size_t>(e.leave_reason)]; break;
       case routing::RoutingEventType::kCommandResult: errors += e.result != StatusCode::kOk; break;
-      case routing::RoutingEventType::kAgentState: break;
+      case routing::RoutingEventType::kAgentState:
+      case routing::RoutingEventType::kSessionOpened: break;
     }
   }
   if (assigned) assigned_.fetch_add(assigned, std::memory_order_relaxed);

@@ -78,6 +78,8 @@ class BoundedMpscQueue {
   // Two-step push, for producers that batch: reserve room now (the
   // all-or-nothing decision), push later without any further failure.
   bool TryReserve(std::size_t n) { return Reserve(n); }
+  // Gives back room reserved with TryReserve and not pushed.
+  void CancelReservation(std::size_t n) { Release(n); }
   // REQUIRES: room for items.size() was reserved with TryReserve.
   void PushReserved(ProducerToken& token, std::span<T> items) {
     if (!queue_.enqueue_bulk(token.token_, std::make_move_iterator(items.begin()), items.size())) {

@@ -54,6 +54,7 @@ enum class RoutingEventType : std::uint8_t {
   kLeaveMessage,   // a session could not be served and became a leave message
   kAgentState,     // an agent's state, load or effective cap changed
   kCommandResult,  // the answer to an AgentCommand with a correlation id
+  kSessionOpened,  // a new session entered its queue (only with emit_session_opened)
 };
 
 enum class EndReason : std::uint8_t { kClosed, kIdleTimeout, kRequeued, kTransferred };
@@ -72,7 +73,7 @@ struct RoutingEvent {
   std::uint32_t agent = 0;   // index within the tenant, when an agent is involved
   std::string_view employee_id;
   std::string_view queue_id;
-  // kAssigned, kMessage, kSessionEnded, kLeaveMessage: the session's first
+  // kAssigned, kMessage, kSessionEnded, kLeaveMessage, kSessionOpened: the session's first
   // contact (channel, customer, display name); kMessage: the new contact.
   ContactPtr contact;
   // kAssigned: the messages so far; kLeaveMessage: every message of the

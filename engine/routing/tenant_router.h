@@ -52,6 +52,9 @@ inline constexpr std::uint32_t kMaxOpenSessions = 1u << kSessionSlotBits;
 
 struct TenantRouterOptions {
   std::uint32_t session_history_limit = 200;
+  // Emit kSessionOpened for each new session (the durable journal needs it to
+  // bring waiting sessions back after a restart; nothing else does).
+  bool emit_session_opened = false;
 };
 
 class TenantRouter {
@@ -70,6 +73,30 @@ class TenantRouter {
     OnContact(channel, std::move(contact), hash, now_ns);
   }
   void OnCommand(const AgentCommand& command, std::int64_t now_ns);
+
+  // ---- Restart recovery: on a fresh router, before any contact or command ----
+  // A session that was open when the daemon stopped, with its original id,
+  // arrival time and messages. A waiting one rejoins its queue in arrival
+  // order (its max_wait counts from the original arrival). An assigned one goes
+  // back to its agent, who is signed in and resting (not ready) until it
+  // returns; if the agent may no longer hold it (cap lowered, agent or queue
+  // changed), the session waits instead. Emits kAssigned for restored
+  // assignments, so the agent is told again when it reconnects.
+  struct RestoredSession {
+    std::uint64_t id = 0;
+    std::uint32_t channel = 0;
+    std::uint32_t queue = 0;
+    std::uint32_t agent = kNone;
+    std::int64_t arrival_ns = 0;
+    std::vector<ContactPtr> contacts;  // at least one, oldest first
+  };
+  // InvalidArgument when the id, channel, queue or agent is unusable or the id
+  // is already open. Restore in arrival order.
+  Status Restore(RestoredSession session, std::int64_t now_ns);
+  // Ends recovery: new session ids start above `max_session_id` (the largest
+  // id ever stored), and free slots become reusable.
+  void FinishRestore(std::uint64_t max_session_id);
+
   // Applies max-wait overflow and the session idle timeout up to `now_ns`.
   void OnTick(std::int64_t now_ns);
 

@@ -41,11 +41,26 @@ void ShardSet::Stop() {
 
 Status ShardSet::StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
                                std::span<ContactPtr> contacts) {
+  ROUTERD_RETURN_IF_ERROR(ReserveContacts(tenant, contacts.size()));
+  StageReserved(producer, tenant, channel, contacts);
+  return Status::Ok();
+}
+
+Status ShardSet::ReserveContacts(const TenantRef& tenant, std::size_t n) {
   RouterShard& shard = *shards_[tenant.shard];
-  if (!shard.queue().TryReserve(contacts.size())) {
+  if (!shard.queue().TryReserve(n)) {
     shard.CountRejectedFull();
     return Status::ResourceExhausted("router queue is full");
   }
+  return Status::Ok();
+}
+
+void ShardSet::CancelReservation(const TenantRef& tenant, std::size_t n) {
+  if (n > 0) shards_[tenant.shard]->queue().CancelReservation(n);
+}
+
+void ShardSet::StageReserved(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                             std::span<ContactPtr> contacts) {
   auto& staged = producer.staged_[tenant.shard];
   for (ContactPtr& c : contacts) {
     ShardInput in;
@@ -57,7 +72,6 @@ Status ShardSet::StageContacts(Producer& producer, const TenantRef& tenant, std:
     staged.push_back(std::move(in));
   }
   producer.staged_count_ += contacts.size();
-  return Status::Ok();
 }
 
 void ShardSet::Flush(Producer& producer) {

@@ -63,6 +63,15 @@ class ShardSet {
   Status StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
                        std::span<ContactPtr> contacts);
   void Flush(Producer& producer);
+  // The same in two steps, for a hand-off that must wait for something else
+  // first (the journal commit of durable ingest): reserve room for `n`
+  // contacts now (ResourceExhausted when full), then stage them, or give the
+  // room back. Reserved room counts against the queue's bound meanwhile.
+  Status ReserveContacts(const TenantRef& tenant, std::size_t n);
+  void CancelReservation(const TenantRef& tenant, std::size_t n);
+  // REQUIRES: room for contacts.size() reserved with ReserveContacts.
+  void StageReserved(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
+                     std::span<ContactPtr> contacts);
   // `command.tenant` must be the shard-local index from `tenant`.
   Status SubmitCommand(Producer& producer, const TenantRef& tenant, const routing::AgentCommand& command);
 

@@ -399,7 +399,7 @@ skill_queue = ["q"]
   EXPECT_FALSE(r.config.has_value());
   EXPECT_THAT(r.errors, SizeIs(6));
   EXPECT_THAT(r.errors, HasError(Line("tenant = "), "",
-                                 "unknown key 'tenant' (did you mean 'tenants'?); allowed keys: server, tenants"));
+                                 "unknown key 'tenant' (did you mean 'tenants'?); allowed keys: server, storage, tenants"));
   EXPECT_THAT(r.errors, HasError(Line("io_thread"), "server",
                                  "unknown key 'io_thread' (did you mean 'io_threads'?); allowed keys: listen, "
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
@@ -1049,7 +1049,7 @@ id = "q"
   const LeavePermissions& p = r.config->tenants[0].permissions;
   using Role = TokenConfig::Role;
   for (LeaveOperation op : {LeaveOperation::kQuery, LeaveOperation::kAllocate, LeaveOperation::kProcess,
-                            LeaveOperation::kSubmit, LeaveOperation::kDownload}) {
+                            LeaveOperation::kSubmit, LeaveOperation::kDownload, LeaveOperation::kViewContact}) {
     EXPECT_TRUE(p.Allows(Role::kTenantAdmin, op)) << LeaveOperationName(op);
     EXPECT_EQ(p.Allows(Role::kAgent, op), op != LeaveOperation::kAllocate) << LeaveOperationName(op);
   }
@@ -1084,6 +1084,27 @@ agent = ["allocate", "query"]
   EXPECT_EQ(u.agent, LeavePermissions::Bit(LeaveOperation::kAllocate) | LeavePermissions::Bit(LeaveOperation::kQuery));
 }
 
+TEST_F(ConfigLoaderTest, ViewContactIsAPermissionLikeTheOthers) {
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t"
+[tenants.permissions]
+tenant_admin = ["query", "allocate", "view_contact"]
+agent = ["query", "process", "submit"]
+)toml");
+  ASSERT_THAT(r.errors, IsEmpty());
+  using Role = TokenConfig::Role;
+  const LeavePermissions& p = r.config->tenants[0].permissions;
+  EXPECT_EQ(p.tenant_admin, LeavePermissions::Bit(LeaveOperation::kQuery) |
+                                LeavePermissions::Bit(LeaveOperation::kAllocate) |
+                                LeavePermissions::Bit(LeaveOperation::kViewContact));
+  EXPECT_TRUE(p.Allows(Role::kTenantAdmin, LeaveOperation::kViewContact));
+  EXPECT_FALSE(p.Allows(Role::kAgent, LeaveOperation::kViewContact));
+  EXPECT_EQ(LeaveOperationName(LeaveOperation::kViewContact), "view_contact");
+  EXPECT_EQ(ParseLeaveOperation("view_contact"), LeaveOperation::kViewContact);
+  EXPECT_EQ(LeavePermissions::kAll, 0x3fu);
+}
+
 TEST_F(ConfigLoaderTest, LeavePermissionMistakesAreNamedWithTheirLine) {
   LoadResult r = Load(R"toml(
 [[tenants]]
@@ -1106,7 +1127,7 @@ supervisor = ["query"]
                                  "auto_allocate must be true or false (got string)"));
   EXPECT_THAT(r.errors, HasError(Line("\"delete\""), "tenants[0].permissions",
                                  "tenant_admin: \"delete\" is not a leave-message operation (allowed: query, "
-                                 "allocate, process, submit, download)"));
+                                 "allocate, process, submit, download, view_contact)"));
   EXPECT_THAT(r.errors, HasError(Line("\"query\",\n]"), "tenants[0].permissions",
                                  "tenant_admin lists \"query\" twice"));
   EXPECT_THAT(r.errors, HasError(Line("agent = "), "tenants[0].permissions", "agent must be"));

@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/storage/storage_test_util.h"
 #include "engine/daemon/daemon.h"
 #include "tests/gateway/test_clients.h"
 
@@ -119,6 +120,7 @@ class GatewayTest : public ::testing::Test {
   std::uint16_t port() const { return daemon_->http_port(); }
 
  private:
+  storage::testing::TempDir data_dir_;  // a fresh database per test
   std::unique_ptr<daemon::Daemon> daemon_;
   std::unique_ptr<HttpClient> http_;
   std::uint64_t next_event_ = 1;

@@ -37,7 +37,7 @@ TEST_F(EndpointsTest, KindThatDoesNotMatchTheChannelIs404) {
 }
 
 TEST_F(EndpointsTest, PathsOutsideTheRoutesAre404) {
-  for (const char* path : {"/", "/webhooks/whatsapp", "/webhooks/whatsapp/", "/webhooks/whatsapp/wa-main/extra",
+  for (const char* path : {"/webhooks/whatsapp", "/webhooks/whatsapp/", "/webhooks/whatsapp/wa-main/extra",
                            "/webhooks//wa-main", "/healthz/more", "/nope"}) {
     const HttpResult res = Send("GET", path);
     EXPECT_EQ(res.status, 404) << path;

@@ -58,25 +58,31 @@ TEST_F(WebWebhookTest, LeaveMessageGoesToTheLeaveMessageStoreNotTheRouter) {
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, R"({"ok":true})");
 
-  std::vector<leave::LeaveMessage> held = daemon().leave_messages().Snapshot();
-  ASSERT_EQ(held.size(), 1u);
-  const leave::LeaveMessage& m = held[0];
-  EXPECT_EQ(m.tenant_id, kTenant);
-  EXPECT_EQ(m.channel_kind, "web");
-  EXPECT_EQ(m.channel_id, kWebChannel);
-  EXPECT_EQ(m.customer_id, "v_77aa01");
-  EXPECT_EQ(m.display_name, "Kenji Tanaka");
-  EXPECT_EQ(m.skill_queue, "chat");
-  EXPECT_EQ(m.reason, "customer");
-  ASSERT_EQ(m.messages.size(), 1u);
-  EXPECT_EQ(m.messages[0]->text, "Please call me back tomorrow morning.");
-  EXPECT_EQ(m.messages[0]->provider_message_id, "01J9Z3M2B7C8D9E0F1G2H3J4K5");
-  EXPECT_EQ(m.messages[0]->sent_at_ms, 1718000100456);
+  // Sync durability: the 2xx came after the commit that holds the message.
+  auto page = daemon().leave_messages().Query(std::string(kTenant), storage::LeaveQuery{});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->items.size(), 1u);
+  auto m = daemon().leave_messages().Get(std::string(kTenant), page->items[0].id);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->tenant_id, kTenant);
+  EXPECT_EQ(m->channel_kind, "web");
+  EXPECT_EQ(m->channel_id, kWebChannel);
+  EXPECT_EQ(m->customer_id, "v_77aa01");
+  EXPECT_EQ(m->display_name, "Kenji Tanaka");
+  EXPECT_EQ(m->skill_queue, "chat");
+  EXPECT_EQ(m->reason, "customer");
+  EXPECT_EQ(m->status, storage::LeaveStatus::kToBeAllocated);
+  ASSERT_EQ(m->parts.size(), 1u);
+  EXPECT_EQ(m->parts[0].text, "Please call me back tomorrow morning.");
+  EXPECT_EQ(m->parts[0].provider_message_id, "01J9Z3M2B7C8D9E0F1G2H3J4K5");
+  EXPECT_EQ(m->parts[0].sent_at_ms, 1718000100456);
   EXPECT_TRUE(Snapshot().sessions.empty());
 
   // A retry of the same event is not a second leave message.
   EXPECT_EQ(Deliver(delivery).status, 200);
-  EXPECT_EQ(daemon().leave_messages().size(), 1u);
+  auto again = daemon().leave_messages().Query(std::string(kTenant), storage::LeaveQuery{});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->total, 1u);
   EXPECT_EQ(MetricValue("routerd_webhook_leave_messages_total{kind=\"web\"}"), 1u);
   EXPECT_EQ(MetricValue("routerd_webhook_duplicates_total{kind=\"web\"}"), 1u);
   EXPECT_EQ(MetricValue("routerd_webhook_contacts_accepted_total{kind=\"web\"}"), 0u);

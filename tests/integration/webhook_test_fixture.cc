@@ -43,7 +43,10 @@ void WebhookIntegrationTest::SetUp() {
   for (const std::string& error : loaded.errors) ADD_FAILURE() << error;
   ASSERT_TRUE(loaded.config.has_value());
 
-  daemon_ = std::make_unique<daemon::Daemon>(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  loaded.config->storage.data_dir = data_dir_.path();
+  auto created = daemon::Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  daemon_ = std::move(created).value();
   const Status started = daemon_->Start();
   ASSERT_TRUE(started.ok()) << started.ToString();
   ASSERT_NE(daemon_->http_port(), 0);

@@ -23,6 +23,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/storage/storage_test_util.h"
 #include "engine/daemon/daemon.h"
 #include "engine/routing/routing_events.h"
 #include "engine/shard/shard_set.h"
@@ -94,6 +95,7 @@ class WebhookIntegrationTest : public ::testing::Test {
   static std::string Fixture(std::string_view relative_path);
 
  private:
+  storage::testing::TempDir data_dir_;  // a fresh database per test
   std::unique_ptr<daemon::Daemon> daemon_;
   std::unique_ptr<HttpClient> client_;
   // Declared after daemon_ so it is destroyed first: its producer tokens

@@ -1,0 +1,64 @@
+#include "engine/daemon/session_journal.h"
+
+#include <string>
+#include <vector>
+
+#include "engine/storage/journal_records.h"
+
+namespace routerd::daemon {
+
+void SessionJournal::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
+  using routing::RoutingEventType;
+  std::vector<storage::SessionEvent> out;
+  std::int64_t now_ms = 0;
+  for (const routing::RoutingEvent& e : events) {
+    switch (e.type) {
+      case RoutingEventType::kSessionOpened: {
+        if (now_ms == 0) now_ms = clock_.WallMs();
+        storage::SessionOpened opened;
+        opened.tenant_id = std::string(e.tenant_id);
+        opened.session_id = e.session_id;
+        opened.channel_kind = e.contact->channel_kind;
+        opened.channel_id = e.contact->channel_id;
+        opened.customer_id = e.contact->customer_id;
+        opened.queue_id = std::string(e.queue_id);
+        opened.arrival_ms = now_ms;
+        opened.contacts.push_back(e.contact);
+        out.emplace_back(std::move(opened));
+        break;
+      }
+      case RoutingEventType::kAssigned: {
+        if (e.strategy == "restored") break;
+        storage::SessionAssigned assigned;
+        assigned.tenant_id = std::string(e.tenant_id);
+        assigned.session_id = e.session_id;
+        assigned.employee_id = std::string(e.employee_id);
+        assigned.contacts.reserve(e.MessageCount());
+        e.ForEachMessage([&](const ContactPtr& c) { assigned.contacts.push_back(c); });
+        out.emplace_back(std::move(assigned));
+        break;
+      }
+      case RoutingEventType::kMessage:
+        out.emplace_back(storage::SessionContactsAdded{std::string(e.tenant_id), e.session_id, {e.contact}});
+        break;
+      case RoutingEventType::kSessionEnded:
+        if (e.end_reason == routing::EndReason::kRequeued || e.end_reason == routing::EndReason::kTransferred) {
+          out.emplace_back(storage::SessionRequeued{std::string(e.tenant_id), e.session_id});
+        } else {
+          out.emplace_back(
+              storage::SessionEnded{std::string(e.tenant_id), e.session_id, std::string(EndReasonName(e.end_reason))});
+        }
+        break;
+      case RoutingEventType::kLeaveMessage:  // the leave-message store ends the session
+      case RoutingEventType::kAgentState:
+      case RoutingEventType::kCommandResult:
+        break;
+    }
+  }
+  if (out.empty()) return;
+  if (!writer_.Submit(storage::MakeSessionEventsRecord(std::move(out))).ok()) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace routerd::daemon
