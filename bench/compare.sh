@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Comparison harness (issue 6): on this machine, in one run,
+#   1. nginx `return 200`, measured by wrk;
+#   2. routerd with [storage] durability = "async", then "sync", measured by wrk
+#      with the SAME flags and the SAME request method;
+#   3. routerd-loadgen against each routerd mode at 50 % of that mode's measured
+#      peak: realistic traffic (all seven channels, duplicates, receipts) and
+#      simulated agents, for end-to-end latency (webhook -> agent).
+# Prints a table with the ratios to nginx.
+#
+#   bench/compare.sh [seconds=10] [connections=32]
+#   ROUTERD_BUILD_DIR=build-foo bench/compare.sh      # build dir (default: build)
+#
+# Servers run on CPU 0, load generators (wrk, routerd-loadgen) on CPU 1
+# (taskset), as in webhook_vs_nginx.sh. routerd runs one I/O thread and one
+# router shard; nginx one worker.
+#
+# Why a request file: routerd deduplicates deliveries (durably, with
+# [storage]), so a byte-identical POST repeated by wrk is a duplicate after the
+# first one (verified, parsed, journaled as a duplicate, answered 200, not
+# routed). For an honest ingest figure every wrk request must be unique:
+# routerd-loadgen --emit-requests writes that many signed WhatsApp POSTs, and
+# bench/loadgen/cycle_requests.lua makes wrk send them in order. nginx gets
+# the same file through the same script, so both pay the same client cost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-10}
+connections=${2:-32}
+build=${ROUTERD_BUILD_DIR:-build}
+routerd_port=18180
+nginx_port=18181
+agents=100
+# Requests in the file: enough for a routerd at 150 k/s for the whole run, at
+# most 2 M (about 1.5 GB of wrk memory). nginx may run past the end of the
+# file (it does not deduplicate, so repeats cost it nothing more); routerd
+# rows that do are flagged.
+count=$(( seconds * 150000 ))
+(( count > 2000000 )) && count=2000000
+
+scripts/install-deps.sh --bench
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROUTERD_BUILD_BENCHMARKS=ON >/dev/null
+cmake --build "$build" -j2 --target routerd routerd-loadgen >/dev/null
+routerd="$build/routerd"
+loadgen="$build/bench/routerd-loadgen"
+lua="$PWD/bench/loadgen/cycle_requests.lua"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- configuration -------------------------------------------------------------
+# $1 = directory, $2 = durability ("" = no [storage] table)
+write_config() {
+  mkdir -p "$1"
+  {
+    cat <<TOML
+[server]
+listen = "127.0.0.1:$routerd_port"
+io_threads = 1
+router_shards = 1
+log_level = "warn"
+agent_outbox_limit = 100000
+TOML
+    if [ -n "$2" ]; then
+      printf '\n[storage]\ndurability = "%s"\n' "$2"
+    fi
+    cat <<'TOML'
+
+[[tenants]]
+id = "bench"
+max_concurrent_sessions = 60
+[[tenants.ous]]
+id = "ou"
+[[tenants.skill_queues]]
+id = "general"
+max_wait_seconds = 86400
+max_waiting = 1000000
+
+[[tenants.channels]]
+id = "wechat"
+kind = "wechat"
+skill_queue = "general"
+token = "bench-wechat-token"
+app_id = "wx49f0ab532d5d035a"
+encoding_aes_key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+[[tenants.channels]]
+id = "web"
+kind = "web"
+skill_queue = "general"
+secret = "bench-web-secret"
+[[tenants.channels]]
+id = "x"
+kind = "x"
+skill_queue = "general"
+consumer_secret = "bench-x-secret"
+[[tenants.channels]]
+id = "email"
+kind = "email"
+skill_queue = "general"
+signing_key = "bench-mailgun-key"
+[[tenants.channels]]
+id = "wa"
+kind = "whatsapp"
+skill_queue = "general"
+app_secret = "bench-app-secret"
+verify_token = "bench"
+[[tenants.channels]]
+id = "fb"
+kind = "facebook"
+skill_queue = "general"
+app_secret = "bench-fb-secret"
+verify_token = "bench"
+[[tenants.channels]]
+id = "line"
+kind = "line"
+skill_queue = "general"
+channel_secret = "bench-line-secret"
+TOML
+    # Agents: the config holds only the SHA-256 of each token; the plain
+    # token is "bench-agent-<employee_id>" (routerd-loadgen --agent-token-template).
+    for i in $(seq 1 "$agents"); do
+      id=$((50000 + i))
+      hash=$(printf '%s' "bench-agent-$id" | sha256sum | cut -d' ' -f1)
+      printf '[[tenants.agents]]\nemployee_id = "%s"\nou = "ou"\ntype = "multimedia"\nskill_queues = ["general"]\n' "$id"
+      printf '[[tenants.tokens]]\nrole = "agent"\nemployee_id = "%s"\ntoken_sha256 = "%s"\n' "$id" "$hash"
+    done
+  } > "$1/routerd.toml"
+}
+
+# ---- durability modes ------------------------------------------------------------
+write_config "$work/probe" async
+if check=$("$routerd" --check-config "$work/probe/routerd.toml" 2>&1); then
+  modes=(async sync)
+else
+  echo "== this routerd does not accept [storage] yet; measuring its default mode only:" >&2
+  echo "$check" | grep -m1 -i storage >&2 || echo "$check" | head -3 >&2
+  modes=(default)
+fi
+
+# ---- the request file --------------------------------------------------------------
+write_config "$work/gen" ""
+echo "== generating $count unique signed WhatsApp POSTs" >&2
+"$loadgen" --routerd-config "$work/gen/routerd.toml" --emit-requests "$work/requests.bin" --count "$count" \
+  --mix whatsapp=1 --customers 1000
+body_bytes=$(head -c 4096 "$work/requests.bin" | grep -a -m1 '^Content-Length:' | tr -dc '0-9')
+
+# ---- servers -------------------------------------------------------------------------
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 200 "EVENT_RECEIVED"; }
+  }
+}
+NGINX
+
+wait_port() {
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
+    sleep 0.1
+  done
+  echo "server on port $1 did not start" >&2
+  exit 1
+}
+
+# $1 = port, $2 = name; sets wrk_rps, wrk_p99, wrk_beyond
+measure_wrk() {
+  local out
+  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$lua" \
+    "http://127.0.0.1:$1/" -- "$work/requests.bin" 1)
+  echo "$out" >&2
+  if echo "$out" | grep -q "Non-2xx"; then
+    echo "$2: non-2xx responses: the measurement is not valid" >&2
+    exit 1
+  fi
+  wrk_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  wrk_p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  wrk_beyond=$(echo "$out" | awk '/^cycle_requests:/ {print $8}')
+}
+
+start_routerd() {  # $1 = mode
+  local dir="$work/routerd-$1"
+  rm -rf "$dir"
+  write_config "$dir" "$([ "$1" = default ] && echo "" || echo "$1")"
+  taskset -c 0 "$routerd" --config "$dir/routerd.toml" > "$dir/routerd.log" 2>&1 &
+  routerd_pid=$!
+  pids+=("$routerd_pid")
+  wait_port "$routerd_port"
+}
+
+stop_routerd() {
+  kill "$routerd_pid"
+  wait "$routerd_pid" 2>/dev/null || true
+}
+
+echo "== nginx return 200" >&2
+taskset -c 0 nginx -c "$work/nginx.conf" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+wait_port "$nginx_port"
+measure_wrk "$nginx_port" nginx
+nginx_rps=$wrk_rps nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
+kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+
+declare -A rps p99 beyond
+for mode in "${modes[@]}"; do
+  echo "== routerd, durability $mode, wrk" >&2
+  start_routerd "$mode"
+  measure_wrk "$routerd_port" "routerd $mode"
+  rps[$mode]=$wrk_rps p99[$mode]=$wrk_p99 beyond[$mode]=$wrk_beyond
+  stop_routerd
+done
+
+declare -A lg
+for mode in "${modes[@]}"; do
+  rate=$(awk -v r="${rps[$mode]}" 'BEGIN {printf "%d", r / 2}')
+  echo "== routerd, durability $mode, routerd-loadgen at $rate/s (50 % of its peak)" >&2
+  start_routerd "$mode"
+  taskset -c 1 "$loadgen" --routerd-config "$work/routerd-$mode/routerd.toml" --rate "$rate" --connections 128 \
+    --duration "$seconds" --warmup 2 --drain 10 --agents all --agent-token-template 'bench-agent-{employee_id}' \
+    --handle-time exp:0.2 --customers 2000 --messages-per-session 3 --duplicates 0.05 --receipts 0.05 \
+    --json "$work/loadgen-$mode.json" >&2 || true
+  stop_routerd
+  lg[$mode]=$(python3 - "$work/loadgen-$mode.json" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception:
+    print("(no report)")
+    sys.exit(0)
+def ms(us): return "%.2f" % (us / 1000.0)
+a, d, q = r["ack_latency_us"], r["delivery_latency_us"], r["requests"]
+v = r["delivery"]
+print("%8.0f %9.0f %7d  %-24s %-24s %d of %d, twice %d, receipts %d" % (
+    r["target_rate"], r["achieved_rate"], q["errors"],
+    "/".join(ms(a[k]) for k in ("p50", "p99", "p999")), "/".join(ms(d[k]) for k in ("p50", "p99", "p999")),
+    v["delivered"], v["expected"], v["delivered_twice"], v["receipts_delivered"]))
+PY
+)
+done
+
+# ---- the table --------------------------------------------------------------------------
+printf '\n%s, %s, %s CPUs (%s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$(nproc)" \
+  "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+printf 'load average before the table: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'servers pinned to CPU 0 (taskset -c 0), load generators (wrk, routerd-loadgen) to CPU 1 (taskset -c 1)\n'
+printf 'routerd: 1 I/O thread + 1 router shard; nginx-light: 1 worker, return 200\n\n'
+printf 'Ingest: wrk -t1 -c%s -d%ss --latency, method: unique signed WhatsApp POSTs (%s-byte bodies)\n' \
+  "$connections" "$seconds" "$body_bytes"
+printf 'cycled from a file of %s by bench/loadgen/cycle_requests.lua, for every row\n\n' "$count"
+printf '%-40s %12s %8s %10s %s\n' "server" "requests/s" "ratio" "p99" "note"
+note() { [ "${1:-0}" -gt 0 ] 2>/dev/null && echo "$1 requests beyond the file's end (repeats)" || echo ""; }
+printf '%-40s %12.0f %8s %10s %s\n' "nginx return 200" "$nginx_rps" "1.00" "$nginx_p99" "$(note "$nginx_beyond")"
+for mode in "${modes[@]}"; do
+  ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
+  label="routerd, durability $mode"
+  printf '%-40s %12.0f %8s %10s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p99[$mode]}" "$(note "${beyond[$mode]}")"
+done
+printf '\nEnd to end: routerd-loadgen open loop at 50 %% of the row'"'"'s measured peak, %ss after a 2 s warm-up,\n' \
+  "$seconds"
+printf 'all seven channels equally, 5 %% duplicates, 5 %% receipts/echoes, 2000 customers x 3 messages,\n'
+printf '%s agents (cap 60), handle time exponential with mean 0.2 s; latency from the intended send time (ms)\n\n' \
+  "$agents"
+printf '%-10s %8s %9s %7s  %-24s %-24s %s\n' "durability" "target/s" "achieved" "errors" "ack p50/p99/p99.9" \
+  "to agent p50/p99/p99.9" "delivered"
+for mode in "${modes[@]}"; do
+  printf '%-10s %s\n' "$mode" "${lg[$mode]}"
+done
