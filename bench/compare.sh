@@ -3,7 +3,7 @@
 #   1. nginx `return 200`, measured by wrk;
 #   2. routerd with [storage] durability = "async", then "sync", measured by wrk
 #      with the SAME flags and the SAME request method;
-#   3. routerd-loadgen against each routerd mode at 50 % of that mode's measured
+#   3. routerd-loadgen against each routerd mode at one rate, 50 % of the slowest
 #      peak: realistic traffic (all seven channels, duplicates, receipts) and
 #      simulated agents, for end-to-end latency (webhook -> agent).
 # Prints a table with the ratios to nginx.
@@ -192,6 +192,7 @@ measure_wrk() {
     exit 1
   fi
   wrk_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  wrk_p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   wrk_p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   wrk_beyond=$(echo "$out" | awk '/^cycle_requests:/ {print $8}')
 }
@@ -217,22 +218,32 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 wait_port "$nginx_port"
 measure_wrk "$nginx_port" nginx
-nginx_rps=$wrk_rps nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
+nginx_rps=$wrk_rps nginx_p50=$wrk_p50 nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
-declare -A rps p99 beyond
+# Journal figures of a run, from /metrics: contacts per commit, commits (= WAL
+# fsyncs) per second over the run.
+metric_sum() { curl -s "127.0.0.1:$routerd_port/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
+
+declare -A rps p50 p99 beyond per_commit fsyncs
 for mode in "${modes[@]}"; do
   echo "== routerd, durability $mode, wrk" >&2
   start_routerd "$mode"
   measure_wrk "$routerd_port" "routerd $mode"
-  rps[$mode]=$wrk_rps p99[$mode]=$wrk_p99 beyond[$mode]=$wrk_beyond
+  rps[$mode]=$wrk_rps p50[$mode]=$wrk_p50 p99[$mode]=$wrk_p99 beyond[$mode]=$wrk_beyond
+  contacts=$(metric_sum routerd_webhook_contacts_accepted_total)
+  commits=$(metric_sum routerd_journal_commits_total)
+  per_commit[$mode]=$(awk -v a="$contacts" -v c="$commits" 'BEGIN {printf (c ? "%.1f" : "-"), a / c}')
+  fsyncs[$mode]=$(awk -v c="$commits" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')
   stop_routerd
 done
 
+# One rate for every mode, so their latencies compare: half the slowest mode's peak.
+slowest=$(for mode in "${modes[@]}"; do echo "${rps[$mode]}"; done | sort -g | head -1)
+rate=$(awk -v r="$slowest" 'BEGIN {printf "%d", r / 2}')
 declare -A lg
 for mode in "${modes[@]}"; do
-  rate=$(awk -v r="${rps[$mode]}" 'BEGIN {printf "%d", r / 2}')
-  echo "== routerd, durability $mode, routerd-loadgen at $rate/s (50 % of its peak)" >&2
+  echo "== routerd, durability $mode, routerd-loadgen at $rate/s (50 % of the slowest mode's peak)" >&2
   start_routerd "$mode"
   taskset -c 1 "$loadgen" --routerd-config "$work/routerd-$mode/routerd.toml" --rate "$rate" --connections 128 \
     --duration "$seconds" --warmup 2 --drain 10 --agents all --agent-token-template 'bench-agent-{employee_id}' \
@@ -266,16 +277,20 @@ printf 'routerd: 1 I/O thread + 1 router shard; nginx-light: 1 worker, return 20
 printf 'Ingest: wrk -t1 -c%s -d%ss --latency, method: unique signed WhatsApp POSTs (%s-byte bodies)\n' \
   "$connections" "$seconds" "$body_bytes"
 printf 'cycled from a file of %s by bench/loadgen/cycle_requests.lua, for every row\n\n' "$count"
-printf '%-40s %12s %8s %10s %s\n' "server" "requests/s" "ratio" "p99" "note"
+printf '%-32s %11s %6s %9s %9s %9s %8s %s\n' "server" "requests/s" "ratio" "ack p50" "ack p99" \
+  "per commit" "fsyncs/s" "note"
 note() { [ "${1:-0}" -gt 0 ] 2>/dev/null && echo "$1 requests beyond the file's end (repeats)" || echo ""; }
-printf '%-40s %12.0f %8s %10s %s\n' "nginx return 200" "$nginx_rps" "1.00" "$nginx_p99" "$(note "$nginx_beyond")"
+printf '%-32s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200" "$nginx_rps" "1.00" "$nginx_p50" "$nginx_p99" \
+  "-" "-" "$(note "$nginx_beyond")"
 for mode in "${modes[@]}"; do
   ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
   label="routerd, durability $mode"
-  printf '%-40s %12.0f %8s %10s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p99[$mode]}" "$(note "${beyond[$mode]}")"
+  printf '%-32s %11.0f %6s %9s %9s %9s %8s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p50[$mode]}" \
+    "${p99[$mode]}" "${per_commit[$mode]:--}" "${fsyncs[$mode]:--}" "$(note "${beyond[$mode]}")"
 done
-printf '\nEnd to end: routerd-loadgen open loop at 50 %% of the row'"'"'s measured peak, %ss after a 2 s warm-up,\n' \
-  "$seconds"
+printf '(per commit: webhook contacts per journal commit; fsyncs/s: journal commits per second of the run)\n'
+printf '\nEnd to end: routerd-loadgen open loop at %s/s (50 %% of the slowest mode'"'"'s peak) in every mode, %ss after a 2 s warm-up,\n' \
+  "$rate" "$seconds"
 printf 'all seven channels equally, 5 %% duplicates, 5 %% receipts/echoes, 2000 customers x 3 messages,\n'
 printf '%s agents (cap 60), handle time exponential with mean 0.2 s; latency from the intended send time (ms)\n\n' \
   "$agents"

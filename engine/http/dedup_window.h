@@ -7,7 +7,9 @@
 // cannot both get through, and a refused one can be retried.
 //
 // Bounded: entries older than the window, or beyond max_entries (oldest
-// first), are forgotten. Durable deduplication comes with storage.
+// first), are forgotten. With sync durability the journal's unique key is the
+// deduplication and this window is not used; with async it answers retries
+// without waiting for the journal (which still catches older ones, late).
 //
 // Thread safety: all methods from any thread. Keys are spread over 64 shards,
 // each with its own mutex held for a hash-map operation only.

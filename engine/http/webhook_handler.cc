@@ -247,6 +247,8 @@ std::optional<HttpResponse> WebhookHandler::AdmitSync(const ChannelRoute& route,
   std::vector<ContactPtr> all = pending->contacts;
   all.insert(all.end(), pending->leave.begin(), pending->leave.end());
   storage::AcceptedContacts record{std::string(route.tenant.config->id), route.id, route.kind, std::move(all)};
+  // Deferred before the record is queued: its completion may come at once.
+  pending->deferred.emplace(ctx.Defer());
   Status s = journal_->Submit(storage::MakeAcceptedContactsRecord(
       std::move(record), [pending](const Status& st, std::span<const storage::ContactWrite> writes) {
         if (!st.ok()) {
@@ -277,9 +279,8 @@ std::optional<HttpResponse> WebhookHandler::AdmitSync(const ChannelRoute& route,
       }));
   if (!s.ok()) {
     shards_.CancelReservation(route.tenant, pending->contacts.size());
-    return Overloaded(route, "the journal is at capacity; retry later");
+    pending->deferred->Send(Overloaded(route, "the journal is at capacity; retry later"));
   }
-  pending->deferred.emplace(ctx.Defer());
   return std::nullopt;
 }
 
