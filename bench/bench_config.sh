@@ -1,0 +1,82 @@
+# Sourced by the bench scripts: write_config DIR DURABILITY writes DIR/routerd.toml,
+# a tenant with all seven channels (bench secrets) and $agents agents whose plain
+# tokens are "bench-agent-<employee_id>", listening on 127.0.0.1:$routerd_port.
+# DURABILITY "" leaves [storage] at its defaults (data under DIR).
+# $1 = directory, $2 = durability ("" = no [storage] table)
+write_config() {
+  mkdir -p "$1"
+  {
+    cat <<TOML
+[server]
+listen = "127.0.0.1:$routerd_port"
+io_threads = 1
+router_shards = 1
+log_level = "warn"
+agent_outbox_limit = 100000
+TOML
+    if [ -n "$2" ]; then
+      printf '\n[storage]\ndurability = "%s"\n' "$2"
+    fi
+    cat <<'TOML'
+
+[[tenants]]
+id = "bench"
+max_concurrent_sessions = 60
+[[tenants.ous]]
+id = "ou"
+[[tenants.skill_queues]]
+id = "general"
+max_wait_seconds = 86400
+max_waiting = 1000000
+
+[[tenants.channels]]
+id = "wechat"
+kind = "wechat"
+skill_queue = "general"
+token = "bench-wechat-token"
+app_id = "wx49f0ab532d5d035a"
+encoding_aes_key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+[[tenants.channels]]
+id = "web"
+kind = "web"
+skill_queue = "general"
+secret = "bench-web-secret"
+[[tenants.channels]]
+id = "x"
+kind = "x"
+skill_queue = "general"
+consumer_secret = "bench-x-secret"
+[[tenants.channels]]
+id = "email"
+kind = "email"
+skill_queue = "general"
+signing_key = "bench-mailgun-key"
+[[tenants.channels]]
+id = "wa"
+kind = "whatsapp"
+skill_queue = "general"
+app_secret = "bench-app-secret"
+verify_token = "bench"
+[[tenants.channels]]
+id = "fb"
+kind = "facebook"
+skill_queue = "general"
+app_secret = "bench-fb-secret"
+verify_token = "bench"
+[[tenants.channels]]
+id = "line"
+kind = "line"
+skill_queue = "general"
+channel_secret = "bench-line-secret"
+TOML
+    # Agents: the config holds only the SHA-256 of each token; the plain
+    # token is "bench-agent-<employee_id>" (routerd-loadgen --agent-token-template).
+    for i in $(seq 1 "$agents"); do
+      id=$((50000 + i))
+      hash=$(printf '%s' "bench-agent-$id" | sha256sum | cut -d' ' -f1)
+      printf '[[tenants.agents]]\nemployee_id = "%s"\nou = "ou"\ntype = "multimedia"\nskill_queues = ["general"]\n' "$id"
+      printf '[[tenants.tokens]]\nrole = "agent"\nemployee_id = "%s"\ntoken_sha256 = "%s"\n' "$id" "$hash"
+    done
+  } > "$1/routerd.toml"
+}
+
