@@ -1,5 +1,7 @@
 #include "engine/gateway/agent_gateway.h"
 
+#include "engine/base/thread_name.h"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -29,7 +31,10 @@ AgentGateway::~AgentGateway() { Stop(); }
 
 void AgentGateway::Start() {
   timers_work_.emplace(boost::asio::make_work_guard(timers_));
-  timer_thread_ = std::thread([this] { timers_.run(); });
+  timer_thread_ = std::thread([this] {
+    SetThreadName("rd-agent-timers");
+    timers_.run();
+  });
 }
 
 void AgentGateway::Stop() {

@@ -1,5 +1,7 @@
 #include "engine/http/http_server.h"
 
+#include "engine/base/thread_name.h"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -54,6 +56,7 @@ Status HttpServer::Start() {
   Accept();
   for (int i = 0; i < options_.io_threads; ++i) {
     threads_.emplace_back([this, i] {
+      SetThreadName("rd-io-" + std::to_string(i));
       SetCurrentIoThread(i, ios_[i].get());
       ios_[i]->run();
     });

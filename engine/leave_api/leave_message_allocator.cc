@@ -1,5 +1,7 @@
 #include "engine/leave_api/leave_message_allocator.h"
 
+#include "engine/base/thread_name.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -38,7 +40,10 @@ void LeaveMessageAllocator::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   kicked_ = true;  // messages left from before a restart
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("rd-allocator");
+    Run();
+  });
 }
 
 void LeaveMessageAllocator::Stop() {

@@ -1,12 +1,17 @@
 #include "engine/leave_api/task_thread.h"
 
+#include "engine/base/thread_name.h"
+
 #include <pthread.h>
 
 namespace routerd::leave_api {
 
 std::shared_ptr<TaskThread> TaskThread::Create(std::string name) {
   std::shared_ptr<TaskThread> t(new TaskThread());
-  t->thread_ = std::thread([raw = t.get()] { raw->Run(); });
+  t->thread_ = std::thread([raw = t.get()] {
+    SetThreadName("rd-msg-reads");
+    raw->Run();
+  });
   pthread_setname_np(t->thread_.native_handle(), name.substr(0, 15).c_str());
   return t;
 }

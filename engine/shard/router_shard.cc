@@ -1,5 +1,7 @@
 #include "engine/shard/router_shard.h"
 
+#include "engine/base/thread_name.h"
+
 #include <chrono>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -30,6 +32,7 @@ RouterShard::~RouterShard() { Stop(); }
 void RouterShard::Start() {
   ArmTick();
   thread_ = std::thread([this] {
+    SetThreadName("rd-shard-" + std::to_string(index_));
     auto work = boost::asio::make_work_guard(io_);
     io_.run();
   });

@@ -1,5 +1,7 @@
 #include "engine/storage/journal_writer.h"
 
+#include "engine/base/thread_name.h"
+
 #include <algorithm>
 #include <chrono>
 #include <future>
@@ -61,7 +63,10 @@ Status JournalWriter::Start() {
   if (stopping_) return Status::FailedPrecondition("journal writer was stopped");
   if (started_) return Status::FailedPrecondition("journal writer already started");
   started_ = true;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("rd-journal");
+    Run();
+  });
   return Status::Ok();
 }
 
