@@ -42,6 +42,8 @@ log_level = "warn"
 )";
   toml += "agent_grace_seconds = " + std::to_string(c.grace_seconds) + "\n";
   toml += "agent_outbox_limit = " + std::to_string(c.outbox_limit) + "\n";
+  // The data directory is each test's own (set after loading).
+  toml += "\n[storage]\nallocation_poll_seconds = 1\n";
   toml += R"(
 [[tenants]]
 id = "acme"
@@ -66,6 +68,9 @@ max_waiting = 100000
 id = "billing"
 strategy = "longest_idle"
 max_wait_seconds = 3600
+)";
+  toml += "max_waiting = " + std::to_string(c.billing_max_waiting) + "\n";
+  toml += R"(
 
 [[tenants.skill_queues]]
 id = "phone"
@@ -272,8 +277,13 @@ void GatewayTest::TearDown() {
 HttpReply GatewayTest::Api(std::string_view method, std::string_view target, std::string_view token,
                            std::string body) {
   Headers headers;
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + std::string(token));
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return Api(method, target, token, std::move(body), std::move(headers));
+}
+
+HttpReply GatewayTest::Api(std::string_view method, std::string_view target, std::string_view token,
+                           std::string body, Headers headers) {
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + std::string(token));
   StatusOr<HttpReply> reply = http_->Send(method, target, std::move(body), headers);
   if (!reply.ok()) {
     ADD_FAILURE() << method << " " << target << ": " << reply.status().ToString();

@@ -56,6 +56,7 @@ struct GatewayConfig {
   int tenant_cap = 5;
   std::optional<int> a1_cap;
   std::optional<int> a2_cap;
+  int billing_max_waiting = 1000;  // the billing queue's length limit (overflow: leave message)
 };
 
 std::string GatewayToml(const GatewayConfig& config);
@@ -98,6 +99,9 @@ class GatewayTest : public ::testing::Test {
 
   // An HTTP request with "Authorization: Bearer <token>" (none when empty).
   HttpReply Api(std::string_view method, std::string_view target, std::string_view token, std::string body = {});
+  // The same with the caller's headers (e.g. a multipart Content-Type).
+  HttpReply Api(std::string_view method, std::string_view target, std::string_view token, std::string body,
+                Headers headers);
   // A web widget message, signed with the channel's secret; must be answered
   // 200. Returns its event id (the message id agents see).
   std::string DeliverWeb(std::string_view channel, std::string_view customer, std::string_view name, std::string_view text);
