@@ -291,7 +291,7 @@ void WebhookHandler::FinishSync(PendingIngest& pending) {
     std::lock_guard lock(pending.mu);
     error = pending.error;
   }
-  if (!error.ok() || pending.writes.size() < pending.contacts.size()) {
+  if (!error.ok() || pending.writes.size() != pending.contacts.size() + pending.leave.size()) {
     shards_.CancelReservation(route.tenant, pending.contacts.size());
     ingest_counters_->journal_failed.fetch_add(1, std::memory_order_relaxed);
     metrics_.RecordStatus(route.kind_index, 503);
