@@ -11,7 +11,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 curl
+  chromium  # the web console's end-to-end tests (tests/console, playwright-core)
 )
+# The console tests run on Node.js (18 or later) with npm; when the machine
+# has neither, Debian's are installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 # Extra sets, asked for by the scripts that need them.
 for extra in "$@"; do
   case "$extra" in

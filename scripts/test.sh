@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, build, and run every test:
-#   1. Release build: unit and integration tests, benchmark smoke runs (ctest)
+#   1. Release build: unit, integration and browser (web console) tests, benchmark smoke runs (ctest)
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build: unit tests again
 #   3. clang/libFuzzer build: a short fuzz run per channel adapter
 # Any failure stops the script with a non-zero exit status.
@@ -12,6 +12,9 @@ step() { printf '\n==== %s ====\n' "$*"; }
 
 step "dependencies"
 scripts/install-deps.sh
+# The web console's browser tests (ctest label `browser`): playwright-core,
+# exactly as locked, and Debian's chromium from install-deps.sh.
+(cd tests/console && npm ci --no-audit --no-fund)
 
 step "release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

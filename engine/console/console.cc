@@ -1,32 +1,212 @@
 #include "engine/console/console.h"
 
+#include <set>
+
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "engine/console/embedded_assets.h"
+#include "engine/console/wallboard_session.h"
 
 namespace routerd::console {
+namespace {
+
+using Field = boost::beast::http::field;
+using Verb = boost::beast::http::verb;
+using http::HttpResponse;
+using http::HttpStatus;
+
+constexpr std::string_view kPrefix = "/console/";
+
+HttpResponse Json(HttpStatus status, std::string body) {
+  HttpResponse r = http::TextResponse(status, std::move(body), "application/json");
+  r.set(Field::cache_control, "no-store");
+  SetSecurityHeaders(r);
+  return r;
+}
+
+HttpResponse Error(HttpStatus status, std::string_view error, std::string_view detail) {
+  HttpResponse r = http::JsonError(status, error, detail);
+  r.set(Field::cache_control, "no-store");
+  SetSecurityHeaders(r);
+  if (status == HttpStatus::unauthorized) r.set(Field::www_authenticate, "Bearer");
+  return r;
+}
+
+HttpResponse Redirect(HttpStatus status, std::string_view location) {
+  HttpResponse r = http::TextResponse(status, "", "text/plain");
+  r.set(Field::location, location);
+  return r;
+}
+
+void Key(std::string& out, std::string_view key) {
+  out += '"';
+  out += key;
+  out += "\":";
+}
+
+void Str(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  http::AppendJsonString(out, value);
+}
+
+// The host part of an Origin header ("https://host:port" -> "host:port").
+std::string_view OriginHost(std::string_view origin) {
+  const std::size_t scheme = origin.find("://");
+  return scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+}
+
+}  // namespace
 
 class Console::Feed final : public routing::RoutingEventSink {
  public:
-  void OnRoutingEvents(std::span<routing::RoutingEvent>) override {}
+  explicit Feed(WallboardHub& hub) : hub_(hub) {}
+
+  // Shard thread: flags the tenants whose wallboard changed, nothing more.
+  void OnRoutingEvents(std::span<routing::RoutingEvent> events) override {
+    const char* last = nullptr;  // events of one batch mostly share a tenant
+    for (const routing::RoutingEvent& e : events) {
+      if (e.type == routing::RoutingEventType::kMessage || e.type == routing::RoutingEventType::kCommandResult) {
+        continue;  // neither changes a count the wallboard shows
+      }
+      if (e.tenant_id.data() == last) continue;
+      last = e.tenant_id.data();
+      hub_.MarkDirty(e.tenant_id);
+    }
+  }
+
+ private:
+  WallboardHub& hub_;
 };
 
 Console::Console(const config::Config& config, shard::ShardSet& shards, const gateway::Authenticator& auth,
                  const Clock& clock)
-    : config_(config), shards_(shards), auth_(auth), clock_(clock), feed_(std::make_unique<Feed>()) {}
+    : config_(config),
+      shards_(shards),
+      auth_(auth),
+      clock_(clock),
+      assets_(EmbeddedAssets()),
+      hub_(std::make_unique<WallboardHub>(config, shards, clock)),
+      feed_(std::make_unique<Feed>(*hub_)) {}
 
-Console::~Console() = default;
+Console::~Console() { Stop(); }
 
 routing::RoutingEventSink* Console::feed() { return feed_.get(); }
 
-void Console::Start() {}
-void Console::Stop() {}
+void Console::Start() { hub_->Start(); }
+void Console::Stop() { hub_->Stop(); }
 
-std::optional<http::HttpResponse> Console::Handle(http::HttpRequest&, std::string_view path, http::RequestContext&) {
-  if (path == "/") {
-    http::HttpResponse res = http::TextResponse(http::HttpStatus::found, "", "text/plain");
-    res.set(boost::beast::http::field::location, "/console/");
-    return res;
+std::optional<HttpResponse> Console::Handle(http::HttpRequest& request, std::string_view path,
+                                            http::RequestContext& ctx) {
+  if (path == "/") return Redirect(HttpStatus::found, kPrefix);
+  if (path == "/console") return Redirect(HttpStatus::moved_permanently, kPrefix);
+  if (!path.starts_with(kPrefix)) return Error(HttpStatus::not_found, "not_found", "no such console page");
+  const std::string_view name = path.substr(kPrefix.size());
+  if (name == "api/wallboard") return Wallboard(request, ctx);
+  if (name.starts_with("api/")) {
+    if (request.method() != Verb::get) {
+      HttpResponse r = Error(HttpStatus::method_not_allowed, "method_not_allowed", "allowed: GET");
+      r.set(Field::allow, "GET");
+      return r;
+    }
+    if (name == "api/session") return Session(request);
+    if (name == "api/agents") return Agents(request);
+    return Error(HttpStatus::not_found, "not_found", "no such console endpoint");
   }
-  return http::JsonError(http::HttpStatus::not_found, "not_found", "no such console page");
+  return assets_.Serve(request, name);
+}
+
+HttpResponse Console::Session(const http::HttpRequest& request) const {
+  const std::optional<gateway::Principal> who = auth_.Authenticate(gateway::Authenticator::TokenOf(request, false));
+  if (!who) return Error(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+  std::string out = "{";
+  Str(out, "tenant", who->tenant->id);
+  out += ',';
+  Str(out, "role", who->admin() ? "tenant_admin" : "agent");
+  out += ',';
+  Key(out, "employee_id");
+  if (who->admin()) {
+    out += "null";
+  } else {
+    http::AppendJsonString(out, who->employee_id);
+  }
+  out += ',';
+  Str(out, "name", who->name);
+  out += ",\"permissions\":[";
+  bool first = true;
+  for (int i = 0; i < config::kLeaveOperationCount; ++i) {
+    const auto op = static_cast<config::LeaveOperation>(i);
+    if (!who->tenant->permissions.Allows(who->role, op)) continue;
+    if (!first) out += ',';
+    first = false;
+    http::AppendJsonString(out, config::LeaveOperationName(op));
+  }
+  out += "],\"wallboard\":";
+  out += who->admin() ? "true" : "false";
+  // What the channel-type filter offers: voice (the IVR's messages) and the
+  // kinds of the tenant's channels.
+  std::set<std::string> kinds{"voice"};
+  for (const config::ChannelConfig& c : who->tenant->channels) kinds.insert(c.kind);
+  out += ",\"channel_types\":[";
+  first = true;
+  for (const std::string& k : kinds) {
+    if (!first) out += ',';
+    first = false;
+    http::AppendJsonString(out, k);
+  }
+  out += "]}";
+  return Json(HttpStatus::ok, std::move(out));
+}
+
+HttpResponse Console::Agents(const http::HttpRequest& request) const {
+  const std::optional<gateway::Principal> who = auth_.Authenticate(gateway::Authenticator::TokenOf(request, false));
+  if (!who) return Error(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+  if (!who->tenant->permissions.Allows(who->role, config::LeaveOperation::kAllocate)) {
+    return Error(HttpStatus::forbidden, "forbidden",
+                 std::string(who->admin() ? "tenant_admin" : "agent") +
+                     " tokens of this tenant lack the 'allocate' permission");
+  }
+  std::string out = "{\"agents\":[";
+  bool first = true;
+  for (const config::AgentConfig& a : who->tenant->agents) {
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    Str(out, "employee_id", a.employee_id);
+    out += ',';
+    Str(out, "name", a.name);
+    out += ',';
+    Str(out, "business_account", a.business_account);
+    out += ',';
+    Str(out, "agent_type", config::AgentTypeName(a.type));
+    out += ',';
+    Str(out, "ou", a.ou);
+    out += ",\"skill_queues\":[";
+    for (std::size_t i = 0; i < a.skill_queues.size(); ++i) {
+      if (i) out += ',';
+      http::AppendJsonString(out, a.skill_queues[i]);
+    }
+    out += "]}";
+  }
+  out += "]}";
+  return Json(HttpStatus::ok, std::move(out));
+}
+
+std::optional<HttpResponse> Console::Wallboard(http::HttpRequest& request, http::RequestContext& ctx) {
+  if (!boost::beast::websocket::is_upgrade(request)) {
+    HttpResponse r = Error(HttpStatus::upgrade_required, "upgrade_required", "the wallboard feed is a WebSocket");
+    r.set(Field::upgrade, "websocket");
+    return r;
+  }
+  // Only pages of this origin may open the feed (a token is needed anyway;
+  // this keeps other sites from even trying with one a user pasted there).
+  const auto origin = request.find(Field::origin);
+  if (origin != request.end() && OriginHost(origin->value()) != std::string_view(request[Field::host])) {
+    return Error(HttpStatus::forbidden, "forbidden", "cross-origin wallboard connections are refused");
+  }
+  auto session = std::make_shared<WallboardSession>(ctx.TakeSocket(), *hub_, auth_);
+  session->Accept(std::move(request));
+  return std::nullopt;
 }
 
 }  // namespace routerd::console

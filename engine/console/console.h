@@ -1,8 +1,17 @@
 // Console: the web console the daemon serves itself (issue 7): the
 // leave-message page and the live wallboard, from static assets built into the
-// binary, plus the wallboard's push feed.
+// binary (embed_assets.cmake), plus the wallboard's push feed.
 //
-// Routes (everything under "/console", and "/" which redirects there).
+// Routes (everything under "/console", and "/" which redirects there):
+//   GET /console/, /console/<file>     the pages, scripts and styles (StaticAssets)
+//   GET /console/api/session           who the bearer token is: tenant, role and
+//                                      leave-message permissions (which buttons to show)
+//   GET /console/api/agents            the tenant's agents with names and business
+//                                      accounts, for the allocate dialog (permission
+//                                      `allocate`)
+//   GET /console/api/wallboard         WebSocket: the wallboard's snapshots
+//                                      (WallboardSession, WallboardHub)
+// The leave-message page itself talks to /api/v1/messages.
 //
 // Thread safety: Handle from any I/O thread; feed() is called on shard threads.
 #pragma once
@@ -12,6 +21,8 @@
 #include <string_view>
 
 #include "engine/config/config.h"
+#include "engine/console/static_assets.h"
+#include "engine/console/wallboard_hub.h"
 #include "engine/gateway/auth.h"
 #include "engine/http/request_handler.h"
 #include "engine/routing/routing_events.h"
@@ -31,7 +42,9 @@ class Console {
 
   // Added to the daemon's routing-event fan-out before the shards start.
   routing::RoutingEventSink* feed();
-  // After the shards have started / before they stop.
+  // After the shards have started / before the HTTP server stops: Stop closes
+  // every wallboard connection (they are not requests in flight, so the
+  // server would wait for them forever) and refuses new ones.
   void Start();
   void Stop();
 
@@ -39,12 +52,20 @@ class Console {
   std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
                                            http::RequestContext& ctx);
 
+  const WallboardHub& hub() const { return *hub_; }
+
  private:
   class Feed;
+  http::HttpResponse Session(const http::HttpRequest& request) const;
+  http::HttpResponse Agents(const http::HttpRequest& request) const;
+  std::optional<http::HttpResponse> Wallboard(http::HttpRequest& request, http::RequestContext& ctx);
+
   const config::Config& config_;
   shard::ShardSet& shards_;
   const gateway::Authenticator& auth_;
   const Clock& clock_;
+  const StaticAssets assets_;
+  std::unique_ptr<WallboardHub> hub_;
   std::unique_ptr<Feed> feed_;
 };
 

@@ -102,6 +102,5 @@ std::string AllocatedEventJson(const storage::StoredLeaveMessage& message, bool 
   return "{\"type\":\"leave_message_allocated\",\"message\":" + MessageJson(message, nullptr, show_contact) + "}";
 }
 
-std::string AllocatedEventJson(const storage::StoredLeaveMessage& message) { return AllocatedEventJson(message, true); }
 
 }  // namespace routerd::leave_api

@@ -20,10 +20,8 @@ std::string MessageJson(const storage::StoredLeaveMessage& message,
 
 // {"type":"leave_message_allocated","message":{...}}: told to the agent a
 // message was allocated to. `show_contact`: whether the tenant's agent role
-// has view_contact. (The one-argument form shows the number; it remains for
-// callers that have not been given the flag yet.)
+// has view_contact.
 std::string AllocatedEventJson(const storage::StoredLeaveMessage& message, bool show_contact);
-std::string AllocatedEventJson(const storage::StoredLeaveMessage& message);
 
 // A contact number for a reader who may not see it: every character but the
 // last four becomes '*', and one of four characters or fewer is masked whole

@@ -178,7 +178,12 @@ void LeaveMessageAllocator::AllocateQueue(const config::TenantConfig& tenant, co
     }
     ++best->open;
     ++result.allocated;
-    if (notify_) notify_(tenant.id, best->agent->employee_id, AllocatedEventJson(*r));
+    if (notify_) {
+      // The agent sees the number only if its role may (view_contact).
+      const bool show_contact =
+          tenant.permissions.Allows(config::TokenConfig::Role::kAgent, config::LeaveOperation::kViewContact);
+      notify_(tenant.id, best->agent->employee_id, AllocatedEventJson(*r, show_contact));
+    }
   }
 }
 

@@ -205,3 +205,19 @@ TEST_F(AllocatorTest, WithoutASignedInPredicateEveryConfiguredAgentCounts) {
 
 }  // namespace
 }  // namespace routerd::leave_api
+
+namespace routerd::leave_api {
+namespace {
+
+TEST_F(AllocatorTest, AnAgentRoleWithoutViewContactIsToldAMaskedNumber) {
+  config_.tenants[0].permissions.agent &= ~config::LeavePermissions::Bit(config::LeaveOperation::kViewContact);
+  SignIn("t", "a1");
+  Create("+15550009999", kT0 - 10);
+  EXPECT_EQ(allocator_->RunPass().allocated, 1u);
+  ASSERT_EQ(told().size(), 1u);
+  EXPECT_THAT(told()[0], HasSubstr("\"contact_number\":\"********9999\""));
+  EXPECT_THAT(told()[0], ::testing::Not(HasSubstr("+15550009999")));
+}
+
+}  // namespace
+}  // namespace routerd::leave_api

@@ -1,0 +1,100 @@
+// The console's talk with routerd: the bearer token (sessionStorage only, so
+// it dies with the tab), JSON requests with the server's reasons kept for the
+// user, and the signed-in session (who the token is, what it may do).
+
+const TOKEN_KEY = 'routerd.console.token';
+
+export class ApiError extends Error {
+  constructor(status, error, detail) {
+    super(detail || error || `HTTP ${status}`);
+    this.status = status;
+    this.error = error;
+    this.detail = detail;
+  }
+
+  // What to show the user: the server's own reason, with the status.
+  describe() {
+    const kinds = {400: 'Invalid request', 401: 'Not signed in', 403: 'Not allowed', 404: 'Not found',
+                   409: 'Conflict', 503: 'Busy, try again'};
+    const kind = kinds[this.status] || `Error ${this.status}`;
+    return this.detail ? `${kind}: ${this.detail}` : kind;
+  }
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+  sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.assign('/console/');
+}
+
+async function errorOf(response) {
+  let error = '', detail = '';
+  try {
+    const body = await response.json();
+    error = body.error || '';
+    detail = body.detail || '';
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return new ApiError(response.status, error, detail);
+}
+
+// fetch() with the token. Resolves to the Response when it is 2xx, rejects
+// with an ApiError otherwise. `bearer` overrides the stored token.
+export async function request(path, {method = 'GET', body, bearer} = {}) {
+  const headers = {'Authorization': `Bearer ${bearer ?? token() ?? ''}`};
+  const init = {method, headers, cache: 'no-store'};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (!response.ok) throw await errorOf(response);
+  return response;
+}
+
+export async function getJson(path, options) {
+  return (await request(path, options)).json();
+}
+
+export async function postJson(path, body) {
+  return (await request(path, {method: 'POST', body: body ?? {}})).json();
+}
+
+// Who the stored token is ({tenant, role, employee_id, name, permissions,
+// wallboard, channel_types}). Without a valid token it goes back to sign-in.
+export async function requireSession() {
+  if (!token()) {
+    location.replace('/console/');
+    return new Promise(() => {});
+  }
+  try {
+    return await getJson('/console/api/session');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      location.replace('/console/');
+      return new Promise(() => {});
+    }
+    throw e;
+  }
+}
+
+// The header's "who" line, the wallboard link (admins) and sign-out.
+export function fillHeader(session) {
+  const who = document.getElementById('who');
+  if (who) {
+    who.textContent = `${session.name} · ${session.tenant}`;
+  }
+  const wallboard = document.getElementById('nav-wallboard');
+  if (wallboard) wallboard.hidden = !session.wallboard;
+  const out = document.getElementById('sign-out');
+  if (out) out.addEventListener('click', signOut);
+}
