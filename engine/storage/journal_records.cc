@@ -33,6 +33,8 @@ class AcceptedContactsRecord final : public JournalRecord {
       : contacts_(std::move(contacts)), done_(std::move(done)) {}
 
   bool ingress() const override { return true; }
+  // Fails only when storage does (a duplicate key is an outcome, not an error).
+  bool may_fail_alone() const override { return false; }
 
   Status Apply(WriteContext& ctx) override {
     outcome_.clear();
@@ -182,6 +184,9 @@ class SessionEventsRecord final : public JournalRecord {
  public:
   SessionEventsRecord(std::vector<SessionEvent> events, std::function<void(const Status&)> done)
       : events_(std::move(events)), done_(std::move(done)) {}
+
+  // Events that do not apply are skipped, not failed: only storage fails it.
+  bool may_fail_alone() const override { return false; }
 
   Status Apply(WriteContext& ctx) override {
     first_skipped_ = Status::Ok();

@@ -248,14 +248,23 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
 
   Status txn = run("BEGIN IMMEDIATE");
   for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
-    txn = run("SAVEPOINT record");
-    if (!txn.ok()) break;
+    const bool savepoint = batch[i]->may_fail_alone();
+    if (savepoint) {
+      txn = run("SAVEPOINT record");
+      if (!txn.ok()) break;
+    }
     results[i] = batch[i]->Apply(ctx);
     if (!conn.InTransaction()) {
       // SQLite rolled the whole transaction back (disk full, I/O error):
       // nothing of the batch is stored any more.
       txn = Status::Unavailable("journal transaction aborted by SQLite: " + results[i].message());
       break;
+    }
+    if (!savepoint) {
+      // Only storage fails such a record, and its partial writes cannot be
+      // undone alone: the batch fails.
+      if (!results[i].ok()) txn = Status::Unavailable("journal write failed: " + results[i].message());
+      continue;
     }
     if (!results[i].ok()) txn = run("ROLLBACK TO record");
     if (txn.ok()) txn = run("RELEASE record");

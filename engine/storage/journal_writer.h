@@ -13,7 +13,8 @@
 //
 // Batching. The writer sleeps until the queue is non-empty, then takes
 // everything queued (up to max_batch_records) and writes it in ONE transaction:
-// BEGIN IMMEDIATE, each record applied inside its own SAVEPOINT, COMMIT. With
+// BEGIN IMMEDIATE, each record that may fail alone applied inside its own
+// SAVEPOINT (the others directly), COMMIT. With
 // synchronous=FULL in WAL mode the COMMIT is one fsync of the WAL, so the cost
 // of the fsync is shared by every record of the batch: the busier the daemon,
 // the larger the batches (records arriving during a commit form the next
@@ -94,6 +95,12 @@ class JournalRecord {
   virtual void Complete(const Status& status) = 0;
   // Ingress records (webhook contacts) are refused first when the queue fills.
   virtual bool ingress() const { return false; }
+  // Whether Apply can fail on its own (a leave-message transition the stored
+  // status refuses): such a record runs inside a SAVEPOINT, so its failure
+  // undoes only its writes. A record that returns an error only when storage
+  // itself fails says false and saves the two statements: its error then fails
+  // the whole batch, as a failed COMMIT would.
+  virtual bool may_fail_alone() const { return true; }
 };
 
 using JournalRecordPtr = std::unique_ptr<JournalRecord>;

@@ -42,7 +42,9 @@ JournalRecordPtr CountedContact(Completions& c, std::size_t index, const std::st
 class ProbeRecord final : public JournalRecord {
  public:
   enum class Mode { kWriteThenFail, kRollBackEverything };
-  ProbeRecord(Mode mode, std::promise<Status>* done) : mode_(mode), done_(done) {}
+  // `alone`: whether it declares that it may fail on its own (a savepoint).
+  ProbeRecord(Mode mode, std::promise<Status>* done, bool alone = true) : mode_(mode), done_(done), alone_(alone) {}
+  bool may_fail_alone() const override { return alone_; }
   Status Apply(WriteContext& ctx) override {
     if (mode_ == Mode::kRollBackEverything) {
       (void)ctx.conn.Exec("ROLLBACK");
@@ -59,6 +61,7 @@ class ProbeRecord final : public JournalRecord {
  private:
   Mode mode_;
   std::promise<Status>* done_;
+  bool alone_;
 };
 
 JournalWriterOptions NoPeriodicPrune() {
@@ -292,6 +295,32 @@ TEST(JournalWriterTest, ARecordThatFailsIsUndoneAloneAndTheBatchCommits) {
   EXPECT_EQ(writer.stats().commits, 1u) << "one batch";
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts WHERE provider_message_id = 'probe'"), 0);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 2);
+}
+
+TEST(JournalWriterTest, ARecordWithoutASavepointThatFailsFailsTheWholeBatch) {
+  TempDir dir;
+  auto db = OpenOrDie(Options(dir));
+  ManualClock clock;
+  JournalWriter writer(*db, clock, NoPeriodicPrune());
+  Completions done(2);
+  std::promise<Status> probe;
+  auto probe_status = probe.get_future();
+  ASSERT_TRUE(writer.Submit(CountedContact(done, 0, "before")).ok());
+  ASSERT_TRUE(
+      writer.Submit(std::make_unique<ProbeRecord>(ProbeRecord::Mode::kWriteThenFail, &probe, /*alone=*/false)).ok());
+  ASSERT_TRUE(writer.Submit(CountedContact(done, 1, "after")).ok());
+  ASSERT_TRUE(writer.Start().ok());
+  writer.Stop();
+
+  // Its partial write cannot be undone alone, so nothing of the batch stays.
+  EXPECT_EQ(probe_status.get().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(done.calls[0].load(), 1);
+  EXPECT_EQ(done.failures[0].load(), 1);
+  EXPECT_EQ(done.calls[1].load(), 1);
+  EXPECT_EQ(done.failures[1].load(), 1);
+  EXPECT_EQ(writer.stats().commits, 0u);
+  EXPECT_EQ(writer.stats().failed_batches, 1u);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 0);
 }
 
 TEST(JournalWriterTest, ALostTransactionFailsEveryRecordOfTheBatch) {
