@@ -180,20 +180,29 @@ Status Daemon::Recover() {
     (session.agent == routing::kNone ? recovery_.waiting_sessions : recovery_.assigned_sessions) += 1;
     per_shard[tenant->shard].push_back(Restore{tenant->tenant, std::move(session)});
   }
+  // Session ids handed to agents before a crash may not have reached the
+  // journal; new ones must not repeat them. So new ids start above the
+  // largest stored id and above a floor that grows with the wall clock (one
+  // sequence number per millisecond since 2020, in the 40 bits above the slot
+  // index), which the sequence of the previous run only passes when a tenant
+  // opened more than a thousand sessions per second over its whole uptime.
+  constexpr std::int64_t kIdEpochMs = 1'577'836'800'000;  // 2020-01-01T00:00:00Z
+  const std::uint64_t id_floor = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ms - kIdEpochMs))
+                                 << routing::kSessionSlotBits;
   for (std::uint32_t i = 0; i < shards_->size(); ++i) {
     std::vector<std::pair<std::uint32_t, std::uint64_t>> max_ids;
     for (const auto& [tenant_id, max_id] : state.max_session_id) {
       auto tenant = directory.FindTenant(tenant_id);
-      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, max_id);
+      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, std::max(max_id, id_floor));
     }
-    shards_->shard(i).Post([restores = std::move(per_shard[i]), max_ids = std::move(max_ids),
-                            now_ns](routing::Router& router) mutable {
+    shards_->shard(i).Post([restores = std::move(per_shard[i]), max_ids = std::move(max_ids), now_ns,
+                            id_floor](routing::Router& router) mutable {
       for (Restore& r : restores) {
         if (Status s = router.tenant(r.tenant).Restore(std::move(r.session), now_ns); !s.ok()) {
           spdlog::warn("session not restored: {}", s.message());
         }
       }
-      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(0);
+      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(id_floor);
       for (const auto& [tenant, max_id] : max_ids) router.tenant(tenant).FinishRestore(max_id);
     });
   }
@@ -393,12 +402,13 @@ int Main(int argc, const char* const* argv) {
   spdlog::set_level(spdlog::level::from_str(loaded.config->server.log_level));
   auto created = Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
   if (!created.ok()) {
-    spdlog::critical("routerd cannot start: {}", created.status().message());
+    // stderr, like configuration errors: the log may be elsewhere.
+    std::fprintf(stderr, "routerd: cannot start: %s\n", created.status().message().c_str());
     return 1;
   }
   Daemon& daemon = **created;
   if (Status s = daemon.Start(); !s.ok()) {
-    spdlog::critical("routerd cannot start: {}", s.message());
+    std::fprintf(stderr, "routerd: cannot start: %s\n", s.message().c_str());
     return 1;
   }
   LogStartupSummary(daemon.config(), daemon.http_port());

@@ -39,11 +39,15 @@ void SessionJournal::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
         break;
       }
       case RoutingEventType::kMessage:
+      case RoutingEventType::kMessageQueued:
         out.emplace_back(storage::SessionContactsAdded{std::string(e.tenant_id), e.session_id, {e.contact}});
+        break;
+      case RoutingEventType::kSessionQueued:
+        out.emplace_back(storage::SessionRequeued{std::string(e.tenant_id), e.session_id, std::string(e.queue_id)});
         break;
       case RoutingEventType::kSessionEnded:
         if (e.end_reason == routing::EndReason::kRequeued || e.end_reason == routing::EndReason::kTransferred) {
-          out.emplace_back(storage::SessionRequeued{std::string(e.tenant_id), e.session_id});
+          out.emplace_back(storage::SessionRequeued{std::string(e.tenant_id), e.session_id, {}});
         } else {
           out.emplace_back(
               storage::SessionEnded{std::string(e.tenant_id), e.session_id, std::string(EndReasonName(e.end_reason))});

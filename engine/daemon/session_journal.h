@@ -2,12 +2,12 @@
 // record, so a restart can bring back waiting and assigned sessions (issue 5).
 //
 // What is journaled: a session opening (with its queue and wall-clock
-// arrival), each assignment (with the messages so far), messages joining an
-// assigned session, the agent signing out (requeued), transfers (requeued,
-// then assigned again when they go to an agent) and the end. Messages joining
-// a waiting session are not: they stay "pending" in the journal and join their
-// customer's session again after a restart. Restored assignments (strategy
-// "restored") are already stored and are skipped.
+// arrival), every message joining it (waiting or assigned: the router's
+// bounded history may drop some before an agent sees them, and they must not
+// come back as a new conversation after a restart), each assignment, the agent
+// signing out (requeued), moves to another queue (transfer, overflow), and
+// the end. Restored assignments (strategy "restored") are already stored and
+// are skipped.
 //
 // Ordering: the daemon's fan-out calls this before the leave-message sink, so a
 // session that opens and overflows in one batch is stored before the leave

@@ -16,7 +16,9 @@ void RoutingMetrics::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
       case routing::RoutingEventType::kLeaveMessage: ++leave[static_cast<std::size_t>(e.leave_reason)]; break;
       case routing::RoutingEventType::kCommandResult: errors += e.result != StatusCode::kOk; break;
       case routing::RoutingEventType::kAgentState:
-      case routing::RoutingEventType::kSessionOpened: break;
+      case routing::RoutingEventType::kSessionOpened:
+      case routing::RoutingEventType::kSessionQueued:
+      case routing::RoutingEventType::kMessageQueued: break;
     }
   }
   if (assigned) assigned_.fetch_add(assigned, std::memory_order_relaxed);

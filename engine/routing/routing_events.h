@@ -55,6 +55,8 @@ enum class RoutingEventType : std::uint8_t {
   kAgentState,     // an agent's state, load or effective cap changed
   kCommandResult,  // the answer to an AgentCommand with a correlation id
   kSessionOpened,  // a new session entered its queue (only with emit_session_opened)
+  kSessionQueued,  // a session moved to another queue: transfer or overflow (ditto)
+  kMessageQueued,  // a new contact of a waiting session (ditto)
 };
 
 enum class EndReason : std::uint8_t { kClosed, kIdleTimeout, kRequeued, kTransferred };

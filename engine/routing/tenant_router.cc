@@ -116,6 +116,13 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
       e.queue_id = queues_[s.queue]->id;
       e.contact = std::move(contact);
       e.active_sessions = static_cast<std::uint32_t>(agents_[s.agent].sessions.size());
+    } else if (options_.emit_session_opened) {
+      // The journal names every message of the session, also those the
+      // bounded history drops before an agent sees them.
+      RoutingEvent& e = Emit(RoutingEventType::kMessageQueued);
+      e.session_id = s.id;
+      e.queue_id = queues_[s.queue]->id;
+      e.contact = std::move(contact);
     }
     return;
   }
@@ -348,8 +355,18 @@ void TenantRouter::Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveR
     BecomeLeaveMessage(slot, reason);
   } else {
     // Configuration rejects overflow cycles, so this chain ends.
+    AnnounceQueue(slot, target);
     EnqueueSession(slot, target, now_ns);
   }
+}
+
+void TenantRouter::AnnounceQueue(std::uint32_t slot, std::uint32_t queue) {
+  if (!options_.emit_session_opened) return;
+  const SessionSlot& s = sessions_[slot];
+  RoutingEvent& e = Emit(RoutingEventType::kSessionQueued);
+  e.session_id = s.id;
+  e.queue_id = queues_[queue]->id;
+  e.contact = s.first;
 }
 
 void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
@@ -611,6 +628,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
     Assign(slot, c.to_agent, s.queue, now_ns, /*transferred=*/true);
   } else {
     // It keeps its original arrival time, so it is served in its turn there.
+    AnnounceQueue(slot, c.to_queue);
     EnqueueSession(slot, c.to_queue, now_ns);
   }
   DispatchAgentQueues(from, now_ns);

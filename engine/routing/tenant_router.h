@@ -52,8 +52,10 @@ inline constexpr std::uint32_t kMaxOpenSessions = 1u << kSessionSlotBits;
 
 struct TenantRouterOptions {
   std::uint32_t session_history_limit = 200;
-  // Emit kSessionOpened for each new session (the durable journal needs it to
-  // bring waiting sessions back after a restart; nothing else does).
+  // Emit kSessionOpened for each new session, kSessionQueued when a waiting
+  // session moves to another queue and kMessageQueued for messages joining a
+  // waiting session (the durable journal needs them to bring sessions back
+  // after a restart; nothing else does).
   bool emit_session_opened = false;
 };
 
@@ -302,6 +304,8 @@ class TenantRouter {
   void EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns);
   void RemoveFromWaiting(std::uint32_t slot);
   void Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason, std::int64_t now_ns);
+  // kSessionQueued (with emit_session_opened): the session moves to `queue`.
+  void AnnounceQueue(std::uint32_t slot, std::uint32_t queue);
   void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason);
   // `transferred`: a transfer to this agent, not the queue's policy.
   void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,

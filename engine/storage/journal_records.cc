@@ -142,10 +142,12 @@ struct EventApplier {
 
   Status operator()(const SessionRequeued& e) {
     StatusOr<Statement> st = ctx.conn.Prepare(
-        "UPDATE sessions SET employee_id = NULL, assigned_at_ms = NULL"
+        "UPDATE sessions SET employee_id = NULL, assigned_at_ms = NULL,"
+        " queue_id = CASE WHEN ?3 = '' THEN queue_id ELSE ?3 END"
         " WHERE tenant_id = ?1 AND session_id = ?2 AND ended_at_ms IS NULL");
     if (!st.ok()) return st.status();
-    ROUTERD_RETURN_IF_ERROR(st->Bind(1, e.tenant_id).Bind(2, static_cast<std::int64_t>(e.session_id)).Run());
+    ROUTERD_RETURN_IF_ERROR(
+        st->Bind(1, e.tenant_id).Bind(2, static_cast<std::int64_t>(e.session_id)).Bind(3, e.queue_id).Run());
     if (ctx.conn.Changes() == 0) return NotOpen(e.tenant_id, e.session_id);
     return Status::Ok();
   }

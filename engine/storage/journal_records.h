@@ -75,10 +75,12 @@ struct SessionAssigned {
   std::vector<ContactPtr> contacts;
 };
 
-// The agent signed out: the session waits again at its original arrival time.
+// The session waits again at its original arrival time (its agent signed out,
+// or it was transferred or overflowed): no agent; in `queue_id` when set.
 struct SessionRequeued {
   std::string tenant_id;
   std::uint64_t session_id = 0;
+  std::string queue_id;  // empty: the queue it was in
 };
 
 // Contacts that joined an open session.

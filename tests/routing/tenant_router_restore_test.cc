@@ -115,6 +115,45 @@ TEST(TenantRouterRestoreTest, SessionOpenedIsEmittedOnlyWhenAskedAndBeforeTheAss
   EXPECT_EQ(events[2].type, RoutingEventType::kMessage);
 }
 
+TEST(TenantRouterRestoreTest, MovesAndMessagesOfWaitingSessionsAreAnnouncedForTheJournal) {
+  // q overflows into q2 after one waiting session.
+  RouterHarness h(TenantBuilder("t", 2)
+                      .Ou("ou")
+                      .Queue("q", "least_busy", 60, 1, "q2")
+                      .Queue("q2")
+                      .Agent("a1", "ou", {"q2"})
+                      .Channel("web", "q")
+                      .Build(),
+                  routing::TenantRouterOptions{200, true});
+  h.Contact("web", "c1");
+  h.Contact("web", "c1", "again");  // joins the waiting session
+  h.Contact("web", "c2");           // q is full: overflows to q2
+  auto events = h.Take();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].type, RoutingEventType::kSessionOpened);
+  EXPECT_EQ(events[1].type, RoutingEventType::kMessageQueued);
+  EXPECT_EQ(events[1].session_id, events[0].session_id);
+  EXPECT_EQ(events[1].contact->text, "again");
+  EXPECT_EQ(events[2].type, RoutingEventType::kSessionOpened);
+  EXPECT_EQ(events[2].queue_id, "q");
+  EXPECT_EQ(events[3].type, RoutingEventType::kSessionQueued);
+  EXPECT_EQ(events[3].session_id, events[2].session_id);
+  EXPECT_EQ(events[3].queue_id, "q2");
+
+  // Without the option, none of them.
+  RouterHarness quiet(TenantBuilder("t", 2)
+                          .Ou("ou")
+                          .Queue("q", "least_busy", 60, 1, "q2")
+                          .Queue("q2")
+                          .Agent("a1", "ou", {"q2"})
+                          .Channel("web", "q")
+                          .Build());
+  quiet.Contact("web", "c1");
+  quiet.Contact("web", "c1", "again");
+  quiet.Contact("web", "c2");
+  EXPECT_TRUE(quiet.Take().empty());
+}
+
 TEST(TenantRouterRestoreTest, AnAssignedSessionGoesBackToItsAgentWhoRestsUntilItReturns) {
   RouterHarness h(TwoAgents());
   const std::int64_t now = h.now();

@@ -1,0 +1,121 @@
+#include "tests/durability/durability_config.h"
+
+#include "tests/integration/integration_config.h"
+#include "tests/integration/signing.h"
+
+namespace routerd::durability {
+namespace {
+
+std::string TokenToml(std::string_view role, std::string_view employee, std::string_view token) {
+  std::string out = "\n[[tenants.tokens]]\nrole = \"" + std::string(role) + "\"\n";
+  if (!employee.empty()) out += "employee_id = \"" + std::string(employee) + "\"\n";
+  out += "token_sha256 = \"" + gateway_test::Sha256Hex(token) + "\"\n";
+  return out;
+}
+
+}  // namespace
+
+std::string DurabilityToml(const DurabilityConfig& c) {
+  std::string toml = "[server]\nlisten = \"127.0.0.1:" + std::to_string(c.port) + "\"\n";
+  toml += "io_threads = 2\nrouter_shards = 1\nshutdown_grace_seconds = 5\n";
+  toml += "agent_grace_seconds = " + std::to_string(c.grace_seconds) + "\n";
+  toml += "log_level = \"" + c.log_level + "\"\n";
+  toml += "session_history_limit = " + std::to_string(c.history_limit) + "\n";
+  toml += "\n[storage]\ndata_dir = \"" + c.data_dir + "\"\n";
+  toml += std::string("durability = \"") + (c.sync ? "sync" : "async") + "\"\n";
+  toml += "\n[[tenants]]\nid = \"acme\"\nsession_idle_timeout_seconds = 604800\n";
+  toml += "max_concurrent_sessions = " + std::to_string(c.tenant_cap) + "\n";
+  toml += R"(
+[[tenants.ous]]
+id = "desk"
+
+[[tenants.skill_queues]]
+id = "chat"
+strategy = "least_busy"
+max_wait_seconds = 86400
+max_waiting = 1000000
+
+[[tenants.skill_queues]]
+id = "small"
+max_wait_seconds = 86400
+max_waiting = 1
+
+[[tenants.skill_queues]]
+id = "senior"
+max_wait_seconds = 86400
+max_waiting = 1000000
+
+[[tenants.agents]]
+employee_id = "a1"
+ou = "desk"
+type = "multimedia"
+skill_queues = ["chat"]
+
+[[tenants.agents]]
+employee_id = "a2"
+ou = "desk"
+type = "multimedia"
+skill_queues = ["chat"]
+
+[[tenants.agents]]
+employee_id = "a3"
+ou = "desk"
+type = "multimedia"
+skill_queues = ["senior"]
+
+[[tenants.channels]]
+id = "web-chat"
+kind = "web"
+skill_queue = "chat"
+secret = "web-test-secret"
+
+[[tenants.channels]]
+id = "web-small"
+kind = "web"
+skill_queue = "small"
+secret = "web-small-test-secret"
+
+[[tenants.channels]]
+id = "wa-main"
+kind = "whatsapp"
+skill_queue = "chat"
+app_secret = "wa-test-app-secret"
+verify_token = "wa-test-verify-token"
+)";
+  toml += TokenToml("tenant_admin", "", kAdminToken);
+  toml += TokenToml("agent", "a1", kA1Token);
+  toml += TokenToml("agent", "a2", kA2Token);
+  toml += TokenToml("agent", "a3", kA3Token);
+  return toml;
+}
+
+integration::ProviderRequest WebEvent(std::string_view channel, std::string_view event_id, std::string_view type,
+                                      std::string_view visitor_id, std::string_view text) {
+  std::string body = integration::WebEventBody(event_id, type, visitor_id, "Visitor " + std::string(visitor_id), text);
+  const std::string_view secret = channel == kSmallChannel ? kSmallSecret : integration::kWebSecret;
+  const std::string timestamp = std::to_string(integration::NowUnixSeconds());
+  integration::ProviderRequest r;
+  r.target = integration::WebhookPath("web", channel);
+  r.headers = {{"Content-Type", "application/json"},
+               {"X-Routerd-Timestamp", timestamp},
+               {"X-Routerd-Signature", integration::WebSignature(secret, timestamp, body)}};
+  r.body = std::move(body);
+  return r;
+}
+
+integration::ProviderRequest WhatsAppText(std::string_view wamid, std::string_view from, std::string_view text) {
+  return integration::WhatsAppPost(integration::WhatsAppTextBody(
+      {{std::string(from), "Customer " + std::string(from), std::string(wamid), std::string(text)}}));
+}
+
+Delivery Deliver(gateway_test::HttpClient& client, const integration::ProviderRequest& request) {
+  StatusOr<gateway_test::HttpReply> reply = client.Send(request.method, request.target, request.body, request.headers);
+  if (!reply.ok()) return Delivery{0, {}, reply.status().ToString()};
+  return Delivery{reply->status, std::move(reply->body), {}};
+}
+
+gateway_test::Headers Bearer(std::string_view token) {
+  return {{"Authorization", "Bearer " + std::string(token)}};
+}
+
+}  // namespace routerd::durability

@@ -1,0 +1,66 @@
+// The configuration the durability tests run routerd with, in-process or as
+// the real executable: one tenant "acme" with large queues "chat" and "senior"
+// (nothing overflows or times out during a test) and a queue "small" holding
+// one waiting session (the next one becomes a leave message); agents a1 and
+// a2 serve chat, a3 serves senior; a web and a WhatsApp channel on chat and a
+// web channel on small; bearer tokens for the tenant admin and each agent. Storage is SQLite in
+// `data_dir` with sync durability unless a test says otherwise.
+//
+// The web-chat and wa-main channels use the ids and secrets of
+// tests/integration/integration_config.h, so that the signed requests of
+// tests/integration/provider_requests.h (WebPost, WhatsAppPost) fit them.
+//
+// Thread safety: pure functions and constants.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tests/gateway/test_clients.h"
+#include "tests/integration/provider_requests.h"
+
+namespace routerd::durability {
+
+inline constexpr std::string_view kTenant = "acme";
+inline constexpr std::string_view kAdminToken = "acme-admin-durability-token";
+inline constexpr std::string_view kA1Token = "acme-a1-durability-token";
+inline constexpr std::string_view kA2Token = "acme-a2-durability-token";
+inline constexpr std::string_view kA3Token = "acme-a3-durability-token";
+
+inline constexpr std::string_view kWebChannel = "web-chat";  // integration::kWebChannel
+inline constexpr std::string_view kSmallChannel = "web-small";
+inline constexpr std::string_view kSmallSecret = "web-small-test-secret";
+inline constexpr std::string_view kWhatsAppChannel = "wa-main";  // integration::kWhatsAppChannel
+
+struct DurabilityConfig {
+  std::string data_dir;            // REQUIRED
+  std::uint16_t port = 0;          // 0: any free port (in-process tests)
+  int grace_seconds = 60;          // agent_grace_seconds
+  int tenant_cap = 10;             // max_concurrent_sessions of the tenant
+  bool sync = true;                // durability = "sync" (else "async")
+  int history_limit = 200;         // session_history_limit
+  std::string log_level = "warn";
+};
+
+std::string DurabilityToml(const DurabilityConfig& config);
+
+// A web widget event on `channel` (web-chat or web-small), signed now.
+// `type` is "message" or "leave_message".
+integration::ProviderRequest WebEvent(std::string_view channel, std::string_view event_id, std::string_view type,
+                                      std::string_view visitor_id, std::string_view text);
+// One WhatsApp text message on wa-main, signed.
+integration::ProviderRequest WhatsAppText(std::string_view wamid, std::string_view from, std::string_view text);
+
+// Sends a provider request; status 0 (and `error` set) when no answer came.
+struct Delivery {
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+Delivery Deliver(gateway_test::HttpClient& client, const integration::ProviderRequest& request);
+
+// "Authorization: Bearer <token>".
+gateway_test::Headers Bearer(std::string_view token);
+
+}  // namespace routerd::durability
