@@ -11,6 +11,9 @@
 namespace routerd::console {
 namespace {
 
+constexpr auto& Key = http::AppendJsonKey;
+constexpr auto& Str = http::AppendJsonStringField;
+
 using Field = boost::beast::http::field;
 using Verb = boost::beast::http::verb;
 using http::HttpResponse;
@@ -37,17 +40,6 @@ HttpResponse Redirect(HttpStatus status, std::string_view location) {
   HttpResponse r = http::TextResponse(status, "", "text/plain");
   r.set(Field::location, location);
   return r;
-}
-
-void Key(std::string& out, std::string_view key) {
-  out += '"';
-  out += key;
-  out += "\":";
-}
-
-void Str(std::string& out, std::string_view key, std::string_view value) {
-  Key(out, key);
-  http::AppendJsonString(out, value);
 }
 
 // The host part of an Origin header ("https://host:port" -> "host:port").

@@ -8,21 +8,9 @@
 namespace routerd::console {
 namespace {
 
-void Key(std::string& out, std::string_view key) {
-  out += '"';
-  out += key;
-  out += "\":";
-}
-
-void Str(std::string& out, std::string_view key, std::string_view value) {
-  Key(out, key);
-  http::AppendJsonString(out, value);
-}
-
-void Num(std::string& out, std::string_view key, std::int64_t value) {
-  Key(out, key);
-  out += std::to_string(value);
-}
+constexpr auto& Key = http::AppendJsonKey;
+constexpr auto& Str = http::AppendJsonStringField;
+constexpr auto& Num = http::AppendJsonIntField;
 
 // Floor division, so that bucket indices stay aligned before the epoch too.
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }

@@ -239,6 +239,8 @@ void Daemon::Stop() {
   // Requests in flight finish (sync ingest waits for its commit: the journal
   // still runs) and are handed to the shards, which then drain.
   http_server_->Stop();
+  // Reads the message API still had queued hold their requests' sessions.
+  leave_api_->Stop();
   webhooks_->FlushAll();
   shards_->Stop();
   agent_gateway_->Stop();

@@ -5,20 +5,12 @@
 namespace routerd::gateway {
 namespace {
 
+constexpr auto& Key = http::AppendJsonKey;
+constexpr auto& Str = http::AppendJsonStringField;
+constexpr auto& Num = http::AppendJsonIntField;
+
 using http::AppendJsonString;
 
-void Key(std::string& out, std::string_view key) {
-  AppendJsonString(out, key);
-  out.push_back(':');
-}
-void Str(std::string& out, std::string_view key, std::string_view value) {
-  Key(out, key);
-  AppendJsonString(out, value);
-}
-void Num(std::string& out, std::string_view key, std::int64_t value) {
-  Key(out, key);
-  out += std::to_string(value);
-}
 // Session ids are 64-bit; strings keep them exact in JavaScript clients.
 void SessionId(std::string& out, std::uint64_t id) {
   Key(out, "session_id");

@@ -43,4 +43,19 @@ HttpResponse JsonError(HttpStatus status, std::string_view error, std::string_vi
   return TextResponse(status, std::move(body), "application/json");
 }
 
+void AppendJsonKey(std::string& out, std::string_view key) {
+  AppendJsonString(out, key);
+  out.push_back(':');
+}
+
+void AppendJsonStringField(std::string& out, std::string_view key, std::string_view value) {
+  AppendJsonKey(out, key);
+  AppendJsonString(out, value);
+}
+
+void AppendJsonIntField(std::string& out, std::string_view key, std::int64_t value) {
+  AppendJsonKey(out, key);
+  out += std::to_string(value);
+}
+
 }  // namespace routerd::http

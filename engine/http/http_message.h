@@ -4,6 +4,7 @@
 // sockets; HttpSession does the I/O.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,10 @@ HttpResponse TextResponse(HttpStatus status, std::string body, std::string_view 
 
 // JSON string escaping for the few bodies the engine writes by hand.
 void AppendJsonString(std::string& out, std::string_view s);
+// Fields of such bodies: `"key":`, `"key":"value"` (escaped), `"key":123`.
+// The caller writes the commas between them.
+void AppendJsonKey(std::string& out, std::string_view key);
+void AppendJsonStringField(std::string& out, std::string_view key, std::string_view value);
+void AppendJsonIntField(std::string& out, std::string_view key, std::int64_t value);
 
 }  // namespace routerd::http

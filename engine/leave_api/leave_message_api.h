@@ -64,6 +64,11 @@ class LeaveMessageApi {
                   Hooks hooks = {});
   ~LeaveMessageApi();
   LeaveMessageApi(const LeaveMessageApi&) = delete;
+  // Runs the reads still queued (answering their requests) and joins the
+  // worker. Call after the HTTP server stopped and before it is destroyed:
+  // a queued read holds its request's session, which must not outlive the
+  // server's I/O contexts. Idempotent; later reads run on the caller's thread.
+  void Stop() { reads_->Stop(); }
   LeaveMessageApi& operator=(const LeaveMessageApi&) = delete;
 
   // `path` is what follows "/api/v1/messages" ("", "/42", "/42/process", ...).
