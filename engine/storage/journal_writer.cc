@@ -129,16 +129,15 @@ Status JournalWriter::Flush() {
   if (OnWriterThread()) return Status::FailedPrecondition("Flush called on the journal writer thread");
   std::promise<Status> promise;
   std::future<Status> done = promise.get_future();
-  bool wake;
   {
     std::lock_guard lock(mu_);
     // A barrier is admitted up to the full capacity, like any internal record.
     ROUTERD_RETURN_IF_ERROR(Admit(1, false));
-    wake = queue_.empty();
     queue_.push_back(std::make_unique<BarrierRecord>(std::move(promise)));
     depth_.store(queue_.size(), std::memory_order_relaxed);
+    flush_requested_ = true;  // a waiting commit interval ends now
   }
-  if (wake) cv_.notify_one();
+  cv_.notify_one();
   return done.get();
 }
 
@@ -179,6 +178,8 @@ void JournalWriter::Run() {
   using SteadyClock = std::chrono::steady_clock;
   const auto interval = std::chrono::milliseconds(options_.prune_interval_ms);
   auto next_prune = SteadyClock::now() + interval;
+  const auto commit_interval = std::chrono::milliseconds(options_.commit_interval_ms);
+  auto last_batch_at = SteadyClock::now() - commit_interval;
   std::vector<JournalRecordPtr> batch;
   batch.reserve(std::min<std::size_t>(options_.max_batch_records, 4096));
 
@@ -194,6 +195,12 @@ void JournalWriter::Run() {
           cv_.wait(lock, ready);
         }
       }
+      if (commit_interval.count() > 0 && !queue_.empty() && !stopping_) {
+        // Let the batch grow until the interval since the last one has passed.
+        cv_.wait_until(lock, last_batch_at + commit_interval, [&] {
+          return stopping_ || flush_requested_ || queue_.size() >= options_.max_batch_records;
+        });
+      }
       if (queue_.size() <= options_.max_batch_records) {
         batch.swap(queue_);
       } else {
@@ -202,6 +209,7 @@ void JournalWriter::Run() {
         queue_.erase(queue_.begin(), end);
       }
       depth_.store(queue_.size(), std::memory_order_relaxed);
+      if (queue_.empty()) flush_requested_ = false;  // its barrier is in this batch
       // Requests that arrive during a prune start a fresh one afterwards, with
       // their own (later) cutoff.
       if (!prune_active_ && !prune_requests_.empty()) {
@@ -213,7 +221,10 @@ void JournalWriter::Run() {
     }
     if (exit) break;
 
-    if (!batch.empty()) WriteBatch(batch);
+    if (!batch.empty()) {
+      last_batch_at = SteadyClock::now();
+      WriteBatch(batch);
+    }
 
     if (!prune_active_ && options_.prune_interval_ms > 0 && SteadyClock::now() >= next_prune) {
       prune_active_ = true;

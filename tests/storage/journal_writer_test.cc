@@ -323,6 +323,31 @@ TEST(JournalWriterTest, ARecordWithoutASavepointThatFailsFailsTheWholeBatch) {
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 0);
 }
 
+TEST(JournalWriterTest, ACommitIntervalGathersWhatArrivesMeanwhileIntoOneBatch) {
+  TempDir dir;
+  auto db = OpenOrDie(Options(dir));
+  ManualClock clock;
+  JournalWriterOptions options = NoPeriodicPrune();
+  options.commit_interval_ms = 600'000;  // far longer than the test: only Stop ends the wait
+  JournalWriter writer(*db, clock, options);
+  Completions done(41);
+  ASSERT_TRUE(writer.Start().ok());
+  // The first batch starts at once (no batch for an interval before it).
+  ASSERT_TRUE(writer.Submit(CountedContact(done, 0, "first")).ok());
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(done.calls[0].load(), 1);
+  const std::uint64_t batches = writer.stats().batches;
+  // Everything after it waits for the interval, then commits together.
+  for (int i = 1; i <= 40; ++i) ASSERT_TRUE(writer.Submit(CountedContact(done, i, "m" + std::to_string(i))).ok());
+  writer.Stop();  // ends the interval: the 40 are written, in one batch
+  EXPECT_EQ(writer.stats().batches, batches + 1);
+  for (int i = 0; i <= 40; ++i) {
+    EXPECT_EQ(done.calls[i].load(), 1) << i;
+    EXPECT_EQ(done.failures[i].load(), 0) << i;
+  }
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 41);
+}
+
 TEST(JournalWriterTest, ALostTransactionFailsEveryRecordOfTheBatch) {
   TempDir dir;
   auto db = OpenOrDie(Options(dir));
