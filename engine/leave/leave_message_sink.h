@@ -3,8 +3,8 @@
 //
 // The router emits kLeaveMessage events; the daemon turns each into a
 // LeaveMessage and submits a batch per router batch. The durable store
-// (SQLite, with the statuses and transitions of seed 002) implements this
-// interface; MemoryLeaveMessageStore keeps them in memory until then.
+// (storage::LeaveMessageStore: SQLite, with the statuses and transitions of
+// seed 002) implements this interface.
 //
 // Thread safety: Submit is called from router shard threads (several at once)
 // and must not block on disk: a durable implementation hands off to its writer.

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "engine/config/config_loader.h"
-#include "engine/leave/memory_leave_message_store.h"
+#include "engine/leave/leave_message_sink.h"
 #include "engine/routing/policy_registry.h"
 #include "routerd/builtin_adapters.h"
 
@@ -86,6 +86,12 @@ class WebhookHandlerTest : public ::testing::Test {
   struct NullSink final : routing::RoutingEventSink {
     void OnRoutingEvents(std::span<routing::RoutingEvent>) override {}
   };
+  // These tests send no leave_message events: nothing may arrive here.
+  struct NoLeaveMessages final : leave::LeaveMessageSink {
+    void Submit(std::vector<leave::LeaveMessage>&& batch) override {
+      ADD_FAILURE() << batch.size() << " unexpected leave message(s)";
+    }
+  };
 
   AdapterRegistry adapters_;
   routing::PolicyRegistry policies_;
@@ -94,7 +100,7 @@ class WebhookHandlerTest : public ::testing::Test {
   NullSink sink_;
   std::unique_ptr<shard::ShardSet> shards_;
   DedupWindow dedup_{3600 * 1000, 100000};
-  leave::MemoryLeaveMessageStore leave_;
+  NoLeaveMessages leave_;
   metrics::WebhookMetrics metrics_{adapters_.Kinds()};
   std::unique_ptr<WebhookHandler> handler_;
 };
