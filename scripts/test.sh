@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, build, and run every test:
 #   1. Release build: unit, integration and browser (web console) tests, benchmark smoke runs (ctest)
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer build: unit tests again
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build: unit and integration tests again
 #   3. clang/libFuzzer build: a short fuzz run per channel adapter
 # Any failure stops the script with a non-zero exit status.
 set -euo pipefail
