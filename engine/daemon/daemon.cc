@@ -205,8 +205,10 @@ Status Daemon::Recover() {
           spdlog::warn("session not restored: {}", s.message());
         }
       }
-      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(id_floor);
-      for (const auto& [tenant, max_id] : max_ids) router.tenant(tenant).FinishRestore(max_id);
+      // Once per tenant: above its largest stored id, or the floor.
+      std::vector<std::uint64_t> above(router.tenant_count(), id_floor);
+      for (const auto& [tenant, max_id] : max_ids) above[tenant] = max_id;
+      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(above[t]);
     });
   }
 
