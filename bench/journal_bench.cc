@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/storage/database.h"
-#include "engine/storage/journal_records.h"
-#include "engine/storage/journal_writer.h"
+#include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/journal_records.h"
+#include "engine/storage/sqlite/journal_writer.h"
 #include "routerd/clock.h"
 
 namespace routerd::storage {

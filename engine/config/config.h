@@ -150,7 +150,8 @@ struct StorageOptions {
   std::string data_dir = "routerd-data";
   Durability durability = Durability::kSync;
   int dedup_retention_seconds = 604800;  // durable dedup keys kept this long; 3600..31536000
-  int journal_queue_capacity = 65536;    // records waiting for the writer; 1024..16777216
+  int journal_queue_capacity = 65536;    // records waiting for each partition's writer; 1024..16777216
+  int partitions = 0;                    // journal partitions (writer threads); 0 = one per router shard; 0..256
   int max_voice_bytes = 20 << 20;        // largest IVR voice upload; 1024..268435456
   int allocation_poll_seconds = 5;       // automatic allocation looks for new messages this often; 1..3600
 };

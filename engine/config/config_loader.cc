@@ -267,6 +267,7 @@ class Loader {
     r.IntInto("dedup_retention_seconds", 3600, 31536000, storage.dedup_retention_seconds);
     r.IntInto("journal_queue_capacity", kMinQueueCapacity, kMaxQueueCapacity, storage.journal_queue_capacity);
     r.IntInto("max_voice_bytes", 1024, 256 << 20, storage.max_voice_bytes);
+    r.IntInto("partitions", 0, 256, storage.partitions);
     r.IntInto("allocation_poll_seconds", 1, 3600, storage.allocation_poll_seconds);
     r.ReportUnknownKeys();
   }

@@ -11,48 +11,52 @@
 #include "routerd/builtin_adapters.h"
 
 namespace routerd::daemon {
+namespace {
+
+storage::StorageOptions StorageOptionsFromConfig(const config::Config& config) {
+  const config::StorageOptions& c = config.storage;
+  storage::StorageOptions o;
+  o.backend = c.backend;
+  o.data_dir = config::ResolvedDataDir(config);
+  o.partitions = c.partitions > 0 ? c.partitions : config.server.router_shards;
+  for (const auto& t : config.tenants) o.tenants.push_back(t.id);
+  o.durability = c.durability;
+  o.queue_capacity = static_cast<std::size_t>(c.journal_queue_capacity);
+  o.retention_ms = static_cast<std::int64_t>(c.dedup_retention_seconds) * 1000;
+  o.max_voice_bytes = static_cast<std::size_t>(c.max_voice_bytes);
+  return o;
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                                                  std::unique_ptr<routing::PolicyRegistry> policies) {
-  storage::DatabaseOptions options;
-  options.data_dir = config::ResolvedDataDir(config);
-  auto db = storage::Database::Open(options);
-  if (!db.ok()) return db.status();
-  auto state = storage::LoadOpenState(**db);
-  if (!state.ok()) {
-    return Status(state.status().code(), "cannot read " + (*db)->path() + ": " + state.status().message());
-  }
+  // Storage outlives nothing but the daemon; a process-wide clock serves it.
+  static const SystemClock kStorageClock;
+  auto storage = storage::OpenStorage(StorageOptionsFromConfig(config), kStorageClock);
+  if (!storage.ok()) return storage.status();
+  auto state = (*storage)->LoadOpenState();
+  if (!state.ok()) return state.status();
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
-                                            std::move(db).value(), std::move(state).value()));
+                                            std::move(storage).value(), std::move(state).value()));
 }
 
 Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
-               std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Database> db,
+               std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
                storage::OpenState open_state)
     : config_(std::move(config)),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
-      db_(std::move(db)),
+      storage_(std::move(storage)),
       open_state_(std::move(open_state)),
       presence_(config_),
       dedup_(static_cast<std::int64_t>(config_.server.dedup_window_seconds) * 1000,
              static_cast<std::size_t>(config_.server.dedup_max_entries)) {
   const auto& server = config_.server;
   const auto& storage_options = config_.storage;
-  storage::JournalWriterOptions journal_options;
-  journal_options.capacity = static_cast<std::size_t>(storage_options.journal_queue_capacity);
-  journal_options.retention_ms = static_cast<std::int64_t>(storage_options.dedup_retention_seconds) * 1000;
-  // Async: nobody waits for a commit, so commit at most every 10 ms (one
-  // fsync instead of dozens); sync: every batch at once, its providers wait.
-  if (storage_options.durability == config::Durability::kAsync) journal_options.commit_interval_ms = 10;
-  journal_ = std::make_unique<storage::JournalWriter>(*db_, clock_, journal_options);
-  storage::LeaveMessageStoreOptions leave_options;
-  leave_options.max_voice_bytes = static_cast<std::size_t>(storage_options.max_voice_bytes);
-  leave_store_ = std::make_unique<storage::LeaveMessageStore>(*db_, *journal_, clock_, leave_options);
-
   // The journal first: a session is stored before the leave message that ends it.
-  session_journal_ = std::make_unique<SessionJournal>(*journal_, clock_);
-  leave_forwarder_ = std::make_unique<LeaveMessageForwarder>(clock_, *leave_store_);
+  session_journal_ = std::make_unique<SessionJournal>(*storage_, clock_);
+  leave_forwarder_ = std::make_unique<LeaveMessageForwarder>(clock_, storage_->leave_messages());
   fanout_.Add(session_journal_.get());
   fanout_.Add(leave_forwarder_.get());
   fanout_.Add(&routing_metrics_);
@@ -61,9 +65,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   shard_options.tenant.emit_session_opened = true;
   shards_ = std::make_unique<shard::ShardSet>(config_, *policies_, shard_options, clock_, fanout_);
   webhook_metrics_ = std::make_unique<metrics::WebhookMetrics>(adapters_->Kinds());
-  webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, *leave_store_, *webhook_metrics_,
-                                                     clock_, server.io_threads);
-  webhooks_->SetJournal(journal_.get(), leave_store_.get(), storage_options.durability);
+  webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, storage_->leave_messages(),
+                                                     *webhook_metrics_, clock_, server.io_threads, storage_.get(),
+                                                     storage_options.durability);
   auth_ = std::make_unique<gateway::Authenticator>(config_);
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
@@ -75,19 +79,19 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   auto notify = [this](const std::string& tenant, const std::string& employee, std::string json) {
     agent_gateway_->Notify(tenant, employee, std::move(json));
   };
-  leave_api::AllocatorOptions allocator_options;
+  leave::AllocatorOptions allocator_options;
   allocator_options.poll_interval_ms = static_cast<std::int64_t>(storage_options.allocation_poll_seconds) * 1000;
-  allocator_ = std::make_unique<leave_api::LeaveMessageAllocator>(
-      config_, *leave_store_,
+  allocator_ = std::make_unique<leave::LeaveMessageAllocator>(
+      config_, storage_->leave_messages(),
       [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
       notify, allocator_options);
   presence_.SetSignedInHook([this](const std::string& tenant, const std::string& employee) {
     allocator_->OnAgentSignedIn(tenant, employee);
   });
-  leave_api::LeaveMessageApi::Hooks hooks;
+  leave::LeaveMessageApi::Hooks hooks;
   hooks.notify_allocated = notify;
-  hooks.on_created = [this](const storage::StoredLeaveMessage&) { allocator_->Kick(); };
-  leave_api_ = std::make_unique<leave_api::LeaveMessageApi>(config_, *leave_store_, clock_, std::move(hooks));
+  hooks.on_created = [this](const leave::StoredLeaveMessage&) { allocator_->Kick(); };
+  leave_api_ = std::make_unique<leave::LeaveMessageApi>(config_, storage_->leave_messages(), clock_, std::move(hooks));
   api_ = std::make_unique<gateway::ApiHandler>(
       *auth_, *shards_, *broker_, *agent_gateway_, clock_,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
@@ -120,7 +124,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
 Daemon::~Daemon() { Stop(); }
 
 Status Daemon::Start() {
-  ROUTERD_RETURN_IF_ERROR(journal_->Start());
+  ROUTERD_RETURN_IF_ERROR(storage_->Start());
   agent_gateway_->Start();
   ROUTERD_RETURN_IF_ERROR(Recover());
   shards_->Start();
@@ -250,7 +254,7 @@ void Daemon::Stop() {
   shards_->Stop();
   agent_gateway_->Stop();
   // Last: what the shards emitted while draining is written too.
-  journal_->Stop();
+  storage_->Stop();
 }
 
 void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
@@ -317,7 +321,7 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_agents_connected", {}, static_cast<std::uint64_t>(agent_gateway_->connected()));
   out.Family("routerd_dedup_entries", "gauge", "Provider message ids remembered for deduplication.");
   out.Sample("routerd_dedup_entries", {}, static_cast<std::uint64_t>(dedup_.SizeApprox()));
-  const storage::JournalStats j = journal_->stats();
+  const storage::JournalStats j = storage_->stats();
   out.Family("routerd_journal_records_total", "counter", "Journal records written (any outcome).");
   out.Sample("routerd_journal_records_total", {}, j.records);
   out.Family("routerd_journal_commits_total", "counter", "Journal batch commits (one fsync each).");
@@ -332,17 +336,17 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_journal_last_batch_records", {}, j.last_batch_records);
   out.Family("routerd_journal_pruned_total", "counter", "Rows removed after the retention period.");
   out.Sample("routerd_journal_pruned_total", {{"kind", "contact"}}, j.pruned_contacts);
-  out.Sample("routerd_journal_pruned_total", {{"kind", "session"}}, j.pruned_sessions);
+  out.Sample("routerd_journal_pruned_total", {{"kind", "session_event"}}, j.pruned_session_events);
   out.Family("routerd_journal_session_batches_refused_total", "counter",
              "Router batches of session events the full journal refused.");
   out.Sample("routerd_journal_session_batches_refused_total", {}, session_journal_->refused());
   const auto& ingest = webhooks_->ingest_counters();
   out.Family("routerd_ingest_journal_failures_total", "counter", "Webhook requests the journal could not store.");
-  out.Sample("routerd_ingest_journal_failures_total", {}, ingest.journal_failed.load(std::memory_order_relaxed));
+  out.Sample("routerd_ingest_journal_failures_total", {}, ingest.storage_failed.load(std::memory_order_relaxed));
   out.Family("routerd_ingest_late_duplicates_total", "counter",
              "Async durability: contacts routed, then found already stored (retries beyond the memory window).");
   out.Sample("routerd_ingest_late_duplicates_total", {}, ingest.late_duplicates.load(std::memory_order_relaxed));
-  const storage::LeaveStoreStats l = leave_store_->stats();
+  const leave::LeaveStoreStats l = storage_->leave_messages().stats();
   out.Family("routerd_leave_messages_stored_total", "counter", "Leave messages from the router committed.");
   out.Sample("routerd_leave_messages_stored_total", {}, l.sink_stored);
   out.Family("routerd_leave_messages_lost_total", "counter", "Leave messages from the router refused or failed.");
@@ -435,7 +439,7 @@ int Main(int argc, const char* const* argv) {
 
   daemon.Stop();
   const auto& m = daemon.routing_metrics();
-  const storage::JournalStats j = daemon.journal().stats();
+  const storage::JournalStats j = daemon.storage().stats();
   spdlog::info("routerd stopped: {} assignment(s), {} journal record(s) in {} commit(s)", m.assigned(), j.records,
                j.commits);
   return 0;

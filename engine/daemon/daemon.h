@@ -18,20 +18,17 @@
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
 #include "engine/gateway/command_broker.h"
-#include "engine/http/dedup_window.h"
+#include "engine/ingest/dedup_window.h"
 #include "engine/http/http_router.h"
 #include "engine/http/http_server.h"
 #include "engine/http/webhook_handler.h"
 #include "engine/metrics/webhook_metrics.h"
-#include "engine/leave_api/leave_message_allocator.h"
-#include "engine/leave_api/leave_message_api.h"
+#include "engine/leave/leave_message_allocator.h"
+#include "engine/leave/leave_message_api.h"
 #include "engine/metrics/routing_metrics.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/shard/shard_set.h"
-#include "engine/storage/database.h"
-#include "engine/storage/journal_reader.h"
-#include "engine/storage/journal_writer.h"
-#include "engine/storage/leave_message_store.h"
+#include "engine/storage/storage.h"
 #include "routerd/adapter_registry.h"
 #include "routerd/clock.h"
 
@@ -59,8 +56,8 @@ class Daemon {
   const config::Config& config() const { return config_; }
   shard::ShardSet& shards() { return *shards_; }
   const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }
-  storage::LeaveMessageStore& leave_messages() { return *leave_store_; }
-  storage::JournalWriter& journal() { return *journal_; }
+  leave::LeaveRepository& leave_messages() { return storage_->leave_messages(); }
+  storage::Storage& storage() { return *storage_; }
   const metrics::WebhookMetrics& webhook_metrics() const { return *webhook_metrics_; }
   gateway::AgentGateway& agent_gateway() { return *agent_gateway_; }
   // What Start restored (for the log and the tests).
@@ -76,7 +73,7 @@ class Daemon {
 
  private:
   Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
-         std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Database> db,
+         std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
          storage::OpenState open_state);
   Status Recover();
   void RenderMetrics(metrics::PrometheusWriter& out) const;
@@ -86,9 +83,7 @@ class Daemon {
   std::unique_ptr<routing::PolicyRegistry> policies_;
   SystemClock clock_;
   metrics::RoutingMetrics routing_metrics_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::JournalWriter> journal_;
-  std::unique_ptr<storage::LeaveMessageStore> leave_store_;
+  std::unique_ptr<storage::Storage> storage_;
   std::optional<storage::OpenState> open_state_;  // consumed by Start
   Recovery recovery_;
   std::unique_ptr<SessionJournal> session_journal_;
@@ -97,13 +92,13 @@ class Daemon {
   RoutingEventFanout fanout_;
   std::unique_ptr<shard::ShardSet> shards_;
   std::unique_ptr<metrics::WebhookMetrics> webhook_metrics_;
-  http::DedupWindow dedup_;
+  ingest::DedupWindow dedup_;
   std::unique_ptr<http::WebhookHandler> webhooks_;
   std::unique_ptr<gateway::Authenticator> auth_;
   std::unique_ptr<gateway::CommandBroker> broker_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
-  std::unique_ptr<leave_api::LeaveMessageAllocator> allocator_;
-  std::unique_ptr<leave_api::LeaveMessageApi> leave_api_;
+  std::unique_ptr<leave::LeaveMessageAllocator> allocator_;
+  std::unique_ptr<leave::LeaveMessageApi> leave_api_;
   std::unique_ptr<gateway::ApiHandler> api_;
   std::unique_ptr<console::Console> console_;
   std::unique_ptr<http::HttpRouter> router_;

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/storage/journal_records.h"
 
 namespace routerd::daemon {
 
@@ -29,13 +28,8 @@ void SessionJournal::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
       }
       case RoutingEventType::kAssigned: {
         if (e.strategy == "restored") break;
-        storage::SessionAssigned assigned;
-        assigned.tenant_id = std::string(e.tenant_id);
-        assigned.session_id = e.session_id;
-        assigned.employee_id = std::string(e.employee_id);
-        assigned.contacts.reserve(e.MessageCount());
-        e.ForEachMessage([&](const ContactPtr& c) { assigned.contacts.push_back(c); });
-        out.emplace_back(std::move(assigned));
+        // Its contacts were named as they joined (opened, kMessageQueued).
+        out.emplace_back(storage::SessionAssigned{std::string(e.tenant_id), e.session_id, std::string(e.employee_id)});
         break;
       }
       case RoutingEventType::kMessage:
@@ -60,7 +54,7 @@ void SessionJournal::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
     }
   }
   if (out.empty()) return;
-  if (!writer_.Submit(storage::MakeSessionEventsRecord(std::move(out))).ok()) {
+  if (!storage_.AppendSessionEvents(std::move(out)).ok()) {
     refused_.fetch_add(1, std::memory_order_relaxed);
   }
 }

@@ -1,5 +1,5 @@
-// SessionJournal: turns each router batch's session events into one journal
-// record, so a restart can bring back waiting and assigned sessions (issue 5).
+// SessionJournal: turns each router batch's session events into one storage
+// append, so a restart can bring back waiting and assigned sessions.
 //
 // What is journaled: a session opening (with its queue and wall-clock
 // arrival), every message joining it (waiting or assigned: the router's
@@ -13,15 +13,15 @@
 // session that opens and overflows in one batch is stored before the leave
 // message that ends it.
 //
-// Thread safety: OnRoutingEvents runs on several shard threads at once; the
-// JournalWriter's Submit is thread-safe and never blocks.
+// Thread safety: OnRoutingEvents runs on several shard threads at once;
+// Storage::AppendSessionEvents is thread-safe and never blocks.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
 #include "engine/routing/routing_events.h"
-#include "engine/storage/journal_writer.h"
+#include "engine/storage/storage.h"
 #include "routerd/clock.h"
 
 namespace routerd::daemon {
@@ -29,16 +29,16 @@ namespace routerd::daemon {
 class SessionJournal final : public routing::RoutingEventSink {
  public:
   // Both must outlive the journal.
-  SessionJournal(storage::JournalWriter& writer, const Clock& clock) : writer_(writer), clock_(clock) {}
+  SessionJournal(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
 
   void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
 
-  // Batches the journal queue refused (full): their contacts are pending after
+  // Batches storage refused (full): their contacts are pending after
   // a restart and routed again, so nothing is lost, but sessions may reopen.
   std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
-  storage::JournalWriter& writer_;
+  storage::Storage& storage_;
   const Clock& clock_;
   std::atomic<std::uint64_t> refused_{0};
 };

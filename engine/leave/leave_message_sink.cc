@@ -15,6 +15,7 @@ LeaveMessage LeaveMessageFromEvent(const routing::RoutingEvent& e, std::int64_t 
   m.reason = std::string(routing::LeaveReasonName(e.leave_reason));
   e.ForEachMessage([&](const ContactPtr& c) { m.messages.push_back(c); });
   m.created_at_ms = now_ms;
+  m.session_id = e.session_id;
   return m;
 }
 

@@ -2,9 +2,8 @@
 // web widget's leave_message events go.
 //
 // The router emits kLeaveMessage events; the daemon turns each into a
-// LeaveMessage and submits a batch per router batch. The durable store
-// (storage::LeaveMessageStore: SQLite, with the statuses and transitions of
-// seed 002) implements this interface.
+// LeaveMessage and submits a batch per router batch. The durable repository
+// (LeaveRepository, behind the storage backend) implements this interface.
 //
 // Thread safety: Submit is called from router shard threads (several at once)
 // and must not block on disk: a durable implementation hands off to its writer.
@@ -29,6 +28,9 @@ struct LeaveMessage {
   std::string reason;        // queue_full | max_wait | idle_timeout | customer (web leave_message)
   std::vector<ContactPtr> messages;
   std::int64_t created_at_ms = 0;
+  // The router session that became this message (ended when it is stored);
+  // 0 when none (a web leave_message event, a voice upload).
+  std::uint64_t session_id = 0;
 };
 
 class LeaveMessageSink {

@@ -86,7 +86,7 @@ class CrashRecoveryTest : public ::testing::Test {
   }
 
   std::unique_ptr<DatabaseProbe> Probe() {
-    auto probe = DatabaseProbe::Open(dir_.path() + "/data/routerd.db");
+    auto probe = DatabaseProbe::Open(dir_.path() + "/data");
     EXPECT_TRUE(probe.ok()) << probe.status().ToString();
     return probe.ok() ? std::move(probe).value() : nullptr;
   }

@@ -45,22 +45,28 @@ constexpr int kSenders = 4;
 constexpr int kMaxNewPerSender = 10000;
 
 struct Message {
-  std::string channel;  // web-chat or wa-main
+  std::string channel;  // web-chat, wa-main, or an extra tenant's web-chat-<n>
   std::string id;       // provider message id
   std::string customer;
   std::string text;
 
   std::string key() const { return channel + "/" + id; }
   integration::ProviderRequest Request() const {
-    return channel == kWebChannel ? WebEvent(channel, id, "message", customer, text)
-                                  : WhatsAppText(id, customer, text);
+    return channel == kWhatsAppChannel ? WhatsAppText(id, customer, text)
+                                       : WebEvent(channel, id, "message", customer, text);
   }
 };
 
-Message NewMessage(int sender, int n) {
+// Senders 0 and 2 post web events, 1 and 3 WhatsApp messages, all to acme;
+// with more tenants, senders 2 and 3 post to tenants acme-2 and acme-3.
+Message NewMessage(int sender, int n, int tenants) {
   Message m;
   const std::string suffix = std::to_string(sender) + "-" + std::to_string(n);
-  if (sender % 2 == 0) {
+  if (sender >= 2 && sender <= tenants) {
+    m.channel = ExtraWebChannel(sender);
+    m.id = "evt-" + suffix;
+    m.customer = "visitor-" + suffix;
+  } else if (sender % 2 == 0) {
     m.channel = std::string(kWebChannel);
     m.id = "evt-" + suffix;
     m.customer = "visitor-" + suffix;
@@ -87,6 +93,7 @@ struct Traffic {
   std::set<std::string> acked;          // keys answered 2xx
   std::map<int, int> unexpected;        // HTTP status -> count, for anything but 200 and 503
   int senders_done = 0;
+  int tenants = 1;  // set before the senders start
 
   void Publish(std::uint16_t p) {
     {
@@ -133,7 +140,7 @@ void RunSender(Traffic& t, int sender) {
       m = std::move(unacked.front());
       unacked.pop_front();
     } else {
-      m = NewMessage(sender, next++);
+      m = NewMessage(sender, next++, t.tenants);
       std::lock_guard lock(t.mu);
       t.sent.emplace(m.key(), m);
     }
@@ -239,17 +246,39 @@ std::uint64_t SeedFromEnvironment() {
   return std::random_device()();
 }
 
-TEST(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
+struct CrashParams {
+  int partitions;
+  int tenants;
+};
+
+// One journal partition with one tenant, and four partitions with three busy
+// tenants (three writer threads committing at every kill).
+class CrashTest : public ::testing::TestWithParam<CrashParams> {};
+
+INSTANTIATE_TEST_SUITE_P(Partitions, CrashTest, ::testing::Values(CrashParams{1, 1}, CrashParams{4, 3}),
+                         [](const ::testing::TestParamInfo<CrashParams>& info) {
+                           return std::to_string(info.param.partitions) + "partitions" +
+                                  std::to_string(info.param.tenants) + "tenants";
+                         });
+
+std::string TenantOfChannel(const std::string& channel) {
+  return channel.rfind("web-chat-", 0) == 0 ? "acme-" + channel.substr(9) : std::string(kTenant);
+}
+
+TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
   const std::uint64_t seed = SeedFromEnvironment();
   SCOPED_TRACE("ROUTERD_CRASH_SEED=" + std::to_string(seed));
   std::mt19937_64 rng(seed);
   storage::testing::TempDir dir;
   DurabilityConfig config;
   config.data_dir = dir.path() + "/data";
-  const std::string db_path = config.data_dir + "/routerd.db";
+  config.partitions = GetParam().partitions;
+  config.tenants = GetParam().tenants;
+  const std::string db_path = config.data_dir;  // every journal file in it
   RouterdRunner runner(dir.path());
 
   Traffic traffic;
+  traffic.tenants = config.tenants;
   Senders senders(traffic);
   std::set<std::string> frozen;  // acknowledged before the last kill
   std::vector<std::size_t> kills;  // acknowledged messages at each kill
@@ -312,36 +341,41 @@ TEST(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
   EXPECT_TRUE(settled) << "the journal did not settle: " << contacts->size() << " contacts, " << sessions->size()
                        << " sessions stored for " << expected << " messages";
   ASSERT_EQ(contacts->size(), sent.size());
-  std::map<std::int64_t, const ContactRow*> by_session;
+  std::map<std::pair<std::string, std::int64_t>, const ContactRow*> by_session;  // (tenant, session id)
   for (const ContactRow& c : *contacts) {
     auto it = sent.find(c.channel_id + "/" + c.provider_message_id);
     ASSERT_NE(it, sent.end()) << "stored but never sent: " << c.channel_id << "/" << c.provider_message_id;
+    EXPECT_EQ(c.tenant_id, TenantOfChannel(c.channel_id));
     EXPECT_EQ(c.customer_id, it->second.customer);
     EXPECT_EQ(c.text, it->second.text);
     ASSERT_TRUE(c.session_id.has_value()) << it->first << " was never routed";
-    EXPECT_TRUE(by_session.emplace(*c.session_id, &c).second)
-        << "session " << *c.session_id << " holds two stored contacts";
+    EXPECT_TRUE(by_session.emplace(std::make_pair(c.tenant_id, *c.session_id), &c).second)
+        << "session " << c.tenant_id << "/" << *c.session_id << " holds two stored contacts";
   }
-  std::uint64_t max_id = 0;
+  std::uint64_t max_id = 0;  // of acme
   for (const SessionRow& s : *sessions) {
     EXPECT_FALSE(s.ended) << "session " << s.session_id << " ended";
-    EXPECT_EQ(by_session.count(static_cast<std::int64_t>(s.session_id)), 1u)
-        << "session " << s.session_id << " is stored but holds no contact";
-    max_id = std::max(max_id, s.session_id);
+    EXPECT_EQ(by_session.count(std::make_pair(s.tenant_id, static_cast<std::int64_t>(s.session_id))), 1u)
+        << "session " << s.tenant_id << "/" << s.session_id << " is stored but holds no contact";
+    if (s.tenant_id == kTenant) max_id = std::max(max_id, s.session_id);
   }
 
   // (b) The REST API: the router holds one waiting session per stored
-  // contact, each with exactly that one message.
+  // contact of acme, each with exactly that one message.
+  std::int64_t expected_acme = 0;
+  for (const auto& [key, contact] : by_session) expected_acme += key.first == kTenant;
   gateway_test::HttpClient api(runner.port());
   auto queues = api.Send("GET", "/api/v1/queues", {}, Bearer(kAdminToken));
   ASSERT_TRUE(queues.ok()) << queues.status().ToString();
   ASSERT_EQ(queues->status, 200) << queues->body;
   const gateway_test::JsonDoc q = queues->Json();
   EXPECT_EQ(q.Str("/queues/0/id"), "chat") << queues->body;
-  EXPECT_EQ(q.Int("/queues/0/waiting"), expected) << queues->body;
+  EXPECT_EQ(q.Int("/queues/0/waiting"), expected_acme) << queues->body;
   EXPECT_EQ(q.Int("/queues/1/waiting"), 0) << queues->body;
   int checked = 0;
-  for (const auto& [session_id, contact] : by_session) {
+  for (const auto& [key, contact] : by_session) {
+    if (key.first != kTenant) continue;
+    const std::int64_t session_id = key.second;
     auto reply = api.Send("GET", "/api/v1/sessions/" + std::to_string(session_id), {}, Bearer(kAdminToken));
     ASSERT_TRUE(reply.ok()) << reply.status().ToString();
     ASSERT_EQ(reply->status, 200) << "session " << session_id << ": " << reply->body;
@@ -353,7 +387,7 @@ TEST(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
     if (::testing::Test::HasFailure()) break;  // one broken session is enough to read
     ++checked;
   }
-  EXPECT_EQ(checked, expected);
+  EXPECT_EQ(checked, expected_acme);
 
   // New sessions continue above every stored id.
   gateway_test::HttpClient webhook(runner.port());
@@ -373,7 +407,7 @@ TEST(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
 // With sync durability a contact reaches the router only after its commit,
 // so nothing an agent is shown can be lost by a crash: every message an
 // agent received before a kill is in routerd.db afterwards.
-TEST(CrashTest, AgentsAreShownOnlyStoredContacts) {
+TEST_P(CrashTest, AgentsAreShownOnlyStoredContacts) {
   const std::uint64_t seed = SeedFromEnvironment();
   SCOPED_TRACE("ROUTERD_CRASH_SEED=" + std::to_string(seed));
   std::mt19937_64 rng(seed);
@@ -381,10 +415,13 @@ TEST(CrashTest, AgentsAreShownOnlyStoredContacts) {
   DurabilityConfig config;
   config.data_dir = dir.path() + "/data";
   config.tenant_cap = 60;
-  const std::string db_path = config.data_dir + "/routerd.db";
+  config.partitions = GetParam().partitions;
+  config.tenants = GetParam().tenants;
+  const std::string db_path = config.data_dir;  // every journal file in it
   RouterdRunner runner(dir.path());
 
   Traffic traffic;
+  traffic.tenants = config.tenants;
   std::set<std::string> seen;  // guarded by traffic.mu
   Senders senders(traffic, &seen);
   std::set<std::string> frozen;  // shown to the agent before the last kill

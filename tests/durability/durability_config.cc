@@ -13,7 +13,18 @@ std::string TokenToml(std::string_view role, std::string_view employee, std::str
   return out;
 }
 
+std::string ExtraTenantToml(int n) {
+  return "\n[[tenants]]\nid = \"" + ExtraTenant(n) + "\"\nsession_idle_timeout_seconds = 604800\n" +
+         "max_concurrent_sessions = 10\n\n[[tenants.ous]]\nid = \"desk\"\n\n[[tenants.skill_queues]]\nid = \"chat\"\nmax_wait_seconds = 86400\n" +
+         "max_waiting = 1000000\n\n[[tenants.agents]]\nemployee_id = \"a1\"\nou = \"desk\"\ntype = \"multimedia\"\n" +
+         "skill_queues = [\"chat\"]\n\n[[tenants.channels]]\nid = \"" + ExtraWebChannel(n) +
+         "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-" + std::to_string(n) + "\"\n";
+}
+
 }  // namespace
+
+std::string ExtraWebChannel(int n) { return "web-chat-" + std::to_string(n); }
+std::string ExtraTenant(int n) { return "acme-" + std::to_string(n); }
 
 std::string DurabilityToml(const DurabilityConfig& c) {
   std::string toml = "[server]\nlisten = \"127.0.0.1:" + std::to_string(c.port) + "\"\n";
@@ -23,6 +34,7 @@ std::string DurabilityToml(const DurabilityConfig& c) {
   toml += "session_history_limit = " + std::to_string(c.history_limit) + "\n";
   toml += "\n[storage]\ndata_dir = \"" + c.data_dir + "\"\n";
   toml += std::string("durability = \"") + (c.sync ? "sync" : "async") + "\"\n";
+  toml += "partitions = " + std::to_string(c.partitions) + "\n";
   toml += "\n[[tenants]]\nid = \"acme\"\nsession_idle_timeout_seconds = 604800\n";
   toml += "max_concurrent_sessions = " + std::to_string(c.tenant_cap) + "\n";
   toml += R"(
@@ -86,13 +98,15 @@ verify_token = "wa-test-verify-token"
   toml += TokenToml("agent", "a1", kA1Token);
   toml += TokenToml("agent", "a2", kA2Token);
   toml += TokenToml("agent", "a3", kA3Token);
+  for (int n = 2; n <= c.tenants; ++n) toml += ExtraTenantToml(n);
   return toml;
 }
 
 integration::ProviderRequest WebEvent(std::string_view channel, std::string_view event_id, std::string_view type,
                                       std::string_view visitor_id, std::string_view text) {
   std::string body = integration::WebEventBody(event_id, type, visitor_id, "Visitor " + std::string(visitor_id), text);
-  const std::string_view secret = channel == kSmallChannel ? kSmallSecret : integration::kWebSecret;
+  std::string secret(channel == kSmallChannel ? kSmallSecret : integration::kWebSecret);
+  if (channel.rfind("web-chat-", 0) == 0) secret = "web-test-secret-" + std::string(channel.substr(9));
   const std::string timestamp = std::to_string(integration::NowUnixSeconds());
   integration::ProviderRequest r;
   r.target = integration::WebhookPath("web", channel);

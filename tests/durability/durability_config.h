@@ -40,12 +40,21 @@ struct DurabilityConfig {
   int tenant_cap = 10;             // max_concurrent_sessions of the tenant
   bool sync = true;                // durability = "sync" (else "async")
   int history_limit = 200;         // session_history_limit
+  int partitions = 1;              // [storage] partitions (journal writer threads)
+  // Tenants besides acme: acme-2 .. acme-<tenants>, each with a queue "chat",
+  // an agent a1 and a web channel web-chat-<n> (ExtraWebChannel).
+  int tenants = 1;
   std::string log_level = "warn";
 };
 
 std::string DurabilityToml(const DurabilityConfig& config);
 
-// A web widget event on `channel` (web-chat or web-small), signed now.
+// The web channel of extra tenant `n` (2..tenants) and the tenant's id.
+std::string ExtraWebChannel(int n);
+std::string ExtraTenant(int n);
+
+// A web widget event on `channel` (web-chat, web-small or an extra tenant's
+// web-chat-<n>), signed now.
 // `type` is "message" or "leave_message".
 integration::ProviderRequest WebEvent(std::string_view channel, std::string_view event_id, std::string_view type,
                                       std::string_view visitor_id, std::string_view text);

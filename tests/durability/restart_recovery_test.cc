@@ -173,7 +173,7 @@ class RestartTest : public ::testing::Test {
   }
 
   std::unique_ptr<DatabaseProbe> Probe() {
-    auto probe = DatabaseProbe::Open(config_.data_dir + "/routerd.db");
+    auto probe = DatabaseProbe::Open(config_.data_dir);
     EXPECT_TRUE(probe.ok()) << probe.status().ToString();
     return probe.ok() ? std::move(probe).value() : nullptr;
   }

@@ -1,8 +1,8 @@
-#include "engine/http/dedup_window.h"
+#include "engine/ingest/dedup_window.h"
 
 #include <gtest/gtest.h>
 
-namespace routerd::http {
+namespace routerd::ingest {
 namespace {
 
 TEST(DedupWindowTest, SecondDeliveryWithinTheWindowIsADuplicate) {
@@ -36,4 +36,4 @@ TEST(DedupWindowTest, DisabledWindowAcceptsEverything) {
 }
 
 }  // namespace
-}  // namespace routerd::http
+}  // namespace routerd::ingest

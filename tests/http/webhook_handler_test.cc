@@ -99,7 +99,7 @@ class WebhookHandlerTest : public ::testing::Test {
   SystemClock clock_;
   NullSink sink_;
   std::unique_ptr<shard::ShardSet> shards_;
-  DedupWindow dedup_{3600 * 1000, 100000};
+  ingest::DedupWindow dedup_{3600 * 1000, 100000};
   NoLeaveMessages leave_;
   metrics::WebhookMetrics metrics_{adapters_.Kinds()};
   std::unique_ptr<WebhookHandler> handler_;

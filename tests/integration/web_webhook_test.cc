@@ -59,7 +59,7 @@ TEST_F(WebWebhookTest, LeaveMessageGoesToTheLeaveMessageStoreNotTheRouter) {
   EXPECT_EQ(res.body, R"({"ok":true})");
 
   // Sync durability: the 2xx came after the commit that holds the message.
-  auto page = daemon().leave_messages().Query(std::string(kTenant), storage::LeaveQuery{});
+  auto page = daemon().leave_messages().Query(std::string(kTenant), leave::LeaveQuery{});
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->items.size(), 1u);
   auto m = daemon().leave_messages().Get(std::string(kTenant), page->items[0].id);
@@ -71,7 +71,7 @@ TEST_F(WebWebhookTest, LeaveMessageGoesToTheLeaveMessageStoreNotTheRouter) {
   EXPECT_EQ(m->display_name, "Kenji Tanaka");
   EXPECT_EQ(m->skill_queue, "chat");
   EXPECT_EQ(m->reason, "customer");
-  EXPECT_EQ(m->status, storage::LeaveStatus::kToBeAllocated);
+  EXPECT_EQ(m->status, leave::LeaveStatus::kToBeAllocated);
   ASSERT_EQ(m->parts.size(), 1u);
   EXPECT_EQ(m->parts[0].text, "Please call me back tomorrow morning.");
   EXPECT_EQ(m->parts[0].provider_message_id, "01J9Z3M2B7C8D9E0F1G2H3J4K5");
@@ -80,7 +80,7 @@ TEST_F(WebWebhookTest, LeaveMessageGoesToTheLeaveMessageStoreNotTheRouter) {
 
   // A retry of the same event is not a second leave message.
   EXPECT_EQ(Deliver(delivery).status, 200);
-  auto again = daemon().leave_messages().Query(std::string(kTenant), storage::LeaveQuery{});
+  auto again = daemon().leave_messages().Query(std::string(kTenant), leave::LeaveQuery{});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->total, 1u);
   EXPECT_EQ(MetricValue("routerd_webhook_leave_messages_total{kind=\"web\"}"), 1u);

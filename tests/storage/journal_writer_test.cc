@@ -1,4 +1,4 @@
-#include "engine/storage/journal_writer.h"
+#include "engine/storage/sqlite/journal_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/storage/journal_reader.h"
-#include "engine/storage/journal_records.h"
+#include "engine/storage/sqlite/journal_reader.h"
+#include "engine/storage/sqlite/journal_records.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
@@ -409,13 +409,13 @@ TEST(JournalWriterTest, PruneForgetsKeysPastRetentionButKeepsOpenSessions) {
   StatusOr<PruneResult> early = PruneAndWait(writer);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->contacts, 0u);
-  EXPECT_EQ(early->sessions, 0u);
+  EXPECT_EQ(early->session_events, 0u);
 
   clock.Advance(2'000'000);  // now 1 ms past
   StatusOr<PruneResult> pruned = PruneAndWait(writer);
   ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
   EXPECT_EQ(pruned->contacts, 2u) << "old-ended and old-loose";
-  EXPECT_EQ(pruned->sessions, 1u) << "session 1 ended more than 7 days ago";
+  EXPECT_EQ(pruned->session_events, 2u) << "session 1 ended more than 7 days ago: its opening and its end";
   EXPECT_EQ(pruned->passes, 1u);
 
   auto reader = db->OpenReader();
@@ -429,7 +429,7 @@ TEST(JournalWriterTest, PruneForgetsKeysPastRetentionButKeepsOpenSessions) {
   EXPECT_EQ(again.outcome, (std::vector<ContactWrite>{ContactWrite::kInserted}));
   JournalStats s = writer.stats();
   EXPECT_EQ(s.pruned_contacts, 2u);
-  EXPECT_EQ(s.pruned_sessions, 1u);
+  EXPECT_EQ(s.pruned_session_events, 2u);
   EXPECT_EQ(s.prune_passes, 2u);
 }
 
@@ -450,7 +450,6 @@ TEST(JournalWriterTest, PruneWorksInBoundedPasses) {
   EXPECT_EQ(pruned->contacts, 5u);
   EXPECT_EQ(pruned->passes, 3u) << "2 + 2 + 1 rows, one transaction each";
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 0);
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contact_attachments"), 0);
 }
 
 TEST(JournalWriterTest, PeriodicPruneRunsWithoutBeingAsked) {

@@ -1,4 +1,4 @@
-#include "engine/storage/leave_message_store.h"
+#include "engine/storage/sqlite/sqlite_leave_store.h"
 
 #include <gtest/gtest.h>
 
@@ -9,15 +9,22 @@
 #include <string>
 #include <vector>
 
-#include "engine/storage/attachment_files.h"
+#include "engine/storage/sqlite/attachment_files.h"
+#include "engine/storage/sqlite/sqlite_storage.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
 namespace {
 
+using leave::Actor;
+using leave::LeaveAction;
+using leave::LeaveHistoryEntry;
+using leave::LeavePage;
+using leave::LeaveQuery;
+using leave::LeaveStatus;
+using leave::StoredLeaveMessage;
+using leave::VoiceMessage;
 using testing::MakeContact;
-using testing::OpenOrDie;
-using testing::Options;
 using testing::ReadAll;
 using testing::TempDir;
 
@@ -31,25 +38,32 @@ std::vector<std::int64_t> Ids(const LeavePage& page) {
   return ids;
 }
 
-class LeaveMessageStoreTest : public ::testing::Test {
+// Run with one journal partition and with four (tenants spread over them).
+class LeaveMessageStoreTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override { Open(); }
   void TearDown() override { Close(); }
 
-  void Open() {
-    db_ = OpenOrDie(Options(dir_));
-    ASSERT_NE(db_, nullptr);
-    JournalWriterOptions o;
+  StorageOptions Options(const std::string& data_dir) {
+    StorageOptions o;
+    o.data_dir = data_dir;
+    o.partitions = GetParam();
     o.prune_interval_ms = 0;
-    writer_ = std::make_unique<JournalWriter>(*db_, clock_, o);
-    ASSERT_TRUE(writer_->Start().ok());
-    store_ = std::make_unique<LeaveMessageStore>(*db_, *writer_, clock_);
+    o.tenants = {"t1", "t2", "tenant-a", "tenant-b"};
+    return o;
+  }
+  void Open() {
+    StatusOr<std::unique_ptr<SqliteStorage>> s = SqliteStorage::Open(Options(dir_.data_dir()), clock_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    storage_ = std::move(s).value();
+    ASSERT_TRUE(storage_->Start().ok());
+    store_ = static_cast<SqliteLeaveStore*>(&storage_->leave_messages());
   }
   void Close() {
-    store_.reset();
-    writer_.reset();
-    db_.reset();
+    store_ = nullptr;
+    storage_.reset();
   }
+  JournalWriter& WriterOf(const std::string& tenant) { return *storage_->partitions().ForTenant(tenant).writer; }
 
   leave::LeaveMessage Web(std::string tenant, std::string customer, std::int64_t created_at_ms,
                           std::string channel_kind = "web", std::string queue = "q1") {
@@ -116,12 +130,14 @@ class LeaveMessageStoreTest : public ::testing::Test {
 
   TempDir dir_;
   ManualClock clock_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<JournalWriter> writer_;
-  std::unique_ptr<LeaveMessageStore> store_;
+  std::unique_ptr<SqliteStorage> storage_;
+  SqliteLeaveStore* store_ = nullptr;
 };
 
-TEST_F(LeaveMessageStoreTest, TheSinkStoresMessagesToBeAllocatedWithTheirPartsAndHistory) {
+INSTANTIATE_TEST_SUITE_P(Partitions, LeaveMessageStoreTest, ::testing::Values(1, 4),
+                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param); });
+
+TEST_P(LeaveMessageStoreTest, TheSinkStoresMessagesToBeAllocatedWithTheirPartsAndHistory) {
   leave::LeaveMessage m = Web("t1", "cust-9", kT0 - 5000, "whatsapp", "billing");
   m.reason = "max_wait";
   auto second = std::make_shared<Contact>(*MakeContact("whatsapp-1", "cust-9", "p2", "", kT0 - 4000));
@@ -130,7 +146,7 @@ TEST_F(LeaveMessageStoreTest, TheSinkStoresMessagesToBeAllocatedWithTheirPartsAn
   m.messages.push_back(MakeContact("whatsapp-1", "cust-9", "p3", "are you there?", kT0 - 3000));
   std::vector<leave::LeaveMessage> batch{m, Web("t1", "cust-10", kT0 - 1000)};
   store_->Submit(std::move(batch));
-  ASSERT_TRUE(writer_->Flush().ok());
+  ASSERT_TRUE(storage_->Flush().ok());
   EXPECT_EQ(store_->stats().sink_stored, 2u);
   EXPECT_EQ(store_->stats().sink_refused, 0u);
 
@@ -177,7 +193,7 @@ TEST_F(LeaveMessageStoreTest, TheSinkStoresMessagesToBeAllocatedWithTheirPartsAn
   EXPECT_EQ(h[0].detail, "max_wait");
 }
 
-TEST_F(LeaveMessageStoreTest, AllocateProcessSubmitRecordsWhoWhenAndWhat) {
+TEST_P(LeaveMessageStoreTest, AllocateProcessSubmitRecordsWhoWhenAndWhat) {
   std::int64_t id = Create(Web("t1", "555", kT0));
 
   clock_.Advance(60'000'000'000);  // +60 s
@@ -228,7 +244,7 @@ TEST_F(LeaveMessageStoreTest, AllocateProcessSubmitRecordsWhoWhenAndWhat) {
   EXPECT_LT(h[2].seq, h[3].seq);
 }
 
-TEST_F(LeaveMessageStoreTest, AllocationFailedIsAllocatedByHandByAnAdministrator) {
+TEST_P(LeaveMessageStoreTest, AllocationFailedIsAllocatedByHandByAnAdministrator) {
   std::int64_t id = Create(Web("t1", "555", kT0));
   StatusOr<StoredLeaveMessage> failed = store_->MarkAllocationFailed("t1", id, kRouter);
   ASSERT_TRUE(failed.ok());
@@ -247,7 +263,7 @@ TEST_F(LeaveMessageStoreTest, AllocationFailedIsAllocatedByHandByAnAdministrator
   EXPECT_EQ(h[2].to, LeaveStatus::kUnprocessed);
 }
 
-TEST_F(LeaveMessageStoreTest, EveryForbiddenTransitionNamesTheCurrentStatusAndChangesNothing) {
+TEST_P(LeaveMessageStoreTest, EveryForbiddenTransitionNamesTheCurrentStatusAndChangesNothing) {
   const LeaveStatus all[] = {LeaveStatus::kToBeAllocated, LeaveStatus::kUnprocessed, LeaveStatus::kProcessing,
                              LeaveStatus::kProcessed, LeaveStatus::kAllocationFailed};
   const LeaveAction actions[] = {LeaveAction::kAllocate, LeaveAction::kAllocationFailed, LeaveAction::kProcess,
@@ -298,7 +314,7 @@ TEST_F(LeaveMessageStoreTest, EveryForbiddenTransitionNamesTheCurrentStatusAndCh
   EXPECT_EQ(refused, 15);
 }
 
-TEST_F(LeaveMessageStoreTest, SubmitNeedsCommentsOfAtMost2000Characters) {
+TEST_P(LeaveMessageStoreTest, SubmitNeedsCommentsOfAtMost2000Characters) {
   std::int64_t id = BringTo(LeaveStatus::kProcessing);
   StatusOr<StoredLeaveMessage> empty = store_->SubmitHandling("t1", id, "", kAdmin);
   EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
@@ -314,7 +330,7 @@ TEST_F(LeaveMessageStoreTest, SubmitNeedsCommentsOfAtMost2000Characters) {
   EXPECT_EQ(GetOrDie("t1", id).status, LeaveStatus::kProcessed);
 }
 
-TEST_F(LeaveMessageStoreTest, QueryFiltersAloneAndCombined) {
+TEST_P(LeaveMessageStoreTest, QueryFiltersAloneAndCombined) {
   // id1: web 111 unprocessed E1 | id2: voice 222 to_be_allocated | id3: whatsapp 111 processing E2
   // id4: web 333 allocation_failed | id5: web 111 processed E1 (queue q2) | another tenant: web 111
   std::int64_t id1 = Create(Web("t1", "111", kT0 + 1000));
@@ -424,7 +440,7 @@ TEST_F(LeaveMessageStoreTest, QueryFiltersAloneAndCombined) {
   EXPECT_EQ(store_->Query("t1", reversed).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(LeaveMessageStoreTest, PagesAreNewestFirstAndCursorsContinueExactly) {
+TEST_P(LeaveMessageStoreTest, PagesAreNewestFirstAndCursorsContinueExactly) {
   // Two pairs share a creation time: the id breaks the tie.
   const std::int64_t created[] = {100, 200, 200, 300, 400, 400, 500};
   std::vector<std::int64_t> ids;
@@ -472,11 +488,11 @@ TEST_F(LeaveMessageStoreTest, PagesAreNewestFirstAndCursorsContinueExactly) {
   bad_cursor.cursor = "12x";
   EXPECT_EQ(store_->Query("t1", bad_cursor).status().code(), StatusCode::kInvalidArgument);
   LeaveQuery too_big;
-  too_big.page_size = LeaveMessageStore::kMaxPageSize + 1;
+  too_big.page_size = leave::kMaxLeavePageSize + 1;
   EXPECT_EQ(store_->Query("t1", too_big).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(LeaveMessageStoreTest, ATenantCannotSeeOrChangeAnotherTenantsMessage) {
+TEST_P(LeaveMessageStoreTest, ATenantCannotSeeOrChangeAnotherTenantsMessage) {
   std::int64_t theirs = Create(Web("tenant-b", "999", kT0));
   std::int64_t mine = Create(Web("tenant-a", "999", kT0));
 
@@ -502,7 +518,7 @@ TEST_F(LeaveMessageStoreTest, ATenantCannotSeeOrChangeAnotherTenantsMessage) {
   EXPECT_EQ(store_->Get("tenant-a", 123456).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownloadIsAudited) {
+TEST_P(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownloadIsAudited) {
   VoiceMessage v;
   v.tenant_id = "t1";
   v.channel_id = "ivr-1";
@@ -523,7 +539,7 @@ TEST_F(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(created->attachment_ref, "voice/" + std::to_string(id) + ".mp3");
   EXPECT_EQ(created->attachment_sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   std::string path = store_->AttachmentPath(*created);
-  EXPECT_EQ(path, dir_.data_dir() + "/voice/" + std::to_string(id) + ".mp3");
+  EXPECT_EQ(path, dir_.data_dir() + "/" + "voice/" + std::to_string(id) + ".mp3");
   EXPECT_EQ(ReadAll(path), "abc");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   StatusOr<std::string> bytes = store_->ReadVoiceAttachment(*created);
@@ -565,7 +581,7 @@ TEST_F(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(store_->ReadVoiceAttachment(web).status().code(), StatusCode::kFailedPrecondition);
 }
 
-TEST_F(LeaveMessageStoreTest, VoiceInputIsValidatedAtTheCall) {
+TEST_P(LeaveMessageStoreTest, VoiceInputIsValidatedAtTheCall) {
   VoiceMessage v;
   v.tenant_id = "t1";
   v.audio = "x";
@@ -573,9 +589,7 @@ TEST_F(LeaveMessageStoreTest, VoiceInputIsValidatedAtTheCall) {
   v.contact_number = "1";
   v.audio.clear();
   EXPECT_EQ(store_->CreateVoice(v, kAdmin).status().code(), StatusCode::kInvalidArgument);
-  LeaveMessageStoreOptions small;
-  small.max_voice_bytes = 4;
-  LeaveMessageStore limited(*db_, *writer_, clock_, small);
+  SqliteLeaveStore limited(storage_->partitions(), clock_, 4);
   v.audio = "12345";
   EXPECT_EQ(limited.CreateVoice(v, kAdmin).status().message(), "audio: 5 bytes, at most 4 allowed");
   v.audio = "1234";
@@ -586,7 +600,7 @@ TEST_F(LeaveMessageStoreTest, VoiceInputIsValidatedAtTheCall) {
   EXPECT_EQ(QueryOrDie("t1", {}).total, 1u);
 }
 
-TEST_F(LeaveMessageStoreTest, AnAgentActsOnlyOnMessagesAllocatedToIt) {
+TEST_P(LeaveMessageStoreTest, AnAgentActsOnlyOnMessagesAllocatedToIt) {
   std::int64_t id = BringTo(LeaveStatus::kUnprocessed);  // allocated to E1
   StatusOr<StoredLeaveMessage> other = store_->Process("t1", id, Actor{"agent-E2", "E2"});
   EXPECT_EQ(other.status().code(), StatusCode::kPermissionDenied);
@@ -599,17 +613,17 @@ TEST_F(LeaveMessageStoreTest, AnAgentActsOnlyOnMessagesAllocatedToIt) {
   ASSERT_TRUE(store_->SubmitHandling("t1", id, "x", Actor{"agent-E1", "E1"}).ok());
 }
 
-TEST_F(LeaveMessageStoreTest, OfTwoConcurrentProcessCallsExactlyOneWins) {
+TEST_P(LeaveMessageStoreTest, OfTwoConcurrentProcessCallsExactlyOneWins) {
   std::int64_t id = BringTo(LeaveStatus::kUnprocessed);
   std::promise<StatusOr<StoredLeaveMessage>> a, b;
   auto fa = a.get_future(), fb = b.get_future();
   bool on_writer = true;
   ASSERT_TRUE(store_->ProcessAsync("t1", id, Actor{"x", ""}, [&](StatusOr<StoredLeaveMessage> r) {
-    on_writer = on_writer && writer_->OnWriterThread();
+    on_writer = on_writer && WriterOf("t1").OnWriterThread();
     a.set_value(std::move(r));
   }).ok());
   ASSERT_TRUE(store_->ProcessAsync("t1", id, Actor{"y", ""}, [&](StatusOr<StoredLeaveMessage> r) {
-    on_writer = on_writer && writer_->OnWriterThread();
+    on_writer = on_writer && WriterOf("t1").OnWriterThread();
     b.set_value(std::move(r));
   }).ok());
   StatusOr<StoredLeaveMessage> ra = fa.get(), rb = fb.get();
@@ -621,23 +635,24 @@ TEST_F(LeaveMessageStoreTest, OfTwoConcurrentProcessCallsExactlyOneWins) {
   EXPECT_EQ(HistoryOrDie("t1", id).size(), 3u) << "create, allocate, one process";
 }
 
-TEST_F(LeaveMessageStoreTest, TheSinkCountsWhatAFullQueueRefused) {
-  JournalWriterOptions o;
-  o.capacity = 2;
-  o.prune_interval_ms = 0;
-  JournalWriter stalled(*db_, clock_, o);  // never started
-  LeaveMessageStore store(*db_, stalled, clock_);
+TEST_P(LeaveMessageStoreTest, TheSinkCountsWhatAFullQueueRefused) {
+  TempDir other;
+  StorageOptions o = Options(other.data_dir());
+  o.queue_capacity = 2;
+  StatusOr<std::unique_ptr<SqliteStorage>> stalled = SqliteStorage::Open(o, clock_);  // never started
+  ASSERT_TRUE(stalled.ok());
+  leave::LeaveRepository& store = (*stalled)->leave_messages();
   std::vector<leave::LeaveMessage> batch{Web("t1", "1", kT0), Web("t1", "2", kT0), Web("t1", "3", kT0)};
   store.Submit(std::move(batch));
   EXPECT_EQ(store.stats().sink_refused, 3u) << "all or none";
-  EXPECT_EQ(stalled.stats().queue_depth, 0u);
+  EXPECT_EQ((*stalled)->stats().queue_depth, 0u);
   std::vector<leave::LeaveMessage> two{Web("t1", "1", kT0), Web("t1", "2", kT0)};
   store.Submit(std::move(two));
   EXPECT_EQ(store.stats().sink_refused, 3u);
-  EXPECT_EQ(stalled.stats().queue_depth, 2u);
+  EXPECT_EQ((*stalled)->stats().queue_depth, 2u);
 }
 
-TEST_F(LeaveMessageStoreTest, MessagesAndHistorySurviveARestart) {
+TEST_P(LeaveMessageStoreTest, MessagesAndHistorySurviveARestart) {
   std::int64_t id = BringTo(LeaveStatus::kProcessed);
   ASSERT_TRUE(store_->RecordDownload("t1", id, kAdmin).ok());
   StoredLeaveMessage before = GetOrDie("t1", id);

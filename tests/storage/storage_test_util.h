@@ -12,9 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/storage/database.h"
-#include "engine/storage/journal_records.h"
-#include "engine/storage/journal_writer.h"
+#include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/journal_records.h"
+#include "engine/storage/sqlite/journal_writer.h"
+#include "engine/storage/sqlite/sqlite_storage.h"
 #include "routerd/contact.h"
 
 namespace routerd::storage::testing {
@@ -95,6 +96,46 @@ inline Status WriteSessionEvents(JournalWriter& writer, std::vector<SessionEvent
   auto future = promise->get_future();
   Status s = writer.Submit(
       MakeSessionEventsRecord(std::move(events), [promise](const Status& st) { promise->set_value(st); }));
+  if (!s.ok()) return s;
+  return future.get();
+}
+
+// A started SqliteStorage with `partitions` partitions, pruning only on request.
+inline std::unique_ptr<SqliteStorage> OpenStorageOrDie(const std::string& data_dir, int partitions, const Clock& clock,
+                                                       std::vector<std::string> tenants = {"t1", "t2"}) {
+  StorageOptions o;
+  o.data_dir = data_dir;
+  o.partitions = partitions;
+  o.prune_interval_ms = 0;
+  o.tenants = std::move(tenants);
+  StatusOr<std::unique_ptr<SqliteStorage>> s = SqliteStorage::Open(o, clock);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  if (!s.ok()) return nullptr;
+  Status started = (*s)->Start();
+  EXPECT_TRUE(started.ok()) << started.ToString();
+  return std::move(s).value();
+}
+
+// The same as the JournalWriter forms, through the Storage interface.
+inline ContactsResult WriteContacts(Storage& storage, std::vector<ContactPtr> contacts) {
+  auto promise = std::make_shared<std::promise<ContactsResult>>();
+  auto future = promise->get_future();
+  AcceptedContacts rec;
+  rec.tenant_id = contacts.empty() ? "t1" : contacts[0]->tenant_id;
+  rec.channel_id = contacts.empty() ? "ch" : contacts[0]->channel_id;
+  rec.channel_kind = contacts.empty() ? "whatsapp" : contacts[0]->channel_kind;
+  rec.contacts = std::move(contacts);
+  Status s = storage.AppendContacts(std::move(rec), [promise](const Status& st, std::span<const ContactWrite> o) {
+    promise->set_value({st, std::vector<ContactWrite>(o.begin(), o.end())});
+  });
+  if (!s.ok()) return {s, {}};
+  return future.get();
+}
+
+inline Status WriteSessionEvents(Storage& storage, std::vector<SessionEvent> events) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  Status s = storage.AppendSessionEvents(std::move(events), [promise](const Status& st) { promise->set_value(st); });
   if (!s.ok()) return s;
   return future.get();
 }

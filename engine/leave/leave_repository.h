@@ -1,0 +1,99 @@
+// LeaveRepository: durable leave-message management, as the seed describes it,
+// behind whatever storage backend the daemon runs on.
+//
+// Every change (create, allocate, allocation failed, process, submit, and the
+// download audit) is checked against the stored status inside the write, so
+// two concurrent operations on one message cannot both pass; its completion
+// (the updated message, or the error) is delivered after the commit. Each
+// change appends to the message's history: who, when, action, from status,
+// to status. Reads never wait for the writers.
+//
+// Tenancy: every call names the tenant; a message of another tenant is
+// NotFound, exactly as one that does not exist. Message ids are unique within
+// a tenant.
+//
+// Errors: InvalidArgument (bad input, at the call), ResourceExhausted (queue
+// full, at the call), NotFound, PermissionDenied (an agent acting on a message
+// allocated to someone else), FailedPrecondition (a transition the current
+// status does not allow; the message names the status: REST 409).
+//
+// Thread safety: all methods from any thread except a storage thread (the
+// blocking forms wait for one). The *Async methods never block; when they
+// return OK, `done` runs exactly once, on a storage thread, and must be quick.
+// When they return an error, `done` is not called.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/leave/leave_message_sink.h"
+#include "engine/leave/leave_types.h"
+#include "routerd/status.h"
+
+namespace routerd::leave {
+
+// A change of status (or the download audit) asked of a stored message.
+struct LeaveTransition {
+  enum class Kind : std::uint8_t { kAllocate, kAllocationFailed, kProcess, kSubmit, kDownload };
+  Kind kind = Kind::kAllocate;
+  std::string tenant_id;
+  std::int64_t id = 0;
+  std::string employee_id;       // kAllocate: REQUIRED
+  std::string business_account;  // kAllocate
+  std::string handling_comments; // kSubmit: ValidateHandlingComments
+};
+
+class LeaveRepository : public LeaveMessageSink {
+ public:
+  using Done = std::function<void(StatusOr<StoredLeaveMessage>)>;
+
+  // LeaveMessageSink::Submit (router overflow): never blocks; one write per
+  // message, all queued or none; refusals and failures are counted (stats()).
+  // The messages' contacts are marked as kept in the message (not pending
+  // after a restart) and the session that became the message is ended.
+
+  virtual Status CreateAsync(LeaveMessage message, Actor actor, Done done) = 0;
+  // The SHA-256 is computed here; the audio is stored durably before the
+  // commit that records it.
+  virtual Status CreateVoiceAsync(VoiceMessage voice, Actor actor, Done done) = 0;
+  virtual Status TransitionAsync(LeaveTransition transition, Actor actor, Done done) = 0;
+
+  virtual StatusOr<StoredLeaveMessage> Get(const std::string& tenant_id, std::int64_t id) = 0;
+  virtual StatusOr<std::vector<LeaveHistoryEntry>> History(const std::string& tenant_id, std::int64_t id) = 0;
+  virtual StatusOr<LeavePage> Query(const std::string& tenant_id, const LeaveQuery& query) = 0;
+  // The voice file's bytes, checked against the recorded SHA-256 (DataLoss
+  // when missing or altered). FailedPrecondition when the message has no file.
+  virtual StatusOr<std::string> ReadVoiceAttachment(const StoredLeaveMessage& message) const = 0;
+
+  virtual LeaveStoreStats stats() const = 0;
+
+  // The transitions by name (TransitionAsync underneath).
+  // To be allocated or Allocation failed -> Unprocessed. employee_id REQUIRED.
+  Status AllocateAsync(std::string tenant_id, std::int64_t id, std::string employee_id, std::string business_account,
+                       Actor actor, Done done);
+  // To be allocated -> Allocation failed (automatic allocation found no agent).
+  Status MarkAllocationFailedAsync(std::string tenant_id, std::int64_t id, Actor actor, Done done);
+  // Unprocessed -> Processing.
+  Status ProcessAsync(std::string tenant_id, std::int64_t id, Actor actor, Done done);
+  // Processing -> Processed, with handling comments (ValidateHandlingComments).
+  Status SubmitHandlingAsync(std::string tenant_id, std::int64_t id, std::string handling_comments, Actor actor,
+                             Done done);
+  // Appends a "download" history entry (personal data audit); the status is
+  // unchanged. Serve the attachment only after `done` reports OK.
+  Status RecordDownloadAsync(std::string tenant_id, std::int64_t id, Actor actor, Done done);
+
+  // Blocking forms: wait for the commit. REQUIRES: not on a storage thread.
+  StatusOr<StoredLeaveMessage> Create(LeaveMessage message, Actor actor);
+  StatusOr<StoredLeaveMessage> CreateVoice(VoiceMessage voice, Actor actor);
+  StatusOr<StoredLeaveMessage> Allocate(std::string tenant_id, std::int64_t id, std::string employee_id,
+                                        std::string business_account, Actor actor);
+  StatusOr<StoredLeaveMessage> MarkAllocationFailed(std::string tenant_id, std::int64_t id, Actor actor);
+  StatusOr<StoredLeaveMessage> Process(std::string tenant_id, std::int64_t id, Actor actor);
+  StatusOr<StoredLeaveMessage> SubmitHandling(std::string tenant_id, std::int64_t id, std::string handling_comments,
+                                              Actor actor);
+  StatusOr<StoredLeaveMessage> RecordDownload(std::string tenant_id, std::int64_t id, Actor actor);
+};
+
+}  // namespace routerd::leave

@@ -1,0 +1,37 @@
+// Journal reads of one partition: what a restart needs (LoadOpenState) and the
+// durable dedup check. Both run on a read connection and never wait for the
+// writer.
+//
+// LoadOpenState folds the partition's session events in seq order (opened,
+// contacts added, assigned, requeued, ended) into the sessions still open,
+// then reads their contacts by key, and finds the pending contacts: keyed
+// contacts that no session event names (routed or kept in a leave message).
+//
+// Thread safety: each call uses the given ReadConnection, which must not be in
+// use by another thread meanwhile.
+#pragma once
+
+#include <string_view>
+
+#include "engine/storage/sqlite/database.h"
+#include "engine/storage/storage_types.h"
+#include "routerd/status.h"
+
+namespace routerd::storage {
+
+// One consistent snapshot of the partition.
+StatusOr<OpenState> LoadOpenState(ReadConnection& rc);
+StatusOr<OpenState> LoadOpenState(Database& db);
+
+// True when (channel_id, provider_message_id) is stored: a provider retry of
+// something already accepted. The authoritative check-and-insert is the
+// AcceptedContacts record (ContactWrite::kDuplicate); this is a read-only
+// look-up.
+StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,
+                                  std::string_view provider_message_id);
+
+// Adds `part` (another partition's state) to `into`: sessions re-sorted by
+// arrival, pending contacts appended, counts summed.
+void MergeOpenState(OpenState& into, OpenState&& part);
+
+}  // namespace routerd::storage

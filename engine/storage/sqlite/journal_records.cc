@@ -1,0 +1,215 @@
+#include "engine/storage/sqlite/journal_records.h"
+
+#include <utility>
+
+#include "engine/storage/sqlite/contact_codec.h"
+#include "engine/storage/sqlite/schema.h"
+
+namespace routerd::storage {
+namespace {
+
+class AcceptedContactsRecord final : public JournalRecord {
+ public:
+  AcceptedContactsRecord(AcceptedContacts contacts, AcceptedContactsDone done)
+      : contacts_(std::move(contacts)), done_(std::move(done)) {}
+
+  bool ingress() const override { return true; }
+  // Fails only when storage does (a duplicate key is an outcome, not an error).
+  bool may_fail_alone() const override { return false; }
+
+  Status Apply(WriteContext& ctx) override {
+    outcome_.clear();
+    outcome_.reserve(contacts_.contacts.size());
+    for (const ContactPtr& c : contacts_.contacts) {
+      StatusOr<Statement> st = ctx.conn.Prepare(
+          "INSERT INTO contacts (accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
+          " provider_message_id, text, sent_at_ms, received_at_ms, attachments)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+          " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
+      if (!st.ok()) return st.status();
+      st->Bind(1, ctx.now_ms)
+          .Bind(2, contacts_.tenant_id)
+          .Bind(3, contacts_.channel_kind)
+          .Bind(4, contacts_.channel_id)
+          .Bind(5, c->customer_id)
+          .Bind(6, c->display_name)
+          .BindTextOrNull(7, c->provider_message_id)
+          .Bind(8, c->text)
+          .Bind(9, c->sent_at_ms)
+          .Bind(10, c->received_at_ms);
+      BindAttachments(*st, 11, c->attachments);
+      ROUTERD_RETURN_IF_ERROR(st->Run());
+      outcome_.push_back(ctx.conn.Changes() == 0 ? ContactWrite::kDuplicate : ContactWrite::kInserted);
+    }
+    return Status::Ok();
+  }
+
+  void Complete(const Status& status) override {
+    if (!done_) return;
+    if (status.ok()) {
+      done_(status, outcome_);
+    } else {
+      done_(status, {});
+    }
+  }
+
+ private:
+  AcceptedContacts contacts_;
+  AcceptedContactsDone done_;
+  std::vector<ContactWrite> outcome_;
+};
+
+Status AppendContacts(WriteContext& ctx, const std::string& tenant_id, std::uint64_t session_id,
+                      std::span<const ContactPtr> contacts) {
+  for (const ContactPtr& c : contacts) {
+    if (!c || c->provider_message_id.empty()) continue;  // unkeyed: cannot be named
+    SessionEventRow row;
+    row.kind = static_cast<std::int64_t>(SessionEventKind::kContact);
+    row.tenant_id = &tenant_id;
+    row.session_id = session_id;
+    row.contact = c.get();
+    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
+  }
+  return Status::Ok();
+}
+
+struct EventAppender {
+  WriteContext& ctx;
+
+  Status operator()(const SessionOpened& e) {
+    SessionEventRow row;
+    row.kind = static_cast<std::int64_t>(SessionEventKind::kOpened);
+    row.tenant_id = &e.tenant_id;
+    row.session_id = e.session_id;
+    const ContactPtr* first = e.contacts.empty() ? nullptr : &e.contacts.front();
+    if (first != nullptr && *first && !(*first)->provider_message_id.empty()) row.contact = first->get();
+    row.channel_id = &e.channel_id;
+    row.queue_id = &e.queue_id;
+    row.channel_kind = &e.channel_kind;
+    row.customer_id = &e.customer_id;
+    row.arrival_ms = e.arrival_ms;
+    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
+    ctx.open_sessions.Opened(e.tenant_id, e.session_id, ctx.conn.LastInsertRowId());
+    std::span<const ContactPtr> rest(e.contacts);
+    return AppendContacts(ctx, e.tenant_id, e.session_id, rest.empty() ? rest : rest.subspan(row.contact ? 1 : 0));
+  }
+
+  Status operator()(const SessionAssigned& e) {
+    SessionEventRow row;
+    row.kind = static_cast<std::int64_t>(SessionEventKind::kAssigned);
+    row.tenant_id = &e.tenant_id;
+    row.session_id = e.session_id;
+    row.employee_id = &e.employee_id;
+    return AppendSessionEvent(ctx, row);
+  }
+
+  Status operator()(const SessionRequeued& e) {
+    SessionEventRow row;
+    row.kind = static_cast<std::int64_t>(SessionEventKind::kRequeued);
+    row.tenant_id = &e.tenant_id;
+    row.session_id = e.session_id;
+    row.queue_id = &e.queue_id;
+    return AppendSessionEvent(ctx, row);
+  }
+
+  Status operator()(const SessionContactsAdded& e) {
+    return AppendContacts(ctx, e.tenant_id, e.session_id, e.contacts);
+  }
+
+  Status operator()(const SessionEnded& e) {
+    SessionEventRow row;
+    row.kind = static_cast<std::int64_t>(SessionEventKind::kEnded);
+    row.tenant_id = &e.tenant_id;
+    row.session_id = e.session_id;
+    row.detail = &e.reason;
+    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
+    ctx.open_sessions.Ended(e.tenant_id, e.session_id);
+    return Status::Ok();
+  }
+};
+
+class SessionEventsRecord final : public JournalRecord {
+ public:
+  SessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done)
+      : events_(std::move(events)), done_(std::move(done)) {}
+
+  bool may_fail_alone() const override { return false; }
+
+  Status Apply(WriteContext& ctx) override {
+    for (const SessionEvent& e : events_) ROUTERD_RETURN_IF_ERROR(std::visit(EventAppender{ctx}, e));
+    return Status::Ok();
+  }
+
+  void Complete(const Status& status) override {
+    if (done_) done_(status);
+  }
+
+ private:
+  std::vector<SessionEvent> events_;
+  SessionEventsDone done_;
+};
+
+class TenantRecord final : public JournalRecord {
+ public:
+  explicit TenantRecord(std::string tenant_id) : tenant_id_(std::move(tenant_id)) {}
+  bool may_fail_alone() const override { return false; }
+  Status Apply(WriteContext& ctx) override { return RecordTenant(ctx.conn, tenant_id_, ctx.now_ms); }
+  void Complete(const Status&) override {}
+
+ private:
+  std::string tenant_id_;
+};
+
+}  // namespace
+
+Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& r) {
+  StatusOr<Statement> st = ctx.conn.Prepare(
+      "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id,"
+      " employee_id, channel_kind, customer_id, arrival_ms, detail)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!st.ok()) return st.status();
+  auto text = [&](int index, const std::string* v) {
+    if (v != nullptr) {
+      st->Bind(index, *v);
+    } else {
+      st->BindNull(index);
+    }
+  };
+  st->Bind(1, ctx.now_ms).Bind(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, r.kind);
+  if (r.contact != nullptr) {
+    st->Bind(5, r.contact->channel_id).Bind(6, r.contact->provider_message_id);
+  } else {
+    text(5, r.channel_id);
+    st->BindNull(6);
+  }
+  text(7, r.queue_id);
+  text(8, r.employee_id);
+  text(9, r.channel_kind);
+  text(10, r.customer_id);
+  if (r.kind == static_cast<std::int64_t>(SessionEventKind::kOpened)) {
+    st->Bind(11, r.arrival_ms);
+  } else {
+    st->BindNull(11);
+  }
+  text(12, r.detail);
+  return st->Run();
+}
+
+Status RecordTenant(SqliteConnection& conn, const std::string& tenant_id, std::int64_t now_ms) {
+  StatusOr<Statement> st =
+      conn.Prepare("INSERT OR IGNORE INTO tenants (tenant_id, recorded_at_ms) VALUES (?1, ?2)");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, tenant_id).Bind(2, now_ms).Run();
+}
+
+JournalRecordPtr MakeAcceptedContactsRecord(AcceptedContacts contacts, AcceptedContactsDone done) {
+  return std::make_unique<AcceptedContactsRecord>(std::move(contacts), std::move(done));
+}
+
+JournalRecordPtr MakeSessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done) {
+  return std::make_unique<SessionEventsRecord>(std::move(events), std::move(done));
+}
+
+JournalRecordPtr MakeTenantRecord(std::string tenant_id) { return std::make_unique<TenantRecord>(std::move(tenant_id)); }
+
+}  // namespace routerd::storage

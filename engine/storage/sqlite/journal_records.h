@@ -1,0 +1,47 @@
+// Journal records of the SQLite backend: accepted contacts and session events
+// (storage_types.h), each appended as rows that are never updated, and the
+// record that says which tenants a partition holds. Submit them to the
+// partition's JournalWriter.
+//
+// Thread safety: building records is thread-compatible; once submitted a
+// record belongs to the writer, and its callback runs on the writer thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/storage/sqlite/journal_writer.h"
+#include "engine/storage/storage_types.h"
+
+namespace routerd::storage {
+
+// One contacts row per contact; a key already stored is kDuplicate.
+JournalRecordPtr MakeAcceptedContactsRecord(AcceptedContacts contacts, AcceptedContactsDone done);
+
+// One session_events row per event, plus one per further contact of an
+// opening and per contact added. Fails only when storage fails.
+JournalRecordPtr MakeSessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done = {});
+
+// Records that this partition holds `tenant_id` (idempotent).
+JournalRecordPtr MakeTenantRecord(std::string tenant_id);
+// The same, directly on a connection (at open, before the writer runs).
+Status RecordTenant(SqliteConnection& conn, const std::string& tenant_id, std::int64_t now_ms);
+
+// Appends one session event row. The columns not given are NULL.
+struct SessionEventRow {
+  std::int64_t kind = 0;  // SessionEventKind
+  const std::string* tenant_id = nullptr;
+  std::uint64_t session_id = 0;
+  const Contact* contact = nullptr;  // channel_id and provider_message_id
+  const std::string* queue_id = nullptr;
+  const std::string* employee_id = nullptr;
+  const std::string* channel_kind = nullptr;
+  const std::string* channel_id = nullptr;  // when no contact
+  const std::string* customer_id = nullptr;
+  std::int64_t arrival_ms = 0;
+  const std::string* detail = nullptr;
+};
+Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& row);
+
+}  // namespace routerd::storage

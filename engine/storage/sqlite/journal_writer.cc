@@ -1,0 +1,362 @@
+#include "engine/storage/sqlite/journal_writer.h"
+
+#include "engine/base/thread_name.h"
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <iterator>
+#include <utility>
+
+namespace routerd::storage {
+namespace {
+
+// Completes when the writer reaches it: everything queued before is done.
+class BarrierRecord final : public JournalRecord {
+ public:
+  explicit BarrierRecord(std::promise<Status> done) : done_(std::move(done)) {}
+  Status Apply(WriteContext&) override { return Status::Ok(); }
+  void Complete(const Status& status) override { done_.set_value(status); }
+
+ private:
+  std::promise<Status> done_;
+};
+
+void UpdateMax(std::atomic<std::uint64_t>& target, std::uint64_t value) {
+  std::uint64_t cur = target.load(std::memory_order_relaxed);
+  while (cur < value && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(Database& db, const Clock& clock, JournalWriterOptions options, int partition)
+    : db_(db),
+      clock_(clock),
+      options_(options),
+      partition_(partition),
+      ingress_capacity_(options.ingress_capacity > 0 ? std::min(options.ingress_capacity, options.capacity)
+                                                     : options.capacity * 3 / 4) {
+  queue_.reserve(std::min<std::size_t>(options_.capacity, 4096));
+}
+
+JournalWriter::~JournalWriter() {
+  Stop();
+  // Never started: what was queued can no longer be written, but every
+  // accepted record still gets exactly one completion.
+  std::vector<JournalRecordPtr> left;
+  std::vector<PruneDone> prunes;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+    prunes.swap(prune_requests_);
+    depth_.store(0, std::memory_order_relaxed);
+  }
+  for (JournalRecordPtr& r : left) {
+    r->Complete(Status::Unavailable("journal writer destroyed before the record was written"));
+    records_.fetch_add(1, std::memory_order_relaxed);
+  }
+  for (PruneDone& p : prunes) p(Status::Unavailable("journal writer stopped"));
+}
+
+Status JournalWriter::Start() {
+  std::lock_guard lock(mu_);
+  if (stopping_) return Status::FailedPrecondition("journal writer was stopped");
+  if (started_) return Status::FailedPrecondition("journal writer already started");
+  // The thread does not run yet: the connection is still ours.
+  ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
+  StatusOr<Statement> last = db_.writer().Prepare(
+      "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contacts), 0),"
+      " COALESCE((SELECT MAX(at_ms) FROM session_events), 0))");
+  if (!last.ok()) return last.status();
+  StatusOr<bool> row = last->Step();
+  if (!row.ok()) return row.status();
+  last_stamp_ms_ = last->ColumnInt64(0);
+  started_ = true;
+  thread_ = std::thread([this] {
+    SetThreadName("rd-journal");
+    Run();
+  });
+  return Status::Ok();
+}
+
+void JournalWriter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status JournalWriter::Admit(std::size_t n, bool ingress) {
+  // REQUIRES: mu_ held.
+  if (stopping_) return Status::Unavailable("journal writer is stopping");
+  std::size_t limit = ingress ? ingress_capacity_ : options_.capacity;
+  if (queue_.size() + n > limit) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return Status::ResourceExhausted("journal queue full (" + std::to_string(queue_.size()) + " of " +
+                                     std::to_string(limit) + " records queued)");
+  }
+  return Status::Ok();
+}
+
+Status JournalWriter::Submit(JournalRecordPtr record) {
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    ROUTERD_RETURN_IF_ERROR(Admit(1, record->ingress()));
+    wake = queue_.empty();
+    queue_.push_back(std::move(record));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  // The writer sleeps only on an empty queue: one wake-up per burst.
+  if (wake) cv_.notify_one();
+  return Status::Ok();
+}
+
+Status JournalWriter::SubmitAll(std::vector<JournalRecordPtr> records) {
+  if (records.empty()) return Status::Ok();
+  bool ingress = std::any_of(records.begin(), records.end(), [](const JournalRecordPtr& r) { return r->ingress(); });
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    ROUTERD_RETURN_IF_ERROR(Admit(records.size(), ingress));
+    wake = queue_.empty();
+    std::move(records.begin(), records.end(), std::back_inserter(queue_));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  if (wake) cv_.notify_one();
+  return Status::Ok();
+}
+
+Status JournalWriter::Flush() {
+  {
+    std::lock_guard lock(mu_);
+    if (!started_) return Status::FailedPrecondition("journal writer not started");
+  }
+  if (OnWriterThread()) return Status::FailedPrecondition("Flush called on the journal writer thread");
+  std::promise<Status> promise;
+  std::future<Status> done = promise.get_future();
+  {
+    std::lock_guard lock(mu_);
+    // A barrier is admitted up to the full capacity, like any internal record.
+    ROUTERD_RETURN_IF_ERROR(Admit(1, false));
+    queue_.push_back(std::make_unique<BarrierRecord>(std::move(promise)));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+    flush_requested_ = true;  // a waiting commit interval ends now
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void JournalWriter::RequestPrune(PruneDone done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      prune_requests_.push_back(std::move(done));
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done(Status::Unavailable("journal writer is stopping"));
+    return;
+  }
+  cv_.notify_one();
+}
+
+JournalStats JournalWriter::stats() const {
+  JournalStats s;
+  s.batches = batches_.load(std::memory_order_relaxed);
+  s.records = records_.load(std::memory_order_relaxed);
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.failed_batches = failed_batches_.load(std::memory_order_relaxed);
+  s.last_batch_records = last_batch_.load(std::memory_order_relaxed);
+  s.max_batch_records = max_batch_.load(std::memory_order_relaxed);
+  s.queue_depth = depth_.load(std::memory_order_relaxed);
+  s.refused = refused_.load(std::memory_order_relaxed);
+  s.prune_passes = prune_passes_.load(std::memory_order_relaxed);
+  s.pruned_contacts = pruned_contacts_.load(std::memory_order_relaxed);
+  s.pruned_session_events = pruned_events_.load(std::memory_order_relaxed);
+  return s;
+}
+
+void JournalWriter::Run() {
+  thread_id_.store(std::this_thread::get_id());
+  using SteadyClock = std::chrono::steady_clock;
+  const auto interval = std::chrono::milliseconds(options_.prune_interval_ms);
+  auto next_prune = SteadyClock::now() + interval;
+  const auto commit_interval = std::chrono::milliseconds(options_.commit_interval_ms);
+  auto last_batch_at = SteadyClock::now() - commit_interval;
+  std::vector<JournalRecordPtr> batch;
+  batch.reserve(std::min<std::size_t>(options_.max_batch_records, 4096));
+
+  for (;;) {
+    bool exit = false;
+    {
+      std::unique_lock lock(mu_);
+      auto ready = [&] { return !queue_.empty() || stopping_ || !prune_requests_.empty(); };
+      if (!prune_active_) {
+        if (options_.prune_interval_ms > 0) {
+          cv_.wait_until(lock, next_prune, ready);
+        } else {
+          cv_.wait(lock, ready);
+        }
+      }
+      if (commit_interval.count() > 0 && !queue_.empty() && !stopping_) {
+        // Let the batch grow until the interval since the last one has passed.
+        cv_.wait_until(lock, last_batch_at + commit_interval, [&] {
+          return stopping_ || flush_requested_ || queue_.size() >= options_.max_batch_records;
+        });
+      }
+      if (queue_.size() <= options_.max_batch_records) {
+        batch.swap(queue_);
+      } else {
+        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch_records);
+        std::move(queue_.begin(), end, std::back_inserter(batch));
+        queue_.erase(queue_.begin(), end);
+      }
+      depth_.store(queue_.size(), std::memory_order_relaxed);
+      if (queue_.empty()) flush_requested_ = false;  // its barrier is in this batch
+      // Requests that arrive during a prune start a fresh one afterwards, with
+      // their own (later) cutoff.
+      if (!prune_active_ && !prune_requests_.empty()) {
+        std::move(prune_requests_.begin(), prune_requests_.end(), std::back_inserter(prune_waiters_));
+        prune_requests_.clear();
+        prune_active_ = true;
+      }
+      exit = stopping_ && batch.empty() && queue_.empty();
+    }
+    if (exit) break;
+
+    if (!batch.empty()) {
+      last_batch_at = SteadyClock::now();
+      WriteBatch(batch);
+    }
+
+    if (!prune_active_ && options_.prune_interval_ms > 0 && SteadyClock::now() >= next_prune) {
+      prune_active_ = true;
+    }
+    if (prune_active_) {
+      RunPrunePass();
+      if (!prune_active_) next_prune = SteadyClock::now() + interval;
+    }
+  }
+
+  // Stopped with a prune unfinished: it is maintenance, not owed work.
+  std::vector<PruneDone> waiters;
+  waiters.swap(prune_waiters_);
+  {
+    std::lock_guard lock(mu_);
+    std::move(prune_requests_.begin(), prune_requests_.end(), std::back_inserter(waiters));
+    prune_requests_.clear();
+  }
+  for (PruneDone& w : waiters) w(Status::Unavailable("journal writer stopped before the prune finished"));
+}
+
+void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
+  SqliteConnection& conn = db_.writer();
+  last_stamp_ms_ = std::max(last_stamp_ms_, clock_.WallMs());
+  OpenSessionIndex::Changes opened_or_ended;
+  WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended};
+  std::vector<Status> results(batch.size());
+
+  auto run = [&conn](const char* sql) -> Status {
+    StatusOr<Statement> st = conn.Prepare(sql);
+    return st.ok() ? st->Run() : st.status();
+  };
+
+  Status txn = run("BEGIN IMMEDIATE");
+  for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
+    const bool savepoint = batch[i]->may_fail_alone();
+    if (savepoint) {
+      txn = run("SAVEPOINT record");
+      if (!txn.ok()) break;
+    }
+    results[i] = batch[i]->Apply(ctx);
+    if (!conn.InTransaction()) {
+      // SQLite rolled the whole transaction back (disk full, I/O error):
+      // nothing of the batch is stored any more.
+      txn = Status::Unavailable("journal transaction aborted by SQLite: " + results[i].message());
+      break;
+    }
+    if (!savepoint) {
+      // Only storage fails such a record, and its partial writes cannot be
+      // undone alone: the batch fails.
+      if (!results[i].ok()) txn = Status::Unavailable("journal write failed: " + results[i].message());
+      continue;
+    }
+    if (!results[i].ok()) txn = run("ROLLBACK TO record");
+    if (txn.ok()) txn = run("RELEASE record");
+  }
+  if (txn.ok()) {
+    txn = run("COMMIT");
+    if (!txn.ok()) txn = Status(txn.code(), "journal commit failed: " + txn.message());
+  }
+  if (!txn.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+  if (txn.code() == StatusCode::kAlreadyExists || txn.code() == StatusCode::kInternal ||
+      txn.code() == StatusCode::kDataLoss) {
+    // Whatever SQLite said, a failed batch is for the producer "not stored, try again".
+    txn = Status::Unavailable(txn.message());
+  }
+
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  if (txn.ok()) {
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    open_sessions_.Apply(opened_or_ended);
+  } else {
+    failed_batches_.fetch_add(1, std::memory_order_relaxed);
+  }
+  last_batch_.store(batch.size(), std::memory_order_relaxed);
+  UpdateMax(max_batch_, batch.size());
+
+  // Counters first, so that whoever observes a completion also sees them.
+  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->Complete(txn.ok() ? results[i] : txn);
+  }
+  batch.clear();
+}
+
+void JournalWriter::RunPrunePass() {
+  Status failure;
+  if (prune_total_.passes == 0 && !prune_planned_) {
+    StatusOr<PrunePlan> plan =
+        PlanPrune(db_.writer(), clock_.WallMs() - options_.retention_ms, open_sessions_);
+    if (plan.ok()) {
+      prune_plan_ = *plan;
+      prune_planned_ = true;
+    } else {
+      failure = plan.status();
+    }
+  }
+  StatusOr<PrunePass> pass =
+      failure.ok() ? PruneOnce(db_.writer(), prune_plan_, options_.prune_rows_per_pass) : StatusOr<PrunePass>(failure);
+  if (pass.ok()) {
+    prune_passes_.fetch_add(1, std::memory_order_relaxed);
+    pruned_contacts_.fetch_add(pass->contacts, std::memory_order_relaxed);
+    pruned_events_.fetch_add(pass->session_events, std::memory_order_relaxed);
+    prune_total_.contacts += pass->contacts;
+    prune_total_.session_events += pass->session_events;
+    ++prune_total_.passes;
+    if (!pass->done) return;  // more next time round, after the next batch
+  } else {
+    failure = pass.status();
+  }
+  std::vector<PruneDone> waiters;
+  waiters.swap(prune_waiters_);
+  PruneResult total = prune_total_;
+  prune_total_ = {};
+  prune_planned_ = false;
+  prune_active_ = false;
+  for (PruneDone& w : waiters) {
+    if (failure.ok()) {
+      w(total);
+    } else {
+      w(failure);
+    }
+  }
+}
+
+}  // namespace routerd::storage

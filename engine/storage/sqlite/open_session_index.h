@@ -1,0 +1,63 @@
+// OpenSessionIndex: which sessions of a partition are open, with the seq of
+// their opening event. The writer keeps it as it writes openings and ends, so
+// that pruning can keep the rows of sessions still open (recovery needs them)
+// without an index on session_events that every append would pay for.
+//
+// Changes made by a batch are staged and applied only after its commit: a
+// batch that rolls back leaves the index as it was.
+//
+// Thread safety: the writer thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/storage/sqlite/sqlite_connection.h"
+#include "routerd/status.h"
+
+namespace routerd::storage {
+
+class OpenSessionIndex {
+ public:
+  struct Key {
+    std::string tenant_id;
+    std::uint64_t session_id = 0;
+    bool operator==(const Key&) const = default;
+  };
+
+  class Changes {
+   public:
+    void Opened(const std::string& tenant_id, std::uint64_t session_id, std::int64_t seq) {
+      changes_.push_back({Key{tenant_id, session_id}, seq});
+    }
+    void Ended(const std::string& tenant_id, std::uint64_t session_id) {
+      changes_.push_back({Key{tenant_id, session_id}, -1});
+    }
+    void clear() { changes_.clear(); }
+
+   private:
+    friend class OpenSessionIndex;
+    std::vector<std::pair<Key, std::int64_t>> changes_;  // seq, or -1 for an end
+  };
+
+  // Replaces the index with what the partition's session events say.
+  Status Load(SqliteConnection& conn);
+  void Apply(const Changes& changes);
+
+  // The open sessions whose opening has a seq below `seq`.
+  std::vector<Key> OpenedBefore(std::int64_t seq) const;
+  std::size_t size() const { return open_.size(); }
+
+ private:
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string>()(k.tenant_id) * 31 + std::hash<std::uint64_t>()(k.session_id);
+    }
+  };
+  std::unordered_map<Key, std::int64_t, KeyHash> open_;
+};
+
+}  // namespace routerd::storage

@@ -1,0 +1,112 @@
+#include "engine/storage/sqlite/prune.h"
+
+#include <string>
+
+namespace routerd::storage {
+namespace {
+
+// The first seq of `table` whose `time_column` is at or after `cutoff_ms`
+// (one past the last row when none is), by binary search on seq.
+StatusOr<std::int64_t> FindCut(SqliteConnection& conn, const std::string& table, const std::string& time_column,
+                               std::int64_t cutoff_ms) {
+  StatusOr<Statement> bounds = conn.Prepare("SELECT COALESCE(MIN(seq), 1), COALESCE(MAX(seq), 0) FROM " + table);
+  if (!bounds.ok()) return bounds.status();
+  StatusOr<bool> row = bounds->Step();
+  if (!row.ok()) return row.status();
+  std::int64_t lo = bounds->ColumnInt64(0);
+  std::int64_t hi = bounds->ColumnInt64(1) + 1;
+  const std::string probe = "SELECT seq, " + time_column + " FROM " + table + " WHERE seq >= ?1 ORDER BY seq LIMIT 1";
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    StatusOr<Statement> st = conn.Prepare(probe);
+    if (!st.ok()) return st.status();
+    StatusOr<bool> found = st->Bind(1, mid).Step();
+    if (!found.ok()) return found.status();
+    if (*found && st->ColumnInt64(0) < hi && st->ColumnInt64(1) < cutoff_ms) {
+      lo = st->ColumnInt64(0) + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+StatusOr<std::uint64_t> DeleteBatch(SqliteConnection& conn, const std::string& sql, std::int64_t cut,
+                                    std::size_t max_rows) {
+  StatusOr<Statement> st = conn.Prepare(sql);
+  if (!st.ok()) return st.status();
+  Status s = st->Bind(1, cut).Bind(2, static_cast<std::int64_t>(max_rows)).Run();
+  if (!s.ok()) return s;
+  return static_cast<std::uint64_t>(conn.Changes());
+}
+
+}  // namespace
+
+StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, const OpenSessionIndex& open) {
+  PrunePlan plan;
+  StatusOr<std::int64_t> contact_cut = FindCut(conn, "contacts", "accepted_at_ms", cutoff_ms);
+  if (!contact_cut.ok()) return contact_cut.status();
+  StatusOr<std::int64_t> event_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms);
+  if (!event_cut.ok()) return event_cut.status();
+  plan.contact_cut = *contact_cut;
+  plan.event_cut = *event_cut;
+
+  const std::vector<OpenSessionIndex::Key> keep = open.OpenedBefore(plan.event_cut);
+  plan.keep_open = !keep.empty();
+  if (!plan.keep_open) return plan;
+  ROUTERD_RETURN_IF_ERROR(conn.Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS prune_keep_sessions (tenant_id TEXT, session_id INTEGER,"
+      " PRIMARY KEY (tenant_id, session_id)) WITHOUT ROWID;"
+      "CREATE TEMP TABLE IF NOT EXISTS prune_keep_contacts (channel_id TEXT, provider_message_id TEXT,"
+      " PRIMARY KEY (channel_id, provider_message_id)) WITHOUT ROWID;"
+      "BEGIN; DELETE FROM temp.prune_keep_sessions; DELETE FROM temp.prune_keep_contacts;"));
+  for (const OpenSessionIndex::Key& k : keep) {
+    StatusOr<Statement> st = conn.Prepare("INSERT OR IGNORE INTO temp.prune_keep_sessions VALUES (?1, ?2)");
+    if (!st.ok()) return st.status();
+    ROUTERD_RETURN_IF_ERROR(st->Bind(1, k.tenant_id).Bind(2, static_cast<std::int64_t>(k.session_id)).Run());
+  }
+  // One scan of the events per prune (not per pass), only when a session has
+  // been open longer than the retention period.
+  Status s = conn.Exec(
+      "INSERT OR IGNORE INTO temp.prune_keep_contacts SELECT e.channel_id, e.provider_message_id"
+      " FROM session_events e JOIN temp.prune_keep_sessions k ON k.tenant_id = e.tenant_id"
+      " AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL; COMMIT;");
+  if (!s.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+  if (!s.ok()) return s;
+  return plan;
+}
+
+StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std::size_t max_rows) {
+  ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  const std::string keep_contacts =
+      plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_contacts k WHERE k.channel_id = c.channel_id"
+                       " AND k.provider_message_id = c.provider_message_id)"
+                     : "";
+  const std::string keep_sessions =
+      plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_sessions k WHERE k.tenant_id = e.tenant_id"
+                       " AND k.session_id = e.session_id)"
+                     : "";
+  StatusOr<std::uint64_t> contacts = DeleteBatch(
+      conn,
+      "DELETE FROM contacts WHERE seq IN (SELECT c.seq FROM contacts c WHERE c.seq < ?1" + keep_contacts +
+          " ORDER BY c.seq LIMIT ?2)",
+      plan.contact_cut, max_rows);
+  StatusOr<std::uint64_t> events =
+      contacts.ok() ? DeleteBatch(conn,
+                                  "DELETE FROM session_events WHERE seq IN (SELECT e.seq FROM session_events e"
+                                  " WHERE e.seq < ?1" + keep_sessions + " ORDER BY e.seq LIMIT ?2)",
+                                  plan.event_cut, max_rows)
+                    : StatusOr<std::uint64_t>(contacts.status());
+  Status s = events.ok() ? conn.Exec("COMMIT") : events.status();
+  if (!s.ok()) {
+    if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+    return s;
+  }
+  PrunePass pass;
+  pass.contacts = *contacts;
+  pass.session_events = *events;
+  pass.done = pass.contacts < max_rows && pass.session_events < max_rows;
+  return pass;
+}
+
+}  // namespace routerd::storage

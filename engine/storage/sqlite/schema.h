@@ -1,0 +1,47 @@
+// Schema: the versioned layout of a journal partition file (routerd.db,
+// routerd-<i>.db), as an ordered list of migrations.
+//
+// Migration N turns a version N-1 database into version N. They are applied in
+// order at open, inside one transaction (Database::Open), and never edited once
+// released: a change to the layout is a new migration appended at the end.
+//
+//   1  contacts (the durable dedup key UNIQUE(channel_id, provider_message_id)),
+//      contact_attachments, sessions (open sessions for restart recovery)
+//   2  leave_messages, leave_message_parts, leave_message_attachments,
+//      leave_message_history; contacts.leave_message_id
+//   3  the append-only journal: contacts without session columns (the one
+//      unique key is the dedup key; attachments in a column), session_events
+//      instead of sessions (the session a contact joined is an event), and
+//      tenants (which tenants this partition holds). Rows of version 2 are
+//      converted in place; their retention counts from the upgrade.
+//
+// Thread safety: constant data.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "engine/storage/sqlite/sqlite_connection.h"
+#include "routerd/status.h"
+
+namespace routerd::storage {
+
+// The newest schema version this build knows.
+inline constexpr int kSchemaVersion = 3;
+
+// REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
+// Upgrades a version-1 database to `version`.
+Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms);
+
+// Session event kinds as stored in session_events.kind.
+enum class SessionEventKind : std::int64_t {
+  kOpened = 1,    // channel_kind, channel_id, customer_id, queue_id, arrival_ms; the first contact's key
+  kContact = 2,   // the contact (channel_id, provider_message_id) joined the session
+  kAssigned = 3,  // employee_id
+  kRequeued = 4,  // queue_id ('' = unchanged)
+  kEnded = 5,     // detail = reason
+  kKept = 6,      // the contact is kept in a leave message (detail = its id), not pending
+};
+
+}  // namespace routerd::storage

@@ -1,0 +1,261 @@
+#include "engine/storage/sqlite/sqlite_leave_store.h"
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <utility>
+#include <variant>
+
+#include "engine/storage/sqlite/attachment_files.h"
+#include "engine/storage/sqlite/leave_records.h"
+#include "engine/storage/sqlite/leave_rows.h"
+
+namespace routerd::storage {
+namespace {
+
+using leave::Actor;
+using leave::CheckLeaveTransition;
+using leave::LeaveAction;
+using leave::LeaveActionName;
+using leave::LeaveActionTarget;
+using leave::LeaveHistoryEntry;
+using leave::LeaveMessageAttachment;
+using leave::LeavePage;
+using leave::LeaveQuery;
+using leave::LeaveStatus;
+using leave::LeaveStatusName;
+using leave::ParseLeaveStatus;
+using leave::StoredLeaveMessage;
+using TransitionKind = leave::LeaveTransition::Kind;
+
+// Validates the cursor "<created_at_ms>:<id>".
+bool ParseCursor(const std::string& cursor, std::int64_t& created, std::int64_t& id) {
+  auto colon = cursor.find(':');
+  if (colon == std::string::npos) return false;
+  const char* b = cursor.data();
+  auto r1 = std::from_chars(b, b + colon, created);
+  auto r2 = std::from_chars(b + colon + 1, b + cursor.size(), id);
+  return r1.ec == std::errc() && r1.ptr == b + colon && r2.ec == std::errc() && r2.ptr == b + cursor.size();
+}
+
+}  // namespace
+
+SqliteLeaveStore::SqliteLeaveStore(PartitionSet& partitions, const Clock& clock, std::size_t max_voice_bytes)
+    : partitions_(partitions), clock_(clock), max_voice_bytes_(max_voice_bytes) {}
+
+void SqliteLeaveStore::Submit(std::vector<leave::LeaveMessage>&& batch) {
+  // One record per message, all of a partition queued together.
+  std::map<Partition*, std::vector<JournalRecordPtr>> records;
+  for (leave::LeaveMessage& m : batch) {
+    Partition& p = partitions_.ForTenant(m.tenant_id);
+    records[&p].push_back(MakeLeaveCreateRecord(
+        std::move(m), std::nullopt, Actor{"router", ""}, [counters = sink_](StatusOr<StoredLeaveMessage> r) {
+          (r.ok() ? counters->stored : counters->failed).fetch_add(1, std::memory_order_relaxed);
+        }));
+  }
+  for (auto& [p, list] : records) {
+    std::size_t n = list.size();
+    if (!p->writer->SubmitAll(std::move(list)).ok()) sink_->refused.fetch_add(n, std::memory_order_relaxed);
+  }
+}
+
+Status SqliteLeaveStore::CreateAsync(leave::LeaveMessage message, Actor actor, Done done) {
+  if (message.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (message.channel_kind.empty()) return Status::InvalidArgument("channel_kind: required");
+  for (const ContactPtr& c : message.messages) {
+    if (!c) return Status::InvalidArgument("messages: null contact");
+  }
+  Partition& p = partitions_.ForTenant(message.tenant_id);
+  return p.writer->Submit(MakeLeaveCreateRecord(std::move(message), std::nullopt, std::move(actor), std::move(done)));
+}
+
+Status SqliteLeaveStore::CreateVoiceAsync(leave::VoiceMessage voice, Actor actor, Done done) {
+  if (voice.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (voice.contact_number.empty()) return Status::InvalidArgument("contact_number: required");
+  if (voice.audio.empty()) return Status::InvalidArgument("audio: required, the file is empty");
+  if (voice.audio.size() > max_voice_bytes_) {
+    return Status::InvalidArgument("audio: " + std::to_string(voice.audio.size()) + " bytes, at most " +
+                                   std::to_string(max_voice_bytes_) + " allowed");
+  }
+  leave::LeaveMessage m;
+  m.tenant_id = std::move(voice.tenant_id);
+  m.channel_kind = "voice";
+  m.channel_id = std::move(voice.channel_id);
+  m.customer_id = std::move(voice.contact_number);
+  m.skill_queue = std::move(voice.skill_queue);
+  m.reason = "voice";
+  m.created_at_ms = voice.created_at_ms > 0 ? voice.created_at_ms : clock_.WallMs();
+  VoiceFile file;
+  file.sha256 = Sha256Hex(voice.audio);
+  file.extension = AttachmentExtension(voice.file_name, voice.mime);
+  file.mime = voice.mime;
+  file.audio = std::move(voice.audio);
+  Partition& p = partitions_.ForTenant(m.tenant_id);
+  return p.writer->Submit(MakeLeaveCreateRecord(std::move(m), std::move(file), std::move(actor), std::move(done)));
+}
+
+Status SqliteLeaveStore::TransitionAsync(leave::LeaveTransition t, Actor actor, Done done) {
+  if (t.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (!done) return Status::InvalidArgument("done: required");
+  if (t.kind == TransitionKind::kAllocate && t.employee_id.empty()) {
+    return Status::InvalidArgument("employee_id: required to allocate");
+  }
+  if (t.kind == TransitionKind::kSubmit) ROUTERD_RETURN_IF_ERROR(leave::ValidateHandlingComments(t.handling_comments));
+  Partition& p = partitions_.ForTenant(t.tenant_id);
+  return p.writer->Submit(MakeLeaveTransitionRecord(std::move(t), std::move(actor), std::move(done)));
+}
+
+StatusOr<StoredLeaveMessage> SqliteLeaveStore::Get(const std::string& tenant_id, std::int64_t id) {
+  StatusOr<ReaderPool::Lease> lease = partitions_.ForTenant(tenant_id).db->readers().Acquire();
+  if (!lease.ok()) return lease.status();
+  ReadConnection::Snapshot snapshot(**lease);
+  if (!snapshot.status().ok()) return snapshot.status();
+  return LoadMessage((*lease)->conn(), tenant_id, id);
+}
+
+StatusOr<std::vector<LeaveHistoryEntry>> SqliteLeaveStore::History(const std::string& tenant_id, std::int64_t id) {
+  StatusOr<ReaderPool::Lease> lease = partitions_.ForTenant(tenant_id).db->readers().Acquire();
+  if (!lease.ok()) return lease.status();
+  SqliteConnection& conn = (*lease)->conn();
+  ReadConnection::Snapshot snapshot(**lease);
+  if (!snapshot.status().ok()) return snapshot.status();
+  {
+    StatusOr<Statement> owner = conn.Prepare("SELECT 1 FROM leave_messages WHERE id = ?1 AND tenant_id = ?2");
+    if (!owner.ok()) return owner.status();
+    StatusOr<bool> row = owner->Bind(1, id).Bind(2, tenant_id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound(LeaveMessageName(id) + " not found");
+  }
+  StatusOr<Statement> st = conn.Prepare(
+      "SELECT seq, at_ms, actor, action, from_status, to_status, detail FROM leave_message_history"
+      " WHERE message_id = ?1 ORDER BY seq");
+  if (!st.ok()) return st.status();
+  st->Bind(1, id);
+  std::vector<LeaveHistoryEntry> out;
+  for (;;) {
+    StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    LeaveHistoryEntry e;
+    e.seq = st->ColumnInt64(0);
+    e.at_ms = st->ColumnInt64(1);
+    e.actor = st->ColumnText(2);
+    e.action = st->ColumnText(3);
+    if (!st->ColumnIsNull(4)) e.from = ParseLeaveStatus(st->ColumnText(4));
+    std::optional<LeaveStatus> to = ParseLeaveStatus(st->ColumnText(5));
+    if (!to) return Status::DataLoss(LeaveMessageName(id) + ": history entry with unknown status");
+    e.to = *to;
+    e.detail = st->ColumnText(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+StatusOr<LeavePage> SqliteLeaveStore::Query(const std::string& tenant_id, const LeaveQuery& q) {
+  std::size_t page_size = q.page_size == 0 ? leave::kDefaultLeavePageSize : q.page_size;
+  if (page_size > leave::kMaxLeavePageSize) {
+    return Status::InvalidArgument("page_size: " + std::to_string(page_size) + ", at most " +
+                                   std::to_string(leave::kMaxLeavePageSize));
+  }
+  if (q.from_ms && q.to_ms && *q.from_ms > *q.to_ms) {
+    return Status::InvalidArgument("time window: from is after to");
+  }
+  std::int64_t cursor_created = 0, cursor_id = 0;
+  if (!q.cursor.empty() && !ParseCursor(q.cursor, cursor_created, cursor_id)) {
+    return Status::InvalidArgument("cursor: \"" + q.cursor + "\" is not a cursor returned by a previous page");
+  }
+
+  // Filters, bound in order; the SQL text (one cached statement per filter
+  // combination) depends only on which are set.
+  using Value = std::variant<std::int64_t, std::string>;
+  std::vector<Value> values{tenant_id};
+  std::string where = " WHERE tenant_id = ?";
+  auto add = [&](const char* clause, Value v) {
+    where += clause;
+    values.push_back(std::move(v));
+  };
+  if (q.from_ms) add(" AND created_at_ms >= ?", *q.from_ms);
+  if (q.to_ms) add(" AND created_at_ms < ?", *q.to_ms);
+  if (!q.contact_number.empty()) add(" AND customer_id = ?", q.contact_number);
+  if (q.status) add(" AND status = ?", std::string(LeaveStatusName(*q.status)));
+  if (!q.employee_id.empty()) add(" AND employee_id = ?", q.employee_id);
+  if (!q.channel_kind.empty()) add(" AND channel_kind = ?", q.channel_kind);
+  if (!q.skill_queue.empty()) add(" AND skill_queue = ?", q.skill_queue);
+  std::size_t filter_values = values.size();
+
+  std::string page_where = where;
+  if (!q.cursor.empty()) {
+    page_where += q.oldest_first ? " AND (created_at_ms, id) > (?, ?)" : " AND (created_at_ms, id) < (?, ?)";
+    values.emplace_back(cursor_created);
+    values.emplace_back(cursor_id);
+  }
+  std::string order = q.oldest_first ? " ORDER BY created_at_ms ASC, id ASC" : " ORDER BY created_at_ms DESC, id DESC";
+
+  StatusOr<ReaderPool::Lease> lease = partitions_.ForTenant(tenant_id).db->readers().Acquire();
+  if (!lease.ok()) return lease.status();
+  SqliteConnection& conn = (*lease)->conn();
+  ReadConnection::Snapshot snapshot(**lease);
+  if (!snapshot.status().ok()) return snapshot.status();
+
+  auto bind = [&](Statement& st, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      int index = static_cast<int>(i + 1);
+      if (const auto* v = std::get_if<std::int64_t>(&values[i])) {
+        st.Bind(index, *v);
+      } else {
+        st.Bind(index, std::get<std::string>(values[i]));
+      }
+    }
+  };
+
+  LeavePage page;
+  {
+    StatusOr<Statement> st = conn.Prepare(std::string("SELECT ") + kLeaveMessageColumns + " FROM leave_messages" +
+                                          page_where + order + " LIMIT ?");
+    if (!st.ok()) return st.status();
+    bind(*st, values.size());
+    st->Bind(static_cast<int>(values.size() + 1), static_cast<std::int64_t>(page_size + 1));
+    for (;;) {
+      StatusOr<bool> row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (page.items.size() == page_size) {
+        const StoredLeaveMessage& last = page.items.back();
+        page.next_cursor = std::to_string(last.created_at_ms) + ":" + std::to_string(last.id);
+        break;
+      }
+      StatusOr<StoredLeaveMessage> m = ReadMessageRow(*st);
+      if (!m.ok()) return m.status();
+      page.items.push_back(std::move(m).value());
+    }
+  }
+  {
+    StatusOr<Statement> st = conn.Prepare("SELECT COUNT(*) FROM leave_messages" + where);
+    if (!st.ok()) return st.status();
+    bind(*st, filter_values);
+    StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    page.total = static_cast<std::uint64_t>(st->ColumnInt64(0));
+  }
+  return page;
+}
+
+std::string SqliteLeaveStore::AttachmentPath(const StoredLeaveMessage& message) const {
+  if (message.attachment_sha256.empty()) return {};
+  return (std::filesystem::path(partitions_.data_dir()) / message.attachment_ref).string();
+}
+
+StatusOr<std::string> SqliteLeaveStore::ReadVoiceAttachment(const StoredLeaveMessage& message) const {
+  if (message.attachment_sha256.empty()) {
+    return Status::FailedPrecondition(LeaveMessageName(message.id) + " has no stored attachment file");
+  }
+  return ReadFileVerified(partitions_.data_dir(), message.attachment_ref, message.attachment_sha256);
+}
+
+leave::LeaveStoreStats SqliteLeaveStore::stats() const {
+  return {sink_->stored.load(std::memory_order_relaxed), sink_->refused.load(std::memory_order_relaxed),
+          sink_->failed.load(std::memory_order_relaxed)};
+}
+
+}  // namespace routerd::storage

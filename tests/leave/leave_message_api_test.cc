@@ -1,0 +1,448 @@
+#include "engine/leave/leave_message_api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "engine/storage/sqlite/attachment_files.h"
+#include "tests/leave/leave_api_fixture.h"
+
+namespace routerd::leave {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::kT0;
+using testing::LeaveApiTest;
+
+std::string Str(std::int64_t id) { return std::to_string(id); }
+
+TEST_F(LeaveApiTest, EveryAllowedTransitionThroughTheApi) {
+  const std::int64_t id = Create("555", kT0 - 1000);
+  auto r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"a1"})");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_TRUE(r.deferred);
+  EXPECT_EQ(Field(r.body(), "status"), "unprocessed");
+  EXPECT_EQ(Field(r.body(), "employee_id"), "a1");
+  EXPECT_EQ(Field(r.body(), "business_account"), "acct-a1");
+  EXPECT_EQ(Field(r.body(), "updated_at_ms"), Str(kT0));
+
+  r = Post("/api/v1/messages/" + Str(id) + "/process", AgentP("a1"));
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(Field(r.body(), "status"), "processing");
+
+  r = Post("/api/v1/messages/" + Str(id) + "/submit", AgentP("a1"), R"({"handling_comments":"called back"})");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(Field(r.body(), "status"), "processed");
+  EXPECT_EQ(Field(r.body(), "handling_comments"), "called back");
+
+  r = Get("/api/v1/messages/" + Str(id), Admin());
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_THAT(r.body(), HasSubstr(R"("action":"create","from":null,"to":"to_be_allocated")"));
+  EXPECT_THAT(r.body(), HasSubstr(R"("actor":"ivr-admin","action":"allocate","from":"to_be_allocated","to":"unprocessed")"));
+  EXPECT_THAT(r.body(), HasSubstr(R"("actor":"agent:a1","action":"process","from":"unprocessed","to":"processing")"));
+  EXPECT_THAT(r.body(), HasSubstr(R"("actor":"agent:a1","action":"submit","from":"processing","to":"processed")"));
+}
+
+TEST_F(LeaveApiTest, AllocationFailedIsAllocatedByHand) {
+  const std::int64_t id = Create("555", kT0);
+  ASSERT_TRUE(store_->MarkAllocationFailed("t", id, leave::Actor{"auto", {}}).ok());
+  auto r = Post("/api/v1/messages/" + Str(id) + "/process", Admin());
+  EXPECT_EQ(r.status(), 409);
+  EXPECT_THAT(r.body(), HasSubstr("allocation_failed"));
+  r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"a2"})");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(Field(r.body(), "status"), "unprocessed");
+  EXPECT_EQ(Field(r.body(), "employee_id"), "a2");
+  // The manual allocation is told to the agent too.
+  ASSERT_EQ(notified().size(), 1u);
+  EXPECT_THAT(notified()[0], HasSubstr("t/a2 {\"type\":\"leave_message_allocated\",\"message\":{\"id\":" + Str(id)));
+}
+
+TEST_F(LeaveApiTest, EveryForbiddenTransitionIs409NamingTheCurrentStatus) {
+  struct Case {
+    const char* op;
+    const char* body;
+  };
+  const Case ops[] = {{"allocate", R"({"employee_id":"a1"})"},
+                      {"process", ""},
+                      {"submit", R"({"handling_comments":"done"})"}};
+  // For each status, the operations the seed does not allow from it.
+  const std::int64_t to_be_allocated = Create("1", kT0);
+  const std::int64_t failed = Create("2", kT0);
+  ASSERT_TRUE(store_->MarkAllocationFailed("t", failed, leave::Actor{"x", {}}).ok());
+  const std::int64_t unprocessed = Create("3", kT0);
+  ASSERT_TRUE(store_->Allocate("t", unprocessed, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  const std::int64_t processing = Create("4", kT0);
+  ASSERT_TRUE(store_->Allocate("t", processing, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  ASSERT_TRUE(store_->Process("t", processing, leave::Actor{"x", {}}).ok());
+  const std::int64_t processed = Create("5", kT0);
+  ASSERT_TRUE(store_->Allocate("t", processed, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  ASSERT_TRUE(store_->Process("t", processed, leave::Actor{"x", {}}).ok());
+  ASSERT_TRUE(store_->SubmitHandling("t", processed, "ok", leave::Actor{"x", {}}).ok());
+  struct Forbidden {
+    std::int64_t id;
+    const char* status;
+    std::vector<int> ops;  // indices into `ops`
+  };
+  const Forbidden cases[] = {{to_be_allocated, "to_be_allocated", {1, 2}},
+                             {failed, "allocation_failed", {1, 2}},
+                             {unprocessed, "unprocessed", {0, 2}},
+                             {processing, "processing", {0, 1}},
+                             {processed, "processed", {0, 1, 2}}};
+  int checked = 0;
+  for (const Forbidden& c : cases) {
+    for (int op : c.ops) {
+      auto r = Post("/api/v1/messages/" + Str(c.id) + "/" + ops[op].op, Admin(), ops[op].body);
+      EXPECT_EQ(r.status(), 409) << ops[op].op << " from " << c.status << ": " << r.body();
+      EXPECT_EQ(Field(r.body(), "error"), "conflict");
+      EXPECT_THAT(Field(r.body(), "detail"), HasSubstr(c.status)) << ops[op].op;
+      ++checked;
+    }
+    // Nothing changed.
+    auto g = Get("/api/v1/messages/" + Str(c.id), Admin());
+    EXPECT_EQ(Field(g.body(), "status"), c.status);
+  }
+  EXPECT_EQ(checked, 11);
+}
+
+TEST_F(LeaveApiTest, RequestErrorsNameTheField) {
+  const std::int64_t id = Create("555", kT0);
+  auto r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"ghost"})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("employee_id: \\\"ghost\\\" is not an agent of this tenant"));
+  EXPECT_FALSE(r.deferred);
+  r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("employee_id is required"));
+  r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"a1","x":1})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("unknown field 'x'"));
+  r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"b1"})");  // tenant u's agent
+  EXPECT_EQ(r.status(), 400);
+  r = Post("/api/v1/messages/999/allocate", Admin(), R"({"employee_id":"a1"})");
+  EXPECT_EQ(r.status(), 404);
+  r = Get("/api/v1/messages/abc", Admin());
+  EXPECT_EQ(r.status(), 404);
+  r = Get("/api/v1/messages/" + Str(id) + "/nope", Admin());
+  EXPECT_EQ(r.status(), 404);
+  r = Call(boost::beast::http::verb::delete_, "/api/v1/messages/" + Str(id), Admin());
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(r.response[boost::beast::http::field::allow], "GET");
+}
+
+TEST_F(LeaveApiTest, HandlingCommentsAreRequiredAndAtMost2000Characters) {
+  const std::int64_t id = Create("555", kT0);
+  ASSERT_TRUE(store_->Allocate("t", id, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  ASSERT_TRUE(store_->Process("t", id, leave::Actor{"x", {}}).ok());
+  auto r = Post("/api/v1/messages/" + Str(id) + "/submit", AgentP("a1"), "{}");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("handling_comments is required"));
+  r = Post("/api/v1/messages/" + Str(id) + "/submit", AgentP("a1"), R"({"handling_comments":"   "})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("handling_comments"));
+  r = Post("/api/v1/messages/" + Str(id) + "/submit", AgentP("a1"),
+           "{\"handling_comments\":\"" + std::string(2001, 'x') + "\"}");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("handling_comments"));
+  // 2000 characters, each two bytes in UTF-8: allowed.
+  std::string max;
+  for (int i = 0; i < 2000; ++i) max += "\xc3\xa9";
+  r = Post("/api/v1/messages/" + Str(id) + "/submit", AgentP("a1"), "{\"handling_comments\":\"" + max + "\"}");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(Field(r.body(), "handling_comments"), max);
+}
+
+class LeaveQueryTest : public LeaveApiTest {
+ protected:
+  void SetUp() override {
+    LeaveApiTest::SetUp();
+    // Newest first: ids in creation order, times spread over 10 days.
+    web_old_ = Create("111", kT0 - 9 * kDay);                  // 9 days ago
+    wa_5d_ = Create("222", kT0 - 5 * kDay, "whatsapp");         // 5 days ago
+    web_2d_ = Create("111", kT0 - 2 * kDay);                    // 2 days ago
+    voice_1h_ = Create("333", kT0 - kHour, "voice", "vq");      // 1 hour ago
+    web_now_ = Create("222", kT0 - 1);                          // just now
+    ASSERT_TRUE(store_->Allocate("t", web_2d_, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+    ASSERT_TRUE(store_->Allocate("t", wa_5d_, "a2", "acct-a2", leave::Actor{"x", {}}).ok());
+    ASSERT_TRUE(store_->Allocate("t", voice_1h_, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+    ASSERT_TRUE(store_->Process("t", voice_1h_, leave::Actor{"x", {}}).ok());
+    ASSERT_TRUE(store_->MarkAllocationFailed("t", web_old_, leave::Actor{"x", {}}).ok());
+    Create("111", kT0 - 1, "web", "q", "u");  // another tenant's, same contact number
+  }
+  std::vector<std::int64_t> Query(const std::string& params, const gateway::Principal& who) {
+    auto r = Get("/api/v1/messages" + params, who);
+    EXPECT_EQ(r.status(), 200) << params << ": " << r.body();
+    return Ids(r.body());
+  }
+  static constexpr std::int64_t kHour = 3'600'000;
+  static constexpr std::int64_t kDay = 24 * kHour;
+  std::int64_t web_old_, wa_5d_, web_2d_, voice_1h_, web_now_;
+};
+
+TEST_F(LeaveQueryTest, EveryFilterAloneNewestFirst) {
+  EXPECT_THAT(Query("", Admin()), ElementsAre(web_now_, voice_1h_, web_2d_, wa_5d_, web_old_));
+  EXPECT_THAT(Query("?window=1d", Admin()), ElementsAre(web_now_, voice_1h_));
+  EXPECT_THAT(Query("?window=3d", Admin()), ElementsAre(web_now_, voice_1h_, web_2d_));
+  EXPECT_THAT(Query("?window=7d", Admin()), ElementsAre(web_now_, voice_1h_, web_2d_, wa_5d_));
+  EXPECT_THAT(Query("?from=" + Str(kT0 - 6 * kDay) + "&to=" + Str(kT0 - kHour), Admin()),
+              ElementsAre(web_2d_, wa_5d_));  // to is exclusive
+  EXPECT_THAT(Query("?from=" + Str(kT0 - kHour), Admin()), ElementsAre(web_now_, voice_1h_));
+  EXPECT_THAT(Query("?to=" + Str(kT0 - 2 * kDay + 1), Admin()), ElementsAre(web_2d_, wa_5d_, web_old_));
+  EXPECT_THAT(Query("?contact_number=111", Admin()), ElementsAre(web_2d_, web_old_));
+  EXPECT_THAT(Query("?status=to_be_allocated", Admin()), ElementsAre(web_now_));
+  EXPECT_THAT(Query("?status=unprocessed", Admin()), ElementsAre(web_2d_, wa_5d_));
+  EXPECT_THAT(Query("?status=processing", Admin()), ElementsAre(voice_1h_));
+  EXPECT_THAT(Query("?status=processed", Admin()), IsEmpty());
+  EXPECT_THAT(Query("?status=allocation_failed", Admin()), ElementsAre(web_old_));
+  EXPECT_THAT(Query("?employee_id=a1", Admin()), ElementsAre(voice_1h_, web_2d_));
+  EXPECT_THAT(Query("?channel_type=web", Admin()), ElementsAre(web_now_, web_2d_, web_old_));
+  EXPECT_THAT(Query("?channel_type=voice", Admin()), ElementsAre(voice_1h_));
+}
+
+TEST_F(LeaveQueryTest, FiltersCombine) {
+  EXPECT_THAT(Query("?contact_number=111&status=unprocessed", Admin()), ElementsAre(web_2d_));
+  EXPECT_THAT(Query("?contact_number=111&window=7d", Admin()), ElementsAre(web_2d_));
+  EXPECT_THAT(Query("?employee_id=a1&channel_type=web", Admin()), ElementsAre(web_2d_));
+  EXPECT_THAT(Query("?employee_id=a1&status=processing&channel_type=voice&window=1d", Admin()),
+              ElementsAre(voice_1h_));
+  EXPECT_THAT(Query("?employee_id=a2&channel_type=web", Admin()), IsEmpty());
+  EXPECT_THAT(Query("?contact_number=222&channel_type=whatsapp&from=" + Str(kT0 - 6 * kDay) + "&to=" + Str(kT0),
+                    Admin()),
+              ElementsAre(wa_5d_));
+  // Percent-encoded values are decoded.
+  EXPECT_THAT(Query("?status=%75nprocessed&contact_number=%32%32%32", Admin()), ElementsAre(wa_5d_));
+}
+
+TEST_F(LeaveQueryTest, PagingWalksNewestFirstWithACursor) {
+  auto r = Get("/api/v1/messages?page_size=2", Admin());
+  ASSERT_EQ(r.status(), 200);
+  EXPECT_THAT(Ids(r.body()), ElementsAre(web_now_, voice_1h_));
+  EXPECT_EQ(Field(r.body(), "total"), "5");
+  std::string cursor = Field(r.body(), "next_cursor");
+  r = Get("/api/v1/messages?page_size=2&cursor=" + cursor, Admin());
+  EXPECT_THAT(Ids(r.body()), ElementsAre(web_2d_, wa_5d_));
+  cursor = Field(r.body(), "next_cursor");
+  r = Get("/api/v1/messages?page_size=2&cursor=" + cursor, Admin());
+  EXPECT_THAT(Ids(r.body()), ElementsAre(web_old_));
+  EXPECT_EQ(Field(r.body(), "next_cursor"), "null");
+  // Paging with a filter.
+  r = Get("/api/v1/messages?page_size=1&channel_type=web", Admin());
+  EXPECT_THAT(Ids(r.body()), ElementsAre(web_now_));
+  EXPECT_EQ(Field(r.body(), "total"), "3");
+  r = Get("/api/v1/messages?page_size=1&channel_type=web&cursor=" + Field(r.body(), "next_cursor"), Admin());
+  EXPECT_THAT(Ids(r.body()), ElementsAre(web_2d_));
+}
+
+TEST_F(LeaveQueryTest, BadParametersAre400NamingTheParameter) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"?window=2d", "window: \\\"2d\\\" is not valid (allowed: 1d, 3d, 7d)"},
+      {"?window=1d&from=5", "window: give either window or from/to, not both"},
+      {"?status=done", "status: \\\"done\\\" is not valid"},
+      {"?page_size=0", "page_size: must be an integer in 1..1000"},
+      {"?page_size=1001", "page_size: must be an integer in 1..1000"},
+      {"?from=yesterday", "from: must be a time in Unix milliseconds"},
+      {"?from=10&to=5", "from: must be before to"},
+      {"?cursor=zzz", "cursor"},
+      {"?colour=red", "unknown query parameter 'colour'"},
+      {"?status=processed&status=unprocessed", "status: given more than once"},
+      {"?contact_number=%zz", "percent-encoding"},
+  };
+  for (const auto& [params, error] : cases) {
+    auto r = Get("/api/v1/messages" + params, Admin());
+    EXPECT_EQ(r.status(), 400) << params;
+    EXPECT_THAT(r.body(), HasSubstr(error)) << params;
+  }
+}
+
+TEST_F(LeaveQueryTest, AnAgentSeesOnlyItsOwnMessages) {
+  EXPECT_THAT(Query("", AgentP("a1")), ElementsAre(voice_1h_, web_2d_));
+  EXPECT_THAT(Query("?employee_id=a1&channel_type=web", AgentP("a1")), ElementsAre(web_2d_));
+  EXPECT_THAT(Query("", AgentP("a2")), ElementsAre(wa_5d_));
+  EXPECT_THAT(Query("", AgentP("a3")), IsEmpty());
+  auto r = Get("/api/v1/messages?employee_id=a2", AgentP("a1"));
+  EXPECT_EQ(r.status(), 403);
+  r = Get("/api/v1/messages/" + Str(wa_5d_), AgentP("a1"));
+  EXPECT_EQ(r.status(), 403);
+  r = Get("/api/v1/messages/" + Str(web_now_), AgentP("a1"));  // not allocated at all
+  EXPECT_EQ(r.status(), 403);
+  r = Get("/api/v1/messages/" + Str(web_2d_), AgentP("a1"));
+  EXPECT_EQ(r.status(), 200);
+}
+
+TEST_F(LeaveQueryTest, TenantsAreIsolated) {
+  // Tenant u's admin sees only its own message, and t's ids are unknown to it.
+  auto r = Get("/api/v1/messages?contact_number=111", Admin(1));
+  ASSERT_EQ(r.status(), 200);
+  ASSERT_EQ(Ids(r.body()).size(), 1u);
+  EXPECT_EQ(Field(r.body(), "total"), "1");
+  for (std::int64_t id : {web_now_, web_2d_}) {
+    EXPECT_EQ(Get("/api/v1/messages/" + Str(id), Admin(1)).status(), 404);
+    EXPECT_EQ(Get("/api/v1/messages/" + Str(id) + "/download", Admin(1)).status(), 404);
+    EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(1), R"({"employee_id":"b1"})").status(), 404);
+    EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/process", Admin(1)).status(), 404);
+    EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/submit", Admin(1), R"({"handling_comments":"x"})").status(),
+              404);
+  }
+  // Nothing of t changed or was audited.
+  auto h = store_->History("t", web_2d_);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->size(), 2u);
+  EXPECT_EQ(Field(Get("/api/v1/messages/" + Str(web_now_), Admin()).body(), "status"), "to_be_allocated");
+}
+
+TEST_F(LeaveApiTest, DefaultPermissionsPerRole) {
+  const std::int64_t mine = Create("1", kT0);
+  ASSERT_TRUE(store_->Allocate("t", mine, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  const std::int64_t theirs = Create("2", kT0);
+  ASSERT_TRUE(store_->Allocate("t", theirs, "a2", "acct-a2", leave::Actor{"x", {}}).ok());
+  // An agent may not allocate, even to itself.
+  auto r = Post("/api/v1/messages/" + Str(Create("3", kT0)) + "/allocate", AgentP("a1"), R"({"employee_id":"a1"})");
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_THAT(r.body(), HasSubstr("lack the 'allocate' permission"));
+  // Nor act on another agent's message.
+  r = Post("/api/v1/messages/" + Str(theirs) + "/process", AgentP("a1"));
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_THAT(r.body(), HasSubstr("not allocated to employee a1"));
+  r = Get("/api/v1/messages/" + Str(theirs) + "/download", AgentP("a1"));
+  EXPECT_EQ(r.status(), 403);
+  ASSERT_TRUE(store_->Process("t", theirs, leave::Actor{"x", {}}).ok());
+  r = Post("/api/v1/messages/" + Str(theirs) + "/submit", AgentP("a1"), R"({"handling_comments":"mine now"})");
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_EQ(Field(Get("/api/v1/messages/" + Str(theirs), Admin()).body(), "status"), "processing");
+  // Its own: process, submit, download.
+  EXPECT_EQ(Post("/api/v1/messages/" + Str(mine) + "/process", AgentP("a1")).status(), 200);
+  EXPECT_EQ(Post("/api/v1/messages/" + Str(mine) + "/submit", AgentP("a1"), R"({"handling_comments":"ok"})").status(),
+            200);
+  EXPECT_EQ(Get("/api/v1/messages/" + Str(mine) + "/download", AgentP("a1")).status(), 200);
+  // The admin acts on any message of the tenant.
+  EXPECT_EQ(Post("/api/v1/messages/" + Str(theirs) + "/submit", Admin(), R"({"handling_comments":"ok"})").status(),
+            200);
+}
+
+TEST_F(LeaveApiTest, ConfiguredPermissionsAreEnforcedPerOperation) {
+  using config::LeaveOperation;
+  using config::LeavePermissions;
+  config_.tenants[0].permissions.tenant_admin = LeavePermissions::Bit(LeaveOperation::kQuery);
+  config_.tenants[0].permissions.agent = LeavePermissions::Bit(LeaveOperation::kAllocate);
+  const std::int64_t id = Create("1", kT0);
+  auto r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"a1"})");
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_EQ(Field(r.body(), "detail"), "tenant_admin tokens of this tenant lack the 'allocate' permission");
+  EXPECT_EQ(Get("/api/v1/messages/" + Str(id) + "/download", Admin()).status(), 403);
+  EXPECT_EQ(Get("/api/v1/messages", Admin()).status(), 200);
+  // The agent was given allocate (and nothing else).
+  r = Post("/api/v1/messages/" + Str(id) + "/allocate", AgentP("a1"), R"({"employee_id":"a1"})");
+  EXPECT_EQ(r.status(), 200) << r.body();
+  r = Get("/api/v1/messages", AgentP("a1"));
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_EQ(Field(r.body(), "detail"), "agent tokens of this tenant lack the 'query' permission");
+  EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/process", AgentP("a1")).status(), 403);
+  EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/process", Admin()).status(), 403);
+}
+
+TEST_F(LeaveApiTest, EveryDownloadIsRecordedInTheHistory) {
+  const std::int64_t id = Create("555", kT0);
+  auto r = Get("/api/v1/messages/" + Str(id) + "/download", Admin());
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(r.response[boost::beast::http::field::content_disposition],
+            "attachment; filename=\"leave-message-" + Str(id) + ".json\"");
+  EXPECT_EQ(Field(r.body(), "contact_number"), "555");
+  EXPECT_EQ(Field(r.body(), "text"), "please call me");
+  // The export already holds its own download entry.
+  EXPECT_THAT(r.body(), HasSubstr(R"("actor":"ivr-admin","action":"download")"));
+  ASSERT_TRUE(store_->Allocate("t", id, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
+  ASSERT_EQ(Get("/api/v1/messages/" + Str(id) + "/download", AgentP("a1")).status(), 200);
+  auto history = store_->History("t", id);
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> actions;
+  for (const auto& h : *history) actions.push_back(h.actor + ":" + h.action);
+  EXPECT_THAT(actions, ElementsAre("router:create", "ivr-admin:download", "x:allocate", "agent:a1:download"));
+  // A refused download is not recorded and serves nothing.
+  EXPECT_EQ(Get("/api/v1/messages/" + Str(id) + "/download", AgentP("a2")).status(), 403);
+  EXPECT_EQ(store_->History("t", id)->size(), 4u);
+}
+
+std::string Multipart(const std::vector<std::array<std::string, 4>>& parts) {  // name, filename, type, data
+  std::string body;
+  for (const auto& [name, file, type, data] : parts) {
+    body += "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+    if (!file.empty()) body += "; filename=\"" + file + "\"";
+    body += "\r\n";
+    if (!type.empty()) body += "Content-Type: " + type + "\r\n";
+    body += "\r\n" + data + "\r\n";
+  }
+  return body + "--XyZ--\r\n";
+}
+
+TEST_F(LeaveApiTest, VoiceUploadThenDownloadGivesTheSameBytesAndChecksum) {
+  std::string audio = "RIFF";
+  for (int i = 0; i < 3000; ++i) audio.push_back(static_cast<char>(i * 7 % 256));  // binary, with \r\n and NULs
+  audio += "\r\n--Xy\r\n";  // close to the delimiter, but not it
+  const std::string body = Multipart({{"contact_number", "", "", "+8613800000000"},
+                                      {"channel_type", "", "", "voice"},
+                                      {"skill_queue", "", "", "vq"},
+                                      {"file", "msg.wav", "audio/wav", audio}});
+  auto r = Call(boost::beast::http::verb::post, "/api/v1/messages", Admin(), body,
+                "multipart/form-data; boundary=\"XyZ\"");
+  ASSERT_EQ(r.status(), 201) << r.body();
+  const std::int64_t id = std::stoll(Field(r.body(), "id"));
+  EXPECT_EQ(Field(r.body(), "channel_type"), "voice");
+  EXPECT_EQ(Field(r.body(), "contact_number"), "+8613800000000");
+  EXPECT_EQ(Field(r.body(), "skill_queue"), "vq");
+  EXPECT_EQ(Field(r.body(), "status"), "to_be_allocated");
+  EXPECT_THAT(r.body(), HasSubstr("\"sha256\":\"" + storage::Sha256Hex(audio) + "\""));
+  EXPECT_EQ(created_, std::vector<std::int64_t>{id});
+
+  ASSERT_TRUE(store_->Allocate("t", id, "v1", "acct-v1", leave::Actor{"x", {}}).ok());
+  auto d = Get("/api/v1/messages/" + Str(id) + "/download", AgentP("v1"));
+  ASSERT_EQ(d.status(), 200) << d.body();
+  EXPECT_EQ(d.body(), audio);
+  EXPECT_EQ(d.response[boost::beast::http::field::content_type], "audio/wav");
+  EXPECT_EQ(d.response["X-Content-SHA256"], storage::Sha256Hex(audio));
+  EXPECT_EQ(d.response[boost::beast::http::field::content_disposition],
+            "attachment; filename=\"leave-message-" + Str(id) + ".wav\"");
+  auto history = store_->History("t", id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[2].action, "download");
+  EXPECT_EQ((*history)[2].actor, "agent:v1");
+  // The voice agent finds it with a voice filter.
+  auto q = Get("/api/v1/messages?channel_type=voice", AgentP("v1"));
+  EXPECT_THAT(Ids(q.body()), ElementsAre(id));
+}
+
+TEST_F(LeaveApiTest, VoiceUploadMistakesAre400NamingTheField) {
+  const std::string type = "multipart/form-data; boundary=XyZ";
+  const std::array<std::string, 4> contact{"contact_number", "", "", "555"}, voice{"channel_type", "", "", "voice"},
+      file{"file", "a.wav", "audio/wav", "RIFFdata"};
+  const std::pair<std::string, std::string> cases[] = {
+      {Multipart({voice, file}), "contact_number is required"},
+      {Multipart({contact, file}), "channel_type is required"},
+      {Multipart({contact, voice}), "file is required"},
+      {Multipart({contact, {"channel_type", "", "", "web"}, file}), "channel_type: \\\"web\\\" is not valid here"},
+      {Multipart({contact, voice, {"file", "a.wav", "audio/wav", ""}}), "file: the audio file is empty"},
+      {Multipart({contact, voice, file, {"skill_queue", "", "", "nope"}}), "skill_queue: \\\"nope\\\" is not a skill"},
+      {Multipart({contact, voice, file, {"colour", "", "", "red"}}), "unknown field 'colour'"},
+      {Multipart({contact, contact, voice, file}), "contact_number: given more than once"},
+      {"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "closing boundary"},
+  };
+  for (const auto& [body, error] : cases) {
+    auto r = Call(boost::beast::http::verb::post, "/api/v1/messages", Admin(), body, type);
+    EXPECT_EQ(r.status(), 400) << error;
+    EXPECT_THAT(r.body(), HasSubstr(error));
+  }
+  auto r = Call(boost::beast::http::verb::post, "/api/v1/messages", Admin(), "{}", "application/json");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_THAT(r.body(), HasSubstr("multipart/form-data"));
+  // Only the tenant admin (the IVR) creates messages.
+  r = Call(boost::beast::http::verb::post, "/api/v1/messages", AgentP("v1"), Multipart({contact, voice, file}), type);
+  EXPECT_EQ(r.status(), 403);
+  EXPECT_THAT(Ids(Get("/api/v1/messages", Admin()).body()), IsEmpty());
+  EXPECT_THAT(created_, IsEmpty());
+}
+
+}  // namespace
+}  // namespace routerd::leave
