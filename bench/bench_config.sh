@@ -80,3 +80,36 @@ TOML
   } > "$1/routerd.toml"
 }
 
+
+# write_tenants_config DIR DURABILITY IO_THREADS SHARDS PARTITIONS TENANTS: TENANTS
+# tenants t0..t<n-1>, each with a WhatsApp channel wa<k> (the bench app secret)
+# and a queue "general"; for the core sweep, where shards and journal
+# partitions need several tenants to have work.
+write_tenants_config() {
+  mkdir -p "$1"
+  {
+    printf '[server]\nlisten = "127.0.0.1:%s"\nio_threads = %s\nrouter_shards = %s\n' "$routerd_port" "$3" "$4"
+    printf 'log_level = "warn"\nrouter_queue_capacity = 262144\n'
+    printf '\n[storage]\ndurability = "%s"\npartitions = %s\n' "$2" "$5"
+    for t in $(seq 0 $(( $6 - 1 ))); do
+      cat <<TOML
+
+[[tenants]]
+id = "t$t"
+max_concurrent_sessions = 60
+[[tenants.ous]]
+id = "ou"
+[[tenants.skill_queues]]
+id = "general"
+max_wait_seconds = 86400
+max_waiting = 1000000
+[[tenants.channels]]
+id = "wa$t"
+kind = "whatsapp"
+skill_queue = "general"
+app_secret = "bench-app-secret"
+verify_token = "bench"
+TOML
+    done
+  } > "$1/routerd.toml"
+}
