@@ -4,6 +4,10 @@
 
 namespace routerd::config {
 
+int JournalPartitions(const Config& config) {
+  return config.storage.partitions > 0 ? config.storage.partitions : config.server.router_shards;
+}
+
 std::string ResolvedDataDir(const Config& config) {
   std::filesystem::path dir(config.storage.data_dir);
   if (dir.is_relative()) {

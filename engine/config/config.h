@@ -167,6 +167,9 @@ struct Config {
 // (the working directory when the configuration did not come from a file).
 std::string ResolvedDataDir(const Config& config);
 
+// storage.partitions, or one per router shard when it is 0.
+int JournalPartitions(const Config& config);
+
 std::string_view AgentTypeName(AgentType type);
 std::string_view QueueMediaName(QueueMedia media);
 std::string_view AccessModeName(AccessMode mode);

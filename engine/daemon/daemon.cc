@@ -18,7 +18,7 @@ storage::StorageOptions StorageOptionsFromConfig(const config::Config& config) {
   storage::StorageOptions o;
   o.backend = c.backend;
   o.data_dir = config::ResolvedDataDir(config);
-  o.partitions = c.partitions > 0 ? c.partitions : config.server.router_shards;
+  o.partitions = config::JournalPartitions(config);
   for (const auto& t : config.tenants) o.tenants.push_back(t.id);
   o.durability = c.durability;
   o.queue_capacity = static_cast<std::size_t>(c.journal_queue_capacity);

@@ -252,6 +252,21 @@ TEST_F(ConfigLoaderTest, OutOfRangeMessageHasTheDocumentedShape) {
                                     "(allowed 1..60)"));
 }
 
+TEST_F(ConfigLoaderTest, JournalPartitionsDefaultToOnePerRouterShard) {
+  LoadResult r = Load(kGood);
+  ASSERT_TRUE(r.config.has_value());
+  EXPECT_EQ(r.config->storage.partitions, 0);
+  EXPECT_EQ(JournalPartitions(*r.config), 2) << "router_shards = 2";
+
+  r = Load("[storage]\npartitions = 8\n" + std::string(kGood));
+  ASSERT_TRUE(r.config.has_value()) << ::testing::PrintToString(r.errors);
+  EXPECT_EQ(JournalPartitions(*r.config), 8);
+
+  r = Load("[storage]\npartitions = 257\n" + std::string(kGood));
+  EXPECT_FALSE(r.config.has_value());
+  EXPECT_THAT(r.errors, ElementsAre("routerd.toml:2: storage: partitions = 257 is out of range (allowed 0..256)"));
+}
+
 TEST_F(ConfigLoaderTest, SyntaxErrorNamesLineAndColumn) {
   LoadResult r = Load("[server]\nio_threads = 2\nlisten = \n[[tenants]]\nid = \"t\"\n");
   EXPECT_FALSE(r.config.has_value());

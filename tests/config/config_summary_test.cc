@@ -67,7 +67,7 @@ TEST(ConfigSummaryTest, ShowsServerOusQueuesAgentsCapsAndChannels) {
             "configuration routerd.toml: OK, 1 tenant\n"
             "server: listen 0.0.0.0:9000, 2 I/O threads, 1 router shard, router queue 65536 (batch 256), tick 100 "
             "ms, session history 200, log level info\n"
-            "storage: sqlite in /var/lib/routerd, durability sync (2xx after the commit), dedup keys kept 604800 s\n"
+            "storage: sqlite in /var/lib/routerd, 1 journal partition, durability sync (2xx after the commit), dedup keys kept 604800 s\n"
             "tenant 'acme': unified channel access, cap 6, idle timeout 900 s\n"
             "  OUs (3):\n"
             "    root (cap 4, 0 agents)\n"
