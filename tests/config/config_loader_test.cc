@@ -1038,6 +1038,48 @@ token_env = "ROUTERD_TEST_TOKEN"
                                    "give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file"));
 }
 
+// The authenticator finds a token by its digest alone: one configured in two
+// tenants would act in whichever tenant it found first.
+TEST_F(ConfigLoaderTest, SameTokenInTwoTenantsIsAnErrorNamingBothPlaces) {
+  ::setenv("ROUTERD_TEST_SHARED_TOKEN", "shared-secret", 1);
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t1"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "a"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]                               # first place
+role = "agent"
+employee_id = "a"
+token_env = "ROUTERD_TEST_SHARED_TOKEN"
+
+[[tenants]]
+id = "t2"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "b"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]
+role = "tenant_admin"
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+[[tenants.tokens]]                               # second place
+role = "agent"
+employee_id = "b"
+token_env = "ROUTERD_TEST_SHARED_TOKEN"
+)toml");
+  EXPECT_FALSE(r.config.has_value());
+  ASSERT_THAT(r.errors, SizeIs(1)) << ::testing::PrintToString(r.errors);
+  EXPECT_THAT(r.errors, HasError(Line("# second place"), "tenants[1].tokens[1]",
+                                 "the same token is already configured at routerd.toml:" +
+                                     std::to_string(Line("# first place")) +
+                                     " (tenants[0].tokens[0]); a token must be unique across all tenants"));
+}
+
 TEST_F(ConfigLoaderTest, LeavePermissionsDefaultPerRole) {
   LoadResult r = Load(R"toml(
 [[tenants]]
