@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
 
 #include "engine/http/http_session.h"
 #include "engine/http/io_thread.h"
@@ -85,6 +86,14 @@ void HttpServer::Accept() {
     session->Start();
     Accept();
   });
+}
+
+void HttpServer::HandlerFailed(std::string_view what) {
+  counters_.handler_errors.fetch_add(1, std::memory_order_relaxed);
+  if (auto held = handler_error_log_.Allow()) {
+    spdlog::error("request handler failed: {}; answered 500{}", what,
+                  *held ? fmt::format(" ({} more failures since the last message)", *held) : "");
+  }
 }
 
 void HttpServer::Register(std::uint64_t id, const std::shared_ptr<HttpSession>& session) {

@@ -14,6 +14,9 @@
 // previous response is written.
 // Stop() is graceful: the acceptor closes, idle connections are closed, and
 // requests already being read or answered get shutdown_grace to finish.
+// A request whose handler throws (std::bad_alloc included) is answered 500
+// and the connection closed; the process goes on. Failures are counted and
+// logged, at most once per second.
 //
 // Thread safety: Start/Stop from one (control) thread; counters anywhere.
 #pragma once
@@ -33,6 +36,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "engine/base/log_limiter.h"
 #include "engine/http/request_handler.h"
 #include "routerd/status.h"
 
@@ -57,6 +61,7 @@ struct HttpServerCounters {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> malformed{0};  // 400, 413, 431 before any handler ran
+  std::atomic<std::uint64_t> handler_errors{0};  // handlers that threw: answered 500
 };
 
 class HttpSession;
@@ -79,6 +84,8 @@ class HttpServer {
  private:
   friend class HttpSession;
   void Accept();
+  // A handler threw: counted, logged (rate-limited).
+  void HandlerFailed(std::string_view what);
   void Register(std::uint64_t id, const std::shared_ptr<HttpSession>& session);
   void Unregister(std::uint64_t id);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -101,6 +108,7 @@ class HttpServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   HttpServerCounters counters_;
+  LogLimiter handler_error_log_{std::chrono::seconds(1)};
 };
 
 }  // namespace routerd::http
