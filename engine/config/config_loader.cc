@@ -294,6 +294,7 @@ class Loader {
     r.IntInto("read_timeout_seconds", 1, 3600, server.read_timeout_seconds);
     r.IntInto("idle_timeout_seconds", 1, 86400, server.idle_timeout_seconds);
     r.IntInto("shutdown_grace_seconds", 1, 600, server.shutdown_grace_seconds);
+    r.IntInto("max_connections", 1, 1000000, server.max_connections);
     r.IntInto("dedup_window_seconds", 0, 604800, server.dedup_window_seconds);
     r.IntInto("dedup_max_entries", 1000, 100000000, server.dedup_max_entries);
     r.IntInto("agent_grace_seconds", 0, 86400, server.agent_grace_seconds);

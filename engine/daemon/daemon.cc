@@ -114,6 +114,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   options.read_timeout = std::chrono::seconds(server.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(server.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(server.shutdown_grace_seconds);
+  options.max_connections = static_cast<std::size_t>(server.max_connections);
   http_server_ = std::make_unique<http::HttpServer>(options, *router_);
 }
 
@@ -302,6 +303,13 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_http_timeouts_total", {}, h.timeouts.load(std::memory_order_relaxed));
   out.Family("routerd_http_malformed_total", "counter", "Requests refused before routing (400, 413, 431).");
   out.Sample("routerd_http_malformed_total", {}, h.malformed.load(std::memory_order_relaxed));
+  out.Family("routerd_http_refused_connections_total", "counter",
+             "Connections answered 503 and closed because max_connections were open.");
+  out.Sample("routerd_http_refused_connections_total", {}, h.refused.load(std::memory_order_relaxed));
+  out.Family("routerd_http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors).");
+  out.Sample("routerd_http_accept_errors_total", {}, h.accept_errors.load(std::memory_order_relaxed));
+  out.Family("routerd_http_handler_errors_total", "counter", "Requests whose handler failed (answered 500).");
+  out.Sample("routerd_http_handler_errors_total", {}, h.handler_errors.load(std::memory_order_relaxed));
   out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
   out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(http_server_->open_connections()));
   const auto& g = agent_gateway_->counters();

@@ -14,9 +14,13 @@
 // previous response is written.
 // Stop() is graceful: the acceptor closes, idle connections are closed, and
 // requests already being read or answered get shutdown_grace to finish.
-// A request whose handler throws (std::bad_alloc included) is answered 500
-// and the connection closed; the process goes on. Failures are counted and
-// logged, at most once per second.
+// Overload: beyond max_connections open HTTP connections a new one is
+// accepted, told 503 and closed (a connection left in the backlog would only
+// time out); when the process runs out of descriptors (EMFILE/ENFILE) the
+// accept loop pauses instead of spinning on the error. A request whose
+// handler throws (std::bad_alloc included) is answered 500 and the
+// connection closed; the process goes on. The three are counted and logged,
+// at most once per interval each.
 //
 // Thread safety: Start/Stop from one (control) thread; counters anywhere.
 #pragma once
@@ -35,6 +39,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "engine/base/log_limiter.h"
 #include "engine/http/request_handler.h"
@@ -54,6 +59,9 @@ struct HttpServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds shutdown_grace{10};
+  // Open HTTP connections at most (a WebSocket leaves this count once
+  // upgraded); 0: no limit.
+  std::size_t max_connections = 0;
 };
 
 struct HttpServerCounters {
@@ -61,6 +69,8 @@ struct HttpServerCounters {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> malformed{0};  // 400, 413, 431 before any handler ran
+  std::atomic<std::uint64_t> refused{0};    // connections over max_connections
+  std::atomic<std::uint64_t> accept_errors{0};  // accept failures (out of descriptors, ...)
   std::atomic<std::uint64_t> handler_errors{0};  // handlers that threw: answered 500
 };
 
@@ -84,6 +94,8 @@ class HttpServer {
  private:
   friend class HttpSession;
   void Accept();
+  void OnAcceptError(const boost::system::error_code& ec);
+  void Refuse(IoSocket socket);
   // A handler threw: counted, logged (rate-limited).
   void HandlerFailed(std::string_view what);
   void Register(std::uint64_t id, const std::shared_ptr<HttpSession>& session);
@@ -103,11 +115,15 @@ class HttpServer {
   std::vector<std::unique_ptr<boost::asio::io_context>> ios_;  // one per I/O thread
   std::vector<WorkGuard> work_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;    // on ios_[0]
+  std::unique_ptr<boost::asio::steady_timer> accept_pause_;     // on ios_[0]
+  std::chrono::milliseconds accept_backoff_{0};                 // used on ios_[0] only
   std::size_t next_io_ = 0;                                     // used on ios_[0] only
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   HttpServerCounters counters_;
+  LogLimiter refused_log_{std::chrono::seconds(10)};
+  LogLimiter accept_error_log_{std::chrono::seconds(10)};
   LogLimiter handler_error_log_{std::chrono::seconds(1)};
 };
 
