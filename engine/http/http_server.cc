@@ -1,5 +1,6 @@
 #include "engine/http/http_server.h"
 
+#include "engine/base/log_escape.h"
 #include "engine/base/thread_name.h"
 
 #include <algorithm>
@@ -147,7 +148,7 @@ void HttpServer::Refuse(IoSocket socket) {
 void HttpServer::HandlerFailed(std::string_view what) {
   counters_.handler_errors.fetch_add(1, std::memory_order_relaxed);
   if (auto held = handler_error_log_.Allow()) {
-    spdlog::error("request handler failed: {}; answered 500{}", what,
+    spdlog::error("request handler failed: {}; answered 500{}", EscapeForLog(what),
                   *held ? fmt::format(" ({} more failures since the last message)", *held) : "");
   }
 }
