@@ -80,6 +80,22 @@ TEST_F(EmailWebhookTest, StaleTimestampIsRefused406AsAReplay) {
   EXPECT_TRUE(Snapshot().sessions.empty());
 }
 
+// Mailgun posts parameterized headers as structured values; with no
+// Message-Id field the id is looked for among them, and the rest skipped.
+TEST_F(EmailWebhookTest, StructuredMessageHeadersDoNotRefuseTheEmail) {
+  FormFields fields = EmailFields("Bob <bob@example.org>", "Hello", "Is anyone there?", "");
+  std::erase_if(fields, [](const auto& f) { return f.first == "Message-Id"; });
+  fields.emplace_back("message-headers",
+                      R"([["Content-Type",["multipart/alternative",{"boundary":"00000000000063a1"}]],)"
+                      R"(["X-Mailgun-Incoming","Yes"],["Message-Id","<m9@mail.example.org>"]])");
+  const HttpResult res = Deliver(EmailPost(fields, "token-structured-headers"));
+  EXPECT_EQ(res.status, 200) << res.body;
+  const RouterSnapshot s = WaitForMessages(1);
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].provider_message_id, "m9@mail.example.org");
+  EXPECT_EQ(s.sessions[0].customer_id, "bob@example.org");
+}
+
 TEST_F(EmailWebhookTest, MalformedFormIsRefused400) {
   const FormFields no_sender = {{"recipient", "support@help.acme.test"}, {"body-plain", "hi"}};
   const HttpResult res = Deliver(EmailPost(no_sender, "token-1"));
