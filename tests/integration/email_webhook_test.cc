@@ -43,7 +43,8 @@ TEST_F(EmailWebhookTest, RedeliveryAndMailgunRetryAreAnswered200AndAddNothing) {
   const HttpResult again = Deliver(delivery);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, "OK");
-  // Mailgun signs each retry with a new token; the Message-Id stays.
+  // The same email under a new token (a redelivery from the sender's side,
+  // not a Mailgun retry, which repeats the token): the Message-Id stays.
   const HttpResult retry = Deliver(EmailPost(kAliceEmail, "token-0000000000000000000000000000000000000000000002"));
   EXPECT_EQ(retry.status, 200);
   RouterSnapshot s = Snapshot();
