@@ -169,6 +169,27 @@ std::size_t HttpServer::open_connections() const {
   return sessions_.size();
 }
 
+void HttpServer::RenderMetrics(metrics::PrometheusWriter& out) const {
+  const HttpServerCounters& h = counters_;
+  out.Family("routerd_http_connections_total", "counter", "TCP connections accepted.");
+  out.Sample("routerd_http_connections_total", {}, h.connections.load(std::memory_order_relaxed));
+  out.Family("routerd_http_requests_total", "counter", "Complete HTTP requests read.");
+  out.Sample("routerd_http_requests_total", {}, h.requests.load(std::memory_order_relaxed));
+  out.Family("routerd_http_timeouts_total", "counter", "Connections closed by the read or idle timeout.");
+  out.Sample("routerd_http_timeouts_total", {}, h.timeouts.load(std::memory_order_relaxed));
+  out.Family("routerd_http_malformed_total", "counter", "Requests refused before routing (400, 413, 431).");
+  out.Sample("routerd_http_malformed_total", {}, h.malformed.load(std::memory_order_relaxed));
+  out.Family("routerd_http_refused_connections_total", "counter",
+             "Connections answered 503 and closed because max_connections were open.");
+  out.Sample("routerd_http_refused_connections_total", {}, h.refused.load(std::memory_order_relaxed));
+  out.Family("routerd_http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors).");
+  out.Sample("routerd_http_accept_errors_total", {}, h.accept_errors.load(std::memory_order_relaxed));
+  out.Family("routerd_http_handler_errors_total", "counter", "Requests whose handler failed (answered 500).");
+  out.Sample("routerd_http_handler_errors_total", {}, h.handler_errors.load(std::memory_order_relaxed));
+  out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
+  out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(open_connections()));
+}
+
 void HttpServer::Stop() {
   if (threads_.empty()) return;
   stopping_.store(true, std::memory_order_release);

@@ -43,6 +43,7 @@
 
 #include "engine/base/log_limiter.h"
 #include "engine/http/request_handler.h"
+#include "engine/metrics/prometheus_writer.h"
 #include "routerd/status.h"
 
 namespace routerd::http {
@@ -90,6 +91,8 @@ class HttpServer {
   std::uint16_t port() const { return port_; }
   const HttpServerCounters& counters() const { return counters_; }
   std::size_t open_connections() const;
+  // The routerd_http_* families of /metrics.
+  void RenderMetrics(metrics::PrometheusWriter& out) const;
 
  private:
   friend class HttpSession;
