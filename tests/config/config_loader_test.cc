@@ -1038,6 +1038,27 @@ token_env = "ROUTERD_TEST_TOKEN"
                                    "give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file"));
 }
 
+TEST_F(ConfigLoaderTest, MaxConnectionsDefaultsAndRange) {
+  constexpr std::string_view kTenant = R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+)toml";
+  LoadResult defaults = Load(kTenant);
+  ASSERT_TRUE(defaults.config.has_value()) << ::testing::PrintToString(defaults.errors);
+  EXPECT_EQ(defaults.config->server.max_connections, 10000);
+
+  LoadResult set = Load("[server]\nmax_connections = 64\n" + std::string(kTenant));
+  ASSERT_TRUE(set.config.has_value()) << ::testing::PrintToString(set.errors);
+  EXPECT_EQ(set.config->server.max_connections, 64);
+
+  LoadResult zero = Load("[server]\nmax_connections = 0\n" + std::string(kTenant));
+  EXPECT_FALSE(zero.config.has_value());
+  EXPECT_THAT(zero.errors, HasError(Line("max_connections"), "server",
+                                    "max_connections = 0 is out of range (allowed 1..1000000)"));
+}
+
 // The authenticator finds a token by its digest alone: one configured in two
 // tenants would act in whichever tenant it found first.
 TEST_F(ConfigLoaderTest, SameTokenInTwoTenantsIsAnErrorNamingBothPlaces) {
