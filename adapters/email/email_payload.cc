@@ -66,9 +66,13 @@ StatusOr<std::optional<std::string>> MessageIdFromHeaders(std::string_view heade
       ++count;
     }
     if (count != 2) return FieldError("message-headers", "must be a JSON list of [name, value] pairs");
+    // Mailgun gives parameterized headers as structured values, e.g.
+    // ["Content-Type", ["multipart/alternative", {"boundary": "..."}]]: not
+    // what is looked for here, so any pair that is not [string, string] is
+    // skipped rather than refusing the email.
     auto name = AsString(items[0], "message-headers[][0]");
     auto value = AsString(items[1], "message-headers[][1]");
-    if (!name.ok() || !value.ok()) return FieldError("message-headers", "must hold [string, string] pairs");
+    if (!name.ok() || !value.ok()) continue;
     if (EqualsIgnoreCase(*name, "Message-Id")) return std::optional<std::string>(std::string(*value));
   }
   return std::optional<std::string>();

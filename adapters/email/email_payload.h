@@ -13,9 +13,10 @@
 //  - provider_message_id: the Message-Id (angle brackets stripped) from the
 //    `Message-Id` field, else from the `message-headers` JSON list; if the
 //    email has none, hex SHA-256 of customer_id + timestamp + token. That
-//    fallback is unique per delivery, not per email: a Mailgun retry of an
-//    email without a Message-Id is signed with a new token, so it is not
-//    deduplicated.
+//    fallback is unique per delivery, not per email: Mailgun's retries
+//    repeat the original timestamp and token, so they get the same id and
+//    are deduplicated, but the same email delivered again under a new token
+//    is not.
 //  - text: `stripped-text` (the reply without quoted history and signature)
 //    if non-empty, else `body-plain`; a non-empty subject is put in front,
 //    followed by a blank line, because Contact has no subject field and agents

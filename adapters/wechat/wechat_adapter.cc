@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/content_type.h"
+#include "common/replay_cache.h"
 #include "common/responses.h"
 #include "common/text.h"
 #include "common/time_units.h"
@@ -18,6 +19,9 @@ namespace {
 
 constexpr std::string_view kKind = "wechat";
 constexpr std::int64_t kDefaultTimestampToleranceSeconds = 300;
+// Plain-mode (timestamp, nonce) pairs remembered per channel: about 100 bytes
+// each, 10 MB at most.
+constexpr std::size_t kMaxRememberedNonces = 100'000;
 
 struct Settings {
   std::string token;
@@ -30,7 +34,15 @@ struct Settings {
 class WeChatAdapter final : public ChannelAdapter {
  public:
   WeChatAdapter(ChannelIdentity identity, Settings settings)
-      : identity_(std::move(identity)), settings_(std::move(settings)) {}
+      : identity_(std::move(identity)),
+        settings_(std::move(settings)),
+        // A query timestamp is fresh from `tolerance` before now to
+        // `tolerance` after: a pair can pass for twice the tolerance. With the
+        // check off, pairs are still remembered for the default window.
+        nonces_(2 * 1000 *
+                    (settings_.timestamp_tolerance_seconds > 0 ? settings_.timestamp_tolerance_seconds
+                                                               : kDefaultTimestampToleranceSeconds),
+                kMaxRememberedNonces) {}
 
   WebhookOutcome Handle(const WebhookRequest& request) const override {
     if (request.method == "GET") return Handshake(request);
@@ -140,6 +152,21 @@ class WeChatAdapter final : public ChannelAdapter {
       if (!TimestampFresh(timestamp, request.now_unix_ms)) {
         return Reject(401, WebhookRejection::kReplay, "replay", "timestamp outside the allowed window");
       }
+      // The signature does not cover the body: a captured query string
+      // would deliver any XML while fresh. Each (timestamp, nonce) delivers
+      // one body; the same body again (WeChat's retry) still passes and is
+      // deduplicated on its MsgId (replay_cache.h).
+      switch (nonces_.Check(timestamp + "\n" + nonce, request.body, request.now_unix_ms)) {
+        case ReplayCache::Verdict::kNew:
+        case ReplayCache::Verdict::kRepeat:
+          break;
+        case ReplayCache::Verdict::kConflict:
+          return Reject(401, WebhookRejection::kReplay, "replay",
+                        "timestamp and nonce already used for a different message");
+        case ReplayCache::Verdict::kFull:
+          return Reject(503, WebhookRejection::kOverloaded, "overloaded",
+                        "too many deliveries to remember; retry later");
+      }
     } else {
       return Reject(400, WebhookRejection::kMalformed, "malformed", "unsupported encrypt_type");
     }
@@ -162,6 +189,8 @@ class WeChatAdapter final : public ChannelAdapter {
 
   const ChannelIdentity identity_;
   const Settings settings_;
+  // Plain-mode (timestamp, nonce) pairs already used, with what they delivered.
+  mutable ReplayCache nonces_;
 };
 
 class WeChatAdapterFactory final : public ChannelAdapterFactory {

@@ -16,7 +16,10 @@
 // refused: they would let anyone replay a captured query string with a forged
 // body. Either way, the query `timestamp` must be within
 // timestamp_tolerance_seconds of now (replay guard; not applied to the GET
-// handshake, which has no effect worth replaying). Accepted pushes, and pushes
+// handshake, which has no effect worth replaying). In plain mode each
+// (timestamp, nonce) delivers one body: the same pair with another body is a
+// 401 replay, the same pair with the same body (a retry) passes and is
+// deduplicated on its MsgId (common/replay_cache.h). Accepted pushes, and pushes
 // that only carry ignored events, are answered 200 "success" (text/plain), so
 // WeChat neither retries nor shows the user an error.
 //
@@ -31,8 +34,9 @@
 //   previous_encoding_aes_key    secret, optional: tried when the current key fails
 //   timestamp_tolerance_seconds  integer >= 0, default 300; 0 disables the check
 //
-// Thread safety: the adapter is immutable after Create(); Handle() may run
-// concurrently on any number of threads.
+// Thread safety: the adapter's settings are immutable after Create(), its
+// replay cache is internally locked; Handle() may run concurrently on any
+// number of threads.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,7 @@
 #include "x/x_adapter.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 #include "common/parsed_batch.h"
@@ -12,6 +14,8 @@ namespace routerd::adapters::x {
 namespace {
 
 constexpr std::string_view kSignatureHeader = "x-twitter-webhooks-signature";
+constexpr std::int64_t kDefaultCrcPerMinute = 30;
+constexpr std::int64_t kMaxCrcPerMinute = 6000;
 
 class XAdapterFactory final : public ChannelAdapterFactory {
  public:
@@ -19,14 +23,35 @@ class XAdapterFactory final : public ChannelAdapterFactory {
   StatusOr<ChannelAdapterPtr> Create(const ChannelIdentity& identity, ChannelOptions& options) const override {
     auto secret = options.RequiredSecret("consumer_secret");
     if (!secret.ok()) return secret.status();
-    return ChannelAdapterPtr(std::make_shared<XAdapter>(identity, std::move(*secret)));
+    std::int64_t crc_per_minute = kDefaultCrcPerMinute;
+    auto configured = options.OptionalInt("crc_per_minute");
+    if (!configured.ok()) return configured.status();
+    if (configured->has_value()) {
+      if (**configured < 1 || **configured > kMaxCrcPerMinute) {
+        return options.Error("crc_per_minute", "must be between 1 and " + std::to_string(kMaxCrcPerMinute));
+      }
+      crc_per_minute = **configured;
+    }
+    return ChannelAdapterPtr(std::make_shared<XAdapter>(identity, std::move(*secret), crc_per_minute));
   }
 };
 
 }  // namespace
 
-XAdapter::XAdapter(ChannelIdentity identity, std::string consumer_secret)
-    : identity_(std::move(identity)), consumer_secret_(std::move(consumer_secret)) {}
+bool CrcTokenAcceptable(std::string_view token) {
+  if (token.empty() || token.size() > kMaxCrcTokenBytes) return false;
+  for (char c : token) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '=' || c == '+' || c == '/' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+XAdapter::XAdapter(ChannelIdentity identity, std::string consumer_secret, std::int64_t crc_per_minute)
+    : identity_(std::move(identity)),
+      consumer_secret_(std::move(consumer_secret)),
+      crc_budget_(crc_per_minute, crc_per_minute) {}
 
 WebhookOutcome XAdapter::Handle(const WebhookRequest& request) const {
   if (request.method == "POST") return HandleDelivery(request);
@@ -35,9 +60,26 @@ WebhookOutcome XAdapter::Handle(const WebhookRequest& request) const {
 }
 
 WebhookOutcome XAdapter::HandleCrc(const WebhookRequest& request) const {
+  // Anyone may ask, and each answer is an HMAC under the consumer secret:
+  // bounded, so the endpoint is neither a free signing oracle nor a way to
+  // spend the I/O threads on hashing.
+  std::int64_t retry_after = 0;
+  if (!crc_budget_.TryTake(request.now_unix_ms, &retry_after)) {
+    WebhookOutcome busy = Reject(429, WebhookRejection::kOverloaded, "too_many_requests",
+                                 "too many CRC handshakes for this channel; retry later");
+    busy.response.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, retry_after)));
+    return busy;
+  }
   const std::string token = request.QueryParam("crc_token");
   if (token.empty()) {
     return Reject(400, WebhookRejection::kBadHandshake, "bad_request", "crc_token is required");
+  }
+  // The answer is exactly the signature X puts on a delivery whose body is
+  // the token: answering a JSON body would let anyone sign deliveries.
+  if (!CrcTokenAcceptable(token)) {
+    return Reject(400, WebhookRejection::kBadHandshake, "bad_request",
+                  "crc_token must be 1 to " + std::to_string(kMaxCrcTokenBytes) +
+                      " characters of A-Z a-z 0-9 - _ = + / .");
   }
   WebhookOutcome outcome;
   outcome.response = OkJson(CrcResponseBody(consumer_secret_, token));

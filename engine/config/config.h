@@ -38,6 +38,7 @@ struct ServerOptions {
   int read_timeout_seconds = 30;          // a request must arrive whole within this; 1..3600
   int idle_timeout_seconds = 60;          // keep-alive connections idle longer are closed; 1..86400
   int shutdown_grace_seconds = 10;        // in-flight requests get this long to finish; 1..600
+  int max_connections = 10000;            // open HTTP connections; more are answered 503 and closed; 1..1000000
   // Agent gateway
   int agent_grace_seconds = 60;           // disconnected agents keep their sessions this long; 0..86400
   int agent_outbox_limit = 1024;          // messages queued per agent connection; 16..1000000

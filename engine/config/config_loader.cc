@@ -295,6 +295,7 @@ class Loader {
     r.IntInto("read_timeout_seconds", 1, 3600, server.read_timeout_seconds);
     r.IntInto("idle_timeout_seconds", 1, 86400, server.idle_timeout_seconds);
     r.IntInto("shutdown_grace_seconds", 1, 600, server.shutdown_grace_seconds);
+    r.IntInto("max_connections", 1, 1000000, server.max_connections);
     r.IntInto("dedup_window_seconds", 0, 604800, server.dedup_window_seconds);
     r.IntInto("dedup_max_entries", 1000, 100000000, server.dedup_max_entries);
     r.IntInto("agent_grace_seconds", 0, 86400, server.agent_grace_seconds);
@@ -385,7 +386,6 @@ class Loader {
   // ---- API tokens ----------------------------------------------------------
 
   void LoadTokens(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
-    std::map<std::string, int, std::less<>> seen_hashes;  // sha256 -> line
     for (std::size_t i = 0; i < tables.size(); ++i) {
       if (tables[i] == nullptr) continue;
       TableReader r(*tables[i], path + ".tokens[" + std::to_string(i) + "]", errors_);
@@ -452,9 +452,13 @@ class Loader {
         secret = std::move(content);
       }
       if (secret) token.sha256 = Sha256(*secret);
-      auto [it, inserted] = seen_hashes.emplace(token.sha256, token.line);
+      // Unique across tenants too: the authenticator looks digests up in one
+      // map, so a token shared by two tenants would silently act in one of them.
+      auto [it, inserted] = token_places_.emplace(token.sha256, TokenPlace{token.line, r.path()});
       if (!inserted) {
-        r.TableError("the same token is already configured at line " + std::to_string(it->second));
+        r.TableError("the same token is already configured at " + errors_.file() + ":" +
+                     std::to_string(it->second.line) + " (" + it->second.where +
+                     "); a token must be unique across all tenants");
         continue;
       }
       tenant.tokens.push_back(std::move(token));
@@ -841,6 +845,12 @@ class Loader {
 
   ErrorList errors_;
   const ConfigSchema& schema_;
+  // Every token digest seen so far, in any tenant: where it was first configured.
+  struct TokenPlace {
+    int line = 0;
+    std::string where;
+  };
+  std::map<std::string, TokenPlace, std::less<>> token_places_;
 };
 
 }  // namespace

@@ -118,6 +118,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   options.read_timeout = std::chrono::seconds(server.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(server.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(server.shutdown_grace_seconds);
+  options.max_connections = static_cast<std::size_t>(server.max_connections);
   http_server_ = std::make_unique<http::HttpServer>(options, *router_);
 }
 
@@ -297,17 +298,7 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
     out.Sample("routerd_shard_rejected_full_total", {{"shard", std::to_string(i)}},
                shards_->shard(i).counters().rejected_full.load(std::memory_order_relaxed));
   }
-  const auto& h = http_server_->counters();
-  out.Family("routerd_http_connections_total", "counter", "TCP connections accepted.");
-  out.Sample("routerd_http_connections_total", {}, h.connections.load(std::memory_order_relaxed));
-  out.Family("routerd_http_requests_total", "counter", "Complete HTTP requests read.");
-  out.Sample("routerd_http_requests_total", {}, h.requests.load(std::memory_order_relaxed));
-  out.Family("routerd_http_timeouts_total", "counter", "Connections closed by the read or idle timeout.");
-  out.Sample("routerd_http_timeouts_total", {}, h.timeouts.load(std::memory_order_relaxed));
-  out.Family("routerd_http_malformed_total", "counter", "Requests refused before routing (400, 413, 431).");
-  out.Sample("routerd_http_malformed_total", {}, h.malformed.load(std::memory_order_relaxed));
-  out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
-  out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(http_server_->open_connections()));
+  http_server_->RenderMetrics(out);
   const auto& g = agent_gateway_->counters();
   out.Family("routerd_agent_messages_delivered_total", "counter", "Messages handed to agent connections.");
   out.Sample("routerd_agent_messages_delivered_total", {}, g.delivered.load(std::memory_order_relaxed));

@@ -53,7 +53,7 @@ void AgentGateway::CloseConnections() {
       if (auto connection = ch->connection.lock()) open.push_back(std::move(connection));
     }
   }
-  for (auto& connection : open) connection->Close();
+  for (auto& connection : open) connection->Close(AgentCloseCode::kShuttingDown);
 }
 
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
@@ -102,7 +102,7 @@ bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
     // lock to find the connection) can only come after the replay.
     for (Message& m : missed) session->Send(std::move(m));
   }
-  if (previous && previous != session) previous->Close();
+  if (previous && previous != session) previous->Close(AgentCloseCode::kReplaced);
   if (resume) SubmitState(channel, routing::AgentCommandType::kReady);
   // Then the agent as the router sees it now.
   std::weak_ptr<AgentWsSession> weak = session;

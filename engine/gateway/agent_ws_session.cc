@@ -44,7 +44,11 @@ std::optional<std::uint64_t> SessionIdOf(simdjson::dom::element e) {
 
 AgentWsSession::AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel,
                                Principal principal)
-    : ws_(Stream(std::move(socket))), gateway_(gateway), channel_(channel), principal_(std::move(principal)) {}
+    : ws_(Stream(std::move(socket))),
+      close_deadline_(ws_.get_executor()),
+      gateway_(gateway),
+      channel_(channel),
+      principal_(std::move(principal)) {}
 
 void AgentWsSession::Accept(http::HttpRequest&& upgrade) {
   websocket::stream_base::timeout timeouts;
@@ -171,9 +175,7 @@ void AgentWsSession::Flush() {
     // gets the grace period like any disconnect, and what it had not read
     // waits for its return (bounded).
     gateway_.mutable_counters().slow_closed.fetch_add(1, std::memory_order_relaxed);
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-    return Gone();
+    return CloseNow(AgentCloseCode::kSlowConsumer);
   }
   if (!writing_ && open_) Write();
 }
@@ -194,13 +196,36 @@ void AgentWsSession::OnWrite(beast::error_code ec, std::size_t) {
   if (!outbox_.empty() && !gone_) Write();
 }
 
-void AgentWsSession::Close() {
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
-    if (self->gone_) return;
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).socket().close(ignored);
-    self->Gone();
+void AgentWsSession::Close(AgentCloseCode code) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code] { self->CloseNow(code); });
+}
+
+void AgentWsSession::CloseNow(AgentCloseCode code) {
+  if (gone_ || closing_) return;
+  closing_ = true;
+  const bool was_open = open_;
+  // Detached first: whatever comes from now on waits for the agent's next
+  // connection instead of queueing behind the Close frame.
+  Gone();
+  if (!was_open) return DropSocket();
+  // The frame goes out after the one being written (Beast orders them). A
+  // client that never reads it, or never answers it, is dropped when the
+  // deadline passes: a slow consumer gets time to drain what its kernel
+  // buffers hold. A stop waits only briefly: the frame is in the socket's
+  // buffer at once, and dropping the socket after it still delivers it.
+  close_deadline_.expires_after(code == AgentCloseCode::kShuttingDown ? std::chrono::milliseconds(250)
+                                                                      : std::chrono::milliseconds(10'000));
+  close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->DropSocket();
   });
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), AgentCloseReason(code)),
+                  [self = shared_from_this()](beast::error_code) { self->DropSocket(); });
+}
+
+void AgentWsSession::DropSocket() {
+  close_deadline_.cancel();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
 void AgentWsSession::Gone() {

@@ -9,6 +9,9 @@
 // outbox is bounded: an agent that stops reading is disconnected (and gets the
 // grace period) rather than ever slowing a router shard.
 // Ping/pong heartbeats and the idle timeout are Beast's.
+// The daemon ends a connection with a Close frame whose code says why
+// (ws_close_codes.h); the agent is detached at once, and the closing
+// handshake gets a bounded time before the socket is dropped.
 //
 // Thread safety: runs on its I/O thread; Send() from any thread.
 #pragma once
@@ -19,12 +22,14 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/auth.h"
+#include "engine/gateway/ws_close_codes.h"
 #include "engine/http/http_message.h"
 #include "engine/http/request_handler.h"
 
@@ -36,7 +41,8 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
 
   void Accept(http::HttpRequest&& upgrade);
   void Send(Message message);
-  void Close();
+  // Ends the connection with a Close frame carrying `code`; from any thread.
+  void Close(AgentCloseCode code);
 
  private:
   using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,
@@ -49,9 +55,15 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   void Flush();
   void Write();
   void OnWrite(boost::beast::error_code ec, std::size_t n);
+  void CloseNow(AgentCloseCode code);
+  void DropSocket();
   void Gone();
 
   boost::beast::websocket::stream<Stream> ws_;
+  // Bounds the closing handshake (CloseNow).
+  boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
+                                    boost::asio::io_context::executor_type>
+      close_deadline_;
   AgentGateway& gateway_;
   AgentChannel& channel_;
   const Principal principal_;
@@ -66,6 +78,7 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   bool writing_ = false;
   bool open_ = false;
   bool gone_ = false;
+  bool closing_ = false;  // a Close frame was queued (own thread only)
 };
 
 }  // namespace routerd::gateway

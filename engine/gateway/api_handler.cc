@@ -6,6 +6,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/base/log_escape.h"
 #include "engine/gateway/agent_ws_session.h"
 #include "engine/gateway/gateway_json.h"
 
@@ -127,16 +128,36 @@ std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::A
 
 }  // namespace
 
-void ApiHandler::Audit(const Principal& who, const HttpRequest& request) {
-  spdlog::info("admin write by '{}' (tenant {}): {} {} {}", who.name, who.tenant->id,
-               std::string_view(request.method_string()), std::string_view(request.target()),
-               std::string_view(request.body()).substr(0, 200));
+// What the audit line says about the request: who, which tenant, the method,
+// target and start of the body, every part escaped (request bytes must never
+// end the line or start a forged one).
+static std::string AuditSubject(const Principal& who, const HttpRequest& request) {
+  std::string subject = fmt::format("admin write by '{}' (tenant {}): {} {}", EscapeForLog(who.name),
+                                    EscapeForLog(who.tenant->id),
+                                    EscapeForLog(std::string_view(request.method_string())),
+                                    EscapeForLog(std::string_view(request.target())));
+  if (!request.body().empty()) subject += " " + EscapeForLog(request.body());
+  return subject;
 }
 
-void ApiHandler::Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx) {
+void ApiHandler::Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx,
+                         const HttpRequest* audited) {
   auto ref = shards_.directory().FindTenant(who.tenant->id);
   http::DeferredResponse later = ctx.Defer();
-  broker_.Submit(*ref, command, [later](StatusCode code, std::string_view error) { later.Send(FromCode(code, error)); });
+  // Logged once the router has decided, with its decision: a write it
+  // refused (no such session, a queue full) must not read as done.
+  std::string audit = audited != nullptr ? AuditSubject(who, *audited) : std::string();
+  broker_.Submit(*ref, command, [later, audit = std::move(audit)](StatusCode code, std::string_view error) {
+    HttpResponse response = FromCode(code, error);
+    if (!audit.empty()) {
+      if (code == StatusCode::kOk) {
+        spdlog::info("{}: done", audit);
+      } else {
+        spdlog::info("{}: refused {} ({})", audit, response.result_int(), EscapeForLog(error));
+      }
+    }
+    later.Send(std::move(response));
+  });
 }
 
 void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
@@ -238,8 +259,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
       cmd.type = routing::AgentCommandType::kSetTenantCap;
     }
     if (auto refused = ReadCapChange(request, cmd)) return refused;
-    Audit(*who, request);
-    Command(*who, cmd, ctx);
+    Command(*who, cmd, ctx, &request);
     return std::nullopt;
   }
   return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
@@ -311,8 +331,7 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
       if (verb != Verb::post) return MethodNotAllowed("POST");
       cmd.type = routing::AgentCommandType::kSignOut;
     }
-    Audit(who, request);
-    Command(who, cmd, ctx);
+    Command(who, cmd, ctx, &request);
     return std::nullopt;
   }
   return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
@@ -371,8 +390,7 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
   } else {
     return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
   }
-  if (who.admin()) Audit(who, request);
-  Command(who, cmd, ctx);
+  Command(who, cmd, ctx, who.admin() ? &request : nullptr);
   return std::nullopt;
 }
 

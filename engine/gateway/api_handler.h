@@ -6,8 +6,8 @@
 // of another tenant are simply unknown in the caller's tenant: 404.
 // Reads run on the tenant's router shard (Post) and writes go through the
 // CommandBroker; both answer later through a DeferredResponse, so an I/O
-// thread never waits for a shard. Admin writes are logged with who, what and
-// when.
+// thread never waits for a shard. Admin writes are logged with who, what,
+// when and their outcome (after the router decided), request bytes escaped.
 //
 // Thread safety: Handle from any I/O thread.
 #pragma once
@@ -50,11 +50,13 @@ class ApiHandler {
                                                  http::RequestContext& ctx);
   std::optional<http::HttpResponse> Upgrade(http::HttpRequest& request, std::string_view employee,
                                             http::RequestContext& ctx);
-  // Sends `command` and answers the request with its result.
-  void Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx);
+  // Sends `command` and answers the request with its result. With
+  // `audited`, the write is logged once its outcome is known (done or
+  // refused, with the status).
+  void Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx,
+               const http::HttpRequest* audited = nullptr);
   void Query(const Principal& who, http::RequestContext& ctx,
              std::function<http::HttpResponse(const routing::TenantRouter&, std::int64_t now_ns)> build);
-  void Audit(const Principal& who, const http::HttpRequest& request);
 
   const Authenticator& auth_;
   shard::ShardSet& shards_;

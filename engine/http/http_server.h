@@ -14,6 +14,13 @@
 // previous response is written.
 // Stop() is graceful: the acceptor closes, idle connections are closed, and
 // requests already being read or answered get shutdown_grace to finish.
+// Overload: beyond max_connections open HTTP connections a new one is
+// accepted, told 503 and closed (a connection left in the backlog would only
+// time out); when the process runs out of descriptors (EMFILE/ENFILE) the
+// accept loop pauses instead of spinning on the error. A request whose
+// handler throws (std::bad_alloc included) is answered 500 and the
+// connection closed; the process goes on. The three are counted and logged,
+// at most once per interval each.
 //
 // Thread safety: Start/Stop from one (control) thread; counters anywhere.
 #pragma once
@@ -32,8 +39,11 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include "engine/base/log_limiter.h"
 #include "engine/http/request_handler.h"
+#include "engine/metrics/prometheus_writer.h"
 #include "routerd/status.h"
 
 namespace routerd::http {
@@ -50,6 +60,9 @@ struct HttpServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds shutdown_grace{10};
+  // Open HTTP connections at most (a WebSocket leaves this count once
+  // upgraded); 0: no limit.
+  std::size_t max_connections = 0;
 };
 
 struct HttpServerCounters {
@@ -57,6 +70,9 @@ struct HttpServerCounters {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> malformed{0};  // 400, 413, 431 before any handler ran
+  std::atomic<std::uint64_t> refused{0};    // connections over max_connections
+  std::atomic<std::uint64_t> accept_errors{0};  // accept failures (out of descriptors, ...)
+  std::atomic<std::uint64_t> handler_errors{0};  // handlers that threw: answered 500
 };
 
 class HttpSession;
@@ -75,10 +91,16 @@ class HttpServer {
   std::uint16_t port() const { return port_; }
   const HttpServerCounters& counters() const { return counters_; }
   std::size_t open_connections() const;
+  // The routerd_http_* families of /metrics.
+  void RenderMetrics(metrics::PrometheusWriter& out) const;
 
  private:
   friend class HttpSession;
   void Accept();
+  void OnAcceptError(const boost::system::error_code& ec);
+  void Refuse(IoSocket socket);
+  // A handler threw: counted, logged (rate-limited).
+  void HandlerFailed(std::string_view what);
   void Register(std::uint64_t id, const std::shared_ptr<HttpSession>& session);
   void Unregister(std::uint64_t id);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -96,11 +118,16 @@ class HttpServer {
   std::vector<std::unique_ptr<boost::asio::io_context>> ios_;  // one per I/O thread
   std::vector<WorkGuard> work_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;    // on ios_[0]
+  std::unique_ptr<boost::asio::steady_timer> accept_pause_;     // on ios_[0]
+  std::chrono::milliseconds accept_backoff_{0};                 // used on ios_[0] only
   std::size_t next_io_ = 0;                                     // used on ios_[0] only
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   HttpServerCounters counters_;
+  LogLimiter refused_log_{std::chrono::seconds(10)};
+  LogLimiter accept_error_log_{std::chrono::seconds(10)};
+  LogLimiter handler_error_log_{std::chrono::seconds(1)};
 };
 
 }  // namespace routerd::http

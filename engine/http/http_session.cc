@@ -1,6 +1,11 @@
 #include "engine/http/http_session.h"
 
+#include <exception>
+#include <iterator>
+#include <new>
+
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +17,22 @@ namespace beast_http = boost::beast::http;
 namespace {
 // Bytes read while waiting for a request to start.
 constexpr std::size_t kFirstRead = 4096;
+
+// RFC 9112 6.1 and 6.3: a request's Transfer-Encoding must end in chunked, or
+// its length cannot be known. The parser takes any other value as "no body"
+// (Beast reads a body only when chunked is the last coding), so what the
+// client meant as the body would be parsed as the next request: smuggling.
+// No coding but chunked is supported, so the one acceptable value is exactly
+// "chunked", given once.
+bool TransferEncodingAcceptable(const HttpRequest& request) {
+  auto [first, last] = request.equal_range(beast_http::field::transfer_encoding);
+  if (first == last) return true;
+  if (std::next(first) != last) return false;
+  std::string_view value = first->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return beast::iequals(value, "chunked");
+}
 }  // namespace
 
 HttpSession::HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id)
@@ -99,11 +120,40 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
     }
     return Respond(JsonError(HttpStatus::bad_request, "bad_request", "malformed HTTP request"), false);
   }
+  if (!TransferEncodingAcceptable(head)) {
+    server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
+    return Respond(JsonError(HttpStatus::bad_request, "bad_request",
+                             "unsupported Transfer-Encoding: only \"chunked\" is accepted"),
+                   false);
+  }
   server_.counters_.requests.fetch_add(1, std::memory_order_relaxed);
   HttpRequest request = parser_->release();
   const bool keep_alive = request.keep_alive() && !closing_ && !server_.stopping();
   RequestContext ctx(*this, keep_alive);
-  std::optional<HttpResponse> response = server_.handler_.Handle(request, ctx);
+  std::optional<HttpResponse> response;
+  // One failing request must not end the process: it gets 500 and its
+  // connection closes (the handler may have left it in any state).
+  bool failed = false;
+  try {
+    response = server_.handler_.Handle(request, ctx);
+  } catch (const std::bad_alloc&) {
+    failed = true;
+    server_.HandlerFailed("out of memory (std::bad_alloc)");
+  } catch (const std::exception& e) {
+    failed = true;
+    server_.HandlerFailed(e.what());
+  } catch (...) {
+    failed = true;
+    server_.HandlerFailed("a non-standard exception");
+  }
+  if (failed) {
+    // A taken socket belongs to its new owner; a deferred answer may still
+    // come from whoever holds it (if nobody does, this session ends and
+    // the connection closes).
+    if (ctx.socket_taken() || ctx.deferred()) return;
+    return Respond(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled"),
+                   false);
+  }
   if (response) return Respond(std::move(*response), keep_alive);
   if (ctx.socket_taken() || ctx.deferred()) return;  // upgraded, or answered later
   Respond(JsonError(HttpStatus::internal_server_error, "internal", "the request was not answered"), false);

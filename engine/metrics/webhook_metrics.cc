@@ -4,8 +4,8 @@ namespace routerd::metrics {
 namespace {
 
 std::string_view RejectionName(std::size_t i) {
-  static constexpr std::string_view kNames[] = {"none",      "bad_signature", "replay",   "malformed",
-                                                "unsupported_media", "bad_handshake", "method"};
+  static constexpr std::string_view kNames[] = {"none",          "bad_signature", "replay", "malformed",
+                                                "unsupported_media", "bad_handshake", "method", "overloaded"};
   return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 

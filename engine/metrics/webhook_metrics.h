@@ -41,7 +41,7 @@ class WebhookMetrics {
  private:
   static constexpr int kStatuses[] = {200, 400, 401, 403, 404, 405, 406, 413, 415, 503};
   static constexpr std::size_t kStatusSlots = std::size(kStatuses) + 1;  // + other
-  static constexpr std::size_t kRejections = 7;
+  static constexpr std::size_t kRejections = 8;
   static constexpr std::size_t kIgnoredSlots = 32;
 
   struct IgnoredSlot {

@@ -57,6 +57,7 @@ enum class WebhookRejection {
   kUnsupportedMedia, // wrong content type
   kBadHandshake,     // a verification GET that does not verify
   kMethod,           // a method the channel does not use
+  kOverloaded,       // refused for now: too many unauthenticated handshakes, or no room to remember a delivery
 };
 
 struct WebhookOutcome {

@@ -420,8 +420,8 @@ skill_queue = ["q"]
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
                                  "router_tick_ms, session_history_limit, router_command_queue_capacity, "
                                  "max_body_bytes, max_header_bytes, read_timeout_seconds, idle_timeout_seconds, "
-                                 "shutdown_grace_seconds, dedup_window_seconds, dedup_max_entries, agent_grace_seconds, "
-                                 "agent_outbox_limit, log_level"));
+                                 "shutdown_grace_seconds, max_connections, dedup_window_seconds, dedup_max_entries, "
+                                 "agent_grace_seconds, agent_outbox_limit, log_level"));
   EXPECT_THAT(r.errors, HasError(Line("max_sessions"), "tenants[0] 't'",
                                  "unknown key 'max_sessions'; allowed keys: id, multimedia_access_mode, "
                                  "max_concurrent_sessions, session_idle_timeout_seconds, ous, skill_queues, "
@@ -1051,6 +1051,69 @@ token_env = "ROUTERD_TEST_TOKEN"
                                    "token_sha256 must be 64 hex digits (the SHA-256 of the token)"));
   EXPECT_THAT(bad.errors, HasError(Line("# two sources"), "tenants[0].tokens[3]",
                                    "give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file"));
+}
+
+TEST_F(ConfigLoaderTest, MaxConnectionsDefaultsAndRange) {
+  constexpr std::string_view kTenant = R"toml(
+[[tenants]]
+id = "t"
+[[tenants.skill_queues]]
+id = "q"
+)toml";
+  LoadResult defaults = Load(kTenant);
+  ASSERT_TRUE(defaults.config.has_value()) << ::testing::PrintToString(defaults.errors);
+  EXPECT_EQ(defaults.config->server.max_connections, 10000);
+
+  LoadResult set = Load("[server]\nmax_connections = 64\n" + std::string(kTenant));
+  ASSERT_TRUE(set.config.has_value()) << ::testing::PrintToString(set.errors);
+  EXPECT_EQ(set.config->server.max_connections, 64);
+
+  LoadResult zero = Load("[server]\nmax_connections = 0\n" + std::string(kTenant));
+  EXPECT_FALSE(zero.config.has_value());
+  EXPECT_THAT(zero.errors, HasError(Line("max_connections"), "server",
+                                    "max_connections = 0 is out of range (allowed 1..1000000)"));
+}
+
+// The authenticator finds a token by its digest alone: one configured in two
+// tenants would act in whichever tenant it found first.
+TEST_F(ConfigLoaderTest, SameTokenInTwoTenantsIsAnErrorNamingBothPlaces) {
+  ::setenv("ROUTERD_TEST_SHARED_TOKEN", "shared-secret", 1);
+  LoadResult r = Load(R"toml(
+[[tenants]]
+id = "t1"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "a"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]                               # first place
+role = "agent"
+employee_id = "a"
+token_env = "ROUTERD_TEST_SHARED_TOKEN"
+
+[[tenants]]
+id = "t2"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "b"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]
+role = "tenant_admin"
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+[[tenants.tokens]]                               # second place
+role = "agent"
+employee_id = "b"
+token_env = "ROUTERD_TEST_SHARED_TOKEN"
+)toml");
+  EXPECT_FALSE(r.config.has_value());
+  ASSERT_THAT(r.errors, SizeIs(1)) << ::testing::PrintToString(r.errors);
+  EXPECT_THAT(r.errors, HasError(Line("# second place"), "tenants[1].tokens[1]",
+                                 "the same token is already configured at routerd.toml:" +
+                                     std::to_string(Line("# first place")) +
+                                     " (tenants[0].tokens[0]); a token must be unique across all tenants"));
 }
 
 TEST_F(ConfigLoaderTest, LeavePermissionsDefaultPerRole) {

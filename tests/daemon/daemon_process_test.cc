@@ -97,6 +97,38 @@ TEST(DaemonProcessTest, BadConfigPrintsEveryErrorAndExitsTwo) {
   EXPECT_NE(r.output.find(":6: tenants[0] 't': max_concurrent_sessions = 61"), std::string::npos) << r.output;
 }
 
+TEST(DaemonProcessTest, OneTokenInTwoTenantsFailsCheckConfigNamingBoth) {
+  auto path = std::filesystem::temp_directory_path() / "routerd_shared_token.toml";
+  const std::string tenant = R"([[tenants]]
+id = "ID"
+[[tenants.ous]]
+id = "o"
+[[tenants.agents]]
+employee_id = "a"
+ou = "o"
+type = "multimedia"
+[[tenants.tokens]]
+role = "agent"
+employee_id = "a"
+token_sha256 = "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37"
+)";
+  {
+    std::ofstream out(path);
+    std::string first = tenant, second = tenant;
+    first.replace(first.find("ID"), 2, "t1");
+    second.replace(second.find("ID"), 2, "t2");
+    out << first << "\n" << second;
+  }
+  ProcessResult r = Process({"--check-config", path.string()}).Wait();
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  // The second tenant's token (line 22) names the first (line 9).
+  EXPECT_NE(r.output.find(path.string() + ":22: tenants[1].tokens[0]: the same token is already configured at " +
+                          path.string() + ":9 (tenants[0].tokens[0]); a token must be unique across all tenants"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(DaemonProcessTest, MissingFileAndBadArgumentsExitTwo) {
   EXPECT_EQ(Process({"--config", "/nonexistent/routerd.toml"}).Wait().exit_code, 2);
   ProcessResult r = Process({"--frobnicate"}).Wait();

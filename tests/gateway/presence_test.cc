@@ -198,6 +198,7 @@ TEST_F(PresenceTest, ANewConnectionReplacesTheOldOne) {
   auto first = ConnectReady("a1", kA1Token);
   auto second = Connect("a1", kA1Token);
   EXPECT_TRUE(first->WaitClosed());
+  EXPECT_EQ(first->ws().close_code(), 4000) << "the replaced connection gets a Close frame saying so";
   DeliverWeb(kAcmeWeb, "cust-1", "Ana", "one");
   EXPECT_EQ(second->NextOfType("assigned").Str("/customer/id"), "cust-1");
   EXPECT_EQ(Metric(kConnected), 1u);
@@ -218,6 +219,9 @@ TEST_F(PresenceTest, DaemonStopClosesConnectedAgents) {
   stopped.wait();
   EXPECT_TRUE(a1->WaitClosed());
   EXPECT_TRUE(a2->WaitClosed());
+  // Both got a Close frame saying the daemon is stopping.
+  EXPECT_EQ(a1->ws().close_code(), 4002);
+  EXPECT_EQ(a2->ws().close_code(), 4002);
 }
 
 }  // namespace

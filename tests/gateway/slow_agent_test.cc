@@ -80,6 +80,8 @@ TEST_F(SlowAgentTest, AnAgentThatStopsReadingIsClosedAndOthersKeepReceiving) {
   // The slow agent's socket was closed by the daemon: after whatever the
   // kernel still held, the client reads the end of the connection.
   EXPECT_TRUE(slow->WaitClosed());
+  // Behind the frames already in flight comes a Close frame naming the reason.
+  EXPECT_EQ(slow->ws().close_code(), 4001);
 
   // The fast agent goes on, and the slow one keeps its sessions (grace period).
   DeliverWeb(kAcmeWeb, fast_customers[0], "Customer", "after");

@@ -241,6 +241,9 @@ StatusOr<std::string> WsClient::Read(std::chrono::milliseconds timeout) {
   if (ec) {
     open_ = false;
     timed_out_ = ec == beast::error::timeout;
+    // Set when a Close frame arrived, even if answering it then failed
+    // (a server that drops the socket right after its Close frame).
+    close_code_ = static_cast<int>(ws_.reason().code);
     return Status::Unavailable("WebSocket read: " + ec.message());
   }
   std::string text = beast::buffers_to_string(buffer_.data());

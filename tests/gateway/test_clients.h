@@ -113,6 +113,9 @@ class WsClient {
   // Whether the last failed Read ran out of time (rather than the server
   // closing or resetting the connection).
   bool timed_out() const { return timed_out_; }
+  // The code of the server's Close frame once a Read ended with it; 0 when
+  // the connection ended without one (or is still open).
+  int close_code() const { return close_code_; }
 
  private:
   const std::uint16_t port_;
@@ -122,6 +125,7 @@ class WsClient {
   std::string refusal_body_;
   bool open_ = false;
   bool timed_out_ = false;
+  int close_code_ = 0;
 };
 
 // "sha256=" + hex(HMAC-SHA256(secret, timestamp + "." + body)): our web

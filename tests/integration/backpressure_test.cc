@@ -4,9 +4,13 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "tests/integration/signing.h"
 #include "tests/integration/webhook_test_fixture.h"
 
 namespace routerd::integration {
@@ -94,6 +98,49 @@ TEST_F(BackpressureTest, FullRouterQueueAnswers503AndTheRetryIsAccepted) {
             static_cast<std::uint64_t>(accepted + 1) * 3);
   EXPECT_EQ(MetricValue("routerd_webhook_duplicates_total{kind=\"whatsapp\"}"), 0u);
   EXPECT_EQ(MetricValue("routerd_shard_rejected_full_total{shard=\"" + std::to_string(ref->shard) + "\"}"), 1u);
+}
+
+// Mailgun retries with the original timestamp, token and signature: the
+// token cache must not take the retry of a refused delivery for a replay.
+TEST_F(BackpressureTest, AMailgunRetryOfADelivery503dIsAccepted) {
+  const auto ref = daemon().shards().directory().FindTenant(kTenant);
+  ASSERT_TRUE(ref.has_value());
+  ShardBlocker blocker(daemon().shards().shard(ref->shard));
+  ASSERT_TRUE(blocker.blocking());
+
+  // Fill the queue with emails until one does not fit.
+  const std::int64_t timestamp = NowUnixSeconds();
+  int accepted = 0;
+  std::optional<ProviderRequest> refused;
+  for (int i = 0; i <= kRouterQueueCapacity && !refused; ++i) {
+    const std::string n = std::to_string(i);
+    ProviderRequest request = EmailPost(
+        EmailFields("c" + n + "@example.com", "s", "body " + n, "<m" + n + "@example.com>"), "token-" + n, timestamp);
+    const HttpResult res = Deliver(request);
+    if (res.status == 503) {
+      refused = std::move(request);
+    } else {
+      ASSERT_EQ(res.status, 200) << res.body;
+      ++accepted;
+    }
+  }
+  ASSERT_TRUE(refused.has_value());
+  blocker.Release();
+  // The shard drains; most of these sessions overflow the mail queue into
+  // leave messages, so its queue depth is watched rather than open sessions.
+  const std::string depth = "routerd_shard_queue_depth{shard=\"" + std::to_string(ref->shard) + "\"}";
+  for (int i = 0; i < 2000 && MetricValue(depth).value_or(1) != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(MetricValue(depth), 0u);
+
+  const HttpResult retry = Deliver(*refused);
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.body, "OK");
+  EXPECT_EQ(MetricValue("routerd_webhook_contacts_accepted_total{kind=\"email\"}"),
+            static_cast<std::uint64_t>(accepted) + 1);
+  EXPECT_EQ(MetricValue("routerd_webhook_duplicates_total{kind=\"email\"}"), 0u);
+  EXPECT_EQ(MetricValue("routerd_webhook_rejections_total{kind=\"email\",reason=\"replay\"}"), std::nullopt);
 }
 
 }  // namespace

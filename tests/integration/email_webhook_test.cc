@@ -43,7 +43,8 @@ TEST_F(EmailWebhookTest, RedeliveryAndMailgunRetryAreAnswered200AndAddNothing) {
   const HttpResult again = Deliver(delivery);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, "OK");
-  // Mailgun signs each retry with a new token; the Message-Id stays.
+  // The same email under a new token (a redelivery from the sender's side,
+  // not a Mailgun retry, which repeats the token): the Message-Id stays.
   const HttpResult retry = Deliver(EmailPost(kAliceEmail, "token-0000000000000000000000000000000000000000000002"));
   EXPECT_EQ(retry.status, 200);
   RouterSnapshot s = Snapshot();
@@ -74,10 +75,61 @@ TEST_F(EmailWebhookTest, WrongSignatureIsRefused406SoMailgunDoesNotRetry) {
 }
 
 TEST_F(EmailWebhookTest, StaleTimestampIsRefused406AsAReplay) {
-  const HttpResult res = Deliver(EmailPost(kAliceEmail, "token-1", NowUnixSeconds() - 3600));
+  // Past Mailgun's 8 h retry horizon (the window is 8.5 h).
+  const HttpResult res = Deliver(EmailPost(kAliceEmail, "token-1", NowUnixSeconds() - 9 * 3600));
   EXPECT_EQ(res.status, 406);
   EXPECT_EQ(res.body, R"({"error":"replay","detail":"timestamp outside the allowed window"})");
+  // A signing time far ahead is not a retry either.
+  const HttpResult ahead = Deliver(EmailPost(kAliceEmail, "token-2", NowUnixSeconds() + 3600));
+  EXPECT_EQ(ahead.status, 406);
   EXPECT_TRUE(Snapshot().sessions.empty());
+}
+
+// Mailgun's later retries carry the original signing time: the 4 h retry of
+// an email first sent 7 h 55 min ago must still be taken.
+TEST_F(EmailWebhookTest, ALateMailgunRetryWithItsOriginalTimestampIsAccepted) {
+  const HttpResult res = Deliver(EmailPost(kAliceEmail, "token-late", NowUnixSeconds() - (7 * 3600 + 55 * 60)));
+  EXPECT_EQ(res.status, 200) << res.body;
+  WaitForMessages(1);
+}
+
+// The attack: a captured (timestamp, token, signature) is still fresh, and
+// the signature covers only those two, so it signs any email.
+TEST_F(EmailWebhookTest, ACapturedSignatureWithAnotherEmailIsRefused406) {
+  const std::int64_t timestamp = NowUnixSeconds();
+  const std::string token = "token-captured-000000000000000000000000000000000001";
+  ASSERT_EQ(Deliver(EmailPost(kAliceEmail, token, timestamp)).status, 200);
+  WaitForMessages(1);
+
+  const FormFields forged =
+      EmailFields("mallory@example.net", "Refund", "Send the refund to my account", "<forged@example.net>");
+  const HttpResult res = Deliver(EmailPost(forged, token, timestamp));
+  EXPECT_EQ(res.status, 406);
+  EXPECT_EQ(res.body, R"({"error":"replay","detail":"token already used for a different email"})");
+  // The identical email again is a retry, answered like the original.
+  const HttpResult retry = Deliver(EmailPost(kAliceEmail, token, timestamp));
+  EXPECT_EQ(retry.status, 200);
+  const RouterSnapshot s = Snapshot();
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].customer_id, "alice@example.com");
+  EXPECT_EQ(s.sessions[0].messages, 1u);
+  EXPECT_EQ(MetricValue("routerd_webhook_rejections_total{kind=\"email\",reason=\"replay\"}"), 1u);
+}
+
+// Mailgun posts parameterized headers as structured values; with no
+// Message-Id field the id is looked for among them, and the rest skipped.
+TEST_F(EmailWebhookTest, StructuredMessageHeadersDoNotRefuseTheEmail) {
+  FormFields fields = EmailFields("Bob <bob@example.org>", "Hello", "Is anyone there?", "");
+  std::erase_if(fields, [](const auto& f) { return f.first == "Message-Id"; });
+  fields.emplace_back("message-headers",
+                      R"([["Content-Type",["multipart/alternative",{"boundary":"00000000000063a1"}]],)"
+                      R"(["X-Mailgun-Incoming","Yes"],["Message-Id","<m9@mail.example.org>"]])");
+  const HttpResult res = Deliver(EmailPost(fields, "token-structured-headers"));
+  EXPECT_EQ(res.status, 200) << res.body;
+  const RouterSnapshot s = WaitForMessages(1);
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].provider_message_id, "m9@mail.example.org");
+  EXPECT_EQ(s.sessions[0].customer_id, "bob@example.org");
 }
 
 TEST_F(EmailWebhookTest, MalformedFormIsRefused400) {

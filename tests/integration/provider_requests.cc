@@ -1,5 +1,7 @@
 #include "tests/integration/provider_requests.h"
 
+#include <atomic>
+
 #include "tests/integration/signing.h"
 
 namespace routerd::integration {
@@ -161,11 +163,13 @@ std::string WeChatTextXml(std::string_view from_user, std::string_view msg_id, s
 }
 
 ProviderRequest WeChatPlainPost(std::string_view channel, std::string xml, std::string_view token,
-                                std::string_view nonce) {
+                                std::string_view given_nonce) {
+  static std::atomic<std::uint64_t> next_nonce{1514711492};
+  const std::string nonce = given_nonce.empty() ? std::to_string(next_nonce.fetch_add(1)) : std::string(given_nonce);
   const std::string timestamp = std::to_string(NowUnixSeconds());
   ProviderRequest r;
   r.target = WebhookPath("wechat", channel) + "?signature=" + WeChatSignature(token, timestamp, nonce) +
-             "&timestamp=" + timestamp + "&nonce=" + std::string(nonce) + "&openid=oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+             "&timestamp=" + timestamp + "&nonce=" + nonce + "&openid=oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
   r.headers = {{"Content-Type", "text/xml"}};
   r.body = std::move(xml);
   return r;

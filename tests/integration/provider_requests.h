@@ -88,9 +88,11 @@ ProviderRequest EmailPost(const FormFields& fields, std::string_view token, std:
 
 // ---- WeChat Official Account ------------------------------------------------
 std::string WeChatTextXml(std::string_view from_user, std::string_view msg_id, std::string_view content);
-// Plain mode: signature over (token, timestamp, nonce) in the query.
+// Plain mode: signature over (token, timestamp, nonce) in the query. Without
+// a nonce, each call gets a new one, as WeChat does (the daemon refuses a
+// (timestamp, nonce) pair seen with another body).
 ProviderRequest WeChatPlainPost(std::string_view channel, std::string xml, std::string_view token,
-                                std::string_view nonce = "1514711492");
+                                std::string_view nonce = {});
 // Safe mode: the XML encrypted for `app_id`, with msg_signature.
 ProviderRequest WeChatSafePost(std::string_view channel, std::string_view xml, std::string_view token,
                                std::string_view aes_key, std::string_view app_id,

@@ -39,6 +39,24 @@ TEST_F(WeChatWebhookTest, PlainModeTextOpensASessionAssignedToTheReadyAgent) {
   EXPECT_EQ(session.messages, 1u);
 }
 
+// The attack: plain mode signs only the query, so a captured push URL would
+// deliver forged messages while its timestamp is fresh.
+TEST_F(WeChatWebhookTest, ACapturedPlainModeUrlWithAForgedBodyIsRefused) {
+  const ProviderRequest push = PlainPush(Fixture("wechat/text.xml"));
+  ASSERT_EQ(Deliver(push).status, 200);
+  WaitForMessages(1);
+
+  ProviderRequest forged = push;
+  forged.body = WeChatTextXml("oAttacker000000000000000000", "9999999999999999", "click this link");
+  const HttpResult res = Deliver(forged);
+  EXPECT_EQ(res.status, 401);
+  EXPECT_EQ(res.body, R"({"error":"replay","detail":"timestamp and nonce already used for a different message"})");
+  const RouterSnapshot s = Snapshot();
+  ASSERT_EQ(s.sessions.size(), 1u);
+  EXPECT_EQ(s.sessions[0].customer_id, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+  EXPECT_EQ(s.total_messages(), 1u);
+}
+
 TEST_F(WeChatWebhookTest, RetriedPushIsAnswered200AndAddsNothing) {
   const ProviderRequest push = PlainPush(Fixture("wechat/text.xml"));
   ASSERT_EQ(Deliver(push).status, 200);

@@ -110,6 +110,30 @@ TEST_F(XWebhookTest, MalformedBodyIsRefused400) {
   EXPECT_TRUE(Snapshot().sessions.empty());
 }
 
+// The attack: the CRC answer is HMAC(consumer_secret, crc_token), which is
+// the x-twitter-webhooks-signature of a delivery whose body is crc_token. So
+// ask for the CRC of a forged delivery and post it with the answer.
+TEST_F(XWebhookTest, ACrcAnswerCannotBeUsedToSignAForgedDelivery) {
+  SignInReady("a1");
+  const std::string forged = XDmBody({{"666", "Mallory", "6666", "your account is locked, log in at evil.test"}});
+  const HttpResult crc = Send("GET", WebhookPath("x", kXChannel, "crc_token=" + UrlEncode(forged)));
+  EXPECT_EQ(crc.status, 400);
+  EXPECT_EQ(crc.body.find("response_token"), std::string::npos) << crc.body;
+
+  // Whatever came back is used as the signature.
+  std::string signature;
+  constexpr std::string_view kField = "\"response_token\":\"";
+  if (const std::size_t at = crc.body.find(kField); at != std::string::npos) {
+    const std::size_t start = at + kField.size();
+    signature = crc.body.substr(start, crc.body.find('"', start) - start);
+  }
+  const HttpResult post = Send("POST", WebhookPath("x", kXChannel), forged,
+                               {{"Content-Type", "application/json"}, {"x-twitter-webhooks-signature", signature}});
+  EXPECT_EQ(post.status, 401) << post.body;
+  EXPECT_TRUE(Snapshot().sessions.empty());
+  EXPECT_EQ(MetricValue("routerd_webhook_contacts_accepted_total{kind=\"x\"}"), 0u);
+}
+
 TEST_F(XWebhookTest, CrcHandshakeAnswersWithTheHmacOfTheToken) {
   const HttpResult res = Send("GET", WebhookPath("x", kXChannel, "crc_token=challenge-123&nonce=abc"));
   EXPECT_EQ(res.status, 200);

@@ -58,9 +58,13 @@ Request MultipartFixture() {
   return r;
 }
 
-// A freshly signed urlencoded post with the given extra fields.
+// A freshly signed urlencoded post with the given extra fields, with a token
+// of its own unless one is given (the adapter refuses a used token with
+// other content).
 Request Signed(std::vector<std::pair<std::string, std::string>> fields, std::string timestamp = "1700000000",
-               std::string token = "tok-0123456789abcdef0123456789abcdef0123456789abcd") {
+               std::string token = {}) {
+  static int next_token = 0;
+  if (token.empty()) token = "tok-0123456789abcdef0123456789abcdef-" + std::to_string(++next_token);
   fields.emplace_back("timestamp", timestamp);
   fields.emplace_back("token", token);
   fields.emplace_back("signature", MailgunSignature(kSigningKey, timestamp, token));
@@ -172,14 +176,26 @@ TEST(EmailAdapterTest, MissingOrDuplicatedSignatureFieldsAre406) {
 }
 
 TEST(EmailAdapterTest, StaleOrFutureTimestampsAre406) {
+  // By default the window follows Mailgun's retries: 8.5 h back, 5 min ahead.
   auto adapter = MustCreate();
   Request r = Signed({{"from", "a@b.c"}, {"body-plain", "x"}});
-  r.now_unix_ms = 1700000000000 + 300 * 1000;
+  r.now_unix_ms = 1700000000000 + 30600 * 1000;
   ExpectAccepted(r.SendTo(*adapter));
-  r.now_unix_ms = 1700000000000 + 301 * 1000;
+  r.now_unix_ms = 1700000000000 + 30601 * 1000;
   ExpectRejected(r.SendTo(*adapter), 406, WebhookRejection::kReplay, "replay");
+  r.now_unix_ms = 1700000000000 - 300 * 1000;
+  ExpectAccepted(r.SendTo(*adapter));
   r.now_unix_ms = 1700000000000 - 301 * 1000;
   ExpectRejected(r.SendTo(*adapter), 406, WebhookRejection::kReplay, "replay");
+  // A configured window; ahead, never more than 5 min.
+  auto narrow = MustCreate(60);
+  r.now_unix_ms = 1700000000000 + 61 * 1000;
+  ExpectRejected(r.SendTo(*narrow), 406, WebhookRejection::kReplay, "replay");
+  r.now_unix_ms = 1700000000000 - 60 * 1000;
+  ExpectAccepted(r.SendTo(*narrow));
+  auto wide = MustCreate(86400);
+  r.now_unix_ms = 1700000000000 - 301 * 1000;
+  ExpectRejected(r.SendTo(*wide), 406, WebhookRejection::kReplay, "replay");
   // The 2014 fixture is years old: only accepted with the window off.
   Request old = UrlEncodedFixture();
   old.now_unix_ms = 1700000000000;
@@ -188,6 +204,47 @@ TEST(EmailAdapterTest, StaleOrFutureTimestampsAre406) {
   // A signed but non-numeric timestamp can never be fresh.
   Request words = Signed({{"from", "a@b.c"}, {"body-plain", "x"}}, "yesterday");
   ExpectRejected(words.SendTo(*MustCreate(0)), 406, WebhookRejection::kReplay, "replay");
+}
+
+// Mailgun signs only timestamp + token: a captured signature would sign any
+// email while fresh. Each token delivers one email; the same email again (a
+// retry, also of a delivery the daemon answered 503) still passes.
+TEST(EmailAdapterTest, AUsedTokenWithOtherContentIs406AndTheSameEmailPasses) {
+  auto adapter = MustCreate();
+  const std::string token = "tok-captured-0123456789abcdef0123456789abcdef01234";
+  Request original = Signed({{"from", "a@b.c"}, {"body-plain", "pay to account 1"}}, "1700000000", token);
+  ExpectAccepted(original.SendTo(*adapter));
+  ExpectAccepted(original.SendTo(*adapter));  // a retry: the deduplication answers it
+
+  Request forged = Signed({{"from", "a@b.c"}, {"body-plain", "pay to account 2"}}, "1700000000", token);
+  WebhookOutcome refused = forged.SendTo(*adapter);
+  ExpectRejected(refused, 406, WebhookRejection::kReplay, "replay");
+  EXPECT_EQ(refused.response.body, R"({"error":"replay","detail":"token already used for a different email"})");
+  // Another field changed is other content too.
+  Request extra = Signed({{"from", "a@b.c"}, {"body-plain", "pay to account 1"}, {"subject", "x"}}, "1700000000",
+                         token);
+  ExpectRejected(extra.SendTo(*adapter), 406, WebhookRejection::kReplay, "replay");
+  // The original still passes, and an unrelated token is unaffected.
+  ExpectAccepted(original.SendTo(*adapter));
+  ExpectAccepted(Signed({{"from", "a@b.c"}, {"body-plain", "pay to account 2"}}).SendTo(*adapter));
+  // A new adapter (another channel) has its own tokens.
+  ExpectAccepted(forged.SendTo(*MustCreate()));
+}
+
+// The same multipart email posted again with another boundary is the same content.
+TEST(EmailAdapterTest, AMultipartRetryWithAnotherBoundaryIsARepeat) {
+  auto adapter = MustCreate();
+  Request first = MultipartFixture();
+  ExpectAccepted(first.SendTo(*adapter));
+  Request again = first;
+  const std::string boundary = first.content_type.substr(first.content_type.find("boundary=") + 9);
+  std::string other = boundary;
+  other.back() = other.back() == 'Z' ? 'Y' : 'Z';
+  for (std::size_t pos = 0; (pos = again.body.find(boundary, pos)) != std::string::npos; pos += other.size()) {
+    again.body.replace(pos, boundary.size(), other);
+  }
+  again.content_type = MultipartContentType(again.body);
+  ExpectAccepted(again.SendTo(*adapter));
 }
 
 TEST(EmailAdapterTest, ContentTypesAndMethods) {

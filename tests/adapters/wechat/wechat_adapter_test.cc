@@ -81,10 +81,15 @@ std::string MsgSign(std::string_view token, std::string_view ts, std::string_vie
   return SortedSha1Hex(parts);
 }
 
-// A plain-mode push of `body`, signed with the W2 vector's query.
-Request PlainPush(std::string body) {
+// A plain-mode push of `body` at the W2 vector's timestamp, signed for token
+// AAAAA. Each push gets a nonce of its own unless one is given (the adapter
+// refuses a (timestamp, nonce) pair seen with another body); W2's nonce gives
+// exactly the vector's query.
+Request PlainPush(std::string body, std::string nonce = {}) {
+  static int next_nonce = 1000000000;
+  if (nonce.empty()) nonce = std::to_string(++next_nonce);
   Request r;
-  r.query = "signature=899cf89e464efb63f54ddac96b0a0a235f53aa78&timestamp=1714037059&nonce=486452656&openid=o1";
+  r.query = "signature=" + Sign("AAAAA", "1714037059", nonce) + "&timestamp=1714037059&nonce=" + nonce + "&openid=o1";
   r.body = std::move(body);
   r.now_unix_ms = 1714037059000;
   return r;
@@ -254,7 +259,9 @@ TEST(WeChatHandshakeTest, W5WeComEncryptedEchostr) {
 
 TEST(WeChatPlainModeTest, W2TextPushBecomesAContact) {
   auto adapter = MustCreate(Config{});
-  WebhookOutcome outcome = PlainPush(ReadFixture("wechat/text.xml")).SendTo(*adapter);
+  Request w2 = PlainPush(ReadFixture("wechat/text.xml"), "486452656");
+  EXPECT_EQ(w2.query.substr(0, 50), "signature=899cf89e464efb63f54ddac96b0a0a235f53aa78");
+  WebhookOutcome outcome = w2.SendTo(*adapter);
   ExpectSuccess(outcome);
   ASSERT_EQ(outcome.contacts.size(), 1u);
   const Contact& c = outcome.contacts[0];
@@ -323,6 +330,26 @@ TEST(WeChatPlainModeTest, ReplayWindow) {
   disabled.tolerance = 0;
   r.now_unix_ms = 1900000000000;
   ExpectSuccess(r.SendTo(*MustCreate(disabled)));
+}
+
+// The plain-mode signature covers only the query: a captured query string
+// would deliver any body while its timestamp is fresh. Each (timestamp,
+// nonce) delivers one body; the same body again (a retry) passes.
+TEST(WeChatPlainModeTest, AUsedTimestampAndNonceWithAnotherBodyIs401) {
+  auto adapter = MustCreate(Config{});
+  const Request original = PlainPush(ReadFixture("wechat/text.xml"));
+  ExpectSuccess(original.SendTo(*adapter));
+  ExpectSuccess(original.SendTo(*adapter));  // WeChat's retry: deduplicated on MsgId downstream
+
+  Request forged = original;
+  forged.body = ReadFixture("wechat/link.xml");
+  WebhookOutcome refused = forged.SendTo(*adapter);
+  ExpectRejected(refused, 401, WebhookRejection::kReplay, "replay");
+  EXPECT_EQ(refused.response.body,
+            R"({"error":"replay","detail":"timestamp and nonce already used for a different message"})");
+  // Another nonce at the same second is another delivery.
+  ExpectSuccess(PlainPush(ReadFixture("wechat/link.xml")).SendTo(*adapter));
+  ExpectSuccess(original.SendTo(*adapter));
 }
 
 TEST(WeChatPlainModeTest, ContentTypes) {

@@ -15,6 +15,22 @@ using testing::TestRequest;
 
 constexpr char kSecret[] = "test-consumer-secret";
 
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
 class XAdapterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -71,6 +87,70 @@ TEST_F(XAdapterTest, CrcWithoutTokenIs400) {
     WebhookOutcome o = adapter_->Handle(r.View());
     EXPECT_EQ(o.response.status, 400) << q;
     EXPECT_EQ(o.rejection, WebhookRejection::kBadHandshake) << q;
+  }
+}
+
+// A CRC answer is HMAC(consumer_secret, token): the signature of a delivery
+// whose body is the token. Only token shapes X sends are answered, and none
+// of them is a JSON object, so no answer signs a delivery that is routed.
+TEST_F(XAdapterTest, ACrcAnswerCanNeverSignADelivery) {
+  const std::string forged = ReadFixture("x", "dm_batch.json");
+  TestRequest crc;
+  crc.method = "GET";
+  crc.query = "crc_token=" + UrlEncode(forged);
+  WebhookOutcome refused = adapter_->Handle(crc.View());
+  EXPECT_EQ(refused.response.status, 400);
+  EXPECT_EQ(refused.rejection, WebhookRejection::kBadHandshake);
+  EXPECT_EQ(refused.response.body.find("response_token"), std::string::npos);
+  EXPECT_EQ(refused.response.body,
+            R"({"error":"bad_request","detail":"crc_token must be 1 to 256 characters of A-Z a-z 0-9 - _ = + / ."})");
+
+  for (std::string_view bad : {"{}", " x", "a b", "\"x\"", "[1]", "t%0A"}) {
+    EXPECT_FALSE(CrcTokenAcceptable(bad)) << bad;
+  }
+  EXPECT_FALSE(CrcTokenAcceptable(std::string(kMaxCrcTokenBytes + 1, 'a')));
+  for (std::string_view good : {"some_random", "9b4507b3-9040-4669-9ca3-6b94edb50553", "cmFuZG9t+/c3RyaW5n==",
+                                "a.b"}) {
+    EXPECT_TRUE(CrcTokenAcceptable(good)) << good;
+  }
+  EXPECT_TRUE(CrcTokenAcceptable(std::string(kMaxCrcTokenBytes, 'a')));
+}
+
+TEST_F(XAdapterTest, CrcHandshakesAreRateLimitedPerChannel) {
+  ChannelOptions options = TestOptions();
+  options.Set("consumer_secret", std::string(kSecret), 8);
+  options.Set("crc_per_minute", std::int64_t{3}, 9);
+  auto adapter = factory_->Create(TestIdentity("x"), options);
+  ASSERT_TRUE(adapter.ok()) << adapter.status().ToString();
+  TestRequest r;
+  r.method = "GET";
+  r.query = "crc_token=some_random";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ((*adapter)->Handle(r.View()).response.status, 200) << i;
+  WebhookOutcome limited = (*adapter)->Handle(r.View());
+  EXPECT_EQ(limited.response.status, 429);
+  EXPECT_EQ(limited.rejection, WebhookRejection::kOverloaded);
+  ASSERT_EQ(limited.response.headers.size(), 1u);
+  EXPECT_EQ(limited.response.headers[0].first, "Retry-After");
+  EXPECT_EQ(limited.response.headers[0].second, "20");
+  // Malformed handshakes spend the budget too.
+  r.now_unix_ms += 20'000;
+  r.query = "crc_token={}";
+  EXPECT_EQ((*adapter)->Handle(r.View()).response.status, 400);
+  r.query = "crc_token=some_random";
+  EXPECT_EQ((*adapter)->Handle(r.View()).response.status, 429);
+  r.now_unix_ms += 20'000;
+  EXPECT_EQ((*adapter)->Handle(r.View()).response.status, 200);
+  // Another channel has its own budget.
+  EXPECT_EQ(adapter_->Handle(r.View()).response.status, 200);
+
+  for (std::int64_t bad : {std::int64_t{0}, std::int64_t{6001}}) {
+    ChannelOptions out_of_range = TestOptions();
+    out_of_range.Set("consumer_secret", std::string(kSecret), 8);
+    out_of_range.Set("crc_per_minute", bad, 9);
+    auto refused = factory_->Create(TestIdentity("x"), out_of_range);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("crc_per_minute: must be between 1 and 6000"), std::string::npos)
+        << refused.status().message();
   }
 }
 

@@ -1,0 +1,37 @@
+// Close codes the daemon sends when it ends an agent's WebSocket, so a client
+// can tell "another tab took over" from "reconnect later" (docs/agent-api.md).
+// They are in the private-use range 4000-4999 of RFC 6455 section 7.4.2.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace routerd::gateway {
+
+enum class AgentCloseCode : std::uint16_t {
+  // A newer connection for the same agent took over; do not reconnect
+  // automatically, or two clients would keep replacing each other.
+  kReplaced = 4000,
+  // The client read too slowly and more than agent_outbox_limit messages
+  // waited for it; reconnect (within the grace period nothing is lost).
+  kSlowConsumer = 4001,
+  // The daemon is stopping; reconnect with backoff.
+  kShuttingDown = 4002,
+  // The token that opened the connection is no longer valid. Reserved: tokens
+  // are read from the configuration at start-up and cannot change while the
+  // daemon runs, so nothing sends it yet.
+  kTokenRevoked = 4003,
+};
+
+// The close frame's reason text (short: a close frame payload is at most 125 bytes).
+constexpr std::string_view AgentCloseReason(AgentCloseCode code) {
+  switch (code) {
+    case AgentCloseCode::kReplaced: return "replaced by a newer connection";
+    case AgentCloseCode::kSlowConsumer: return "slow consumer";
+    case AgentCloseCode::kShuttingDown: return "shutting down";
+    case AgentCloseCode::kTokenRevoked: return "token revoked";
+  }
+  return "closed";
+}
+
+}  // namespace routerd::gateway
