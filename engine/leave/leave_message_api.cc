@@ -12,6 +12,7 @@
 
 #include "engine/leave/leave_json.h"
 #include "engine/leave/multipart.h"
+#include "engine/leave/voice_upload.h"
 
 namespace routerd::leave {
 namespace {
@@ -159,27 +160,8 @@ bool IsVoiceFile(const leave::StoredLeaveMessage& m) {
   return m.channel_kind == "voice" && !m.attachment_sha256.empty() && !m.attachment_ref.empty();
 }
 
-std::string Extension(const std::string& ref) {
-  const std::size_t dot = ref.rfind('.');
-  const std::size_t slash = ref.rfind('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "bin";
-  return ref.substr(dot + 1);
-}
-
-// The store keeps no MIME type for voice files today (only the extension it
-// derived from it), so the type served is the extension's.
-std::string VoiceMime(const leave::StoredLeaveMessage& m) {
-  if (!m.attachment_mime.empty()) return m.attachment_mime;
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"wav", "audio/wav"},  {"mp3", "audio/mpeg"}, {"ogg", "audio/ogg"},   {"opus", "audio/opus"},
-      {"amr", "audio/amr"},  {"m4a", "audio/mp4"},  {"aac", "audio/aac"},   {"webm", "audio/webm"},
-      {"flac", "audio/flac"}};
-  const std::string ext = Extension(m.attachment_ref);
-  for (const auto& [e, type] : kTypes) {
-    if (e == ext) return std::string(type);
-  }
-  return "application/octet-stream";
-}
+// Longest contact number or channel id an IVR may send.
+constexpr std::size_t kMaxVoiceField = 128;
 
 }  // namespace
 
@@ -420,10 +402,13 @@ LeaveMessageApi::Response LeaveMessageApi::Download(std::int64_t id, const gatew
           if (IsVoiceFile(m)) {
             StatusOr<std::string> audio = store->ReadVoiceAttachment(m);
             if (!audio.ok()) return reply(ErrorResponse(audio.status()));
-            HttpResponse out = http::TextResponse(HttpStatus::ok, std::move(*audio), VoiceMime(m));
-            out.set(Field::content_disposition,
-                    "attachment; filename=\"leave-message-" + std::to_string(id) + "." + Extension(m.attachment_ref) +
-                        "\"");
+            // Only an audio type is ever served, whatever is stored, and the
+            // browser is told not to guess another.
+            HttpResponse out = http::TextResponse(HttpStatus::ok, std::move(*audio),
+                                                  ServedVoiceMediaType(m.attachment_mime, m.attachment_ref));
+            out.set("X-Content-Type-Options", "nosniff");
+            out.set(Field::content_disposition, "attachment; filename=\"leave-message-" + std::to_string(id) + "." +
+                                                    FileExtension(m.attachment_ref) + "\"");
             out.set("X-Content-SHA256", m.attachment_sha256);
             return reply(std::move(out));
           }
@@ -455,6 +440,7 @@ LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, con
     }
     seen.push_back(p.name);
     if (p.name == "contact_number") {
+      if (Status v = ValidateVoiceText("contact_number", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
       voice.contact_number = std::move(p.data);
       has_contact = true;
     } else if (p.name == "channel_type") {
@@ -468,11 +454,15 @@ LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, con
       if (!known) return BadRequest("skill_queue: \"" + p.data + "\" is not a skill queue of this tenant");
       voice.skill_queue = std::move(p.data);
     } else if (p.name == "channel_id") {
+      if (Status v = ValidateVoiceText("channel_id", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
       voice.channel_id = std::move(p.data);
     } else if (p.name == "file") {
       if (p.data.empty()) return BadRequest("file: the audio file is empty");
+      if (Status v = ValidateVoiceText("file name", p.file_name, 255); !v.ok()) return BadRequest(v.message());
+      StatusOr<std::string> type = VoiceMediaType(p.content_type, p.file_name);
+      if (!type.ok()) return BadRequest(type.status().message());
       voice.audio = std::move(p.data);
-      voice.mime = p.content_type.empty() ? "application/octet-stream" : std::move(p.content_type);
+      voice.mime = std::move(type).value();
       voice.file_name = std::move(p.file_name);
       has_file = true;
     } else {

@@ -444,5 +444,59 @@ TEST_F(LeaveApiTest, VoiceUploadMistakesAre400NamingTheField) {
   EXPECT_THAT(created_, IsEmpty());
 }
 
+// A file part's Content-Type reaches the download's header: only audio types
+// are accepted, in any length or with line breaks never, and a stored type
+// that is not audio (written before this check) is never served.
+TEST_F(LeaveApiTest, VoiceUploadAcceptsAudioTypesOnlyAndDownloadsServeNothingElse) {
+  const std::string type = "multipart/form-data; boundary=XyZ";
+  const std::array<std::string, 4> contact{"contact_number", "", "", "555"}, voice{"channel_type", "", "", "voice"};
+  auto upload = [&](const std::string& file_name, const std::string& content_type) {
+    return Call(boost::beast::http::verb::post, "/api/v1/messages", Admin(),
+                Multipart({contact, voice, {"file", file_name, content_type, "RIFFdata"}}), type);
+  };
+  const std::pair<std::string, std::string> refused[] = {
+      {"text/html", "file: Content-Type \\\"text/html\\\" is not an audio type"},
+      {"image/svg+xml", "is not an audio type"},
+      {std::string(70000, 'a'), "file: Content-Type is 70000 bytes long, at most 128 allowed"},
+  };
+  for (const auto& [content_type, error] : refused) {
+    auto r = upload("a.wav", content_type);
+    EXPECT_EQ(r.status(), 400) << content_type.substr(0, 40);
+    EXPECT_THAT(r.body(), HasSubstr(error));
+  }
+  EXPECT_EQ(upload("a.txt", "").status(), 400) << "no audio type and no audio extension";
+  auto bad_number = Call(boost::beast::http::verb::post, "/api/v1/messages", Admin(),
+                         Multipart({{"contact_number", "", "", "555\x01"}, voice,
+                                    {"file", "a.wav", "audio/wav", "RIFFdata"}}),
+                         type);
+  EXPECT_EQ(bad_number.status(), 400);
+  EXPECT_THAT(bad_number.body(), HasSubstr("contact_number: control characters are not allowed"));
+  EXPECT_THAT(Ids(Get("/api/v1/messages", Admin()).body()), IsEmpty());
+
+  auto ok = upload("Greeting.OGG", "Audio/OGG; codecs=opus");
+  ASSERT_EQ(ok.status(), 201) << ok.body();
+  auto by_extension = upload("call.mp3", "application/octet-stream");
+  ASSERT_EQ(by_extension.status(), 201) << by_extension.body();
+  auto served = [&](std::int64_t id) {
+    auto d = Get("/api/v1/messages/" + Str(id) + "/download", Admin());
+    EXPECT_EQ(d.status(), 200) << d.body();
+    EXPECT_EQ(d.response["X-Content-Type-Options"], "nosniff");
+    return std::string(d.response[boost::beast::http::field::content_type]);
+  };
+  EXPECT_EQ(served(std::stoll(Field(ok.body(), "id"))), "audio/ogg");
+  EXPECT_EQ(served(std::stoll(Field(by_extension.body(), "id"))), "audio/mpeg");
+
+  // Stored straight through the repository, as an older release could have.
+  leave::VoiceMessage stored;
+  stored.tenant_id = "t";
+  stored.contact_number = "556";
+  stored.audio = "<html><script>alert(1)</script></html>";
+  stored.mime = "text/html\r\nSet-Cookie: x=1";
+  stored.file_name = "page.html";
+  StatusOr<leave::StoredLeaveMessage> m = store_->CreateVoice(stored, leave::Actor{"old", {}});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(served(m->id), "application/octet-stream");
+}
+
 }  // namespace
 }  // namespace routerd::leave
