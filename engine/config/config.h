@@ -103,7 +103,7 @@ struct TokenConfig {
   int line = 0;
 };
 
-// Leave-message operations (seed 002), each a permission of its own.
+// Leave-message operations, each a permission of its own.
 // kViewContact is not an action: without it, contact numbers are masked (all
 // but the last four characters) in every answer the role gets.
 enum class LeaveOperation : std::uint8_t { kQuery, kAllocate, kProcess, kSubmit, kDownload, kViewContact };

@@ -1,4 +1,4 @@
-// Console: the web console the daemon serves itself (issue 7): the
+// Console: the web console the daemon serves itself: the
 // leave-message page and the live wallboard, from static assets built into the
 // binary (embed_assets.cmake), plus the wallboard's push feed.
 //

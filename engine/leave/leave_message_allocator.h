@@ -1,5 +1,5 @@
-// LeaveMessageAllocator: automatic allocation of leave messages (seed 002,
-// issue 5) for skill queues with auto_allocate = true (the default).
+// LeaveMessageAllocator: automatic allocation of leave messages
+// for skill queues with auto_allocate = true (the default).
 //
 // What it does. A pass takes every To be allocated message of such a queue,
 // oldest first, and allocates it to one of the queue's agents: the agents

@@ -1,5 +1,5 @@
-// LeaveMessageApi: /api/v1/messages, leave-message management (seed 002,
-// issue 5; docs/agent-api.md "Leave messages").
+// LeaveMessageApi: /api/v1/messages, leave-message management
+// (docs/agent-api.md "Leave messages").
 //
 //   GET  /api/v1/messages                 query (filters, paging, newest first)
 //   POST /api/v1/messages                 voice message from an IVR (multipart)

@@ -1,4 +1,4 @@
-// Leave-message statuses and the transitions between them, exactly as seed 002:
+// Leave-message statuses and the transitions between them, exactly as the product defines them:
 //
 //   to_be_allocated --allocate--------------------> unprocessed
 //   to_be_allocated --allocation_failed-----------> allocation_failed

@@ -27,6 +27,35 @@ LeaveTransition Transition(Kind kind, std::string tenant_id, std::int64_t id) {
 
 }  // namespace
 
+Status ValidateNewMessage(const LeaveMessage& message) {
+  if (message.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (message.channel_kind.empty()) return Status::InvalidArgument("channel_kind: required");
+  for (const ContactPtr& c : message.messages) {
+    if (!c) return Status::InvalidArgument("messages: null contact");
+  }
+  return Status::Ok();
+}
+
+Status ValidateVoiceMessage(const VoiceMessage& voice, std::size_t max_voice_bytes) {
+  if (voice.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (voice.contact_number.empty()) return Status::InvalidArgument("contact_number: required");
+  if (voice.audio.empty()) return Status::InvalidArgument("audio: required, the file is empty");
+  if (voice.audio.size() > max_voice_bytes) {
+    return Status::InvalidArgument("audio: " + std::to_string(voice.audio.size()) + " bytes, at most " +
+                                   std::to_string(max_voice_bytes) + " allowed");
+  }
+  return Status::Ok();
+}
+
+Status ValidateTransition(const LeaveTransition& t) {
+  if (t.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
+  if (t.kind == Kind::kAllocate && t.employee_id.empty()) {
+    return Status::InvalidArgument("employee_id: required to allocate");
+  }
+  if (t.kind == Kind::kSubmit) return ValidateHandlingComments(t.handling_comments);
+  return Status::Ok();
+}
+
 Status LeaveRepository::AllocateAsync(std::string tenant_id, std::int64_t id, std::string employee_id,
                                       std::string business_account, Actor actor, Done done) {
   LeaveTransition t = Transition(Kind::kAllocate, std::move(tenant_id), id);

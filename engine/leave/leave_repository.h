@@ -1,4 +1,4 @@
-// LeaveRepository: durable leave-message management, as the seed describes it,
+// LeaveRepository: durable leave-message management, with its statuses,
 // behind whatever storage backend the daemon runs on.
 //
 // Every change (create, allocate, allocation failed, process, submit, and the
@@ -44,6 +44,12 @@ struct LeaveTransition {
   std::string business_account;  // kAllocate
   std::string handling_comments; // kSubmit: ValidateHandlingComments
 };
+
+// The checks every backend makes before it queues a change: InvalidArgument
+// naming the field.
+Status ValidateNewMessage(const LeaveMessage& message);
+Status ValidateVoiceMessage(const VoiceMessage& voice, std::size_t max_voice_bytes);
+Status ValidateTransition(const LeaveTransition& transition);
 
 class LeaveRepository : public LeaveMessageSink {
  public:

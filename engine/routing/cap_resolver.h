@@ -1,5 +1,5 @@
 // Effective concurrency cap of an agent: its own setting, else the nearest OU up
-// the tree that sets one, else the tenant's (seed 000: agent > OU > tenant).
+// the tree that sets one, else the tenant's (agent > OU > tenant).
 //
 // Pure; the router calls it whenever a cap changes at any level.
 #pragma once

@@ -85,9 +85,12 @@ class Storage {
   // One webhook request's contacts, all or none (ingress: refused first when
   // the tenant's partition fills up).
   virtual Status AppendContacts(AcceptedContacts record, AcceptedContactsDone done) = 0;
-  // A router batch's session events, possibly of several tenants: all
-  // accepted or none. `done` (optional) runs once, after every partition
-  // involved has committed its part, with the first error.
+  // A router batch's session events, possibly of several tenants. Each
+  // partition's part is accepted all or none; when the call returns an error,
+  // the parts of other partitions may still be stored (recovery ignores
+  // events of sessions it does not know). `done` (optional) runs exactly
+  // once, after every part has completed or been refused, with the first
+  // error.
   virtual Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done = {}) = 0;
 
   virtual leave::LeaveRepository& leave_messages() = 0;

@@ -38,7 +38,8 @@ void WriteVersion2Database(const std::string& data_dir) {
       (3, 't1', 'whatsapp', 'wa', 'B', 'Bob', 'b1', 'served', 120, 121, 1200, 2, NULL),
       (4, 't1', 'whatsapp', 'wa', 'C', 'Cid', 'c1', 'never routed', 130, 131, 1300, NULL, NULL),
       (5, 't1', 'whatsapp', 'wa', 'D', 'Dee', 'd1', 'waited too long', 140, 141, 1400, 3, 1),
-      (6, 't2', 'web', 'w', 'E', 'Eve', 'e1', 'other tenant', 150, 151, 1350, 1, NULL);
+      (6, 't2', 'web', 'w', 'E', 'Eve', 'e1', 'other tenant', 150, 151, 1350, 1, NULL),
+      (7, 't1', 'whatsapp', 'wa', 'F', 'Fay', 'f1', 'session row pruned first', 90, 91, 900, 9, NULL);
     INSERT INTO contact_attachments (contact_seq, ordinal, type, reference, mime, size_bytes, name) VALUES
       (2, 0, 'image', 'media-1', 'image/png', 2048, 'shot.png'),
       (2, 1, 'location', 'geo:1,2', '', NULL, '');
@@ -97,9 +98,10 @@ TEST_P(UpgradeTest, AVersion2DataDirectoryComesBackWhole) {
   EXPECT_EQ(state->sessions[1].tenant_id, "t2");
   EXPECT_FALSE(state->sessions[1].employee_id.has_value());
 
-  ASSERT_EQ(state->pending_contacts.size(), 1u) << "d1 is kept in its leave message, b1 was served";
+  ASSERT_EQ(state->pending_contacts.size(), 1u)
+      << "d1 is kept in its leave message, b1 was served, f1 was routed (its session row was already pruned)";
   EXPECT_EQ(state->pending_contacts[0]->provider_message_id, "c1");
-  EXPECT_EQ(state->dedup_keys, 6u);
+  EXPECT_EQ(state->dedup_keys, 7u);
   EXPECT_EQ(state->leave_messages, 1u);
   EXPECT_EQ(state->max_session_id.at("t1"), 3u);
 
@@ -134,7 +136,7 @@ TEST(UpgradeTest, AnUpgradeThatFailsLeavesTheOldDatabaseAsItWas) {
   auto old = Database::Open(o);
   ASSERT_TRUE(old.ok());
   EXPECT_EQ((*old)->schema_version(), 2);
-  EXPECT_EQ(testing::CountRows(**old, "SELECT COUNT(*) FROM contacts WHERE session_id IS NOT NULL"), 5);
+  EXPECT_EQ(testing::CountRows(**old, "SELECT COUNT(*) FROM contacts WHERE session_id IS NOT NULL"), 6);
 }
 
 }  // namespace

@@ -151,13 +151,17 @@ class SessionEventsRecord final : public JournalRecord {
 
 class TenantRecord final : public JournalRecord {
  public:
-  explicit TenantRecord(std::string tenant_id) : tenant_id_(std::move(tenant_id)) {}
+  TenantRecord(std::string tenant_id, std::function<void(const Status&)> done)
+      : tenant_id_(std::move(tenant_id)), done_(std::move(done)) {}
   bool may_fail_alone() const override { return false; }
   Status Apply(WriteContext& ctx) override { return RecordTenant(ctx.conn, tenant_id_, ctx.now_ms); }
-  void Complete(const Status&) override {}
+  void Complete(const Status& status) override {
+    if (done_) done_(status);
+  }
 
  private:
   std::string tenant_id_;
+  std::function<void(const Status&)> done_;
 };
 
 }  // namespace
@@ -210,6 +214,8 @@ JournalRecordPtr MakeSessionEventsRecord(std::vector<SessionEvent> events, Sessi
   return std::make_unique<SessionEventsRecord>(std::move(events), std::move(done));
 }
 
-JournalRecordPtr MakeTenantRecord(std::string tenant_id) { return std::make_unique<TenantRecord>(std::move(tenant_id)); }
+JournalRecordPtr MakeTenantRecord(std::string tenant_id, std::function<void(const Status&)> done) {
+  return std::make_unique<TenantRecord>(std::move(tenant_id), std::move(done));
+}
 
 }  // namespace routerd::storage

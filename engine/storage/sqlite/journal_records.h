@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,9 @@ JournalRecordPtr MakeAcceptedContactsRecord(AcceptedContacts contacts, AcceptedC
 // opening and per contact added. Fails only when storage fails.
 JournalRecordPtr MakeSessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done = {});
 
-// Records that this partition holds `tenant_id` (idempotent).
-JournalRecordPtr MakeTenantRecord(std::string tenant_id);
+// Records that this partition holds `tenant_id` (idempotent); `done` gets the
+// outcome after the batch.
+JournalRecordPtr MakeTenantRecord(std::string tenant_id, std::function<void(const Status&)> done);
 // The same, directly on a connection (at open, before the writer runs).
 Status RecordTenant(SqliteConnection& conn, const std::string& tenant_id, std::int64_t now_ms);
 

@@ -270,6 +270,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   Status txn = run("BEGIN IMMEDIATE");
   for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
     const bool savepoint = batch[i]->may_fail_alone();
+    const std::size_t staged = opened_or_ended.size();
     if (savepoint) {
       txn = run("SAVEPOINT record");
       if (!txn.ok()) break;
@@ -287,7 +288,10 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
       if (!results[i].ok()) txn = Status::Unavailable("journal write failed: " + results[i].message());
       continue;
     }
-    if (!results[i].ok()) txn = run("ROLLBACK TO record");
+    if (!results[i].ok()) {
+      txn = run("ROLLBACK TO record");
+      opened_or_ended.truncate(staged);  // its openings and ends were undone too
+    }
     if (txn.ok()) txn = run("RELEASE record");
   }
   if (txn.ok()) {

@@ -16,13 +16,8 @@ using leave::CheckLeaveTransition;
 using leave::LeaveAction;
 using leave::LeaveActionName;
 using leave::LeaveActionTarget;
-using leave::LeaveHistoryEntry;
-using leave::LeaveMessageAttachment;
-using leave::LeavePage;
-using leave::LeaveQuery;
 using leave::LeaveStatus;
 using leave::LeaveStatusName;
-using leave::ParseLeaveStatus;
 using leave::StoredLeaveMessage;
 using TransitionKind = leave::LeaveTransition::Kind;
 
@@ -259,15 +254,6 @@ class TransitionRecord final : public JournalRecord {
   StoredLeaveMessage result_;
 };
 
-Status SubmitTransition(JournalWriter& writer, TransitionKind kind, std::string tenant_id, std::int64_t id,
-                        std::string employee_id, std::string business_account, std::string comments, Actor actor,
-                        leave::LeaveRepository::Done done) {
-  if (tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
-  if (!done) return Status::InvalidArgument("done: required");
-  return writer.Submit(std::make_unique<TransitionRecord>(kind, std::move(tenant_id), id, std::move(employee_id),
-                                                          std::move(business_account), std::move(comments),
-                                                          std::move(actor), std::move(done)));
-}
 
 }  // namespace
 

@@ -2,15 +2,7 @@
 
 namespace routerd::storage {
 
-using leave::Actor;
-using leave::CheckLeaveTransition;
-using leave::LeaveAction;
-using leave::LeaveActionName;
-using leave::LeaveActionTarget;
-using leave::LeaveHistoryEntry;
 using leave::LeaveMessageAttachment;
-using leave::LeavePage;
-using leave::LeaveQuery;
 using leave::LeaveStatus;
 using leave::LeaveStatusName;
 using leave::ParseLeaveStatus;

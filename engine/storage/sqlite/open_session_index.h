@@ -9,6 +9,7 @@
 // Thread safety: the writer thread only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,9 @@ class OpenSessionIndex {
       changes_.push_back({Key{tenant_id, session_id}, -1});
     }
     void clear() { changes_.clear(); }
+    // For a record undone by its savepoint: forget what it staged.
+    std::size_t size() const { return changes_.size(); }
+    void truncate(std::size_t n) { changes_.resize(std::min(n, changes_.size())); }
 
    private:
     friend class OpenSessionIndex;

@@ -144,15 +144,22 @@ int PartitionSet::LeastLoaded() const {
 Partition& PartitionSet::ForTenant(std::string_view tenant_id) {
   if (auto it = tenants_.find(tenant_id); it != tenants_.end()) return *partitions_[it->second];
   std::lock_guard lock(late_mu_);
-  if (auto it = late_tenants_.find(tenant_id); it != late_tenants_.end()) return *partitions_[it->second];
-  const int index = LeastLoaded();
-  ++tenant_counts_[index];
-  late_tenants_.emplace(std::string(tenant_id), index);
-  Partition& p = *partitions_[index];
-  // Queued ahead of the tenant's first record. Should it fail, its batch
-  // fails with it; the tenant keeps this partition in memory, and the next
-  // start records it again from the configuration or its first write.
-  (void)p.writer->Submit(MakeTenantRecord(std::string(tenant_id)));
+  auto it = late_tenants_.find(tenant_id);
+  if (it == late_tenants_.end()) {
+    const int index = LeastLoaded();
+    ++tenant_counts_[index];
+    it = late_tenants_.emplace(std::string(tenant_id), LateTenant{index, false}).first;
+  }
+  Partition& p = *partitions_[it->second.index];
+  if (!it->second.recorded) {
+    // Queued ahead of the caller's record, in the same FIFO.
+    (void)p.writer->Submit(MakeTenantRecord(std::string(tenant_id), [this, tenant = std::string(tenant_id)](
+                                                                         const Status& s) {
+      if (!s.ok()) return;
+      std::lock_guard done_lock(late_mu_);
+      if (auto t = late_tenants_.find(tenant); t != late_tenants_.end()) t->second.recorded = true;
+    }));
+  }
   return p;
 }
 

@@ -51,8 +51,10 @@ class PartitionSet {
   ~PartitionSet();
 
   // The tenant's partition. A tenant never seen before is given one and
-  // recorded (through that partition's writer, ahead of the tenant's first
-  // record).
+  // recorded through that partition's writer, ahead of the tenant's first
+  // record; until a record of it has committed, it is sent again ahead of
+  // each later record (it is idempotent), so a tenant's rows never sit in a
+  // file that does not say it holds the tenant for longer than one batch.
   Partition& ForTenant(std::string_view tenant_id);
   std::size_t size() const { return partitions_.size(); }
   Partition& at(std::size_t i) { return *partitions_[i]; }
@@ -78,8 +80,12 @@ class PartitionSet {
   std::vector<std::unique_ptr<Partition>> partitions_;
   std::vector<std::size_t> tenant_counts_;  // per partition; guarded by late_mu_ after Open
   TenantMap tenants_;                       // immutable after Open: read without a lock
+  struct LateTenant {
+    int index = 0;
+    bool recorded = false;  // a tenant record of it has committed
+  };
   std::mutex late_mu_;
-  TenantMap late_tenants_;                  // guarded by late_mu_
+  std::unordered_map<std::string, LateTenant, NameHash, std::equal_to<>> late_tenants_;  // guarded by late_mu_
 };
 
 }  // namespace routerd::storage

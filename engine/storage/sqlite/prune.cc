@@ -5,6 +5,8 @@
 namespace routerd::storage {
 namespace {
 
+constexpr std::int64_t kKeepMarginMs = 3'600'000;
+
 // The first seq of `table` whose `time_column` is at or after `cutoff_ms`
 // (one past the last row when none is), by binary search on seq.
 StatusOr<std::int64_t> FindCut(SqliteConnection& conn, const std::string& table, const std::string& time_column,
@@ -51,26 +53,35 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   plan.contact_cut = *contact_cut;
   plan.event_cut = *event_cut;
 
-  const std::vector<OpenSessionIndex::Key> keep = open.OpenedBefore(plan.event_cut);
+  // A contact is named by its session moments after it is accepted, so a
+  // session opened a little after the cut may still name a contact before
+  // it: sessions opened up to an hour past the cut keep their contacts too.
+  StatusOr<std::int64_t> keep_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms + kKeepMarginMs);
+  if (!keep_cut.ok()) return keep_cut.status();
+  const std::vector<OpenSessionIndex::Key> keep = open.OpenedBefore(*keep_cut);
   plan.keep_open = !keep.empty();
   if (!plan.keep_open) return plan;
-  ROUTERD_RETURN_IF_ERROR(conn.Exec(
+  Status s = conn.Exec(
       "CREATE TEMP TABLE IF NOT EXISTS prune_keep_sessions (tenant_id TEXT, session_id INTEGER,"
       " PRIMARY KEY (tenant_id, session_id)) WITHOUT ROWID;"
       "CREATE TEMP TABLE IF NOT EXISTS prune_keep_contacts (channel_id TEXT, provider_message_id TEXT,"
       " PRIMARY KEY (channel_id, provider_message_id)) WITHOUT ROWID;"
-      "BEGIN; DELETE FROM temp.prune_keep_sessions; DELETE FROM temp.prune_keep_contacts;"));
-  for (const OpenSessionIndex::Key& k : keep) {
+      "BEGIN; DELETE FROM temp.prune_keep_sessions; DELETE FROM temp.prune_keep_contacts;");
+  for (std::size_t i = 0; s.ok() && i < keep.size(); ++i) {
     StatusOr<Statement> st = conn.Prepare("INSERT OR IGNORE INTO temp.prune_keep_sessions VALUES (?1, ?2)");
-    if (!st.ok()) return st.status();
-    ROUTERD_RETURN_IF_ERROR(st->Bind(1, k.tenant_id).Bind(2, static_cast<std::int64_t>(k.session_id)).Run());
+    s = st.ok() ? st->Bind(1, keep[i].tenant_id).Bind(2, static_cast<std::int64_t>(keep[i].session_id)).Run()
+                : st.status();
   }
   // One scan of the events per prune (not per pass), only when a session has
-  // been open longer than the retention period.
-  Status s = conn.Exec(
-      "INSERT OR IGNORE INTO temp.prune_keep_contacts SELECT e.channel_id, e.provider_message_id"
-      " FROM session_events e JOIN temp.prune_keep_sessions k ON k.tenant_id = e.tenant_id"
-      " AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL; COMMIT;");
+  // been open about as long as the retention period.
+  if (s.ok()) {
+    s = conn.Exec(
+        "INSERT OR IGNORE INTO temp.prune_keep_contacts SELECT e.channel_id, e.provider_message_id"
+        " FROM session_events e JOIN temp.prune_keep_sessions k ON k.tenant_id = e.tenant_id"
+        " AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL; COMMIT;");
+  }
+  // Never leave the writer's connection inside a transaction: the next batch
+  // begins its own.
   if (!s.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
   if (!s.ok()) return s;
   return plan;
@@ -91,8 +102,12 @@ StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std
       "DELETE FROM contacts WHERE seq IN (SELECT c.seq FROM contacts c WHERE c.seq < ?1" + keep_contacts +
           " ORDER BY c.seq LIMIT ?2)",
       plan.contact_cut, max_rows);
+  // Events only once no contact past retention is left: a contact whose
+  // naming event went first would look pending after a restart.
+  const bool contacts_left = contacts.ok() && *contacts == max_rows;
   StatusOr<std::uint64_t> events =
-      contacts.ok() ? DeleteBatch(conn,
+      contacts_left ? StatusOr<std::uint64_t>(std::uint64_t{0})
+      : contacts.ok() ? DeleteBatch(conn,
                                   "DELETE FROM session_events WHERE seq IN (SELECT e.seq FROM session_events e"
                                   " WHERE e.seq < ?1" + keep_sessions + " ORDER BY e.seq LIMIT ?2)",
                                   plan.event_cut, max_rows)
@@ -105,7 +120,7 @@ StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std
   PrunePass pass;
   pass.contacts = *contacts;
   pass.session_events = *events;
-  pass.done = pass.contacts < max_rows && pass.session_events < max_rows;
+  pass.done = !contacts_left && pass.session_events < max_rows;
   return pass;
 }
 

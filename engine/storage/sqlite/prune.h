@@ -6,7 +6,10 @@
 // seq: contacts below the contact cut, session events below the event cut.
 // Sessions still open keep their events and contacts whatever their age
 // (recovery needs them); the writer's OpenSessionIndex says which those are,
-// and only sessions opened below the cut need looking at, usually none.
+// and only sessions opened before the cut (with an hour's margin) need
+// looking at, usually none. Contacts go first: a session event is deleted
+// only once no contact past retention is left, so a contact never outlives
+// the event that names it.
 //
 // A contact row is also its durable dedup key, so pruning a contact forgets
 // its key: retention must cover the longest provider retry horizon. Leave

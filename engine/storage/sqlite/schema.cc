@@ -60,7 +60,7 @@ CREATE INDEX sessions_open ON sessions(arrival_ms, session_id) WHERE ended_at_ms
 CREATE INDEX sessions_ended ON sessions(ended_at_ms) WHERE ended_at_ms IS NOT NULL;
 )sql";
 
-// Version 2: leave-message management (seed 002).
+// Version 2: leave-message management.
 constexpr std::string_view kMigration2 = R"sql(
 ALTER TABLE contacts ADD COLUMN leave_message_id INTEGER;
 -- Accepted, keyed, and neither routed into a session nor kept in a leave message.
@@ -193,14 +193,14 @@ Status Run(SqliteConnection& conn, std::string_view sql, std::int64_t now_ms) {
   return st->Bind(1, now_ms).Run();
 }
 
-// Version 2 contacts, with their attachments folded into the new column;
-// accepted_at_ms made non-decreasing in seq order.
-Status CopyContacts(SqliteConnection& conn) {
+// Version 2 contacts, with their attachments folded into the new column,
+// stamped with the upgrade time: their retention counts from it, like the
+// events of their sessions (the stamps must not decrease with seq).
+Status CopyContacts(SqliteConnection& conn, std::int64_t now_ms) {
   StatusOr<Statement> src = conn.Prepare(
       "SELECT seq, accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
       " provider_message_id, text, sent_at_ms, received_at_ms FROM contacts_v2 ORDER BY seq");
   if (!src.ok()) return src.status();
-  std::int64_t floor_ms = 0;
   for (;;) {
     StatusOr<bool> row = src->Step();
     if (!row.ok()) return row.status();
@@ -222,13 +222,12 @@ Status CopyContacts(SqliteConnection& conn) {
         attachments.push_back(std::move(ref));
       }
     }
-    floor_ms = std::max(floor_ms, src->ColumnInt64(1));
     StatusOr<Statement> dst = conn.Prepare(
         "INSERT INTO contacts (seq, accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
         " provider_message_id, text, sent_at_ms, received_at_ms, attachments)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!dst.ok()) return dst.status();
-    dst->Bind(1, seq).Bind(2, floor_ms);
+    dst->Bind(1, seq).Bind(2, now_ms);
     for (int c = 2; c <= 6; ++c) dst->Bind(c + 1, src->ColumnText(c));
     dst->BindOptional(8, src->ColumnOptionalText(7)).Bind(9, src->ColumnText(8));
     dst->Bind(10, src->ColumnInt64(9)).Bind(11, src->ColumnInt64(10));
@@ -282,6 +281,15 @@ Status CopySessions(SqliteConnection& conn, std::int64_t now_ms) {
     if (!src->ColumnIsNull(7)) ROUTERD_RETURN_IF_ERROR(single(SessionEventKind::kAssigned, 7));
     if (!src->ColumnIsNull(8)) ROUTERD_RETURN_IF_ERROR(single(SessionEventKind::kEnded, 9));
   }
+  // Contacts routed into a session whose row an earlier prune already removed
+  // were not pending in version 2 and must not become pending now.
+  StatusOr<Statement> orphans = conn.Prepare(
+      "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id)"
+      " SELECT ?1, c.tenant_id, c.session_id, 2, c.channel_id, c.provider_message_id FROM contacts_v2 c"
+      " WHERE c.session_id IS NOT NULL AND c.provider_message_id IS NOT NULL AND NOT EXISTS"
+      " (SELECT 1 FROM sessions s WHERE s.tenant_id = c.tenant_id AND s.session_id = c.session_id) ORDER BY c.seq");
+  if (!orphans.ok()) return orphans.status();
+  ROUTERD_RETURN_IF_ERROR(orphans->Bind(1, now_ms).Run());
   StatusOr<Statement> kept = conn.Prepare(
       "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, detail)"
       " SELECT ?1, tenant_id, COALESCE(session_id, 0), 6, channel_id, provider_message_id, leave_message_id"
@@ -292,7 +300,7 @@ Status CopySessions(SqliteConnection& conn, std::int64_t now_ms) {
 
 Status Migrate3(SqliteConnection& conn, std::int64_t now_ms) {
   ROUTERD_RETURN_IF_ERROR(conn.Exec(kMigration3Tables));
-  ROUTERD_RETURN_IF_ERROR(CopyContacts(conn));
+  ROUTERD_RETURN_IF_ERROR(CopyContacts(conn, now_ms));
   ROUTERD_RETURN_IF_ERROR(CopySessions(conn, now_ms));
   ROUTERD_RETURN_IF_ERROR(Run(conn, kMigration3Tenants, now_ms));
   return conn.Exec("DROP TABLE contact_attachments; DROP TABLE contacts_v2; DROP TABLE sessions;");

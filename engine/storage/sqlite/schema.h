@@ -31,7 +31,7 @@ namespace routerd::storage {
 inline constexpr int kSchemaVersion = 3;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
-// Upgrades a version-1 database to `version`.
+// Applies migration `version` (the database is at version - 1).
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms);
 
 // Session event kinds as stored in session_events.kind.

@@ -15,19 +15,13 @@ namespace routerd::storage {
 namespace {
 
 using leave::Actor;
-using leave::CheckLeaveTransition;
-using leave::LeaveAction;
-using leave::LeaveActionName;
-using leave::LeaveActionTarget;
 using leave::LeaveHistoryEntry;
-using leave::LeaveMessageAttachment;
 using leave::LeavePage;
 using leave::LeaveQuery;
 using leave::LeaveStatus;
 using leave::LeaveStatusName;
 using leave::ParseLeaveStatus;
 using leave::StoredLeaveMessage;
-using TransitionKind = leave::LeaveTransition::Kind;
 
 // Validates the cursor "<created_at_ms>:<id>".
 bool ParseCursor(const std::string& cursor, std::int64_t& created, std::int64_t& id) {
@@ -61,23 +55,13 @@ void SqliteLeaveStore::Submit(std::vector<leave::LeaveMessage>&& batch) {
 }
 
 Status SqliteLeaveStore::CreateAsync(leave::LeaveMessage message, Actor actor, Done done) {
-  if (message.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
-  if (message.channel_kind.empty()) return Status::InvalidArgument("channel_kind: required");
-  for (const ContactPtr& c : message.messages) {
-    if (!c) return Status::InvalidArgument("messages: null contact");
-  }
+  ROUTERD_RETURN_IF_ERROR(leave::ValidateNewMessage(message));
   Partition& p = partitions_.ForTenant(message.tenant_id);
   return p.writer->Submit(MakeLeaveCreateRecord(std::move(message), std::nullopt, std::move(actor), std::move(done)));
 }
 
 Status SqliteLeaveStore::CreateVoiceAsync(leave::VoiceMessage voice, Actor actor, Done done) {
-  if (voice.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
-  if (voice.contact_number.empty()) return Status::InvalidArgument("contact_number: required");
-  if (voice.audio.empty()) return Status::InvalidArgument("audio: required, the file is empty");
-  if (voice.audio.size() > max_voice_bytes_) {
-    return Status::InvalidArgument("audio: " + std::to_string(voice.audio.size()) + " bytes, at most " +
-                                   std::to_string(max_voice_bytes_) + " allowed");
-  }
+  ROUTERD_RETURN_IF_ERROR(leave::ValidateVoiceMessage(voice, max_voice_bytes_));
   leave::LeaveMessage m;
   m.tenant_id = std::move(voice.tenant_id);
   m.channel_kind = "voice";
@@ -96,12 +80,8 @@ Status SqliteLeaveStore::CreateVoiceAsync(leave::VoiceMessage voice, Actor actor
 }
 
 Status SqliteLeaveStore::TransitionAsync(leave::LeaveTransition t, Actor actor, Done done) {
-  if (t.tenant_id.empty()) return Status::InvalidArgument("tenant_id: required");
   if (!done) return Status::InvalidArgument("done: required");
-  if (t.kind == TransitionKind::kAllocate && t.employee_id.empty()) {
-    return Status::InvalidArgument("employee_id: required to allocate");
-  }
-  if (t.kind == TransitionKind::kSubmit) ROUTERD_RETURN_IF_ERROR(leave::ValidateHandlingComments(t.handling_comments));
+  ROUTERD_RETURN_IF_ERROR(leave::ValidateTransition(t));
   Partition& p = partitions_.ForTenant(t.tenant_id);
   return p.writer->Submit(MakeLeaveTransitionRecord(std::move(t), std::move(actor), std::move(done)));
 }
