@@ -38,21 +38,7 @@ agents=100
 count=$(( seconds * 150000 ))
 (( count > 2000000 )) && count=2000000
 
-scripts/install-deps.sh --bench
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROUTERD_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build "$build" -j2 --target routerd routerd-loadgen >/dev/null
-routerd="$build/routerd"
-loadgen="$build/bench/routerd-loadgen"
-lua="$PWD/bench/loadgen/cycle_requests.lua"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/bench_setup.sh  # builds; $routerd $loadgen $lua $work $pids; wait_port, metric_sum
 
 # ---- configuration -------------------------------------------------------------
 source bench/bench_config.sh  # write_config DIR DURABILITY, using $routerd_port and $agents
@@ -96,14 +82,6 @@ http {
 }
 NGINX
 
-wait_port() {
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  exit 1
-}
 
 # $1 = port, $2 = name; sets wrk_rps, wrk_p99, wrk_beyond
 measure_wrk() {
@@ -145,9 +123,6 @@ measure_wrk "$nginx_port" nginx
 nginx_rps=$wrk_rps nginx_p50=$wrk_p50 nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
-# Journal figures of a run, from /metrics: contacts per commit, commits (= WAL
-# fsyncs) per second over the run.
-metric_sum() { curl -s "127.0.0.1:$routerd_port/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
 declare -A rps p50 p99 beyond per_commit fsyncs
 for mode in "${modes[@]}"; do

@@ -24,32 +24,9 @@ nginx_port=18191
 tenants=8
 ncpu=$(nproc)
 
-scripts/install-deps.sh --bench
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROUTERD_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build "$build" -j2 --target routerd routerd-loadgen >/dev/null
-routerd="$build/routerd"
-loadgen="$build/bench/routerd-loadgen"
-lua="$PWD/bench/loadgen/cycle_requests.lua"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/bench_setup.sh  # builds; $routerd $loadgen $lua $work $pids; wait_port, metric_sum
 source bench/bench_config.sh  # write_tenants_config
 
-wait_port() {
-  for _ in $(seq 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  exit 1
-}
-metric_sum() { curl -s "127.0.0.1:$routerd_port/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
 # wrk threads: the CPUs left above the widest server, at most 8.
 max_w=0
