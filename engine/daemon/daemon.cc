@@ -409,6 +409,14 @@ int Main(int argc, const char* const* argv) {
     return 1;
   }
   Daemon& daemon = **created;
+  // Installed before the daemon starts (and before it says so): a SIGTERM or
+  // SIGINT that arrives during start-up drains and stops like any other,
+  // instead of killing the process with the signal's default action.
+  boost::asio::io_context main_io(1);
+  boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (!ec) spdlog::info("signal {} received: draining", signo);
+  });
   if (Status s = daemon.Start(); !s.ok()) {
     std::fprintf(stderr, "routerd: cannot start: %s\n", s.message().c_str());
     return 1;
@@ -421,11 +429,6 @@ int Main(int argc, const char* const* argv) {
                r.dedup_keys, r.leave_messages,
                r.skipped ? fmt::format("; {} skipped (tenant or channel no longer configured)", r.skipped) : "");
 
-  boost::asio::io_context main_io(1);
-  boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (!ec) spdlog::info("signal {} received: draining", signo);
-  });
   main_io.run();
 
   daemon.Stop();
