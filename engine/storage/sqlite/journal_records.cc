@@ -27,14 +27,15 @@ class AcceptedContactsRecord final : public JournalRecord {
           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
           " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
       if (!st.ok()) return st.status();
+      // Views, not copies: every bound string outlives Run().
       st->Bind(1, ctx.now_ms)
-          .Bind(2, contacts_.tenant_id)
-          .Bind(3, contacts_.channel_kind)
-          .Bind(4, contacts_.channel_id)
-          .Bind(5, c->customer_id)
-          .Bind(6, c->display_name)
-          .BindTextOrNull(7, c->provider_message_id)
-          .Bind(8, c->text)
+          .BindView(2, contacts_.tenant_id)
+          .BindView(3, contacts_.channel_kind)
+          .BindView(4, contacts_.channel_id)
+          .BindView(5, c->customer_id)
+          .BindView(6, c->display_name)
+          .BindViewOrNull(7, c->provider_message_id)
+          .BindView(8, c->text)
           .Bind(9, c->sent_at_ms)
           .Bind(10, c->received_at_ms);
       BindAttachments(*st, 11, c->attachments);
@@ -172,16 +173,17 @@ Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& r) {
       " employee_id, channel_kind, customer_id, arrival_ms, detail)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!st.ok()) return st.status();
+  // Views, not copies: the row's strings outlive Run().
   auto text = [&](int index, const std::string* v) {
     if (v != nullptr) {
-      st->Bind(index, *v);
+      st->BindView(index, *v);
     } else {
       st->BindNull(index);
     }
   };
-  st->Bind(1, ctx.now_ms).Bind(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, r.kind);
+  st->Bind(1, ctx.now_ms).BindView(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, r.kind);
   if (r.contact != nullptr) {
-    st->Bind(5, r.contact->channel_id).Bind(6, r.contact->provider_message_id);
+    st->BindView(5, r.contact->channel_id).BindView(6, r.contact->provider_message_id);
   } else {
     text(5, r.channel_id);
     st->BindNull(6);

@@ -47,6 +47,12 @@ class Statement {
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Statement& BindNull(int index);
+  // Not copied: `value` must stay alive and unchanged until the statement is
+  // stepped to completion. For the journal's hot path, where each copy is a
+  // malloc and a free on the writer thread.
+  Statement& BindView(int index, std::string_view value);
+  // BindView, or NULL when the value is empty.
+  Statement& BindViewOrNull(int index, std::string_view value);
   // NULL when the value is empty: for optional keys such as a provider message id.
   Statement& BindTextOrNull(int index, std::string_view value);
   Statement& BindOptional(int index, const std::optional<std::string>& value);
