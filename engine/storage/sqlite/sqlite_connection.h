@@ -107,10 +107,19 @@ class SqliteConnection {
 
   sqlite3* db_;
   std::string path_;
-  // Looked up by string_view: a cached statement costs no allocation.
+  // Looked up by string_view: a cached statement costs no allocation. The
+  // hash reads the length and both ends of the text only, since hashing all of
+  // a few hundred characters on every insert of the journal's hot path costs
+  // more than the equality check that follows (and settles any collision).
   struct SqlHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+    std::size_t operator()(std::string_view sql) const {
+      constexpr std::size_t kEnd = 48;
+      if (sql.size() <= 2 * kEnd) return std::hash<std::string_view>()(sql);
+      std::size_t head = std::hash<std::string_view>()(sql.substr(0, kEnd));
+      std::size_t tail = std::hash<std::string_view>()(sql.substr(sql.size() - kEnd));
+      return (head * 31 + tail) ^ sql.size();
+    }
   };
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
