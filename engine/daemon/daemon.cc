@@ -95,7 +95,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   api_ = std::make_unique<gateway::ApiHandler>(
       *auth_, *shards_, *broker_, *agent_gateway_, clock_,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
-             http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); });
+             http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); },
+      [this](const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,
+             std::size_t default_limit) { return leave_api_->AdmitBody(head, path, who, default_limit); });
   console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
   fanout_.Add(console_->feed());
   router_ = std::make_unique<http::HttpRouter>(
@@ -106,14 +108,14 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       },
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
         return console_->Handle(request, path, ctx);
+      },
+      [this](const http::HttpRequest& head, std::string_view path, std::size_t default_limit) {
+        return api_->AdmitBody(head, path, default_limit);
       });
   http::HttpServerOptions options;
   options.listen = server.listen;
   options.io_threads = server.io_threads;
   options.max_body_bytes = static_cast<std::size_t>(server.max_body_bytes);
-  // IVR voice uploads: the audio plus its multipart envelope.
-  options.upload_path = "/api/v1/messages";
-  options.max_upload_bytes = static_cast<std::size_t>(storage_options.max_voice_bytes) + (64u << 10);
   options.max_header_bytes = static_cast<std::size_t>(server.max_header_bytes);
   options.read_timeout = std::chrono::seconds(server.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(server.idle_timeout_seconds);

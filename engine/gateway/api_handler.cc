@@ -46,6 +46,12 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 
 HttpResponse Forbidden(std::string_view detail) { return JsonError(HttpStatus::forbidden, "forbidden", detail); }
 
+HttpResponse Unauthorized() {
+  HttpResponse r = JsonError(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+  r.set(boost::beast::http::field::www_authenticate, "Bearer");
+  return r;
+}
+
 // Splits "a/b/c" into its first segment and the rest.
 std::pair<std::string_view, std::string_view> Head(std::string_view path) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -170,6 +176,19 @@ void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
   });
 }
 
+http::BodyPermit ApiHandler::AdmitBody(const HttpRequest& head, std::string_view path,
+                                       std::size_t default_limit) const {
+  // A WebSocket upgrade authenticates on its own terms (Upgrade), and a
+  // request without a body has nothing to buffer.
+  const bool has_body = head.chunked() || (head.has_content_length() && head[boost::beast::http::field::content_length] != "0");
+  if (boost::beast::websocket::is_upgrade(head) || !has_body) return http::BodyPermit::Allow(default_limit);
+  const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(head, false));
+  if (!who) return http::BodyPermit::Refuse(Unauthorized());
+  auto [first, rest] = Head(path);
+  if (first == "messages" && messages_body_) return messages_body_(head, rest, *who, default_limit);
+  return http::BodyPermit::Allow(default_limit);
+}
+
 std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string_view path,
                                                http::RequestContext& ctx) {
   const bool upgrade = boost::beast::websocket::is_upgrade(request);
@@ -180,11 +199,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     return JsonError(HttpStatus::not_found, "not_found", "no WebSocket endpoint here");
   }
   const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(request, false));
-  if (!who) {
-    HttpResponse r = JsonError(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
-    r.set(boost::beast::http::field::www_authenticate, "Bearer");
-    return r;
-  }
+  if (!who) return Unauthorized();
   const Verb verb = request.method();
 
   if (first == "messages" && messages_) return messages_(request, rest, *who, ctx);

@@ -32,10 +32,20 @@ class ApiHandler {
   using MessagesRoute = std::function<std::optional<http::HttpResponse>(
       http::HttpRequest&, std::string_view, const Principal&, http::RequestContext&)>;
 
+  // The body a /api/v1/messages request may send, for its authenticated caller
+  // (LeaveMessageApi::AdmitBody).
+  using MessagesBodyRule = std::function<http::BodyPermit(const http::HttpRequest&, std::string_view,
+                                                          const Principal&, std::size_t default_limit)>;
+
   ApiHandler(const Authenticator& auth, shard::ShardSet& shards, CommandBroker& broker, AgentGateway& gateway,
-             const Clock& clock, MessagesRoute messages = {})
+             const Clock& clock, MessagesRoute messages = {}, MessagesBodyRule messages_body = {})
       : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), clock_(clock),
-        messages_(std::move(messages)) {}
+        messages_(std::move(messages)), messages_body_(std::move(messages_body)) {}
+
+  // Before the body is read: a request that sends one is 401 without a valid
+  // token, whatever its route, so that nobody unauthenticated makes the
+  // server buffer a body; `path` is the part after "/api/v1".
+  http::BodyPermit AdmitBody(const http::HttpRequest& head, std::string_view path, std::size_t default_limit) const;
 
   // `path` is the part after "/api/v1".
   std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
@@ -64,6 +74,7 @@ class ApiHandler {
   AgentGateway& gateway_;
   const Clock& clock_;
   const MessagesRoute messages_;
+  const MessagesBodyRule messages_body_;
 };
 
 }  // namespace routerd::gateway

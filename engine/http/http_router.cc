@@ -13,27 +13,19 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
   return res;
 }
 
+HttpResponse NotFound() { return JsonError(HttpStatus::not_found, "not_found", "no such endpoint"); }
+
 }  // namespace
 
-std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext& ctx) {
+HttpRouter::Route HttpRouter::RouteOf(const HttpRequest& request) const {
   std::string_view path = request.target();
   path = path.substr(0, path.find('?'));
-  const bool get = request.method() == beast_http::verb::get;
-
-  if (path == "/healthz") {
-    if (!get) return MethodNotAllowed("GET");
-    return TextResponse(HttpStatus::ok, "{\"status\":\"ok\"}", "application/json");
-  }
-  if (path == "/metrics") {
-    if (!get) return MethodNotAllowed("GET");
-    metrics::PrometheusWriter out;
-    for (const auto& render : metrics_) render(out);
-    return TextResponse(HttpStatus::ok, out.Take(), "text/plain; version=0.0.4");
-  }
+  if (path == "/healthz") return {RouteKind::kHealth, path};
+  if (path == "/metrics") return {RouteKind::kMetrics, path};
   constexpr std::string_view kApi = "/api/v1/";
-  if (api_ && path.starts_with(kApi)) return api_(request, path.substr(kApi.size() - 1), ctx);
+  if (api_ && path.starts_with(kApi)) return {RouteKind::kApi, path.substr(kApi.size() - 1)};
   if (console_ && (path == "/" || path == "/console" || path.starts_with("/console/"))) {
-    return console_(request, path, ctx);
+    return {RouteKind::kConsole, path};
   }
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (path.starts_with(kWebhooks)) {
@@ -41,10 +33,55 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
     const std::size_t slash = rest.find('/');
     if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size() &&
         rest.find('/', slash + 1) == std::string_view::npos) {
-      return webhooks_.Handle(request, rest.substr(0, slash), rest.substr(slash + 1), ctx);
+      return {RouteKind::kWebhook, rest.substr(0, slash), rest.substr(slash + 1)};
     }
   }
-  return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+  return {RouteKind::kNone, path};
+}
+
+BodyPermit HttpRouter::AdmitBody(const HttpRequest& head, std::size_t default_limit) {
+  const Route route = RouteOf(head);
+  const bool get = head.method() == beast_http::verb::get;
+  switch (route.kind) {
+    case RouteKind::kHealth:
+    case RouteKind::kMetrics:
+    case RouteKind::kConsole:
+      // Read-only pages: no body at all.
+      if (!get) return BodyPermit::Refuse(MethodNotAllowed("GET"));
+      return BodyPermit::Allow(0);
+    case RouteKind::kApi:
+      return api_body_ ? api_body_(head, route.path, default_limit) : BodyPermit::Allow(default_limit);
+    case RouteKind::kWebhook:
+      return webhooks_.AdmitBody(head, route.path, route.channel_id, default_limit);
+    case RouteKind::kNone:
+      break;
+  }
+  return BodyPermit::Refuse(NotFound());
+}
+
+std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext& ctx) {
+  const Route route = RouteOf(request);
+  const bool get = request.method() == beast_http::verb::get;
+  switch (route.kind) {
+    case RouteKind::kHealth:
+      if (!get) return MethodNotAllowed("GET");
+      return TextResponse(HttpStatus::ok, "{\"status\":\"ok\"}", "application/json");
+    case RouteKind::kMetrics: {
+      if (!get) return MethodNotAllowed("GET");
+      metrics::PrometheusWriter out;
+      for (const auto& render : metrics_) render(out);
+      return TextResponse(HttpStatus::ok, out.Take(), "text/plain; version=0.0.4");
+    }
+    case RouteKind::kApi:
+      return api_(request, route.path, ctx);
+    case RouteKind::kConsole:
+      return console_(request, route.path, ctx);
+    case RouteKind::kWebhook:
+      return webhooks_.Handle(request, route.path, route.channel_id, ctx);
+    case RouteKind::kNone:
+      break;
+  }
+  return NotFound();
 }
 
 }  // namespace routerd::http

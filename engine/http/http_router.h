@@ -26,18 +26,40 @@ class HttpRouter final : public RequestHandler {
 
   // Gets the whole path ("/" or "/console/...").
   using ConsoleRoute = ApiRoute;
+  // The body an /api/v1 request may send, from its header (the path after
+  // "/api/v1"): where the token is checked before a large body is read.
+  using ApiBodyRule = std::function<BodyPermit(const HttpRequest&, std::string_view, std::size_t default_limit)>;
 
   HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {},
-             ConsoleRoute console = {})
-      : webhooks_(webhooks), metrics_(std::move(metrics)), api_(std::move(api)), console_(std::move(console)) {}
+             ConsoleRoute console = {}, ApiBodyRule api_body = {})
+      : webhooks_(webhooks),
+        metrics_(std::move(metrics)),
+        api_(std::move(api)),
+        console_(std::move(console)),
+        api_body_(std::move(api_body)) {}
 
+  // /healthz, /metrics and the console take no body; webhooks and the API
+  // the server's default unless their handlers say otherwise; an unknown path
+  // is 404 before its body is read.
+  BodyPermit AdmitBody(const HttpRequest& head, std::size_t default_limit) override;
   std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
  private:
+  enum class RouteKind { kHealth, kMetrics, kApi, kConsole, kWebhook, kNone };
+  struct Route {
+    RouteKind kind;
+    // kApi: the path after "/api/v1"; kWebhook: the channel kind; otherwise the path.
+    std::string_view path;
+    std::string_view channel_id;  // kWebhook only
+  };
+  // The one place where a path is mapped to its handler.
+  Route RouteOf(const HttpRequest& request) const;
+
   WebhookHandler& webhooks_;
   std::vector<MetricsRenderer> metrics_;
   ApiRoute api_;
   ConsoleRoute console_;
+  ApiBodyRule api_body_;
 };
 
 }  // namespace routerd::http

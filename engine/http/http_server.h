@@ -51,11 +51,8 @@ namespace routerd::http {
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 1;
+  // The body limit of a route that does not set its own (RequestHandler::AdmitBody).
   std::size_t max_body_bytes = 1 << 20;
-  // One route (exact path, POST) may carry larger bodies, up to
-  // max_upload_bytes (IVR voice uploads). 0: none.
-  std::string upload_path;
-  std::size_t max_upload_bytes = 0;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};

@@ -78,54 +78,94 @@ void HttpSession::OnFirstBytes(beast::error_code ec, std::size_t n) {
 
 void HttpSession::ReadRequest() {
   parser_.emplace();
-  parser_->body_limit(std::max(server_.options_.max_body_bytes, server_.options_.max_upload_bytes));
+  // The header first: the route's body limit is known only once it is read
+  // (AdmitBody), and the Content-Length check is made then, against it.
+  parser_->body_limit(boost::none);
   parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
   // The whole request must arrive within the read timeout, however it trickles in.
   stream_.expires_after(server_.options_.read_timeout);
-  beast_http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
+  beast_http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->OnHeader(ec);
+  });
 }
 
-void HttpSession::OnRead(beast::error_code ec, std::size_t) {
+bool HttpSession::EndedByReadError(beast::error_code ec) {
+  if (!ec) return false;
   if (ec == beast::error::timeout) {
     server_.counters_.timeouts.fetch_add(1, std::memory_order_relaxed);
-    return Close();
+    Close();
+    return true;
   }
   if (ec == beast_http::error::end_of_stream || ec == boost::asio::error::operation_aborted ||
       ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof) {
-    return Close();
+    Close();
+    return true;
   }
-  // Only the upload route may use the larger limit: every other body over
-  // max_body_bytes is refused as if the parser had stopped it.
-  const auto& options = server_.options_;
-  const auto& head = parser_->get();
-  const std::string_view target = head.target();
-  const bool upload = options.max_upload_bytes > 0 && head.method() == beast_http::verb::post &&
-                      target.substr(0, target.find('?')) == options.upload_path;
-  const std::size_t body_limit = upload ? std::max(options.max_body_bytes, options.max_upload_bytes)
-                                        : options.max_body_bytes;
-  if (!ec && head.body().size() > body_limit) ec = beast_http::error::body_limit;
-  if (ec) {
-    server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
-    if (ec == beast_http::error::body_limit) {
-      return Respond(JsonError(HttpStatus::payload_too_large, "payload_too_large",
-                               "the body exceeds " + std::to_string(body_limit) + " bytes"),
-                     false);
-    }
-    if (ec == beast_http::error::header_limit) {
-      return Respond(JsonError(HttpStatus::request_header_fields_too_large, "headers_too_large",
-                               "the header block exceeds " + std::to_string(server_.options_.max_header_bytes) +
-                                   " bytes"),
-                     false);
-    }
-    return Respond(JsonError(HttpStatus::bad_request, "bad_request", "malformed HTTP request"), false);
+  server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
+  if (ec == beast_http::error::body_limit) {
+    Respond(JsonError(HttpStatus::payload_too_large, "payload_too_large",
+                      "the body exceeds " + std::to_string(body_limit_) + " bytes"),
+            false);
+  } else if (ec == beast_http::error::header_limit) {
+    Respond(JsonError(HttpStatus::request_header_fields_too_large, "headers_too_large",
+                      "the header block exceeds " + std::to_string(server_.options_.max_header_bytes) + " bytes"),
+            false);
+  } else {
+    Respond(JsonError(HttpStatus::bad_request, "bad_request", "malformed HTTP request"), false);
   }
+  return true;
+}
+
+void HttpSession::OnHeader(beast::error_code ec) {
+  if (EndedByReadError(ec)) return;
+  const HttpRequest& head = parser_->get();
   if (!TransferEncodingAcceptable(head)) {
     server_.counters_.malformed.fetch_add(1, std::memory_order_relaxed);
     return Respond(JsonError(HttpStatus::bad_request, "bad_request",
                              "unsupported Transfer-Encoding: only \"chunked\" is accepted"),
                    false);
   }
+  std::optional<BodyPermit> permit;
+  try {
+    permit = server_.handler_.AdmitBody(head, server_.options_.max_body_bytes);
+  } catch (const std::exception& e) {
+    server_.HandlerFailed(e.what());
+  } catch (...) {
+    server_.HandlerFailed("a non-standard exception");
+  }
+  if (!permit) {
+    return Respond(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled"),
+                   false);
+  }
+  const boost::optional<std::uint64_t> length = parser_->content_length();
+  unread_body_ = parser_->chunked() || (length && *length > 0);
+  if (permit->refusal) return Respond(std::move(*permit->refusal), false);
+  body_limit_ = permit->limit;
+  if (length && *length > body_limit_) return (void)EndedByReadError(beast_http::error::body_limit);
+  parser_->body_limit(body_limit_);
+  // RFC 9110 10.1.1: a client that waits for 100 Continue gets it once the
+  // body is wanted; one refused above got its final answer instead.
+  const bool send_continue = unread_body_ && beast::iequals(head[beast_http::field::expect], "100-continue");
+  unread_body_ = false;  // it is read now, or its reading fails and closes
+  ReadBody(send_continue);
+}
+
+void HttpSession::ReadBody(bool send_continue) {
+  if (send_continue) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->Close();
+                               self->ReadBody(false);
+                             });
+    return;
+  }
+  beast_http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
+}
+
+void HttpSession::OnRead(beast::error_code ec, std::size_t) {
+  if (EndedByReadError(ec)) return;
   server_.counters_.requests.fetch_add(1, std::memory_order_relaxed);
   HttpRequest request = parser_->release();
   const bool keep_alive = request.keep_alive() && !closing_ && !server_.stopping();
@@ -208,8 +248,32 @@ void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
 }
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (!ec && unread_body_) return DrainAndClose();
   if (ec || !keep_alive) return Close();
   WaitForRequest();
+}
+
+void HttpSession::DrainAndClose() {
+  // Answered before its body was read: closing now, with the body still
+  // arriving, would reset the connection and could destroy the answer before
+  // the client read it. Half-close, then read and discard for a while.
+  constexpr auto kMaxDrainTime = std::chrono::seconds(2);
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  unread_body_ = false;
+  stream_.expires_after(kMaxDrainTime);
+  drained_ = 0;
+  OnDrain({}, 0);
+}
+
+void HttpSession::OnDrain(beast::error_code ec, std::size_t n) {
+  constexpr std::size_t kMaxDrainBytes = 4 << 20;
+  drained_ += n;
+  buffer_.clear();
+  if (ec || drained_ > kMaxDrainBytes) return Close();
+  stream_.async_read_some(buffer_.prepare(16 << 10), [self = shared_from_this()](beast::error_code e, std::size_t got) {
+    self->OnDrain(e, got);
+  });
 }
 
 void HttpSession::Close() {

@@ -35,10 +35,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void WaitForRequest();
   void OnFirstBytes(boost::beast::error_code ec, std::size_t n);
   void ReadRequest();
+  void OnHeader(boost::beast::error_code ec);
+  // Reads the body of an admitted request, after a 100 Continue if asked.
+  void ReadBody(bool send_continue);
   void OnRead(boost::beast::error_code ec, std::size_t n);
+  // Answers a request whose header or body could not be read (400, 413, 431),
+  // or closes on a timeout or a peer gone; true when it did either.
+  bool EndedByReadError(boost::beast::error_code ec);
   void Respond(HttpResponse&& response, bool keep_alive);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t n);
   void Close();
+  // Close after an answer sent while the body was still unread.
+  void DrainAndClose();
+  void OnDrain(boost::beast::error_code ec, std::size_t n);
 
   // A concrete executor type: Beast's tcp_stream carries a type-erased one,
   // whose copies showed up in the ingest profile.
@@ -47,6 +56,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  // The body limit of the request being read (RequestHandler::AdmitBody).
+  std::size_t body_limit_ = 0;
+  // The request was answered from its header; its body may still be arriving.
+  bool unread_body_ = false;
+  std::size_t drained_ = 0;  // bytes discarded by DrainAndClose
   // The response being written, serialized by hand into a buffer whose
   // capacity the connection reuses: Beast's generic serializer showed up in
   // the ingest profile, and a response is a few short headers and a body.

@@ -54,9 +54,31 @@ class RequestContext {
   bool socket_taken_ = false;
 };
 
+// What a request may send as its body, decided from its request line and
+// header alone, before any byte of the body is read: so that a route that
+// takes no body, an unknown path or an unauthenticated upload cannot make the
+// server buffer megabytes first.
+struct BodyPermit {
+  // The most body bytes the route takes; more is 413.
+  std::size_t limit = 0;
+  // Set: the answer, sent at once; the body is never read and the connection
+  // closes (its unread bytes cannot be told from a next request).
+  std::optional<HttpResponse> refusal;
+
+  static BodyPermit Allow(std::size_t limit) { return BodyPermit{limit, std::nullopt}; }
+  static BodyPermit Refuse(HttpResponse response) { return BodyPermit{0, std::move(response)}; }
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
+  // `head` has its request line and header; its body is not read yet.
+  // `default_limit` is the server's max_body_bytes. Called on the I/O thread
+  // before Handle; must not block.
+  virtual BodyPermit AdmitBody(const HttpRequest& head, std::size_t default_limit) {
+    (void)head;
+    return BodyPermit::Allow(default_limit);
+  }
   virtual std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) = 0;
 };
 

@@ -35,20 +35,38 @@ HttpResponse WebhookHandler::Handle(const HttpRequest& request, std::string_view
   return *HandleImpl(request, kind, channel_id, nullptr);
 }
 
-std::optional<HttpResponse> WebhookHandler::HandleImpl(const HttpRequest& request, std::string_view kind,
-                                                       std::string_view channel_id, RequestContext* ctx) {
+const WebhookHandler::ChannelRoute* WebhookHandler::FindRoute(const HttpRequest& request, std::string_view kind,
+                                                              std::string_view channel_id,
+                                                              std::optional<HttpResponse>& refusal) {
   auto it = channels_.find(channel_id);
   if (it == channels_.end() || it->second.ingest.kind != kind) {
-    return JsonError(HttpStatus::not_found, "not_found", "no " + std::string(kind) + " channel with this id");
+    refusal = JsonError(HttpStatus::not_found, "not_found", "no " + std::string(kind) + " channel with this id");
+    return nullptr;
   }
-  const ChannelRoute& route = it->second;
   const auto method = request.method();
   if (method != beast_http::verb::get && method != beast_http::verb::post) {
     HttpResponse res = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "use GET or POST");
     res.set(beast_http::field::allow, "GET, POST");
-    metrics_.RecordStatus(route.kind_index, 405);
-    return res;
+    metrics_.RecordStatus(it->second.kind_index, 405);
+    refusal = std::move(res);
+    return nullptr;
   }
+  return &it->second;
+}
+
+BodyPermit WebhookHandler::AdmitBody(const HttpRequest& head, std::string_view kind, std::string_view channel_id,
+                                     std::size_t default_limit) {
+  std::optional<HttpResponse> refusal;
+  if (FindRoute(head, kind, channel_id, refusal) == nullptr) return BodyPermit::Refuse(std::move(*refusal));
+  return BodyPermit::Allow(head.method() == beast_http::verb::get ? 0 : default_limit);
+}
+
+std::optional<HttpResponse> WebhookHandler::HandleImpl(const HttpRequest& request, std::string_view kind,
+                                                       std::string_view channel_id, RequestContext* ctx) {
+  std::optional<HttpResponse> refusal;
+  const ChannelRoute* found = FindRoute(request, kind, channel_id, refusal);
+  if (found == nullptr) return refusal;
+  const ChannelRoute& route = *found;
 
   // The adapter sees views of this request only; it copies what it keeps.
   // The vector's capacity is reused by the thread's next request.

@@ -45,6 +45,10 @@ class WebhookHandler {
   // comes later through ctx (sync durability).
   std::optional<HttpResponse> Handle(const HttpRequest& request, std::string_view kind, std::string_view channel_id,
                                      RequestContext& ctx);
+  // Before the body is read: an unknown channel is 404 and a method other than
+  // GET or POST 405 at once; a GET (a provider's handshake) takes no body.
+  BodyPermit AdmitBody(const HttpRequest& head, std::string_view kind, std::string_view channel_id,
+                       std::size_t default_limit);
   // For callers outside an HTTP session. REQUIRES: no sync durability (the
   // answer is never deferred).
   HttpResponse Handle(const HttpRequest& request, std::string_view kind, std::string_view channel_id);
@@ -65,6 +69,9 @@ class WebhookHandler {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
 
+  // The channel of a webhook URL, or the answer that refuses the request.
+  const ChannelRoute* FindRoute(const HttpRequest& request, std::string_view kind, std::string_view channel_id,
+                                std::optional<HttpResponse>& refusal);
   std::optional<HttpResponse> HandleImpl(const HttpRequest& request, std::string_view kind,
                                          std::string_view channel_id, RequestContext* ctx);
   // The answer for an admission outcome; records its metrics.

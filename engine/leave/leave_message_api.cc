@@ -163,7 +163,24 @@ bool IsVoiceFile(const leave::StoredLeaveMessage& m) {
 // Longest contact number or channel id an IVR may send.
 constexpr std::size_t kMaxVoiceField = 128;
 
+// Only the IVR, with the tenant admin's token, records voice messages.
+std::optional<HttpResponse> RefuseVoiceCreator(const gateway::Principal& who) {
+  if (who.admin()) return std::nullopt;
+  return Forbidden("creating a voice message needs a tenant_admin token (the IVR's)");
+}
+
+// Room for a voice upload's multipart envelope: boundaries, part headers and
+// the text fields beside the audio.
+constexpr std::size_t kVoiceEnvelopeBytes = 64 << 10;
+
 }  // namespace
+
+http::BodyPermit LeaveMessageApi::AdmitBody(const HttpRequest& head, std::string_view path,
+                                            const gateway::Principal& who, std::size_t default_limit) const {
+  if (!path.empty() || head.method() != Verb::post) return http::BodyPermit::Allow(default_limit);
+  if (auto refused = RefuseVoiceCreator(who)) return http::BodyPermit::Refuse(std::move(*refused));
+  return http::BodyPermit::Allow(static_cast<std::size_t>(config_.storage.max_voice_bytes) + kVoiceEnvelopeBytes);
+}
 
 HttpResponse ErrorResponse(const Status& status) {
   switch (status.code()) {
@@ -425,7 +442,7 @@ LeaveMessageApi::Response LeaveMessageApi::Download(std::int64_t id, const gatew
 
 LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, const gateway::Principal& who,
                                                        const Deferrer& defer) {
-  if (!who.admin()) return Forbidden("creating a voice message needs a tenant_admin token (the IVR's)");
+  if (auto refused = RefuseVoiceCreator(who)) return refused;
   StatusOr<std::string> boundary = MultipartBoundary(std::string_view(request[Field::content_type]));
   if (!boundary.ok()) return BadRequest(boundary.status().message());
   StatusOr<std::vector<FormPart>> parts = ParseMultipart(request.body(), *boundary);

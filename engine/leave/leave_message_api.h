@@ -71,6 +71,13 @@ class LeaveMessageApi {
   void Stop() { reads_->Stop(); }
   LeaveMessageApi& operator=(const LeaveMessageApi&) = delete;
 
+  // Before the body is read (`path` as for Handle): the voice upload takes up
+  // to the largest voice file plus its multipart envelope, and only from a
+  // tenant admin (403 before a byte of audio is read); every other route
+  // `default_limit`.
+  http::BodyPermit AdmitBody(const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,
+                             std::size_t default_limit) const;
+
   // `path` is what follows "/api/v1/messages" ("", "/42", "/42/process", ...).
   std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
                                            const gateway::Principal& who, http::RequestContext& ctx);
