@@ -1,5 +1,7 @@
 #include "engine/gateway/api_handler.h"
 
+#include "engine/base/guarded_call.h"
+
 #include <simdjson.h>
 
 #include <boost/beast/http/field.hpp>
@@ -172,7 +174,10 @@ void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
   http::DeferredResponse later = ctx.Defer();
   const Clock& clock = clock_;
   shards_.shard(ref->shard).Post([later, ref = *ref, build = std::move(build), &clock](routing::Router& router) {
-    later.Send(build(router.tenant(ref.tenant), clock.NowNs()));
+    static FailureLog failures("an API query");
+    GuardedCall(
+        failures, [&] { later.Send(build(router.tenant(ref.tenant), clock.NowNs())); },
+        [&] { later.Send(JsonError(HttpStatus::internal_server_error, "internal", "the query could not be answered")); });
   });
 }
 

@@ -163,6 +163,11 @@ bool IsVoiceFile(const leave::StoredLeaveMessage& m) {
 // Longest contact number or channel id an IVR may send.
 constexpr std::size_t kMaxVoiceField = 128;
 
+// For a read task that failed: its request still gets an answer.
+TaskThread::Task Answer500(const LeaveMessageApi::Reply& reply) {
+  return [reply] { reply(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled")); };
+}
+
 // Only the IVR, with the tenant admin's token, records voice messages.
 std::optional<HttpResponse> RefuseVoiceCreator(const gateway::Principal& who) {
   if (who.admin()) return std::nullopt;
@@ -300,8 +305,7 @@ LeaveMessageApi::Response LeaveMessageApi::Query(const HttpRequest& request, con
     q.employee_id = who.employee_id;
   }
   Reply reply = defer();
-  reads_->Post([this, tenant = who.tenant->id, q = std::move(q), reply = std::move(reply),
-                show_contact = SeesContact(who)] {
+  reads_->Post([this, tenant = who.tenant->id, q = std::move(q), reply, show_contact = SeesContact(who)] {
     StatusOr<leave::LeavePage> page = store_.Query(tenant, q);
     if (!page.ok()) return reply(ErrorResponse(page.status()));
     std::string out = "{\"messages\":[";
@@ -317,7 +321,7 @@ LeaveMessageApi::Response LeaveMessageApi::Query(const HttpRequest& request, con
     }
     out += ",\"total\":" + std::to_string(page->total) + "}";
     reply(Json(HttpStatus::ok, std::move(out)));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 
@@ -325,14 +329,14 @@ LeaveMessageApi::Response LeaveMessageApi::GetOne(std::int64_t id, const gateway
                                                   const Deferrer& defer) {
   if (!Allowed(who, LeaveOperation::kQuery)) return NoPermission(who, LeaveOperation::kQuery);
   Reply reply = defer();
-  reads_->Post([this, id, who, reply = std::move(reply)] {
+  reads_->Post([this, id, who, reply] {
     StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
     if (!m.ok()) return reply(ErrorResponse(m.status()));
     if (!Visible(who, *m)) return reply(Forbidden("message " + std::to_string(id) + " is not allocated to this agent"));
     StatusOr<std::vector<leave::LeaveHistoryEntry>> history = store_.History(who.tenant->id, id);
     if (!history.ok()) return reply(ErrorResponse(history.status()));
     reply(Json(HttpStatus::ok, MessageJson(*m, &*history, SeesContact(who))));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #include "engine/leave/task_thread.h"
 
+#include "engine/base/guarded_call.h"
 #include "engine/base/thread_name.h"
 
 #include <pthread.h>
@@ -18,16 +19,31 @@ std::shared_ptr<TaskThread> TaskThread::Create(std::string name) {
 
 TaskThread::~TaskThread() { Stop(); }
 
-void TaskThread::Post(Task task) {
+namespace {
+FailureLog& TaskFailures() {
+  static FailureLog log("a leave-message task");
+  return log;
+}
+
+void RunTask(TaskThread::Task& task, TaskThread::Task& on_failure) {
+  GuardedCall(TaskFailures(), task, [&on_failure] {
+    if (on_failure) on_failure();
+  });
+}
+}  // namespace
+
+void TaskThread::Post(Task task) { Post(std::move(task), {}); }
+
+void TaskThread::Post(Task task, Task on_failure) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
-      tasks_.push_back(std::move(task));
+      tasks_.push_back(Queued{std::move(task), std::move(on_failure)});
       cv_.notify_one();
       return;
     }
   }
-  task();
+  RunTask(task, on_failure);
 }
 
 void TaskThread::Stop() {
@@ -44,10 +60,10 @@ void TaskThread::Run() {
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
     if (tasks_.empty()) return;  // stopping, and everything queued has run
-    Task task = std::move(tasks_.front());
+    Queued next = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
-    task();
+    RunTask(next.task, next.on_failure);
     lock.lock();
   }
 }

@@ -28,6 +28,9 @@ class TaskThread : public std::enable_shared_from_this<TaskThread> {
   ~TaskThread();
 
   void Post(Task task);
+  // The same; if `task` throws, the failure is logged and `on_failure` runs
+  // (for instance to answer its request 500) and the thread goes on.
+  void Post(Task task, Task on_failure);
   // Runs what is queued, then joins. Idempotent.
   void Stop();
 
@@ -37,7 +40,11 @@ class TaskThread : public std::enable_shared_from_this<TaskThread> {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Task> tasks_;  // guarded by mu_
+  struct Queued {
+    Task task;
+    Task on_failure;  // may be empty
+  };
+  std::deque<Queued> tasks_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
   std::thread thread_;
 };

@@ -7,6 +7,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include "engine/base/guarded_call.h"
+
 namespace routerd::shard {
 namespace {
 constexpr int kMaxBulksPerDrain = 64;
@@ -76,7 +78,9 @@ void RouterShard::Wake() {
 
 void RouterShard::Post(std::function<void(routing::Router&)> fn) {
   boost::asio::post(io_, [this, fn = std::move(fn)] {
-    fn(router_);
+    // A failing task must not take the shard, and every tenant on it, down.
+    static FailureLog failures("a router shard task");
+    GuardedCall(failures, [&] { fn(router_); });
     Flush();
   });
 }

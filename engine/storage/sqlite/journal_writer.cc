@@ -1,5 +1,6 @@
 #include "engine/storage/sqlite/journal_writer.h"
 
+#include "engine/base/guarded_call.h"
 #include "engine/base/thread_name.h"
 
 #include <algorithm>
@@ -317,8 +318,11 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
 
   // Counters first, so that whoever observes a completion also sees them.
   records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  // A completion that throws must not stop the writer, and with it every
+  // later commit of the partition.
+  static FailureLog completion_failures("a journal completion");
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->Complete(txn.ok() ? results[i] : txn);
+    GuardedCall(completion_failures, [&] { batch[i]->Complete(txn.ok() ? results[i] : txn); });
   }
   batch.clear();
 }
