@@ -4,34 +4,15 @@
 
 #include <utility>
 
+#include "routerd/text_encoding.h"
+
 namespace routerd::adapters {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 StatusOr<std::string> FormDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
-      int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return Status::InvalidArgument("form: malformed percent escape");
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
+  StatusOr<std::string> d = DecodeFormComponent(in);
+  if (!d.ok()) return Status::InvalidArgument("form: " + d.status().message());
+  return d;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

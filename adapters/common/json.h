@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "routerd/status.h"
+#include "routerd/text_encoding.h"
 
 namespace routerd::adapters {
 
@@ -79,8 +80,7 @@ StatusOr<std::string> IdField(JsonObject object, std::string_view key);
 // The same Status with "context: " put in front of its message.
 Status WithContext(const Status& status, std::string_view context);
 
-// Appends `s` as a JSON string literal (with quotes), escaping '"', '\\' and
-// control characters. Bytes >= 0x80 are copied as is.
-void AppendJsonString(std::string& out, std::string_view s);
+// JSON string literals: the one implementation, shared with the engine.
+using ::routerd::AppendJsonString;
 
 }  // namespace routerd::adapters

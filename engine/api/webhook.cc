@@ -1,5 +1,7 @@
 #include "routerd/webhook.h"
 
+#include "routerd/text_encoding.h"
+
 #include <strings.h>
 
 namespace routerd {
@@ -9,29 +11,12 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
-               HexValue(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
+// A name or value with a malformed escape is taken literally, as providers'
+// handshake parameters (tokens, challenges) are compared byte for byte by
+// the adapters, which then refuse what does not match.
+std::string Decoded(std::string_view in) {
+  StatusOr<std::string> d = DecodeFormComponent(in);
+  return d.ok() ? std::move(*d) : std::string(in);
 }
 
 // Calls fn(name, raw_value) for each parameter until fn returns true.
@@ -62,15 +47,15 @@ std::string_view WebhookRequest::Header(std::string_view name) const {
 std::string WebhookRequest::QueryParam(std::string_view name) const {
   std::string result;
   ForEachParam(query, [&](std::string_view n, std::string_view v) {
-    if (PercentDecode(n) != name) return false;
-    result = PercentDecode(v);
+    if (Decoded(n) != name) return false;
+    result = Decoded(v);
     return true;
   });
   return result;
 }
 
 bool WebhookRequest::HasQueryParam(std::string_view name) const {
-  return ForEachParam(query, [&](std::string_view n, std::string_view) { return PercentDecode(n) == name; });
+  return ForEachParam(query, [&](std::string_view n, std::string_view) { return Decoded(n) == name; });
 }
 
 }  // namespace routerd

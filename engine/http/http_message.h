@@ -11,6 +11,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "routerd/text_encoding.h"
+
 namespace routerd::http {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
@@ -22,8 +24,9 @@ using HttpStatus = boost::beast::http::status;
 HttpResponse JsonError(HttpStatus status, std::string_view error, std::string_view detail);
 HttpResponse TextResponse(HttpStatus status, std::string body, std::string_view content_type = "text/plain");
 
-// JSON string escaping for the few bodies the engine writes by hand.
-void AppendJsonString(std::string& out, std::string_view s);
+// JSON string escaping for the bodies the engine writes by hand: the one
+// implementation, shared with the adapters (routerd/text_encoding.h).
+using ::routerd::AppendJsonString;
 // Fields of such bodies: `"key":`, `"key":"value"` (escaped), `"key":123`.
 // The caller writes the commas between them.
 void AppendJsonKey(std::string& out, std::string_view key);

@@ -13,6 +13,7 @@
 #include "engine/leave/leave_json.h"
 #include "engine/leave/multipart.h"
 #include "engine/leave/voice_upload.h"
+#include "routerd/text_encoding.h"
 
 namespace routerd::leave {
 namespace {
@@ -54,29 +55,10 @@ std::optional<std::int64_t> ParseInt(std::string_view s) {
   return v;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> PercentDecode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  StatusOr<std::string> d = DecodeFormComponent(s);
+  if (!d.ok()) return std::nullopt;
+  return std::move(*d);
 }
 
 struct QueryParam {

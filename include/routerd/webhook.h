@@ -35,7 +35,8 @@ struct WebhookRequest {
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view Header(std::string_view name) const;
-  // Decoded value of a query parameter (percent and '+' decoding); empty when absent.
+  // Decoded value of a query parameter (percent and '+' decoding; a malformed
+  // escape is kept literally); empty when absent.
   std::string QueryParam(std::string_view name) const;
   // Whether the query carries the parameter at all (even with an empty value).
   bool HasQueryParam(std::string_view name) const;

@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -136,7 +138,17 @@ bool Exchange(std::string_view prefix, std::string_view until, std::string_view 
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Fail("connect");
+  // Closed with a reset (linger 0), so that hundreds of exchanges a second
+  // leave no TIME_WAIT behind to exhaust the loopback's ephemeral ports.
+  const linger reset{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  int attempts = 0;
+  while (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    // Out of ports for a moment: wait; anything else, or for long, means the
+    // daemon stopped accepting, which is a finding.
+    if (errno != EADDRNOTAVAIL || ++attempts > 100) Fail(std::string("connect: ") + std::strerror(errno));
+    ::usleep(10000);
+  }
   bool ok = true;
   std::string seen;
   if (!prefix.empty()) ok = WriteAll(fd, prefix) && ReadUntil(fd, until, seen);
