@@ -180,6 +180,11 @@ std::string_view AccessModeName(AccessMode mode);
 // only voice queues.
 bool AgentServesMedia(AgentType type, QueueMedia media);
 
+// The channel types a tenant's leave messages can have: "voice" (the IVR's
+// uploads) and the kinds of the tenant's channels, sorted. The leave-message
+// query and the console's filter both offer exactly these.
+std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant);
+
 // The effective concurrency cap of an agent (agent > nearest OU up the tree >
 // tenant) and where it came from, for the router and for --check-config.
 struct EffectiveCap {

@@ -1,6 +1,5 @@
 #include "engine/console/console.h"
 
-#include <set>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -135,13 +134,10 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   }
   out += "],\"wallboard\":";
   out += who->admin() ? "true" : "false";
-  // What the channel-type filter offers: voice (the IVR's messages) and the
-  // kinds of the tenant's channels.
-  std::set<std::string> kinds{"voice"};
-  for (const config::ChannelConfig& c : who->tenant->channels) kinds.insert(c.kind);
+  // What the channel-type filter offers (the query accepts exactly these).
   out += ",\"channel_types\":[";
   first = true;
-  for (const std::string& k : kinds) {
+  for (const std::string& k : config::LeaveChannelTypes(*who->tenant)) {
     if (!first) out += ',';
     first = false;
     http::AppendJsonString(out, k);

@@ -7,7 +7,8 @@
 //   POST /api/v1/messages/{id}/allocate   {"employee_id"}
 //   POST /api/v1/messages/{id}/process
 //   POST /api/v1/messages/{id}/submit     {"handling_comments"}
-//   GET  /api/v1/messages/{id}/download   the attachment (audited)
+//   GET  /api/v1/messages/{id}/download   the attachment (audited: download / download_failed)
+//   GET  /api/v1/messages/{id}/play       the voice file, inline (audited: play / play_failed)
 //
 // Each operation needs its permission for the caller's role
 // ([tenants.permissions], config.h LeavePermissions): 403 otherwise. An agent
@@ -89,7 +90,10 @@ class LeaveMessageApi {
                     const Deferrer& defer);
   Response Transition(const http::HttpRequest& request, std::int64_t id, bool submit, const gateway::Principal& who,
                       const Deferrer& defer);
-  Response Download(std::int64_t id, const gateway::Principal& who, const Deferrer& defer);
+  // leave_voice_api.cc: /download and /play. The file is read first, then
+  // the access (or its failure) is committed to the history, then served.
+  Response ServeVoice(const http::HttpRequest& request, std::int64_t id, bool play, const gateway::Principal& who,
+                      const Deferrer& defer);
 
   const config::Config& config_;
   leave::LeaveRepository& store_;

@@ -1,6 +1,7 @@
 // Real SQLite storage in a temporary directory (its leave-message repository), a configuration built in memory (tenant "t": queue "q"
 // with agents a1, a2; voice queue "vq" with v1 (voice) and x1 (versatile);
-// queue "manual" without automatic allocation; agent a3 in no queue; tenant
+// queue "manual" without automatic allocation; agent a3 in no queue; channels
+// web-1 (web) and whatsapp-1 (whatsapp), so channel types voice, web, whatsapp; tenant
 // "u" with agent b1), Principals built directly, and requests handled with
 // no sockets: deferred answers are captured through the Deferrer seam.
 #pragma once
@@ -40,6 +41,14 @@ inline config::SkillQueueConfig Queue(std::string id, config::QueueMedia media, 
   return q;
 }
 
+inline config::ChannelConfig Channel(std::string id, std::string kind) {
+  config::ChannelConfig ch;
+  ch.id = std::move(id);
+  ch.kind = std::move(kind);
+  ch.skill_queue = "q";
+  return ch;
+}
+
 inline config::Config MakeConfig() {
   using config::AgentType;
   using config::QueueMedia;
@@ -51,6 +60,7 @@ inline config::Config MakeConfig() {
   t.agents = {Agent("a1", AgentType::kMultimedia, {"q", "manual"}), Agent("a2", AgentType::kMultimedia, {"q"}),
               Agent("v1", AgentType::kVoice, {"vq"}), Agent("x1", AgentType::kVersatile, {"vq"}),
               Agent("a3", AgentType::kMultimedia, {})};
+  t.channels = {Channel("web-1", "web"), Channel("whatsapp-1", "whatsapp")};
   c.tenants.push_back(t);
   config::TenantConfig u;
   u.id = "u";

@@ -309,8 +309,10 @@ async function view(m) {
 
 let player = null;
 
-async function fetchVoice(id) {
-  const response = await request(`/api/v1/messages/${id}/download`);
+// `purpose` is 'play' or 'download': the server records them as different
+// actions in the message's history.
+async function fetchVoice(id, purpose) {
+  const response = await request(`/api/v1/messages/${id}/${purpose}`);
   const disposition = response.headers.get('Content-Disposition') || '';
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] || `leave-message-${id}`;
   return {blob: await response.blob(), name};
@@ -325,7 +327,7 @@ async function play(m) {
   player.unload();
   openDialog(dialog, {focus: $('player-toggle')});
   try {
-    const {blob} = await fetchVoice(m.id);
+    const {blob} = await fetchVoice(m.id, 'play');
     player.load(blob);
     $('player-toggle').focus();
   } catch (e) {
@@ -336,7 +338,7 @@ async function play(m) {
 async function download(id) {
   if (!(await confirmDialog($('download-dialog')))) return;
   try {
-    const {blob, name} = await fetchVoice(id);
+    const {blob, name} = await fetchVoice(id, 'download');
     const url = URL.createObjectURL(blob);
     const a = el('a', {href: url, download: name, hidden: true});
     document.body.append(a);
