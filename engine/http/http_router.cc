@@ -35,6 +35,10 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
   if (console_ && (path == "/" || path == "/console" || path.starts_with("/console/"))) {
     return console_(request, path, ctx);
   }
+  constexpr std::string_view kDialer = "/callbacks/dialer/";
+  if (dialer_callbacks_ && path.starts_with(kDialer)) {
+    return dialer_callbacks_(request, path.substr(kDialer.size() - 1), ctx);
+  }
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (path.starts_with(kWebhooks)) {
     std::string_view rest = path.substr(kWebhooks.size());

@@ -4,6 +4,7 @@
 //   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
 //   /api/v1/...                            the agent and admin API (a handler set by the daemon)
 //   / and /console/...                     the web console (a handler set by the daemon)
+//   /callbacks/dialer/{tenant_id}          the telephony's call states (a handler set by the daemon)
 // Unknown paths are 404, known paths with another method 405 (with Allow).
 //
 // Thread safety: Handle from any I/O thread; renderers must be thread-safe.
@@ -27,9 +28,16 @@ class HttpRouter final : public RequestHandler {
   // Gets the whole path ("/" or "/console/...").
   using ConsoleRoute = ApiRoute;
 
+  // Gets the path after "/callbacks/dialer" ("/acme").
+  using DialerCallbackRoute = ApiRoute;
+
   HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {},
-             ConsoleRoute console = {})
-      : webhooks_(webhooks), metrics_(std::move(metrics)), api_(std::move(api)), console_(std::move(console)) {}
+             ConsoleRoute console = {}, DialerCallbackRoute dialer_callbacks = {})
+      : webhooks_(webhooks),
+        metrics_(std::move(metrics)),
+        api_(std::move(api)),
+        console_(std::move(console)),
+        dialer_callbacks_(std::move(dialer_callbacks)) {}
 
   std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
@@ -38,6 +46,7 @@ class HttpRouter final : public RequestHandler {
   std::vector<MetricsRenderer> metrics_;
   ApiRoute api_;
   ConsoleRoute console_;
+  DialerCallbackRoute dialer_callbacks_;
 };
 
 }  // namespace routerd::http

@@ -147,6 +147,10 @@ std::optional<HttpResponse> LeaveMessageApi::Handle(HttpRequest& request, std::s
     if (verb != Verb::get) return MethodNotAllowed("GET");
     return ServeVoice(request, *id, rest == "/play", who, defer);
   }
+  if (rest == "/call") {
+    if (verb != Verb::post) return MethodNotAllowed("POST");
+    return Call(request, *id, who, defer);
+  }
   if (rest == "/allocate" || rest == "/process" || rest == "/submit") {
     if (verb != Verb::post) return MethodNotAllowed("POST");
     if (rest == "/allocate") return Allocate(request, *id, who, defer);
@@ -324,9 +328,27 @@ LeaveMessageApi::Response LeaveMessageApi::Transition(const HttpRequest& request
     if (!r.ok()) return reply(ErrorResponse(r.status()));
     reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
   };
-  Status s = submit ? store_.SubmitHandlingAsync(who.tenant->id, id, std::move(comments), ActorOf(who), done)
-                    : store_.ProcessAsync(who.tenant->id, id, ActorOf(who), done);
-  if (!s.ok()) reply(ErrorResponse(s));
+  if (submit) {
+    Status s = store_.SubmitHandlingAsync(who.tenant->id, id, std::move(comments), ActorOf(who), done);
+    if (!s.ok()) reply(ErrorResponse(s));
+    return std::nullopt;
+  }
+  // Processing starts the work on the message: the agent must be idle (an
+  // administrator acts for it). The status and ownership are checked again in
+  // the write; here only what the write cannot know.
+  reads_->Post([this, id, who, reply, done] {
+    StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
+    if (!m.ok()) return reply(ErrorResponse(m.status()));
+    LeaveTransition t;
+    t.kind = LeaveTransition::Kind::kProcess;
+    t.tenant_id = who.tenant->id;
+    t.id = id;
+    if (m->status == LeaveStatus::kUnprocessed && Visible(who, *m)) {
+      if (Status may = CheckMayAct(who, *m, t.detail); !may.ok()) return reply(ErrorResponse(may));
+    }
+    Status s = store_.TransitionAsync(std::move(t), ActorOf(who), done);
+    if (!s.ok()) reply(ErrorResponse(s));
+  });
   return std::nullopt;
 }
 

@@ -53,7 +53,7 @@ Status ValidateTransition(const LeaveTransition& t) {
     return Status::InvalidArgument("employee_id: required to allocate");
   }
   if (t.kind == Kind::kSubmit) return ValidateHandlingComments(t.handling_comments);
-  if (t.kind == Kind::kAudit && t.detail.size() > kMaxAuditDetailBytes) {
+  if (t.detail.size() > kMaxAuditDetailBytes) {
     return Status::InvalidArgument("detail: " + std::to_string(t.detail.size()) + " bytes, at most " +
                                    std::to_string(kMaxAuditDetailBytes) + " allowed");
   }

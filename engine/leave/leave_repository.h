@@ -46,7 +46,9 @@ struct LeaveTransition {
   std::string business_account;  // kAllocate
   std::string handling_comments; // kSubmit: ValidateHandlingComments
   LeaveAudit audit = LeaveAudit::kDownload;  // kAudit
-  std::string detail;            // kAudit: the history entry's detail, at most kMaxAuditDetailBytes
+  // kAudit, kProcess: the history entry's detail, at most kMaxAuditDetailBytes
+  // (kProcess: e.g. that an administrator acted for the agent).
+  std::string detail;
 };
 
 // The checks every backend makes before it queues a change: InvalidArgument

@@ -57,7 +57,9 @@ TEST(AllocationRuleTest, AgentTypesAndMedia) {
     a.type = type;
     Status s = CheckAllocationTarget(kind, a);
     EXPECT_EQ(s.ok(), ok) << kind;
-    if (!ok) EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+    if (!ok) {
+      EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+    }
   }
 }
 

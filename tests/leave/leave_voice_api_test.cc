@@ -61,7 +61,8 @@ class LeaveVoiceApiTest : public LeaveApiTest {
 
   std::vector<std::string> Actions() {
     std::vector<std::string> out;
-    for (const LeaveHistoryEntry& h : store_->History("t", id_).value()) out.push_back(h.actor + ":" + h.action);
+    const std::vector<LeaveHistoryEntry> history = store_->History("t", id_).value();
+    for (const LeaveHistoryEntry& h : history) out.push_back(h.actor + ":" + h.action);
     return out;
   }
 

@@ -205,6 +205,7 @@ class TransitionRecord final : public JournalRecord {
       detail = "employee_id=" + employee_id_ + " business_account=" + business_account_;
     } else {
       st->BindNull(4).BindNull(5);
+      detail = detail_;
     }
     if (kind_ == Kind::kSubmit) {
       st->Bind(6, comments_);

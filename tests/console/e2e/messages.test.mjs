@@ -223,6 +223,9 @@ test('an agent processes and submits, and sees masked contact numbers only', asy
   const [dee] = await daemon.waitForMessages(`?contact_number=${encodeURIComponent(DEE)}`, () => true);
   assert.equal((await daemon.api('POST', `/api/v1/messages/${dee.id}/allocate`, {json: {employee_id: '10001'}})).status,
                200);
+  // Processing needs the agent signed in and idle.
+  assert.equal((await daemon.api('PUT', '/api/v1/agents/10001/state',
+                                 {token: TOKENS.agent10001, json: {state: 'signed_in'}})).status, 200);
   const page = await openPage(browser);
   const bodies = [];
   page.on('response', async (r) => {
