@@ -134,6 +134,9 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   }
   out += "],\"wallboard\":";
   out += who->admin() ? "true" : "false";
+  // Whether call-backs can be requested: the Call button needs a dialer.
+  out += ",\"dialer\":";
+  out += who->tenant->dialer.url.empty() ? "false" : "true";
   // What the channel-type filter offers (the query accepts exactly these).
   out += ",\"channel_types\":[";
   first = true;
