@@ -4,6 +4,7 @@
 // token's permissions allow the action, and a refusal shows the server's reason.
 import {ApiError, fillHeader, getJson, postJson, request, requireSession} from './api.js';
 import {AudioPlayer} from './audio_player.js';
+import {CallBack} from './call_back.js';
 import {confirmDialog, openDialog, showError} from './dialogs.js';
 import {STATUS_LABELS, channelLabel, el, formatTime} from './format.js';
 
@@ -242,84 +243,11 @@ function details(node, m) {
     ...item('Handling comments', m.handling_comments));
 }
 
-// ---- Call-back ---------------------------------------------------------------
-
-const CALL_STATES = {
-  call_requested: 'Call requested', call_ringing: 'Ringing', call_connected: 'Connected',
-  call_failed: 'Call failed', call_no_answer: 'No answer',
-};
-const FINAL_CALL_STATES = ['call_connected', 'call_failed', 'call_no_answer'];
-let callWatch = null;  // the timer that follows the call shown in the process dialog
-
-function stopCallWatch() {
-  if (callWatch) clearTimeout(callWatch);
-  callWatch = null;
-}
-
-// The Call button: a message in Processing with a phone number, a tenant with
-// a telephony, a token that may process. Whether the agent is idle the server
-// decides, and its reason is shown.
-function showCallPanel(m) {
-  stopCallWatch();
-  $('call-panel').hidden = !(can('process') && state.session.dialer && m.status === 'processing' &&
-                             m.contact_number_type === 'phone');
-  $('call-state').textContent = '';
-  $('call-button').disabled = false;
-}
-
-// The latest state the history holds of call `callId`.
-function callState(history, callId) {
-  for (let i = history.length - 1; i >= 0; --i) {
-    const h = history[i];
-    if (h.action.startsWith('call_') && h.detail.split(' ').includes(`call_id=${callId}`)) return h;
-  }
-  return null;
-}
-
-// Follows the call until the telephony reports a final state.
-async function followCall(id, callId) {
-  callWatch = null;
-  try {
-    const m = await getJson(`/api/v1/messages/${id}`);
-    const h = callState(m.history, callId);
-    if (h) {
-      const said = h.detail.split(' ').filter((w) => !w.startsWith('call_id=')).join(' ');
-      $('call-state').textContent = `${CALL_STATES[h.action] || h.action}${said && h.action !== 'call_requested' ? ` (${said})` : ''}`;
-      $('call-state').dataset.state = h.action;
-      if (FINAL_CALL_STATES.includes(h.action)) {
-        $('call-button').disabled = false;
-        return;
-      }
-    }
-  } catch {
-    // A failed poll is retried; the dialog may have been closed meanwhile.
-  }
-  if (!$('process-dialog').open || Number($('process-dialog').dataset.id) !== id) return;
-  callWatch = setTimeout(() => followCall(id, callId), 1000);
-}
-
-async function callBack() {
-  const id = Number($('process-dialog').dataset.id);
-  stopCallWatch();
-  $('call-button').disabled = true;
-  showError($('process-error'), '');
-  try {
-    const r = await postJson(`/api/v1/messages/${id}/call`);
-    $('call-state').textContent = CALL_STATES.call_requested;
-    $('call-state').dataset.state = 'call_requested';
-    callWatch = setTimeout(() => followCall(id, r.call_id), 300);
-  } catch (e) {
-    showError($('process-error'), reason(e));
-    $('call-button').disabled = false;
-    if (e instanceof ApiError && e.status === 409) refreshRow(id);
-  }
-}
-
 function openSubmit(m) {
   const dialog = $('process-dialog');
   dialog.dataset.id = String(m.id);
   details($('process-details'), m);
-  showCallPanel(m);
+  callBack.show(m, can('process') && state.session.dialer);
   showError($('process-error'), '');
   $('handling-comments').value = '';
   $('process-submit').disabled = !can('submit');
@@ -383,6 +311,7 @@ async function view(m) {
 // ---- Voice: playback and download --------------------------------------------------------
 
 let player = null;
+let callBack = null;
 
 // `purpose` is 'play' or 'download': the server records them as different
 // actions in the message's history.
@@ -508,8 +437,10 @@ async function init() {
   });
   $('voice-dialog').addEventListener('close', () => player.unload());
   $('voice-dialog').addEventListener('keydown', (event) => player.handleKey(event));
-  $('call-button').addEventListener('click', callBack);
-  $('process-dialog').addEventListener('close', stopCallWatch);
+  callBack = new CallBack($('process-dialog'), {
+    describe: reason,
+    onConflict: (id) => refreshRow(id),
+  });
   $('voice-download').addEventListener('click', () => download(Number($('voice-dialog').dataset.id)));
   toggleRange();
   await runQuery();
