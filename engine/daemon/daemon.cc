@@ -111,6 +111,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
              http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); });
   console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
+  console_->SetAgentActivity([this](const std::string& tenant, const std::string& employee) {
+    return presence_.Activity(tenant, employee);
+  });
   fanout_.Add(console_->feed());
   router_ = std::make_unique<http::HttpRouter>(
       *webhooks_,

@@ -2,8 +2,9 @@
 // against the real daemon and a local telephony (a node HTTP server here) that
 // checks routerd's signature and reports the call's states, signed, to
 // routerd's callback route: the Call button of a message in Processing, the
-// states as they come, the refusal when the agent is not idle, and no button
-// for a visitor who left no phone.
+// states as they come, the refusal when the agent is not idle (by the server,
+// and the button disabled with the reason), and no button for a visitor who
+// left no phone.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -107,7 +108,7 @@ test('an idle agent calls the contact back and follows the call', async () => {
   const dialog = page.getByRole('dialog', {name: 'Process'});
   await dialog.waitFor();
   const call = dialog.getByRole('button', {name: 'Call'});
-  await call.waitFor();
+  await dialog.locator('#call-button:not([disabled])').waitFor();
   const status = dialog.getByRole('status');
 
   await call.click();
@@ -141,19 +142,31 @@ test('an idle agent calls the contact back and follows the call', async () => {
 });
 
 test('a call is refused with the reason when the agent is not idle', async () => {
-  const out = await daemon.api('PUT', '/api/v1/agents/10001/state',
-                               {token: TOKENS.agent10001, json: {state: 'signed_out'}});
-  assert.equal(out.status, 200, out.text);
   const page = await agentPage();
   await rowOf(page, withPhone.id).getByRole('button', {name: /^Submit/}).click();
   const dialog = page.getByRole('dialog', {name: 'Process'});
-  await dialog.getByRole('button', {name: 'Call'}).click();
+  const call = dialog.getByRole('button', {name: 'Call'});
+  await dialog.locator('#call-button:not([disabled])').waitFor();
+  // The agent signs out (elsewhere) while the dialog is open: the server refuses.
+  const out = await daemon.api('PUT', '/api/v1/agents/10001/state',
+                               {token: TOKENS.agent10001, json: {state: 'signed_out'}});
+  assert.equal(out.status, 200, out.text);
+  await call.click();
   const alert = dialog.getByRole('alert');
   await alert.filter({hasText: 'Conflict'}).waitFor();
   assert.equal(await alert.textContent(), 'Conflict: agent 10001 is not idle: it is signed out (sign in first)');
   await screenshot(page, 'call-refused-not-idle');
   assert.equal(telephony.requests.length, 1, 'nothing asked of the telephony');
   takeExpectedError(page, /status of 409/);
+  await dialog.getByRole('button', {name: 'Close'}).click();
+
+  // Opened again, the button is disabled and says why.
+  await rowOf(page, withPhone.id).getByRole('button', {name: /^Submit/}).click();
+  await dialog.getByRole('status').filter({hasText: 'not idle'}).waitFor();
+  assert.equal(await dialog.getByRole('status').textContent(),
+               'agent 10001 is not idle: it is signed out (sign in first)');
+  assert.equal(await call.isDisabled(), true);
+  await screenshot(page, 'call-disabled-not-idle');
   assert.deepEqual(page.errors, []);
   await page.context().close();
   const back = await daemon.api('PUT', '/api/v1/agents/10001/state',

@@ -42,11 +42,23 @@ export class CallBack {
   }
 
   // `offered`: the token may process and the tenant has a telephony.
-  show(m, offered) {
+  // `idleNow()`, for an agent: resolves to {idle, reason}; the button stays
+  // disabled, with the reason shown, while the agent is not idle.
+  async show(m, offered, idleNow = null) {
     this.stop();
     this.panel.hidden = !(offered && m.status === 'processing' && m.contact_number_type === 'phone');
     this.setState('', '');
-    this.button.disabled = false;
+    this.button.disabled = !this.panel.hidden && idleNow !== null;
+    if (this.panel.hidden || idleNow === null) return;
+    try {
+      const {idle, reason} = await idleNow();
+      if (Number(this.dialog.dataset.id) !== m.id) return;
+      this.button.disabled = !idle;
+      if (!idle) this.setState(reason, 'not_idle');
+    } catch {
+      // Unknown: let the server decide when the button is pressed.
+      this.button.disabled = false;
+    }
   }
 
   setState(text, action) {

@@ -243,11 +243,17 @@ function details(node, m) {
     ...item('Handling comments', m.handling_comments));
 }
 
+// Whether the signed-in agent is idle now (the server's rule and reason).
+async function agentIdle() {
+  const session = await getJson('/console/api/session');
+  return {idle: session.idle !== false, reason: session.idle_reason};
+}
+
 function openSubmit(m) {
   const dialog = $('process-dialog');
   dialog.dataset.id = String(m.id);
   details($('process-details'), m);
-  callBack.show(m, can('process') && state.session.dialer);
+  callBack.show(m, can('process') && state.session.dialer, state.session.role === 'agent' ? agentIdle : null);
   showError($('process-error'), '');
   $('handling-comments').value = '';
   $('process-submit').disabled = !can('submit');
