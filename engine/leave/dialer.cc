@@ -27,6 +27,7 @@ using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct Target {
+  std::string authority;  // as written: the Host header
   std::string host;
   std::string port = "80";
   std::string path = "/";
@@ -38,6 +39,7 @@ Target ParseTarget(std::string_view url) {
   url.remove_prefix(std::string_view("http://").size());
   const std::size_t slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
+  t.authority = std::string(authority);
   if (slash != std::string_view::npos) t.path = std::string(url.substr(slash));
   const std::size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
@@ -66,7 +68,7 @@ asio::awaitable<Status> Attempt(const Target& target, std::string body, const st
   auto [cerr, endpoint] = co_await stream.async_connect(endpoints, kTuple);
   if (cerr) co_return Status::Unavailable("cannot connect to " + target.host + ":" + target.port + ": " + cerr.message());
   beast::http::request<beast::http::string_body> request{beast::http::verb::post, target.path, 11};
-  request.set(beast::http::field::host, target.host);
+  request.set(beast::http::field::host, target.authority);
   request.set(beast::http::field::content_type, "application/json");
   const std::string timestamp = std::to_string(now_s);
   request.set(kTimestampHeader, timestamp);
