@@ -1,12 +1,13 @@
 #include "common/encoding.h"
 
+#include "routerd/crypto.h"
+
 #include <array>
 #include <cstdint>
 
 namespace routerd::adapters {
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr char kBase64Alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -29,16 +30,7 @@ int Base64Value(char c) { return kBase64Table[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
-std::string HexEncode(std::string_view bytes) {
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kHexDigits[b >> 4];
-    out[2 * i + 1] = kHexDigits[b & 0x0f];
-  }
-  return out;
-}
+std::string HexEncode(std::string_view bytes) { return HexLower(bytes); }
 
 std::optional<std::string> HexDecode(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;

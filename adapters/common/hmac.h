@@ -1,27 +1,16 @@
-// HMAC and SHA digests over raw bytes, and a constant-time comparison, for
-// verifying webhook signatures.
-//
-// OpenSSL 3 objects are fetched once per process (EVP_MAC "HMAC", EVP_MD
-// "SHA256"/"SHA1"); each thread keeps its own reusable EVP_MAC_CTX, so no
-// request pays for a provider fetch.
-//
-// Thread safety: every function may be called concurrently from any thread.
-// Results are raw digest bytes (never hex); an empty string means OpenSSL
-// failed, which a caller's length check turns into a verification failure.
+// HMAC and SHA digests and a constant-time comparison for verifying webhook
+// signatures: the implementation is routerd's one (routerd/crypto.h), which
+// also signs routerd's own requests; the adapters use it under these names.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "routerd/crypto.h"
 
 namespace routerd::adapters {
 
-std::string HmacSha256(std::string_view key, std::string_view message);  // 32 raw bytes
-std::string HmacSha1(std::string_view key, std::string_view message);    // 20 raw bytes
-std::string Sha1(std::string_view data);                                  // 20 raw bytes
-std::string Sha256(std::string_view data);                                // 32 raw bytes
-
-// Compares without an early exit (CRYPTO_memcmp). Sizes are not secret:
-// different sizes compare unequal at once.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
+using ::routerd::ConstantTimeEquals;
+using ::routerd::HmacSha1;
+using ::routerd::HmacSha256;
+using ::routerd::Sha1;
+using ::routerd::Sha256;
 
 }  // namespace routerd::adapters

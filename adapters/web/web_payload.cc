@@ -35,10 +35,16 @@ StatusOr<ParsedBatch> ParseWebPayload(std::string_view body) {
   if (!visitor.ok()) return visitor.status();
   auto visitor_id = NonEmptyString(*visitor, "id");
   if (!visitor_id.ok()) return WithContext(visitor_id.status(), "visitor");
-  for (std::string_view key : {"phone", "email"}) {
-    auto unused = OptionalStringField(*visitor, key);
-    if (!unused.ok()) return WithContext(unused.status(), "visitor");
+  auto phone = OptionalStringField(*visitor, "phone");
+  if (!phone.ok()) return WithContext(phone.status(), "visitor");
+  // An empty phone is the widget's "not given"; anything else must be callable.
+  if (phone->has_value() && !(*phone)->empty() && !IsE164PhoneNumber(**phone)) {
+    return WithContext(Status::InvalidArgument("field 'phone' must be an E.164 number ('+', then 2 to 15 digits, "
+                                               "the first not 0) or empty"),
+                       "visitor");
   }
+  auto email = OptionalStringField(*visitor, "email");
+  if (!email.ok()) return WithContext(email.status(), "visitor");
   auto name = OptionalStringField(*visitor, "name");
   if (!name.ok()) return WithContext(name.status(), "visitor");
   auto text = StringField(*event, "text");
@@ -52,6 +58,7 @@ StatusOr<ParsedBatch> ParseWebPayload(std::string_view body) {
   Contact contact;
   contact.customer_id = *visitor_id;
   if (name->has_value()) contact.display_name = **name;
+  if (phone->has_value()) contact.phone = **phone;
   contact.provider_message_id = *event_id;
   contact.text = *text;
   contact.sent_at_ms = EpochToMillis(*sent_at);

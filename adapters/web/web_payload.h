@@ -3,11 +3,12 @@
 //    "phone","email"},"text","sent_at" (ms),"page_url"}
 //
 // Mapping: provider_message_id = event_id, customer_id = visitor.id,
-// display_name = visitor.name, text = text, sent_at_ms = sent_at (a number or
+// display_name = visitor.name, phone = visitor.phone (E.164, or empty / absent;
+// anything else is refused), text = text, sent_at_ms = sent_at (a number or
 // a string of digits; EpochToMillis also accepts seconds). "message" goes to
 // contacts, "leave_message" to leave_messages; any other type is tolerated
-// and counted as "unknown_event". visitor.phone, visitor.email and page_url
-// are type-checked but have no Contact field, so they are dropped.
+// and counted as "unknown_event". visitor.email and page_url are type-checked
+// but have no Contact field, so they are dropped.
 //
 // Pure: no signature, no I/O. Thread safety: safe to call concurrently.
 #pragma once

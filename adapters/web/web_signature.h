@@ -1,4 +1,5 @@
-// Web widget authenticity: a timestamped HMAC, as in the webhook issue.
+// Web widget authenticity: routerd's signed-request scheme
+// (routerd/signed_request.h, which these names forward to):
 //   X-Routerd-Timestamp: <unix seconds, digits only>
 //   X-Routerd-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>
 // The timestamp is signed with the body, so an old delivery cannot be
@@ -13,10 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "routerd/signed_request.h"
+
 namespace routerd::adapters::web {
 
-inline constexpr std::string_view kTimestampHeader = "X-Routerd-Timestamp";
-inline constexpr std::string_view kSignatureHeader = "X-Routerd-Signature";
+inline constexpr std::string_view kTimestampHeader = ::routerd::kTimestampHeader;
+inline constexpr std::string_view kSignatureHeader = ::routerd::kSignatureHeader;
 inline constexpr std::int64_t kDefaultToleranceSeconds = 300;
 
 // "sha256=" + lowercase hex HMAC-SHA256(secret, timestamp + "." + body), where

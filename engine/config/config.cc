@@ -1,5 +1,6 @@
 #include "engine/config/config.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace routerd::config {
@@ -70,6 +71,14 @@ bool AgentServesMedia(AgentType type, QueueMedia media) {
     case AgentType::kVoice: return media == QueueMedia::kVoice;
   }
   return false;
+}
+
+std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant) {
+  std::vector<std::string> kinds{"voice"};
+  for (const ChannelConfig& c : tenant.channels) kinds.push_back(c.kind);
+  std::sort(kinds.begin(), kinds.end());
+  kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+  return kinds;
 }
 
 EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent) {

@@ -125,6 +125,22 @@ struct LeavePermissions {
   }
 };
 
+// [tenants.dialer]: when an agent counts as idle (it may then process a leave
+// message and have a call-back placed), and how routerd asks the operator's
+// telephony for call-backs (engine/leave/dialer.h). Without a url no call can
+// be requested; the idle rule applies all the same.
+struct DialerConfig {
+  int idle_max_active_sessions = 0;    // idle: signed in with at most this many active sessions; 0..60
+  std::string url;                     // "http://host[:port]/path"; empty: no call-backs
+  std::string secret;                  // signs the requests and verifies the callbacks; >= 16 bytes
+  int timeout_ms = 5000;               // per attempt; 100..60000
+  int max_attempts = 3;                // 1..10
+  int retry_backoff_ms = 500;          // before the 2nd attempt, doubling; 10..60000
+  int callback_tolerance_seconds = 300;  // callback timestamps this far from now are accepted; 1..86400
+  int max_pending_calls = 100;         // requests waiting or in flight per tenant; 1..100000
+  int line = 0;
+};
+
 struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
@@ -136,6 +152,7 @@ struct TenantConfig {
   std::vector<ChannelConfig> channels;
   std::vector<TokenConfig> tokens;
   LeavePermissions permissions;
+  DialerConfig dialer;
   int line = 0;
 };
 
@@ -179,6 +196,11 @@ std::string_view AccessModeName(AccessMode mode);
 // agents serve both, multimedia agents only multimedia queues, voice agents
 // only voice queues.
 bool AgentServesMedia(AgentType type, QueueMedia media);
+
+// The channel types a tenant's leave messages can have: "voice" (the IVR's
+// uploads) and the kinds of the tenant's channels, sorted. The leave-message
+// query and the console's filter both offer exactly these.
+std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant);
 
 // The effective concurrency cap of an agent (agent > nearest OU up the tree >
 // tenant) and where it came from, for the router and for --check-config.

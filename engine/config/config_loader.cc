@@ -13,6 +13,7 @@
 
 #include <openssl/sha.h>
 
+#include "engine/config/dialer_loader.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/toml_reader.h"
 #include "routerd/channel_options.h"
@@ -241,6 +242,7 @@ class Loader {
     std::vector<const toml::table*> channels = r.TableArray("channels");
     std::vector<const toml::table*> tokens = r.TableArray("tokens");
     const toml::table* permissions = r.Table("permissions");
+    const toml::table* dialer = r.Table("dialer");
     r.ReportUnknownKeys();
 
     LoadOus(ous, r.path(), tenant);
@@ -249,6 +251,7 @@ class Loader {
     LoadChannels(channels, r.path(), tenant);
     LoadTokens(tokens, r.path(), tenant);
     if (permissions) LoadPermissions(*permissions, r.path(), tenant.permissions);
+    if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
     return id.has_value();
   }
 

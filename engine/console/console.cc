@@ -1,6 +1,5 @@
 #include "engine/console/console.h"
 
-#include <set>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -135,13 +134,30 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   }
   out += "],\"wallboard\":";
   out += who->admin() ? "true" : "false";
-  // What the channel-type filter offers: voice (the IVR's messages) and the
-  // kinds of the tenant's channels.
-  std::set<std::string> kinds{"voice"};
-  for (const config::ChannelConfig& c : who->tenant->channels) kinds.insert(c.kind);
+  // Whether call-backs can be requested: the Call button needs a dialer.
+  out += ",\"dialer\":";
+  out += who->tenant->dialer.url.empty() ? "false" : "true";
+  // An agent sees whether it is idle now, and why not (the rule of process
+  // and call, agent_idle.h); an administrator acts for agents and is not held
+  // to it.
+  if (!who->admin() && activity_) {
+    const Status idle =
+        leave::CheckAgentIdle(who->employee_id, activity_(who->tenant->id, who->employee_id),
+                              static_cast<std::uint32_t>(who->tenant->dialer.idle_max_active_sessions));
+    out += ",\"idle\":";
+    out += idle.ok() ? "true" : "false";
+    out += ",";
+    Key(out, "idle_reason");
+    if (idle.ok()) {
+      out += "null";
+    } else {
+      http::AppendJsonString(out, idle.message());
+    }
+  }
+  // What the channel-type filter offers (the query accepts exactly these).
   out += ",\"channel_types\":[";
   first = true;
-  for (const std::string& k : kinds) {
+  for (const std::string& k : config::LeaveChannelTypes(*who->tenant)) {
     if (!first) out += ',';
     first = false;
     http::AppendJsonString(out, k);

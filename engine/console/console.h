@@ -27,6 +27,7 @@
 #include "engine/http/request_handler.h"
 #include "engine/routing/routing_events.h"
 #include "engine/shard/shard_set.h"
+#include "engine/leave/agent_idle.h"
 #include "routerd/clock.h"
 
 namespace routerd::console {
@@ -54,6 +55,10 @@ class Console {
 
   const WallboardHub& hub() const { return *hub_; }
 
+  // Before Start: what the router last reported of an agent, so that the
+  // session tells an agent whether it is idle (the Call button's state).
+  void SetAgentActivity(leave::AgentActivityLookup activity) { activity_ = std::move(activity); }
+
  private:
   class Feed;
   http::HttpResponse Session(const http::HttpRequest& request) const;
@@ -67,6 +72,7 @@ class Console {
   const StaticAssets assets_;
   std::unique_ptr<WallboardHub> hub_;
   std::unique_ptr<Feed> feed_;
+  leave::AgentActivityLookup activity_;
 };
 
 }  // namespace routerd::console

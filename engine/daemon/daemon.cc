@@ -88,9 +88,23 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   presence_.SetSignedInHook([this](const std::string& tenant, const std::string& employee) {
     allocator_->OnAgentSignedIn(tenant, employee);
   });
+  // A call the telephony never took is kept in the message's history as failed.
+  dialer_ = std::make_unique<leave::Dialer>(
+      config_, clock_, [this](const leave::CallRequest& call, const Status& why) {
+        Status s = storage_->leave_messages().RecordAuditAsync(
+            call.tenant_id, call.message_id, leave::LeaveAudit::kCallFailed,
+            "call_id=" + call.call_id + " " + why.message().substr(0, 400), leave::Actor{"dialer", {}},
+            [](StatusOr<leave::StoredLeaveMessage>) {});
+        if (!s.ok()) spdlog::warn("call {}: cannot record its failure: {}", call.call_id, s.ToString());
+      });
+  dialer_callbacks_ = std::make_unique<leave::DialerCallbacks>(config_, storage_->leave_messages(), clock_);
   leave::LeaveMessageApi::Hooks hooks;
   hooks.notify_allocated = notify;
   hooks.on_created = [this](const leave::StoredLeaveMessage&) { allocator_->Kick(); };
+  hooks.agent_activity = [this](const std::string& tenant, const std::string& employee) {
+    return presence_.Activity(tenant, employee);
+  };
+  hooks.request_call = [this](leave::CallRequest call) { return dialer_->Request(std::move(call)); };
   leave_api_ = std::make_unique<leave::LeaveMessageApi>(config_, storage_->leave_messages(), clock_, std::move(hooks));
   api_ = std::make_unique<gateway::ApiHandler>(
       *auth_, *shards_, *broker_, *agent_gateway_, clock_,
@@ -99,6 +113,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       [this](const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,
              std::size_t default_limit) { return leave_api_->AdmitBody(head, path, who, default_limit); });
   console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
+  console_->SetAgentActivity([this](const std::string& tenant, const std::string& employee) {
+    return presence_.Activity(tenant, employee);
+  });
   fanout_.Add(console_->feed());
   router_ = std::make_unique<http::HttpRouter>(
       *webhooks_,
@@ -111,6 +128,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       },
       [this](const http::HttpRequest& head, std::string_view path, std::size_t default_limit) {
         return api_->AdmitBody(head, path, default_limit);
+      },
+      [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
+        return dialer_callbacks_->Handle(request, path, ctx);
       });
   http::HttpServerOptions options;
   options.listen = server.listen;
@@ -138,6 +158,7 @@ Status Daemon::Start() {
     return s;
   }
   allocator_->Start();
+  dialer_->Start();
   return Status::Ok();
 }
 
@@ -253,6 +274,9 @@ void Daemon::Stop() {
   http_server_->Stop();
   // Reads the message API still had queued hold their requests' sessions.
   leave_api_->Stop();
+  // Calls not yet handed to the telephony are abandoned; the journal still runs
+  // for the failures reported before.
+  dialer_->Stop();
   webhooks_->FlushAll();
   shards_->Stop();
   agent_gateway_->Stop();

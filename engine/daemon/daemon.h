@@ -23,6 +23,8 @@
 #include "engine/http/http_server.h"
 #include "engine/http/webhook_handler.h"
 #include "engine/metrics/webhook_metrics.h"
+#include "engine/leave/dialer.h"
+#include "engine/leave/dialer_callbacks.h"
 #include "engine/leave/leave_message_allocator.h"
 #include "engine/leave/leave_message_api.h"
 #include "engine/metrics/routing_metrics.h"
@@ -98,6 +100,8 @@ class Daemon {
   std::unique_ptr<gateway::CommandBroker> broker_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
   std::unique_ptr<leave::LeaveMessageAllocator> allocator_;
+  std::unique_ptr<leave::Dialer> dialer_;
+  std::unique_ptr<leave::DialerCallbacks> dialer_callbacks_;
   std::unique_ptr<leave::LeaveMessageApi> leave_api_;
   std::unique_ptr<gateway::ApiHandler> api_;
   std::unique_ptr<console::Console> console_;

@@ -27,6 +27,8 @@ HttpRouter::Route HttpRouter::RouteOf(const HttpRequest& request) const {
   if (console_ && (path == "/" || path == "/console" || path.starts_with("/console/"))) {
     return {RouteKind::kConsole, path};
   }
+  constexpr std::string_view kDialer = "/callbacks/dialer/";
+  if (dialer_callbacks_ && path.starts_with(kDialer)) return {RouteKind::kDialerCallback, path.substr(kDialer.size() - 1)};
   constexpr std::string_view kWebhooks = "/webhooks/";
   if (path.starts_with(kWebhooks)) {
     std::string_view rest = path.substr(kWebhooks.size());
@@ -53,6 +55,9 @@ BodyPermit HttpRouter::AdmitBody(const HttpRequest& head, std::size_t default_li
       return api_body_ ? api_body_(head, route.path, default_limit) : BodyPermit::Allow(default_limit);
     case RouteKind::kWebhook:
       return webhooks_.AdmitBody(head, route.path, route.channel_id, default_limit);
+    case RouteKind::kDialerCallback:
+      // Signed like a webhook, over its body: checked once it is read.
+      return BodyPermit::Allow(default_limit);
     case RouteKind::kNone:
       break;
   }
@@ -78,6 +83,8 @@ std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestCont
       return console_(request, route.path, ctx);
     case RouteKind::kWebhook:
       return webhooks_.Handle(request, route.path, route.channel_id, ctx);
+    case RouteKind::kDialerCallback:
+      return dialer_callbacks_(request, route.path, ctx);
     case RouteKind::kNone:
       break;
   }

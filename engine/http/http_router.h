@@ -4,6 +4,7 @@
 //   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
 //   /api/v1/...                            the agent and admin API (a handler set by the daemon)
 //   / and /console/...                     the web console (a handler set by the daemon)
+//   /callbacks/dialer/{tenant_id}          the telephony's call states (a handler set by the daemon)
 // Unknown paths are 404, known paths with another method 405 (with Allow).
 //
 // Thread safety: Handle from any I/O thread; renderers must be thread-safe.
@@ -30,13 +31,17 @@ class HttpRouter final : public RequestHandler {
   // "/api/v1"): where the token is checked before a large body is read.
   using ApiBodyRule = std::function<BodyPermit(const HttpRequest&, std::string_view, std::size_t default_limit)>;
 
+  // Gets the path after "/callbacks/dialer" ("/acme").
+  using DialerCallbackRoute = ApiRoute;
+
   HttpRouter(WebhookHandler& webhooks, std::vector<MetricsRenderer> metrics, ApiRoute api = {},
-             ConsoleRoute console = {}, ApiBodyRule api_body = {})
+             ConsoleRoute console = {}, ApiBodyRule api_body = {}, DialerCallbackRoute dialer_callbacks = {})
       : webhooks_(webhooks),
         metrics_(std::move(metrics)),
         api_(std::move(api)),
         console_(std::move(console)),
-        api_body_(std::move(api_body)) {}
+        api_body_(std::move(api_body)),
+        dialer_callbacks_(std::move(dialer_callbacks)) {}
 
   // /healthz, /metrics and the console take no body; webhooks and the API
   // the server's default unless their handlers say otherwise; an unknown path
@@ -45,10 +50,11 @@ class HttpRouter final : public RequestHandler {
   std::optional<HttpResponse> Handle(HttpRequest& request, RequestContext& ctx) override;
 
  private:
-  enum class RouteKind { kHealth, kMetrics, kApi, kConsole, kWebhook, kNone };
+  enum class RouteKind { kHealth, kMetrics, kApi, kConsole, kWebhook, kDialerCallback, kNone };
   struct Route {
     RouteKind kind;
-    // kApi: the path after "/api/v1"; kWebhook: the channel kind; otherwise the path.
+    // kApi: the path after "/api/v1"; kDialerCallback: the path after
+    // "/callbacks/dialer"; kWebhook: the channel kind; otherwise the path.
     std::string_view path;
     std::string_view channel_id;  // kWebhook only
   };
@@ -60,6 +66,7 @@ class HttpRouter final : public RequestHandler {
   ApiRoute api_;
   ConsoleRoute console_;
   ApiBodyRule api_body_;
+  DialerCallbackRoute dialer_callbacks_;
 };
 
 }  // namespace routerd::http

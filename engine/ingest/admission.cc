@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/leave/contact_number.h"
+
 namespace routerd::ingest {
 namespace {
 
@@ -28,12 +30,12 @@ leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, ContactPtr contact,
   m.tenant_id = contact->tenant_id;
   m.channel_kind = contact->channel_kind;
   m.channel_id = contact->channel_id;
-  m.customer_id = contact->customer_id;
   m.display_name = contact->display_name;
   m.skill_queue = route.tenant.config->channels[route.channel].skill_queue;
   m.reason = "customer";
   m.created_at_ms = now_ms;
   m.messages.push_back(std::move(contact));
+  m.customer_id = leave::ContactNumberOf(m.messages);
   return m;
 }
 

@@ -1,6 +1,7 @@
 #include "engine/leave/leave_json.h"
 
 #include "engine/http/http_message.h"
+#include "engine/leave/contact_number.h"
 
 namespace routerd::leave {
 namespace {
@@ -50,6 +51,7 @@ std::string MessageJson(const leave::StoredLeaveMessage& m, const std::vector<le
   Str(out, "channel_type", m.channel_kind);
   Str(out, "channel_id", m.channel_id);
   Str(out, "contact_number", show_contact ? m.customer_id : MaskContactNumber(m.customer_id));
+  Str(out, "contact_number_type", ContactNumberType(m));
   Str(out, "display_name", m.display_name);
   Str(out, "text", m.text);
   Key(out, "attachment");

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/leave/allocation_rule.h"
 #include "engine/leave/leave_json.h"
 
 namespace routerd::leave {
@@ -153,10 +154,9 @@ void LeaveMessageAllocator::AllocateQueue(const config::TenantConfig& tenant, co
   }
 
   for (const leave::StoredLeaveMessage& m : messages) {
-    const bool voice = m.channel_kind == "voice";
     Candidate* best = nullptr;
     for (Candidate& c : candidates) {
-      if (!voice && c.agent->type == config::AgentType::kVoice) continue;
+      if (!CheckAllocationTarget(m.channel_kind, *c.agent).ok()) continue;
       if (best == nullptr || c.open < best->open) best = &c;
     }
     if (best == nullptr) {

@@ -4,8 +4,9 @@
 // What it does. A pass takes every To be allocated message of such a queue,
 // oldest first, and allocates it to one of the queue's agents: the agents
 // configured for the queue that are signed in (when an "is signed in"
-// predicate is given; without one every configured agent counts), never a
-// voice agent for a message that is not voice. Among those it picks the agent
+// predicate is given; without one every configured agent counts) whose type
+// serves the message's media (CheckAllocationTarget, the rule manual
+// allocation follows too). Among those it picks the agent
 // with the fewest open allocations (Unprocessed + Processing), ties in
 // configuration order, so messages spread evenly. With no such agent the
 // message becomes Allocation failed. Allocation failed messages are retried

@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include <charconv>
+#include <algorithm>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -10,6 +10,8 @@
 #include <boost/beast/http/field.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/leave/allocation_rule.h"
+#include "engine/leave/leave_api_common.h"
 #include "engine/leave/leave_json.h"
 #include "engine/leave/multipart.h"
 #include "engine/leave/voice_upload.h"
@@ -25,34 +27,15 @@ using http::HttpStatus;
 using http::JsonError;
 using Verb = boost::beast::http::verb;
 using Field = boost::beast::http::field;
+using namespace api;  // NOLINT: the handlers' shared vocabulary
 
 constexpr std::int64_t kDayMs = 86'400'000;
-
-HttpResponse Json(HttpStatus status, std::string body) {
-  return http::TextResponse(status, std::move(body), "application/json");
-}
-
-HttpResponse BadRequest(std::string_view detail) { return JsonError(HttpStatus::bad_request, "bad_request", detail); }
-
-HttpResponse MethodNotAllowed(std::string_view allow) {
-  HttpResponse r = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "allowed: " + std::string(allow));
-  r.set(Field::allow, allow);
-  return r;
-}
 
 std::pair<std::string_view, std::string_view> Head(std::string_view path) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   const std::size_t slash = path.find('/');
   if (slash == std::string_view::npos) return {path, {}};
   return {path.substr(0, slash), path.substr(slash)};
-}
-
-std::optional<std::int64_t> ParseInt(std::string_view s) {
-  std::int64_t v = 0;
-  if (s.empty()) return std::nullopt;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 std::optional<std::string> PercentDecode(std::string_view s) {
@@ -89,71 +72,9 @@ std::variant<std::vector<QueryParam>, HttpResponse> QueryParams(std::string_view
   return out;
 }
 
-// A JSON object body with only the allowed keys; errors name the field.
-std::variant<simdjson::dom::element, HttpResponse> ParseBody(const HttpRequest& request,
-                                                            std::initializer_list<std::string_view> allowed,
-                                                            bool empty_ok) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (empty_ok && request.body().find_first_not_of(" \t\r\n") == std::string::npos) {
-    if (parser.parse(simdjson::padded_string(std::string_view("{}"))).get(root) != simdjson::SUCCESS) {
-      return BadRequest("the body must be a JSON object");
-    }
-    return root;
-  }
-  simdjson::dom::object object;
-  if (parser.parse(simdjson::padded_string(request.body())).get(root) != simdjson::SUCCESS ||
-      root.get_object().get(object) != simdjson::SUCCESS) {
-    return BadRequest("the body must be a JSON object");
-  }
-  for (auto field : object) {
-    bool known = false;
-    for (std::string_view k : allowed) known |= field.key == k;
-    if (!known) return BadRequest("unknown field '" + std::string(field.key) + "'");
-  }
-  return root;
-}
-
-leave::Actor ActorOf(const gateway::Principal& who) {
-  return leave::Actor{who.name, who.admin() ? std::string() : who.employee_id};
-}
-
-bool Allowed(const gateway::Principal& who, LeaveOperation op) {
-  return who.tenant->permissions.Allows(who.role, op);
-}
-
-// Contact numbers reach a browser only for roles with view_contact; the
-// others get them masked here, on the server.
-bool SeesContact(const gateway::Principal& who) { return Allowed(who, LeaveOperation::kViewContact); }
-
-HttpResponse Forbidden(std::string_view detail) { return JsonError(HttpStatus::forbidden, "forbidden", detail); }
-
-HttpResponse NoPermission(const gateway::Principal& who, LeaveOperation op) {
-  return Forbidden(std::string(who.admin() ? "tenant_admin" : "agent") + " tokens of this tenant lack the '" +
-                   std::string(config::LeaveOperationName(op)) + "' permission");
-}
-
-// Agents see only what is allocated to them.
-bool Visible(const gateway::Principal& who, const leave::StoredLeaveMessage& m) {
-  return who.admin() || (m.employee_id && *m.employee_id == who.employee_id);
-}
-
-bool IsVoiceFile(const leave::StoredLeaveMessage& m) {
-  return m.channel_kind == "voice" && !m.attachment_sha256.empty() && !m.attachment_ref.empty();
-}
-
-// Longest contact number or channel id an IVR may send.
-constexpr std::size_t kMaxVoiceField = 128;
-
 // For a read task that failed: its request still gets an answer.
 TaskThread::Task Answer500(const LeaveMessageApi::Reply& reply) {
   return [reply] { reply(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled")); };
-}
-
-// Only the IVR, with the tenant admin's token, records voice messages.
-std::optional<HttpResponse> RefuseVoiceCreator(const gateway::Principal& who) {
-  if (who.admin()) return std::nullopt;
-  return Forbidden("creating a voice message needs a tenant_admin token (the IVR's)");
 }
 
 // Room for a voice upload's multipart envelope: boundaries, part headers and
@@ -220,9 +141,13 @@ std::optional<HttpResponse> LeaveMessageApi::Handle(HttpRequest& request, std::s
     if (verb != Verb::get) return MethodNotAllowed("GET");
     return GetOne(*id, who, defer);
   }
-  if (rest == "/download") {
+  if (rest == "/download" || rest == "/play") {
     if (verb != Verb::get) return MethodNotAllowed("GET");
-    return Download(*id, who, defer);
+    return ServeVoice(request, *id, rest == "/play", who, defer);
+  }
+  if (rest == "/call") {
+    if (verb != Verb::post) return MethodNotAllowed("POST");
+    return Call(request, *id, who, defer);
   }
   if (rest == "/allocate" || rest == "/process" || rest == "/submit") {
     if (verb != Verb::post) return MethodNotAllowed("POST");
@@ -262,7 +187,17 @@ LeaveMessageApi::Response LeaveMessageApi::Query(const HttpRequest& request, con
     } else if (p.name == "employee_id") {
       q.employee_id = p.value;
     } else if (p.name == "channel_type") {
-      q.channel_kind = p.value;
+      // Matched without regard to case ("WEB" is the product's spelling).
+      std::string kind = p.value;
+      for (char& c : kind) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      const std::vector<std::string> known = config::LeaveChannelTypes(*who.tenant);
+      if (std::find(known.begin(), known.end(), kind) == known.end()) {
+        std::string allowed;
+        for (const std::string& k : known) allowed += (allowed.empty() ? "" : ", ") + k;
+        return BadRequest("channel_type: \"" + p.value + "\" is not a channel type of this tenant (allowed: " +
+                          allowed + ")");
+      }
+      q.channel_kind = std::move(kind);
     } else if (p.name == "page_size") {
       auto v = ParseInt(p.value);
       if (!v || *v < 1 || *v > static_cast<std::int64_t>(leave::kMaxLeavePageSize)) {
@@ -341,20 +276,29 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   spdlog::info("leave message {} of tenant {} allocated to {} by '{}'", id, who.tenant->id, agent->employee_id,
                who.name);
   Reply reply = defer();
-  Notifier notify = hooks_.notify_allocated;
-  Status s = store_.AllocateAsync(
-      who.tenant->id, id, agent->employee_id, agent->business_account, ActorOf(who),
-      [reply, notify, show_contact = SeesContact(who),
-       agent_sees_contact = who.tenant->permissions.Allows(config::TokenConfig::Role::kAgent,
-                                                           LeaveOperation::kViewContact)](
-          StatusOr<leave::StoredLeaveMessage> r) {
-        if (!r.ok()) return reply(ErrorResponse(r.status()));
-        if (notify && r->employee_id) {
-          notify(r->tenant_id, *r->employee_id, AllocatedEventJson(*r, agent_sees_contact));
-        }
-        reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
-      });
-  if (!s.ok()) reply(ErrorResponse(s));
+  // The message's channel decides which agents may take it; it never changes,
+  // so reading it before the write is enough (the status is checked in the write).
+  reads_->Post([this, id, agent, who, reply = std::move(reply)] {
+    StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
+    if (!m.ok()) return reply(ErrorResponse(m.status()));
+    if (Status rule = CheckAllocationTarget(m->channel_kind, *agent); !rule.ok()) {
+      return reply(Conflict("leave message " + std::to_string(id) + ": " + rule.message()));
+    }
+    Notifier notify = hooks_.notify_allocated;
+    Status s = store_.AllocateAsync(
+        who.tenant->id, id, agent->employee_id, agent->business_account, ActorOf(who),
+        [reply, notify, show_contact = SeesContact(who),
+         agent_sees_contact = who.tenant->permissions.Allows(config::TokenConfig::Role::kAgent,
+                                                             LeaveOperation::kViewContact)](
+            StatusOr<leave::StoredLeaveMessage> r) {
+          if (!r.ok()) return reply(ErrorResponse(r.status()));
+          if (notify && r->employee_id) {
+            notify(r->tenant_id, *r->employee_id, AllocatedEventJson(*r, agent_sees_contact));
+          }
+          reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
+        });
+    if (!s.ok()) reply(ErrorResponse(s));
+  });
   return std::nullopt;
 }
 
@@ -381,111 +325,27 @@ LeaveMessageApi::Response LeaveMessageApi::Transition(const HttpRequest& request
     if (!r.ok()) return reply(ErrorResponse(r.status()));
     reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
   };
-  Status s = submit ? store_.SubmitHandlingAsync(who.tenant->id, id, std::move(comments), ActorOf(who), done)
-                    : store_.ProcessAsync(who.tenant->id, id, ActorOf(who), done);
-  if (!s.ok()) reply(ErrorResponse(s));
-  return std::nullopt;
-}
-
-LeaveMessageApi::Response LeaveMessageApi::Download(std::int64_t id, const gateway::Principal& who,
-                                                    const Deferrer& defer) {
-  if (!Allowed(who, LeaveOperation::kDownload)) return NoPermission(who, LeaveOperation::kDownload);
-  Reply reply = defer();
-  std::shared_ptr<TaskThread> reads = reads_;
-  leave::LeaveRepository* store = &store_;
-  const std::string tenant = who.tenant->id;
-  spdlog::info("leave message {} of tenant {} downloaded by '{}'", id, tenant, who.name);
-  // The audit entry is committed first; the file is read after, off the writer thread.
-  const bool show_contact = SeesContact(who);
-  Status s = store_.RecordDownloadAsync(
-      tenant, id, ActorOf(who),
-      [reply, reads, store, tenant, id, show_contact](StatusOr<leave::StoredLeaveMessage> r) {
-        if (!r.ok()) return reply(ErrorResponse(r.status()));
-        reads->Post([reply, store, tenant, id, show_contact, m = std::move(*r)] {
-          if (IsVoiceFile(m)) {
-            StatusOr<std::string> audio = store->ReadVoiceAttachment(m);
-            if (!audio.ok()) return reply(ErrorResponse(audio.status()));
-            // Only an audio type is ever served, whatever is stored, and the
-            // browser is told not to guess another.
-            HttpResponse out = http::TextResponse(HttpStatus::ok, std::move(*audio),
-                                                  ServedVoiceMediaType(m.attachment_mime, m.attachment_ref));
-            out.set("X-Content-Type-Options", "nosniff");
-            out.set(Field::content_disposition, "attachment; filename=\"leave-message-" + std::to_string(id) + "." +
-                                                    FileExtension(m.attachment_ref) + "\"");
-            out.set("X-Content-SHA256", m.attachment_sha256);
-            return reply(std::move(out));
-          }
-          StatusOr<std::vector<leave::LeaveHistoryEntry>> history = store->History(tenant, id);
-          if (!history.ok()) return reply(ErrorResponse(history.status()));
-          HttpResponse out = Json(HttpStatus::ok, MessageJson(m, &*history, show_contact));
-          out.set(Field::content_disposition, "attachment; filename=\"leave-message-" + std::to_string(id) + ".json\"");
-          reply(std::move(out));
-        });
-      });
-  if (!s.ok()) reply(ErrorResponse(s));
-  return std::nullopt;
-}
-
-LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, const gateway::Principal& who,
-                                                       const Deferrer& defer) {
-  if (auto refused = RefuseVoiceCreator(who)) return refused;
-  StatusOr<std::string> boundary = MultipartBoundary(std::string_view(request[Field::content_type]));
-  if (!boundary.ok()) return BadRequest(boundary.status().message());
-  StatusOr<std::vector<FormPart>> parts = ParseMultipart(request.body(), *boundary);
-  if (!parts.ok()) return BadRequest(parts.status().message());
-  leave::VoiceMessage voice;
-  voice.tenant_id = who.tenant->id;
-  bool has_contact = false, has_type = false, has_file = false;
-  std::vector<std::string> seen;
-  for (FormPart& p : *parts) {
-    for (const std::string& s : seen) {
-      if (s == p.name) return BadRequest(p.name + ": given more than once");
-    }
-    seen.push_back(p.name);
-    if (p.name == "contact_number") {
-      if (Status v = ValidateVoiceText("contact_number", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
-      voice.contact_number = std::move(p.data);
-      has_contact = true;
-    } else if (p.name == "channel_type") {
-      if (p.data != "voice") {
-        return BadRequest("channel_type: \"" + p.data + "\" is not valid here (allowed: voice)");
-      }
-      has_type = true;
-    } else if (p.name == "skill_queue") {
-      bool known = false;
-      for (const config::SkillQueueConfig& q : who.tenant->skill_queues) known |= q.id == p.data;
-      if (!known) return BadRequest("skill_queue: \"" + p.data + "\" is not a skill queue of this tenant");
-      voice.skill_queue = std::move(p.data);
-    } else if (p.name == "channel_id") {
-      if (Status v = ValidateVoiceText("channel_id", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
-      voice.channel_id = std::move(p.data);
-    } else if (p.name == "file") {
-      if (p.data.empty()) return BadRequest("file: the audio file is empty");
-      if (Status v = ValidateVoiceText("file name", p.file_name, 255); !v.ok()) return BadRequest(v.message());
-      StatusOr<std::string> type = VoiceMediaType(p.content_type, p.file_name);
-      if (!type.ok()) return BadRequest(type.status().message());
-      voice.audio = std::move(p.data);
-      voice.mime = std::move(type).value();
-      voice.file_name = std::move(p.file_name);
-      has_file = true;
-    } else {
-      return BadRequest("unknown field '" + p.name +
-                        "' (allowed: contact_number, channel_type, file, skill_queue, channel_id)");
-    }
+  if (submit) {
+    Status s = store_.SubmitHandlingAsync(who.tenant->id, id, std::move(comments), ActorOf(who), done);
+    if (!s.ok()) reply(ErrorResponse(s));
+    return std::nullopt;
   }
-  if (!has_contact || voice.contact_number.empty()) return BadRequest("contact_number is required");
-  if (!has_type) return BadRequest("channel_type is required (voice)");
-  if (!has_file) return BadRequest("file is required (the audio)");
-  Reply reply = defer();
-  CreatedHook created = hooks_.on_created;
-  Status s = store_.CreateVoiceAsync(std::move(voice), ActorOf(who),
-                                     [reply, created, show_contact = SeesContact(who)](
-                                         StatusOr<leave::StoredLeaveMessage> r) {
-                                       if (!r.ok()) return reply(ErrorResponse(r.status()));
-                                       if (created) created(*r);
-                                       reply(Json(HttpStatus::created, MessageJson(*r, nullptr, show_contact)));
-                                     });
-  if (!s.ok()) reply(ErrorResponse(s));
+  // Processing starts the work on the message: the agent must be idle (an
+  // administrator acts for it). The status and ownership are checked again in
+  // the write; here only what the write cannot know.
+  reads_->Post([this, id, who, reply, done] {
+    StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
+    if (!m.ok()) return reply(ErrorResponse(m.status()));
+    LeaveTransition t;
+    t.kind = LeaveTransition::Kind::kProcess;
+    t.tenant_id = who.tenant->id;
+    t.id = id;
+    if (m->status == LeaveStatus::kUnprocessed && Visible(who, *m)) {
+      if (Status may = CheckMayAct(who, *m, t.detail); !may.ok()) return reply(ErrorResponse(may));
+    }
+    Status s = store_.TransitionAsync(std::move(t), ActorOf(who), done);
+    if (!s.ok()) reply(ErrorResponse(s));
+  });
   return std::nullopt;
 }
 

@@ -5,9 +5,11 @@
 //   POST /api/v1/messages                 voice message from an IVR (multipart)
 //   GET  /api/v1/messages/{id}            one message with its history
 //   POST /api/v1/messages/{id}/allocate   {"employee_id"}
-//   POST /api/v1/messages/{id}/process
+//   POST /api/v1/messages/{id}/process    (the agent must be idle, agent_idle.h)
+//   POST /api/v1/messages/{id}/call       a call-back of a message in processing (dialer.h)
 //   POST /api/v1/messages/{id}/submit     {"handling_comments"}
-//   GET  /api/v1/messages/{id}/download   the attachment (audited)
+//   GET  /api/v1/messages/{id}/download   the attachment (audited: download / download_failed)
+//   GET  /api/v1/messages/{id}/play       the voice file, inline (audited: play / play_failed)
 //
 // Each operation needs its permission for the caller's role
 // ([tenants.permissions], config.h LeavePermissions): 403 otherwise. An agent
@@ -37,6 +39,8 @@
 #include "engine/gateway/auth.h"
 #include "engine/http/http_message.h"
 #include "engine/http/request_handler.h"
+#include "engine/leave/agent_idle.h"
+#include "engine/leave/dialer.h"
 #include "engine/leave/task_thread.h"
 #include "engine/storage/sqlite/sqlite_leave_store.h"
 #include "routerd/clock.h"
@@ -54,9 +58,18 @@ class LeaveMessageApi {
   // A message was created through this API and committed (writer thread; be quick).
   using CreatedHook = std::function<void(const leave::StoredLeaveMessage&)>;
 
+  // Hands a call-back to the dialer (Dialer::Request); never blocks.
+  using CallRequester = std::function<Status(CallRequest)>;
+
   struct Hooks {
     Notifier notify_allocated;  // optional: manual allocations tell the agent
     CreatedHook on_created;     // optional: e.g. LeaveMessageAllocator::Kick
+    // What the router last reported of an agent, for the idle rule of process
+    // and call. Without it every agent reads as unknown, so an agent token
+    // can neither process nor call (administrators still can, for an agent).
+    AgentActivityLookup agent_activity;
+    // Without it calls are refused (409), as for a tenant without a dialer url.
+    CallRequester request_call;
   };
 
   // `config`, `store` and `clock` must outlive this object.
@@ -96,7 +109,16 @@ class LeaveMessageApi {
                     const Deferrer& defer);
   Response Transition(const http::HttpRequest& request, std::int64_t id, bool submit, const gateway::Principal& who,
                       const Deferrer& defer);
-  Response Download(std::int64_t id, const gateway::Principal& who, const Deferrer& defer);
+  // leave_voice_api.cc: /download and /play. The file is read first, then
+  // the access (or its failure) is committed to the history, then served.
+  // leave_call_api.cc: the call-back, and the rule process shares with it.
+  Response Call(const http::HttpRequest& request, std::int64_t id, const gateway::Principal& who,
+                const Deferrer& defer);
+  // OK when `who` may act on allocated message `m` now: an agent that is
+  // idle, or an administrator, acting for the agent (`detail` then says so).
+  Status CheckMayAct(const gateway::Principal& who, const StoredLeaveMessage& m, std::string& detail) const;
+  Response ServeVoice(const http::HttpRequest& request, std::int64_t id, bool play, const gateway::Principal& who,
+                      const Deferrer& defer);
 
   const config::Config& config_;
   leave::LeaveRepository& store_;

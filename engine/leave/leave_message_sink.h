@@ -22,7 +22,7 @@ struct LeaveMessage {
   std::string tenant_id;
   std::string channel_kind;
   std::string channel_id;
-  std::string customer_id;   // the contact number
+  std::string customer_id;   // the contact number (ContactNumberOf)
   std::string display_name;
   std::string skill_queue;
   std::string reason;        // queue_full | max_wait | idle_timeout | customer (web leave_message)

@@ -53,6 +53,10 @@ Status ValidateTransition(const LeaveTransition& t) {
     return Status::InvalidArgument("employee_id: required to allocate");
   }
   if (t.kind == Kind::kSubmit) return ValidateHandlingComments(t.handling_comments);
+  if (t.detail.size() > kMaxAuditDetailBytes) {
+    return Status::InvalidArgument("detail: " + std::to_string(t.detail.size()) + " bytes, at most " +
+                                   std::to_string(kMaxAuditDetailBytes) + " allowed");
+  }
   return Status::Ok();
 }
 
@@ -80,8 +84,12 @@ Status LeaveRepository::SubmitHandlingAsync(std::string tenant_id, std::int64_t 
   return TransitionAsync(std::move(t), std::move(actor), std::move(done));
 }
 
-Status LeaveRepository::RecordDownloadAsync(std::string tenant_id, std::int64_t id, Actor actor, Done done) {
-  return TransitionAsync(Transition(Kind::kDownload, std::move(tenant_id), id), std::move(actor), std::move(done));
+Status LeaveRepository::RecordAuditAsync(std::string tenant_id, std::int64_t id, LeaveAudit audit, std::string detail,
+                                         Actor actor, Done done) {
+  LeaveTransition t = Transition(Kind::kAudit, std::move(tenant_id), id);
+  t.audit = audit;
+  t.detail = std::move(detail);
+  return TransitionAsync(std::move(t), std::move(actor), std::move(done));
 }
 
 StatusOr<StoredLeaveMessage> LeaveRepository::Create(LeaveMessage message, Actor actor) {
@@ -118,8 +126,11 @@ StatusOr<StoredLeaveMessage> LeaveRepository::SubmitHandling(std::string tenant_
   });
 }
 
-StatusOr<StoredLeaveMessage> LeaveRepository::RecordDownload(std::string tenant_id, std::int64_t id, Actor actor) {
-  return Wait([&](Done d) { return RecordDownloadAsync(std::move(tenant_id), id, std::move(actor), std::move(d)); });
+StatusOr<StoredLeaveMessage> LeaveRepository::RecordAudit(std::string tenant_id, std::int64_t id, LeaveAudit audit,
+                                                          std::string detail, Actor actor) {
+  return Wait([&](Done d) {
+    return RecordAuditAsync(std::move(tenant_id), id, audit, std::move(detail), std::move(actor), std::move(d));
+  });
 }
 
 }  // namespace routerd::leave

@@ -2,7 +2,7 @@
 // behind whatever storage backend the daemon runs on.
 //
 // Every change (create, allocate, allocation failed, process, submit, and the
-// download audit) is checked against the stored status inside the write, so
+// audit entries: play, download, call states) is checked against the stored status inside the write, so
 // two concurrent operations on one message cannot both pass; its completion
 // (the updated message, or the error) is delivered after the commit. Each
 // change appends to the message's history: who, when, action, from status,
@@ -28,21 +28,27 @@
 #include <string>
 #include <vector>
 
+#include "engine/leave/leave_audit.h"
 #include "engine/leave/leave_message_sink.h"
 #include "engine/leave/leave_types.h"
 #include "routerd/status.h"
 
 namespace routerd::leave {
 
-// A change of status (or the download audit) asked of a stored message.
+// A change of status (or an audit entry, which keeps the status) asked of a
+// stored message.
 struct LeaveTransition {
-  enum class Kind : std::uint8_t { kAllocate, kAllocationFailed, kProcess, kSubmit, kDownload };
+  enum class Kind : std::uint8_t { kAllocate, kAllocationFailed, kProcess, kSubmit, kAudit };
   Kind kind = Kind::kAllocate;
   std::string tenant_id;
   std::int64_t id = 0;
   std::string employee_id;       // kAllocate: REQUIRED
   std::string business_account;  // kAllocate
   std::string handling_comments; // kSubmit: ValidateHandlingComments
+  LeaveAudit audit = LeaveAudit::kDownload;  // kAudit
+  // kAudit, kProcess: the history entry's detail, at most kMaxAuditDetailBytes
+  // (kProcess: e.g. that an administrator acted for the agent).
+  std::string detail;
 };
 
 // The checks every backend makes before it queues a change: InvalidArgument
@@ -69,8 +75,9 @@ class LeaveRepository : public LeaveMessageSink {
   virtual StatusOr<StoredLeaveMessage> Get(const std::string& tenant_id, std::int64_t id) = 0;
   virtual StatusOr<std::vector<LeaveHistoryEntry>> History(const std::string& tenant_id, std::int64_t id) = 0;
   virtual StatusOr<LeavePage> Query(const std::string& tenant_id, const LeaveQuery& query) = 0;
-  // The voice file's bytes, checked against the recorded SHA-256 (DataLoss
-  // when missing or altered). FailedPrecondition when the message has no file.
+  // The voice file's bytes, checked against the recorded SHA-256: NotFound
+  // when the file is missing, DataLoss when it was altered. FailedPrecondition
+  // when the message has no file.
   virtual StatusOr<std::string> ReadVoiceAttachment(const StoredLeaveMessage& message) const = 0;
 
   virtual LeaveStoreStats stats() const = 0;
@@ -86,9 +93,12 @@ class LeaveRepository : public LeaveMessageSink {
   // Processing -> Processed, with handling comments (ValidateHandlingComments).
   Status SubmitHandlingAsync(std::string tenant_id, std::int64_t id, std::string handling_comments, Actor actor,
                              Done done);
-  // Appends a "download" history entry (personal data audit); the status is
-  // unchanged. Serve the attachment only after `done` reports OK.
-  Status RecordDownloadAsync(std::string tenant_id, std::int64_t id, Actor actor, Done done);
+  // Appends an audit history entry (LeaveAuditName(audit), `detail`); the
+  // status is unchanged. Personal data (play, download) is served only after
+  // `done` reports OK. An agent acting for itself (Actor::own_employee_id)
+  // may audit only messages allocated to it.
+  Status RecordAuditAsync(std::string tenant_id, std::int64_t id, LeaveAudit audit, std::string detail, Actor actor,
+                          Done done);
 
   // Blocking forms: wait for the commit. REQUIRES: not on a storage thread.
   StatusOr<StoredLeaveMessage> Create(LeaveMessage message, Actor actor);
@@ -99,7 +109,8 @@ class LeaveRepository : public LeaveMessageSink {
   StatusOr<StoredLeaveMessage> Process(std::string tenant_id, std::int64_t id, Actor actor);
   StatusOr<StoredLeaveMessage> SubmitHandling(std::string tenant_id, std::int64_t id, std::string handling_comments,
                                               Actor actor);
-  StatusOr<StoredLeaveMessage> RecordDownload(std::string tenant_id, std::int64_t id, Actor actor);
+  StatusOr<StoredLeaveMessage> RecordAudit(std::string tenant_id, std::int64_t id, LeaveAudit audit, std::string detail,
+                                           Actor actor);
 };
 
 }  // namespace routerd::leave

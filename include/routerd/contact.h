@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace routerd {
@@ -32,6 +33,9 @@ struct Contact {
   std::string channel_id;    // the configured channel instance, unique within the tenant
   std::string customer_id;   // stable per (channel instance, customer)
   std::string display_name;  // empty when the payload has none
+  // A phone number the customer gave to be called back on, E.164
+  // (IsE164PhoneNumber); empty when the channel gives none.
+  std::string phone;
   std::string provider_message_id;  // dedup key within the channel instance
   std::string text;
   std::vector<AttachmentRef> attachments;
@@ -40,5 +44,14 @@ struct Contact {
 };
 
 using ContactPtr = std::shared_ptr<const Contact>;
+
+// E.164: "+", then 2 to 15 digits, the first not 0 ("+34600111222").
+inline bool IsE164PhoneNumber(std::string_view number) {
+  if (number.size() < 3 || number.size() > 16 || number[0] != '+' || number[1] < '1' || number[1] > '9') return false;
+  for (std::size_t i = 2; i < number.size(); ++i) {
+    if (number[i] < '0' || number[i] > '9') return false;
+  }
+  return true;
+}
 
 }  // namespace routerd

@@ -101,6 +101,16 @@ TEST_F(ConsoleTest, SessionSaysWhoTheTokenIsAndWhatItMayDo) {
   EXPECT_EQ(agent.Str("/employee_id"), "a1");
   EXPECT_EQ(agent.Bool("/wallboard"), false);
   EXPECT_THAT(agent.text(), HasSubstr(R"("permissions":["query","process","submit","download","view_contact"])"));
+  EXPECT_EQ(agent.Bool("/dialer"), false);
+  EXPECT_EQ(a.Bool("/dialer"), false);
+  EXPECT_FALSE(a.Has("/idle")) << "an administrator acts for agents";
+  // Whether the agent is idle now, and why not: the rule of process and call.
+  EXPECT_EQ(agent.Bool("/idle"), false);
+  EXPECT_EQ(agent.Str("/idle_reason"), "agent a1 is not idle: it is signed out (sign in first)");
+  ASSERT_EQ(Api("PUT", "/api/v1/agents/a1/state", kA1Token, R"({"state":"signed_in"})").status, 200);
+  JsonDoc in = Api("GET", "/console/api/session", kA1Token).Json();
+  EXPECT_EQ(in.Bool("/idle"), true) << in.text();
+  EXPECT_TRUE(in.Has("/idle_reason"));
 }
 
 TEST_F(ConsoleTest, AgentsForTheAllocateDialogNeedTheAllocatePermission) {

@@ -144,6 +144,14 @@ bool Exchange(std::string_view prefix, std::string_view until, std::string_view 
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   int attempts = 0;
   while (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (errno == EINTR || errno == EISCONN) {
+      // libFuzzer's timer signal interrupted it; the connection goes on.
+      pollfd p{fd, POLLOUT, 0};
+      int error = 0;
+      socklen_t len = sizeof error;
+      if (::poll(&p, 1, 3000) > 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0) break;
+      errno = error != 0 ? error : ETIMEDOUT;
+    }
     // Out of ports for a moment: wait; anything else, or for long, means the
     // daemon stopped accepting, which is a finding.
     if (errno != EADDRNOTAVAIL || ++attempts > 100) Fail(std::string("connect: ") + std::strerror(errno));

@@ -119,6 +119,10 @@ kind = "web"
 skill_queue = "billing"
 secret = "acme-billing-test-secret"
 )";
+  if (!c.dialer_url.empty()) {
+    toml += "\n[tenants.dialer]\nurl = \"" + c.dialer_url + "\"\nsecret = \"" + std::string(kDialerSecret) +
+            "\"\ntimeout_ms = 5000\nretry_backoff_ms = 10\n";
+  }
   toml += TokenToml("tenant_admin", "", kAcmeAdmin);
   toml += TokenToml("agent", "a1", kA1Token);
   toml += TokenToml("agent", "a2", kA2Token);
@@ -298,6 +302,11 @@ std::string GatewayTest::DeliverWeb(std::string_view channel, std::string_view c
   const std::string body = "{\"event_id\":" + JsonQuote(event_id) + ",\"type\":\"message\",\"visitor\":{\"id\":" +
                            JsonQuote(customer) + ",\"name\":" + JsonQuote(name) + "},\"text\":" + JsonQuote(text) +
                            ",\"sent_at\":" + std::to_string(kSentAtMs) + "}";
+  DeliverWebEvent(channel, body);
+  return event_id;
+}
+
+void GatewayTest::DeliverWebEvent(std::string_view channel, const std::string& body) {
   const std::string timestamp = std::to_string(NowUnixSeconds());
   const Headers headers = {{"Content-Type", "application/json"},
                            {"X-Routerd-Timestamp", timestamp},
@@ -308,7 +317,6 @@ std::string GatewayTest::DeliverWeb(std::string_view channel, std::string_view c
   } else {
     EXPECT_EQ(reply->status, 200) << reply->body;
   }
-  return event_id;
 }
 
 int GatewayTest::UpgradeStatus(std::string_view target, std::string_view token, std::string* body) {

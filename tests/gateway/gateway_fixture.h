@@ -57,7 +57,11 @@ struct GatewayConfig {
   std::optional<int> a1_cap;
   std::optional<int> a2_cap;
   int billing_max_waiting = 1000;  // the billing queue's length limit (overflow: leave message)
+  // acme's [tenants.dialer] url (with secret kDialerSecret); none when empty.
+  std::string dialer_url;
 };
+
+inline constexpr std::string_view kDialerSecret = "acme-dialer-test-secret";
 
 std::string GatewayToml(const GatewayConfig& config);
 
@@ -105,6 +109,8 @@ class GatewayTest : public ::testing::Test {
   // A web widget message, signed with the channel's secret; must be answered
   // 200. Returns its event id (the message id agents see).
   std::string DeliverWeb(std::string_view channel, std::string_view customer, std::string_view name, std::string_view text);
+  // Any web widget event body, signed with the channel's secret; must be answered 200.
+  void DeliverWebEvent(std::string_view channel, const std::string& body);
   // The upgrade to /api/v1/agents/{employee}/ws; returns the HTTP status.
   int UpgradeStatus(std::string_view target, std::string_view token, std::string* body = nullptr);
   // Opens the agent's WebSocket (101 expected) and reads nothing.

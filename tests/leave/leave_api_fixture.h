@@ -1,14 +1,19 @@
 // Real SQLite storage in a temporary directory (its leave-message repository), a configuration built in memory (tenant "t": queue "q"
 // with agents a1, a2; voice queue "vq" with v1 (voice) and x1 (versatile);
-// queue "manual" without automatic allocation; agent a3 in no queue; tenant
+// queue "manual" without automatic allocation; agent a3 in no queue; channels
+// web-1 (web) and whatsapp-1 (whatsapp), so channel types voice, web, whatsapp; tenant
 // "u" with agent b1), Principals built directly, and requests handled with
-// no sockets: deferred answers are captured through the Deferrer seam.
+// no sockets: deferred answers are captured through the Deferrer seam. The
+// agents' activity (signed in, idle at first) is what a test sets in
+// activity_; calls go to request_call_ (a real Dialer where a test needs one).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +45,14 @@ inline config::SkillQueueConfig Queue(std::string id, config::QueueMedia media, 
   return q;
 }
 
+inline config::ChannelConfig Channel(std::string id, std::string kind) {
+  config::ChannelConfig ch;
+  ch.id = std::move(id);
+  ch.kind = std::move(kind);
+  ch.skill_queue = "q";
+  return ch;
+}
+
 inline config::Config MakeConfig() {
   using config::AgentType;
   using config::QueueMedia;
@@ -51,6 +64,7 @@ inline config::Config MakeConfig() {
   t.agents = {Agent("a1", AgentType::kMultimedia, {"q", "manual"}), Agent("a2", AgentType::kMultimedia, {"q"}),
               Agent("v1", AgentType::kVoice, {"vq"}), Agent("x1", AgentType::kVersatile, {"vq"}),
               Agent("a3", AgentType::kMultimedia, {})};
+  t.channels = {Channel("web-1", "web"), Channel("whatsapp-1", "whatsapp")};
   c.tenants.push_back(t);
   config::TenantConfig u;
   u.id = "u";
@@ -74,6 +88,10 @@ class LeaveApiTest : public ::testing::Test {
     storage_ = storage::testing::OpenStorageOrDie(dir_.data_dir(), 1, clock_, {"t", "u"});
     ASSERT_NE(storage_, nullptr);
     store_ = &storage_->leave_messages();
+    // Every agent starts signed in and idle, as the router would report it.
+    for (const config::TenantConfig& t : config_.tenants) {
+      for (const config::AgentConfig& a : t.agents) activity_[t.id + "/" + a.employee_id] = AgentActivity{true, 0};
+    }
     MakeApi();
   }
   void TearDown() override {
@@ -93,6 +111,16 @@ class LeaveApiTest : public ::testing::Test {
     hooks.on_created = [this](const leave::StoredLeaveMessage& m) {
       std::lock_guard<std::mutex> lock(mu_);
       created_.push_back(m.id);
+    };
+    hooks.agent_activity = [this](const std::string& t, const std::string& e) -> std::optional<AgentActivity> {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = activity_.find(t + "/" + e);
+      if (it == activity_.end()) return std::nullopt;
+      return it->second;
+    };
+    hooks.request_call = [this](CallRequest call) -> Status {
+      std::lock_guard<std::mutex> lock(mu_);
+      return request_call_ ? request_call_(std::move(call)) : Status::FailedPrecondition("no dialer in this test");
     };
     api_ = std::make_unique<LeaveMessageApi>(config_, *store_, clock_, std::move(hooks));
   }
@@ -199,6 +227,8 @@ class LeaveApiTest : public ::testing::Test {
   std::mutex mu_;
   std::vector<std::string> notified_;
   std::vector<std::int64_t> created_;
+  std::map<std::string, AgentActivity> activity_;               // "tenant/employee", guarded by mu_
+  std::function<Status(CallRequest)> request_call_;             // guarded by mu_
 };
 
 }  // namespace routerd::leave::testing

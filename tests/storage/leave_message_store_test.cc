@@ -18,6 +18,7 @@ namespace {
 
 using leave::Actor;
 using leave::LeaveAction;
+using leave::LeaveAudit;
 using leave::LeaveHistoryEntry;
 using leave::LeavePage;
 using leave::LeaveQuery;
@@ -506,7 +507,7 @@ TEST_P(LeaveMessageStoreTest, ATenantCannotSeeOrChangeAnotherTenantsMessage) {
   not_found(store_->MarkAllocationFailed("tenant-a", theirs, kAdmin).status());
   not_found(store_->Process("tenant-a", theirs, kAdmin).status());
   not_found(store_->SubmitHandling("tenant-a", theirs, "x", kAdmin).status());
-  not_found(store_->RecordDownload("tenant-a", theirs, kAdmin).status());
+  not_found(store_->RecordAudit("tenant-a", theirs, LeaveAudit::kDownload, "voice", kAdmin).status());
   EXPECT_EQ(Ids(QueryOrDie("tenant-a", {})), (std::vector<std::int64_t>{mine}));
   LeaveQuery by_contact;
   by_contact.contact_number = "999";
@@ -547,13 +548,14 @@ TEST_P(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(*bytes, "abc");
 
   clock_.Advance(5'000'000'000);
-  StatusOr<StoredLeaveMessage> d1 = store_->RecordDownload("t1", id, Actor{"admin-7", ""});
+  StatusOr<StoredLeaveMessage> d1 =
+      store_->RecordAudit("t1", id, LeaveAudit::kDownload, created->attachment_ref, Actor{"admin-7", ""});
   ASSERT_TRUE(d1.ok()) << d1.status().ToString();
   EXPECT_EQ(d1->attachment_ref, created->attachment_ref);
   EXPECT_EQ(d1->status, LeaveStatus::kToBeAllocated) << "a download changes no status";
   EXPECT_EQ(d1->updated_at_ms, kT0);
   clock_.Advance(1'000'000'000);
-  ASSERT_TRUE(store_->RecordDownload("t1", id, Actor{"admin-8", ""}).ok());
+  ASSERT_TRUE(store_->RecordAudit("t1", id, LeaveAudit::kDownload, "voice", Actor{"admin-8", ""}).ok());
 
   std::vector<LeaveHistoryEntry> h = HistoryOrDie("t1", id);
   ASSERT_EQ(h.size(), 3u);
@@ -574,7 +576,9 @@ TEST_P(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(tampered.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(tampered.status().message().find("does not match its recorded checksum"), std::string::npos);
   std::filesystem::remove(path);
-  EXPECT_EQ(store_->ReadVoiceAttachment(*created).status().code(), StatusCode::kDataLoss);
+  StatusOr<std::string> missing = store_->ReadVoiceAttachment(*created);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "the file " + created->attachment_ref + " is missing from the data directory");
 
   StoredLeaveMessage web = GetOrDie("t1", Create(Web("t1", "1", kT0)));
   EXPECT_EQ(store_->AttachmentPath(web), "");
@@ -604,7 +608,7 @@ TEST_P(LeaveMessageStoreTest, AnAgentActsOnlyOnMessagesAllocatedToIt) {
   std::int64_t id = BringTo(LeaveStatus::kUnprocessed);  // allocated to E1
   StatusOr<StoredLeaveMessage> other = store_->Process("t1", id, Actor{"agent-E2", "E2"});
   EXPECT_EQ(other.status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(store_->RecordDownload("t1", id, Actor{"agent-E2", "E2"}).status().code(),
+  EXPECT_EQ(store_->RecordAudit("t1", id, LeaveAudit::kDownload, "voice", Actor{"agent-E2", "E2"}).status().code(),
             StatusCode::kPermissionDenied);
   EXPECT_EQ(GetOrDie("t1", id).status, LeaveStatus::kUnprocessed);
   ASSERT_TRUE(store_->Process("t1", id, Actor{"agent-E1", "E1"}).ok());
@@ -654,7 +658,7 @@ TEST_P(LeaveMessageStoreTest, TheSinkCountsWhatAFullQueueRefused) {
 
 TEST_P(LeaveMessageStoreTest, MessagesAndHistorySurviveARestart) {
   std::int64_t id = BringTo(LeaveStatus::kProcessed);
-  ASSERT_TRUE(store_->RecordDownload("t1", id, kAdmin).ok());
+  ASSERT_TRUE(store_->RecordAudit("t1", id, LeaveAudit::kDownload, "voice", kAdmin).ok());
   StoredLeaveMessage before = GetOrDie("t1", id);
   std::size_t history = HistoryOrDie("t1", id).size();
   Close();

@@ -108,7 +108,11 @@ StatusOr<std::string> ReadFileVerified(const std::string& data_dir, const std::s
   std::string path = (fs::path(data_dir) / relative_path).string();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return Status::DataLoss("attachment file " + path + " is missing");
+    // Missing is not corruption: the file was removed (or the data directory
+    // is not the one that stored it), and the caller says so as "not found".
+    if (errno == ENOENT) {
+      return Status::NotFound("the file " + relative_path + " is missing from the data directory");
+    }
     return Errno("cannot open", path);
   }
   std::string out;
@@ -127,7 +131,7 @@ StatusOr<std::string> ReadFileVerified(const std::string& data_dir, const std::s
   ::close(fd);
   std::string actual = Sha256Hex(out);
   if (actual != sha256_hex) {
-    return Status::DataLoss("attachment file " + path + " does not match its recorded checksum (sha256 " + actual +
+    return Status::DataLoss("the file " + relative_path + " does not match its recorded checksum (sha256 " + actual +
                             ", expected " + std::string(sha256_hex) + ")");
   }
   return out;

@@ -24,7 +24,8 @@ std::string AttachmentExtension(std::string_view file_name, std::string_view mim
 // Creates the directory when missing. Overwrites an existing file.
 Status WriteFileDurably(const std::string& data_dir, const std::string& relative_path, std::string_view bytes);
 
-// Reads <data_dir>/<relative_path>; DataLoss when its SHA-256 is not `sha256_hex`.
+// Reads <data_dir>/<relative_path>; NotFound when it does not exist, DataLoss
+// when its SHA-256 is not `sha256_hex`. Messages name the relative path only.
 StatusOr<std::string> ReadFileVerified(const std::string& data_dir, const std::string& relative_path,
                                        std::string_view sha256_hex);
 

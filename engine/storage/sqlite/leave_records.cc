@@ -163,14 +163,15 @@ class TransitionRecord final : public JournalRecord {
  public:
   using Kind = TransitionKind;
 
-  TransitionRecord(Kind kind, std::string tenant_id, std::int64_t id, std::string employee_id,
-                   std::string business_account, std::string comments, Actor actor, leave::LeaveRepository::Done done)
-      : kind_(kind),
-        tenant_id_(std::move(tenant_id)),
-        id_(id),
-        employee_id_(std::move(employee_id)),
-        business_account_(std::move(business_account)),
-        comments_(std::move(comments)),
+  TransitionRecord(leave::LeaveTransition t, Actor actor, leave::LeaveRepository::Done done)
+      : kind_(t.kind),
+        tenant_id_(std::move(t.tenant_id)),
+        id_(t.id),
+        employee_id_(std::move(t.employee_id)),
+        business_account_(std::move(t.business_account)),
+        comments_(std::move(t.handling_comments)),
+        audit_(t.audit),
+        detail_(std::move(t.detail)),
         actor_(std::move(actor)),
         done_(std::move(done)) {}
 
@@ -178,13 +179,13 @@ class TransitionRecord final : public JournalRecord {
     SqliteConnection& conn = ctx.conn;
     StatusOr<StoredLeaveMessage> current = LoadMessage(conn, tenant_id_, id_);
     if (!current.ok()) return current.status();
-    bool own_only = kind_ == Kind::kProcess || kind_ == Kind::kSubmit || kind_ == Kind::kDownload;
+    bool own_only = kind_ == Kind::kProcess || kind_ == Kind::kSubmit || kind_ == Kind::kAudit;
     if (own_only && !actor_.own_employee_id.empty() && current->employee_id != actor_.own_employee_id) {
       return Status::PermissionDenied(LeaveMessageName(id_) + " is not allocated to employee " + actor_.own_employee_id);
     }
-    if (kind_ == Kind::kDownload) {
-      ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, id_, ctx.now_ms, actor_.id, "download", current->status,
-                                            current->status, current->attachment_ref));
+    if (kind_ == Kind::kAudit) {
+      ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, id_, ctx.now_ms, actor_.id, leave::LeaveAuditName(audit_),
+                                            current->status, current->status, detail_));
       result_ = std::move(current).value();
       return Status::Ok();
     }
@@ -204,6 +205,7 @@ class TransitionRecord final : public JournalRecord {
       detail = "employee_id=" + employee_id_ + " business_account=" + business_account_;
     } else {
       st->BindNull(4).BindNull(5);
+      detail = detail_;
     }
     if (kind_ == Kind::kSubmit) {
       st->Bind(6, comments_);
@@ -237,7 +239,7 @@ class TransitionRecord final : public JournalRecord {
       case Kind::kProcess:
         return LeaveAction::kProcess;
       case Kind::kSubmit:
-      case Kind::kDownload:
+      case Kind::kAudit:
         break;
     }
     return LeaveAction::kSubmit;
@@ -249,6 +251,8 @@ class TransitionRecord final : public JournalRecord {
   std::string employee_id_;
   std::string business_account_;
   std::string comments_;
+  leave::LeaveAudit audit_;
+  std::string detail_;
   Actor actor_;
   leave::LeaveRepository::Done done_;
   StoredLeaveMessage result_;
@@ -264,9 +268,7 @@ JournalRecordPtr MakeLeaveCreateRecord(leave::LeaveMessage message, std::optiona
 
 JournalRecordPtr MakeLeaveTransitionRecord(leave::LeaveTransition t, leave::Actor actor,
                                            leave::LeaveRepository::Done done) {
-  return std::make_unique<TransitionRecord>(t.kind, std::move(t.tenant_id), t.id, std::move(t.employee_id),
-                                            std::move(t.business_account), std::move(t.handling_comments),
-                                            std::move(actor), std::move(done));
+  return std::make_unique<TransitionRecord>(std::move(t), std::move(actor), std::move(done));
 }
 
 }  // namespace routerd::storage

@@ -19,6 +19,7 @@ TEST(WebPayloadTest, Message) {
   EXPECT_EQ(c.provider_message_id, "01J9Z3K8Q6V1T7X2M4N5P6R7S8");
   EXPECT_EQ(c.customer_id, "v_6f1c2a");
   EXPECT_EQ(c.display_name, "Ana");
+  EXPECT_EQ(c.phone, "+34600111222");
   EXPECT_EQ(c.text, "Hi, I need help with order #1042 \xe2\x80\x94 \xc2\xa1gracias!");
   EXPECT_EQ(c.sent_at_ms, 1718000000123);
   EXPECT_TRUE(c.attachments.empty());
@@ -33,6 +34,7 @@ TEST(WebPayloadTest, LeaveMessage) {
   EXPECT_EQ(c.provider_message_id, "01J9Z3M2B7C8D9E0F1G2H3J4K5");
   EXPECT_EQ(c.customer_id, "v_77aa01");
   EXPECT_EQ(c.display_name, "Kenji Tanaka");
+  EXPECT_EQ(c.phone, "") << "no visitor.phone given";
   EXPECT_EQ(c.text, "Please call me back tomorrow morning.");
   EXPECT_EQ(c.sent_at_ms, 1718000100456);  // given as a string
 }
@@ -69,6 +71,14 @@ TEST(WebPayloadTest, MalformedBodies) {
        "visitor: field 'id' must not be empty"},
       {R"({"event_id":"e","type":"message","visitor":{"id":"v","email":false},"text":"x","sent_at":1})",
        "visitor: field 'email' must be a string"},
+      {R"({"event_id":"e","type":"message","visitor":{"id":"v","phone":34600111222},"text":"x","sent_at":1})",
+       "visitor: field 'phone' must be a string"},
+      {R"({"event_id":"e","type":"message","visitor":{"id":"v","phone":"600 111 222"},"text":"x","sent_at":1})",
+       "visitor: field 'phone' must be an E.164 number ('+', then 2 to 15 digits, the first not 0) or empty"},
+      {R"({"event_id":"e","type":"message","visitor":{"id":"v","phone":"+0600111222"},"text":"x","sent_at":1})",
+       "visitor: field 'phone' must be an E.164 number ('+', then 2 to 15 digits, the first not 0) or empty"},
+      {R"({"event_id":"e","type":"message","visitor":{"id":"v","phone":"+1234567890123456"},"text":"x","sent_at":1})",
+       "visitor: field 'phone' must be an E.164 number ('+', then 2 to 15 digits, the first not 0) or empty"},
       {R"({"event_id":"e","type":"message","visitor":{"id":"v","name":["A"]},"text":"x","sent_at":1})",
        "visitor: field 'name' must be a string"},
       {R"({"event_id":"e","type":"message","visitor":{"id":"v"},"sent_at":1})", "field 'text' is required"},

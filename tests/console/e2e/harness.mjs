@@ -40,7 +40,10 @@ const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
 // queue orphans (automatic allocation, no agent: its messages fail
 // allocation); voice queue hotline. Agents lack view_contact, so they see
 // masked contact numbers; the admin sees them whole.
-export function configToml(dataDir) {
+export const DIALER_SECRET = 'e2e-dialer-secret-0123456789';
+
+// With `dialerUrl`, acme asks that telephony for call-backs (DIALER_SECRET).
+export function configToml(dataDir, {dialerUrl} = {}) {
   return `
 [server]
 listen = "127.0.0.1:0"
@@ -131,15 +134,20 @@ token_sha256 = "${sha256(TOKENS.agent10002)}"
 
 [tenants.permissions]
 agent = ["query", "process", "submit", "download"]
-`;
+${dialerUrl ? `
+[tenants.dialer]
+url = "${dialerUrl}"
+secret = "${DIALER_SECRET}"
+timeout_ms = 3000
+` : ''}`;
 }
 
 export class Daemon {
-  static async start() {
+  static async start(options = {}) {
     if (!BINARY) throw new Error('ROUTERD_BINARY is not set (run through ctest)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routerd-console-e2e-'));
     const config = path.join(dir, 'routerd.toml');
-    fs.writeFileSync(config, configToml(path.join(dir, 'data')));
+    fs.writeFileSync(config, configToml(path.join(dir, 'data'), options));
     const d = new Daemon(dir, spawn(BINARY, ['--config', config], {stdio: ['ignore', 'pipe', 'pipe']}));
     await d.ready;
     return d;
@@ -205,9 +213,10 @@ export class Daemon {
   }
 
   // A signed web-widget event ("message" or "leave_message"); must be accepted.
-  async webEvent(channel, type, visitorId, name, text) {
+  async webEvent(channel, type, visitorId, name, text, phone = undefined) {
     const body = JSON.stringify({
-      event_id: crypto.randomUUID(), type, visitor: {id: visitorId, name}, text, sent_at: Date.now(),
+      event_id: crypto.randomUUID(), type, visitor: {id: visitorId, name, ...(phone ? {phone} : {})}, text,
+      sent_at: Date.now(),
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = 'sha256=' + crypto.createHmac('sha256', WEB_SECRET).update(`${timestamp}.${body}`).digest('hex');

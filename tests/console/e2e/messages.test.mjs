@@ -1,7 +1,9 @@
 // The leave-message page (seed 002) in Chromium against the real daemon:
 // querying with each filter, allocating from the searchable dialog, a 409
-// shown with the server's reason, process and submit, masked contact numbers
-// for agents, and the voice player and download.
+// shown with the server's reason (a message allocated meanwhile, a web
+// message offered to a voice agent), process and submit, masked contact
+// numbers for agents, and the voice player (rewind and fast forward by a
+// chosen step, by button and key) and download.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
@@ -26,7 +28,7 @@ before(async () => {
     await daemon.webEvent('acme-web', 'leave_message', visitor, name, text);
   }
   await daemon.webEvent('acme-orphans', 'leave_message', ORPHAN, 'Orla', 'anyone there?');
-  audio = wavTone(1);
+  audio = wavTone(20);
   voice = await daemon.voiceMessage(CALLER, audio);
   await daemon.waitForMessages('', (m) => m.length === 6 &&
     m.find((x) => x.contact_number === ORPHAN)?.status === 'allocation_failed');
@@ -223,6 +225,9 @@ test('an agent processes and submits, and sees masked contact numbers only', asy
   const [dee] = await daemon.waitForMessages(`?contact_number=${encodeURIComponent(DEE)}`, () => true);
   assert.equal((await daemon.api('POST', `/api/v1/messages/${dee.id}/allocate`, {json: {employee_id: '10001'}})).status,
                200);
+  // Processing needs the agent signed in and idle.
+  assert.equal((await daemon.api('PUT', '/api/v1/agents/10001/state',
+                                 {token: TOKENS.agent10001, json: {state: 'signed_in'}})).status, 200);
   const page = await openPage(browser);
   const bodies = [];
   page.on('response', async (r) => {
@@ -286,8 +291,8 @@ test('a voice message plays with seek and speeds, and downloads after a personal
   await dialog.waitFor();
   const toggle = dialog.getByRole('button', {name: 'Play'});
   await page.locator('#player-toggle:not([disabled])').waitFor();
-  assert.equal(await dialog.locator('#player-time').textContent(), '0:00 / 0:01');
-  assert.equal(await page.locator('#player-audio').evaluate((a) => a.duration), 1);
+  assert.equal(await dialog.locator('#player-time').textContent(), '0:00 / 0:20');
+  assert.equal(await page.locator('#player-audio').evaluate((a) => a.duration), 20);
 
   const speeds = dialog.getByLabel('Speed');
   assert.deepEqual(await speeds.locator('option').evaluateAll((o) => o.map((x) => [x.value, x.textContent])),
@@ -300,7 +305,29 @@ test('a voice message plays with seek and speeds, and downloads after a personal
   await speeds.selectOption('1.5');
   await dialog.getByLabel('Position').fill('0.5');
   assert.equal(await page.locator('#player-audio').evaluate((a) => a.currentTime), 0.5);
-  assert.equal(await dialog.getByLabel('Position').getAttribute('aria-valuetext'), '0:00 of 0:01');
+  assert.equal(await dialog.getByLabel('Position').getAttribute('aria-valuetext'), '0:00 of 0:20');
+
+  // Rewind and fast forward: by the chosen step, by button and by key, within the recording.
+  const at = () => page.locator('#player-audio').evaluate((a) => a.currentTime);
+  await dialog.getByRole('button', {name: 'Fast forward 10 seconds'}).click();
+  assert.equal(await at(), 10.5);
+  await dialog.getByRole('button', {name: 'Rewind 10 seconds'}).click();
+  assert.equal(await at(), 0.5);
+  await dialog.getByRole('button', {name: 'Rewind 10 seconds'}).click();
+  assert.equal(await at(), 0);
+  await dialog.getByLabel('Skip').selectOption('5');
+  await dialog.getByRole('button', {name: 'Fast forward 5 seconds'}).click();
+  assert.equal(await at(), 5);
+  await dialog.getByLabel('Position').focus();
+  await page.keyboard.press('l');
+  assert.equal(await at(), 10);
+  await page.keyboard.press('j');
+  assert.equal(await at(), 5);
+  for (let i = 0; i < 4; ++i) await page.keyboard.press('l');
+  assert.equal(await at(), 20);
+  assert.equal(await dialog.getByLabel('Position').getAttribute('aria-valuetext'), '0:20 of 0:20');
+  await dialog.getByLabel('Position').fill('0.5');
+  assert.equal(await at(), 0.5);
 
   await toggle.click();
   await dialog.getByRole('button', {name: 'Pause'}).waitFor();
@@ -332,9 +359,31 @@ test('a voice message plays with seek and speeds, and downloads after a personal
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   assert.ok(Buffer.concat(chunks).equals(audio));
 
-  // Playing and the download each fetched the file: both are in the history.
+  // Playing and the download each fetched the file: two different actions in the history.
   const history = await daemon.api('GET', `/api/v1/messages/${voice.id}`);
-  assert.deepEqual(history.json.history.map((h) => h.action), ['create', 'download', 'download']);
+  assert.deepEqual(history.json.history.map((h) => h.action), ['create', 'play', 'download']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a web message offered to a voice agent is refused (409) with the reason, and stays to be allocated',
+     async () => {
+  const page = await adminPage();
+  const ana = row(page, ANA);
+  assert.equal(await cellText(ana, 'Status'), 'To be allocated');
+  await ana.getByRole('button', {name: /^Allocate/}).click();
+  const dialog = page.getByRole('dialog', {name: 'Allocate'});
+  await dialog.getByRole('radio', {name: /Eli Haddad/}).check();
+  await dialog.getByRole('button', {name: 'Complete'}).click();
+  const alert = dialog.getByRole('alert');
+  await alert.filter({hasText: 'Conflict'}).waitFor();
+  assert.match(await alert.textContent(),
+               /^Conflict: leave message \d+: employee_id: agent 20001 is a voice agent and cannot take a web message/);
+  await screenshot(page, 'allocate-voice-agent-409');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({state: 'hidden'});
+  assert.equal(await cellText(ana, 'Status'), 'To be allocated');
+  takeExpectedError(page, /status of 409/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

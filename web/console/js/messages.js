@@ -1,9 +1,10 @@
-// The leave-message page (seed 002): query, allocate, process and submit,
-// voice playback and download. Every action is the REST API's
+// The leave-message page: query, allocate, process (with a call-back of the
+// contact number) and submit, voice playback and download. Every action is the REST API's
 // (/api/v1/messages); buttons appear only where the message's status and the
 // token's permissions allow the action, and a refusal shows the server's reason.
 import {ApiError, fillHeader, getJson, postJson, request, requireSession} from './api.js';
 import {AudioPlayer} from './audio_player.js';
+import {CallBack} from './call_back.js';
 import {confirmDialog, openDialog, showError} from './dialogs.js';
 import {STATUS_LABELS, channelLabel, el, formatTime} from './format.js';
 
@@ -231,7 +232,8 @@ function details(node, m) {
   node.replaceChildren(
     ...item('Message', String(m.id)),
     ...item('Status', STATUS_LABELS[m.status] || m.status),
-    ...item('Contact number', m.contact_number),
+    ...item('Contact number', m.contact_number_type === 'phone' ? m.contact_number
+      : `${m.contact_number} (${m.contact_number_type === 'visitor_id' ? 'visitor id' : 'customer id'}, no phone)`),
     ...item('Name', m.display_name),
     ...item('Channel', `${channelLabel(m.channel_type)} (${m.channel_id || '—'})`),
     ...item('Skill queue', m.skill_queue),
@@ -241,10 +243,17 @@ function details(node, m) {
     ...item('Handling comments', m.handling_comments));
 }
 
+// Whether the signed-in agent is idle now (the server's rule and reason).
+async function agentIdle() {
+  const session = await getJson('/console/api/session');
+  return {idle: session.idle !== false, reason: session.idle_reason};
+}
+
 function openSubmit(m) {
   const dialog = $('process-dialog');
   dialog.dataset.id = String(m.id);
   details($('process-details'), m);
+  callBack.show(m, can('process') && state.session.dialer, state.session.role === 'agent' ? agentIdle : null);
   showError($('process-error'), '');
   $('handling-comments').value = '';
   $('process-submit').disabled = !can('submit');
@@ -308,9 +317,12 @@ async function view(m) {
 // ---- Voice: playback and download --------------------------------------------------------
 
 let player = null;
+let callBack = null;
 
-async function fetchVoice(id) {
-  const response = await request(`/api/v1/messages/${id}/download`);
+// `purpose` is 'play' or 'download': the server records them as different
+// actions in the message's history.
+async function fetchVoice(id, purpose) {
+  const response = await request(`/api/v1/messages/${id}/${purpose}`);
   const disposition = response.headers.get('Content-Disposition') || '';
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] || `leave-message-${id}`;
   return {blob: await response.blob(), name};
@@ -325,7 +337,7 @@ async function play(m) {
   player.unload();
   openDialog(dialog, {focus: $('player-toggle')});
   try {
-    const {blob} = await fetchVoice(m.id);
+    const {blob} = await fetchVoice(m.id, 'play');
     player.load(blob);
     $('player-toggle').focus();
   } catch (e) {
@@ -336,7 +348,7 @@ async function play(m) {
 async function download(id) {
   if (!(await confirmDialog($('download-dialog')))) return;
   try {
-    const {blob, name} = await fetchVoice(id);
+    const {blob, name} = await fetchVoice(id, 'download');
     const url = URL.createObjectURL(blob);
     const a = el('a', {href: url, download: name, hidden: true});
     document.body.append(a);
@@ -430,6 +442,11 @@ async function init() {
     submitComments();
   });
   $('voice-dialog').addEventListener('close', () => player.unload());
+  $('voice-dialog').addEventListener('keydown', (event) => player.handleKey(event));
+  callBack = new CallBack($('process-dialog'), {
+    describe: reason,
+    onConflict: (id) => refreshRow(id),
+  });
   $('voice-download').addEventListener('click', () => download(Number($('voice-dialog').dataset.id)));
   toggleRange();
   await runQuery();

@@ -1,4 +1,4 @@
-#include "common/hmac.h"
+#include "routerd/crypto.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-namespace routerd::adapters {
+namespace routerd {
 namespace {
 
 struct MacCtxDeleter {
@@ -102,4 +102,15 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace routerd::adapters
+std::string HexLower(std::string_view bytes) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kHexDigits[b >> 4];
+    out[2 * i + 1] = kHexDigits[b & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace routerd
