@@ -88,4 +88,10 @@ std::optional<http::HttpResponse> RefuseVoiceCreator(const gateway::Principal& w
   return Forbidden("creating a voice message needs a tenant_admin token (the IVR's)");
 }
 
+std::function<void()> Answer500(std::function<void(http::HttpResponse)> reply) {
+  return [reply = std::move(reply)] {
+    reply(http::JsonError(http::HttpStatus::internal_server_error, "internal", "the request could not be handled"));
+  };
+}
+
 }  // namespace routerd::leave::api

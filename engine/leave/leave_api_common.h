@@ -5,6 +5,8 @@
 // Thread safety: stateless functions.
 #pragma once
 
+#include <functional>
+
 #include <simdjson.h>
 
 #include <cstdint>
@@ -49,5 +51,8 @@ bool IsVoiceFile(const leave::StoredLeaveMessage& m);
 // refusal for anyone else (checked before the upload is read, and again by
 // the handler).
 std::optional<http::HttpResponse> RefuseVoiceCreator(const gateway::Principal& who);
+// For a read task that failed (TaskThread::Post's on_failure): its request
+// still gets an answer, 500.
+std::function<void()> Answer500(std::function<void(http::HttpResponse)> reply);
 
 }  // namespace routerd::leave::api

@@ -44,7 +44,7 @@ LeaveMessageApi::Response LeaveMessageApi::Call(const HttpRequest& request, std:
   auto body = ParseBody(request, {}, true);
   if (auto* err = std::get_if<HttpResponse>(&body)) return std::move(*err);
   Reply reply = defer();
-  reads_->Post([this, id, who, reply = std::move(reply)] {
+  reads_->Post([this, id, who, reply] {
     const std::string& tenant = who.tenant->id;
     StatusOr<StoredLeaveMessage> m = store_.Get(tenant, id);
     if (!m.ok()) return reply(ErrorResponse(m.status()));
@@ -101,7 +101,7 @@ LeaveMessageApi::Response LeaveMessageApi::Call(const HttpRequest& request, std:
           reply(Json(HttpStatus::accepted, std::move(out)));
         });
     if (!s.ok()) reply(ErrorResponse(s));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 

@@ -72,11 +72,6 @@ std::variant<std::vector<QueryParam>, HttpResponse> QueryParams(std::string_view
   return out;
 }
 
-// For a read task that failed: its request still gets an answer.
-TaskThread::Task Answer500(const LeaveMessageApi::Reply& reply) {
-  return [reply] { reply(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled")); };
-}
-
 // Room for a voice upload's multipart envelope: boundaries, part headers and
 // the text fields beside the audio.
 constexpr std::size_t kVoiceEnvelopeBytes = 64 << 10;
@@ -278,7 +273,7 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   Reply reply = defer();
   // The message's channel decides which agents may take it; it never changes,
   // so reading it before the write is enough (the status is checked in the write).
-  reads_->Post([this, id, agent, who, reply = std::move(reply)] {
+  reads_->Post([this, id, agent, who, reply] {
     StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
     if (!m.ok()) return reply(ErrorResponse(m.status()));
     if (Status rule = CheckAllocationTarget(m->channel_kind, *agent); !rule.ok()) {
@@ -298,7 +293,7 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
           reply(Json(HttpStatus::ok, MessageJson(*r, nullptr, show_contact)));
         });
     if (!s.ok()) reply(ErrorResponse(s));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 
@@ -345,7 +340,7 @@ LeaveMessageApi::Response LeaveMessageApi::Transition(const HttpRequest& request
     }
     Status s = store_.TransitionAsync(std::move(t), ActorOf(who), done);
     if (!s.ok()) reply(ErrorResponse(s));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 

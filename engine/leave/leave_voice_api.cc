@@ -69,7 +69,7 @@ LeaveMessageApi::Response LeaveMessageApi::ServeVoice(const HttpRequest& request
   const LeaveAudit failed_as = play ? LeaveAudit::kPlayFailed : LeaveAudit::kDownloadFailed;
   spdlog::info("leave message {} of tenant {} {} by '{}'", id, who.tenant->id, play ? "played" : "downloaded",
                who.name);
-  reads_->Post([this, id, play, who, done_as, failed_as, reply = std::move(reply),
+  reads_->Post([this, id, play, who, done_as, failed_as, reply,
                 range_header = std::string(request[Field::range])] {
     const std::string& tenant = who.tenant->id;
     StatusOr<leave::StoredLeaveMessage> m = store_.Get(tenant, id);
@@ -118,7 +118,7 @@ LeaveMessageApi::Response LeaveMessageApi::ServeVoice(const HttpRequest& request
     std::string detail = m->attachment_ref;
     if (range.verdict == http::RangeVerdict::kPartial) detail += " " + http::ContentRange(range.range, size);
     serve(std::move(detail), VoiceResponse(*m, std::move(*audio), range, play));
-  });
+  }, Answer500(reply));
   return std::nullopt;
 }
 
