@@ -139,7 +139,12 @@ void HttpSession::OnHeader(beast::error_code ec) {
   }
   const boost::optional<std::uint64_t> length = parser_->content_length();
   unread_body_ = parser_->chunked() || (length && *length > 0);
-  if (permit->refusal) return Respond(std::move(*permit->refusal), false);
+  if (permit->refusal) {
+    // Without a body the connection stays usable; with one still unread it
+    // cannot be told from the next request, so it closes.
+    const bool keep_alive = !unread_body_ && head.keep_alive() && !closing_ && !server_.stopping();
+    return Respond(std::move(*permit->refusal), keep_alive);
+  }
   body_limit_ = permit->limit;
   if (length && *length > body_limit_) return (void)EndedByReadError(beast_http::error::body_limit);
   parser_->body_limit(body_limit_);

@@ -69,6 +69,21 @@ TEST(BodyAdmissionTest, ARefusalIsAnsweredBeforeTheBodyIsSentAndTheConnectionClo
   server.Stop();
 }
 
+TEST(BodyAdmissionTest, ARefusalOfARequestWithoutABodyKeepsTheConnection) {
+  RouteLimitHandler handler;
+  HttpServer server(Options(), handler);
+  ASSERT_TRUE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("GET /locked HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string refused = c.ReadResponses(1);
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 401 Unauthorized\r\n")) << refused;
+  c.Send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string next = c.ReadResponses(1);
+  EXPECT_NE(next.find("/after:0"), std::string::npos) << next;
+  EXPECT_EQ(server.counters().connections.load(), 1u);
+  server.Stop();
+}
+
 TEST(BodyAdmissionTest, AClientThatSendsItsBodyAnywayStillReadsTheRefusal) {
   RouteLimitHandler handler;
   HttpServer server(Options(), handler);
