@@ -39,7 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/form.h"
+#include "routerd/form.h"
 #include "routerd/contact.h"
 #include "routerd/status.h"
 

@@ -3,10 +3,9 @@
 // multipart post carrying a 256 KiB attachment.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "bench/adapters/fixture.h"
 #include "email/email_adapter.h"
 #include "email/email_signature.h"
 #include "routerd/channel_options.h"
@@ -17,14 +16,7 @@ using routerd::ChannelAdapterPtr;
 
 constexpr char kSigningKey[] = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
 
-std::string ReadFixture(const std::string& name) {
-  std::string path(__FILE__);
-  path = path.substr(0, path.rfind("/bench/")) + "/tests/fixtures/email/" + name;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadFixture(const std::string& name) { return routerd::adapters::bench::ReadFixture("email", name); }
 
 const routerd::ChannelAdapter& Adapter() {
   static const ChannelAdapterPtr adapter = [] {

@@ -15,25 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "bench/adapters/fixture.h"
 #include "routerd/adapter.h"
 #include "routerd/channel_options.h"
 #include "routerd/webhook.h"
 
 namespace routerd::adapters::bench {
 
-// tests/fixtures/<kind>/<name>, found relative to this file.
-inline std::string ReadFixture(const std::string& kind, const std::string& name) {
-  std::string here = __FILE__;
-  std::string path = here.substr(0, here.rfind("/bench/adapters/")) + "/tests/fixtures/" + kind + "/" + name;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "cannot open " << path << "\n";
-    std::exit(1);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 inline ChannelAdapterPtr MakeAdapter(const ChannelAdapterFactory& factory,
                                      std::initializer_list<std::pair<const char*, const char*>> options) {

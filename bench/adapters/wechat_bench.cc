@@ -2,10 +2,9 @@
 // safe mode, XML parse, normalization) per push, on the fixtures.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "bench/adapters/fixture.h"
 #include "routerd/channel_options.h"
 #include "wechat/wechat_adapter.h"
 
@@ -13,15 +12,7 @@ namespace {
 
 using routerd::ChannelAdapterPtr;
 
-std::string ReadFixture(const std::string& name) {
-  // bench/adapters/ -> tests/fixtures/wechat/
-  std::string path(__FILE__);
-  path = path.substr(0, path.rfind("/bench/")) + "/tests/fixtures/wechat/" + name;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadFixture(const std::string& name) { return routerd::adapters::bench::ReadFixture("wechat", name); }
 
 ChannelAdapterPtr MakeAdapter(const std::string& token, const std::string& app_id, const std::string& aes_key) {
   routerd::ChannelOptions options("bench.toml", 1, "bench");

@@ -13,7 +13,6 @@
 #include "engine/leave/allocation_rule.h"
 #include "engine/leave/leave_api_common.h"
 #include "engine/leave/leave_json.h"
-#include "engine/leave/multipart.h"
 #include "engine/leave/voice_upload.h"
 #include "routerd/text_encoding.h"
 

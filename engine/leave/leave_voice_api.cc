@@ -10,7 +10,7 @@
 #include "engine/leave/leave_api_common.h"
 #include "engine/leave/leave_json.h"
 #include "engine/leave/leave_message_api.h"
-#include "engine/leave/multipart.h"
+#include "routerd/form.h"
 #include "engine/leave/voice_upload.h"
 
 namespace routerd::leave {
@@ -125,44 +125,46 @@ LeaveMessageApi::Response LeaveMessageApi::ServeVoice(const HttpRequest& request
 LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, const gateway::Principal& who,
                                                        const Deferrer& defer) {
   if (auto refused = RefuseVoiceCreator(who)) return refused;
-  StatusOr<std::string> boundary = MultipartBoundary(std::string_view(request[Field::content_type]));
-  if (!boundary.ok()) return BadRequest(boundary.status().message());
-  StatusOr<std::vector<FormPart>> parts = ParseMultipart(request.body(), *boundary);
+  StatusOr<std::string> boundary = MultipartFormBoundary(std::string_view(request[Field::content_type]));
+  if (!boundary.ok()) return BadRequest("Content-Type: " + boundary.status().message());
+  StatusOr<std::vector<MultipartPart>> parts = ParseMultipartForm(request.body(), *boundary);
   if (!parts.ok()) return BadRequest(parts.status().message());
   leave::VoiceMessage voice;
   voice.tenant_id = who.tenant->id;
   bool has_contact = false, has_type = false, has_file = false;
-  std::vector<std::string> seen;
-  for (FormPart& p : *parts) {
-    for (const std::string& s : seen) {
+  std::vector<std::string_view> seen;
+  for (const MultipartPart& p : *parts) {
+    for (std::string_view s : seen) {
       if (s == p.name) return BadRequest(p.name + ": given more than once");
     }
     seen.push_back(p.name);
+    const std::string_view data = p.body;
     if (p.name == "contact_number") {
-      if (Status v = ValidateVoiceText("contact_number", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
-      voice.contact_number = std::move(p.data);
+      if (Status v = ValidateVoiceText("contact_number", data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
+      voice.contact_number = std::string(data);
       has_contact = true;
     } else if (p.name == "channel_type") {
-      if (p.data != "voice") {
-        return BadRequest("channel_type: \"" + p.data + "\" is not valid here (allowed: voice)");
+      if (data != "voice") {
+        return BadRequest("channel_type: \"" + std::string(data) + "\" is not valid here (allowed: voice)");
       }
       has_type = true;
     } else if (p.name == "skill_queue") {
       bool known = false;
-      for (const config::SkillQueueConfig& q : who.tenant->skill_queues) known |= q.id == p.data;
-      if (!known) return BadRequest("skill_queue: \"" + p.data + "\" is not a skill queue of this tenant");
-      voice.skill_queue = std::move(p.data);
+      for (const config::SkillQueueConfig& q : who.tenant->skill_queues) known |= q.id == data;
+      if (!known) return BadRequest("skill_queue: \"" + std::string(data) + "\" is not a skill queue of this tenant");
+      voice.skill_queue = std::string(data);
     } else if (p.name == "channel_id") {
-      if (Status v = ValidateVoiceText("channel_id", p.data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
-      voice.channel_id = std::move(p.data);
+      if (Status v = ValidateVoiceText("channel_id", data, kMaxVoiceField); !v.ok()) return BadRequest(v.message());
+      voice.channel_id = std::string(data);
     } else if (p.name == "file") {
-      if (p.data.empty()) return BadRequest("file: the audio file is empty");
-      if (Status v = ValidateVoiceText("file name", p.file_name, 255); !v.ok()) return BadRequest(v.message());
-      StatusOr<std::string> type = VoiceMediaType(p.content_type, p.file_name);
+      if (data.empty()) return BadRequest("file: the audio file is empty");
+      const std::string file_name = p.filename.value_or("");
+      if (Status v = ValidateVoiceText("file name", file_name, 255); !v.ok()) return BadRequest(v.message());
+      StatusOr<std::string> type = VoiceMediaType(p.content_type, file_name);
       if (!type.ok()) return BadRequest(type.status().message());
-      voice.audio = std::move(p.data);
+      voice.audio = std::string(data);
       voice.mime = std::move(type).value();
-      voice.file_name = std::move(p.file_name);
+      voice.file_name = file_name;
       has_file = true;
     } else {
       return BadRequest("unknown field '" + p.name +

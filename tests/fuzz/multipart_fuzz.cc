@@ -1,4 +1,4 @@
-// Multipart form parsing, as the voice upload and the email adapter do it: the
+// Multipart form parsing, the one parser of the voice upload and the email adapter: the
 // boundary from a Content-Type, then the parts. The first input line is the
 // Content-Type, the rest the body. Must return parts or a clear error, never
 // crash, and every part it returns must lie inside the body.
@@ -8,25 +8,16 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "adapters/common/form.h"
-#include "engine/leave/multipart.h"
+#include "routerd/form.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::size_t nl = input.find('\n');
   const std::string_view content_type = input.substr(0, nl);
   const std::string_view body = nl == std::string_view::npos ? std::string_view() : input.substr(nl + 1);
-  // The voice upload's parser: copies of the parts.
-  if (auto boundary = routerd::leave::MultipartBoundary(content_type); boundary.ok()) {
-    if (auto parts = routerd::leave::ParseMultipart(body, *boundary); parts.ok()) {
-      for (const auto& p : *parts) {
-        if (p.data.size() > body.size()) std::abort();
-      }
-    }
-  }
-  // The email adapter's parser: views into the body.
-  if (auto boundary = routerd::adapters::MultipartFormBoundary(content_type); boundary.ok()) {
-    if (auto parts = routerd::adapters::ParseMultipartForm(body, *boundary); parts.ok()) {
+  // Parts are views into the body.
+  if (auto boundary = routerd::MultipartFormBoundary(content_type); boundary.ok()) {
+    if (auto parts = routerd::ParseMultipartForm(body, *boundary); parts.ok()) {
       for (const auto& p : *parts) {
         if (p.body.data() < body.data() || p.body.data() + p.body.size() > body.data() + body.size()) std::abort();
         if (!p.content_type.empty() &&

@@ -1,10 +1,10 @@
-#include "common/form.h"
+#include "routerd/form.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace routerd::adapters {
+namespace routerd {
 namespace {
 
 TEST(UrlEncodedFormTest, DecodesPlusAndPercentAndKeepsDuplicatesInOrder) {
@@ -187,4 +187,4 @@ TEST(MultipartFormTest, BoundsPartsHeadersAndHeaderSize) {
 }
 
 }  // namespace
-}  // namespace routerd::adapters
+}  // namespace routerd

@@ -1,12 +1,13 @@
-#include "common/form.h"
+#include "routerd/form.h"
 
 #include <strings.h>
 
+#include <string>
 #include <utility>
 
 #include "routerd/text_encoding.h"
 
-namespace routerd::adapters {
+namespace routerd {
 namespace {
 
 StatusOr<std::string> FormDecode(std::string_view in) {
@@ -233,9 +234,11 @@ StatusOr<std::vector<MultipartPart>> ParseMultipartForm(std::string_view body, s
       pos += 2;
     } else {
       size_t end = body.find("\r\n\r\n", pos);
-      if (end == std::string_view::npos || end - pos > limits.max_header_bytes) {
-        return Status::InvalidArgument(end == std::string_view::npos ? "multipart: unterminated part headers"
-                                                                     : "multipart: part headers too large");
+      if (end == std::string_view::npos) return Status::InvalidArgument("multipart: unterminated part headers");
+      if (end - pos > limits.max_header_bytes) {
+        return Status::InvalidArgument("multipart: part " + std::to_string(parts.size() + 1) + ": headers of " +
+                                       std::to_string(end - pos) + " bytes, at most " +
+                                       std::to_string(limits.max_header_bytes) + " allowed");
       }
       headers = body.substr(pos, end - pos);
       pos = end + 4;
@@ -264,4 +267,4 @@ StatusOr<std::vector<MultipartPart>> ParseMultipartForm(std::string_view body, s
   }
 }
 
-}  // namespace routerd::adapters
+}  // namespace routerd

@@ -1,5 +1,6 @@
 // HTML form bodies: application/x-www-form-urlencoded and multipart/form-data
-// (RFC 7578), as posted by Mailgun-style inbound email routes.
+// (RFC 7578): Mailgun-style inbound email routes and the voice upload of an
+// IVR both parse theirs here, so a fix to either format lands once.
 //
 // Both parsers are strict about structure (a malformed percent escape, a
 // missing closing boundary, a part without a form-data name: all errors) and
@@ -20,7 +21,7 @@
 
 #include "routerd/status.h"
 
-namespace routerd::adapters {
+namespace routerd {
 
 // One decoded name=value pair of a urlencoded body.
 struct FormField {
@@ -59,4 +60,4 @@ StatusOr<std::string> MultipartFormBoundary(std::string_view content_type);
 StatusOr<std::vector<MultipartPart>> ParseMultipartForm(std::string_view body, std::string_view boundary,
                                                         const MultipartLimits& limits = {});
 
-}  // namespace routerd::adapters
+}  // namespace routerd
