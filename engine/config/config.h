@@ -39,6 +39,10 @@ struct ServerOptions {
   int idle_timeout_seconds = 60;          // keep-alive connections idle longer are closed; 1..86400
   int shutdown_grace_seconds = 10;        // in-flight requests get this long to finish; 1..600
   int max_connections = 10000;            // open HTTP connections; more are answered 503 and closed; 1..1000000
+  // Failed authentications per client address before it is answered 429
+  // (http::AuthFailureGuard): this many at once, then this many a minute.
+  int auth_failure_burst = 20;            // 0 turns the limit off; 0..1000000
+  int auth_failures_per_minute = 10;      // 1..1000000
   // Agent gateway
   int agent_grace_seconds = 60;           // disconnected agents keep their sessions this long; 0..86400
   int agent_outbox_limit = 1024;          // messages queued per agent connection; 16..1000000

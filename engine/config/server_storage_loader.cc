@@ -94,6 +94,8 @@ void LoadServerTable(const toml::table& table, ServerOptions& server, ErrorList&
   r.IntInto("idle_timeout_seconds", 1, 86400, server.idle_timeout_seconds);
   r.IntInto("shutdown_grace_seconds", 1, 600, server.shutdown_grace_seconds);
   r.IntInto("max_connections", 1, 1000000, server.max_connections);
+  r.IntInto("auth_failure_burst", 0, 1000000, server.auth_failure_burst);
+  r.IntInto("auth_failures_per_minute", 1, 1000000, server.auth_failures_per_minute);
   r.IntInto("dedup_window_seconds", 0, 604800, server.dedup_window_seconds);
   r.IntInto("dedup_max_entries", 1000, 100000000, server.dedup_max_entries);
   r.IntInto("agent_grace_seconds", 0, 86400, server.agent_grace_seconds);

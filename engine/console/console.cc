@@ -212,7 +212,8 @@ std::optional<HttpResponse> Console::Wallboard(http::HttpRequest& request, http:
   if (origin != request.end() && OriginHost(origin->value()) != std::string_view(request[Field::host])) {
     return Error(HttpStatus::forbidden, "forbidden", "cross-origin wallboard connections are refused");
   }
-  auto session = std::make_shared<WallboardSession>(ctx.TakeSocket(), *hub_, auth_);
+  std::function<void()> report = ctx.FailedAuthenticationReporter();
+  auto session = std::make_shared<WallboardSession>(ctx.TakeSocket(), *hub_, auth_, std::move(report));
   session->Accept(std::move(request));
   return std::nullopt;
 }

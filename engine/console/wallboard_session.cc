@@ -26,8 +26,13 @@ std::string ErrorFrame(std::string_view error, std::string_view detail) {
 
 }  // namespace
 
-WallboardSession::WallboardSession(http::IoSocket&& socket, WallboardHub& hub, const gateway::Authenticator& auth)
-    : ws_(Stream(std::move(socket))), hub_(hub), auth_(auth), auth_timer_(ws_.get_executor()) {}
+WallboardSession::WallboardSession(http::IoSocket&& socket, WallboardHub& hub, const gateway::Authenticator& auth,
+                                   std::function<void()> report_failed_authentication)
+    : ws_(Stream(std::move(socket))),
+      hub_(hub),
+      auth_(auth),
+      report_failed_authentication_(std::move(report_failed_authentication)),
+      auth_timer_(ws_.get_executor()) {}
 
 void WallboardSession::Accept(http::HttpRequest&& upgrade) {
   websocket::stream_base::timeout timeouts;
@@ -52,6 +57,7 @@ void WallboardSession::OnAccept(beast::error_code ec) {
   auth_timer_.expires_after(kAuthTimeout);
   auth_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec && !self->authenticated_ && !self->refused_ && !self->done_) {
+      self->report_failed_authentication_();
       self->Refuse("unauthorized", "no auth frame within 10 s");
     }
   });
@@ -84,7 +90,10 @@ void WallboardSession::Authenticate(std::string_view text) {
     return Refuse("bad_request", "the first frame must be {\"type\":\"auth\",\"token\":\"...\"}");
   }
   const std::optional<gateway::Principal> who = auth_.Authenticate(token);
-  if (!who) return Refuse("unauthorized", "a valid token is required");
+  if (!who) {
+    report_failed_authentication_();
+    return Refuse("unauthorized", "a valid token is required");
+  }
   if (!who->admin()) return Refuse("forbidden", "the wallboard needs a tenant_admin token");
   authenticated_ = true;
   auth_timer_.cancel();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,7 +39,10 @@ class WallboardSession : public std::enable_shared_from_this<WallboardSession> {
  public:
   static constexpr std::chrono::seconds kAuthTimeout{10};
 
-  WallboardSession(http::IoSocket&& socket, WallboardHub& hub, const gateway::Authenticator& auth);
+  // `report_failed_authentication` counts a missing or unknown token against
+  // the client's budget (http::RequestContext::FailedAuthenticationReporter).
+  WallboardSession(http::IoSocket&& socket, WallboardHub& hub, const gateway::Authenticator& auth,
+                   std::function<void()> report_failed_authentication);
 
   // Completes the upgrade; the hub learns of the connection once it is open.
   void Accept(http::HttpRequest&& upgrade);
@@ -64,6 +68,7 @@ class WallboardSession : public std::enable_shared_from_this<WallboardSession> {
   boost::beast::websocket::stream<Stream> ws_;
   WallboardHub& hub_;
   const gateway::Authenticator& auth_;
+  const std::function<void()> report_failed_authentication_;
   boost::beast::flat_buffer read_buffer_;
   boost::asio::steady_timer auth_timer_;
 

@@ -141,6 +141,8 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   options.idle_timeout = std::chrono::seconds(server.idle_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(server.shutdown_grace_seconds);
   options.max_connections = static_cast<std::size_t>(server.max_connections);
+  options.auth_failures.burst = server.auth_failure_burst;
+  options.auth_failures.per_minute = server.auth_failures_per_minute;
   http_server_ = std::make_unique<http::HttpServer>(options, *router_);
 }
 

@@ -37,7 +37,9 @@ StatusOr<tcp::endpoint> ParseListen(const std::string& listen, net::io_context& 
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, RequestHandler& handler)
-    : options_(std::move(options)), handler_(handler) {
+    : options_(std::move(options)),
+      handler_(handler),
+      auth_guard_(std::make_shared<AuthFailureGuard>(options_.auth_failures)) {
   for (int i = 0; i < options_.io_threads; ++i) {
     ios_.push_back(std::make_unique<net::io_context>(1));  // one thread each: no internal locking
     work_.push_back(net::make_work_guard(*ios_.back()));
@@ -186,6 +188,12 @@ void HttpServer::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_http_accept_errors_total", {}, h.accept_errors.load(std::memory_order_relaxed));
   out.Family("routerd_http_handler_errors_total", "counter", "Requests whose handler failed (answered 500).");
   out.Sample("routerd_http_handler_errors_total", {}, h.handler_errors.load(std::memory_order_relaxed));
+  out.Family("routerd_http_auth_throttled_total", "counter",
+             "Requests answered 429 because their client address failed to authenticate too often.");
+  out.Sample("routerd_http_auth_throttled_total", {}, auth_guard_->refusals());
+  out.Family("routerd_http_auth_failure_addresses", "gauge",
+             "Client addresses with recent failed authentications that are remembered.");
+  out.Sample("routerd_http_auth_failure_addresses", {}, static_cast<std::uint64_t>(auth_guard_->tracked()));
   out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
   out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(open_connections()));
 }

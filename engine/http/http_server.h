@@ -20,7 +20,9 @@
 // accept loop pauses instead of spinning on the error. A request whose
 // handler throws (std::bad_alloc included) is answered 500 and the
 // connection closed; the process goes on. The three are counted and logged,
-// at most once per interval each.
+// at most once per interval each. A client address that fails to
+// authenticate too often is answered 429 from its request headers on
+// (AuthFailureGuard).
 //
 // Thread safety: Start/Stop from one (control) thread; counters anywhere.
 #pragma once
@@ -42,6 +44,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "engine/base/log_limiter.h"
+#include "engine/http/auth_failure_guard.h"
 #include "engine/http/request_handler.h"
 #include "engine/metrics/prometheus_writer.h"
 #include "routerd/status.h"
@@ -60,6 +63,8 @@ struct HttpServerOptions {
   // Open HTTP connections at most (a WebSocket leaves this count once
   // upgraded); 0: no limit.
   std::size_t max_connections = 0;
+  // Failed authentications allowed per client address (AuthFailureGuard).
+  AuthFailureBudget auth_failures;
 };
 
 struct HttpServerCounters {
@@ -122,6 +127,8 @@ class HttpServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   HttpServerCounters counters_;
+  // Shared: a WebSocket session may report a failure after its HTTP session ended.
+  const std::shared_ptr<AuthFailureGuard> auth_guard_;
   LogLimiter refused_log_{std::chrono::seconds(10)};
   LogLimiter accept_error_log_{std::chrono::seconds(10)};
   LogLimiter handler_error_log_{std::chrono::seconds(1)};

@@ -41,7 +41,16 @@ HttpSession::HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id)
     : stream_(std::move(socket)),
       buffer_(server.options_.max_header_bytes + 64 * 1024),
       server_(server),
-      id_(id) {}
+      id_(id) {
+  boost::system::error_code ec;
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = endpoint.address();
+}
+
+std::function<void()> HttpSession::FailedAuthenticationReporter() {
+  // The guard, not the server: the reporter may outlive the server.
+  return [guard = server_.auth_guard_, peer = peer_] { guard->RecordFailure(peer, AuthFailureGuard::SteadyNowMs()); };
+}
 
 HttpSession::~HttpSession() { server_.Unregister(id_); }
 
@@ -124,6 +133,15 @@ void HttpSession::OnHeader(beast::error_code ec) {
     return Respond(JsonError(HttpStatus::bad_request, "bad_request",
                              "unsupported Transfer-Encoding: only \"chunked\" is accepted"),
                    false);
+  }
+  if (const std::int64_t retry_after = server_.auth_guard_->Check(peer_, AuthFailureGuard::SteadyNowMs())) {
+    HttpResponse refusal = JsonError(HttpStatus::too_many_requests, "too_many_failed_authentications",
+                                     "too many failed authentications from this address; retry in " +
+                                         std::to_string(retry_after) + " s");
+    refusal.set(beast_http::field::retry_after, std::to_string(retry_after));
+    const boost::optional<std::uint64_t> length = parser_->content_length();
+    unread_body_ = parser_->chunked() || (length && *length > 0);
+    return Respond(std::move(refusal), !unread_body_ && head.keep_alive() && !closing_ && !server_.stopping());
   }
   std::optional<BodyPermit> permit;
   try {
@@ -223,12 +241,20 @@ DeferredResponse RequestContext::Defer() {
   return DeferredResponse(session_.shared_from_this(), keep_alive_);
 }
 
+void RequestContext::NoteFailedAuthentication() { session_.NoteFailedAuthentication(); }
+
+std::function<void()> RequestContext::FailedAuthenticationReporter() { return session_.FailedAuthenticationReporter(); }
+
 IoSocket RequestContext::TakeSocket() {
   socket_taken_ = true;
   return session_.ReleaseSocket();
 }
 
 void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
+  if (response.result() == HttpStatus::unauthorized || auth_failed_) {
+    server_.auth_guard_->RecordFailure(peer_, AuthFailureGuard::SteadyNowMs());
+  }
+  auth_failed_ = false;
   response.keep_alive(keep_alive);
   response.prepare_payload();
   out_.clear();

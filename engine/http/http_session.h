@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,6 +29,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Writes a response that was deferred (see RequestContext); on any thread.
   void SendDeferred(HttpResponse&& response, bool keep_alive);
   Socket ReleaseSocket();
+  // The request being handled failed to authenticate in a way its status
+  // (not 401) does not say; counted when its answer is written.
+  void NoteFailedAuthentication() { auth_failed_ = true; }
+  // Counts a failed authentication of this client later, from any thread
+  // (a WebSocket that authenticates in its first frame).
+  std::function<void()> FailedAuthenticationReporter();
   // Server shutdown: close now if idle, else after the response in progress.
   void Shutdown();
 
@@ -67,6 +74,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string out_;
   HttpServer& server_;
   const std::uint64_t id_;
+  // The client's address, for its budget of failed authentications.
+  boost::asio::ip::address peer_;
+  bool auth_failed_ = false;  // see NoteFailedAuthentication
   bool idle_ = false;  // waiting for the first byte of a request
   bool closing_ = false;
 };

@@ -13,6 +13,7 @@
 // not block.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -44,6 +45,13 @@ class RequestContext {
   DeferredResponse Defer();
   // REQUIRES: called at most once, during Handle.
   IoSocket TakeSocket();
+  // The request failed to authenticate though its answer is not a 401 (a
+  // webhook verification answered 403): it costs the client address one
+  // failure of its budget, as every 401 does (AuthFailureGuard).
+  void NoteFailedAuthentication();
+  // For a failure found after the request was answered (a WebSocket that
+  // authenticates in its first frame): call it then, from any thread.
+  std::function<void()> FailedAuthenticationReporter();
   bool deferred() const { return deferred_; }
   bool socket_taken() const { return socket_taken_; }
 

@@ -85,6 +85,10 @@ std::optional<HttpResponse> WebhookHandler::HandleImpl(const HttpRequest& reques
 
   WebhookOutcome outcome = route.adapter->Handle(wr);
   metrics_.RecordRejection(route.kind_index, outcome.rejection);
+  if (ctx != nullptr && (outcome.rejection == WebhookRejection::kBadSignature ||
+                         outcome.rejection == WebhookRejection::kBadHandshake)) {
+    ctx->NoteFailedAuthentication();
+  }
   for (std::string_view reason : outcome.ignored) metrics_.AddIgnored(route.kind_index, reason);
   if (outcome.contacts.empty() && outcome.leave_messages.empty()) return ProviderReply(route, outcome.response);
 

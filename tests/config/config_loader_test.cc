@@ -420,7 +420,7 @@ skill_queue = ["q"]
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
                                  "router_tick_ms, session_history_limit, router_command_queue_capacity, "
                                  "max_body_bytes, max_header_bytes, read_timeout_seconds, idle_timeout_seconds, "
-                                 "shutdown_grace_seconds, max_connections, dedup_window_seconds, dedup_max_entries, "
+                                 "shutdown_grace_seconds, max_connections, auth_failure_burst, auth_failures_per_minute, dedup_window_seconds, dedup_max_entries, "
                                  "agent_grace_seconds, agent_outbox_limit, log_level"));
   EXPECT_THAT(r.errors, HasError(Line("max_sessions"), "tenants[0] 't'",
                                  "unknown key 'max_sessions'; allowed keys: id, multimedia_access_mode, "

@@ -42,6 +42,10 @@ log_level = "warn"
 )";
   toml += "agent_grace_seconds = " + std::to_string(c.grace_seconds) + "\n";
   toml += "agent_outbox_limit = " + std::to_string(c.outbox_limit) + "\n";
+  if (c.auth_failure_burst) toml += "auth_failure_burst = " + std::to_string(*c.auth_failure_burst) + "\n";
+  if (c.auth_failures_per_minute) {
+    toml += "auth_failures_per_minute = " + std::to_string(*c.auth_failures_per_minute) + "\n";
+  }
   // The data directory is each test's own (set after loading).
   toml += "\n[storage]\nallocation_poll_seconds = 1\n";
   toml += R"(

@@ -59,6 +59,9 @@ struct GatewayConfig {
   int billing_max_waiting = 1000;  // the billing queue's length limit (overflow: leave message)
   // acme's [tenants.dialer] url (with secret kDialerSecret); none when empty.
   std::string dialer_url;
+  // [server] auth_failure_burst / auth_failures_per_minute; unset: the defaults.
+  std::optional<int> auth_failure_burst;
+  std::optional<int> auth_failures_per_minute;
 };
 
 inline constexpr std::string_view kDialerSecret = "acme-dialer-test-secret";
