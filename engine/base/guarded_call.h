@@ -78,4 +78,15 @@ bool GuardedCall(FailureLog& log, Work&& work) {
   return GuardedCall(log, std::forward<Work>(work), [] {});
 }
 
+
+// Runs an event loop (an asio::io_context) until it returns normally. A
+// handler that throws is reported and the loop runs on: Asio leaves the
+// context usable after a handler's exception, so only the work of that one
+// handler is lost, not the thread and everything else it serves.
+template <typename EventLoop>
+void RunEventLoopGuarded(EventLoop& loop, FailureLog& log) {
+  while (!GuardedCall(log, [&] { loop.run(); })) {
+  }
+}
+
 }  // namespace routerd

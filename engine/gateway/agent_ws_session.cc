@@ -6,6 +6,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "engine/base/guarded_call.h"
 #include "engine/gateway/gateway_json.h"
 
 namespace routerd::gateway {
@@ -82,7 +83,11 @@ void AgentWsSession::OnRead(beast::error_code ec, std::size_t) {
   if (ec) return Gone();
   const std::string text = beast::buffers_to_string(read_buffer_.data());
   read_buffer_.consume(read_buffer_.size());
-  HandleRequest(text);
+  // A request that throws (std::bad_alloc included) is answered with an
+  // error frame; the connection and the agent's sessions stay.
+  static FailureLog failures("an agent WebSocket request");
+  GuardedCall(failures, [&] { HandleRequest(text); },
+              [&] { Reply(ErrorJson("", "internal", "the request could not be handled")); });
   Read();
 }
 

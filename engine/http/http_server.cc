@@ -1,5 +1,6 @@
 #include "engine/http/http_server.h"
 
+#include "engine/base/guarded_call.h"
 #include "engine/base/log_escape.h"
 #include "engine/base/thread_name.h"
 
@@ -65,7 +66,10 @@ Status HttpServer::Start() {
     threads_.emplace_back([this, i] {
       SetThreadName("rd-io-" + std::to_string(i));
       SetCurrentIoThread(i, ios_[i].get());
-      ios_[i]->run();
+      // Every connection of this thread (HTTP and WebSocket) lives in this
+      // loop: a handler that throws loses its own connection, not them all.
+      static FailureLog failures("an I/O thread's handler");
+      RunEventLoopGuarded(*ios_[i], failures);
     });
   }
   return Status::Ok();

@@ -36,7 +36,9 @@ void RouterShard::Start() {
   thread_ = std::thread([this] {
     SetThreadName("rd-shard-" + std::to_string(index_));
     auto work = boost::asio::make_work_guard(io_);
-    io_.run();
+    // Inputs and tasks are guarded one by one; this also covers the tick.
+    static FailureLog failures("a router shard's event loop");
+    RunEventLoopGuarded(io_, failures);
   });
 }
 
@@ -110,16 +112,32 @@ std::size_t RouterShard::Process(Queue& queue) {
   const std::size_t n = queue.PopBulk(batch_.data(), batch_.size());
   if (n == 0) return 0;
   const std::int64_t now = clock_.NowNs();
+  // One input that throws (a policy's bug, std::bad_alloc) must not take the
+  // shard, and every tenant on it, down: it is logged and dropped, and a
+  // command whose caller waits is answered kInternal.
+  static FailureLog contact_failures("routing a contact");
+  static FailureLog command_failures("an agent command on a router shard");
   for (std::size_t i = 0; i < n; ++i) {
     ShardInput& in = batch_[i];
     if (in.kind == ShardInput::Kind::kContact) {
-      router_.OnContact(in.tenant, in.channel, std::move(in.contact), in.key_hash, now);
+      GuardedCall(contact_failures,
+                  [&] { router_.OnContact(in.tenant, in.channel, std::move(in.contact), in.key_hash, now); });
     } else {
-      router_.OnCommand(in.command, now);
+      GuardedCall(command_failures, [&] { router_.OnCommand(in.command, now); }, [&] { CommandFailed(in.command); });
     }
     in.contact.reset();
   }
   return n;
+}
+
+void RouterShard::CommandFailed(const routing::AgentCommand& command) {
+  if (command.correlation == 0) return;
+  routing::RoutingEvent& e = router_.events().emplace_back();
+  e.type = routing::RoutingEventType::kCommandResult;
+  e.tenant = command.tenant;
+  e.correlation = command.correlation;
+  e.result = StatusCode::kInternal;
+  e.error = "the command failed inside the router (logged)";
 }
 
 void RouterShard::Flush() {

@@ -97,6 +97,8 @@ class RouterShard {
  private:
   void Drain();
   std::size_t Process(Queue& queue);
+  // A command threw: its waiting caller, if any, gets kInternal.
+  void CommandFailed(const routing::AgentCommand& command);
   void ArmTick();
   void Flush();
 

@@ -10,6 +10,9 @@
 #include <new>
 #include <stdexcept>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
 #include "engine/base/guarded_call.h"
 
 namespace routerd::leave {
@@ -42,6 +45,20 @@ TEST(GuardedCallTest, CountsFailuresAndSurvivesAFailingFailureHandler) {
   EXPECT_FALSE(GuardedCall(log, [] { throw std::bad_alloc(); }));
   EXPECT_FALSE(GuardedCall(log, [] { throw std::logic_error("x"); }, [] { throw std::runtime_error("y"); }));
   EXPECT_EQ(log.failures(), 3u);  // two tasks and one handler
+}
+
+TEST(GuardedCallTest, AnEventLoopRunsOnAfterAHandlerThrows) {
+  boost::asio::io_context io;
+  FailureLog log("a test event loop");
+  int ran = 0;
+  boost::asio::post(io, [&] { ++ran; });
+  boost::asio::post(io, [] { throw std::runtime_error("handler failed"); });
+  boost::asio::post(io, [&] { ++ran; });
+  boost::asio::post(io, [] { throw std::bad_alloc(); });
+  boost::asio::post(io, [&] { ++ran; });
+  RunEventLoopGuarded(io, log);  // returns once the loop is out of work
+  EXPECT_EQ(ran, 3);
+  EXPECT_EQ(log.failures(), 2u);
 }
 
 }  // namespace

@@ -240,7 +240,15 @@ void JournalWriter::Run() {
       prune_active_ = true;
     }
     if (prune_active_) {
-      RunPrunePass();
+      static FailureLog prune_failures("a journal prune pass");
+      GuardedCall(prune_failures, [&] { RunPrunePass(); }, [&] {
+        // Given up until the next interval, so that a pass that keeps
+        // throwing cannot spin; whoever asked for it is told.
+        prune_active_ = false;
+        std::vector<PruneDone> waiters;
+        waiters.swap(prune_waiters_);
+        for (PruneDone& w : waiters) w(Status::Internal("the prune pass failed inside routerd (logged)"));
+      });
       if (!prune_active_) next_prune = SteadyClock::now() + interval;
     }
   }
@@ -276,7 +284,12 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
       txn = run("SAVEPOINT record");
       if (!txn.ok()) break;
     }
-    results[i] = batch[i]->Apply(ctx);
+    // A record that throws (std::bad_alloc while building its rows) fails
+    // like one that storage refused: alone behind its savepoint, or with its
+    // batch, whose producers are told "not stored" and retry.
+    static FailureLog apply_failures("a journal record's write");
+    GuardedCall(apply_failures, [&] { results[i] = batch[i]->Apply(ctx); },
+                [&] { results[i] = Status::Unavailable("the record's write failed inside routerd (logged)"); });
     if (!conn.InTransaction()) {
       // SQLite rolled the whole transaction back (disk full, I/O error):
       // nothing of the batch is stored any more.
