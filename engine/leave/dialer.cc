@@ -116,10 +116,26 @@ void Dialer::Start() {
 }
 
 void Dialer::Stop() {
-  running_ = false;
+  {
+    std::lock_guard lock(mu_);
+    running_ = false;  // under mu_: no request is added after the sweep below
+  }
   work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();
+  std::unordered_map<std::uint64_t, std::shared_ptr<CallRequest>> abandoned;
+  {
+    std::lock_guard lock(mu_);
+    abandoned.swap(in_flight_);
+  }
+  for (auto& [key, call] : abandoned) {
+    spdlog::warn("call {} of leave message {} (tenant {}) abandoned: routerd is stopping", call->call_id,
+                 call->message_id, call->tenant_id);
+    if (on_failed_) {
+      on_failed_(*call, Status::Unavailable("routerd stopped before the telephony confirmed the request "
+                                            "(it may still have placed the call)"));
+    }
+  }
 }
 
 std::string Dialer::RequestBody(const CallRequest& call) {
@@ -157,14 +173,25 @@ Status Dialer::Request(CallRequest call) {
                                        " are pending (max_pending_calls); try again");
     }
   } while (!tenant.pending.compare_exchange_weak(pending, pending + 1));
-  Run(std::make_shared<CallRequest>(std::move(call)), tenant);
+  auto request = std::make_shared<CallRequest>(std::move(call));
+  std::uint64_t key;
+  {
+    std::lock_guard lock(mu_);
+    if (!running_.load()) {
+      tenant.pending.fetch_sub(1);
+      return Status::Unavailable("the dialer is stopped");
+    }
+    key = ++next_key_;
+    in_flight_.emplace(key, request);
+  }
+  Run(key, std::move(request), tenant);
   return Status::Ok();
 }
 
-void Dialer::Run(std::shared_ptr<CallRequest> call, Tenant& tenant) {
+void Dialer::Run(std::uint64_t key, std::shared_ptr<CallRequest> call, Tenant& tenant) {
   asio::co_spawn(
       io_,
-      [this, call, &tenant]() -> asio::awaitable<void> {
+      [this, key, call, &tenant]() -> asio::awaitable<void> {
         const config::DialerConfig& c = *tenant.config;
         const Target target = ParseTarget(c.url);
         const std::string body = RequestBody(*call);
@@ -184,6 +211,10 @@ void Dialer::Run(std::shared_ptr<CallRequest> call, Tenant& tenant) {
           if (last.ok() || last.code() != StatusCode::kUnavailable) break;
         }
         tenant.pending.fetch_sub(1);
+        {
+          std::lock_guard lock(mu_);
+          in_flight_.erase(key);
+        }
         if (!last.ok()) {
           spdlog::warn("call {} of leave message {} (tenant {}) not requested: {}", call->call_id, call->message_id,
                        call->tenant_id, last.message());

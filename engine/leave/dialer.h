@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -59,7 +60,9 @@ class Dialer {
   Dialer& operator=(const Dialer&) = delete;
 
   void Start();
-  // Abandons requests still pending (their calls are not reported). Idempotent.
+  // Abandons requests still pending; each is reported through `on_failed`
+  // (Unavailable: routerd stopped before the telephony confirmed it), so that
+  // its message's history says so. Idempotent.
   void Stop();
 
   // FailedPrecondition when the tenant has no dialer url, ResourceExhausted
@@ -74,7 +77,7 @@ class Dialer {
     const config::DialerConfig* config = nullptr;
     std::atomic<int> pending{0};
   };
-  void Run(std::shared_ptr<CallRequest> call, Tenant& tenant);
+  void Run(std::uint64_t key, std::shared_ptr<CallRequest> call, Tenant& tenant);
 
   const Clock& clock_;
   const Failed on_failed_;
@@ -83,6 +86,10 @@ class Dialer {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::atomic<bool> running_{false};
   std::thread thread_;
+  // Requests not finished yet, so that Stop can report them.
+  std::mutex mu_;
+  std::uint64_t next_key_ = 0;                                                 // guarded by mu_
+  std::unordered_map<std::uint64_t, std::shared_ptr<CallRequest>> in_flight_;  // guarded by mu_
 };
 
 }  // namespace routerd::leave

@@ -276,6 +276,13 @@ void GatewayTest::StartDaemon(const GatewayConfig& config) {
   http_ = std::make_unique<HttpClient>(daemon_->http_port());
 }
 
+void GatewayTest::RestartDaemon(const GatewayConfig& config) {
+  http_.reset();
+  daemon_->Stop();
+  daemon_.reset();
+  StartDaemon(config);
+}
+
 void GatewayTest::TearDown() {
   http_.reset();
   if (daemon_) daemon_->Stop();

@@ -102,6 +102,8 @@ class AgentConnection {
 class GatewayTest : public ::testing::Test {
  protected:
   void StartDaemon(const GatewayConfig& config = {});
+  // Stops the daemon (as on SIGTERM) and starts a new one on the same data directory.
+  void RestartDaemon(const GatewayConfig& config = {});
   void TearDown() override;
 
   // An HTTP request with "Authorization: Bearer <token>" (none when empty).

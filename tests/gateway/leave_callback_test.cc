@@ -122,5 +122,36 @@ TEST_F(LeaveCallbackTest, AnIdleAgentCallsTheVisitorBackAndTheCallsStatesAreKept
   EXPECT_EQ(Api("GET", path, kAcmeAdmin).Json().Size("/history").value_or(0), n);
 }
 
+TEST_F(LeaveCallbackTest, ACallStillPendingAtShutdownIsRecordedInItsHistory) {
+  GatewayConfig config;
+  config.dialer_url = telephony_.url("/originate");
+  telephony_.Script({0});  // takes the request and never answers
+  StartDaemon(config);
+  std::int64_t id = 0;
+  {
+    auto a1 = ConnectReady("a1", kA1Token);
+    DeliverWebEvent(kAcmeWeb,
+                    R"({"event_id":"lm-2","type":"leave_message","visitor":{"id":"v-78","phone":"+81312345679"},)"
+                    R"("text":"call me","sent_at":1718000000123})");
+    JsonDoc told = a1->NextOfType("leave_message_allocated");
+    ASSERT_TRUE(told.ok()) << told.text();
+    id = told.Int("/message/id").value_or(0);
+    const std::string path = "/api/v1/messages/" + std::to_string(id);
+    ASSERT_EQ(Api("POST", path + "/process", kA1Token).status, 200);
+    ASSERT_EQ(Api("POST", path + "/call", kA1Token).status, 202);
+    ASSERT_TRUE(telephony_.WaitForRequests(1));
+  }
+  RestartDaemon(config);
+  JsonDoc doc = Api("GET", "/api/v1/messages/" + std::to_string(id), kAcmeAdmin).Json();
+  const std::size_t n = doc.Size("/history").value_or(0);
+  ASSERT_GE(n, 2u) << doc.text();
+  EXPECT_EQ(doc.Str("/history/" + std::to_string(n - 2) + "/action"), "call_requested") << doc.text();
+  EXPECT_EQ(doc.Str("/history/" + std::to_string(n - 1) + "/action"), "call_failed") << doc.text();
+  EXPECT_NE(doc.Str("/history/" + std::to_string(n - 1) + "/detail").value_or("").find(
+                "routerd stopped before the telephony confirmed the request"),
+            std::string::npos)
+      << doc.text();
+}
+
 }  // namespace
 }  // namespace routerd::gateway_test

@@ -46,6 +46,7 @@ void ExpectSameContact(const Contact& got, const Contact& want) {
   EXPECT_EQ(got.text, want.text);
   EXPECT_EQ(got.sent_at_ms, want.sent_at_ms);
   EXPECT_EQ(got.received_at_ms, want.received_at_ms);
+  EXPECT_EQ(got.phone, want.phone);
   ASSERT_EQ(got.attachments.size(), want.attachments.size());
   for (std::size_t i = 0; i < got.attachments.size(); ++i) {
     EXPECT_EQ(got.attachments[i].type, want.attachments[i].type);
@@ -57,10 +58,11 @@ void ExpectSameContact(const Contact& got, const Contact& want) {
 }
 
 TEST_P(JournalRecoveryTest, ReopenReturnsOpenSessionsWithTheirContactsAndPendingContacts) {
-  // A contact with attachments, to check they come back too.
+  // A contact with attachments and the customer's phone, to check they come back too.
   auto with_media = std::make_shared<Contact>(*MakeContact("wa1", "A", "a2", "see photo", 1'700'000'000'500));
   with_media->attachments.push_back({"image", "media-123", "image/jpeg", 2048, "photo.jpg"});
   with_media->attachments.push_back({"location", "geo:1,2", "", std::nullopt, ""});
+  with_media->phone = "+81312345678";
   ContactPtr a1 = MakeContact("wa1", "A", "a1", "hello from A");
   ContactPtr a2 = with_media;
   ContactPtr b1 = MakeContact("wa1", "B", "b1", "hello from B");

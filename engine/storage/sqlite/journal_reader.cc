@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kContactColumns =
     "c.tenant_id, c.channel_kind, c.channel_id, c.customer_id, c.display_name, c.provider_message_id, c.text,"
-    " c.sent_at_ms, c.received_at_ms, c.attachments";
+    " c.sent_at_ms, c.received_at_ms, c.attachments, c.phone";
 
 StatusOr<ContactPtr> ReadContact(const Statement& st) {
   auto c = std::make_shared<Contact>();
@@ -30,6 +30,7 @@ StatusOr<ContactPtr> ReadContact(const Statement& st) {
     if (!attachments.ok()) return attachments.status();
     c->attachments = std::move(attachments).value();
   }
+  if (!st.ColumnIsNull(10)) c->phone = st.ColumnText(10);
   return ContactPtr(std::move(c));
 }
 

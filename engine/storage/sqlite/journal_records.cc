@@ -23,8 +23,8 @@ class AcceptedContactsRecord final : public JournalRecord {
     for (const ContactPtr& c : contacts_.contacts) {
       StatusOr<Statement> st = ctx.conn.Prepare(
           "INSERT INTO contacts (accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
-          " provider_message_id, text, sent_at_ms, received_at_ms, attachments)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+          " provider_message_id, text, sent_at_ms, received_at_ms, attachments, phone)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
           " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
       if (!st.ok()) return st.status();
       // Views, not copies: every bound string outlives Run().
@@ -39,6 +39,7 @@ class AcceptedContactsRecord final : public JournalRecord {
           .Bind(9, c->sent_at_ms)
           .Bind(10, c->received_at_ms);
       BindAttachments(*st, 11, c->attachments);
+      st->BindViewOrNull(12, c->phone);
       ROUTERD_RETURN_IF_ERROR(st->Run());
       outcome_.push_back(ctx.conn.Changes() == 0 ? ContactWrite::kDuplicate : ContactWrite::kInserted);
     }

@@ -308,6 +308,11 @@ Status Migrate3(SqliteConnection& conn, std::int64_t now_ms) {
 
 }  // namespace
 
+// Version 4: the phone a customer gave with a contact (the web widget's
+// visitor.phone), so that a session recovered after a restart that ends as a
+// leave message still has the number to call back. NULL when none was given.
+constexpr std::string_view kMigration4 = "ALTER TABLE contacts ADD COLUMN phone TEXT;";
+
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
     case 1:
@@ -316,6 +321,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return conn.Exec(kMigration2);
     case 3:
       return Migrate3(conn, now_ms);
+    case 4:
+      return conn.Exec(kMigration4);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

@@ -14,6 +14,8 @@
 //      instead of sessions (the session a contact joined is an event), and
 //      tenants (which tenants this partition holds). Rows of version 2 are
 //      converted in place; their retention counts from the upgrade.
+//   4  contacts.phone: the phone the customer gave (NULL when none), kept for
+//      sessions recovered after a restart.
 //
 // Thread safety: constant data.
 #pragma once
@@ -28,7 +30,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).
