@@ -93,7 +93,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       config_, clock_, [this](const leave::CallRequest& call, const Status& why) {
         Status s = storage_->leave_messages().RecordAuditAsync(
             call.tenant_id, call.message_id, leave::LeaveAudit::kCallFailed,
-            "call_id=" + call.call_id + " " + why.message().substr(0, 400), leave::Actor{"dialer", {}},
+            leave::CallAuditDetail(call.call_id, why.message().substr(0, 400)), leave::Actor{"dialer", {}},
             [](StatusOr<leave::StoredLeaveMessage>) {});
         if (!s.ok()) spdlog::warn("call {}: cannot record its failure: {}", call.call_id, s.ToString());
       });

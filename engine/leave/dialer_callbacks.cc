@@ -108,8 +108,9 @@ std::optional<HttpResponse> DialerCallbacks::Handle(http::HttpRequest& request, 
   if (root["call_id"].get_string().get(call_id) != simdjson::SUCCESS) {
     return BadRequest("call_id is required (a string)");
   }
-  if (call_id.empty() || call_id.size() > kMaxCallId || !PrintableUtf8(call_id)) {
-    return BadRequest("call_id: 1.." + std::to_string(kMaxCallId) + " bytes without control characters");
+  if (call_id.empty() || call_id.size() > kMaxCallId || !PrintableUtf8(call_id) ||
+      call_id.find(' ') != std::string_view::npos) {
+    return BadRequest("call_id: 1.." + std::to_string(kMaxCallId) + " bytes without spaces or control characters");
   }
   if (root["message_id"].get_int64().get(message_id) != simdjson::SUCCESS || message_id <= 0) {
     return BadRequest("message_id is required (a positive integer)");
@@ -142,8 +143,7 @@ std::optional<HttpResponse> DialerCallbacks::Handle(http::HttpRequest& request, 
     case Seen::kNew:
       break;
   }
-  std::string entry = "call_id=" + std::string(call_id);
-  if (!detail.empty()) entry += " " + std::string(detail);
+  std::string entry = CallAuditDetail(call_id, detail);
   LeaveMessageApi::Reply reply = defer();
   Status s = store_.RecordAuditAsync(tenant->id, message_id, *audit, std::move(entry), Actor{"dialer", {}},
                                      [reply, memory = memory_, key](StatusOr<StoredLeaveMessage> r) {

@@ -26,4 +26,31 @@ std::optional<LeaveAudit> ParseLeaveAudit(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view kCallIdPrefix = "call_id=";
+}  // namespace
+
+std::string CallAuditDetail(std::string_view call_id, std::string_view more) {
+  std::string out(kCallIdPrefix);
+  out += call_id;
+  if (!more.empty()) {
+    out += ' ';
+    out += more;
+  }
+  return out;
+}
+
+std::optional<std::string_view> CallIdOfDetail(std::string_view detail) {
+  if (!detail.starts_with(kCallIdPrefix)) return std::nullopt;
+  detail.remove_prefix(kCallIdPrefix.size());
+  const std::string_view id = detail.substr(0, detail.find(' '));
+  if (id.empty()) return std::nullopt;
+  return id;
+}
+
+bool IsCallOutcome(LeaveAudit audit) {
+  return audit == LeaveAudit::kCallRinging || audit == LeaveAudit::kCallConnected ||
+         audit == LeaveAudit::kCallFailed || audit == LeaveAudit::kCallNoAnswer;
+}
+
 }  // namespace routerd::leave

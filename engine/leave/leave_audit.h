@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace routerd::leave {
@@ -29,6 +30,16 @@ enum class LeaveAudit : std::uint8_t {
 // history's action names.
 std::string_view LeaveAuditName(LeaveAudit audit);
 std::optional<LeaveAudit> ParseLeaveAudit(std::string_view name);
+
+// A call's entries name it first: "call_id=<id>", then " <more>" when `more`
+// is not empty. Call ids have no spaces (the callback route refuses them).
+std::string CallAuditDetail(std::string_view call_id, std::string_view more);
+// The call an entry's detail names; nullopt when it names none.
+std::optional<std::string_view> CallIdOfDetail(std::string_view detail);
+// What the telephony reports about a call routerd asked for: only for a call
+// whose kCallRequested entry the same message holds (kCallFailed also comes
+// from routerd itself, for a call it asked for and could not place).
+bool IsCallOutcome(LeaveAudit audit);
 
 // The longest detail an audit entry keeps (bytes); longer ones are refused.
 inline constexpr std::size_t kMaxAuditDetailBytes = 512;

@@ -72,8 +72,8 @@ LeaveMessageApi::Response LeaveMessageApi::Call(const HttpRequest& request, std:
     call.business_account = m->business_account.value_or("");
     call.contact_number = m->customer_id;
     call.requested_by = who.name;
-    std::string detail = "call_id=" + call.call_id + " employee_id=" + call.employee_id +
-                         " business_account=" + call.business_account;
+    std::string detail = CallAuditDetail(call.call_id, "employee_id=" + call.employee_id +
+                                                           " business_account=" + call.business_account);
     if (!on_behalf.empty()) detail += " " + on_behalf;
     // Recorded first, then asked for: the history never misses a call that
     // was placed. A request the dialer cannot take is recorded as failed.
@@ -89,7 +89,7 @@ LeaveMessageApi::Response LeaveMessageApi::Call(const HttpRequest& request, std:
             // Not from this (the writer's) thread: the store is asked from others.
             reads->Post([store, call, actor, why = asked.message()]() mutable {
               Status recorded = store->RecordAuditAsync(call.tenant_id, call.message_id, LeaveAudit::kCallFailed,
-                                                        "call_id=" + call.call_id + " " + why, std::move(actor),
+                                                        CallAuditDetail(call.call_id, why), std::move(actor),
                                                         [](StatusOr<StoredLeaveMessage>) {});
               (void)recorded;  // the caller was already told the call failed
             });

@@ -120,6 +120,21 @@ TEST_F(LeaveCallbackTest, AnIdleAgentCallsTheVisitorBackAndTheCallsStatesAreKept
                              ",\"state\":\"failed\"}";
   EXPECT_EQ(PostSigned(daemon_port, "/callbacks/dialer/acme", "not-the-secret-at-all", NowSeconds(), forged), 401);
   EXPECT_EQ(Api("GET", path, kAcmeAdmin).Json().Size("/history").value_or(0), n);
+  // Signed, but about a call routerd never asked for on this message: refused, nothing kept.
+  for (const std::string& unknown : {std::string("c-unknown"), call_id + "0"}) {
+    const std::string report = "{\"call_id\":\"" + unknown + "\",\"message_id\":" + std::to_string(id) +
+                               ",\"state\":\"connected\"}";
+    std::string answer;
+    EXPECT_EQ(PostSigned(daemon_port, "/callbacks/dialer/acme", std::string(kDialerSecret), NowSeconds(), report,
+                         &answer),
+              404)
+        << answer;
+    EXPECT_NE(answer.find("has no call " + unknown), std::string::npos) << answer;
+  }
+  const std::string spaced = "{\"call_id\":\"" + call_id + " x\",\"message_id\":" + std::to_string(id) +
+                             ",\"state\":\"connected\"}";
+  EXPECT_EQ(PostSigned(daemon_port, "/callbacks/dialer/acme", std::string(kDialerSecret), NowSeconds(), spaced), 400);
+  EXPECT_EQ(Api("GET", path, kAcmeAdmin).Json().Size("/history").value_or(0), n);
 }
 
 TEST_F(LeaveCallbackTest, ACallStillPendingAtShutdownIsRecordedInItsHistory) {

@@ -25,6 +25,10 @@ class DialerCallbacksTest : public LeaveApiTest {
     config_.tenants[0].dialer.secret = kSecret;
     config_.tenants[0].dialer.callback_tolerance_seconds = 60;
     id_ = Create("+34600111222", kT0);
+    // The call the reports are about, as the call API records it.
+    ASSERT_TRUE(store_->RecordAudit("t", id_, LeaveAudit::kCallRequested, CallAuditDetail("c1", "employee_id=e1"),
+                                    Actor{"admin", {}})
+                    .ok());
   }
 
   http::HttpResponse Send(const std::string& body, std::int64_t ts_s = kT0 / 1000, std::string signature = "",
@@ -64,7 +68,8 @@ TEST_F(DialerCallbacksTest, EveryStateIsRecordedWithTheCallAndItsDetail) {
     ASSERT_EQ(r.result_int(), 200u) << r.body();
     EXPECT_EQ(r.body(), R"({"ok":true})");
   }
-  EXPECT_THAT(Actions(), ElementsAre("create customer", "call_ringing call_id=c1 sip 200",
+  EXPECT_THAT(Actions(), ElementsAre("create customer", "call_requested call_id=c1 employee_id=e1",
+                                     "call_ringing call_id=c1 sip 200",
                                      "call_connected call_id=c1 sip 200", "call_no_answer call_id=c1 sip 200",
                                      "call_failed call_id=c1 sip 200"));
 }
@@ -83,14 +88,14 @@ TEST_F(DialerCallbacksTest, OnlySignedAndFreshCallbacksCount) {
   EXPECT_EQ(r.result_int(), 404u);
   r = Send(Body("ringing"), kT0 / 1000, "", "nobody");
   EXPECT_EQ(r.result_int(), 404u);
-  EXPECT_EQ(store_->History("t", id_)->size(), 1u) << "nothing recorded";
+  EXPECT_EQ(store_->History("t", id_)->size(), 2u) << "nothing recorded";
 }
 
 TEST_F(DialerCallbacksTest, AReplayRecordsNothingTwice) {
   const std::string body = Body("connected");
   EXPECT_EQ(Send(body).body(), R"({"ok":true})");
   EXPECT_EQ(Send(body).body(), R"({"ok":true,"duplicate":true})");
-  EXPECT_EQ(store_->History("t", id_)->size(), 2u);
+  EXPECT_EQ(store_->History("t", id_)->size(), 3u);
   // A full memory refuses new callbacks (503) rather than forget live ones.
   max_remembered_ = 1;
   callbacks_.reset();
@@ -98,7 +103,7 @@ TEST_F(DialerCallbacksTest, AReplayRecordsNothingTwice) {
   auto full = Send(Body("no_answer"));
   EXPECT_EQ(full.result_int(), 503u);
   EXPECT_EQ(Detail(full), "too many recent callbacks to check for replays; retry later");
-  EXPECT_EQ(store_->History("t", id_)->size(), 3u);
+  EXPECT_EQ(store_->History("t", id_)->size(), 4u);
 }
 
 TEST_F(DialerCallbacksTest, BadReportsAre400NamingTheField) {
@@ -109,7 +114,9 @@ TEST_F(DialerCallbacksTest, BadReportsAre400NamingTheField) {
   const Case cases[] = {
       {"[]", "the body must be a JSON object"},
       {R"({"message_id":1,"state":"ringing"})", "call_id is required (a string)"},
-      {R"({"call_id":"","message_id":1,"state":"ringing"})", "call_id: 1..128 bytes without control characters"},
+      {R"({"call_id":"","message_id":1,"state":"ringing"})", "call_id: 1..128 bytes without spaces or control characters"},
+      {R"({"call_id":"c1 x","message_id":1,"state":"ringing"})",
+       "call_id: 1..128 bytes without spaces or control characters"},
       {R"({"call_id":"c","state":"ringing"})", "message_id is required (a positive integer)"},
       {R"({"call_id":"c","message_id":-4,"state":"ringing"})", "message_id is required (a positive integer)"},
       {R"({"call_id":"c","message_id":1})", "state is required (a string)"},
@@ -127,6 +134,11 @@ TEST_F(DialerCallbacksTest, BadReportsAre400NamingTheField) {
   auto r = Send(Body("ringing", 999999));
   EXPECT_EQ(r.result_int(), 404u);
   EXPECT_EQ(Send(Body("ringing", 999999)).result_int(), 404u) << "not taken for a replay";
+  // So is a call routerd did not ask for on this message, and nothing is kept.
+  r = Send("{\"call_id\":\"c2\",\"message_id\":" + std::to_string(id_) + ",\"state\":\"connected\"}");
+  EXPECT_EQ(r.result_int(), 404u);
+  EXPECT_EQ(Detail(r), "leave message " + std::to_string(id_) + " has no call c2: routerd did not ask for it on this message");
+  EXPECT_EQ(store_->History("t", id_)->size(), 2u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "engine/leave/leave_audit.h"
 #include "engine/storage/sqlite/attachment_files.h"
 #include "engine/storage/sqlite/journal_records.h"
 #include "engine/storage/sqlite/leave_rows.h"
@@ -184,6 +185,7 @@ class TransitionRecord final : public JournalRecord {
       return Status::PermissionDenied(LeaveMessageName(id_) + " is not allocated to employee " + actor_.own_employee_id);
     }
     if (kind_ == Kind::kAudit) {
+      if (leave::IsCallOutcome(audit_)) ROUTERD_RETURN_IF_ERROR(CheckCallRequested(conn));
       ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, id_, ctx.now_ms, actor_.id, leave::LeaveAuditName(audit_),
                                             current->status, current->status, detail_));
       result_ = std::move(current).value();
@@ -230,6 +232,25 @@ class TransitionRecord final : public JournalRecord {
   }
 
  private:
+  // A call's outcome is kept only on the message that asked for that call.
+  Status CheckCallRequested(SqliteConnection& conn) const {
+    const std::optional<std::string_view> call_id = leave::CallIdOfDetail(detail_);
+    if (!call_id) return Status::InvalidArgument("a call's state must name its call (call_id)");
+    const std::string named = leave::CallAuditDetail(*call_id, "");
+    StatusOr<Statement> st = conn.Prepare(
+        "SELECT EXISTS (SELECT 1 FROM leave_message_history WHERE message_id = ?1 AND action = ?2"
+        " AND (detail = ?3 OR substr(detail, 1, length(?3) + 1) = ?3 || ' '))");
+    if (!st.ok()) return st.status();
+    st->Bind(1, id_).Bind(2, leave::LeaveAuditName(leave::LeaveAudit::kCallRequested)).Bind(3, named);
+    StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row || st->ColumnInt64(0) == 0) {
+      return Status::NotFound(LeaveMessageName(id_) + " has no call " + std::string(*call_id) +
+                              ": routerd did not ask for it on this message");
+    }
+    return Status::Ok();
+  }
+
   LeaveAction Action() const {
     switch (kind_) {
       case Kind::kAllocate:
