@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/base/guarded_call.h"
 #include "engine/base/thread_name.h"
 #include "engine/http/http_message.h"
 #include "routerd/signed_request.h"
@@ -132,8 +133,12 @@ void Dialer::Stop() {
     spdlog::warn("call {} of leave message {} (tenant {}) abandoned: routerd is stopping", call->call_id,
                  call->message_id, call->tenant_id);
     if (on_failed_) {
-      on_failed_(*call, Status::Unavailable("routerd stopped before the telephony confirmed the request "
-                                            "(it may still have placed the call)"));
+      // Stop may run in the destructor: a callback that throws must not terminate.
+      static FailureLog failures("reporting a call abandoned at stop");
+      GuardedCall(failures, [&] {
+        on_failed_(*call, Status::Unavailable("routerd stopped before the telephony confirmed the request "
+                                              "(it may still have placed the call)"));
+      });
     }
   }
 }

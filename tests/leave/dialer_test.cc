@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 
 #include "routerd/clock.h"
 #include "tests/leave/telephony_server.h"
@@ -34,8 +35,12 @@ class DialerTest : public ::testing::Test {
   }
 
   void Start() {
+    // Also called from Stop() for calls still pending then (the dialer is
+    // declared after what this touches, so it stops first).
     dialer_ = std::make_unique<Dialer>(config_, clock_, [this](const CallRequest& call, const Status& why) {
-      failed_.set_value(call.call_id + " " + why.ToString());
+      std::lock_guard lock(failed_mu_);
+      if (!failed_told_) failed_.set_value(call.call_id + " " + why.ToString());
+      failed_told_ = true;
     });
     dialer_->Start();
   }
@@ -55,8 +60,10 @@ class DialerTest : public ::testing::Test {
   TelephonyServer telephony_{kSecret};
   config::Config config_;
   ManualClock clock_;
+  std::mutex failed_mu_;
+  std::promise<std::string> failed_;  // the first failure reported
+  bool failed_told_ = false;          // guarded by failed_mu_
   std::unique_ptr<Dialer> dialer_;
-  std::promise<std::string> failed_;
 };
 
 TEST_F(DialerTest, ASignedRequestNamingAgentAccountAndNumber) {
