@@ -168,24 +168,20 @@ Status Dialer::Request(CallRequest call) {
     return Status::FailedPrecondition("no telephony is configured for tenant " + call.tenant_id +
                                       " ([tenants.dialer] url)");
   }
-  if (!running_.load()) return Status::Unavailable("the dialer is stopped");
   Tenant& tenant = *it->second;
   const int limit = tenant.config->max_pending_calls;
-  int pending = tenant.pending.load();
-  do {
-    if (pending >= limit) {
-      return Status::ResourceExhausted(std::to_string(pending) + " calls of tenant " + call.tenant_id +
-                                       " are pending (max_pending_calls); try again");
-    }
-  } while (!tenant.pending.compare_exchange_weak(pending, pending + 1));
   auto request = std::make_shared<CallRequest>(std::move(call));
   std::uint64_t key;
   {
+    // Under mu_ with Stop's flag: a request either is swept by Stop or never taken.
     std::lock_guard lock(mu_);
-    if (!running_.load()) {
-      tenant.pending.fetch_sub(1);
-      return Status::Unavailable("the dialer is stopped");
+    if (!running_.load()) return Status::Unavailable("the dialer is stopped");
+    const int pending = tenant.pending.load();
+    if (pending >= limit) {
+      return Status::ResourceExhausted(std::to_string(pending) + " calls of tenant " + request->tenant_id +
+                                       " are pending (max_pending_calls); try again");
     }
+    tenant.pending.fetch_add(1);
     key = ++next_key_;
     in_flight_.emplace(key, request);
   }
