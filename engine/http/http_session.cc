@@ -139,9 +139,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
                                      "too many failed authentications from this address; retry in " +
                                          std::to_string(retry_after) + " s");
     refusal.set(beast_http::field::retry_after, std::to_string(retry_after));
-    const boost::optional<std::uint64_t> length = parser_->content_length();
-    unread_body_ = parser_->chunked() || (length && *length > 0);
-    return Respond(std::move(refusal), !unread_body_ && head.keep_alive() && !closing_ && !server_.stopping());
+    return RefuseBeforeBody(std::move(refusal));
   }
   std::optional<BodyPermit> permit;
   try {
@@ -155,14 +153,9 @@ void HttpSession::OnHeader(beast::error_code ec) {
     return Respond(JsonError(HttpStatus::internal_server_error, "internal", "the request could not be handled"),
                    false);
   }
+  if (permit->refusal) return RefuseBeforeBody(std::move(*permit->refusal));
   const boost::optional<std::uint64_t> length = parser_->content_length();
   unread_body_ = parser_->chunked() || (length && *length > 0);
-  if (permit->refusal) {
-    // Without a body the connection stays usable; with one still unread it
-    // cannot be told from the next request, so it closes.
-    const bool keep_alive = !unread_body_ && head.keep_alive() && !closing_ && !server_.stopping();
-    return Respond(std::move(*permit->refusal), keep_alive);
-  }
   body_limit_ = permit->limit;
   if (length && *length > body_limit_) return (void)EndedByReadError(beast_http::error::body_limit);
   parser_->body_limit(body_limit_);
@@ -171,6 +164,14 @@ void HttpSession::OnHeader(beast::error_code ec) {
   const bool send_continue = unread_body_ && beast::iequals(head[beast_http::field::expect], "100-continue");
   unread_body_ = false;  // it is read now, or its reading fails and closes
   ReadBody(send_continue);
+}
+
+void HttpSession::RefuseBeforeBody(HttpResponse&& response) {
+  const boost::optional<std::uint64_t> length = parser_->content_length();
+  unread_body_ = parser_->chunked() || (length && *length > 0);
+  // Without a body the connection stays usable; with one still unread it
+  // cannot be told from the next request, so it closes (after a drain).
+  Respond(std::move(response), !unread_body_ && parser_->get().keep_alive() && !closing_ && !server_.stopping());
 }
 
 void HttpSession::ReadBody(bool send_continue) {

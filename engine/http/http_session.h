@@ -43,6 +43,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnFirstBytes(boost::beast::error_code ec, std::size_t n);
   void ReadRequest();
   void OnHeader(boost::beast::error_code ec);
+  // Answers from the header alone, without reading the body.
+  void RefuseBeforeBody(HttpResponse&& response);
   // Reads the body of an admitted request, after a 100 Continue if asked.
   void ReadBody(bool send_continue);
   void OnRead(boost::beast::error_code ec, std::size_t n);
