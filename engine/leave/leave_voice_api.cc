@@ -10,8 +10,8 @@
 #include "engine/leave/leave_api_common.h"
 #include "engine/leave/leave_json.h"
 #include "engine/leave/leave_message_api.h"
-#include "routerd/form.h"
 #include "engine/leave/voice_upload.h"
+#include "routerd/form.h"
 
 namespace routerd::leave {
 namespace {
