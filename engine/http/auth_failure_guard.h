@@ -46,11 +46,6 @@ class AuthFailureGuard {
   explicit AuthFailureGuard(AuthFailureBudget budget);
 
   bool enabled() const { return budget_.burst > 0; }
-  // The clock the server passes in: steady, in milliseconds.
-  static std::int64_t SteadyNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
 
   // 0 when `client` may go on; else the seconds until its next failure would
   // be allowed (for Retry-After).

@@ -10,6 +10,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "routerd/clock.h"
+
 namespace routerd::http {
 namespace beast = boost::beast;
 namespace beast_http = boost::beast::http;
@@ -17,6 +19,9 @@ namespace beast_http = boost::beast::http;
 namespace {
 // Bytes read while waiting for a request to start.
 constexpr std::size_t kFirstRead = 4096;
+
+// The failed-authentication budget's clock (AuthFailureGuard takes steady milliseconds).
+std::int64_t MonotonicMs() { return SystemClock().NowNs() / 1'000'000; }
 
 // RFC 9112 6.1 and 6.3: a request's Transfer-Encoding must end in chunked, or
 // its length cannot be known. The parser takes any other value as "no body"
@@ -49,7 +54,7 @@ HttpSession::HttpSession(Socket&& socket, HttpServer& server, std::uint64_t id)
 
 std::function<void()> HttpSession::FailedAuthenticationReporter() {
   // The guard, not the server: the reporter may outlive the server.
-  return [guard = server_.auth_guard_, peer = peer_] { guard->RecordFailure(peer, AuthFailureGuard::SteadyNowMs()); };
+  return [guard = server_.auth_guard_, peer = peer_] { guard->RecordFailure(peer, MonotonicMs()); };
 }
 
 HttpSession::~HttpSession() { server_.Unregister(id_); }
@@ -134,7 +139,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
                              "unsupported Transfer-Encoding: only \"chunked\" is accepted"),
                    false);
   }
-  if (const std::int64_t retry_after = server_.auth_guard_->Check(peer_, AuthFailureGuard::SteadyNowMs())) {
+  if (const std::int64_t retry_after = server_.auth_guard_->Check(peer_, MonotonicMs())) {
     HttpResponse refusal = JsonError(HttpStatus::too_many_requests, "too_many_failed_authentications",
                                      "too many failed authentications from this address; retry in " +
                                          std::to_string(retry_after) + " s");
@@ -253,7 +258,7 @@ IoSocket RequestContext::TakeSocket() {
 
 void HttpSession::Respond(HttpResponse&& response, bool keep_alive) {
   if (response.result() == HttpStatus::unauthorized || auth_failed_) {
-    server_.auth_guard_->RecordFailure(peer_, AuthFailureGuard::SteadyNowMs());
+    server_.auth_guard_->RecordFailure(peer_, MonotonicMs());
   }
   auth_failed_ = false;
   response.keep_alive(keep_alive);
