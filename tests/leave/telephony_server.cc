@@ -90,6 +90,14 @@ void TelephonyServer::Serve(tcp::socket& socket) {
     if (!r.signature_ok) status = 401;
     accepted = accepted_;
   }
+  // Recorded before answering: whoever learns the answer (the dialer, then
+  // the test) must find the request already here.
+  r.answered = status;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    received_.push_back(r);
+  }
+  cv_.notify_all();
   if (status == 0) {
     // Never answers: waits until the client gives up and closes.
     char byte;
@@ -104,12 +112,6 @@ void TelephonyServer::Serve(tcp::socket& socket) {
     beast::http::write(socket, response, ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
   }
-  r.answered = status;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    received_.push_back(r);
-  }
-  cv_.notify_all();
   if (accepted && r.signature_ok && status >= 200 && status < 300) accepted(r);
 }
 
