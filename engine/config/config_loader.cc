@@ -11,13 +11,14 @@
 #include <sstream>
 #include <utility>
 
-#include <openssl/sha.h>
 
 #include "engine/config/dialer_loader.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
+#include "engine/config/token_rules.h"
 #include "engine/config/toml_reader.h"
 #include "routerd/channel_options.h"
+#include "routerd/crypto.h"
 
 namespace routerd::config {
 namespace {
@@ -275,25 +276,12 @@ class Loader {
       r.ReportUnknownKeys();
       if (!role) continue;
       token.role = *role == "agent" ? TokenConfig::Role::kAgent : TokenConfig::Role::kTenantAdmin;
-      if (token.role == TokenConfig::Role::kAgent) {
-        if (!employee) {
-          r.Error("employee_id", "an agent token needs employee_id (the agent it acts as)");
-          continue;
-        }
-        const bool known = std::any_of(tenant.agents.begin(), tenant.agents.end(),
-                                       [&](const AgentConfig& a) { return a.employee_id == *employee; });
-        if (!known) {
-          r.Error("employee_id", "employee_id = " + Quote(*employee) + " is not an agent of tenant '" + tenant.id + "'");
-          continue;
-        }
-        token.employee_id = *employee;
-      } else if (employee) {
-        r.Error("employee_id", "a tenant_admin token acts for the whole tenant; remove employee_id");
+      if (auto bad = CheckTokenSubject(tenant, token.role, employee)) {
+        r.Error(bad->field, bad->message);
         continue;
       }
-      token.name = name ? *name
-                        : std::string(token.role == TokenConfig::Role::kAgent ? "agent:" + token.employee_id
-                                                                               : "tenant_admin:" + std::to_string(i));
+      if (employee) token.employee_id = *employee;
+      token.name = name ? *name : DefaultTokenName(token.role, token.employee_id, i);
       const int given = hex.has_value() + env.has_value() + file.has_value();
       if (given != 1) {
         r.TableError("give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file");
@@ -301,7 +289,7 @@ class Loader {
       }
       std::optional<std::string> secret;
       if (hex) {
-        auto raw = HexToBytes(*hex);
+        auto raw = HexDecode(*hex);
         if (!raw || raw->size() != 32) {
           r.Error("token_sha256", "token_sha256 must be 64 hex digits (the SHA-256 of the token)");
           continue;
@@ -338,29 +326,6 @@ class Loader {
       }
       tenant.tokens.push_back(std::move(token));
     }
-  }
-
-  static std::optional<std::string> HexToBytes(std::string_view hex) {
-    if (hex.size() % 2 != 0) return std::nullopt;
-    auto value = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-      const int hi = value(hex[i]), lo = value(hex[i + 1]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return out;
-  }
-
-  static std::string Sha256(std::string_view data) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
   }
 
   // ---- OUs -----------------------------------------------------------------

@@ -12,6 +12,8 @@
 // failed, which a caller's length check turns into a verification failure.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +30,11 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // Lowercase hex of raw bytes.
 std::string HexLower(std::string_view bytes);
+// The bytes of hex digits (either case); nullopt for an odd length or a
+// character that is not a hex digit.
+std::optional<std::string> HexDecode(std::string_view hex);
+
+// `n` bytes from OpenSSL's CSPRNG (RAND_bytes); nullopt when it fails.
+std::optional<std::string> RandomBytes(std::size_t n);
 
 }  // namespace routerd
