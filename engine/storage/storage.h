@@ -1,7 +1,7 @@
 // Storage: what the engine needs from durable storage, and nothing of how a
 // backend provides it. The daemon opens one with OpenStorage(); ingest, the
-// session journal, the leave-message feature and recovery use only this
-// interface. Nothing outside a backend's own folder (storage/sqlite/) includes
+// session journal, the leave-message feature, run-time administration and
+// recovery use only this interface. Nothing outside a backend's own folder (storage/sqlite/) includes
 // a database header or writes SQL.
 //
 // Contract every backend keeps:
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/storage/administration.h"
 #include "engine/leave/leave_repository.h"
 #include "engine/storage/storage_types.h"
 #include "routerd/clock.h"
@@ -94,6 +95,7 @@ class Storage {
   virtual Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done = {}) = 0;
 
   virtual leave::LeaveRepository& leave_messages() = 0;
+  virtual AdministrationRepository& administration() = 0;
 
   // One consistent snapshot per partition of what a restart needs.
   // REQUIRES: before Start(), or with no appends in flight.

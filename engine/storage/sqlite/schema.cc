@@ -313,6 +313,35 @@ Status Migrate3(SqliteConnection& conn, std::int64_t now_ms) {
 // leave message still has the number to call back. NULL when none was given.
 constexpr std::string_view kMigration4 = "ALTER TABLE contacts ADD COLUMN phone TEXT;";
 
+// Version 5: run-time administration. cap_settings holds the latest cap set
+// through the API per subject (cap NULL: cleared); api_tokens the tokens
+// created through the API, by the SHA-256 of their value, revoked ones kept
+// with who revoked them and when (at most one active token per name).
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE cap_settings (
+  tenant_id  TEXT NOT NULL,
+  scope      TEXT NOT NULL CHECK (scope IN ('agent', 'ou', 'tenant')),
+  subject_id TEXT NOT NULL,
+  cap        INTEGER,
+  set_at_ms  INTEGER NOT NULL,
+  set_by     TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, scope, subject_id)
+);
+CREATE TABLE api_tokens (
+  id            INTEGER PRIMARY KEY,
+  tenant_id     TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('agent', 'tenant_admin')),
+  employee_id   TEXT NOT NULL,
+  sha256_hex    TEXT NOT NULL CHECK (length(sha256_hex) = 64),
+  created_at_ms INTEGER NOT NULL,
+  created_by    TEXT NOT NULL,
+  revoked_at_ms INTEGER,
+  revoked_by    TEXT
+);
+CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (tenant_id, name) WHERE revoked_at_ms IS NULL;
+)sql";
+
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
     case 1:
@@ -323,6 +352,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return Migrate3(conn, now_ms);
     case 4:
       return conn.Exec(kMigration4);
+    case 5:
+      return conn.Exec(kMigration5);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

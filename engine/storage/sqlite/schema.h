@@ -16,6 +16,8 @@
 //      converted in place; their retention counts from the upgrade.
 //   4  contacts.phone: the phone the customer gave (NULL when none), kept for
 //      sessions recovered after a restart.
+//   5  cap_settings and api_tokens: caps set and tokens created or revoked
+//      through the administration API (storage/administration.h).
 //
 // Thread safety: constant data.
 #pragma once
@@ -30,7 +32,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

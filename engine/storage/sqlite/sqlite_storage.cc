@@ -54,7 +54,8 @@ StatusOr<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const StorageOption
 SqliteStorage::SqliteStorage(std::unique_ptr<PartitionSet> partitions, const Clock& clock,
                              std::size_t max_voice_bytes)
     : partitions_(std::move(partitions)),
-      leave_(std::make_unique<SqliteLeaveStore>(*partitions_, clock, max_voice_bytes)) {}
+      leave_(std::make_unique<SqliteLeaveStore>(*partitions_, clock, max_voice_bytes)),
+      administration_(std::make_unique<SqliteAdministrationStore>(*partitions_)) {}
 
 SqliteStorage::~SqliteStorage() { Stop(); }
 

@@ -1,7 +1,8 @@
 // SqliteStorage: the embedded backend. A PartitionSet of database files, each
-// with its own writer thread, and the leave-message repository on the same
-// partitions. Appends go to the partition of their tenant; a router batch
-// whose events span partitions is split, one record per partition.
+// with its own writer thread, and the leave-message and administration
+// repositories on the same partitions. Appends go to the partition of their
+// tenant; a router batch whose events span partitions is split, one record per
+// partition.
 //
 // Thread safety: as Storage.
 #pragma once
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "engine/storage/sqlite/partition_set.h"
+#include "engine/storage/sqlite/sqlite_administration_store.h"
 #include "engine/storage/sqlite/sqlite_leave_store.h"
 #include "engine/storage/storage.h"
 
@@ -26,6 +28,7 @@ class SqliteStorage final : public Storage {
   Status AppendContacts(AcceptedContacts record, AcceptedContactsDone done) override;
   Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) override;
   leave::LeaveRepository& leave_messages() override { return *leave_; }
+  AdministrationRepository& administration() override { return *administration_; }
   StatusOr<OpenState> LoadOpenState() override;
   void RequestPrune(PruneDone done) override;
   JournalStats stats() const override;
@@ -38,6 +41,7 @@ class SqliteStorage final : public Storage {
 
   std::unique_ptr<PartitionSet> partitions_;
   std::unique_ptr<SqliteLeaveStore> leave_;
+  std::unique_ptr<SqliteAdministrationStore> administration_;
 };
 
 }  // namespace routerd::storage

@@ -1,0 +1,21 @@
+#include "engine/storage/administration.h"
+
+namespace routerd::storage {
+
+std::string_view CapScopeName(CapScope scope) {
+  switch (scope) {
+    case CapScope::kAgent: return "agent";
+    case CapScope::kOu: return "ou";
+    case CapScope::kTenant: return "tenant";
+  }
+  return "agent";
+}
+
+std::optional<CapScope> ParseCapScope(std::string_view name) {
+  if (name == "agent") return CapScope::kAgent;
+  if (name == "ou") return CapScope::kOu;
+  if (name == "tenant") return CapScope::kTenant;
+  return std::nullopt;
+}
+
+}  // namespace routerd::storage

@@ -1,0 +1,113 @@
+// The administration repository on SQLite, with one partition and with four
+// (tenants t1 and t2 then live in different files): the latest cap of each
+// subject and the active tokens come back after reopening; the active-name
+// rule and revocation are decided in the write.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "tests/storage/storage_test_util.h"
+
+namespace routerd::storage {
+namespace {
+
+using testing::OpenStorageOrDie;
+using testing::TempDir;
+
+class AdministrationStoreTest : public ::testing::TestWithParam<int> {
+ protected:
+  std::unique_ptr<SqliteStorage> Open() { return OpenStorageOrDie(dir_.data_dir(), GetParam(), clock_); }
+
+  static Status Save(Storage& s, std::string tenant, CapScope scope, std::string subject, std::optional<int> cap) {
+    CapSetting c{std::move(tenant), scope, std::move(subject), cap, 0, "admin"};
+    std::promise<Status> done;
+    Status queued = s.administration().SaveCapAsync(std::move(c), [&](const Status& st) { done.set_value(st); });
+    if (!queued.ok()) return queued;
+    return done.get_future().get();
+  }
+  static StatusOr<StoredToken> Create(Storage& s, std::string tenant, std::string name, char fill) {
+    StoredToken t;
+    t.tenant_id = std::move(tenant);
+    t.name = std::move(name);
+    t.role = config::TokenConfig::Role::kAgent;
+    t.employee_id = "e1";
+    t.sha256 = std::string(32, fill);
+    t.created_by = "admin";
+    std::promise<StatusOr<StoredToken>> done;
+    Status queued =
+        s.administration().CreateTokenAsync(std::move(t), [&](StatusOr<StoredToken> r) { done.set_value(std::move(r)); });
+    if (!queued.ok()) return queued;
+    return done.get_future().get();
+  }
+  static Status Revoke(Storage& s, std::string tenant, std::string name) {
+    std::promise<Status> done;
+    Status queued = s.administration().RevokeTokenAsync(std::move(tenant), std::move(name), "admin",
+                                                        [&](const Status& st) { done.set_value(st); });
+    if (!queued.ok()) return queued;
+    return done.get_future().get();
+  }
+
+  TempDir dir_;
+  ManualClock clock_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Partitions, AdministrationStoreTest, ::testing::Values(1, 4),
+                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param); });
+
+TEST_P(AdministrationStoreTest, TheLatestCapOfEachSubjectComesBackAfterReopening) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "e1", 3).ok());
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "e1", 7).ok());
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kOu, "e1", 2).ok()) << "an OU may share an agent's id";
+    ASSERT_TRUE(Save(*s, "t2", CapScope::kAgent, "e1", std::nullopt).ok());
+    ASSERT_TRUE(Save(*s, "t2", CapScope::kTenant, "", 9).ok());
+    s->Stop();
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->caps.size(), 4u);
+  std::map<std::string, std::optional<int>> caps;
+  for (const CapSetting& c : state->caps) {
+    caps[c.tenant_id + "/" + std::string(CapScopeName(c.scope)) + "/" + c.subject_id] = c.cap;
+    EXPECT_EQ(c.set_by, "admin");
+  }
+  EXPECT_EQ(caps["t1/agent/e1"], 7);
+  EXPECT_EQ(caps["t1/ou/e1"], 2);
+  EXPECT_EQ(caps.count("t2/agent/e1"), 1u);
+  EXPECT_EQ(caps["t2/agent/e1"], std::nullopt) << "a cleared cap is kept as cleared";
+  EXPECT_EQ(caps["t2/tenant/"], 9);
+}
+
+TEST_P(AdministrationStoreTest, ActiveTokenNamesAreUniquePerTenantAndRevokedOnesAreNotLoaded) {
+  {
+    auto s = Open();
+    StatusOr<StoredToken> first = Create(*s, "t1", "kiosk", 'a');
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(first->created_at_ms, clock_.WallMs()) << "stamped by the store";
+    StatusOr<StoredToken> twice = Create(*s, "t1", "kiosk", 'b');
+    EXPECT_EQ(twice.status().code(), StatusCode::kAlreadyExists);
+    EXPECT_TRUE(Create(*s, "t2", "kiosk", 'c').ok()) << "another tenant's name";
+    EXPECT_TRUE(Create(*s, "t1", "tablet", 'd').ok());
+    EXPECT_TRUE(Revoke(*s, "t1", "kiosk").ok());
+    EXPECT_EQ(Revoke(*s, "t1", "kiosk").code(), StatusCode::kNotFound) << "revoked already";
+    EXPECT_EQ(Revoke(*s, "t1", "nobody").code(), StatusCode::kNotFound);
+    EXPECT_TRUE(Create(*s, "t1", "kiosk", 'e').ok()) << "the name of a revoked token is free";
+    s->Stop();
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  std::map<std::string, std::string> digests;
+  for (const StoredToken& t : state->tokens) digests[t.tenant_id + "/" + t.name] = t.sha256;
+  ASSERT_EQ(digests.size(), 3u);
+  EXPECT_EQ(digests["t1/kiosk"], std::string(32, 'e'));
+  EXPECT_EQ(digests["t1/tablet"], std::string(32, 'd'));
+  EXPECT_EQ(digests["t2/kiosk"], std::string(32, 'c'));
+  EXPECT_EQ(state->tokens.front().role, config::TokenConfig::Role::kAgent);
+  EXPECT_EQ(state->tokens.front().employee_id, "e1");
+}
+
+}  // namespace
+}  // namespace routerd::storage
