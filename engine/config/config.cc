@@ -100,7 +100,7 @@ EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& 
     }
     ou = ou->parent.empty() ? nullptr : find_ou(ou->parent);
   }
-  return {tenant.max_concurrent_sessions, EffectiveCap::Origin::kTenant, {}};
+  return {tenant.TenantCap(), EffectiveCap::Origin::kTenant, {}};
 }
 
 }  // namespace routerd::config

@@ -149,6 +149,10 @@ struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
   int max_concurrent_sessions = 5;          // 1..60
+  // Never read from the file: the tenant cap an administrator set through the
+  // API, stored and applied at start-up (daemon/stored_settings.h). It wins
+  // over max_concurrent_sessions, which clearing it restores.
+  std::optional<int> runtime_max_concurrent_sessions;
   int session_idle_timeout_seconds = 1800;  // 10..604800
   std::vector<OuConfig> ous;
   std::vector<SkillQueueConfig> skill_queues;
@@ -158,6 +162,9 @@ struct TenantConfig {
   LeavePermissions permissions;
   DialerConfig dialer;
   int line = 0;
+
+  // The tenant-level cap in effect: the run-time one, else the file's.
+  int TenantCap() const { return runtime_max_concurrent_sessions.value_or(max_concurrent_sessions); }
 };
 
 // [storage]: where accepted contacts, sessions and leave messages are kept.

@@ -54,6 +54,8 @@ class Console {
                                            http::RequestContext& ctx);
 
   const WallboardHub& hub() const { return *hub_; }
+  // Closes the wallboards opened with a revoked API token. Any thread.
+  void CloseWallboardsOfToken(std::string_view tenant_id, std::string_view name) { hub_->CloseToken(tenant_id, name); }
 
   // Before Start: what the router last reported of an agent, so that the
   // session tells an agent whether it is idle (the Call button's state).

@@ -97,7 +97,9 @@ void WallboardSession::Authenticate(std::string_view text) {
   if (!who->admin()) return Refuse("forbidden", "the wallboard needs a tenant_admin token");
   authenticated_ = true;
   auth_timer_.cancel();
-  if (!hub_.Subscribe(this, who->tenant->id)) Refuse("not_found", "unknown tenant");
+  if (!hub_.Subscribe(this, who->tenant->id, who->from_api ? who->name : std::string())) {
+    Refuse("not_found", "unknown tenant");
+  }
 }
 
 void WallboardSession::Refuse(std::string_view error, std::string_view detail) {
@@ -107,7 +109,9 @@ void WallboardSession::Refuse(std::string_view error, std::string_view detail) {
     std::lock_guard lock(mu_);
     waiting_.reset();  // nothing else goes out before the error
   }
-  Write(std::make_shared<const std::string>(ErrorFrame(error, detail)));
+  refusal_ = std::make_shared<const std::string>(ErrorFrame(error, detail));
+  // A frame being written goes first; OnWrite then sends the error.
+  if (!writing_) Write(std::move(refusal_));
 }
 
 void WallboardSession::Send(Frame frame) {
@@ -145,6 +149,7 @@ void WallboardSession::OnWrite(beast::error_code ec) {
   in_flight_.reset();
   if (ec) return Shutdown();
   if (refused_) {
+    if (refusal_) return Write(std::move(refusal_));
     ws_.async_close(websocket::close_reason(websocket::close_code::policy_error),
                     [self = shared_from_this()](beast::error_code) { self->Shutdown(); });
     return;
@@ -162,6 +167,13 @@ void WallboardSession::Close() {
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).socket().close(ignored);
     self->Shutdown();
+  });
+}
+
+void WallboardSession::Revoked() {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->done_ || self->refused_) return;
+    self->Refuse("token_revoked", "the token of this wallboard was revoked");
   });
 }
 

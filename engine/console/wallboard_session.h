@@ -50,6 +50,8 @@ class WallboardSession : public std::enable_shared_from_this<WallboardSession> {
   void Send(Frame frame);
   // Drops the connection. Any thread.
   void Close();
+  // Its token was revoked: an error frame, then a close (1008). Any thread.
+  void Revoked();
 
  private:
   using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,
@@ -78,6 +80,7 @@ class WallboardSession : public std::enable_shared_from_this<WallboardSession> {
 
   // Own thread only.
   Frame in_flight_;  // its bytes must live until the write completes
+  Frame refusal_;    // the error frame of Refuse, until it can be written
   bool writing_ = false;
   bool open_ = false;
   bool authenticated_ = false;

@@ -1,14 +1,8 @@
 #include "engine/daemon/daemon.h"
 
-#include <cstdio>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
-#include "engine/config/config_loader.h"
-#include "engine/config/config_summary.h"
-#include "routerd/builtin_adapters.h"
+#include "engine/daemon/stored_settings.h"
 
 namespace routerd::daemon {
 namespace {
@@ -37,13 +31,22 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   if (!storage.ok()) return storage.status();
   auto state = (*storage)->LoadOpenState();
   if (!state.ok()) return state.status();
+  auto administration = (*storage)->administration().Load();
+  if (!administration.ok()) return administration.status();
+  const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
+  if (applied.caps > 0 || !administration->tokens.empty()) {
+    spdlog::info("stored administration: {} cap settings applied over the configuration file, {} API tokens",
+                 applied.caps, administration->tokens.size());
+  }
+  for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
-                                            std::move(storage).value(), std::move(state).value()));
+                                            std::move(storage).value(), std::move(state).value(),
+                                            std::move(administration->tokens)));
 }
 
 Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-               storage::OpenState open_state)
+               storage::OpenState open_state, std::vector<storage::StoredToken> api_tokens)
     : config_(std::move(config)),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
@@ -69,6 +72,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                                                      *webhook_metrics_, clock_, server.io_threads, storage_.get(),
                                                      storage_options.durability);
   auth_ = std::make_unique<gateway::Authenticator>(config_);
+  AddStoredTokens(api_tokens);
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
       config_, *shards_, *broker_, std::chrono::seconds(server.agent_grace_seconds),
@@ -106,8 +110,11 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   };
   hooks.request_call = [this](leave::CallRequest call) { return dialer_->Request(std::move(call)); };
   leave_api_ = std::make_unique<leave::LeaveMessageApi>(config_, storage_->leave_messages(), clock_, std::move(hooks));
+  token_api_ = std::make_unique<gateway::TokenApi>(
+      *auth_, storage_->administration(), *agent_gateway_,
+      [this](std::string_view tenant, std::string_view name) { console_->CloseWallboardsOfToken(tenant, name); });
   api_ = std::make_unique<gateway::ApiHandler>(
-      *auth_, *shards_, *broker_, *agent_gateway_, clock_,
+      *auth_, *shards_, *broker_, *agent_gateway_, *token_api_, storage_->administration(), clock_,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
              http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); },
       [this](const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,
@@ -161,105 +168,6 @@ Status Daemon::Start() {
   }
   allocator_->Start();
   dialer_->Start();
-  return Status::Ok();
-}
-
-// Sessions come back in their shards (restored on the shard thread before
-// anything else it runs), then the contacts that were accepted but never
-// routed follow as ordinary contacts and join their customers' sessions.
-Status Daemon::Recover() {
-  storage::OpenState state = std::move(*open_state_);
-  open_state_.reset();
-  recovery_.dedup_keys = state.dedup_keys;
-  recovery_.leave_messages = state.leave_messages;
-  const std::int64_t now_ns = clock_.NowNs();
-  const std::int64_t now_ms = clock_.WallMs();
-  const bool keep_assignments = config_.server.agent_grace_seconds > 0;
-  const auto& directory = shards_->directory();
-
-  struct Restore {
-    std::uint32_t tenant;
-    routing::TenantRouter::RestoredSession session;
-  };
-  std::vector<std::vector<Restore>> per_shard(shards_->size());
-  for (storage::RecoveredSession& r : state.sessions) {
-    auto tenant = directory.FindTenant(r.tenant_id);
-    auto channel = tenant ? directory.FindChannel(*tenant, r.channel_id) : std::nullopt;
-    if (!tenant || !channel || r.contacts.empty()) {
-      ++recovery_.skipped;
-      continue;
-    }
-    routing::TenantRouter::RestoredSession session;
-    session.id = r.session_id;
-    session.channel = *channel;
-    const auto& channels = tenant->config->channels;
-    auto queue = directory.FindQueue(*tenant, r.queue_id);
-    if (!queue) queue = directory.FindQueue(*tenant, channels[*channel].skill_queue);
-    if (!queue) {
-      ++recovery_.skipped;
-      continue;
-    }
-    session.queue = *queue;
-    session.arrival_ns = now_ns - std::max<std::int64_t>(0, now_ms - r.arrival_ms) * 1'000'000;
-    session.contacts = std::move(r.contacts);
-    if (r.employee_id && keep_assignments) {
-      if (auto agent = directory.FindAgent(*tenant, *r.employee_id)) {
-        session.agent = *agent;
-        if (gateway::AgentChannel* ch = agent_gateway_->Channel(r.tenant_id, *r.employee_id)) {
-          agent_gateway_->BeginRecoveredGrace(*ch);
-        }
-      }
-    }
-    (session.agent == routing::kNone ? recovery_.waiting_sessions : recovery_.assigned_sessions) += 1;
-    per_shard[tenant->shard].push_back(Restore{tenant->tenant, std::move(session)});
-  }
-  // Session ids handed to agents before a crash may not have reached the
-  // journal; new ones must not repeat them. So new ids start above the
-  // largest stored id and above a floor that grows with the wall clock (one
-  // sequence number per millisecond since 2020, in the 40 bits above the slot
-  // index), which the sequence of the previous run only passes when a tenant
-  // opened more than a thousand sessions per second over its whole uptime.
-  constexpr std::int64_t kIdEpochMs = 1'577'836'800'000;  // 2020-01-01T00:00:00Z
-  const std::uint64_t id_floor = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ms - kIdEpochMs))
-                                 << routing::kSessionSlotBits;
-  for (std::uint32_t i = 0; i < shards_->size(); ++i) {
-    std::vector<std::pair<std::uint32_t, std::uint64_t>> max_ids;
-    for (const auto& [tenant_id, max_id] : state.max_session_id) {
-      auto tenant = directory.FindTenant(tenant_id);
-      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, std::max(max_id, id_floor));
-    }
-    shards_->shard(i).Post([restores = std::move(per_shard[i]), max_ids = std::move(max_ids), now_ns,
-                            id_floor](routing::Router& router) mutable {
-      for (Restore& r : restores) {
-        if (Status s = router.tenant(r.tenant).Restore(std::move(r.session), now_ns); !s.ok()) {
-          spdlog::warn("session not restored: {}", s.message());
-        }
-      }
-      // Once per tenant: above its largest stored id, or the floor.
-      std::vector<std::uint64_t> above(router.tenant_count(), id_floor);
-      for (const auto& [tenant, max_id] : max_ids) above[tenant] = max_id;
-      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(above[t]);
-    });
-  }
-
-  shard::ShardSet::Producer producer(*shards_);
-  for (const ContactPtr& c : state.pending_contacts) {
-    auto tenant = directory.FindTenant(c->tenant_id);
-    auto channel = tenant ? directory.FindChannel(*tenant, c->channel_id) : std::nullopt;
-    if (!tenant || !channel) {
-      ++recovery_.skipped;
-      continue;
-    }
-    ContactPtr one[] = {c};
-    // Before the shards start their queues only fill: a backlog larger than
-    // a queue cannot be restored in one go.
-    if (Status s = shards_->SubmitContacts(producer, *tenant, *channel, one); !s.ok()) {
-      return Status::ResourceExhausted("more contacts to restore than router_queue_capacity (" +
-                                       std::to_string(config_.server.router_queue_capacity) +
-                                       ") holds: raise it for this start");
-    }
-    ++recovery_.pending_contacts;
-  }
   return Status::Ok();
 }
 
@@ -370,101 +278,6 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_leave_messages_stored_total", {}, l.sink_stored);
   out.Family("routerd_leave_messages_lost_total", "counter", "Leave messages from the router refused or failed.");
   out.Sample("routerd_leave_messages_lost_total", {}, l.sink_refused + l.sink_failed);
-}
-
-namespace {
-
-void LogStartupSummary(const config::Config& c, std::uint16_t port) {
-  std::size_t agents = 0, channels = 0, queues = 0;
-  for (const auto& t : c.tenants) {
-    agents += t.agents.size();
-    channels += t.channels.size();
-    queues += t.skill_queues.size();
-  }
-  const std::string& listen = c.server.listen;
-  spdlog::info("routerd started: listening on {}:{}, config {}, {} router shard(s), {} I/O thread(s)",
-               listen.substr(0, listen.rfind(':')), port, c.source_path, c.server.router_shards,
-               c.server.io_threads);
-  spdlog::info("{} tenant(s), {} agent(s), {} skill queue(s), {} channel(s)", c.tenants.size(), agents, queues,
-               channels);
-}
-
-}  // namespace
-
-int Main(int argc, const char* const* argv) {
-  auto cl = ParseCommandLine(argc, argv);
-  if (!cl.ok()) {
-    std::fprintf(stderr, "routerd: %s\n%s", cl.status().message().c_str(), UsageText().c_str());
-    return 2;
-  }
-  if (cl->mode == CommandLine::Mode::kHelp) {
-    std::fputs(UsageText().c_str(), stdout);
-    return 0;
-  }
-  if (cl->mode == CommandLine::Mode::kVersion) {
-    std::puts("routerd 0.1.0");
-    return 0;
-  }
-
-  auto adapters = std::make_unique<AdapterRegistry>();
-  auto policies = std::make_unique<routing::PolicyRegistry>();
-  if (Status s = RegisterBuiltinAdapters(*adapters); !s.ok()) {
-    std::fprintf(stderr, "routerd: %s\n", s.ToString().c_str());
-    return 1;
-  }
-  if (Status s = routing::RegisterBuiltinPolicies(*policies); !s.ok()) {
-    std::fprintf(stderr, "routerd: %s\n", s.ToString().c_str());
-    return 1;
-  }
-  config::ConfigSchema schema{adapters.get(), policies->Names()};
-  config::LoadResult loaded = config::LoadConfigFile(cl->config_path, schema);
-  if (!loaded.errors.empty()) {
-    for (const std::string& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
-    std::fprintf(stderr, "routerd: %zu error(s) in %s\n", loaded.errors.size(), cl->config_path.c_str());
-    return 2;
-  }
-  if (cl->mode == CommandLine::Mode::kCheckConfig) {
-    std::fputs(config::FormatConfigSummary(*loaded.config).c_str(), stdout);
-    std::printf("%s: OK\n", cl->config_path.c_str());
-    return 0;
-  }
-
-  spdlog::set_level(spdlog::level::from_str(loaded.config->server.log_level));
-  auto created = Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
-  if (!created.ok()) {
-    // stderr, like configuration errors: the log may be elsewhere.
-    std::fprintf(stderr, "routerd: cannot start: %s\n", created.status().message().c_str());
-    return 1;
-  }
-  Daemon& daemon = **created;
-  // Installed before the daemon starts (and before it says so): a SIGTERM or
-  // SIGINT that arrives during start-up drains and stops like any other,
-  // instead of killing the process with the signal's default action.
-  boost::asio::io_context main_io(1);
-  boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (!ec) spdlog::info("signal {} received: draining", signo);
-  });
-  if (Status s = daemon.Start(); !s.ok()) {
-    std::fprintf(stderr, "routerd: cannot start: %s\n", s.message().c_str());
-    return 1;
-  }
-  LogStartupSummary(daemon.config(), daemon.http_port());
-  const Daemon::Recovery& r = daemon.recovery();
-  spdlog::info("storage {}: restored {} waiting and {} assigned session(s), {} contact(s) to route, {} dedup key(s), "
-               "{} leave message(s){}",
-               config::ResolvedDataDir(daemon.config()), r.waiting_sessions, r.assigned_sessions, r.pending_contacts,
-               r.dedup_keys, r.leave_messages,
-               r.skipped ? fmt::format("; {} skipped (tenant or channel no longer configured)", r.skipped) : "");
-
-  main_io.run();
-
-  daemon.Stop();
-  const auto& m = daemon.routing_metrics();
-  const storage::JournalStats j = daemon.storage().stats();
-  spdlog::info("routerd stopped: {} assignment(s), {} journal record(s) in {} commit(s)", m.assigned(), j.records,
-               j.commits);
-  return 0;
 }
 
 }  // namespace routerd::daemon

@@ -18,6 +18,7 @@
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
 #include "engine/gateway/command_broker.h"
+#include "engine/gateway/token_api.h"
 #include "engine/ingest/dedup_window.h"
 #include "engine/http/http_router.h"
 #include "engine/http/http_server.h"
@@ -76,8 +77,9 @@ class Daemon {
  private:
   Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
          std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-         storage::OpenState open_state);
+         storage::OpenState open_state, std::vector<storage::StoredToken> api_tokens);
   Status Recover();
+  void AddStoredTokens(const std::vector<storage::StoredToken>& tokens);
   void RenderMetrics(metrics::PrometheusWriter& out) const;
 
   const config::Config config_;
@@ -99,6 +101,7 @@ class Daemon {
   std::unique_ptr<gateway::Authenticator> auth_;
   std::unique_ptr<gateway::CommandBroker> broker_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
+  std::unique_ptr<gateway::TokenApi> token_api_;
   std::unique_ptr<leave::LeaveMessageAllocator> allocator_;
   std::unique_ptr<leave::Dialer> dialer_;
   std::unique_ptr<leave::DialerCallbacks> dialer_callbacks_;

@@ -56,6 +56,21 @@ void AgentGateway::CloseConnections() {
   for (auto& connection : open) connection->Close(AgentCloseCode::kShuttingDown);
 }
 
+std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, std::string_view name) {
+  auto it = channels_.find(tenant_id);
+  if (it == channels_.end()) return 0;
+  std::vector<std::shared_ptr<AgentWsSession>> opened;
+  for (auto& ch : it->second) {
+    std::lock_guard lock(ch->mu);
+    auto connection = ch->connection.lock();
+    if (connection && connection->principal().from_api && connection->principal().name == name) {
+      opened.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : opened) connection->Close(AgentCloseCode::kTokenRevoked);
+  return opened.size();
+}
+
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
   auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return nullptr;

@@ -81,6 +81,9 @@ class AgentGateway final : public routing::RoutingEventSink {
   // HTTP server's Stop would wait for it forever). Call before the HTTP
   // server's Stop.
   void CloseConnections();
+  // Closes the tenant's agent connections opened with the API token `name`
+  // (revoked) with 4003; how many. From any thread.
+  std::size_t CloseConnectionsOfToken(std::string_view tenant_id, std::string_view name);
 
   // nullptr when the tenant has no such agent.
   AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);

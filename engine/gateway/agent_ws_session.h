@@ -43,6 +43,8 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   void Send(Message message);
   // Ends the connection with a Close frame carrying `code`; from any thread.
   void Close(AgentCloseCode code);
+  // The token's principal that opened the connection (immutable).
+  const Principal& principal() const { return principal_; }
 
  private:
   using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type,

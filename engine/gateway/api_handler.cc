@@ -10,6 +10,7 @@
 
 #include "engine/base/log_escape.h"
 #include "engine/gateway/agent_ws_session.h"
+#include "engine/gateway/api_common.h"
 #include "engine/gateway/gateway_json.h"
 
 namespace routerd::gateway {
@@ -20,77 +21,6 @@ using http::HttpResponse;
 using http::HttpStatus;
 using http::JsonError;
 using Verb = boost::beast::http::verb;
-
-HttpResponse Json(HttpStatus status, std::string body) {
-  return http::TextResponse(status, std::move(body), "application/json");
-}
-
-HttpResponse FromCode(StatusCode code, std::string_view error) {
-  switch (code) {
-    case StatusCode::kOk: return Json(HttpStatus::ok, "{\"ok\":true}");
-    case StatusCode::kNotFound: return JsonError(HttpStatus::not_found, "not_found", error);
-    case StatusCode::kInvalidArgument: return JsonError(HttpStatus::bad_request, "bad_request", error);
-    case StatusCode::kFailedPrecondition: return JsonError(HttpStatus::conflict, "conflict", error);
-    case StatusCode::kResourceExhausted: {
-      HttpResponse r = JsonError(HttpStatus::service_unavailable, "overloaded", error);
-      r.set(boost::beast::http::field::retry_after, "1");
-      return r;
-    }
-    default: return JsonError(HttpStatus::internal_server_error, "internal", error);
-  }
-}
-
-HttpResponse MethodNotAllowed(std::string_view allow) {
-  HttpResponse r = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "allowed: " + std::string(allow));
-  r.set(boost::beast::http::field::allow, allow);
-  return r;
-}
-
-HttpResponse Forbidden(std::string_view detail) { return JsonError(HttpStatus::forbidden, "forbidden", detail); }
-
-HttpResponse Unauthorized() {
-  HttpResponse r = JsonError(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
-  r.set(boost::beast::http::field::www_authenticate, "Bearer");
-  return r;
-}
-
-// Splits "a/b/c" into its first segment and the rest.
-std::pair<std::string_view, std::string_view> Head(std::string_view path) {
-  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  const std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos) return {path, {}};
-  return {path.substr(0, slash), path.substr(slash)};
-}
-
-// A JSON object body with only the allowed keys; errors name the field.
-struct Body {
-  simdjson::dom::element root;
-  std::optional<HttpResponse> error;
-};
-
-Body ParseBody(const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
-  thread_local simdjson::dom::parser parser;
-  Body b;
-  if (parser.parse(simdjson::padded_string(request.body())).get(b.root) != simdjson::SUCCESS ||
-      !b.root.is_object()) {
-    b.error = JsonError(HttpStatus::bad_request, "bad_request", "the body must be a JSON object");
-    return b;
-  }
-  simdjson::dom::object object;
-  if (b.root.get_object().get(object) != simdjson::SUCCESS) {
-    b.error = JsonError(HttpStatus::bad_request, "bad_request", "the body must be a JSON object");
-    return b;
-  }
-  for (auto field : object) {
-    bool known = false;
-    for (std::string_view k : allowed) known |= field.key == k;
-    if (!known) {
-      b.error = JsonError(HttpStatus::bad_request, "bad_request", "unknown field '" + std::string(field.key) + "'");
-      return b;
-    }
-  }
-  return b;
-}
 
 std::optional<std::uint64_t> ParseSessionId(std::string_view s) {
   if (s.empty() || s.size() > 20) return std::nullopt;
@@ -134,6 +64,18 @@ std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::A
   return std::nullopt;
 }
 
+// The stored form of a cap command: the subject's latest setting.
+storage::CapSetting CapChange(const Principal& who, storage::CapScope scope, std::string_view subject,
+                              const routing::AgentCommand& cmd) {
+  storage::CapSetting s;
+  s.tenant_id = who.tenant->id;
+  s.scope = scope;
+  s.subject_id = std::string(subject);
+  if (cmd.cap) s.cap = static_cast<int>(*cmd.cap);
+  s.set_by = who.name;
+  return s;
+}
+
 }  // namespace
 
 // What the audit line says about the request: who, which tenant, the method,
@@ -149,23 +91,44 @@ static std::string AuditSubject(const Principal& who, const HttpRequest& request
 }
 
 void ApiHandler::Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx,
-                         const HttpRequest* audited) {
+                         const HttpRequest* audited, std::optional<storage::CapSetting> stored) {
   auto ref = shards_.directory().FindTenant(who.tenant->id);
   http::DeferredResponse later = ctx.Defer();
   // Logged once the router has decided, with its decision: a write it
   // refused (no such session, a queue full) must not read as done.
   std::string audit = audited != nullptr ? AuditSubject(who, *audited) : std::string();
-  broker_.Submit(*ref, command, [later, audit = std::move(audit)](StatusCode code, std::string_view error) {
-    HttpResponse response = FromCode(code, error);
+  auto finish = [later](std::string_view audit, HttpResponse response, std::string_view error) {
     if (!audit.empty()) {
-      if (code == StatusCode::kOk) {
+      if (response.result() == HttpStatus::ok) {
         spdlog::info("{}: done", audit);
       } else {
         spdlog::info("{}: refused {} ({})", audit, response.result_int(), EscapeForLog(error));
       }
     }
     later.Send(std::move(response));
-  });
+  };
+  broker_.Submit(*ref, command,
+                 [this, finish, audit = std::move(audit), stored = std::move(stored)](StatusCode code,
+                                                                                       std::string_view error) mutable {
+                   if (code != StatusCode::kOk || !stored) return finish(audit, FromCode(code, error), error);
+                   // In effect now; answered once stored. A change that cannot be
+                   // stored is in effect until a restart only: 503, so that the
+                   // administrator retries (setting a cap again changes nothing).
+                   auto not_stored = [](const Status& s) {
+                     return "the change is in effect but was not stored (a restart would undo it): " + s.message() +
+                            "; retry";
+                   };
+                   Status queued = administration_.SaveCapAsync(
+                       std::move(*stored), [finish, audit, not_stored](const Status& s) {
+                         if (s.ok()) return finish(audit, FromCode(StatusCode::kOk, {}), {});
+                         const std::string why = not_stored(s);
+                         finish(audit, FromCode(StatusCode::kUnavailable, why), why);
+                       });
+                   if (!queued.ok()) {
+                     const std::string why = not_stored(queued);
+                     finish(audit, FromCode(StatusCode::kUnavailable, why), why);
+                   }
+                 });
 }
 
 void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
@@ -279,9 +242,12 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
       cmd.type = routing::AgentCommandType::kSetTenantCap;
     }
     if (auto refused = ReadCapChange(request, cmd)) return refused;
-    Command(*who, cmd, ctx, &request);
+    Command(*who, cmd, ctx, &request,
+            CapChange(*who, first == "ous" ? storage::CapScope::kOu : storage::CapScope::kTenant,
+                      first == "ous" ? Head(rest).first : std::string_view(), cmd));
     return std::nullopt;
   }
+  if (first == "tokens") return tokens_.Handle(request, rest, *who, ctx);
   return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
 }
 
@@ -347,10 +313,11 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
     if (rest == "/cap") {
       cmd.type = routing::AgentCommandType::kSetAgentCap;
       if (auto refused = ReadCapChange(request, cmd)) return refused;
-    } else {
-      if (verb != Verb::post) return MethodNotAllowed("POST");
-      cmd.type = routing::AgentCommandType::kSignOut;
+      Command(who, cmd, ctx, &request, CapChange(who, storage::CapScope::kAgent, employee, cmd));
+      return std::nullopt;
     }
+    if (verb != Verb::post) return MethodNotAllowed("POST");
+    cmd.type = routing::AgentCommandType::kSignOut;
     Command(who, cmd, ctx, &request);
     return std::nullopt;
   }

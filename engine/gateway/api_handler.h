@@ -8,6 +8,8 @@
 // CommandBroker; both answer later through a DeferredResponse, so an I/O
 // thread never waits for a shard. Admin writes are logged with who, what,
 // when and their outcome (after the router decided), request bytes escaped.
+// A cap change is stored durably before its 200 (storage/administration.h),
+// so a restart keeps it.
 //
 // Thread safety: Handle from any I/O thread.
 #pragma once
@@ -20,7 +22,9 @@
 #include "engine/gateway/auth.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/http/request_handler.h"
+#include "engine/gateway/token_api.h"
 #include "engine/shard/shard_set.h"
+#include "engine/storage/administration.h"
 #include "routerd/clock.h"
 
 namespace routerd::gateway {
@@ -37,10 +41,14 @@ class ApiHandler {
   using MessagesBodyRule = std::function<http::BodyPermit(const http::HttpRequest&, std::string_view,
                                                           const Principal&, std::size_t default_limit)>;
 
+  // `tokens` serves /api/v1/tokens; caps set through the API are stored in
+  // `administration` before they are answered.
   ApiHandler(const Authenticator& auth, shard::ShardSet& shards, CommandBroker& broker, AgentGateway& gateway,
-             const Clock& clock, MessagesRoute messages = {}, MessagesBodyRule messages_body = {})
-      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), clock_(clock),
-        messages_(std::move(messages)), messages_body_(std::move(messages_body)) {}
+             TokenApi& tokens, storage::AdministrationRepository& administration, const Clock& clock,
+             MessagesRoute messages = {}, MessagesBodyRule messages_body = {})
+      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), tokens_(tokens),
+        administration_(administration), clock_(clock), messages_(std::move(messages)),
+        messages_body_(std::move(messages_body)) {}
 
   // Before the body is read: a request that sends one is 401 without a valid
   // token, whatever its route, so that nobody unauthenticated makes the
@@ -62,9 +70,11 @@ class ApiHandler {
                                             http::RequestContext& ctx);
   // Sends `command` and answers the request with its result. With
   // `audited`, the write is logged once its outcome is known (done or
-  // refused, with the status).
+  // refused, with the status). With `stored`, a change the router made is
+  // stored before the answer (from the shard thread, so that the store keeps
+  // the order in which the router applied concurrent changes).
   void Command(const Principal& who, routing::AgentCommand command, http::RequestContext& ctx,
-               const http::HttpRequest* audited = nullptr);
+               const http::HttpRequest* audited = nullptr, std::optional<storage::CapSetting> stored = std::nullopt);
   void Query(const Principal& who, http::RequestContext& ctx,
              std::function<http::HttpResponse(const routing::TenantRouter&, std::int64_t now_ns)> build);
 
@@ -72,6 +82,8 @@ class ApiHandler {
   shard::ShardSet& shards_;
   CommandBroker& broker_;
   AgentGateway& gateway_;
+  TokenApi& tokens_;
+  storage::AdministrationRepository& administration_;
   const Clock& clock_;
   const MessagesRoute messages_;
   const MessagesBodyRule messages_body_;

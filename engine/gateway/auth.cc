@@ -1,10 +1,13 @@
 #include "engine/gateway/auth.h"
 
-#include <openssl/sha.h>
 #include <strings.h>
+
+#include <algorithm>
+#include <mutex>
 
 #include <boost/beast/http/field.hpp>
 
+#include "routerd/crypto.h"
 #include "routerd/webhook.h"
 
 namespace routerd::gateway {
@@ -12,18 +15,53 @@ namespace routerd::gateway {
 Authenticator::Authenticator(const config::Config& config) {
   for (const auto& tenant : config.tenants) {
     for (const auto& token : tenant.tokens) {
-      by_digest_.emplace(token.sha256, Principal{&tenant, token.role, token.employee_id, token.name});
+      TokenInfo info{token.name, token.role, token.employee_id, false, token.line, 0, {}};
+      by_digest_.emplace(token.sha256,
+                         Entry{Principal{&tenant, token.role, token.employee_id, token.name, false}, info, next_order_++});
     }
   }
 }
 
 std::optional<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (token.empty()) return std::nullopt;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  auto it = by_digest_.find(std::string(reinterpret_cast<const char*>(digest), sizeof digest));
+  const std::string digest = Sha256(token);
+  std::shared_lock lock(mu_);
+  auto it = by_digest_.find(digest);
   if (it == by_digest_.end()) return std::nullopt;
-  return it->second;
+  return it->second.principal;
+}
+
+bool Authenticator::Add(const config::TenantConfig& tenant, std::string sha256, TokenInfo info) {
+  info.from_api = true;
+  Principal who{&tenant, info.role, info.employee_id, info.name, true};
+  std::unique_lock lock(mu_);
+  return by_digest_.emplace(std::move(sha256), Entry{std::move(who), std::move(info), next_order_++}).second;
+}
+
+std::optional<Principal> Authenticator::Revoke(std::string_view tenant_id, std::string_view name) {
+  std::unique_lock lock(mu_);
+  for (auto it = by_digest_.begin(); it != by_digest_.end(); ++it) {
+    const Entry& e = it->second;
+    if (e.info.from_api && e.info.name == name && e.principal.tenant->id == tenant_id) {
+      Principal who = e.principal;
+      by_digest_.erase(it);
+      return who;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<TokenInfo> Authenticator::Tokens(std::string_view tenant_id) const {
+  std::vector<const Entry*> found;
+  std::shared_lock lock(mu_);
+  for (const auto& [digest, e] : by_digest_) {
+    if (e.principal.tenant->id == tenant_id) found.push_back(&e);
+  }
+  std::sort(found.begin(), found.end(), [](const Entry* a, const Entry* b) { return a->order < b->order; });
+  std::vector<TokenInfo> out;
+  out.reserve(found.size());
+  for (const Entry* e : found) out.push_back(e->info);
+  return out;
 }
 
 std::string Authenticator::TokenOf(const http::HttpRequest& request, bool allow_query) {

@@ -17,9 +17,8 @@ enum class AgentCloseCode : std::uint16_t {
   kSlowConsumer = 4001,
   // The daemon is stopping; reconnect with backoff.
   kShuttingDown = 4002,
-  // The token that opened the connection is no longer valid. Reserved: tokens
-  // are read from the configuration at start-up and cannot change while the
-  // daemon runs, so nothing sends it yet.
+  // The token that opened the connection was revoked (DELETE
+  // /api/v1/tokens/{name}); do not reconnect with it.
   kTokenRevoked = 4003,
 };
 

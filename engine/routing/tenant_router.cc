@@ -23,7 +23,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       options_(options),
       events_(events),
       configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
-      tenant_cap_(configured_tenant_cap_),
+      tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
       idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
   for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
   ous_.resize(tenant.ous.size());

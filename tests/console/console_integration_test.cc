@@ -203,6 +203,29 @@ TEST_F(ConsoleTest, AWallboardSeesOnlyItsOwnTenant) {
   EXPECT_THAT(first.text(), Not(HasSubstr("acme")));
 }
 
+TEST_F(ConsoleTest, RevokingItsTokenClosesAWallboard) {
+  StartDaemon();
+  const HttpReply created = Api("POST", "/api/v1/tokens", kAcmeAdmin, R"({"name":"wall-1","role":"tenant_admin"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string token = created.Json().Str("/token").value_or("");
+  auto revoked = Wallboard(token);
+  auto kept = Wallboard(kAcmeAdmin);
+  SnapshotWhere(*revoked, [](const JsonDoc&) { return true; });
+  SnapshotWhere(*kept, [](const JsonDoc&) { return true; });
+  ASSERT_EQ(Api("DELETE", "/api/v1/tokens/wall-1", kAcmeAdmin).status, 200);
+  for (;;) {  // snapshots may come first; then the error, then the close
+    StatusOr<std::string> frame = revoked->Read(kTimeout);
+    ASSERT_TRUE(frame.ok()) << "closed without saying why";
+    if (frame->find("\"type\":\"error\"") == std::string::npos) continue;
+    EXPECT_EQ(*frame, R"({"type":"error","error":"token_revoked","detail":"the token of this wallboard was revoked"})");
+    break;
+  }
+  EXPECT_FALSE(revoked->Read(kTimeout).ok());
+  EXPECT_FALSE(revoked->timed_out());
+  DeliverWeb(kAcmeWeb, "cust-1", "Ana", "one");
+  SnapshotWhere(*kept, [](const JsonDoc& s) { return s.Int("/queues/0/waiting") == 1; });
+}
+
 TEST_F(ConsoleTest, StoppingTheDaemonClosesOpenWallboards) {
   StartDaemon();
   auto ws = Wallboard(kAcmeAdmin);

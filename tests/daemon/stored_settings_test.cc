@@ -1,0 +1,54 @@
+// Stored run-time caps over the file's configuration: each wins for its
+// subject, a cleared one clears the file's, the tenant's keeps the file's
+// value to return to, and a setting whose subject is gone is reported.
+#include "engine/daemon/stored_settings.h"
+
+#include <gtest/gtest.h>
+
+namespace routerd::daemon {
+namespace {
+
+config::Config TwoAgents() {
+  config::Config c;
+  config::TenantConfig t;
+  t.id = "acme";
+  t.max_concurrent_sessions = 5;
+  t.ous.push_back({"desk", "", 4, 1});
+  config::AgentConfig a1;
+  a1.employee_id = "a1";
+  a1.ou = "desk";
+  a1.max_concurrent_sessions = 2;
+  config::AgentConfig a2 = a1;
+  a2.employee_id = "a2";
+  t.agents = {a1, a2};
+  c.tenants.push_back(t);
+  return c;
+}
+
+storage::CapSetting Setting(std::string tenant, storage::CapScope scope, std::string subject, std::optional<int> cap) {
+  return {std::move(tenant), scope, std::move(subject), cap, 1, "tenant_admin:0"};
+}
+
+TEST(StoredSettingsTest, StoredCapsWinOverTheFileAndMissingSubjectsAreReported) {
+  config::Config c = TwoAgents();
+  const AppliedSettings applied = ApplyStoredCaps(
+      c, {Setting("acme", storage::CapScope::kAgent, "a1", 7), Setting("acme", storage::CapScope::kAgent, "a2", {}),
+          Setting("acme", storage::CapScope::kOu, "desk", 3), Setting("acme", storage::CapScope::kTenant, "", 9),
+          Setting("acme", storage::CapScope::kAgent, "gone", 4), Setting("globex", storage::CapScope::kTenant, "", 2)});
+  EXPECT_EQ(applied.caps, 4);
+  ASSERT_EQ(applied.skipped.size(), 2u);
+  EXPECT_EQ(applied.skipped[0], "the agent cap of acme/gone set by tenant_admin:0: the configuration no longer has it");
+  EXPECT_EQ(applied.skipped[1], "the tenant cap of globex set by tenant_admin:0: the configuration no longer has it");
+  const config::TenantConfig& t = c.tenants[0];
+  EXPECT_EQ(t.agents[0].max_concurrent_sessions, 7);
+  EXPECT_EQ(t.agents[1].max_concurrent_sessions, std::nullopt) << "cleared at run time: no cap of its own";
+  EXPECT_EQ(t.ous[0].max_concurrent_sessions, 3);
+  EXPECT_EQ(t.max_concurrent_sessions, 5) << "the file's value stays, to return to";
+  EXPECT_EQ(t.TenantCap(), 9);
+  const config::EffectiveCap a2 = config::ResolveEffectiveCap(t, t.agents[1]);
+  EXPECT_EQ(a2.cap, 3);
+  EXPECT_EQ(a2.origin, config::EffectiveCap::Origin::kOu);
+}
+
+}  // namespace
+}  // namespace routerd::daemon
