@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "engine/config/cap_rule.h"
+
 namespace routerd::config {
 
 int JournalPartitions(const Config& config) {
@@ -82,9 +84,6 @@ std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant) {
 }
 
 EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent) {
-  if (agent.max_concurrent_sessions) {
-    return {*agent.max_concurrent_sessions, EffectiveCap::Origin::kAgent, {}};
-  }
   // Linear lookups: OU trees are small and this runs at start-up, not per session.
   auto find_ou = [&](const std::string& id) -> const OuConfig* {
     for (const OuConfig& ou : tenant.ous) {
@@ -92,15 +91,23 @@ EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& 
     }
     return nullptr;
   };
-  // The step bound keeps an unvalidated cyclic tree from looping forever.
-  const OuConfig* ou = find_ou(agent.ou);
-  for (size_t steps = 0; ou != nullptr && steps <= tenant.ous.size(); ++steps) {
-    if (ou->max_concurrent_sessions) {
-      return {*ou->max_concurrent_sessions, EffectiveCap::Origin::kOu, ou->id};
-    }
-    ou = ou->parent.empty() ? nullptr : find_ou(ou->parent);
+  auto parent_of = [&](const OuConfig* ou) -> std::optional<const OuConfig*> {
+    if (ou->parent.empty()) return std::nullopt;
+    const OuConfig* parent = find_ou(ou->parent);
+    return parent ? std::optional(parent) : std::nullopt;
+  };
+  auto cap_of = [](const OuConfig* ou) { return ou->max_concurrent_sessions; };
+  const OuConfig* own_ou = find_ou(agent.ou);
+  const auto d = DecideCap<int, const OuConfig*>(agent.max_concurrent_sessions, agent.personal_cap,
+                                                 own_ou ? std::optional(own_ou) : std::nullopt, parent_of, cap_of,
+                                                 tenant.TenantCap(), tenant.ous.size());
+  switch (d.level) {
+    case CapLevel::kAgent: return {d.cap, EffectiveCap::Origin::kAgent, {}};
+    case CapLevel::kPersonal: return {d.cap, EffectiveCap::Origin::kPersonal, {}};
+    case CapLevel::kOu: return {d.cap, EffectiveCap::Origin::kOu, (*d.ou)->id};
+    case CapLevel::kTenant: break;
   }
-  return {tenant.TenantCap(), EffectiveCap::Origin::kTenant, {}};
+  return {d.cap, EffectiveCap::Origin::kTenant, {}};
 }
 
 }  // namespace routerd::config

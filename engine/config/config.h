@@ -82,6 +82,9 @@ struct AgentConfig {
   AgentType type = AgentType::kMultimedia;
   std::vector<std::string> skill_queues;
   std::optional<int> max_concurrent_sessions;
+  // Never read from the file: max_concurrent_sessions was set by the agent
+  // itself through the API and stored (daemon/stored_settings.h).
+  bool personal_cap = false;
   std::string business_account;  // defaults to employee_id
   std::string name;              // display name, may be empty
   int line = 0;
@@ -145,6 +148,16 @@ struct DialerConfig {
   int line = 0;
 };
 
+// [tenants.personal_settings]: what an agent may set for itself (its Personal
+// Center). Its own cap replaces any agent-level cap (the same level as the
+// administrator's, the latest wins) and shows the origin "personal".
+struct PersonalSettings {
+  bool agent_sets_cap = true;  // false: only an administrator sets agent caps
+  int agent_cap_min = kMinCap;  // the range an agent may choose from; 1..60
+  int agent_cap_max = kMaxCap;
+  int line = 0;
+};
+
 struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
@@ -161,6 +174,7 @@ struct TenantConfig {
   std::vector<TokenConfig> tokens;
   LeavePermissions permissions;
   DialerConfig dialer;
+  PersonalSettings personal_settings;
   int line = 0;
 
   // The tenant-level cap in effect: the run-time one, else the file's.
@@ -216,7 +230,7 @@ std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant);
 // The effective concurrency cap of an agent (agent > nearest OU up the tree >
 // tenant) and where it came from, for the router and for --check-config.
 struct EffectiveCap {
-  enum class Origin { kAgent, kOu, kTenant };
+  enum class Origin { kAgent, kPersonal, kOu, kTenant };
   int cap = 1;
   Origin origin = Origin::kTenant;
   std::string ou_id;  // the OU that set it, for kOu

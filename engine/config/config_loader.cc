@@ -13,6 +13,7 @@
 
 
 #include "engine/config/dialer_loader.h"
+#include "engine/config/personal_settings_loader.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/token_rules.h"
@@ -213,6 +214,7 @@ class Loader {
     std::vector<const toml::table*> tokens = r.TableArray("tokens");
     const toml::table* permissions = r.Table("permissions");
     const toml::table* dialer = r.Table("dialer");
+    const toml::table* personal = r.Table("personal_settings");
     r.ReportUnknownKeys();
 
     LoadOus(ous, r.path(), tenant);
@@ -222,6 +224,7 @@ class Loader {
     LoadTokens(tokens, r.path(), tenant);
     if (permissions) LoadPermissions(*permissions, r.path(), tenant.permissions);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
+    if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
     return id.has_value();
   }
 

@@ -81,9 +81,10 @@ void AppendTenant(const TenantConfig& tenant, std::string& out) {
   if (!by_cap.empty()) out += "  effective caps:\n";
   for (const auto& [key, ids] : by_cap) {
     const auto& [cap, origin, ou] = key;
-    std::string from = origin == static_cast<int>(EffectiveCap::Origin::kAgent) ? "agent setting"
-                       : origin == static_cast<int>(EffectiveCap::Origin::kOu) ? "OU " + ou
-                                                                               : "tenant";
+    std::string from = origin == static_cast<int>(EffectiveCap::Origin::kAgent)      ? "agent setting"
+                       : origin == static_cast<int>(EffectiveCap::Origin::kPersonal) ? "the agent's own setting"
+                       : origin == static_cast<int>(EffectiveCap::Origin::kOu)       ? "OU " + ou
+                                                                                     : "tenant";
     out += "    " + std::to_string(cap) + " from " + from + ": " + Names(ids) + "\n";
   }
 

@@ -74,8 +74,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   auth_ = std::make_unique<gateway::Authenticator>(config_);
   AddStoredTokens(api_tokens);
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
+  cap_changes_ = std::make_unique<gateway::CapChanges>(*broker_, storage_->administration());
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
-      config_, *shards_, *broker_, std::chrono::seconds(server.agent_grace_seconds),
+      config_, *shards_, *broker_, *cap_changes_, std::chrono::seconds(server.agent_grace_seconds),
       static_cast<std::size_t>(server.agent_outbox_limit));
   fanout_.Add(broker_.get());
   fanout_.Add(agent_gateway_.get());
@@ -114,7 +115,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       *auth_, storage_->administration(), *agent_gateway_,
       [this](std::string_view tenant, std::string_view name) { console_->CloseWallboardsOfToken(tenant, name); });
   api_ = std::make_unique<gateway::ApiHandler>(
-      *auth_, *shards_, *broker_, *agent_gateway_, *token_api_, storage_->administration(), clock_,
+      *auth_, *shards_, *broker_, *agent_gateway_, *token_api_, *cap_changes_, clock_,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,
              http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); },
       [this](const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,

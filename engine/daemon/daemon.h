@@ -100,6 +100,7 @@ class Daemon {
   std::unique_ptr<http::WebhookHandler> webhooks_;
   std::unique_ptr<gateway::Authenticator> auth_;
   std::unique_ptr<gateway::CommandBroker> broker_;
+  std::unique_ptr<gateway::CapChanges> cap_changes_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
   std::unique_ptr<gateway::TokenApi> token_api_;
   std::unique_ptr<leave::LeaveMessageAllocator> allocator_;

@@ -33,6 +33,7 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
         case storage::CapScope::kAgent:
           if (auto* agent = FindById(tenant->agents, s.subject_id, &config::AgentConfig::employee_id)) {
             agent->max_concurrent_sessions = s.cap;
+            agent->personal_cap = s.cap.has_value() && s.personal;
           } else {
             found = false;
           }

@@ -12,8 +12,8 @@
 namespace routerd::gateway {
 
 AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker,
-                           std::chrono::seconds grace, std::size_t outbox_limit)
-    : shards_(shards), broker_(broker), grace_(grace), outbox_limit_(outbox_limit) {
+                           CapChanges& caps, std::chrono::seconds grace, std::size_t outbox_limit)
+    : shards_(shards), broker_(broker), caps_(caps), grace_(grace), outbox_limit_(outbox_limit) {
   for (const auto& tenant : config.tenants) {
     auto ref = shards.directory().FindTenant(tenant.id);
     auto& list = channels_[tenant.id];

@@ -34,6 +34,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "engine/gateway/cap_changes.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/routing/routing_events.h"
 #include "engine/shard/shard_set.h"
@@ -70,7 +71,7 @@ struct GatewayCounters {
 
 class AgentGateway final : public routing::RoutingEventSink {
  public:
-  AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker,
+  AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker, CapChanges& caps,
                std::chrono::seconds grace, std::size_t outbox_limit);
   ~AgentGateway();
 
@@ -117,6 +118,7 @@ class AgentGateway final : public routing::RoutingEventSink {
   GatewayCounters& mutable_counters() { return counters_; }
   shard::ShardSet& shards() { return shards_; }
   CommandBroker& broker() { return broker_; }
+  CapChanges& caps() { return caps_; }
   std::size_t connected() const;
 
  private:
@@ -128,6 +130,7 @@ class AgentGateway final : public routing::RoutingEventSink {
 
   shard::ShardSet& shards_;
   CommandBroker& broker_;
+  CapChanges& caps_;
   const std::chrono::seconds grace_;
   const std::size_t outbox_limit_;
   // tenant id -> its agents' channels, by agent index. Read-only after

@@ -24,6 +24,7 @@ std::string_view CodeName(StatusCode code) {
     case StatusCode::kFailedPrecondition: return "conflict";
     case StatusCode::kResourceExhausted: return "overloaded";
     case StatusCode::kPermissionDenied: return "forbidden";
+    case StatusCode::kUnavailable: return "unavailable";
     default: return "error";
   }
 }
@@ -145,15 +146,55 @@ void AgentWsSession::HandleRequest(std::string_view text) {
         cmd.to_agent = *a;
       }
     }
+  } else if (type == "set_cap" || type == "clear_cap") {
+    return ChangeOwnCap(raw_id, type == "set_cap" ? std::optional(doc) : std::nullopt);
   } else {
     return Reply(ErrorJson(raw_id, "bad_request", "unknown type"));
   }
+  gateway_.broker().Submit(channel_.tenant, cmd, Answer(raw_id));
+}
+
+CommandBroker::Callback AgentWsSession::Answer(std::string raw_id) {
   std::weak_ptr<AgentWsSession> weak = shared_from_this();
-  gateway_.broker().Submit(channel_.tenant, cmd, [weak, raw_id](StatusCode code, std::string_view error) {
+  return [weak, raw_id = std::move(raw_id)](StatusCode code, std::string_view error) {
     if (auto self = weak.lock()) {
       self->Reply(code == StatusCode::kOk ? AckJson(raw_id) : ErrorJson(raw_id, CodeName(code), error));
     }
-  });
+  };
+}
+
+// The agent's Personal Center setting: {"type":"set_cap","max_concurrent_sessions":n}
+// or {"type":"clear_cap"}. With the tenant admin's token it is the
+// administrator's setting, as over REST.
+void AgentWsSession::ChangeOwnCap(const std::string& raw_id, std::optional<simdjson::dom::element> set) {
+  routing::AgentCommand cmd;
+  cmd.type = routing::AgentCommandType::kSetAgentCap;
+  cmd.target = channel_.agent;
+  if (set) {
+    std::int64_t cap = 0;
+    if ((*set)["max_concurrent_sessions"].get_int64().get(cap) != simdjson::SUCCESS) {
+      return Reply(ErrorJson(raw_id, "bad_request", "max_concurrent_sessions must be an integer"));
+    }
+    if (cap < config::kMinCap || cap > config::kMaxCap) {
+      return Reply(ErrorJson(raw_id, "bad_request",
+                             "max_concurrent_sessions = " + std::to_string(cap) + " is out of range (allowed 1..60)"));
+    }
+    cmd.cap = static_cast<std::uint32_t>(cap);
+  }
+  const config::TenantConfig& tenant = *principal_.tenant;
+  if (!principal_.admin()) {
+    const Status allowed = CapChanges::CheckPersonal(tenant, tenant.agents[channel_.agent], cmd.cap);
+    if (!allowed.ok()) return Reply(ErrorJson(raw_id, CodeName(allowed.code()), allowed.message()));
+    cmd.personal = true;
+  }
+  storage::CapSetting stored;
+  stored.tenant_id = tenant.id;
+  stored.scope = storage::CapScope::kAgent;
+  stored.subject_id = channel_.employee_id;
+  if (cmd.cap) stored.cap = static_cast<int>(*cmd.cap);
+  stored.set_by = principal_.name;
+  stored.personal = cmd.personal;
+  gateway_.caps().Submit(channel_.tenant, cmd, std::move(stored), Answer(raw_id));
 }
 
 void AgentWsSession::Send(Message message) {

@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <simdjson.h>
 
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/auth.h"
@@ -53,6 +55,11 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   void Read();
   void OnRead(boost::beast::error_code ec, std::size_t n);
   void HandleRequest(std::string_view text);
+  // Acknowledges a request, or answers its error, once the router (and the
+  // store) decided.
+  CommandBroker::Callback Answer(std::string raw_id);
+  // set_cap (`set` holds the frame) or clear_cap.
+  void ChangeOwnCap(const std::string& raw_id, std::optional<simdjson::dom::element> set);
   void Reply(std::string json) { Send(std::make_shared<const std::string>(std::move(json))); }
   void Flush();
   void Write();

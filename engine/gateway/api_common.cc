@@ -13,11 +13,14 @@ HttpResponse Json(HttpStatus status, std::string body) {
   return http::TextResponse(status, std::move(body), "application/json");
 }
 
+HttpResponse Forbidden(std::string_view detail);
+
 HttpResponse FromCode(StatusCode code, std::string_view error) {
   switch (code) {
     case StatusCode::kOk: return Json(HttpStatus::ok, "{\"ok\":true}");
     case StatusCode::kNotFound: return JsonError(HttpStatus::not_found, "not_found", error);
     case StatusCode::kInvalidArgument: return JsonError(HttpStatus::bad_request, "bad_request", error);
+    case StatusCode::kPermissionDenied: return Forbidden(error);
     case StatusCode::kFailedPrecondition:
     case StatusCode::kAlreadyExists: return JsonError(HttpStatus::conflict, "conflict", error);
     case StatusCode::kUnavailable:

@@ -19,7 +19,8 @@
 namespace routerd::gateway {
 
 http::HttpResponse Json(http::HttpStatus status, std::string body);
-// OK -> 200 {"ok":true}; NotFound 404, InvalidArgument 400, FailedPrecondition
+// OK -> 200 {"ok":true}; NotFound 404, InvalidArgument 400, PermissionDenied
+// 403, FailedPrecondition
 // and AlreadyExists 409, ResourceExhausted and Unavailable 503 with
 // Retry-After; anything else 500.
 http::HttpResponse FromCode(StatusCode code, std::string_view error);

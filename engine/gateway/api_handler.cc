@@ -73,6 +73,7 @@ storage::CapSetting CapChange(const Principal& who, storage::CapScope scope, std
   s.subject_id = std::string(subject);
   if (cmd.cap) s.cap = static_cast<int>(*cmd.cap);
   s.set_by = who.name;
+  s.personal = cmd.personal;
   return s;
 }
 
@@ -97,9 +98,10 @@ void ApiHandler::Command(const Principal& who, routing::AgentCommand command, ht
   // Logged once the router has decided, with its decision: a write it
   // refused (no such session, a queue full) must not read as done.
   std::string audit = audited != nullptr ? AuditSubject(who, *audited) : std::string();
-  auto finish = [later](std::string_view audit, HttpResponse response, std::string_view error) {
+  auto answer = [later, audit = std::move(audit)](StatusCode code, std::string_view error) {
+    HttpResponse response = FromCode(code, error);
     if (!audit.empty()) {
-      if (response.result() == HttpStatus::ok) {
+      if (code == StatusCode::kOk) {
         spdlog::info("{}: done", audit);
       } else {
         spdlog::info("{}: refused {} ({})", audit, response.result_int(), EscapeForLog(error));
@@ -107,28 +109,11 @@ void ApiHandler::Command(const Principal& who, routing::AgentCommand command, ht
     }
     later.Send(std::move(response));
   };
-  broker_.Submit(*ref, command,
-                 [this, finish, audit = std::move(audit), stored = std::move(stored)](StatusCode code,
-                                                                                       std::string_view error) mutable {
-                   if (code != StatusCode::kOk || !stored) return finish(audit, FromCode(code, error), error);
-                   // In effect now; answered once stored. A change that cannot be
-                   // stored is in effect until a restart only: 503, so that the
-                   // administrator retries (setting a cap again changes nothing).
-                   auto not_stored = [](const Status& s) {
-                     return "the change is in effect but was not stored (a restart would undo it): " + s.message() +
-                            "; retry";
-                   };
-                   Status queued = administration_.SaveCapAsync(
-                       std::move(*stored), [finish, audit, not_stored](const Status& s) {
-                         if (s.ok()) return finish(audit, FromCode(StatusCode::kOk, {}), {});
-                         const std::string why = not_stored(s);
-                         finish(audit, FromCode(StatusCode::kUnavailable, why), why);
-                       });
-                   if (!queued.ok()) {
-                     const std::string why = not_stored(queued);
-                     finish(audit, FromCode(StatusCode::kUnavailable, why), why);
-                   }
-                 });
+  if (stored) {
+    caps_.Submit(*ref, command, std::move(*stored), std::move(answer));
+  } else {
+    broker_.Submit(*ref, command, std::move(answer));
+  }
 }
 
 void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
@@ -308,14 +293,21 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
     });
     return std::nullopt;
   }
-  if (rest == "/cap" || rest == "/sign-out") {
-    if (!who.admin()) return Forbidden("tenant_admin only");
-    if (rest == "/cap") {
-      cmd.type = routing::AgentCommandType::kSetAgentCap;
-      if (auto refused = ReadCapChange(request, cmd)) return refused;
-      Command(who, cmd, ctx, &request, CapChange(who, storage::CapScope::kAgent, employee, cmd));
-      return std::nullopt;
+  if (rest == "/cap") {
+    // The administrator's Employee configuration, or the agent's own
+    // Personal Center: the same agent-level cap, the latest wins.
+    cmd.type = routing::AgentCommandType::kSetAgentCap;
+    if (auto refused = ReadCapChange(request, cmd)) return refused;
+    if (!who.admin()) {
+      const Status allowed = CapChanges::CheckPersonal(*who.tenant, who.tenant->agents[*agent], cmd.cap);
+      if (!allowed.ok()) return FromCode(allowed.code(), allowed.message());
+      cmd.personal = true;
     }
+    Command(who, cmd, ctx, who.admin() ? &request : nullptr, CapChange(who, storage::CapScope::kAgent, employee, cmd));
+    return std::nullopt;
+  }
+  if (rest == "/sign-out") {
+    if (!who.admin()) return Forbidden("tenant_admin only");
     if (verb != Verb::post) return MethodNotAllowed("POST");
     cmd.type = routing::AgentCommandType::kSignOut;
     Command(who, cmd, ctx, &request);

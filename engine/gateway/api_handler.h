@@ -8,8 +8,8 @@
 // CommandBroker; both answer later through a DeferredResponse, so an I/O
 // thread never waits for a shard. Admin writes are logged with who, what,
 // when and their outcome (after the router decided), request bytes escaped.
-// A cap change is stored durably before its 200 (storage/administration.h),
-// so a restart keeps it.
+// A cap change is stored durably before its 200 (CapChanges), so a restart
+// keeps it. An agent may change its own cap within its tenant's rules.
 //
 // Thread safety: Handle from any I/O thread.
 #pragma once
@@ -20,11 +20,11 @@
 
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/auth.h"
+#include "engine/gateway/cap_changes.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/http/request_handler.h"
 #include "engine/gateway/token_api.h"
 #include "engine/shard/shard_set.h"
-#include "engine/storage/administration.h"
 #include "routerd/clock.h"
 
 namespace routerd::gateway {
@@ -41,14 +41,13 @@ class ApiHandler {
   using MessagesBodyRule = std::function<http::BodyPermit(const http::HttpRequest&, std::string_view,
                                                           const Principal&, std::size_t default_limit)>;
 
-  // `tokens` serves /api/v1/tokens; caps set through the API are stored in
-  // `administration` before they are answered.
+  // `tokens` serves /api/v1/tokens; cap changes go through `caps`, which
+  // stores them before they are answered.
   ApiHandler(const Authenticator& auth, shard::ShardSet& shards, CommandBroker& broker, AgentGateway& gateway,
-             TokenApi& tokens, storage::AdministrationRepository& administration, const Clock& clock,
-             MessagesRoute messages = {}, MessagesBodyRule messages_body = {})
-      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), tokens_(tokens),
-        administration_(administration), clock_(clock), messages_(std::move(messages)),
-        messages_body_(std::move(messages_body)) {}
+             TokenApi& tokens, CapChanges& caps, const Clock& clock, MessagesRoute messages = {},
+             MessagesBodyRule messages_body = {})
+      : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), tokens_(tokens), caps_(caps),
+        clock_(clock), messages_(std::move(messages)), messages_body_(std::move(messages_body)) {}
 
   // Before the body is read: a request that sends one is 401 without a valid
   // token, whatever its route, so that nobody unauthenticated makes the
@@ -83,7 +82,7 @@ class ApiHandler {
   CommandBroker& broker_;
   AgentGateway& gateway_;
   TokenApi& tokens_;
-  storage::AdministrationRepository& administration_;
+  CapChanges& caps_;
   const Clock& clock_;
   const MessagesRoute messages_;
   const MessagesBodyRule messages_body_;

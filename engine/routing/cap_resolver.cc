@@ -1,19 +1,25 @@
 #include "engine/routing/cap_resolver.h"
 
-#include <cassert>
+#include "engine/config/cap_rule.h"
 
 namespace routerd::routing {
 
 EffectiveCap ResolveCap(std::optional<std::uint32_t> agent_cap, std::uint32_t agent_ou,
-                        std::span<const OuNode> ous, std::uint32_t tenant_cap) {
-  if (agent_cap) return {*agent_cap, CapOrigin::kAgent, kNoOu};
-  std::size_t steps = 0;
-  for (std::uint32_t ou = agent_ou; ou != kNoOu; ou = ous[ou].parent) {
-    assert(++steps <= ous.size() && "OU cycle");
-    (void)steps;
-    if (ous[ou].cap) return {*ous[ou].cap, CapOrigin::kOu, ou};
+                        std::span<const OuNode> ous, std::uint32_t tenant_cap, bool agent_cap_personal) {
+  auto parent_of = [&](std::uint32_t ou) -> std::optional<std::uint32_t> {
+    return ous[ou].parent == kNoOu ? std::nullopt : std::optional(ous[ou].parent);
+  };
+  auto cap_of = [&](std::uint32_t ou) { return ous[ou].cap; };
+  const auto d = config::DecideCap<std::uint32_t, std::uint32_t>(
+      agent_cap, agent_cap_personal, agent_ou == kNoOu ? std::nullopt : std::optional(agent_ou), parent_of, cap_of,
+      tenant_cap, ous.size());
+  switch (d.level) {
+    case config::CapLevel::kAgent: return {d.cap, CapOrigin::kAgent, kNoOu};
+    case config::CapLevel::kPersonal: return {d.cap, CapOrigin::kPersonal, kNoOu};
+    case config::CapLevel::kOu: return {d.cap, CapOrigin::kOu, *d.ou};
+    case config::CapLevel::kTenant: break;
   }
-  return {tenant_cap, CapOrigin::kTenant, kNoOu};
+  return {d.cap, CapOrigin::kTenant, kNoOu};
 }
 
 }  // namespace routerd::routing

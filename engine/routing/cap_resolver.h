@@ -1,5 +1,6 @@
-// Effective concurrency cap of an agent: its own setting, else the nearest OU up
-// the tree that sets one, else the tenant's (agent > OU > tenant).
+// Effective concurrency cap of an agent in the router's indexed state: the rule
+// of config/cap_rule.h (agent > nearest OU up the tree > tenant) applied to OU
+// indices.
 //
 // Pure; the router calls it whenever a cap changes at any level.
 #pragma once
@@ -12,7 +13,9 @@ namespace routerd::routing {
 
 inline constexpr std::uint32_t kNoOu = UINT32_MAX;
 
-enum class CapOrigin : std::uint8_t { kAgent, kOu, kTenant };
+// kPersonal: the agent-level cap, set by the agent itself (its Personal
+// Center); kAgent: set by an administrator or the configuration file.
+enum class CapOrigin : std::uint8_t { kAgent, kOu, kTenant, kPersonal };
 
 struct OuNode {
   std::uint32_t parent = kNoOu;
@@ -27,8 +30,9 @@ struct EffectiveCap {
   friend bool operator==(const EffectiveCap&, const EffectiveCap&) = default;
 };
 
-// REQUIRES: the OU tree is acyclic (configuration validation guarantees it).
+// The OU tree is acyclic (configuration validation guarantees it).
+// `agent_cap_personal`: the agent set `agent_cap` itself.
 EffectiveCap ResolveCap(std::optional<std::uint32_t> agent_cap, std::uint32_t agent_ou,
-                        std::span<const OuNode> ous, std::uint32_t tenant_cap);
+                        std::span<const OuNode> ous, std::uint32_t tenant_cap, bool agent_cap_personal = false);
 
 }  // namespace routerd::routing

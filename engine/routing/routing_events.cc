@@ -33,6 +33,7 @@ std::string_view AgentStateName(AgentState s) {
 std::string_view CapOriginName(CapOrigin o) {
   switch (o) {
     case CapOrigin::kAgent: return "agent";
+    case CapOrigin::kPersonal: return "personal";
     case CapOrigin::kOu: return "ou";
     case CapOrigin::kTenant: return "tenant";
   }

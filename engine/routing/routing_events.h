@@ -42,6 +42,7 @@ struct AgentCommand {
   std::uint32_t target = 0;      // agent index, or OU index for kSetOuCap
   std::uint64_t session_id = 0;  // kCloseSession
   std::optional<std::uint32_t> cap;
+  bool personal = false;                // kSetAgentCap: the agent sets its own cap
   std::uint32_t to_queue = UINT32_MAX;  // kTransfer
   std::uint32_t to_agent = UINT32_MAX;  // kTransfer
   std::uint64_t correlation = 0;  // echoed in kCommandResult; 0 = no reply wanted

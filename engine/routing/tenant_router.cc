@@ -65,7 +65,8 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     a.type = cfg.type;
     a.ou = IndexOf(ou_ids_, cfg.ou);
     if (cfg.max_concurrent_sessions) a.own_cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
-    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    a.own_cap_personal = a.own_cap && cfg.personal_cap;
+    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
     const std::size_t first = membership_pool_.size();
     for (const auto& qid : cfg.skill_queues) {
       std::uint32_t q = IndexOf(queue_ids, qid);
@@ -534,7 +535,7 @@ void TenantRouter::DispatchAll(std::int64_t now_ns) { Dispatch(all_queues_, now_
 void TenantRouter::RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns) {
   for (std::uint32_t i : agents) {
     AgentSlot& a = agents_[i];
-    EffectiveCap cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    EffectiveCap cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
     if (cap == a.cap) continue;
     // A lower cap never revokes sessions: the agent just gets nothing new
     // until it is below the cap again.
@@ -685,6 +686,7 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       return Transfer(c, now_ns);
     case AgentCommandType::kSetAgentCap: {
       agents_[c.target].own_cap = c.cap;
+      agents_[c.target].own_cap_personal = c.cap && c.personal;
       const std::uint32_t one[] = {c.target};
       RecomputeCaps(one, now_ns);
       return {};

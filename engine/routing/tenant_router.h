@@ -292,6 +292,7 @@ class TenantRouter {
     std::uint32_t ou = kNone;
     EffectiveCap cap;
     std::optional<std::uint32_t> own_cap;
+    bool own_cap_personal = false;  // own_cap was set by the agent itself
     std::int64_t idle_since_ns = 0;
     std::span<Membership> memberships;  // into membership_pool_
     std::string_view employee_id;       // into employee_ids_

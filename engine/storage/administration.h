@@ -46,6 +46,7 @@ struct CapSetting {
   std::optional<int> cap;
   std::int64_t set_at_ms = 0;  // stamped by the store
   std::string set_by;          // the token's name, for the audit trail
+  bool personal = false;       // kAgent: the agent set its own cap
 };
 
 // An API token created through the API. Its value is shown once and never

@@ -25,14 +25,15 @@ config::Config TwoAgents() {
   return c;
 }
 
-storage::CapSetting Setting(std::string tenant, storage::CapScope scope, std::string subject, std::optional<int> cap) {
-  return {std::move(tenant), scope, std::move(subject), cap, 1, "tenant_admin:0"};
+storage::CapSetting Setting(std::string tenant, storage::CapScope scope, std::string subject, std::optional<int> cap,
+                            bool personal = false) {
+  return {std::move(tenant), scope, std::move(subject), cap, 1, "tenant_admin:0", personal};
 }
 
 TEST(StoredSettingsTest, StoredCapsWinOverTheFileAndMissingSubjectsAreReported) {
   config::Config c = TwoAgents();
   const AppliedSettings applied = ApplyStoredCaps(
-      c, {Setting("acme", storage::CapScope::kAgent, "a1", 7), Setting("acme", storage::CapScope::kAgent, "a2", {}),
+      c, {Setting("acme", storage::CapScope::kAgent, "a1", 7, true), Setting("acme", storage::CapScope::kAgent, "a2", {}),
           Setting("acme", storage::CapScope::kOu, "desk", 3), Setting("acme", storage::CapScope::kTenant, "", 9),
           Setting("acme", storage::CapScope::kAgent, "gone", 4), Setting("globex", storage::CapScope::kTenant, "", 2)});
   EXPECT_EQ(applied.caps, 4);
@@ -41,6 +42,8 @@ TEST(StoredSettingsTest, StoredCapsWinOverTheFileAndMissingSubjectsAreReported) 
   EXPECT_EQ(applied.skipped[1], "the tenant cap of globex set by tenant_admin:0: the configuration no longer has it");
   const config::TenantConfig& t = c.tenants[0];
   EXPECT_EQ(t.agents[0].max_concurrent_sessions, 7);
+  EXPECT_TRUE(t.agents[0].personal_cap);
+  EXPECT_EQ(config::ResolveEffectiveCap(t, t.agents[0]).origin, config::EffectiveCap::Origin::kPersonal);
   EXPECT_EQ(t.agents[1].max_concurrent_sessions, std::nullopt) << "cleared at run time: no cap of its own";
   EXPECT_EQ(t.ous[0].max_concurrent_sessions, 3);
   EXPECT_EQ(t.max_concurrent_sessions, 5) << "the file's value stays, to return to";

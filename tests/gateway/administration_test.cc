@@ -3,6 +3,7 @@
 // created with their value shown once, listed without it, usable at once and
 // after a restart; revoked, they are refused and the agent connections they
 // opened are closed with 4003.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/gateway/gateway_fixture.h"
@@ -166,6 +167,67 @@ TEST_F(AdministrationTest, BadTokenRequestsAreRefusedNamingTheField) {
   refused("PUT", "/api/v1/tokens", "{}", 405, "allowed: GET, POST");
   refused("GET", "/api/v1/tokens/kiosk", {}, 405, "allowed: DELETE");
   EXPECT_EQ(Api("GET", "/api/v1/tokens", kAcmeAdmin).Json().Size("/tokens"), 5u) << "nothing refused was kept";
+}
+
+TEST_F(AdministrationTest, AnAgentSetsItsOwnCapWithinTheTenantsRangeOverRestAndWebSocket) {
+  GatewayConfig config;
+  config.acme_personal_settings = "agent_cap_min = 2\nagent_cap_max = 8\n";
+  StartDaemon(config);
+  auto a1 = ConnectReady("a1", kA1Token);
+  HttpReply reply = Api("PUT", "/api/v1/agents/a1/cap", kA1Token, R"({"max_concurrent_sessions":6})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  JsonDoc state = a1->NextOfType("state");
+  EXPECT_EQ(state.Int("/effective_cap"), 6) << state.text();
+  EXPECT_EQ(state.Str("/cap_origin"), "personal") << "the agent's own setting says so";
+  ExpectCap(Agents(), 0, 6, "personal");
+
+  // Outside the tenant's range, for another agent, or as a voice agent: refused.
+  reply = Api("PUT", "/api/v1/agents/a1/cap", kA1Token, R"({"max_concurrent_sessions":9})");
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/detail"),
+            "max_concurrent_sessions = 9 is outside the range agents of tenant acme may choose (2..8)");
+  EXPECT_EQ(Api("PUT", "/api/v1/agents/a2/cap", kA1Token, R"({"max_concurrent_sessions":3})").status, 403);
+  const std::string v1 = CreateToken(R"({"name":"v1","role":"agent","employee_id":"v1"})");
+  reply = Api("PUT", "/api/v1/agents/v1/cap", v1, R"({"max_concurrent_sessions":3})");
+  EXPECT_EQ(reply.status, 409) << reply.body;
+  EXPECT_THAT(reply.body, ::testing::HasSubstr("is a voice agent"));
+  // The administrator may go beyond the agents' range, and the latest setting counts.
+  Change("PUT", "/api/v1/agents/a1/cap", R"({"max_concurrent_sessions":12})");
+  ExpectCap(Agents(), 0, 12, "agent");
+
+  // Over the WebSocket.
+  JsonDoc ack = a1->Request(R"("type":"set_cap","max_concurrent_sessions":3)");
+  EXPECT_EQ(ack.Str("/type"), "ack") << ack.text();
+  ExpectCap(Agents(), 0, 3, "personal");
+  JsonDoc refused = a1->Request(R"("type":"set_cap","max_concurrent_sessions":1)");
+  EXPECT_EQ(refused.Str("/error"), "bad_request") << refused.text();
+  refused = a1->Request(R"("type":"set_cap","max_concurrent_sessions":"3")");
+  EXPECT_EQ(refused.Str("/detail"), "max_concurrent_sessions must be an integer") << refused.text();
+
+  // Kept across a restart, with its origin.
+  RestartDaemon(config);
+  ExpectCap(Agents(), 0, 3, "personal");
+  auto again = ConnectReady("a1", kA1Token);
+  ack = again->Request(R"("type":"clear_cap")");
+  EXPECT_EQ(ack.Str("/type"), "ack") << ack.text();
+  ExpectCap(Agents(), 0, 5, "tenant");
+}
+
+TEST_F(AdministrationTest, ATenantCanForbidAgentsToSetTheirCap) {
+  GatewayConfig config;
+  config.acme_personal_settings = "agent_sets_cap = false\n";
+  StartDaemon(config);
+  HttpReply reply = Api("PUT", "/api/v1/agents/a1/cap", kA1Token, R"({"max_concurrent_sessions":4})");
+  EXPECT_EQ(reply.status, 403) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/detail"),
+            "tenant acme does not let agents set their own cap ([tenants.personal_settings] agent_sets_cap)");
+  EXPECT_EQ(Api("DELETE", "/api/v1/agents/a1/cap", kA1Token).status, 403);
+  auto a1 = ConnectReady("a1", kA1Token);
+  JsonDoc refused = a1->Request(R"("type":"clear_cap")");
+  EXPECT_EQ(refused.Str("/error"), "forbidden") << refused.text();
+  ExpectCap(Agents(), 0, 5, "tenant");
+  Change("PUT", "/api/v1/agents/a1/cap", R"({"max_concurrent_sessions":4})");  // the administrator still may
+  ExpectCap(Agents(), 0, 4, "agent");
 }
 
 }  // namespace

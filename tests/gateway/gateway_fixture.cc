@@ -127,6 +127,7 @@ secret = "acme-billing-test-secret"
     toml += "\n[tenants.dialer]\nurl = \"" + c.dialer_url + "\"\nsecret = \"" + std::string(kDialerSecret) +
             "\"\ntimeout_ms = 5000\nretry_backoff_ms = 10\n";
   }
+  if (!c.acme_personal_settings.empty()) toml += "\n[tenants.personal_settings]\n" + c.acme_personal_settings;
   toml += TokenToml("tenant_admin", "", kAcmeAdmin);
   toml += TokenToml("agent", "a1", kA1Token);
   toml += TokenToml("agent", "a2", kA2Token);

@@ -62,6 +62,8 @@ struct GatewayConfig {
   // [server] auth_failure_burst / auth_failures_per_minute; unset: the defaults.
   std::optional<int> auth_failure_burst;
   std::optional<int> auth_failures_per_minute;
+  // The body of acme's [tenants.personal_settings] (TOML lines); none when empty.
+  std::string acme_personal_settings;
 };
 
 inline constexpr std::string_view kDialerSecret = "acme-dialer-test-secret";

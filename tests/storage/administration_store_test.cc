@@ -18,8 +18,9 @@ class AdministrationStoreTest : public ::testing::TestWithParam<int> {
  protected:
   std::unique_ptr<SqliteStorage> Open() { return OpenStorageOrDie(dir_.data_dir(), GetParam(), clock_); }
 
-  static Status Save(Storage& s, std::string tenant, CapScope scope, std::string subject, std::optional<int> cap) {
-    CapSetting c{std::move(tenant), scope, std::move(subject), cap, 0, "admin"};
+  static Status Save(Storage& s, std::string tenant, CapScope scope, std::string subject, std::optional<int> cap,
+                     bool personal = false) {
+    CapSetting c{std::move(tenant), scope, std::move(subject), cap, 0, "admin", personal};
     std::promise<Status> done;
     Status queued = s.administration().SaveCapAsync(std::move(c), [&](const Status& st) { done.set_value(st); });
     if (!queued.ok()) return queued;
@@ -58,7 +59,7 @@ TEST_P(AdministrationStoreTest, TheLatestCapOfEachSubjectComesBackAfterReopening
   {
     auto s = Open();
     ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "e1", 3).ok());
-    ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "e1", 7).ok());
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "e1", 7, true).ok());
     ASSERT_TRUE(Save(*s, "t1", CapScope::kOu, "e1", 2).ok()) << "an OU may share an agent's id";
     ASSERT_TRUE(Save(*s, "t2", CapScope::kAgent, "e1", std::nullopt).ok());
     ASSERT_TRUE(Save(*s, "t2", CapScope::kTenant, "", 9).ok());
@@ -70,8 +71,10 @@ TEST_P(AdministrationStoreTest, TheLatestCapOfEachSubjectComesBackAfterReopening
   ASSERT_EQ(state->caps.size(), 4u);
   std::map<std::string, std::optional<int>> caps;
   for (const CapSetting& c : state->caps) {
-    caps[c.tenant_id + "/" + std::string(CapScopeName(c.scope)) + "/" + c.subject_id] = c.cap;
+    const std::string key = c.tenant_id + "/" + std::string(CapScopeName(c.scope)) + "/" + c.subject_id;
+    caps[key] = c.cap;
     EXPECT_EQ(c.set_by, "admin");
+    EXPECT_EQ(c.personal, key == "t1/agent/e1") << key;
   }
   EXPECT_EQ(caps["t1/agent/e1"], 7);
   EXPECT_EQ(caps["t1/ou/e1"], 2);

@@ -76,7 +76,9 @@ TEST_P(UpgradeTest, AVersion2DataDirectoryComesBackWhole) {
   ASSERT_NE(storage, nullptr);
   EXPECT_EQ(storage->partitions().ForTenant("t1").index, 0) << "tenants of the old file stay in it";
   EXPECT_EQ(storage->partitions().ForTenant("t2").index, 0);
-  if (GetParam() > 1) EXPECT_NE(storage->partitions().ForTenant("t3").index, 0) << "a new tenant goes elsewhere";
+  if (GetParam() > 1) {
+    EXPECT_NE(storage->partitions().ForTenant("t3").index, 0) << "a new tenant goes elsewhere";
+  }
 
   StatusOr<OpenState> state = storage->LoadOpenState();
   ASSERT_TRUE(state.ok()) << state.status().ToString();

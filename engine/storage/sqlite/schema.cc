@@ -314,7 +314,8 @@ Status Migrate3(SqliteConnection& conn, std::int64_t now_ms) {
 constexpr std::string_view kMigration4 = "ALTER TABLE contacts ADD COLUMN phone TEXT;";
 
 // Version 5: run-time administration. cap_settings holds the latest cap set
-// through the API per subject (cap NULL: cleared); api_tokens the tokens
+// through the API per subject (cap NULL: cleared; personal: an agent set its
+// own); api_tokens the tokens
 // created through the API, by the SHA-256 of their value, revoked ones kept
 // with who revoked them and when (at most one active token per name).
 constexpr std::string_view kMigration5 = R"sql(
@@ -325,6 +326,7 @@ CREATE TABLE cap_settings (
   cap        INTEGER,
   set_at_ms  INTEGER NOT NULL,
   set_by     TEXT NOT NULL,
+  personal   INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant_id, scope, subject_id)
 );
 CREATE TABLE api_tokens (

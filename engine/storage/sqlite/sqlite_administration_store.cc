@@ -19,9 +19,9 @@ class CapSettingRecord final : public JournalRecord {
 
   Status Apply(WriteContext& ctx) override {
     StatusOr<Statement> st = ctx.conn.Prepare(
-        "INSERT INTO cap_settings (tenant_id, scope, subject_id, cap, set_at_ms, set_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT (tenant_id, scope, subject_id) DO UPDATE SET cap = excluded.cap, set_at_ms = excluded.set_at_ms,"
-        " set_by = excluded.set_by");
+        "INSERT INTO cap_settings (tenant_id, scope, subject_id, cap, set_at_ms, set_by, personal)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, scope, subject_id) DO UPDATE SET"
+        " cap = excluded.cap, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by, personal = excluded.personal");
     if (!st.ok()) return st.status();
     st->Bind(1, setting_.tenant_id).Bind(2, CapScopeName(setting_.scope)).Bind(3, setting_.subject_id);
     if (setting_.cap) {
@@ -29,7 +29,7 @@ class CapSettingRecord final : public JournalRecord {
     } else {
       st->BindNull(4);
     }
-    return st->Bind(5, ctx.now_ms).Bind(6, setting_.set_by).Run();
+    return st->Bind(5, ctx.now_ms).Bind(6, setting_.set_by).Bind(7, std::int64_t{setting_.personal}).Run();
   }
 
   void Complete(const Status& status) override {
@@ -123,7 +123,7 @@ Status LoadPartition(Database& db, AdministrationState& into) {
   ROUTERD_RETURN_IF_ERROR(snapshot.status());
   {
     StatusOr<Statement> st = conn.Prepare(
-        "SELECT tenant_id, scope, subject_id, cap, set_at_ms, set_by FROM cap_settings ORDER BY set_at_ms");
+        "SELECT tenant_id, scope, subject_id, cap, set_at_ms, set_by, personal FROM cap_settings ORDER BY set_at_ms");
     if (!st.ok()) return st.status();
     for (;;) {
       StatusOr<bool> row = st->Step();
@@ -138,6 +138,7 @@ Status LoadPartition(Database& db, AdministrationState& into) {
       if (!st->ColumnIsNull(3)) s.cap = static_cast<int>(st->ColumnInt64(3));
       s.set_at_ms = st->ColumnInt64(4);
       s.set_by = st->ColumnText(5);
+      s.personal = st->ColumnInt64(6) != 0;
       into.caps.push_back(std::move(s));
     }
   }

@@ -118,6 +118,7 @@ const STATE_LABELS = {ready: 'Ready', not_ready: 'Not ready', signed_out: 'Signe
 
 function capOrigin(a) {
   if (a.cap_origin === 'ou') return `OU ${a.cap_origin_ou}`;
+  if (a.cap_origin === 'personal') return 'Agent (own setting)';
   return a.cap_origin === 'agent' ? 'Agent' : 'Tenant';
 }
 
