@@ -201,6 +201,7 @@ struct StorageOptions {
 
 struct Config {
   std::string source_path;
+  std::string source_text;  // the file as loaded (a reload compares against it)
   ServerOptions server;
   StorageOptions storage;
   std::vector<TenantConfig> tenants;

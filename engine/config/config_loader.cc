@@ -92,6 +92,7 @@ class Loader {
     LoadResult result;
     Config config;
     config.source_path = errors_.file();
+    config.source_text = std::string(text);
     if (schema_.adapters == nullptr) {
       errors_.Add(0, "", "internal error: the configuration schema has no adapter registry");
       result.errors = errors_.TakeSorted();

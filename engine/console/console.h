@@ -54,8 +54,10 @@ class Console {
                                            http::RequestContext& ctx);
 
   const WallboardHub& hub() const { return *hub_; }
-  // Closes the wallboards opened with a revoked API token. Any thread.
-  void CloseWallboardsOfToken(std::string_view tenant_id, std::string_view name) { hub_->CloseToken(tenant_id, name); }
+  // Closes the wallboards opened with a revoked or removed token. Any thread.
+  void CloseWallboardsOfToken(std::string_view tenant_id, std::uint64_t token_serial) {
+    hub_->CloseToken(tenant_id, token_serial);
+  }
 
   // Before Start: what the router last reported of an agent, so that the
   // session tells an agent whether it is idle (the Call button's state).

@@ -71,7 +71,7 @@ bool WallboardHub::Attach(const std::shared_ptr<WallboardSession>& session) {
   return true;
 }
 
-bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view tenant_id, std::string api_token) {
+bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view tenant_id, std::uint64_t token_serial) {
   auto it = tenant_index_.find(tenant_id);
   if (it == tenant_index_.end()) return false;
   const std::uint32_t t = it->second;
@@ -79,7 +79,7 @@ bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view t
     std::lock_guard lock(mu_);
     auto c = connections_.find(session);
     if (c == connections_.end()) return false;
-    c->second.api_token = std::move(api_token);
+    c->second.token_serial = token_serial;
     if (c->second.tenant == static_cast<int>(t)) return true;
     if (c->second.tenant >= 0) --tenants_[c->second.tenant]->watchers;
     c->second.tenant = static_cast<int>(t);
@@ -93,14 +93,14 @@ bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view t
   return true;
 }
 
-void WallboardHub::CloseToken(std::string_view tenant_id, std::string_view name) {
+void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_serial) {
   auto it = tenant_index_.find(tenant_id);
-  if (it == tenant_index_.end() || name.empty()) return;
+  if (it == tenant_index_.end() || token_serial == 0) return;
   std::vector<std::shared_ptr<WallboardSession>> opened;
   {
     std::lock_guard lock(mu_);
     for (auto& [session, c] : connections_) {
-      if (c.tenant != static_cast<int>(it->second) || c.api_token != name) continue;
+      if (c.tenant != static_cast<int>(it->second) || c.token_serial != token_serial) continue;
       if (auto s = c.session.lock()) opened.push_back(std::move(s));
     }
   }

@@ -80,11 +80,11 @@ class WallboardHub {
   bool Attach(const std::shared_ptr<WallboardSession>& session);
   // The (authenticated) connection watches this tenant from now on; its
   // first snapshot follows at once. False for an unknown tenant.
-  // `api_token`: the name of the API token it authenticated with (empty for
-  // a token of the configuration file), for CloseToken.
-  bool Subscribe(const WallboardSession* session, std::string_view tenant_id, std::string api_token = {});
-  // Closes the tenant's wallboards opened with the (revoked) API token `name`.
-  void CloseToken(std::string_view tenant_id, std::string_view name);
+  // `token_serial`: the Principal::token_serial it authenticated with, for
+  // CloseToken.
+  bool Subscribe(const WallboardSession* session, std::string_view tenant_id, std::uint64_t token_serial = 0);
+  // Closes the tenant's wallboards opened with this (revoked or removed) token.
+  void CloseToken(std::string_view tenant_id, std::uint64_t token_serial);
   void Detach(const WallboardSession* session);
 
   std::size_t connections() const;
@@ -111,7 +111,7 @@ class WallboardHub {
   struct Connection {
     std::weak_ptr<WallboardSession> session;
     int tenant = -1;  // set once subscribed
-    std::string api_token;
+    std::uint64_t token_serial = 0;
   };
   struct NameHash {
     using is_transparent = void;

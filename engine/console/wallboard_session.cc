@@ -97,7 +97,7 @@ void WallboardSession::Authenticate(std::string_view text) {
   if (!who->admin()) return Refuse("forbidden", "the wallboard needs a tenant_admin token");
   authenticated_ = true;
   auth_timer_.cancel();
-  if (!hub_.Subscribe(this, who->tenant->id, who->from_api ? who->name : std::string())) {
+  if (!hub_.Subscribe(this, who->tenant->id, who->token_serial)) {
     Refuse("not_found", "unknown tenant");
   }
 }

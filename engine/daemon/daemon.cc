@@ -113,7 +113,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   leave_api_ = std::make_unique<leave::LeaveMessageApi>(config_, storage_->leave_messages(), clock_, std::move(hooks));
   token_api_ = std::make_unique<gateway::TokenApi>(
       *auth_, storage_->administration(), *agent_gateway_,
-      [this](std::string_view tenant, std::string_view name) { console_->CloseWallboardsOfToken(tenant, name); });
+      [this](std::string_view tenant, std::uint64_t serial) { console_->CloseWallboardsOfToken(tenant, serial); });
   api_ = std::make_unique<gateway::ApiHandler>(
       *auth_, *shards_, *broker_, *agent_gateway_, *token_api_, *cap_changes_, clock_,
       [this](http::HttpRequest& request, std::string_view path, const gateway::Principal& who,

@@ -56,6 +56,21 @@ class Daemon {
   void Stop();
   std::uint16_t http_port() const { return http_server_->port(); }
 
+  // Reads the configuration file again (SIGHUP). An invalid file changes
+  // nothing (`errors`, each file:line: key: why, also logged). A valid one:
+  // its tokens replace the running file tokens at once (connections of a
+  // removed token are closed with 4003); every other change is named in
+  // `needs_restart` and the log, and applies at the next start. Run-time
+  // changes made through the API are not touched. From one thread at a time.
+  struct ReloadResult {
+    std::vector<std::string> errors;
+    std::vector<std::string> needs_restart;
+    std::size_t tokens_added = 0;
+    std::size_t tokens_removed = 0;
+    std::size_t connections_closed = 0;
+  };
+  ReloadResult Reload();
+
   const config::Config& config() const { return config_; }
   shard::ShardSet& shards() { return *shards_; }
   const metrics::RoutingMetrics& routing_metrics() const { return routing_metrics_; }

@@ -1,5 +1,6 @@
 // The program: command line, configuration, signals, the daemon's life.
 #include <cstdio>
+#include <functional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -78,13 +79,28 @@ int Main(int argc, const char* const* argv) {
   }
   Daemon& daemon = **created;
   // Installed before the daemon starts (and before it says so): a SIGTERM or
-  // SIGINT that arrives during start-up drains and stops like any other,
-  // instead of killing the process with the signal's default action.
+  // SIGINT that arrives during start-up drains and stops like any other, and a
+  // SIGHUP waits to reload, instead of killing the process with the signal's
+  // default action. SIGINT and SIGTERM end main_io.run(); SIGHUP reloads the
+  // configuration file and waits for the next signal.
   boost::asio::io_context main_io(1);
-  boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (!ec) spdlog::info("signal {} received: draining", signo);
-  });
+  boost::asio::signal_set signals(main_io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                              int signo) {
+    if (ec) return;
+    if (signo != SIGHUP) {
+      spdlog::info("signal {} received: draining", signo);
+      return;
+    }
+    spdlog::info("signal {} received: reloading {}", signo, daemon.config().source_path);
+    try {
+      daemon.Reload();
+    } catch (const std::exception& e) {
+      spdlog::error("reload failed, nothing more changed: {}", e.what());
+    }
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
   if (Status s = daemon.Start(); !s.ok()) {
     std::fprintf(stderr, "routerd: cannot start: %s\n", s.message().c_str());
     return 1;

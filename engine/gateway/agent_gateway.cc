@@ -56,14 +56,14 @@ void AgentGateway::CloseConnections() {
   for (auto& connection : open) connection->Close(AgentCloseCode::kShuttingDown);
 }
 
-std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, std::string_view name) {
+std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, std::uint64_t token_serial) {
   auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return 0;
   std::vector<std::shared_ptr<AgentWsSession>> opened;
   for (auto& ch : it->second) {
     std::lock_guard lock(ch->mu);
     auto connection = ch->connection.lock();
-    if (connection && connection->principal().from_api && connection->principal().name == name) {
+    if (connection && connection->principal().token_serial == token_serial) {
       opened.push_back(std::move(connection));
     }
   }

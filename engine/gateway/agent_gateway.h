@@ -82,9 +82,10 @@ class AgentGateway final : public routing::RoutingEventSink {
   // HTTP server's Stop would wait for it forever). Call before the HTTP
   // server's Stop.
   void CloseConnections();
-  // Closes the tenant's agent connections opened with the API token `name`
-  // (revoked) with 4003; how many. From any thread.
-  std::size_t CloseConnectionsOfToken(std::string_view tenant_id, std::string_view name);
+  // Closes the tenant's agent connections opened with the token of this
+  // serial (Principal::token_serial: revoked, or removed from the file) with
+  // 4003; how many. From any thread.
+  std::size_t CloseConnectionsOfToken(std::string_view tenant_id, std::uint64_t token_serial);
 
   // nullptr when the tenant has no such agent.
   AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);

@@ -14,12 +14,45 @@ namespace routerd::gateway {
 
 Authenticator::Authenticator(const config::Config& config) {
   for (const auto& tenant : config.tenants) {
-    for (const auto& token : tenant.tokens) {
-      TokenInfo info{token.name, token.role, token.employee_id, false, token.line, 0, {}};
-      by_digest_.emplace(token.sha256,
-                         Entry{Principal{&tenant, token.role, token.employee_id, token.name, false}, info, next_order_++});
-    }
+    for (const auto& token : tenant.tokens) by_digest_.emplace(token.sha256, MakeEntry(tenant, token));
   }
+}
+
+Authenticator::Entry Authenticator::MakeEntry(const config::TenantConfig& tenant, const config::TokenConfig& token) {
+  const std::uint64_t serial = next_order_++;
+  TokenInfo info{token.name, token.role, token.employee_id, false, token.line, 0, {}};
+  return Entry{Principal{&tenant, token.role, token.employee_id, token.name, false, serial}, std::move(info), serial};
+}
+
+Authenticator::FileTokenChange Authenticator::ReplaceFileTokens(const config::TenantConfig& tenant,
+                                                                const std::vector<config::TokenConfig>& tokens) {
+  FileTokenChange change;
+  std::unordered_map<std::string_view, const config::TokenConfig*> wanted;
+  for (const config::TokenConfig& t : tokens) wanted.emplace(t.sha256, &t);
+  std::unique_lock lock(mu_);
+  for (auto it = by_digest_.begin(); it != by_digest_.end();) {
+    Entry& e = it->second;
+    if (e.info.from_api || e.principal.tenant != &tenant) {
+      ++it;
+      continue;
+    }
+    auto w = wanted.find(it->first);
+    if (w == wanted.end() || w->second->role != e.principal.role || w->second->employee_id != e.principal.employee_id) {
+      change.removed.push_back(e.principal);
+      it = by_digest_.erase(it);
+      continue;
+    }
+    // Kept: its name and line may have changed.
+    e.principal.name = e.info.name = w->second->name;
+    e.info.line = w->second->line;
+    wanted.erase(w);
+    ++it;
+  }
+  for (const config::TokenConfig& t : tokens) {
+    if (!wanted.contains(t.sha256)) continue;
+    if (by_digest_.emplace(t.sha256, MakeEntry(tenant, t)).second) ++change.added;
+  }
+  return change;
 }
 
 std::optional<Principal> Authenticator::Authenticate(std::string_view token) const {
@@ -33,9 +66,10 @@ std::optional<Principal> Authenticator::Authenticate(std::string_view token) con
 
 bool Authenticator::Add(const config::TenantConfig& tenant, std::string sha256, TokenInfo info) {
   info.from_api = true;
-  Principal who{&tenant, info.role, info.employee_id, info.name, true};
   std::unique_lock lock(mu_);
-  return by_digest_.emplace(std::move(sha256), Entry{std::move(who), std::move(info), next_order_++}).second;
+  const std::uint64_t serial = next_order_++;
+  Principal who{&tenant, info.role, info.employee_id, info.name, true, serial};
+  return by_digest_.emplace(std::move(sha256), Entry{std::move(who), std::move(info), serial}).second;
 }
 
 std::optional<Principal> Authenticator::Revoke(std::string_view tenant_id, std::string_view name) {

@@ -34,6 +34,9 @@ struct Principal {
   std::string name;         // for audit logs
   // Created through the API (and so revocable through it), not from the file.
   bool from_api = false;
+  // Names the token within this process (never 0), so that what it opened
+  // can be found when it is revoked or removed from the file.
+  std::uint64_t token_serial = 0;
 
   bool admin() const { return role == config::TokenConfig::Role::kTenantAdmin; }
   // May act for this agent: its own token, or the tenant's admin.
@@ -62,6 +65,14 @@ class Authenticator {
   // Removes the API token `name` of the tenant; the principal it was, or
   // nullopt when the tenant has no API token of that name.
   std::optional<Principal> Revoke(std::string_view tenant_id, std::string_view name);
+  // The tenant's file tokens become `tokens` (a reloaded file): tokens kept
+  // keep their serial, new ones are added; the principals of the removed ones
+  // are returned (their connections are the caller's to close).
+  struct FileTokenChange {
+    std::vector<Principal> removed;
+    std::size_t added = 0;
+  };
+  FileTokenChange ReplaceFileTokens(const config::TenantConfig& tenant, const std::vector<config::TokenConfig>& tokens);
   // The tenant's tokens, file tokens first (in file order), then API tokens
   // by creation time.
   std::vector<TokenInfo> Tokens(std::string_view tenant_id) const;
@@ -79,8 +90,10 @@ class Authenticator {
   };
 
   mutable std::shared_mutex mu_;
+  Entry MakeEntry(const config::TenantConfig& tenant, const config::TokenConfig& token);  // REQUIRES: mu_ held
+
   std::unordered_map<std::string, Entry> by_digest_;  // guarded by mu_
-  std::uint64_t next_order_ = 0;                      // guarded by mu_
+  std::uint64_t next_order_ = 1;                      // guarded by mu_; also the serials
 };
 
 }  // namespace routerd::gateway

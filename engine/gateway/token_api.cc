@@ -155,9 +155,11 @@ std::optional<HttpResponse> TokenApi::Revoke(std::string_view name, const Princi
       [this, later, tenant_id, name = std::string(name), by = who.name](const Status& s) {
         if (!s.ok()) return later.Send(FromCode(s.code(), s.message()));
         // Refused from here on; then what it opened is closed.
-        auth_.Revoke(tenant_id, name);
-        const std::size_t closed = gateway_.CloseConnectionsOfToken(tenant_id, name);
-        if (close_wallboards_) close_wallboards_(tenant_id, name);
+        std::size_t closed = 0;
+        if (std::optional<Principal> was = auth_.Revoke(tenant_id, name)) {
+          closed = gateway_.CloseConnectionsOfToken(tenant_id, was->token_serial);
+          if (close_wallboards_) close_wallboards_(tenant_id, was->token_serial);
+        }
         spdlog::info("token '{}' of tenant {} revoked by '{}' ({} agent connections closed)", EscapeForLog(name),
                      tenant_id, EscapeForLog(by), closed);
         std::string out = "{\"ok\":true,";

@@ -28,8 +28,9 @@ namespace routerd::gateway {
 
 class TokenApi {
  public:
-  // Closes the wallboards opened with a revoked token: (tenant id, token name).
-  using CloseWallboards = std::function<void(std::string_view, std::string_view)>;
+  // Closes the wallboards opened with a revoked token: (tenant id, its
+  // Principal::token_serial).
+  using CloseWallboards = std::function<void(std::string_view, std::uint64_t)>;
 
   TokenApi(Authenticator& auth, storage::AdministrationRepository& store, AgentGateway& gateway,
            CloseWallboards close_wallboards = {})

@@ -18,7 +18,8 @@ enum class AgentCloseCode : std::uint16_t {
   // The daemon is stopping; reconnect with backoff.
   kShuttingDown = 4002,
   // The token that opened the connection was revoked (DELETE
-  // /api/v1/tokens/{name}); do not reconnect with it.
+  // /api/v1/tokens/{name}) or removed from the configuration file and the
+  // file reloaded (SIGHUP); do not reconnect with it.
   kTokenRevoked = 4003,
 };
 

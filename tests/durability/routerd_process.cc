@@ -124,6 +124,7 @@ Status RouterdRunner::Start(DurabilityConfig config, bool wait_healthy) {
     if (port_ == 0) return Status::Unavailable("no free loopback port");
     config.port = port_;
     const std::string config_path = work_dir_ + "/routerd-" + std::to_string(starts_) + ".toml";
+    config_path_ = config_path;
     {
       std::ofstream out(config_path);
       out << DurabilityToml(config);

@@ -74,6 +74,9 @@ class RouterdRunner {
   int Terminate();
 
   std::uint16_t port() const { return port_; }
+  // The configuration file of the last start (a test may rewrite it and
+  // send SIGHUP).
+  const std::string& config_path() const { return config_path_; }
   // The last process started (reaped once killed or terminated: its output
   // stays readable). REQUIRES: Start was called.
   RouterdProcess& process() { return *process_; }
@@ -82,6 +85,7 @@ class RouterdRunner {
  private:
   std::string work_dir_;
   std::uint16_t port_ = 0;
+  std::string config_path_;
   int starts_ = 0;
   std::unique_ptr<RouterdProcess> process_;
 };

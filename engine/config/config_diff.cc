@@ -1,0 +1,69 @@
+#include "engine/config/config_diff.h"
+
+#include <map>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace routerd::config {
+namespace {
+
+// A node as TOML text: equal texts, equal values.
+std::string Render(const toml::node* node) {
+  if (node == nullptr) return {};
+  std::ostringstream out;
+  node->visit([&](const auto& n) { out << n; });
+  return out.str();
+}
+
+// The keys of both tables (a table iterates by key): those of `a`, then the
+// new ones of `b`.
+std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : a) keys.emplace_back(k.str());
+  for (const auto& [k, v] : b) {
+    if (!a.contains(k.str())) keys.emplace_back(k.str());
+  }
+  return keys;
+}
+
+std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
+  std::map<std::string, const toml::table*> out;
+  if (const toml::array* tenants = root["tenants"].as_array()) {
+    for (const toml::node& t : *tenants) {
+      if (const toml::table* table = t.as_table()) out[table->get_as<std::string>("id")->get()] = table;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text) {
+  const toml::table before = toml::parse(running_text);
+  const toml::table after = toml::parse(new_text);
+  std::vector<std::string> changed;
+  for (const std::string& key : KeysOf(before, after)) {
+    if (key == "tenants") continue;
+    if (Render(before.get(key)) != Render(after.get(key))) changed.push_back("[" + key + "]");
+  }
+  const auto old_tenants = TenantsById(before);
+  const auto new_tenants = TenantsById(after);
+  for (const auto& [id, table] : old_tenants) {
+    auto it = new_tenants.find(id);
+    if (it == new_tenants.end()) {
+      changed.push_back("tenant '" + id + "' removed");
+      continue;
+    }
+    for (const std::string& key : KeysOf(*table, *it->second)) {
+      if (key == "tokens") continue;
+      if (Render(table->get(key)) != Render(it->second->get(key))) changed.push_back("tenant '" + id + "': " + key);
+    }
+  }
+  for (const auto& [id, table] : new_tenants) {
+    if (!old_tenants.contains(id)) changed.push_back("tenant '" + id + "' added");
+  }
+  return changed;
+}
+
+}  // namespace routerd::config

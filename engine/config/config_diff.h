@@ -1,0 +1,20 @@
+// What differs between the configuration file a daemon runs and a new version
+// of it, as a reload (SIGHUP) sees it: the tables and keys that changed,
+// compared as TOML (so reformatting or reordering keys is no change). Tokens
+// are left out: a reload applies them live.
+//
+// Thread safety: a pure function.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace routerd::config {
+
+// One line per changed part, tables and tenants by name: "[server]", "[storage]",
+// "tenant 'acme': agents", "tenant 'x' added", "tenant 'y' removed".
+// REQUIRES: both texts are valid configuration files.
+std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text);
+
+}  // namespace routerd::config
