@@ -60,6 +60,9 @@ allocation_poll_seconds = 1
 id = "acme"
 max_concurrent_sessions = 3
 
+[tenants.personal_settings]
+agent_cap_max = 8
+
 [[tenants.ous]]
 id = "support"
 max_concurrent_sessions = 2

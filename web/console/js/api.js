@@ -87,7 +87,8 @@ export async function requireSession() {
   }
 }
 
-// The header's "who" line, the wallboard link (admins) and sign-out.
+// The header's "who" line, the wallboard link (admins), the personal settings
+// link (agents) and sign-out.
 export function fillHeader(session) {
   const who = document.getElementById('who');
   if (who) {
@@ -95,6 +96,8 @@ export function fillHeader(session) {
   }
   const wallboard = document.getElementById('nav-wallboard');
   if (wallboard) wallboard.hidden = !session.wallboard;
+  const settings = document.getElementById('nav-settings');
+  if (settings) settings.hidden = session.role !== 'agent';
   const out = document.getElementById('sign-out');
   if (out) out.addEventListener('click', signOut);
 }
