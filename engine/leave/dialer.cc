@@ -129,7 +129,9 @@ void Dialer::Stop() {
     std::lock_guard lock(mu_);
     abandoned.swap(in_flight_);
   }
-  for (auto& [key, call] : abandoned) {
+  for (auto& entry : abandoned) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::shared_ptr<CallRequest>& call = entry.second;
     spdlog::warn("call {} of leave message {} (tenant {}) abandoned: routerd is stopping", call->call_id,
                  call->message_id, call->tenant_id);
     if (on_failed_) {
