@@ -279,7 +279,7 @@ class Loader {
       auto file = r.String("token_file", Presence::kOptional);
       r.ReportUnknownKeys();
       if (!role) continue;
-      token.role = *role == "agent" ? TokenConfig::Role::kAgent : TokenConfig::Role::kTenantAdmin;
+      token.role = *ParseTokenRole(*role);  // Choice allowed only the two names
       if (auto bad = CheckTokenSubject(tenant, token.role, employee)) {
         r.Error(bad->field, bad->message);
         continue;

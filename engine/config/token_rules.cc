@@ -6,6 +6,16 @@
 
 namespace routerd::config {
 
+std::string_view TokenRoleName(TokenConfig::Role role) {
+  return role == TokenConfig::Role::kAgent ? "agent" : "tenant_admin";
+}
+
+std::optional<TokenConfig::Role> ParseTokenRole(std::string_view name) {
+  if (name == "agent") return TokenConfig::Role::kAgent;
+  if (name == "tenant_admin") return TokenConfig::Role::kTenantAdmin;
+  return std::nullopt;
+}
+
 std::optional<TokenFieldError> CheckTokenSubject(const TenantConfig& tenant, TokenConfig::Role role,
                                                  const std::optional<std::string>& employee_id) {
   if (role == TokenConfig::Role::kAgent) {

@@ -13,6 +13,11 @@
 
 namespace routerd::config {
 
+// "agent", "tenant_admin": how a role is written in the file, the API and the
+// store.
+std::string_view TokenRoleName(TokenConfig::Role role);
+std::optional<TokenConfig::Role> ParseTokenRole(std::string_view name);
+
 struct TokenFieldError {
   std::string field;  // "employee_id", "name"
   std::string message;

@@ -4,6 +4,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "engine/config/token_rules.h"
 #include "engine/console/embedded_assets.h"
 #include "engine/console/wallboard_session.h"
 
@@ -113,7 +114,7 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   std::string out = "{";
   Str(out, "tenant", who->tenant->id);
   out += ',';
-  Str(out, "role", who->admin() ? "tenant_admin" : "agent");
+  Str(out, "role", config::TokenRoleName(who->role));
   out += ',';
   Key(out, "employee_id");
   if (who->admin()) {
@@ -177,7 +178,7 @@ HttpResponse Console::Agents(const http::HttpRequest& request) const {
   if (!who) return Error(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
   if (!who->tenant->permissions.Allows(who->role, config::LeaveOperation::kAllocate)) {
     return Error(HttpStatus::forbidden, "forbidden",
-                 std::string(who->admin() ? "tenant_admin" : "agent") +
+                 std::string(config::TokenRoleName(who->role)) +
                      " tokens of this tenant lack the 'allocate' permission");
   }
   std::string out = "{\"agents\":[";

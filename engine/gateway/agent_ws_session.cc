@@ -175,9 +175,8 @@ void AgentWsSession::ChangeOwnCap(const std::string& raw_id, std::optional<simdj
     if ((*set)["max_concurrent_sessions"].get_int64().get(cap) != simdjson::SUCCESS) {
       return Reply(ErrorJson(raw_id, "bad_request", "max_concurrent_sessions must be an integer"));
     }
-    if (cap < config::kMinCap || cap > config::kMaxCap) {
-      return Reply(ErrorJson(raw_id, "bad_request",
-                             "max_concurrent_sessions = " + std::to_string(cap) + " is out of range (allowed 1..60)"));
+    if (Status bad = CapChanges::CheckCapValue(cap); !bad.ok()) {
+      return Reply(ErrorJson(raw_id, "bad_request", bad.message()));
     }
     cmd.cap = static_cast<std::uint32_t>(cap);
   }
@@ -187,14 +186,9 @@ void AgentWsSession::ChangeOwnCap(const std::string& raw_id, std::optional<simdj
     if (!allowed.ok()) return Reply(ErrorJson(raw_id, CodeName(allowed.code()), allowed.message()));
     cmd.personal = true;
   }
-  storage::CapSetting stored;
-  stored.tenant_id = tenant.id;
-  stored.scope = storage::CapScope::kAgent;
-  stored.subject_id = channel_.employee_id;
-  if (cmd.cap) stored.cap = static_cast<int>(*cmd.cap);
-  stored.set_by = principal_.name;
-  stored.personal = cmd.personal;
-  gateway_.caps().Submit(channel_.tenant, cmd, std::move(stored), Answer(raw_id));
+  gateway_.caps().Submit(channel_.tenant, cmd,
+                         CapChanges::Stored(principal_, storage::CapScope::kAgent, channel_.employee_id, cmd),
+                         Answer(raw_id));
 }
 
 void AgentWsSession::Send(Message message) {

@@ -48,9 +48,8 @@ std::variant<std::uint32_t, HttpResponse> ParseCap(const HttpRequest& request) {
   if (field.get_int64().get(cap) != simdjson::SUCCESS) {
     return JsonError(HttpStatus::bad_request, "bad_request", "max_concurrent_sessions must be an integer");
   }
-  if (cap < config::kMinCap || cap > config::kMaxCap) {
-    return JsonError(HttpStatus::bad_request, "bad_request",
-                     "max_concurrent_sessions = " + std::to_string(cap) + " is out of range (allowed 1..60)");
+  if (Status bad = CapChanges::CheckCapValue(cap); !bad.ok()) {
+    return JsonError(HttpStatus::bad_request, "bad_request", bad.message());
   }
   return static_cast<std::uint32_t>(cap);
 }
@@ -62,19 +61,6 @@ std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::A
   if (auto* err = std::get_if<HttpResponse>(&cap)) return std::move(*err);
   cmd.cap = std::get<std::uint32_t>(cap);
   return std::nullopt;
-}
-
-// The stored form of a cap command: the subject's latest setting.
-storage::CapSetting CapChange(const Principal& who, storage::CapScope scope, std::string_view subject,
-                              const routing::AgentCommand& cmd) {
-  storage::CapSetting s;
-  s.tenant_id = who.tenant->id;
-  s.scope = scope;
-  s.subject_id = std::string(subject);
-  if (cmd.cap) s.cap = static_cast<int>(*cmd.cap);
-  s.set_by = who.name;
-  s.personal = cmd.personal;
-  return s;
 }
 
 }  // namespace
@@ -228,7 +214,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     }
     if (auto refused = ReadCapChange(request, cmd)) return refused;
     Command(*who, cmd, ctx, &request,
-            CapChange(*who, first == "ous" ? storage::CapScope::kOu : storage::CapScope::kTenant,
+            CapChanges::Stored(*who, first == "ous" ? storage::CapScope::kOu : storage::CapScope::kTenant,
                       first == "ous" ? Head(rest).first : std::string_view(), cmd));
     return std::nullopt;
   }
@@ -303,7 +289,7 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
       if (!allowed.ok()) return FromCode(allowed.code(), allowed.message());
       cmd.personal = true;
     }
-    Command(who, cmd, ctx, who.admin() ? &request : nullptr, CapChange(who, storage::CapScope::kAgent, employee, cmd));
+    Command(who, cmd, ctx, who.admin() ? &request : nullptr, CapChanges::Stored(who, storage::CapScope::kAgent, employee, cmd));
     return std::nullopt;
   }
   if (rest == "/sign-out") {

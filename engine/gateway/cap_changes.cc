@@ -25,6 +25,27 @@ void CapChanges::Submit(const shard::TenantRef& tenant, routing::AgentCommand co
                  });
 }
 
+Status CapChanges::CheckCapValue(std::int64_t cap) {
+  if (cap < config::kMinCap || cap > config::kMaxCap) {
+    return Status::InvalidArgument("max_concurrent_sessions = " + std::to_string(cap) +
+                                   " is out of range (allowed " + std::to_string(config::kMinCap) + ".." +
+                                   std::to_string(config::kMaxCap) + ")");
+  }
+  return Status::Ok();
+}
+
+storage::CapSetting CapChanges::Stored(const Principal& who, storage::CapScope scope, std::string_view subject,
+                                       const routing::AgentCommand& command) {
+  storage::CapSetting s;
+  s.tenant_id = who.tenant->id;
+  s.scope = scope;
+  s.subject_id = std::string(subject);
+  if (command.cap) s.cap = static_cast<int>(*command.cap);
+  s.set_by = who.name;
+  s.personal = command.personal;
+  return s;
+}
+
 Status CapChanges::CheckPersonal(const config::TenantConfig& tenant, const config::AgentConfig& agent,
                                  std::optional<std::uint32_t> cap) {
   const config::PersonalSettings& p = tenant.personal_settings;

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "engine/config/config.h"
+#include "engine/gateway/auth.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/storage/administration.h"
 
@@ -28,6 +29,13 @@ class CapChanges {
   // is in effect but could not be stored (a restart would undo it).
   void Submit(const shard::TenantRef& tenant, routing::AgentCommand command, storage::CapSetting stored,
               CommandBroker::Callback done);
+
+  // A cap value as a request gives it: 1..60, else InvalidArgument naming
+  // max_concurrent_sessions.
+  static Status CheckCapValue(std::int64_t cap);
+  // The stored form of a cap command `who` made: the subject's latest setting.
+  static storage::CapSetting Stored(const Principal& who, storage::CapScope scope, std::string_view subject,
+                                    const routing::AgentCommand& command);
 
   // May `agent` of `tenant` set its own cap to `cap` (nullopt: clear it)?
   // PermissionDenied when the tenant does not let agents set their cap,

@@ -21,12 +21,10 @@ using Verb = boost::beast::http::verb;
 constexpr std::string_view kTokenPrefix = "rdt_";
 constexpr std::size_t kTokenRandomBytes = 32;
 
-std::string_view RoleName(Role role) { return role == Role::kAgent ? "agent" : "tenant_admin"; }
-
 void AppendTokenFields(std::string& out, const TokenInfo& t) {
   http::AppendJsonStringField(out, "name", t.name);
   out += ',';
-  http::AppendJsonStringField(out, "role", RoleName(t.role));
+  http::AppendJsonStringField(out, "role", config::TokenRoleName(t.role));
   if (t.role == Role::kAgent) {
     out += ',';
     http::AppendJsonStringField(out, "employee_id", t.employee_id);
@@ -83,11 +81,10 @@ std::optional<HttpResponse> TokenApi::Create(const http::HttpRequest& request, c
   std::string_view name, role_name, employee;
   if (b.root["name"].get_string().get(name) != simdjson::SUCCESS) return BadRequest("name is required (a string)");
   if (auto bad = config::CheckAddressableTokenName(name)) return BadRequest(bad->message);
-  if (b.root["role"].get_string().get(role_name) != simdjson::SUCCESS ||
-      (role_name != "agent" && role_name != "tenant_admin")) {
-    return BadRequest("role must be \"agent\" or \"tenant_admin\"");
-  }
-  const Role role = role_name == "agent" ? Role::kAgent : Role::kTenantAdmin;
+  std::optional<Role> parsed;
+  if (b.root["role"].get_string().get(role_name) == simdjson::SUCCESS) parsed = config::ParseTokenRole(role_name);
+  if (!parsed) return BadRequest("role must be \"agent\" or \"tenant_admin\"");
+  const Role role = *parsed;
   std::optional<std::string> employee_id;
   auto employee_field = b.root["employee_id"];
   if (employee_field.error() != simdjson::NO_SUCH_FIELD) {
@@ -121,7 +118,7 @@ std::optional<HttpResponse> TokenApi::Create(const http::HttpRequest& request, c
         TokenInfo info{stored->name, stored->role, stored->employee_id, true, 0, stored->created_at_ms,
                        stored->created_by};
         auth_.Add(*tenant, stored->sha256, info);
-        spdlog::info("token '{}' ({}) of tenant {} created by '{}'", EscapeForLog(info.name), RoleName(info.role),
+        spdlog::info("token '{}' ({}) of tenant {} created by '{}'", EscapeForLog(info.name), config::TokenRoleName(info.role),
                      tenant->id, EscapeForLog(info.created_by));
         std::string out = "{";
         AppendTokenFields(out, info);

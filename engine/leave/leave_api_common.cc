@@ -4,6 +4,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "engine/config/token_rules.h"
+
 namespace routerd::leave::api {
 
 using http::HttpResponse;
@@ -29,7 +31,7 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 }
 
 HttpResponse NoPermission(const gateway::Principal& who, config::LeaveOperation op) {
-  return Forbidden(std::string(who.admin() ? "tenant_admin" : "agent") + " tokens of this tenant lack the '" +
+  return Forbidden(std::string(config::TokenRoleName(who.role)) + " tokens of this tenant lack the '" +
                    std::string(config::LeaveOperationName(op)) + "' permission");
 }
 

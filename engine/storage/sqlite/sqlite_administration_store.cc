@@ -3,14 +3,13 @@
 #include <memory>
 #include <utility>
 
+#include "engine/config/token_rules.h"
 #include "routerd/crypto.h"
 
 namespace routerd::storage {
 namespace {
 
 using Role = config::TokenConfig::Role;
-
-std::string_view RoleName(Role role) { return role == Role::kAgent ? "agent" : "tenant_admin"; }
 
 class CapSettingRecord final : public JournalRecord {
  public:
@@ -66,7 +65,7 @@ class CreateTokenRecord final : public JournalRecord {
     if (!st.ok()) return st.status();
     return st->Bind(1, token_.tenant_id)
         .Bind(2, token_.name)
-        .Bind(3, RoleName(token_.role))
+        .Bind(3, config::TokenRoleName(token_.role))
         .Bind(4, token_.employee_id)
         .Bind(5, HexLower(token_.sha256))
         .Bind(6, token_.created_at_ms)
@@ -153,7 +152,9 @@ Status LoadPartition(Database& db, AdministrationState& into) {
     StoredToken t;
     t.tenant_id = st->ColumnText(0);
     t.name = st->ColumnText(1);
-    t.role = st->ColumnText(2) == "agent" ? Role::kAgent : Role::kTenantAdmin;
+    const std::optional<Role> role = config::ParseTokenRole(st->ColumnText(2));
+    if (!role) return Status::DataLoss(db.path() + ": api token '" + t.name + "' has an unknown role");
+    t.role = *role;
     t.employee_id = st->ColumnText(3);
     std::optional<std::string> digest = HexDecode(st->ColumnText(4));
     if (!digest || digest->size() != 32) {
