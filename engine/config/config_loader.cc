@@ -16,6 +16,7 @@
 #include "engine/config/personal_settings_loader.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
+#include "engine/config/token_loader.h"
 #include "engine/config/token_rules.h"
 #include "engine/config/toml_reader.h"
 #include "routerd/channel_options.h"
@@ -222,7 +223,7 @@ class Loader {
     LoadSkillQueues(queues, r.path(), tenant);
     LoadAgents(agents, r.path(), tenant);
     LoadChannels(channels, r.path(), tenant);
-    LoadTokens(tokens, r.path(), tenant);
+    LoadTokenTables(tokens, r.path(), tenant, token_places_, errors_);
     if (permissions) LoadPermissions(*permissions, r.path(), tenant.permissions);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
     if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
@@ -261,75 +262,6 @@ class Loader {
     };
     if (admin) bits("tenant_admin", *admin, out.tenant_admin);
     if (agent) bits("agent", *agent, out.agent);
-  }
-
-  // ---- API tokens ----------------------------------------------------------
-
-  void LoadTokens(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
-    for (std::size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i] == nullptr) continue;
-      TableReader r(*tables[i], path + ".tokens[" + std::to_string(i) + "]", errors_);
-      TokenConfig token;
-      token.line = r.line();
-      auto role = r.Choice("role", {"tenant_admin", "agent"}, Presence::kRequired);
-      auto employee = r.String("employee_id", Presence::kOptional);
-      auto name = r.String("name", Presence::kOptional);
-      auto hex = r.String("token_sha256", Presence::kOptional);
-      auto env = r.String("token_env", Presence::kOptional);
-      auto file = r.String("token_file", Presence::kOptional);
-      r.ReportUnknownKeys();
-      if (!role) continue;
-      token.role = *ParseTokenRole(*role);  // Choice allowed only the two names
-      if (auto bad = CheckTokenSubject(tenant, token.role, employee)) {
-        r.Error(bad->field, bad->message);
-        continue;
-      }
-      if (employee) token.employee_id = *employee;
-      token.name = name ? *name : DefaultTokenName(token.role, token.employee_id, i);
-      const int given = hex.has_value() + env.has_value() + file.has_value();
-      if (given != 1) {
-        r.TableError("give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file");
-        continue;
-      }
-      std::optional<std::string> secret;
-      if (hex) {
-        auto raw = HexDecode(*hex);
-        if (!raw || raw->size() != 32) {
-          r.Error("token_sha256", "token_sha256 must be 64 hex digits (the SHA-256 of the token)");
-          continue;
-        }
-        token.sha256 = *raw;
-      } else if (env) {
-        const char* v = std::getenv(env->c_str());
-        if (v == nullptr || *v == '\0') {
-          r.Error("token_env", "environment variable " + Quote(*env) + " is not set or empty");
-          continue;
-        }
-        secret = v;
-      } else {
-        std::ifstream in(*file, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        std::string content = ss.str();
-        while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
-        if (!in || content.empty()) {
-          r.Error("token_file", "cannot read a token from " + Quote(*file));
-          continue;
-        }
-        secret = std::move(content);
-      }
-      if (secret) token.sha256 = Sha256(*secret);
-      // Unique across tenants too: the authenticator looks digests up in one
-      // map, so a token shared by two tenants would silently act in one of them.
-      auto [it, inserted] = token_places_.emplace(token.sha256, TokenPlace{token.line, r.path()});
-      if (!inserted) {
-        r.TableError("the same token is already configured at " + errors_.file() + ":" +
-                     std::to_string(it->second.line) + " (" + it->second.where +
-                     "); a token must be unique across all tenants");
-        continue;
-      }
-      tenant.tokens.push_back(std::move(token));
-    }
   }
 
   // ---- OUs -----------------------------------------------------------------
@@ -690,11 +622,7 @@ class Loader {
   ErrorList errors_;
   const ConfigSchema& schema_;
   // Every token digest seen so far, in any tenant: where it was first configured.
-  struct TokenPlace {
-    int line = 0;
-    std::string where;
-  };
-  std::map<std::string, TokenPlace, std::less<>> token_places_;
+  TokenPlaces token_places_;
 };
 
 }  // namespace
