@@ -13,6 +13,7 @@
 
 
 #include "engine/config/dialer_loader.h"
+#include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
@@ -224,44 +225,10 @@ class Loader {
     LoadAgents(agents, r.path(), tenant);
     LoadChannels(channels, r.path(), tenant);
     LoadTokenTables(tokens, r.path(), tenant, token_places_, errors_);
-    if (permissions) LoadPermissions(*permissions, r.path(), tenant.permissions);
+    if (permissions) LoadPermissionsTable(*permissions, r.path(), tenant.permissions, errors_);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
     if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
     return id.has_value();
-  }
-
-  // ---- Leave-message permissions -------------------------------------------
-
-  // [tenants.permissions]: a role given here gets exactly the operations listed.
-  void LoadPermissions(const toml::table& table, const std::string& path, LeavePermissions& out) {
-    TableReader r(table, path + ".permissions", errors_);
-    auto admin = r.StringArray("tenant_admin", Presence::kOptional);
-    auto agent = r.StringArray("agent", Presence::kOptional);
-    r.ReportUnknownKeys();
-    auto bits = [&](std::string_view key, const std::vector<TableReader::Item>& items, std::uint32_t& into) {
-      std::uint32_t mask = 0;
-      bool ok = true;
-      for (const TableReader::Item& item : items) {
-        const std::optional<LeaveOperation> op = ParseLeaveOperation(item.value);
-        if (!op) {
-          errors_.Add(item.line, r.where(),
-                      std::string(key) + ": " + Quote(item.value) +
-                          " is not a leave-message operation (allowed: query, allocate, process, submit, download, "
-                          "view_contact)");
-          ok = false;
-          continue;
-        }
-        if (mask & LeavePermissions::Bit(*op)) {
-          errors_.Add(item.line, r.where(), std::string(key) + " lists " + Quote(item.value) + " twice");
-          ok = false;
-          continue;
-        }
-        mask |= LeavePermissions::Bit(*op);
-      }
-      if (ok) into = mask;
-    };
-    if (admin) bits("tenant_admin", *admin, out.tenant_admin);
-    if (agent) bits("agent", *agent, out.agent);
   }
 
   // ---- OUs -----------------------------------------------------------------
