@@ -299,6 +299,9 @@ class TenantRouter {
     SessionList sessions;               // slots
   };
 
+  // The position of `id` in `ids`, else kNone.
+  static std::uint32_t IndexOf(const std::vector<std::string>& ids, std::string_view id);
+
   // Sessions
   std::uint32_t AllocateSlot();
   void FreeSlot(std::uint32_t slot);

@@ -1,0 +1,180 @@
+#include "engine/routing/tenant_router.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace routerd::routing {
+
+void TenantRouter::OnCommand(const AgentCommand& command, std::int64_t now_ns) {
+  const CommandResult result = ApplyCommand(command, now_ns);
+  if (command.correlation == 0) return;
+  RoutingEvent& e = Emit(RoutingEventType::kCommandResult);
+  e.correlation = command.correlation;
+  e.result = result.code;
+  e.error = result.error;
+  if (command.type != AgentCommandType::kSetOuCap && command.type != AgentCommandType::kSetTenantCap &&
+      command.target < agents_.size()) {
+    e.agent = command.target;
+    e.employee_id = agents_[command.target].employee_id;
+  }
+}
+
+void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
+  AgentSlot& a = agents_[agent];
+  a.state = AgentState::kSignedOut;
+  Reindex(agent);
+  // Back to their queues at their original arrival time, oldest first.
+  std::vector<std::uint32_t> slots(a.sessions.begin(), a.sessions.end());
+  std::sort(slots.begin(), slots.end(), [this](std::uint32_t x, std::uint32_t y) {
+    return WaitLess()(WaitEntry{sessions_[x].arrival_ns, sessions_[x].arrival_seq, x},
+                      WaitEntry{sessions_[y].arrival_ns, sessions_[y].arrival_seq, y});
+  });
+  for (std::uint32_t slot : slots) {
+    SessionSlot& s = sessions_[slot];
+    RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
+    e.session_id = s.id;
+    e.agent = agent;
+    e.employee_id = a.employee_id;
+    e.queue_id = queues_[s.queue]->id;
+    e.contact = s.first;
+    e.end_reason = EndReason::kRequeued;
+    DetachFromAgent(slot);
+    e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+  }
+  for (std::uint32_t slot : slots) EnqueueSession(slot, sessions_[slot].queue, now_ns);
+  EmitAgentState(agent);
+}
+
+std::uint32_t TenantRouter::AssignedSlot(std::uint32_t agent, std::uint64_t session_id) const {
+  const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
+  if (session_id == 0 || slot >= sessions_.size() || sessions_[slot].id != session_id ||
+      sessions_[slot].agent == kNone || (agent != kAnyAgent && sessions_[slot].agent != agent)) {
+    return kNone;
+  }
+  return slot;
+}
+
+TenantRouter::CommandResult TenantRouter::CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns) {
+  const std::uint32_t slot = AssignedSlot(agent, session_id);
+  if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
+  const std::uint32_t owner = sessions_[slot].agent;
+  EndAssigned(slot, EndReason::kClosed);
+  Reindex(owner);
+  DispatchAgentQueues(owner, now_ns);
+  return {};
+}
+
+TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::int64_t now_ns) {
+  const std::uint32_t slot = AssignedSlot(c.target, c.session_id);
+  if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
+  SessionSlot& s = sessions_[slot];
+  const std::uint32_t from = s.agent;
+  if (c.to_agent != kNone) {
+    if (c.to_agent >= agents_.size()) return {StatusCode::kNotFound, "unknown target agent"};
+    if (c.to_agent == from) return {StatusCode::kInvalidArgument, "the session is already with that agent"};
+    const AgentSlot& to = agents_[c.to_agent];
+    if (to.type == config::AgentType::kVoice) {
+      return {StatusCode::kFailedPrecondition, "the target agent does not take multimedia sessions"};
+    }
+    if (to.state != AgentState::kReady) return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
+    if (to.sessions.size() >= to.cap.cap) {
+      return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
+    }
+  } else if (c.to_queue != kNone) {
+    if (c.to_queue >= queues_.size()) return {StatusCode::kNotFound, "unknown skill queue"};
+    if (queues_[c.to_queue]->voice) return {StatusCode::kFailedPrecondition, "the target is a voice queue"};
+  } else {
+    return {StatusCode::kInvalidArgument, "a transfer needs a skill queue or an agent"};
+  }
+
+  RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
+  e.session_id = s.id;
+  e.agent = from;
+  e.employee_id = agents_[from].employee_id;
+  e.queue_id = queues_[s.queue]->id;
+  e.contact = s.first;
+  e.end_reason = EndReason::kTransferred;
+  DetachFromAgent(slot);
+  e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());
+  // The unit it freed counts at once, before the session is placed again.
+  Reindex(from);
+  if (c.to_agent != kNone) {
+    Assign(slot, c.to_agent, s.queue, now_ns, /*transferred=*/true);
+  } else {
+    // It keeps its original arrival time, so it is served in its turn there.
+    AnnounceQueue(slot, c.to_queue);
+    EnqueueSession(slot, c.to_queue, now_ns);
+  }
+  DispatchAgentQueues(from, now_ns);
+  return {};
+}
+
+TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, std::int64_t now_ns) {
+  const bool any_agent = (c.type == AgentCommandType::kCloseSession || c.type == AgentCommandType::kTransfer) &&
+                         c.target == kAnyAgent;
+  const bool targets_agent = c.type != AgentCommandType::kSetOuCap && c.type != AgentCommandType::kSetTenantCap &&
+                             !any_agent;
+  if (targets_agent && c.target >= agents_.size()) return {StatusCode::kNotFound, "unknown agent"};
+  if (c.cap && (*c.cap < static_cast<std::uint32_t>(config::kMinCap) ||
+                *c.cap > static_cast<std::uint32_t>(config::kMaxCap))) {
+    return {StatusCode::kInvalidArgument, "max_concurrent_sessions must be 1..60"};
+  }
+  switch (c.type) {
+    case AgentCommandType::kSignIn: {
+      AgentSlot& a = agents_[c.target];
+      if (a.state == AgentState::kSignedOut) {
+        a.state = AgentState::kNotReady;
+        EmitAgentState(c.target);
+      }
+      return {};
+    }
+    case AgentCommandType::kReady: {
+      AgentSlot& a = agents_[c.target];
+      if (a.state == AgentState::kSignedOut) return {StatusCode::kFailedPrecondition, "agent is signed out; sign in first"};
+      if (a.state != AgentState::kReady) {
+        a.state = AgentState::kReady;
+        a.idle_since_ns = now_ns;
+        Reindex(c.target);
+        EmitAgentState(c.target);
+        DispatchAgentQueues(c.target, now_ns);
+      }
+      return {};
+    }
+    case AgentCommandType::kNotReady: {
+      AgentSlot& a = agents_[c.target];
+      if (a.state == AgentState::kSignedOut) return {StatusCode::kFailedPrecondition, "agent is signed out; sign in first"};
+      if (a.state != AgentState::kNotReady) {
+        a.state = AgentState::kNotReady;
+        Reindex(c.target);
+        EmitAgentState(c.target);
+      }
+      return {};
+    }
+    case AgentCommandType::kSignOut:
+      if (agents_[c.target].state != AgentState::kSignedOut) SignOut(c.target, now_ns);
+      return {};
+    case AgentCommandType::kCloseSession:
+      return CloseSession(c.target, c.session_id, now_ns);
+    case AgentCommandType::kTransfer:
+      return Transfer(c, now_ns);
+    case AgentCommandType::kSetAgentCap: {
+      agents_[c.target].own_cap = c.cap;
+      agents_[c.target].own_cap_personal = c.cap && c.personal;
+      const std::uint32_t one[] = {c.target};
+      RecomputeCaps(one, now_ns);
+      return {};
+    }
+    case AgentCommandType::kSetOuCap:
+      if (c.target >= ous_.size()) return {StatusCode::kNotFound, "unknown OU"};
+      ous_[c.target].cap = c.cap;
+      RecomputeCaps(all_agents_, now_ns);
+      return {};
+    case AgentCommandType::kSetTenantCap:
+      tenant_cap_ = c.cap.value_or(configured_tenant_cap_);
+      RecomputeCaps(all_agents_, now_ns);
+      return {};
+  }
+  return {StatusCode::kInvalidArgument, "unknown command"};
+}
+
+}  // namespace routerd::routing

@@ -1,0 +1,85 @@
+#include "engine/routing/tenant_router.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace routerd::routing {
+namespace {
+
+constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+
+}  // namespace
+
+TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tenant,
+                           const PolicyRegistry& policies, const TenantRouterOptions& options,
+                           std::vector<RoutingEvent>* events)
+    : index_(index),
+      id_(tenant.id),
+      options_(options),
+      events_(events),
+      configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
+      tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
+      idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
+  for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
+  ous_.resize(tenant.ous.size());
+  for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
+    const auto& ou = tenant.ous[i];
+    ous_[i].parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
+    if (ou.max_concurrent_sessions) ous_[i].cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
+  }
+
+  std::vector<std::string> queue_ids;
+  for (const auto& q : tenant.skill_queues) queue_ids.push_back(q.id);
+  for (const auto& q : tenant.skill_queues) {
+    auto state = std::make_unique<QueueState>(&sessions_);
+    state->id = q.id;
+    state->policy = policies.Find(q.strategy);
+    assert(state->policy != nullptr && "configuration validation checks strategies");
+    state->max_wait_ns = static_cast<std::int64_t>(q.max_wait_seconds) * kNsPerSecond;
+    state->max_waiting = static_cast<std::uint32_t>(q.max_waiting);
+    if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
+      state->overflow_queue = IndexOf(queue_ids, q.on_overflow.queue_id);
+    }
+    state->voice = q.media == config::QueueMedia::kVoice;
+    all_queues_.push_back(static_cast<std::uint32_t>(queues_.size()));
+    queues_.push_back(std::move(state));
+  }
+
+  agents_.resize(tenant.agents.size());
+  employee_ids_.reserve(tenant.agents.size());
+  std::size_t memberships = 0;
+  for (const auto& cfg : tenant.agents) {
+    employee_ids_.push_back(cfg.employee_id);
+    memberships += cfg.skill_queues.size();
+  }
+  membership_pool_.reserve(memberships);
+  for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
+    const auto& cfg = tenant.agents[i];
+    AgentSlot& a = agents_[i];
+    a.employee_id = employee_ids_[i];
+    a.type = cfg.type;
+    a.ou = IndexOf(ou_ids_, cfg.ou);
+    if (cfg.max_concurrent_sessions) a.own_cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
+    a.own_cap_personal = a.own_cap && cfg.personal_cap;
+    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
+    const std::size_t first = membership_pool_.size();
+    for (const auto& qid : cfg.skill_queues) {
+      std::uint32_t q = IndexOf(queue_ids, qid);
+      assert(q != kNone);
+      QueueState& qs = *queues_[q];
+      membership_pool_.push_back({q, static_cast<std::uint32_t>(qs.member_agent.size()), 0});
+      qs.member_agent.push_back(static_cast<std::uint32_t>(i));
+      qs.member_slot.push_back(kNone);
+    }
+    a.memberships = std::span<Membership>(membership_pool_.data() + first, membership_pool_.size() - first);
+    all_agents_.push_back(static_cast<std::uint32_t>(i));
+  }
+  for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
+
+  for (const auto& ch : tenant.channels) {
+    channel_ids_.push_back(ch.id);
+    channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
+  }
+}
+
+}  // namespace routerd::routing

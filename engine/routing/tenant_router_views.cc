@@ -1,0 +1,65 @@
+#include "engine/routing/tenant_router.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace routerd::routing {
+
+std::uint32_t TenantRouter::IndexOf(const std::vector<std::string>& ids, std::string_view id) {
+  auto it = std::find(ids.begin(), ids.end(), id);
+  return it == ids.end() ? kNone : static_cast<std::uint32_t>(it - ids.begin());
+}
+
+TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
+  const AgentSlot& a = agents_[agent];
+  return {a.employee_id, a.type, a.state, a.cap, std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size())};
+}
+
+TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
+  const SessionSlot& s = sessions_[slot];
+  return {s.id,         s.channel,        s.queue,   s.agent, s.arrival_ns, s.last_activity_ns, s.history.size(),
+          &s.first, &s.trace, &s.history};
+}
+
+std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
+  const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
+  if (session_id == 0 || slot >= sessions_.size() || sessions_[slot].id != session_id) return std::nullopt;
+  return SessionAtSlot(slot);
+}
+
+TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
+  const QueueState& qs = *queues_[queue];
+  QueueStats stats;
+  stats.waiting = qs.waiting.size();
+  if (!qs.waiting.empty()) stats.oldest_arrival_ns = qs.waiting.top().arrival_ns;
+  stats.eligible_agents = qs.eligible.size();
+  return stats;
+}
+
+std::vector<std::uint64_t> TenantRouter::WaitingInOrder(std::uint32_t queue) const {
+  std::vector<WaitEntry> entries;
+  queues_[queue]->waiting.ForEach([&](const WaitEntry& e) { entries.push_back(e); });
+  std::sort(entries.begin(), entries.end(), WaitLess());
+  std::vector<std::uint64_t> ids;
+  for (const WaitEntry& e : entries) ids.push_back(sessions_[e.slot].id);
+  return ids;
+}
+
+std::optional<std::uint32_t> TenantRouter::FindAgent(std::string_view employee_id) const {
+  for (std::uint32_t i = 0; i < agents_.size(); ++i) {
+    if (agents_[i].employee_id == employee_id) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> TenantRouter::FindOu(std::string_view ou_id) const {
+  std::uint32_t i = IndexOf(ou_ids_, ou_id);
+  return i == kNone ? std::nullopt : std::optional<std::uint32_t>(i);
+}
+
+std::optional<std::uint32_t> TenantRouter::FindChannel(std::string_view channel_id) const {
+  std::uint32_t i = IndexOf(channel_ids_, channel_id);
+  return i == kNone ? std::nullopt : std::optional<std::uint32_t>(i);
+}
+
+}  // namespace routerd::routing
