@@ -22,6 +22,13 @@ std::string ResolvedDataDir(const Config& config) {
   return dir.lexically_normal().string();
 }
 
+std::optional<std::uint8_t> NotReadyReasonCode(const TenantConfig& tenant, std::string_view reason) {
+  const auto& reasons = tenant.not_ready_reasons;
+  auto it = std::find(reasons.begin(), reasons.end(), reason);
+  if (it == reasons.end()) return std::nullopt;
+  return static_cast<std::uint8_t>(1 + (it - reasons.begin()));
+}
+
 std::string_view AgentTypeName(AgentType type) {
   switch (type) {
     case AgentType::kVersatile: return "versatile";

@@ -17,6 +17,8 @@ namespace routerd::config {
 
 inline constexpr int kMinCap = 1;
 inline constexpr int kMaxCap = 60;
+inline constexpr int kMaxNotReadyReasons = 32;
+inline constexpr int kMaxWrapUpSeconds = 3600;
 
 enum class AgentType { kVersatile, kMultimedia, kVoice };
 enum class QueueMedia { kMultimedia, kVoice };
@@ -73,6 +75,10 @@ struct SkillQueueConfig {
   QueueMedia media = QueueMedia::kMultimedia;
   // Leave messages of this queue are allocated to its agents automatically.
   bool auto_allocate = true;
+  // After-contact work: when an agent closes a session of this queue (or it
+  // times out idle), the unit of capacity it held stays taken this long, or
+  // until the agent ends it. 0..3600; 0 = none.
+  int wrap_up_seconds = 0;
   int line = 0;
 };
 
@@ -167,6 +173,10 @@ struct TenantConfig {
   // over max_concurrent_sessions, which clearing it restores.
   std::optional<int> runtime_max_concurrent_sessions;
   int session_idle_timeout_seconds = 1800;  // 10..604800
+  // The reasons an agent may give for not being ready, in the order the
+  // console offers them; not ready without a reason is always allowed.
+  // Up to kMaxNotReadyReasons ids.
+  std::vector<std::string> not_ready_reasons = {"break", "lunch", "meeting", "training"};
   std::vector<OuConfig> ous;
   std::vector<SkillQueueConfig> skill_queues;
   std::vector<AgentConfig> agents;
@@ -227,6 +237,11 @@ bool AgentServesMedia(AgentType type, QueueMedia media);
 // uploads) and the kinds of the tenant's channels, sorted. The leave-message
 // query and the console's filter both offer exactly these.
 std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant);
+
+// The code an agent's not-ready reason travels as (AgentCommand::reason): 1 +
+// its index in the tenant's not_ready_reasons, or nullopt when the tenant has
+// no such reason.
+std::optional<std::uint8_t> NotReadyReasonCode(const TenantConfig& tenant, std::string_view reason);
 
 // The effective concurrency cap of an agent (agent > nearest OU up the tree >
 // tenant) and where it came from, for the router and for --check-config.

@@ -34,13 +34,16 @@ enum class AgentCommandType : std::uint8_t {
   kSetOuCap,      // target is an OU index
   kSetTenantCap,  // nullopt restores the configured tenant cap
   kTransfer,      // session_id to to_queue, or to to_agent (who must be ready and below its cap)
+  kEndWrapUp,     // ends the agent's after-contact work for session_id (0: all of it) at once
 };
 
 struct AgentCommand {
   AgentCommandType type = AgentCommandType::kSignIn;
   std::uint32_t tenant = 0;      // shard-local tenant index
   std::uint32_t target = 0;      // agent index, or OU index for kSetOuCap
-  std::uint64_t session_id = 0;  // kCloseSession
+  std::uint64_t session_id = 0;  // kCloseSession, kTransfer, kEndWrapUp
+  // kNotReady: why, as 1 + the index in the tenant's not_ready_reasons; 0 = no reason given.
+  std::uint8_t reason = 0;
   std::optional<std::uint32_t> cap;
   bool personal = false;                // kSetAgentCap: the agent sets its own cap
   std::uint32_t to_queue = UINT32_MAX;  // kTransfer
@@ -88,7 +91,12 @@ struct RoutingEvent {
   std::uint32_t effective_cap = 0;
   CapOrigin cap_origin = CapOrigin::kTenant;
   std::string_view cap_origin_ou;  // when cap_origin == kOu
-  std::uint32_t active_sessions = 0;  // agent's load after the event
+  std::uint32_t active_sessions = 0;  // agent's sessions after the event
+  // The agent's units of after-contact work after the event (kAgentState,
+  // kSessionEnded); each holds one unit of capacity like a session.
+  std::uint32_t wrap_ups = 0;
+  std::int64_t wrap_up_ns = 0;  // kSessionEnded: the after-contact work this session left, 0 = none
+  std::string_view not_ready_reason;  // kAgentState: set while not ready for a configured reason
   std::int64_t waited_ns = 0;
   EndReason end_reason = EndReason::kClosed;
   LeaveReason leave_reason = LeaveReason::kQueueFull;

@@ -35,6 +35,7 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
       e.queue_id = queues_[s.queue]->id;
       e.contact = std::move(contact);
       e.active_sessions = static_cast<std::uint32_t>(agents_[s.agent].sessions.size());
+      e.wrap_ups = agents_[s.agent].wrap_up_count;
     } else if (options_.emit_session_opened) {
       // The journal names every message of the session, also those the
       // bounded history drops before an agent sees them.
@@ -81,6 +82,9 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
 }
 
 void TenantRouter::OnTick(std::int64_t now_ns) {
+  // Capacity that after-contact work gives back first, so that it can serve
+  // sessions that would otherwise overflow at this very tick.
+  if (!wrap_up_deadlines_.empty()) ExpireWrapUps(now_ns);
   for (std::uint32_t q = 0; q < queues_.size(); ++q) {
     QueueState& qs = *queues_[q];
     while (qs.wait_head != kNone && sessions_[qs.wait_head].enqueued_ns + qs.max_wait_ns <= now_ns) {
@@ -91,7 +95,7 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
     const std::uint32_t slot = idle_head_;
     const std::uint32_t agent = sessions_[slot].agent;
     if (agent != kNone) {
-      EndAssigned(slot, EndReason::kIdleTimeout);
+      EndAssigned(slot, EndReason::kIdleTimeout, now_ns);
       Reindex(agent);
       DispatchAgentQueues(agent, now_ns);
     } else {
@@ -217,7 +221,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   SessionSlot& s = sessions_[slot];
   AgentSlot& a = agents_[agent];
   QueueState& qs = *queues_[queue];
-  assert(Eligible(a) && a.sessions.size() < a.cap.cap);
+  assert(Eligible(a));
   s.queue = queue;
   s.agent = agent;
   a.sessions.push_back(slot);
@@ -242,6 +246,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   e.cap_origin = a.cap.origin;
   e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+  e.wrap_ups = a.wrap_up_count;
   e.waited_ns = now_ns - s.arrival_ns;
   Reindex(agent);
   PrefetchTopAgent(qs);
@@ -258,25 +263,41 @@ void TenantRouter::PrefetchTopAgent(const QueueState& qs) const {
   __builtin_prefetch(next.memberships.data());
 }
 
-void TenantRouter::DetachFromAgent(std::uint32_t slot) {
+void TenantRouter::DetachFromAgent(std::uint32_t slot, std::int64_t now_ns) {
   SessionSlot& s = sessions_[slot];
-  agents_[s.agent].sessions.Remove(slot);
+  AgentSlot& a = agents_[s.agent];
+  const bool was_full = a.Load() >= a.cap.cap;
+  a.sessions.Remove(slot);
   s.agent = kNone;
+  NoteFreedCapacity(a, was_full, now_ns);
 }
 
-void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason) {
+void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_t now_ns) {
   SessionSlot& s = sessions_[slot];
   const std::uint32_t agent = s.agent;
-  DetachFromAgent(slot);
+  const std::int64_t wrap_up_ns = queues_[s.queue]->wrap_up_ns;
+  if (wrap_up_ns > 0) {
+    // The unit moves from the session to its after-contact work: the load
+    // stays, so the agent's rank and eligibility do not change.
+    agents_[agent].sessions.Remove(slot);
+    s.agent = kNone;
+    StartWrapUp(agent, s.id, s.queue, now_ns);
+  } else {
+    DetachFromAgent(slot, now_ns);
+  }
+  const AgentSlot& a = agents_[agent];
   RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
   e.session_id = s.id;
   e.agent = agent;
-  e.employee_id = agents_[agent].employee_id;
+  e.employee_id = a.employee_id;
   e.queue_id = queues_[s.queue]->id;
   e.contact = s.first;
   e.end_reason = reason;
-  e.active_sessions = static_cast<std::uint32_t>(agents_[agent].sessions.size());
+  e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+  e.wrap_ups = a.wrap_up_count;
+  e.wrap_up_ns = wrap_up_ns;
   FreeSlot(slot);
+  if (wrap_up_ns > 0) EmitAgentState(agent);
 }
 
 void TenantRouter::IdleListAppend(std::uint32_t slot) {
@@ -310,7 +331,7 @@ void TenantRouter::IdleListRemove(std::uint32_t slot) {
 // Agents
 
 bool TenantRouter::Eligible(const AgentSlot& a) const {
-  return a.state == AgentState::kReady && a.type != config::AgentType::kVoice && a.sessions.size() < a.cap.cap;
+  return a.state == AgentState::kReady && a.type != config::AgentType::kVoice && a.Load() < a.cap.cap;
 }
 
 void TenantRouter::Reindex(std::uint32_t agent) {
@@ -327,7 +348,7 @@ void TenantRouter::Reindex(std::uint32_t agent) {
       continue;
     }
     AgentRankInput input;
-    input.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+    input.active_sessions = a.Load();
     input.effective_cap = a.cap.cap;
     input.idle_since_ns = a.idle_since_ns;
     input.last_served_seq = m.last_served_seq;
@@ -369,7 +390,9 @@ void TenantRouter::RecomputeCaps(std::span<const std::uint32_t> agents, std::int
     if (cap == a.cap) continue;
     // A lower cap never revokes sessions: the agent just gets nothing new
     // until it is below the cap again.
+    const bool was_full = a.Load() >= a.cap.cap;
     a.cap = cap;
+    NoteFreedCapacity(a, was_full, now_ns);
     Reindex(i);
     EmitAgentState(i);
   }
@@ -393,6 +416,8 @@ void TenantRouter::EmitAgentState(std::uint32_t agent) {
   e.agent = agent;
   e.employee_id = a.employee_id;
   e.agent_state = a.state;
+  if (a.not_ready_reason != 0) e.not_ready_reason = not_ready_reasons_[a.not_ready_reason - 1];
+  e.wrap_ups = a.wrap_up_count;
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
   e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();

@@ -103,12 +103,23 @@ class TenantRouter {
   void OnTick(std::int64_t now_ns);
 
   // ---- Read-only views (tests, admin queries on the shard thread) ----
+  // After-contact work: a session the agent closed, whose unit of capacity it
+  // holds until `until_ns` or until it ends the work itself.
+  struct WrapUp {
+    std::uint64_t session_id = 0;
+    std::int64_t until_ns = 0;
+    std::uint32_t queue = 0;
+  };
   struct AgentView {
     std::string_view employee_id;
     config::AgentType type;
     AgentState state;
+    std::string_view not_ready_reason;  // empty unless not ready for a configured reason
     EffectiveCap cap;
     std::span<const std::uint32_t> session_slots;  // valid until the next step
+    std::span<const WrapUp> wrap_ups;              // ditto
+    // Units of capacity taken: sessions and after-contact work.
+    std::uint32_t load() const { return static_cast<std::uint32_t>(session_slots.size() + wrap_ups.size()); }
   };
   // Why a session went to its agent: enough to explain the decision later.
   // Kept small (it is in every session slot); the strategy's name is derived
@@ -128,15 +139,20 @@ class TenantRouter {
     std::uint32_t queue;
     std::uint32_t agent;  // kNone while waiting
     std::int64_t arrival_ns;
+    std::int64_t enqueued_ns;  // when it last entered a queue
     std::int64_t last_activity_ns;
     std::size_t messages;
     const ContactPtr* first;
     const RouteTrace* trace;  // assigned sessions: the last assignment
     const std::vector<ContactPtr>* history;
   };
+  // Two clocks of a waiting session: its arrival orders the queue (a requeued
+  // or transferred session keeps its turn), while its time in the queue counts
+  // from when it last entered one; max_wait and the oldest wait use the latter.
   struct QueueStats {
     std::uint32_t waiting = 0;
-    std::int64_t oldest_arrival_ns = 0;  // of the oldest waiting session, when waiting > 0
+    std::int64_t oldest_arrival_ns = 0;   // first arrival of the next session served, when waiting > 0
+    std::int64_t oldest_enqueued_ns = 0;  // earliest entry into this queue of a waiting session, when waiting > 0
     std::uint32_t eligible_agents = 0;
   };
 
@@ -236,6 +252,7 @@ class TenantRouter {
     std::int64_t max_wait_ns = 0;
     std::uint32_t max_waiting = 0;
     std::uint32_t overflow_queue = kNone;  // kNone = leave message
+    std::int64_t wrap_up_ns = 0;           // after-contact work per closed session
     bool voice = false;
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
@@ -289,6 +306,8 @@ class TenantRouter {
   struct alignas(64) AgentSlot {
     AgentState state = AgentState::kSignedOut;
     config::AgentType type = config::AgentType::kMultimedia;
+    std::uint8_t not_ready_reason = 0;  // as AgentCommand::reason
+    std::uint8_t wrap_up_count = 0;     // wrap_ups.size(), kept here on the hot line
     std::uint32_t ou = kNone;
     EffectiveCap cap;
     std::optional<std::uint32_t> own_cap;
@@ -297,6 +316,22 @@ class TenantRouter {
     std::span<Membership> memberships;  // into membership_pool_
     std::string_view employee_id;       // into employee_ids_
     SessionList sessions;               // slots
+    std::vector<WrapUp> wrap_ups;       // allocated only for agents that do after-contact work
+
+    std::uint32_t Load() const { return static_cast<std::uint32_t>(sessions.size()) + wrap_up_count; }
+  };
+  // Expiry order of after-contact work across the tenant: a min-heap on
+  // until_ns. An entry whose work already ended is skipped when it surfaces.
+  // Ties go to the work started first (`seq`), so the order is the same on
+  // every run.
+  struct WrapUpDeadline {
+    std::int64_t until_ns;
+    std::uint64_t seq;
+    std::uint64_t session_id;
+    std::uint32_t agent;
+    friend bool operator>(const WrapUpDeadline& a, const WrapUpDeadline& b) {
+      return a.until_ns != b.until_ns ? a.until_ns > b.until_ns : a.seq > b.seq;
+    }
   };
 
   // The position of `id` in `ids`, else kNone.
@@ -314,9 +349,13 @@ class TenantRouter {
   // `transferred`: a transfer to this agent, not the queue's policy.
   void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,
               bool transferred = false);
-  void DetachFromAgent(std::uint32_t slot);
+  // Takes the session from its agent. An agent that was at its cap and is now
+  // below it starts a new idle stretch (longest_idle ranks by it).
+  void DetachFromAgent(std::uint32_t slot, std::int64_t now_ns);
   void PrefetchTopAgent(const QueueState& qs) const;
-  void EndAssigned(std::uint32_t slot, EndReason reason);
+  // A closed or timed-out session; its queue's after-contact work, if any,
+  // keeps the agent's unit of capacity taken.
+  void EndAssigned(std::uint32_t slot, EndReason reason, std::int64_t now_ns);
   void IdleListAppend(std::uint32_t slot);
   void IdleListRemove(std::uint32_t slot);
 
@@ -328,6 +367,17 @@ class TenantRouter {
   void DispatchAll(std::int64_t now_ns);
   void RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns);
   void SignOut(std::uint32_t agent, std::int64_t now_ns);
+  // Called after anything that lowers an agent's load or raises its cap:
+  // `was_full` is whether it was at its cap before.
+  void NoteFreedCapacity(AgentSlot& a, bool was_full, std::int64_t now_ns) {
+    if (was_full && a.Load() < a.cap.cap) a.idle_since_ns = now_ns;
+  }
+
+  // After-contact work (tenant_router_wrap_up.cc)
+  void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::int64_t now_ns);
+  // Ends the agent's work for `session_id` (0: all); false if it had none.
+  bool EndWrapUps(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns);
+  void ExpireWrapUps(std::int64_t now_ns);
   // Command errors are static strings so events can carry them without allocating.
   struct CommandResult {
     StatusCode code = StatusCode::kOk;
@@ -347,6 +397,7 @@ class TenantRouter {
   const std::string id_;
   const TenantRouterOptions options_;
   std::vector<RoutingEvent>* const events_;
+  std::vector<std::string> not_ready_reasons_;  // AgentCommand::reason - 1 indexes it
   std::uint32_t configured_tenant_cap_;
   std::uint32_t tenant_cap_;
   std::int64_t idle_timeout_ns_;
@@ -370,6 +421,9 @@ class TenantRouter {
   std::uint64_t next_arrival_seq_ = 1;
   std::uint32_t idle_head_ = kNone, idle_tail_ = kNone;
   std::vector<std::uint32_t> scratch_;
+  std::vector<WrapUpDeadline> wrap_up_deadlines_;  // heap, std::greater
+  std::uint32_t live_wrap_ups_ = 0;
+  std::uint64_t next_wrap_up_seq_ = 1;
 };
 
 }  // namespace routerd::routing

@@ -22,6 +22,11 @@ void TenantRouter::OnCommand(const AgentCommand& command, std::int64_t now_ns) {
 void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   AgentSlot& a = agents_[agent];
   a.state = AgentState::kSignedOut;
+  a.not_ready_reason = 0;
+  // Signing out ends any after-contact work; its deadlines go stale.
+  live_wrap_ups_ -= a.wrap_up_count;
+  a.wrap_ups.clear();
+  a.wrap_up_count = 0;
   Reindex(agent);
   // Back to their queues at their original arrival time, oldest first.
   std::vector<std::uint32_t> slots(a.sessions.begin(), a.sessions.end());
@@ -38,7 +43,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
     e.queue_id = queues_[s.queue]->id;
     e.contact = s.first;
     e.end_reason = EndReason::kRequeued;
-    DetachFromAgent(slot);
+    DetachFromAgent(slot, now_ns);
     e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   }
   for (std::uint32_t slot : slots) EnqueueSession(slot, sessions_[slot].queue, now_ns);
@@ -58,7 +63,7 @@ TenantRouter::CommandResult TenantRouter::CloseSession(std::uint32_t agent, std:
   const std::uint32_t slot = AssignedSlot(agent, session_id);
   if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
   const std::uint32_t owner = sessions_[slot].agent;
-  EndAssigned(slot, EndReason::kClosed);
+  EndAssigned(slot, EndReason::kClosed, now_ns);
   Reindex(owner);
   DispatchAgentQueues(owner, now_ns);
   return {};
@@ -77,7 +82,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
       return {StatusCode::kFailedPrecondition, "the target agent does not take multimedia sessions"};
     }
     if (to.state != AgentState::kReady) return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
-    if (to.sessions.size() >= to.cap.cap) {
+    if (to.Load() >= to.cap.cap) {
       return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
     }
   } else if (c.to_queue != kNone) {
@@ -94,8 +99,9 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   e.queue_id = queues_[s.queue]->id;
   e.contact = s.first;
   e.end_reason = EndReason::kTransferred;
-  DetachFromAgent(slot);
+  DetachFromAgent(slot, now_ns);
   e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());
+  e.wrap_ups = agents_[from].wrap_up_count;
   // The unit it freed counts at once, before the session is placed again.
   Reindex(from);
   if (c.to_agent != kNone) {
@@ -133,6 +139,7 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       if (a.state == AgentState::kSignedOut) return {StatusCode::kFailedPrecondition, "agent is signed out; sign in first"};
       if (a.state != AgentState::kReady) {
         a.state = AgentState::kReady;
+        a.not_ready_reason = 0;
         a.idle_since_ns = now_ns;
         Reindex(c.target);
         EmitAgentState(c.target);
@@ -143,9 +150,12 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
     case AgentCommandType::kNotReady: {
       AgentSlot& a = agents_[c.target];
       if (a.state == AgentState::kSignedOut) return {StatusCode::kFailedPrecondition, "agent is signed out; sign in first"};
-      if (a.state != AgentState::kNotReady) {
+      if (c.reason > not_ready_reasons_.size()) return {StatusCode::kInvalidArgument, "unknown not-ready reason"};
+      if (a.state != AgentState::kNotReady || a.not_ready_reason != c.reason) {
+        const bool was_ready = a.state == AgentState::kReady;
         a.state = AgentState::kNotReady;
-        Reindex(c.target);
+        a.not_ready_reason = c.reason;
+        if (was_ready) Reindex(c.target);
         EmitAgentState(c.target);
       }
       return {};
@@ -157,6 +167,11 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       return CloseSession(c.target, c.session_id, now_ns);
     case AgentCommandType::kTransfer:
       return Transfer(c, now_ns);
+    case AgentCommandType::kEndWrapUp:
+      if (!EndWrapUps(c.target, c.session_id, now_ns)) {
+        return {StatusCode::kNotFound, "no such after-contact work for this agent"};
+      }
+      return {};
     case AgentCommandType::kSetAgentCap: {
       agents_[c.target].own_cap = c.cap;
       agents_[c.target].own_cap_personal = c.cap && c.personal;

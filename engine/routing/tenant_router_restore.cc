@@ -38,7 +38,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
     AgentSlot& a = agents_[r.agent];
     bool member = false;
     for (const Membership& m : a.memberships) member |= m.queue == r.queue;
-    if (member && a.sessions.size() < a.cap.cap) {
+    if (member && a.Load() < a.cap.cap) {
       if (a.state == AgentState::kSignedOut) {
         a.state = AgentState::kNotReady;
         a.idle_since_ns = now_ns;

@@ -20,6 +20,9 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
       tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
       idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
+  not_ready_reasons_ = tenant.not_ready_reasons;
+  // AgentSlot::not_ready_reason is one byte: 1 + index.
+  assert(not_ready_reasons_.size() <= config::kMaxNotReadyReasons);
   for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
   ous_.resize(tenant.ous.size());
   for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
@@ -41,6 +44,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       state->overflow_queue = IndexOf(queue_ids, q.on_overflow.queue_id);
     }
     state->voice = q.media == config::QueueMedia::kVoice;
+    state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
     all_queues_.push_back(static_cast<std::uint32_t>(queues_.size()));
     queues_.push_back(std::move(state));
   }

@@ -12,13 +12,19 @@ std::uint32_t TenantRouter::IndexOf(const std::vector<std::string>& ids, std::st
 
 TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
   const AgentSlot& a = agents_[agent];
-  return {a.employee_id, a.type, a.state, a.cap, std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size())};
+  return {a.employee_id,
+          a.type,
+          a.state,
+          a.not_ready_reason != 0 ? std::string_view(not_ready_reasons_[a.not_ready_reason - 1]) : std::string_view(),
+          a.cap,
+          std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size()),
+          std::span<const WrapUp>(a.wrap_ups)};
 }
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
   const SessionSlot& s = sessions_[slot];
-  return {s.id,         s.channel,        s.queue,   s.agent, s.arrival_ns, s.last_activity_ns, s.history.size(),
-          &s.first, &s.trace, &s.history};
+  return {s.id,          s.channel,          s.queue,          s.agent,   s.arrival_ns, s.enqueued_ns,
+          s.last_activity_ns, s.history.size(), &s.first, &s.trace, &s.history};
 }
 
 std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
@@ -31,7 +37,11 @@ TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
   const QueueState& qs = *queues_[queue];
   QueueStats stats;
   stats.waiting = qs.waiting.size();
-  if (!qs.waiting.empty()) stats.oldest_arrival_ns = qs.waiting.top().arrival_ns;
+  if (!qs.waiting.empty()) {
+    stats.oldest_arrival_ns = qs.waiting.top().arrival_ns;
+    // The deadline list is in order of entry into the queue.
+    stats.oldest_enqueued_ns = sessions_[qs.wait_head].enqueued_ns;
+  }
   stats.eligible_agents = qs.eligible.size();
   return stats;
 }

@@ -21,10 +21,15 @@
 namespace routerd {
 
 struct AgentRankInput {
-  std::uint32_t active_sessions = 0;  // sessions assigned to the agent now
+  // Units of capacity taken now: the agent's sessions and its after-contact
+  // work (a closed session's write-up holds its unit until it ends).
+  std::uint32_t active_sessions = 0;
   std::uint32_t effective_cap = 1;    // 1..60; active_sessions < effective_cap here
-  // Monotonic nanoseconds since the agent last received a session or last
-  // became ready, whichever is later: how long it has been "idle".
+  // Monotonic nanoseconds of the start of the agent's current idle stretch:
+  // the latest of its last assignment, its return to ready, and the last time
+  // its load went from its cap to below it (a session or after-contact work
+  // ending, a cap raised). A session ending while the agent had room anyway
+  // does not restart it: the agent has been waiting for work since before.
   std::int64_t idle_since_ns = 0;
   // Per-queue sequence number of this agent's last assignment from the queue
   // being ranked for (0: never served from it).

@@ -44,6 +44,11 @@ class ReferenceModel {
     std::size_t messages = 0;
     bool waiting = false;
   };
+  // After-contact work: ends at `until`; ties end in the order they began.
+  struct Wrap {
+    std::int64_t until = 0;
+    std::uint64_t seq = 0;
+  };
   struct Agent {
     std::string employee_id;
     config::AgentType type;
@@ -51,8 +56,13 @@ class ReferenceModel {
     std::optional<std::uint32_t> own_cap;
     routing::EffectiveCap cap;
     routing::AgentState state = routing::AgentState::kSignedOut;
+    std::uint8_t reason = 0;  // as AgentCommand::reason
     std::vector<Key> sessions;
+    std::vector<Wrap> wraps;
+    // The later of: its last assignment, becoming ready, and the last time it
+    // went from its cap to below it.
     std::int64_t idle_since = 0;
+    std::size_t load() const { return sessions.size() + wraps.size(); }
     std::vector<std::uint32_t> queues;
     std::map<std::uint32_t, std::uint64_t> last_served;
   };
@@ -62,6 +72,7 @@ class ReferenceModel {
     std::uint32_t max_waiting;
     std::uint32_t overflow;  // routing::kNoOu-like: UINT32_MAX = leave message
     bool voice;
+    std::int64_t wrap_up = 0;
     std::uint64_t served = 0;
   };
 
@@ -83,6 +94,7 @@ class ReferenceModel {
       if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
         rq.overflow = IndexQ(t.skill_queues, q.on_overflow.queue_id);
       }
+      rq.wrap_up = static_cast<std::int64_t>(q.wrap_up_seconds) * 1'000'000'000;
       queues_.push_back(rq);
     }
     for (const auto& a : t.agents) {
@@ -96,11 +108,21 @@ class ReferenceModel {
       agents_.push_back(ra);
     }
     for (const auto& c : t.channels) channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
+    reasons_ = t.not_ready_reasons.size();
   }
 
   const std::vector<Agent>& agents() const { return agents_; }
   const std::map<Key, Session>& sessions() const { return sessions_; }
   std::vector<RefEvent>& events() { return events_; }
+
+  // The earliest entry into queue q of a session waiting there, if any.
+  std::optional<std::int64_t> OldestEnqueued(std::uint32_t q) const {
+    std::optional<std::int64_t> oldest;
+    for (const auto& [k, s] : sessions_) {
+      if (s.waiting && s.queue == q && (!oldest || s.enqueued < *oldest)) oldest = s.enqueued;
+    }
+    return oldest;
+  }
 
   // Waiting sessions of queue q in service order.
   std::vector<Key> Waiting(std::uint32_t q) const {
@@ -141,7 +163,8 @@ class ReferenceModel {
   routerd::StatusCode OnCommand(routing::AgentCommandType type, std::uint32_t target,
                                 std::optional<std::uint32_t> cap, const std::optional<Key>& session,
                                 std::int64_t now, std::uint32_t to_queue = UINT32_MAX,
-                                std::uint32_t to_agent = UINT32_MAX) {
+                                std::uint32_t to_agent = UINT32_MAX, std::uint8_t reason = 0,
+                                std::optional<std::size_t> wrap_index = std::nullopt) {
     using T = routing::AgentCommandType;
     if (cap && (*cap < 1 || *cap > 60)) return routerd::StatusCode::kInvalidArgument;
     switch (type) {
@@ -155,6 +178,7 @@ class ReferenceModel {
         if (a.state == routing::AgentState::kSignedOut) return routerd::StatusCode::kFailedPrecondition;
         if (a.state != routing::AgentState::kReady) {
           a.state = routing::AgentState::kReady;
+          a.reason = 0;
           a.idle_since = now;
           Dispatch(a.queues, now);
         }
@@ -162,12 +186,16 @@ class ReferenceModel {
       }
       case T::kNotReady:
         if (agents_[target].state == routing::AgentState::kSignedOut) return routerd::StatusCode::kFailedPrecondition;
+        if (reason > reasons_) return routerd::StatusCode::kInvalidArgument;
         agents_[target].state = routing::AgentState::kNotReady;
+        agents_[target].reason = reason;
         return routerd::StatusCode::kOk;
       case T::kSignOut: {
         Agent& a = agents_[target];
         if (a.state == routing::AgentState::kSignedOut) return routerd::StatusCode::kOk;
         a.state = routing::AgentState::kSignedOut;
+        a.reason = 0;
+        a.wraps.clear();
         std::vector<Key> keys = a.sessions;
         std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
           return std::tie(sessions_[x].arrival, sessions_[x].seq) < std::tie(sessions_[y].arrival, sessions_[y].seq);
@@ -186,7 +214,7 @@ class ReferenceModel {
         if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
           return routerd::StatusCode::kNotFound;
         }
-        EndAssigned(*session, routing::EndReason::kClosed);
+        EndAssigned(*session, routing::EndReason::kClosed, now);
         Dispatch(a.queues, now);
         return routerd::StatusCode::kOk;
       }
@@ -200,7 +228,7 @@ class ReferenceModel {
           if (to_agent == target) return routerd::StatusCode::kInvalidArgument;
           const Agent& to = agents_[to_agent];
           if (to.type == config::AgentType::kVoice || to.state != routing::AgentState::kReady ||
-              to.sessions.size() >= to.cap.cap) {
+              to.load() >= to.cap.cap) {
             return routerd::StatusCode::kFailedPrecondition;
           }
         } else if (to_queue != UINT32_MAX) {
@@ -210,7 +238,9 @@ class ReferenceModel {
           return routerd::StatusCode::kInvalidArgument;
         }
         const Key k = *session;
+        const bool was_full = a.load() >= a.cap.cap;
         a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
+        if (was_full && a.load() < a.cap.cap) a.idle_since = now;
         sessions_[k].agent = -1;
         events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
                            static_cast<int>(routing::EndReason::kTransferred), 0});
@@ -219,6 +249,20 @@ class ReferenceModel {
         } else {
           Enqueue(k, to_queue, now);
         }
+        Dispatch(a.queues, now);
+        return routerd::StatusCode::kOk;
+      }
+      case T::kEndWrapUp: {
+        Agent& a = agents_[target];
+        if (wrap_index && *wrap_index >= a.wraps.size()) return routerd::StatusCode::kNotFound;
+        if (a.wraps.empty()) return routerd::StatusCode::kNotFound;
+        const bool was_full = a.load() >= a.cap.cap;
+        if (wrap_index) {
+          a.wraps.erase(a.wraps.begin() + static_cast<std::ptrdiff_t>(*wrap_index));
+        } else {
+          a.wraps.clear();
+        }
+        if (was_full && a.load() < a.cap.cap) a.idle_since = now;
         Dispatch(a.queues, now);
         return routerd::StatusCode::kOk;
       }
@@ -239,6 +283,28 @@ class ReferenceModel {
   }
 
   void OnTick(std::int64_t now) {
+    // After-contact work that is over gives its capacity back first.
+    for (;;) {
+      int due_agent = -1;
+      std::size_t due_index = 0;
+      for (std::uint32_t i = 0; i < agents_.size(); ++i) {
+        for (std::size_t w = 0; w < agents_[i].wraps.size(); ++w) {
+          const Wrap& x = agents_[i].wraps[w];
+          if (x.until > now) continue;
+          if (due_agent < 0 || std::tie(x.until, x.seq) < std::tie(agents_[due_agent].wraps[due_index].until,
+                                                                     agents_[due_agent].wraps[due_index].seq)) {
+            due_agent = static_cast<int>(i);
+            due_index = w;
+          }
+        }
+      }
+      if (due_agent < 0) break;
+      Agent& a = agents_[due_agent];
+      const bool was_full = a.load() >= a.cap.cap;
+      a.wraps.erase(a.wraps.begin() + static_cast<std::ptrdiff_t>(due_index));
+      if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+      Dispatch(a.queues, now);
+    }
     for (std::uint32_t q = 0; q < queues_.size(); ++q) {
       for (;;) {
         // The session that entered the queue earliest hits max_wait first.
@@ -258,7 +324,7 @@ class ReferenceModel {
       Session& s = sessions_[k];
       if (s.agent >= 0) {
         const int agent = s.agent;
-        EndAssigned(k, routing::EndReason::kIdleTimeout);
+        EndAssigned(k, routing::EndReason::kIdleTimeout, now);
         Dispatch(agents_[agent].queues, now);
       } else {
         s.waiting = false;
@@ -286,7 +352,7 @@ class ReferenceModel {
 
   bool Eligible(const Agent& a) const {
     const std::uint32_t cap = a.cap.cap + (cap_bug_ ? 1 : 0);
-    return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && a.sessions.size() < cap;
+    return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && a.load() < cap;
   }
 
   // Best eligible agent of queue q, by (rank, configuration order).
@@ -298,7 +364,7 @@ class ReferenceModel {
       const Agent& a = agents_[i];
       if (!Eligible(a) || std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) continue;
       AgentRankInput in;
-      in.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
+      in.active_sessions = static_cast<std::uint32_t>(a.load());
       in.effective_cap = a.cap.cap;
       in.idle_since_ns = a.idle_since;
       auto ls = a.last_served.find(q);
@@ -360,9 +426,16 @@ class ReferenceModel {
     events_.push_back({routing::RoutingEventType::kAssigned, k.first, k.second, a.employee_id, 0, s.messages});
   }
 
-  void EndAssigned(const Key& k, routing::EndReason reason) {
+  void EndAssigned(const Key& k, routing::EndReason reason, std::int64_t now) {
     Agent& a = agents_[sessions_[k].agent];
+    const bool was_full = a.load() >= a.cap.cap;
     a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
+    const std::int64_t wrap = queues_[sessions_[k].queue].wrap_up;
+    if (wrap > 0) {
+      a.wraps.push_back({now + wrap, next_wrap_seq_++});
+    } else if (was_full && a.load() < a.cap.cap) {
+      a.idle_since = now;
+    }
     events_.push_back(
         {routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id, static_cast<int>(reason), 0});
     Erase(k);
@@ -396,7 +469,11 @@ class ReferenceModel {
   }
 
   void Recompute(std::int64_t now) {
-    for (Agent& a : agents_) a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    for (Agent& a : agents_) {
+      const bool was_full = a.load() >= a.cap.cap;
+      a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+      if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+    }
     std::vector<std::uint32_t> all;
     for (std::uint32_t q = 0; q < queues_.size(); ++q) all.push_back(q);
     Dispatch(all, now);
@@ -412,7 +489,8 @@ class ReferenceModel {
   std::map<Key, Session> sessions_;
   std::vector<Key> idle_order_;
   std::map<Key, std::uint64_t> enqueue_order_;
-  std::uint64_t next_seq_ = 1, next_enqueue_ = 1;
+  std::uint64_t next_seq_ = 1, next_enqueue_ = 1, next_wrap_seq_ = 1;
+  std::size_t reasons_ = 0;
   std::vector<RefEvent> events_;
 };
 

@@ -34,6 +34,8 @@ struct Step {
   std::optional<std::uint32_t> cap;
   std::uint32_t to_queue = UINT32_MAX;
   std::uint32_t to_agent = UINT32_MAX;
+  std::uint8_t reason = 0;                 // kNotReady
+  std::optional<std::size_t> wrap_index;   // kEndWrapUp: which of the agent's, or all
   std::int64_t advance_ns = 0;
 
   std::string ToString() const {
@@ -43,15 +45,20 @@ struct Step {
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
       case Kind::kCommand: {
         static const char* kNames[] = {"sign_in",       "ready",      "not_ready",      "sign_out", "close",
-                                       "set_agent_cap", "set_ou_cap", "set_tenant_cap", "transfer"};
+                                       "set_agent_cap", "set_ou_cap", "set_tenant_cap", "transfer",
+                                       "end_wrap_up"};
         o << kNames[static_cast<int>(command)] << " target=" << target;
+        if (command == AgentCommandType::kNotReady) o << " reason=" << static_cast<int>(reason);
+        if (command == AgentCommandType::kEndWrapUp) {
+          o << " wrap=" << (wrap_index ? std::to_string(*wrap_index) : "all");
+        }
         if (command == AgentCommandType::kCloseSession || command == AgentCommandType::kTransfer) {
           o << " session=(" << channel << "," << customer << ")";
         }
         if (command == AgentCommandType::kTransfer) {
           if (to_agent != UINT32_MAX) o << " to_agent=" << to_agent;
           if (to_queue != UINT32_MAX) o << " to_queue=" << to_queue;
-        } else if (command >= AgentCommandType::kSetAgentCap) {
+        } else if (command >= AgentCommandType::kSetAgentCap && command <= AgentCommandType::kSetTenantCap) {
           o << " cap=" << (cap ? std::to_string(*cap) : "clear");
         }
         break;
@@ -69,14 +76,18 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   TenantBuilder b("t", 1 + pick(4));
   b.IdleTimeout(60 + pick(120));
+  b.NotReadyReasons({"break", "lunch"});
+  // After-contact work in some queues, of a few seconds, so that it both
+  // expires and gets ended early.
+  auto wrap = [&] { return pick(2) ? 1 + pick(20) : 0; };
   b.Ou("root", "", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
       .Ou("mid", "root", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
       .Ou("leaf", "mid", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
       .Ou("side", "root");
-  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1")
-      .Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4))
-      .Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4))
-      .Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
+  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap());
+  b.Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap());
+  b.Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap());
+  b.Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
   static const char* kOus[] = {"root", "mid", "leaf", "side"};
   static const std::vector<std::vector<std::string>> kQueueSets = {{"q0"}, {"q1"}, {"q2"}, {"q0", "q2"},
                                                                    {"q1", "q2"}, {"q0", "q1", "q2"}};
@@ -127,11 +138,14 @@ class Checker {
         model_->OnContact(step.channel, step.customer, now_);
         break;
       }
-      case Step::Kind::kAdvance:
+      case Step::Kind::kAdvance: {
+        const std::size_t held = WrapUpsHeld();
         now_ += step.advance_ns;
         router_->OnTick(now_);
         model_->OnTick(now_);
+        if (WrapUpsHeld() < held) g_coverage.Add("after-contact work expired");
         break;
+      }
       case Step::Kind::kCommand: {
         routing::AgentCommand cmd;
         cmd.type = step.command;
@@ -139,14 +153,20 @@ class Checker {
         cmd.cap = step.cap;
         cmd.to_queue = step.to_queue;
         cmd.to_agent = step.to_agent;
+        cmd.reason = step.reason;
         cmd.correlation = 1;
+        if (step.command == AgentCommandType::kEndWrapUp && step.wrap_index) {
+          const auto held = router_->Agent(step.target).wrap_ups;
+          cmd.session_id = *step.wrap_index < held.size() ? held[*step.wrap_index].session_id : 12345;
+        }
         std::optional<ReferenceModel::Key> key;
         if (step.command == AgentCommandType::kCloseSession || step.command == AgentCommandType::kTransfer) {
           key = ReferenceModel::Key{step.channel, step.customer};
           cmd.session_id = RouterSessionId(step.target, *key);
         }
         router_->OnCommand(cmd, now_);
-        model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_, step.to_queue, step.to_agent);
+        model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_, step.to_queue, step.to_agent,
+                                       step.reason, step.wrap_index);
         for (const auto& e : events_) {
           if (e.type == RoutingEventType::kCommandResult) router_code = e.result;
         }
@@ -162,6 +182,12 @@ class Checker {
   }
 
  private:
+  std::size_t WrapUpsHeld() const {
+    std::size_t n = 0;
+    for (std::uint32_t i = 0; i < router_->agent_count(); ++i) n += router_->Agent(i).wrap_ups.size();
+    return n;
+  }
+
   std::uint64_t RouterSessionId(std::uint32_t agent, const ReferenceModel::Key& key) const {
     for (std::uint32_t slot : router_->Agent(agent).session_slots) {
       auto s = router_->SessionAtSlot(slot);
@@ -180,6 +206,10 @@ class Checker {
           break;
         case RoutingEventType::kSessionEnded:
           g_coverage.Add("ended " + std::string(routing::EndReasonName(e.end_reason)));
+          if (e.wrap_up_ns > 0) g_coverage.Add("after-contact work");
+          break;
+        case RoutingEventType::kAgentState:
+          if (!e.not_ready_reason.empty()) g_coverage.Add("not ready with a reason");
           break;
         case RoutingEventType::kLeaveMessage:
           g_coverage.Add("leave " + std::string(routing::LeaveReasonName(e.leave_reason)));
@@ -240,6 +270,13 @@ class Checker {
       const auto& m = model_->agents()[i];
       if (a.state != m.state) return "agent " + m.employee_id + " state differs";
       if (!(a.cap == m.cap)) return "agent " + m.employee_id + " effective cap differs";
+      const std::string_view want_reason =
+          m.reason == 0 ? std::string_view() : std::string_view(tenant_.not_ready_reasons[m.reason - 1]);
+      if (a.not_ready_reason != want_reason) return "agent " + m.employee_id + " not-ready reason differs";
+      if (a.wrap_ups.size() != m.wraps.size()) return "agent " + m.employee_id + " after-contact work differs";
+      for (std::size_t w = 0; w < m.wraps.size(); ++w) {
+        if (a.wrap_ups[w].until_ns != m.wraps[w].until) return "agent " + m.employee_id + " after-contact end differs";
+      }
       std::set<ReferenceModel::Key> mine;
       for (std::uint32_t slot : a.session_slots) {
         auto s = router_->SessionAtSlot(slot);
@@ -267,6 +304,10 @@ class Checker {
         order.push_back({s->channel, (*s->first)->customer_id});
       }
       if (order != model_->Waiting(q)) return "waiting order of queue " + std::string(router_->QueueId(q)) + " differs";
+      const auto oldest = model_->OldestEnqueued(q);
+      if (oldest.has_value() != (stats.waiting > 0) || (oldest && *oldest != stats.oldest_enqueued_ns)) {
+        return "oldest time in queue " + std::string(router_->QueueId(q)) + " differs";
+      }
       waiting += order.size();
     }
     if (router_->open_sessions() != model_->sessions().size()) {
@@ -315,6 +356,13 @@ class StepGenerator {
                                                    AgentCommandType::kReady, AgentCommandType::kNotReady,
                                                    AgentCommandType::kSignOut};
       s.command = kPresence[Pick(5)];
+      // Reasons 1..2 are configured; 3 is not and must be refused.
+      if (s.command == AgentCommandType::kNotReady) s.reason = static_cast<std::uint8_t>(Pick(4));
+      if (Pick(6) == 0) {
+        s.command = AgentCommandType::kEndWrapUp;
+        const auto& wraps = model.agents()[s.target].wraps;
+        if (Pick(3) != 0) s.wrap_index = static_cast<std::size_t>(Pick(static_cast<int>(wraps.size()) + 1));
+      }
     } else if (r < 88) {
       s.kind = Step::Kind::kCommand;
       // Mostly closes; some transfers, to a queue (including the voice one,
@@ -428,7 +476,7 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug) {
         if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer) {
           key = ReferenceModel::Key{s.channel, s.customer};
         }
-        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now, s.to_queue, s.to_agent);
+        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now, s.to_queue, s.to_agent, s.reason, s.wrap_index);
         break;
       }
     }
@@ -474,7 +522,8 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "ended transferred",
                            "ended idle_timeout", "ended requeued", "leave queue_full", "leave max_wait",
                            "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
-                           "command FailedPrecondition"}) {
+                           "command FailedPrecondition", "after-contact work", "after-contact work expired",
+                           "not ready with a reason"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }

@@ -39,6 +39,15 @@ class TenantBuilder {
     t_.skill_queues.push_back(std::move(q));
     return *this;
   }
+  // After-contact work of the last queue added.
+  TenantBuilder& WrapUp(int seconds) {
+    t_.skill_queues.back().wrap_up_seconds = seconds;
+    return *this;
+  }
+  TenantBuilder& NotReadyReasons(std::vector<std::string> reasons) {
+    t_.not_ready_reasons = std::move(reasons);
+    return *this;
+  }
   TenantBuilder& Agent(std::string employee_id, std::string ou, std::vector<std::string> queues,
                        std::optional<int> cap = std::nullopt,
                        config::AgentType type = config::AgentType::kMultimedia) {

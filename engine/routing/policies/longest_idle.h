@@ -1,4 +1,6 @@
-// longest_idle: the agent whose last assignment (or return to ready) is oldest.
+// longest_idle: the agent whose current idle stretch began first (see
+// AgentRankInput::idle_since_ns: since it last received a session, became
+// ready, or had capacity free again after being at its cap).
 #pragma once
 
 #include "routerd/assignment_policy.h"
