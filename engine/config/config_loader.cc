@@ -12,9 +12,11 @@
 #include <utility>
 
 
+#include "engine/config/agent_states_loader.h"
 #include "engine/config/dialer_loader.h"
 #include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
+#include "engine/config/id_rules.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/token_loader.h"
@@ -37,17 +39,10 @@ constexpr std::int64_t kMinIdleTimeout = 10;
 constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
 constexpr std::int64_t kMaxWaitSeconds = 86400;
 constexpr std::int64_t kMaxWaiting = 1000000;
-constexpr size_t kMaxIdLength = 64;
 constexpr size_t kMaxNamesListed = 12;
 
 constexpr std::string_view kLeaveMessage = "leave_message";
 constexpr std::string_view kQueuePrefix = "queue:";
-
-// Tenant, OU, skill queue and channel ids appear in webhook URLs, metrics labels
-// and log lines, so they are kept to characters that need no escaping anywhere.
-bool IsIdChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-}
 
 // Employee ids are often e-mail-like, so '@' is allowed there too.
 bool IsEmployeeIdChar(char c) { return IsIdChar(c) || c == '@'; }
@@ -142,7 +137,7 @@ class Loader {
   }
 
   std::optional<std::string> PlainId(TableReader& r, std::string_view key) {
-    return Id(r, key, IsIdChar, "letters, digits, '.', '_', '-'");
+    return Id(r, key, IsIdChar, kPlainIdChars);
   }
 
   void LoadRoot(const toml::table& root, Config& config) {
@@ -218,6 +213,7 @@ class Loader {
     const toml::table* permissions = r.Table("permissions");
     const toml::table* dialer = r.Table("dialer");
     const toml::table* personal = r.Table("personal_settings");
+    const toml::table* agent_states = r.Table("agent_states");
     r.ReportUnknownKeys();
 
     LoadOus(ous, r.path(), tenant);
@@ -228,6 +224,7 @@ class Loader {
     if (permissions) LoadPermissionsTable(*permissions, r.path(), tenant.permissions, errors_);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
     if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
+    if (agent_states) LoadAgentStatesTable(*agent_states, r.path(), tenant, errors_);
     return id.has_value();
   }
 
@@ -333,6 +330,7 @@ class Loader {
         queue.media = *media == "voice" ? QueueMedia::kVoice : QueueMedia::kMultimedia;
       }
       if (auto automatic = r.Bool("auto_allocate", Presence::kOptional)) queue.auto_allocate = *automatic;
+      r.IntInto("wrap_up_seconds", 0, kMaxWrapUpSeconds, queue.wrap_up_seconds);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));

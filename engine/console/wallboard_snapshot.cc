@@ -17,24 +17,6 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b !
 
 }  // namespace
 
-QueueLoad LoadOfQueue(const routing::TenantRouter& tenant, std::uint32_t queue, std::int64_t now_ns) {
-  QueueLoad load;
-  const routing::TenantRouter::QueueStats stats = tenant.Queue(queue);
-  load.waiting = stats.waiting;
-  load.oldest_wait_ms = stats.waiting ? std::max<std::int64_t>(0, (now_ns - stats.oldest_arrival_ns) / 1'000'000) : 0;
-  for (std::uint32_t m = 0; m < tenant.QueueMemberCount(queue); ++m) {
-    const routing::TenantRouter::AgentView agent = tenant.Agent(tenant.QueueMember(queue, m));
-    if (agent.state == routing::AgentState::kSignedOut) continue;
-    ++load.agents_signed_in;
-    const auto active = static_cast<std::uint32_t>(agent.session_slots.size());
-    if (active >= agent.cap.cap) ++load.agents_at_cap;
-    if (agent.state != routing::AgentState::kReady) continue;
-    ++load.agents_ready;
-    if (agent.type != config::AgentType::kVoice && active < agent.cap.cap) load.free_capacity += agent.cap.cap - active;
-  }
-  return load;
-}
-
 TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::TenantConfig& config,
                             std::int64_t now_ns) {
   TenantCapture capture;
@@ -60,6 +42,8 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
     out += ',';
     Num(out, "agents_at_cap", load.agents_at_cap);
     out += ',';
+    Num(out, "agents_in_wrap_up", load.agents_in_wrap_up);
+    out += ',';
     Num(out, "free_capacity", load.free_capacity);
     out += '}';
   }
@@ -81,8 +65,14 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
     Str(out, "ou", configured ? std::string_view(configured->ou) : std::string_view());
     out += ',';
     Str(out, "state", routing::AgentStateName(agent.state));
+    if (!agent.not_ready_reason.empty()) {
+      out += ',';
+      Str(out, "not_ready_reason", agent.not_ready_reason);
+    }
     out += ',';
     Num(out, "active_sessions", static_cast<std::int64_t>(agent.session_slots.size()));
+    out += ',';
+    Num(out, "wrap_ups", static_cast<std::int64_t>(agent.wrap_ups.size()));
     out += ',';
     Num(out, "effective_cap", agent.cap.cap);
     out += ',';

@@ -19,22 +19,13 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/routing/queue_load.h"
 #include "engine/routing/tenant_router.h"
 
 namespace routerd::console {
 
-struct QueueLoad {
-  std::uint32_t waiting = 0;
-  std::int64_t oldest_wait_ms = 0;
-  std::uint32_t agents_signed_in = 0;  // members not signed out
-  std::uint32_t agents_ready = 0;
-  std::uint32_t agents_at_cap = 0;  // signed-in members with as many sessions as their effective cap
-  // Room of the ready members that take multimedia sessions (what
-  // /api/v1/queues calls free_capacity: voice agents are never routed sessions).
-  std::uint32_t free_capacity = 0;
-};
-
-QueueLoad LoadOfQueue(const routing::TenantRouter& tenant, std::uint32_t queue, std::int64_t now_ns);
+using routing::LoadOfQueue;
+using routing::QueueLoad;
 
 // The tenant's state now, as the members of a JSON object:
 // "queues":[{"id","media","waiting","oldest_wait_ms","agents_signed_in","agents_ready","agents_at_cap",

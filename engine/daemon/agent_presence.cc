@@ -48,7 +48,9 @@ void AgentPresence::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
     if (!load) continue;
     auto it = tenants_.find(e.tenant_id);
     if (it == tenants_.end() || e.agent >= it->second.employee_ids.size()) continue;
-    it->second.active_sessions[e.agent].store(e.active_sessions, std::memory_order_release);
+    // After-contact work counts as activity: an agent writing up a session is
+    // not idle.
+    it->second.active_sessions[e.agent].store(e.active_sessions + e.wrap_ups, std::memory_order_release);
     if (e.type != Type::kAgentState) continue;
     const bool now_in = e.agent_state != routing::AgentState::kSignedOut;
     const bool was_in = it->second.signed_in[e.agent].exchange(now_in, std::memory_order_acq_rel);

@@ -76,7 +76,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
   cap_changes_ = std::make_unique<gateway::CapChanges>(*broker_, storage_->administration());
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
-      config_, *shards_, *broker_, *cap_changes_, std::chrono::seconds(server.agent_grace_seconds),
+      config_, *shards_, *broker_, *cap_changes_, clock_, std::chrono::seconds(server.agent_grace_seconds),
       static_cast<std::size_t>(server.agent_outbox_limit));
   fanout_.Add(broker_.get());
   fanout_.Add(agent_gateway_.get());

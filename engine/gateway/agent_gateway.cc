@@ -12,8 +12,9 @@
 namespace routerd::gateway {
 
 AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker,
-                           CapChanges& caps, std::chrono::seconds grace, std::size_t outbox_limit)
-    : shards_(shards), broker_(broker), caps_(caps), grace_(grace), outbox_limit_(outbox_limit) {
+                           CapChanges& caps, const Clock& clock, std::chrono::seconds grace,
+                           std::size_t outbox_limit)
+    : shards_(shards), broker_(broker), caps_(caps), clock_(clock), grace_(grace), outbox_limit_(outbox_limit) {
   for (const auto& tenant : config.tenants) {
     auto ref = shards.directory().FindTenant(tenant.id);
     auto& list = channels_[tenant.id];
@@ -123,9 +124,10 @@ bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
   std::weak_ptr<AgentWsSession> weak = session;
   const shard::TenantRef ref = channel.tenant;
   const std::uint32_t agent = channel.agent;
-  shards_.shard(ref.shard).Post([weak, ref, agent](routing::Router& router) {
+  const Clock& clock = clock_;
+  shards_.shard(ref.shard).Post([weak, ref, agent, &clock](routing::Router& router) {
     if (auto s = weak.lock()) {
-      s->Send(std::make_shared<const std::string>(AgentJson(router.tenant(ref.tenant), agent, "state")));
+      s->Send(std::make_shared<const std::string>(AgentJson(router.tenant(ref.tenant), agent, "state", clock.NowNs())));
     }
   });
   return true;

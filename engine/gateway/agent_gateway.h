@@ -38,6 +38,7 @@
 #include "engine/gateway/command_broker.h"
 #include "engine/routing/routing_events.h"
 #include "engine/shard/shard_set.h"
+#include "routerd/clock.h"
 
 namespace routerd::gateway {
 
@@ -72,7 +73,7 @@ struct GatewayCounters {
 class AgentGateway final : public routing::RoutingEventSink {
  public:
   AgentGateway(const config::Config& config, shard::ShardSet& shards, CommandBroker& broker, CapChanges& caps,
-               std::chrono::seconds grace, std::size_t outbox_limit);
+               const Clock& clock, std::chrono::seconds grace, std::size_t outbox_limit);
   ~AgentGateway();
 
   void Start();
@@ -132,6 +133,7 @@ class AgentGateway final : public routing::RoutingEventSink {
   shard::ShardSet& shards_;
   CommandBroker& broker_;
   CapChanges& caps_;
+  const Clock& clock_;
   const std::chrono::seconds grace_;
   const std::size_t outbox_limit_;
   // tenant id -> its agents' channels, by agent index. Read-only after

@@ -8,6 +8,7 @@
 
 #include "engine/base/guarded_call.h"
 #include "engine/gateway/gateway_json.h"
+#include "engine/gateway/state_change.h"
 
 namespace routerd::gateway {
 namespace beast = boost::beast;
@@ -114,14 +115,27 @@ void AgentWsSession::HandleRequest(std::string_view text) {
 
   routing::AgentCommand cmd;
   cmd.target = channel_.agent;
-  if (type == "sign_in") {
-    cmd.type = routing::AgentCommandType::kSignIn;
-  } else if (type == "ready") {
-    cmd.type = routing::AgentCommandType::kReady;
-  } else if (type == "not_ready") {
-    cmd.type = routing::AgentCommandType::kNotReady;
-  } else if (type == "sign_out") {
-    cmd.type = routing::AgentCommandType::kSignOut;
+  if (type == "sign_in" || type == "ready" || type == "not_ready" || type == "sign_out") {
+    std::optional<std::string_view> reason;
+    simdjson::dom::element reason_value;
+    if (doc["reason"].get(reason_value) == simdjson::SUCCESS) {
+      std::string_view text;
+      if (reason_value.get_string().get(text) != simdjson::SUCCESS) {
+        return Reply(ErrorJson(raw_id, "bad_request", "reason must be a string"));
+      }
+      reason = text;
+    }
+    const Status parsed = ParseStateChange(*principal_.tenant, StateVocabulary::kWebSocket, type, reason, cmd);
+    if (!parsed.ok()) return Reply(ErrorJson(raw_id, "bad_request", parsed.message()));
+  } else if (type == "end_wrap_up") {
+    // Without a session_id: all of the agent's after-contact work.
+    cmd.type = routing::AgentCommandType::kEndWrapUp;
+    simdjson::dom::element sid;
+    if (doc["session_id"].get(sid) == simdjson::SUCCESS) {
+      const std::optional<std::uint64_t> session = SessionIdOf(sid);
+      if (!session) return Reply(ErrorJson(raw_id, "bad_request", "session_id must be a session id"));
+      cmd.session_id = *session;
+    }
   } else if (type == "close" || type == "transfer") {
     simdjson::dom::element sid;
     std::optional<std::uint64_t> session;

@@ -12,6 +12,8 @@
 #include "engine/gateway/agent_ws_session.h"
 #include "engine/gateway/api_common.h"
 #include "engine/gateway/gateway_json.h"
+#include "engine/gateway/state_change.h"
+#include "engine/routing/queue_load.h"
 
 namespace routerd::gateway {
 namespace {
@@ -146,11 +148,11 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     if (rest.empty()) {
       if (!who->admin()) return Forbidden("tenant_admin only");
       if (verb != Verb::get) return MethodNotAllowed("GET");
-      Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t) {
+      Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t now) {
         std::string out = "{\"agents\":[";
         for (std::uint32_t a = 0; a < t.agent_count(); ++a) {
           if (a) out += ",";
-          out += AgentJson(t, a, "");
+          out += AgentJson(t, a, "", now);
         }
         out += "]}";
         return Json(HttpStatus::ok, std::move(out));
@@ -170,27 +172,17 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t now) {
       std::string out = "{\"queues\":[";
       for (std::uint32_t q = 0; q < t.queue_count(); ++q) {
-        const auto stats = t.Queue(q);
-        std::uint32_t serving = 0, free_capacity = 0;
-        for (std::uint32_t m = 0; m < t.QueueMemberCount(q); ++m) {
-          const auto agent = t.Agent(t.QueueMember(q, m));
-          if (agent.state == routing::AgentState::kSignedOut) continue;
-          ++serving;
-          if (agent.state == routing::AgentState::kReady && agent.type != config::AgentType::kVoice &&
-              agent.session_slots.size() < agent.cap.cap) {
-            free_capacity += agent.cap.cap - static_cast<std::uint32_t>(agent.session_slots.size());
-          }
-        }
+        const routing::QueueLoad load = routing::LoadOfQueue(t, q, now);
         if (q) out += ",";
         out += "{\"id\":";
         http::AppendJsonString(out, t.QueueId(q));
         out += ",\"media\":\"";
         out += t.QueueIsVoice(q) ? "voice" : "multimedia";
-        out += "\",\"waiting\":" + std::to_string(stats.waiting);
-        out += ",\"oldest_wait_ms\":" +
-               std::to_string(stats.waiting ? (now - stats.oldest_arrival_ns) / 1'000'000 : 0);
-        out += ",\"agents_serving\":" + std::to_string(serving);
-        out += ",\"free_capacity\":" + std::to_string(free_capacity) + "}";
+        out += "\",\"waiting\":" + std::to_string(load.waiting);
+        out += ",\"oldest_wait_ms\":" + std::to_string(load.oldest_wait_ms);
+        out += ",\"agents_serving\":" + std::to_string(load.agents_signed_in);
+        out += ",\"agents_in_wrap_up\":" + std::to_string(load.agents_in_wrap_up);
+        out += ",\"free_capacity\":" + std::to_string(load.free_capacity) + "}";
       }
       out += "]}";
       return Json(HttpStatus::ok, std::move(out));
@@ -236,30 +228,41 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
   if (rest == "/state") {
     if (verb == Verb::get) {
       const std::uint32_t index = *agent;
-      Query(who, ctx, [index](const routing::TenantRouter& t, std::int64_t) {
-        return Json(HttpStatus::ok, AgentJson(t, index, ""));
+      Query(who, ctx, [index](const routing::TenantRouter& t, std::int64_t now) {
+        return Json(HttpStatus::ok, AgentJson(t, index, "", now));
       });
       return std::nullopt;
     }
     if (verb != Verb::put) return MethodNotAllowed("GET, PUT");
-    Body b = ParseBody(request, {"state"});
+    Body b = ParseBody(request, {"state", "reason"});
     if (b.error) return std::move(*b.error);
     std::string_view state;
     if (b.root["state"].get_string().get(state) != simdjson::SUCCESS) {
       return JsonError(HttpStatus::bad_request, "bad_request",
                        "state must be one of \"signed_in\", \"ready\", \"not_ready\", \"signed_out\"");
     }
-    if (state == "signed_in") {
-      cmd.type = routing::AgentCommandType::kSignIn;
-    } else if (state == "ready") {
-      cmd.type = routing::AgentCommandType::kReady;
-    } else if (state == "not_ready") {
-      cmd.type = routing::AgentCommandType::kNotReady;
-    } else if (state == "signed_out") {
-      cmd.type = routing::AgentCommandType::kSignOut;
-    } else {
-      return JsonError(HttpStatus::bad_request, "bad_request",
-                       "state must be one of \"signed_in\", \"ready\", \"not_ready\", \"signed_out\"");
+    std::optional<std::string_view> reason;
+    simdjson::dom::element reason_value;
+    if (b.root["reason"].get(reason_value) == simdjson::SUCCESS) {
+      std::string_view text;
+      if (reason_value.get_string().get(text) != simdjson::SUCCESS) {
+        return JsonError(HttpStatus::bad_request, "bad_request", "reason must be a string");
+      }
+      reason = text;
+    }
+    const Status parsed = ParseStateChange(*who.tenant, StateVocabulary::kRest, state, reason, cmd);
+    if (!parsed.ok()) return JsonError(HttpStatus::bad_request, "bad_request", parsed.message());
+    Command(who, cmd, ctx);
+    return std::nullopt;
+  }
+  if (rest == "/wrap-ups" || rest.starts_with("/wrap-ups/")) {
+    // DELETE ends the agent's after-contact work: all of it, or one session's.
+    if (verb != Verb::delete_) return MethodNotAllowed("DELETE");
+    cmd.type = routing::AgentCommandType::kEndWrapUp;
+    if (rest != "/wrap-ups") {
+      const std::string_view id = rest.substr(std::string_view("/wrap-ups/").size());
+      cmd.session_id = ParseSessionId(id).value_or(0);
+      if (cmd.session_id == 0) return JsonError(HttpStatus::not_found, "not_found", "no such after-contact work");
     }
     Command(who, cmd, ctx);
     return std::nullopt;

@@ -32,6 +32,12 @@ void Channel(std::string& out, const Contact& c) {
   Str(out, "name", c.display_name);
   out += "}";
 }
+// ,"not_ready_reason":"lunch" while not ready for a configured reason.
+void NotReadyReason(std::string& out, std::string_view reason) {
+  if (reason.empty()) return;
+  out += ",";
+  Str(out, "not_ready_reason", reason);
+}
 void CapOrigin(std::string& out, routing::CapOrigin origin, std::string_view ou) {
   Str(out, "cap_origin", routing::CapOriginName(origin));
   if (origin == routing::CapOrigin::kOu) {
@@ -127,6 +133,10 @@ std::string SessionEndedJson(const routing::RoutingEvent& e) {
   Str(out, "reason", routing::EndReasonName(e.end_reason));
   out += ",";
   Num(out, "active_sessions", e.active_sessions);
+  if (e.wrap_up_ns > 0) {
+    out += ",";
+    Num(out, "wrap_up_ms", e.wrap_up_ns / 1'000'000);
+  }
   out += "}";
   return out;
 }
@@ -136,8 +146,11 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   Str(out, "employee_id", e.employee_id);
   out += ",";
   Str(out, "state", routing::AgentStateName(e.agent_state));
+  NotReadyReason(out, e.not_ready_reason);
   out += ",";
   Num(out, "active_sessions", e.active_sessions);
+  out += ",";
+  Num(out, "wrap_ups", e.wrap_ups);
   out += ",";
   Num(out, "effective_cap", e.effective_cap);
   out += ",";
@@ -146,7 +159,8 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   return out;
 }
 
-std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type) {
+std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
+                      std::int64_t now_ns) {
   const auto view = tenant.Agent(agent);
   std::string out = "{";
   if (!type.empty()) {
@@ -158,6 +172,7 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   Str(out, "agent_type", config::AgentTypeName(view.type));
   out += ",";
   Str(out, "state", routing::AgentStateName(view.state));
+  NotReadyReason(out, view.not_ready_reason);
   out += ",";
   Num(out, "active_sessions", static_cast<std::int64_t>(view.session_slots.size()));
   out += ",";
@@ -170,6 +185,20 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   for (std::size_t i = 0; i < view.session_slots.size(); ++i) {
     if (i) out += ",";
     out += "\"" + std::to_string(tenant.SessionIdAtSlot(view.session_slots[i])) + "\"";
+  }
+  out += "],";
+  Key(out, "wrap_ups");
+  out += "[";
+  for (std::size_t i = 0; i < view.wrap_ups.size(); ++i) {
+    const auto& w = view.wrap_ups[i];
+    if (i) out += ",";
+    out += "{";
+    SessionId(out, w.session_id);
+    out += ",";
+    Str(out, "skill_queue", tenant.QueueId(w.queue));
+    out += ",";
+    Num(out, "remaining_ms", std::max<std::int64_t>(0, (w.until_ns - now_ns) / 1'000'000));
+    out += "}";
   }
   out += "]}";
   return out;
@@ -204,8 +233,11 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     out += "}";
   } else {
     out += ",";
-    Num(out, "waiting_ms", (now_ns - s.arrival_ns) / 1'000'000);
+    // Its time in this queue: since it last entered one, as max_wait counts.
+    Num(out, "waiting_ms", (now_ns - s.enqueued_ns) / 1'000'000);
   }
+  out += ",";
+  Num(out, "age_ms", (now_ns - s.arrival_ns) / 1'000'000);
   out += ",";
   Num(out, "messages_count", static_cast<std::int64_t>(s.messages));
   if (with_messages) {

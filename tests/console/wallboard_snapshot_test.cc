@@ -85,14 +85,16 @@ TEST_F(WallboardSnapshotTest, CaptureRendersQueuesAndAgentsWithCapOrigins) {
   EXPECT_EQ(capture.waiting, (std::vector<std::uint32_t>{1, 0}));
   EXPECT_EQ(capture.members,
             R"("queues":[{"id":"chat","media":"multimedia","waiting":1,"oldest_wait_ms":2000,"agents_signed_in":2,)"
-            R"("agents_ready":1,"agents_at_cap":1,"free_capacity":0},{"id":"phone","media":"voice","waiting":0,)"
-            R"("oldest_wait_ms":0,"agents_signed_in":0,"agents_ready":0,"agents_at_cap":0,"free_capacity":0}],)"
+            R"("agents_ready":1,"agents_at_cap":1,"agents_in_wrap_up":0,"free_capacity":0},{"id":"phone",)"
+            R"("media":"voice","waiting":0,"oldest_wait_ms":0,"agents_signed_in":0,"agents_ready":0,"agents_at_cap":0,)"
+            R"("agents_in_wrap_up":0,"free_capacity":0}],)"
             R"("agents":[{"employee_id":"a1","name":"Ana \"A\" Lima","agent_type":"multimedia","ou":"sup",)"
-            R"("state":"ready","active_sessions":2,"effective_cap":2,"cap_origin":"ou","cap_origin_ou":"sup"},)"
+            R"("state":"ready","active_sessions":2,"wrap_ups":0,"effective_cap":2,"cap_origin":"ou",)"
+            R"("cap_origin_ou":"sup"},)"
             R"({"employee_id":"a2","name":"","agent_type":"multimedia","ou":"sup","state":"not_ready",)"
-            R"("active_sessions":0,"effective_cap":1,"cap_origin":"agent"},)"
+            R"("active_sessions":0,"wrap_ups":0,"effective_cap":1,"cap_origin":"agent"},)"
             R"({"employee_id":"v1","name":"","agent_type":"voice","ou":"desk","state":"signed_out",)"
-            R"("active_sessions":0,"effective_cap":5,"cap_origin":"tenant"}])");
+            R"("active_sessions":0,"wrap_ups":0,"effective_cap":5,"cap_origin":"tenant"}])");
   EXPECT_EQ(WaitingCounts(h_.router()), capture.waiting);
 }
 

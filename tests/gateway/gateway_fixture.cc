@@ -67,7 +67,9 @@ id = "chat"
 strategy = "least_busy"
 max_wait_seconds = 3600
 max_waiting = 100000
-
+)";
+  toml += "wrap_up_seconds = " + std::to_string(c.chat_wrap_up_seconds) + "\n";
+  toml += R"(
 [[tenants.skill_queues]]
 id = "billing"
 strategy = "longest_idle"

@@ -57,6 +57,7 @@ struct GatewayConfig {
   std::optional<int> a1_cap;
   std::optional<int> a2_cap;
   int billing_max_waiting = 1000;  // the billing queue's length limit (overflow: leave message)
+  int chat_wrap_up_seconds = 0;    // the chat queue's after-contact work
   // acme's [tenants.dialer] url (with secret kDialerSecret); none when empty.
   std::string dialer_url;
   // [server] auth_failure_burst / auth_failures_per_minute; unset: the defaults.

@@ -36,7 +36,8 @@ export const WEB_SECRET = 'e2e-web-secret';
 
 const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
 
-// Tenant "acme": queue general (manual allocation) served by 10001 and 10002;
+// Tenant "acme": queue general (manual allocation, 10 minutes of after-contact
+// work) served by 10001 and 10002;
 // queue orphans (automatic allocation, no agent: its messages fail
 // allocation); voice queue hotline. Agents lack view_contact, so they see
 // masked contact numbers; the admin sees them whole.
@@ -74,6 +75,7 @@ id = "voice-desk"
 id = "general"
 max_wait_seconds = 3600
 auto_allocate = false
+wrap_up_seconds = 600
 
 [[tenants.skill_queues]]
 id = "orphans"

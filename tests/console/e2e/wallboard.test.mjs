@@ -86,6 +86,39 @@ test('a webhook and an agent update the wallboard live, pushed without polling',
   openWallboard = page;  // left open for the shutdown in after()
 });
 
+test('a not-ready reason and after-contact work show on the wallboard', async () => {
+  // 10001 holds the session the first test gave it.
+  const page = await openPage(browser);
+  await signIn(page, daemon, TOKENS.admin, 'wallboard');
+  await page.waitForURL('**/console/wallboard');
+  const ana = agentRow(page, '10001');
+  await ana.locator('[data-stat="load"]').filter({hasText: '1 / 2'}).waitFor();
+
+  let r = await daemon.api('GET', '/api/v1/agents/10001/sessions', {token: TOKENS.agent10001});
+  assert.equal(r.status, 200, r.text);
+  const id = r.json.sessions[0].session_id;
+  r = await daemon.api('POST', `/api/v1/sessions/${id}/close`, {token: TOKENS.agent10001});
+  assert.equal(r.status, 200, r.text);
+  // Closed, but its unit is still taken by the write-up.
+  await ana.locator('[data-stat="state"]').filter({hasText: 'Ready · 1 after-contact'}).waitFor();
+  assert.equal(await ana.locator('[data-stat="load"]').textContent(), '1 / 2');
+  await stat(page, 'general', 'in_wrap_up').filter({hasText: /^1$/}).waitFor();
+
+  r = await daemon.api('PUT', '/api/v1/agents/10001/state',
+                       {token: TOKENS.agent10001, json: {state: 'not_ready', reason: 'lunch'}});
+  assert.equal(r.status, 200, r.text);
+  await ana.locator('[data-stat="state"]').filter({hasText: 'Not ready: lunch · 1 after-contact'}).waitFor();
+
+  r = await daemon.api('DELETE', '/api/v1/agents/10001/wrap-ups', {token: TOKENS.agent10001});
+  assert.equal(r.status, 200, r.text);
+  await ana.locator('[data-stat="state"]').filter({hasText: /^Not ready: lunch$/}).waitFor();
+  assert.equal(await ana.locator('[data-stat="load"]').textContent(), '0 / 2');
+  await stat(page, 'general', 'in_wrap_up').filter({hasText: /^0$/}).waitFor();
+  await screenshot(page, 'wallboard-agent-states');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an agent token gets no wallboard', async () => {
   const page = await openPage(browser);
   await signIn(page, daemon, TOKENS.agent10002);

@@ -111,6 +111,7 @@ function queueCard(q, history) {
       stat('Signed in', q.agents_signed_in, 'signed_in'),
       stat('Ready', q.agents_ready, 'ready'),
       stat('At cap', q.agents_at_cap, 'at_cap'),
+      stat('After-contact work', q.agents_in_wrap_up, 'in_wrap_up'),
       stat('Free capacity', q.free_capacity, 'free_capacity')));
 }
 
@@ -122,22 +123,32 @@ function capOrigin(a) {
   return a.cap_origin === 'agent' ? 'Agent' : 'Tenant';
 }
 
+// "Not ready: lunch", and "· 1 after-contact" while the agent writes up sessions.
+function stateText(a) {
+  let text = STATE_LABELS[a.state] || a.state;
+  if (a.not_ready_reason) text += `: ${a.not_ready_reason}`;
+  if (a.wrap_ups > 0) text += ` · ${a.wrap_ups} after-contact`;
+  return text;
+}
+
 function agentRow(a) {
   const cell = (label, ...content) => el('td', {'data-label': label}, ...content);
-  const full = a.active_sessions >= a.effective_cap;
+  // After-contact work holds capacity like a session.
+  const taken = a.active_sessions + (a.wrap_ups || 0);
+  const full = taken >= a.effective_cap;
   return el('tr', {dataset: {agent: a.employee_id, state: a.state}},
     cell('Employee ID', el('span', {class: 'mono', text: a.employee_id})),
     cell('Name', a.name || '—'),
     cell('OU', a.ou || '—'),
     cell('Type', a.agent_type),
-    cell('State', el('span', {class: `state state-${a.state}`, text: STATE_LABELS[a.state] || a.state})),
+    cell('State', el('span', {class: `state state-${a.state}`, dataset: {stat: 'state'}, text: stateText(a)})),
     cell('Sessions / cap',
       el('span', {class: 'load'},
-        el('meter', {min: '0', max: String(a.effective_cap), value: String(a.active_sessions),
+        el('meter', {min: '0', max: String(a.effective_cap), value: String(taken),
                      high: String(Math.max(0, a.effective_cap - 0.5)), optimum: '0',
-                     'aria-label': `${a.active_sessions} of ${a.effective_cap} sessions`}),
+                     'aria-label': `${taken} of ${a.effective_cap} units taken`}),
         el('span', {class: `mono ${full ? 'full' : ''}`, dataset: {stat: 'load'},
-                    text: `${a.active_sessions} / ${a.effective_cap}`}))),
+                    text: `${taken} / ${a.effective_cap}`}))),
     cell('Cap from', capOrigin(a)));
 }
 
