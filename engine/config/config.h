@@ -19,6 +19,7 @@ inline constexpr int kMinCap = 1;
 inline constexpr int kMaxCap = 60;
 inline constexpr int kMaxNotReadyReasons = 32;
 inline constexpr int kMaxWrapUpSeconds = 3600;
+inline constexpr int kMaxPriority = 9;
 
 enum class AgentType { kVersatile, kMultimedia, kVoice };
 enum class QueueMedia { kMultimedia, kVoice };
@@ -75,6 +76,13 @@ struct SkillQueueConfig {
   QueueMedia media = QueueMedia::kMultimedia;
   // Leave messages of this queue are allocated to its agents automatically.
   bool auto_allocate = true;
+  // The priority of sessions in this queue whose channel sets none (0..9,
+  // higher first), and what one level is worth in waiting time: waiting
+  // sessions are served in order of first arrival minus priority times
+  // priority_aging_seconds, so a lower priority moves up as it waits and
+  // nothing waits forever.
+  int priority = 0;
+  int priority_aging_seconds = 60;  // 1..86400
   // After-contact work: when an agent closes a session of this queue (or it
   // times out idle), the unit of capacity it held stays taken this long, or
   // until the agent ends it. 0..3600; 0 = none.
@@ -100,6 +108,8 @@ struct ChannelConfig {
   std::string id;
   std::string kind;
   std::string skill_queue;
+  // The priority of its sessions (0..9); unset: the queue's.
+  std::optional<int> priority;
   // Built by the kind's factory while loading; validated, ready to serve.
   ChannelAdapterPtr adapter;
   int line = 0;

@@ -35,6 +35,7 @@ enum class AgentCommandType : std::uint8_t {
   kSetTenantCap,  // nullopt restores the configured tenant cap
   kTransfer,      // session_id to to_queue, or to to_agent (who must be ready and below its cap)
   kEndWrapUp,     // ends the agent's after-contact work for session_id (0: all of it) at once
+  kSetPriority,   // session_id (any of the tenant's) gets `priority`; nullopt clears it (target unused)
 };
 
 struct AgentCommand {
@@ -45,6 +46,7 @@ struct AgentCommand {
   // kNotReady: why, as 1 + the index in the tenant's not_ready_reasons; 0 = no reason given.
   std::uint8_t reason = 0;
   std::optional<std::uint32_t> cap;
+  std::optional<std::uint8_t> priority;  // kSetPriority: 0..9
   bool personal = false;                // kSetAgentCap: the agent sets its own cap
   std::uint32_t to_queue = UINT32_MAX;  // kTransfer
   std::uint32_t to_agent = UINT32_MAX;  // kTransfer

@@ -69,6 +69,7 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
   s.arrival_seq = next_arrival_seq_++;
   s.channel = channel;
   s.agent = kNone;
+  s.priority_override = kNoPriority;
   by_key_.Insert(key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);
@@ -148,7 +149,7 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
     Overflow(slot, queue, LeaveReason::kQueueFull, now_ns);
     return;
   }
-  qs.waiting.Push(WaitEntry{s.arrival_ns, s.arrival_seq, slot});
+  qs.waiting.Push(WaitEntry{ServiceKey(s, queue), s.arrival_seq, slot});
   s.wait_prev = qs.wait_tail;
   s.wait_next = kNone;
   if (qs.wait_tail != kNone) {
@@ -240,7 +241,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
   if (s.history.size() > 1) e.history = s.history;
-  s.trace = RouteTrace{a.cap, queue, transferred, now_ns - s.arrival_ns};
+  s.trace = RouteTrace{a.cap, queue, transferred, PriorityIn(s, queue), now_ns - s.arrival_ns};
   e.strategy = TraceStrategy(s.trace);
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;

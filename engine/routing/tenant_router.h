@@ -7,7 +7,8 @@
 // queue. Each skill queue keeps
 //   - its eligible agents (ready, below their effective cap, not voice) in an
 //     IndexedHeap ordered by the queue's AssignmentPolicy rank, and
-//   - its waiting sessions in an IndexedHeap ordered by original arrival, plus
+//   - its waiting sessions in an IndexedHeap ordered by service key (first
+//     arrival minus priority times the queue's aging; FIFO without priorities), plus
 //     a list in enqueue order whose head is the next to hit max_wait (enqueue
 //     times only grow, so appending keeps it sorted).
 // Invariant (checked by the model test after every step): no queue has both a
@@ -103,6 +104,13 @@ class TenantRouter {
   void OnTick(std::int64_t now_ns);
 
   // ---- Read-only views (tests, admin queries on the shard thread) ----
+  // A session's priority: set at run time for it, else its channel's, else
+  // its queue's.
+  enum class PriorityOrigin : std::uint8_t { kQueue, kChannel, kSession };
+  static std::string_view PriorityOriginName(PriorityOrigin o) {
+    return o == PriorityOrigin::kSession ? "session" : o == PriorityOrigin::kChannel ? "channel" : "queue";
+  }
+
   // After-contact work: a session the agent closed, whose unit of capacity it
   // holds until `until_ns` or until it ends the work itself.
   struct WrapUp {
@@ -128,6 +136,7 @@ class TenantRouter {
     EffectiveCap cap;             // the agent's effective cap then, and its origin
     std::uint32_t queue = kNone;  // the queue it was assigned from
     bool transferred = false;     // given to the agent by a transfer, not by the queue's policy
+    std::uint8_t priority = 0;    // the session's priority then
     std::int64_t waited_ns = 0;   // from arrival to assignment
   };
   std::string_view TraceStrategy(const RouteTrace& t) const {
@@ -142,6 +151,8 @@ class TenantRouter {
     std::int64_t enqueued_ns;  // when it last entered a queue
     std::int64_t last_activity_ns;
     std::size_t messages;
+    std::uint8_t priority;           // in effect in its queue now
+    PriorityOrigin priority_origin;  // where it comes from
     const ContactPtr* first;
     const RouteTrace* trace;  // assigned sessions: the last assignment
     const std::vector<ContactPtr>* history;
@@ -151,7 +162,7 @@ class TenantRouter {
   // from when it last entered one; max_wait and the oldest wait use the latter.
   struct QueueStats {
     std::uint32_t waiting = 0;
-    std::int64_t oldest_arrival_ns = 0;   // first arrival of the next session served, when waiting > 0
+    std::int64_t oldest_arrival_ns = 0;   // first arrival of the next session to be served, when waiting > 0
     std::int64_t oldest_enqueued_ns = 0;  // earliest entry into this queue of a waiting session, when waiting > 0
     std::uint32_t eligible_agents = 0;
   };
@@ -181,8 +192,9 @@ class TenantRouter {
     return queues_[queue]->member_agent[member];
   }
   QueueStats Queue(std::uint32_t queue) const;
-  // Waiting sessions of a queue in service order (oldest first). O(n log n).
-  std::vector<std::uint64_t> WaitingInOrder(std::uint32_t queue) const;
+  // The first `limit` waiting sessions of a queue in service order.
+  // O(n log limit).
+  std::vector<std::uint64_t> WaitingInOrder(std::uint32_t queue, std::size_t limit = SIZE_MAX) const;
   // Calls fn(SessionView) for every open session, in no particular order.
   template <typename Fn>
   void ForEachSession(Fn&& fn) const {
@@ -195,14 +207,16 @@ class TenantRouter {
   std::optional<std::uint32_t> FindChannel(std::string_view channel_id) const;
 
  private:
+  // A waiting session's place: its service key (ServiceKey), then the order
+  // of first arrival among equal keys.
   struct WaitEntry {
-    std::int64_t arrival_ns;
+    std::int64_t key_ns;
     std::uint64_t seq;
     std::uint32_t slot;
   };
   struct WaitLess {
     bool operator()(const WaitEntry& a, const WaitEntry& b) const {
-      return a.arrival_ns != b.arrival_ns ? a.arrival_ns < b.arrival_ns : a.seq < b.seq;
+      return a.key_ns != b.key_ns ? a.key_ns < b.key_ns : a.seq < b.seq;
     }
   };
   struct AgentEntry {
@@ -232,6 +246,7 @@ class TenantRouter {
     std::uint32_t queue = 0;
     std::uint32_t agent = kNone;
     std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
+    std::uint8_t priority_override = kNoPriority;  // set at run time
     std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
     RouteTrace trace;
@@ -253,6 +268,8 @@ class TenantRouter {
     std::uint32_t max_waiting = 0;
     std::uint32_t overflow_queue = kNone;  // kNone = leave message
     std::int64_t wrap_up_ns = 0;           // after-contact work per closed session
+    std::int64_t aging_ns = 0;             // waiting time one priority level is worth
+    std::uint8_t priority = 0;             // for channels that set none
     bool voice = false;
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
@@ -338,6 +355,20 @@ class TenantRouter {
   static std::uint32_t IndexOf(const std::vector<std::string>& ids, std::string_view id);
 
   // Sessions
+  static constexpr std::uint8_t kNoPriority = 0xFF;
+  // The priority of session `slot` in `queue`: set at run time, else its
+  // channel's, else the queue's.
+  std::uint8_t PriorityIn(const SessionSlot& s, std::uint32_t queue) const {
+    if (s.priority_override != kNoPriority) return s.priority_override;
+    const std::uint8_t channel = channel_priority_[s.channel];
+    return channel != kNoPriority ? channel : queues_[queue]->priority;
+  }
+  // Where a waiting session of `queue` stands: earlier first. Priority p
+  // counts as having arrived p agings earlier, so priorities are served first
+  // and a lower one overtakes them once it has waited that much longer.
+  std::int64_t ServiceKey(const SessionSlot& s, std::uint32_t queue) const {
+    return s.arrival_ns - static_cast<std::int64_t>(PriorityIn(s, queue)) * queues_[queue]->aging_ns;
+  }
   std::uint32_t AllocateSlot();
   void FreeSlot(std::uint32_t slot);
   void EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns);
@@ -385,6 +416,9 @@ class TenantRouter {
   };
   CommandResult CloseSession(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns);
   CommandResult Transfer(const AgentCommand& command, std::int64_t now_ns);
+  // A waiting session moves to its new place at once; an assigned one keeps
+  // the priority for when it waits again.
+  CommandResult SetPriority(const AgentCommand& command);
   // The slot of an assigned session held by `agent` (any agent for kAnyAgent), else kNone.
   std::uint32_t AssignedSlot(std::uint32_t agent, std::uint64_t session_id) const;
   CommandResult ApplyCommand(const AgentCommand& command, std::int64_t now_ns);
@@ -411,6 +445,7 @@ class TenantRouter {
   std::vector<std::uint32_t> all_queues_;
   std::vector<std::uint32_t> all_agents_;
   std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue
+  std::vector<std::uint8_t> channel_priority_;  // channel -> priority, kNoPriority = the queue's
   std::vector<std::string> channel_ids_;
 
   std::vector<SessionSlot> sessions_;

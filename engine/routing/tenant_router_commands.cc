@@ -13,7 +13,7 @@ void TenantRouter::OnCommand(const AgentCommand& command, std::int64_t now_ns) {
   e.result = result.code;
   e.error = result.error;
   if (command.type != AgentCommandType::kSetOuCap && command.type != AgentCommandType::kSetTenantCap &&
-      command.target < agents_.size()) {
+      command.type != AgentCommandType::kSetPriority && command.target < agents_.size()) {
     e.agent = command.target;
     e.employee_id = agents_[command.target].employee_id;
   }
@@ -28,11 +28,13 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   a.wrap_ups.clear();
   a.wrap_up_count = 0;
   Reindex(agent);
-  // Back to their queues at their original arrival time, oldest first.
+  // Back to their queues in their original turn, first served first.
   std::vector<std::uint32_t> slots(a.sessions.begin(), a.sessions.end());
   std::sort(slots.begin(), slots.end(), [this](std::uint32_t x, std::uint32_t y) {
-    return WaitLess()(WaitEntry{sessions_[x].arrival_ns, sessions_[x].arrival_seq, x},
-                      WaitEntry{sessions_[y].arrival_ns, sessions_[y].arrival_seq, y});
+    const SessionSlot& sx = sessions_[x];
+    const SessionSlot& sy = sessions_[y];
+    return WaitLess()(WaitEntry{ServiceKey(sx, sx.queue), sx.arrival_seq, x},
+                      WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
   });
   for (std::uint32_t slot : slots) {
     SessionSlot& s = sessions_[slot];
@@ -115,11 +117,27 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   return {};
 }
 
+TenantRouter::CommandResult TenantRouter::SetPriority(const AgentCommand& c) {
+  if (c.priority && *c.priority > config::kMaxPriority) return {StatusCode::kInvalidArgument, "priority must be 0..9"};
+  const std::uint32_t slot = static_cast<std::uint32_t>(c.session_id & (kMaxOpenSessions - 1));
+  if (c.session_id == 0 || slot >= sessions_.size() || sessions_[slot].id != c.session_id) {
+    return {StatusCode::kNotFound, "no such session"};
+  }
+  SessionSlot& s = sessions_[slot];
+  s.priority_override = c.priority.value_or(kNoPriority);
+  if (s.heap_slot != kNone) {
+    // Its time in the queue goes on: only its place changes. No dispatch is
+    // due, since a queue with waiting sessions has no eligible agent.
+    queues_[s.queue]->waiting.Update(s.heap_slot, WaitEntry{ServiceKey(s, s.queue), s.arrival_seq, slot});
+  }
+  return {};
+}
+
 TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, std::int64_t now_ns) {
   const bool any_agent = (c.type == AgentCommandType::kCloseSession || c.type == AgentCommandType::kTransfer) &&
                          c.target == kAnyAgent;
   const bool targets_agent = c.type != AgentCommandType::kSetOuCap && c.type != AgentCommandType::kSetTenantCap &&
-                             !any_agent;
+                             c.type != AgentCommandType::kSetPriority && !any_agent;
   if (targets_agent && c.target >= agents_.size()) return {StatusCode::kNotFound, "unknown agent"};
   if (c.cap && (*c.cap < static_cast<std::uint32_t>(config::kMinCap) ||
                 *c.cap > static_cast<std::uint32_t>(config::kMaxCap))) {
@@ -167,6 +185,8 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       return CloseSession(c.target, c.session_id, now_ns);
     case AgentCommandType::kTransfer:
       return Transfer(c, now_ns);
+    case AgentCommandType::kSetPriority:
+      return SetPriority(c);
     case AgentCommandType::kEndWrapUp:
       if (!EndWrapUps(c.target, c.session_id, now_ns)) {
         return {StatusCode::kNotFound, "no such after-contact work for this agent"};

@@ -30,6 +30,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   s.arrival_seq = next_arrival_seq_++;
   s.channel = r.channel;
   s.agent = kNone;
+  s.priority_override = kNoPriority;
   by_key_.Insert(s.key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);
@@ -46,7 +47,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
       s.queue = r.queue;
       s.agent = r.agent;
       a.sessions.push_back(slot);
-      s.trace = RouteTrace{a.cap, r.queue, false, 0};
+      s.trace = RouteTrace{a.cap, r.queue, false, PriorityIn(s, r.queue), 0};
       RoutingEvent& e = Emit(RoutingEventType::kAssigned);
       e.session_id = s.id;
       e.agent = r.agent;

@@ -45,6 +45,8 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     }
     state->voice = q.media == config::QueueMedia::kVoice;
     state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
+    state->aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kNsPerSecond;
+    state->priority = static_cast<std::uint8_t>(q.priority);
     all_queues_.push_back(static_cast<std::uint32_t>(queues_.size()));
     queues_.push_back(std::move(state));
   }
@@ -83,6 +85,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   for (const auto& ch : tenant.channels) {
     channel_ids_.push_back(ch.id);
     channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
+    channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
   }
 }
 

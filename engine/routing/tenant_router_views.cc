@@ -23,8 +23,21 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
   const SessionSlot& s = sessions_[slot];
-  return {s.id,          s.channel,          s.queue,          s.agent,   s.arrival_ns, s.enqueued_ns,
-          s.last_activity_ns, s.history.size(), &s.first, &s.trace, &s.history};
+  return {s.id,
+          s.channel,
+          s.queue,
+          s.agent,
+          s.arrival_ns,
+          s.enqueued_ns,
+          s.last_activity_ns,
+          s.history.size(),
+          PriorityIn(s, s.queue),
+          s.priority_override != kNoPriority               ? PriorityOrigin::kSession
+          : channel_priority_[s.channel] != kNoPriority ? PriorityOrigin::kChannel
+                                                        : PriorityOrigin::kQueue,
+          &s.first,
+          &s.trace,
+          &s.history};
 }
 
 std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
@@ -38,7 +51,7 @@ TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
   QueueStats stats;
   stats.waiting = qs.waiting.size();
   if (!qs.waiting.empty()) {
-    stats.oldest_arrival_ns = qs.waiting.top().arrival_ns;
+    stats.oldest_arrival_ns = sessions_[qs.waiting.top().slot].arrival_ns;
     // The deadline list is in order of entry into the queue.
     stats.oldest_enqueued_ns = sessions_[qs.wait_head].enqueued_ns;
   }
@@ -46,10 +59,12 @@ TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
   return stats;
 }
 
-std::vector<std::uint64_t> TenantRouter::WaitingInOrder(std::uint32_t queue) const {
+std::vector<std::uint64_t> TenantRouter::WaitingInOrder(std::uint32_t queue, std::size_t limit) const {
   std::vector<WaitEntry> entries;
   queues_[queue]->waiting.ForEach([&](const WaitEntry& e) { entries.push_back(e); });
-  std::sort(entries.begin(), entries.end(), WaitLess());
+  const std::size_t n = std::min(limit, entries.size());
+  std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(n), entries.end(), WaitLess());
+  entries.resize(n);
   std::vector<std::uint64_t> ids;
   for (const WaitEntry& e : entries) ids.push_back(sessions_[e.slot].id);
   return ids;

@@ -43,6 +43,7 @@ class ReferenceModel {
     std::int64_t last_activity = 0;
     std::size_t messages = 0;
     bool waiting = false;
+    std::optional<std::uint8_t> priority;  // set at run time
   };
   // After-contact work: ends at `until`; ties end in the order they began.
   struct Wrap {
@@ -72,6 +73,8 @@ class ReferenceModel {
     std::uint32_t max_waiting;
     std::uint32_t overflow;  // routing::kNoOu-like: UINT32_MAX = leave message
     bool voice;
+    std::int64_t aging = 0;
+    int priority = 0;
     std::int64_t wrap_up = 0;
     std::uint64_t served = 0;
   };
@@ -95,6 +98,8 @@ class ReferenceModel {
         rq.overflow = IndexQ(t.skill_queues, q.on_overflow.queue_id);
       }
       rq.wrap_up = static_cast<std::int64_t>(q.wrap_up_seconds) * 1'000'000'000;
+      rq.aging = static_cast<std::int64_t>(q.priority_aging_seconds) * 1'000'000'000;
+      rq.priority = q.priority;
       queues_.push_back(rq);
     }
     for (const auto& a : t.agents) {
@@ -107,7 +112,10 @@ class ReferenceModel {
       for (const auto& q : a.skill_queues) ra.queues.push_back(IndexQ(t.skill_queues, q));
       agents_.push_back(ra);
     }
-    for (const auto& c : t.channels) channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
+    for (const auto& c : t.channels) {
+      channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
+      channel_priority_.push_back(c.priority);
+    }
     reasons_ = t.not_ready_reasons.size();
   }
 
@@ -124,11 +132,25 @@ class ReferenceModel {
     return oldest;
   }
 
+  // The priority a session has in queue q: set at run time, else its
+  // channel's, else the queue's.
+  int PriorityIn(const Key& k, std::uint32_t q) const {
+    const Session& s = sessions_.at(k);
+    if (s.priority) return *s.priority;
+    if (channel_priority_[k.first]) return *channel_priority_[k.first];
+    return queues_[q].priority;
+  }
+  // Served in order of (first arrival - priority x aging, arrival order).
+  std::pair<std::int64_t, std::uint64_t> Order(const Key& k, std::uint32_t q) const {
+    const Session& s = sessions_.at(k);
+    return {s.arrival - PriorityIn(k, q) * queues_[q].aging, s.seq};
+  }
+
   // Waiting sessions of queue q in service order.
   std::vector<Key> Waiting(std::uint32_t q) const {
     std::vector<std::pair<std::pair<std::int64_t, std::uint64_t>, Key>> w;
     for (const auto& [k, s] : sessions_) {
-      if (s.waiting && s.queue == q) w.push_back({{s.arrival, s.seq}, k});
+      if (s.waiting && s.queue == q) w.push_back({Order(k, q), k});
     }
     std::sort(w.begin(), w.end());
     std::vector<Key> out;
@@ -164,7 +186,8 @@ class ReferenceModel {
                                 std::optional<std::uint32_t> cap, const std::optional<Key>& session,
                                 std::int64_t now, std::uint32_t to_queue = UINT32_MAX,
                                 std::uint32_t to_agent = UINT32_MAX, std::uint8_t reason = 0,
-                                std::optional<std::size_t> wrap_index = std::nullopt) {
+                                std::optional<std::size_t> wrap_index = std::nullopt,
+                                std::optional<std::uint8_t> priority = std::nullopt) {
     using T = routing::AgentCommandType;
     if (cap && (*cap < 1 || *cap > 60)) return routerd::StatusCode::kInvalidArgument;
     switch (type) {
@@ -198,7 +221,7 @@ class ReferenceModel {
         a.wraps.clear();
         std::vector<Key> keys = a.sessions;
         std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
-          return std::tie(sessions_[x].arrival, sessions_[x].seq) < std::tie(sessions_[y].arrival, sessions_[y].seq);
+          return Order(x, sessions_[x].queue) < Order(y, sessions_[y].queue);
         });
         for (const Key& k : keys) {
           events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
@@ -264,6 +287,12 @@ class ReferenceModel {
         }
         if (was_full && a.load() < a.cap.cap) a.idle_since = now;
         Dispatch(a.queues, now);
+        return routerd::StatusCode::kOk;
+      }
+      case T::kSetPriority: {
+        if (priority && *priority > 9) return routerd::StatusCode::kInvalidArgument;
+        if (!session || sessions_.find(*session) == sessions_.end()) return routerd::StatusCode::kNotFound;
+        sessions_[*session].priority = priority;
         return routerd::StatusCode::kOk;
       }
       case T::kSetAgentCap:
@@ -457,8 +486,7 @@ class ReferenceModel {
         if (BestAgent(q) < 0) continue;
         auto w = Waiting(q);
         if (w.empty()) continue;
-        const Session& s = sessions_[w.front()];
-        if (!oldest || std::tie(s.arrival, s.seq) < std::tie(sessions_[*oldest].arrival, sessions_[*oldest].seq)) {
+        if (!oldest || Order(w.front(), q) < Order(*oldest, oldest_q)) {
           oldest = w.front();
           oldest_q = q;
         }
@@ -486,6 +514,7 @@ class ReferenceModel {
   std::vector<Queue> queues_;
   std::vector<Agent> agents_;
   std::vector<std::uint32_t> channel_queue_;
+  std::vector<std::optional<int>> channel_priority_;
   std::map<Key, Session> sessions_;
   std::vector<Key> idle_order_;
   std::map<Key, std::uint64_t> enqueue_order_;

@@ -36,6 +36,7 @@ struct Step {
   std::uint32_t to_agent = UINT32_MAX;
   std::uint8_t reason = 0;                 // kNotReady
   std::optional<std::size_t> wrap_index;   // kEndWrapUp: which of the agent's, or all
+  std::optional<std::uint8_t> priority;     // kSetPriority; nullopt clears
   std::int64_t advance_ns = 0;
 
   std::string ToString() const {
@@ -46,13 +47,17 @@ struct Step {
       case Kind::kCommand: {
         static const char* kNames[] = {"sign_in",       "ready",      "not_ready",      "sign_out", "close",
                                        "set_agent_cap", "set_ou_cap", "set_tenant_cap", "transfer",
-                                       "end_wrap_up"};
+                                       "end_wrap_up",   "set_priority"};
         o << kNames[static_cast<int>(command)] << " target=" << target;
         if (command == AgentCommandType::kNotReady) o << " reason=" << static_cast<int>(reason);
         if (command == AgentCommandType::kEndWrapUp) {
           o << " wrap=" << (wrap_index ? std::to_string(*wrap_index) : "all");
         }
-        if (command == AgentCommandType::kCloseSession || command == AgentCommandType::kTransfer) {
+        if (command == AgentCommandType::kSetPriority) {
+          o << " priority=" << (priority ? std::to_string(*priority) : "clear");
+        }
+        if (command == AgentCommandType::kCloseSession || command == AgentCommandType::kTransfer ||
+            command == AgentCommandType::kSetPriority) {
           o << " session=(" << channel << "," << customer << ")";
         }
         if (command == AgentCommandType::kTransfer) {
@@ -84,9 +89,11 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
       .Ou("mid", "root", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
       .Ou("leaf", "mid", pick(2) ? std::optional<int>(1 + pick(4)) : std::nullopt)
       .Ou("side", "root");
-  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap());
-  b.Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap());
-  b.Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap());
+  // Priorities worth a few seconds each, so that aging reorders often.
+  auto priority = [&] { return pick(3) == 0 ? pick(10) : 0; };
+  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  b.Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  b.Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
   b.Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
   static const char* kOus[] = {"root", "mid", "leaf", "side"};
   static const std::vector<std::vector<std::string>> kQueueSets = {{"q0"}, {"q1"}, {"q2"}, {"q0", "q2"},
@@ -104,7 +111,9 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
       b.Agent("a" + std::to_string(i), kOus[pick(4)], queues, cap, t);
     }
   }
-  b.Channel("c0", "q0").Channel("c1", "q1").Channel("c2", "q2");
+  b.Channel("c0", "q0").Channel("c1", "q1");
+  if (pick(2) == 0) b.ChannelPriority(pick(10));
+  b.Channel("c2", "q2");
   return b.Build();
 }
 
@@ -154,6 +163,7 @@ class Checker {
         cmd.to_queue = step.to_queue;
         cmd.to_agent = step.to_agent;
         cmd.reason = step.reason;
+        cmd.priority = step.priority;
         cmd.correlation = 1;
         if (step.command == AgentCommandType::kEndWrapUp && step.wrap_index) {
           const auto held = router_->Agent(step.target).wrap_ups;
@@ -163,10 +173,16 @@ class Checker {
         if (step.command == AgentCommandType::kCloseSession || step.command == AgentCommandType::kTransfer) {
           key = ReferenceModel::Key{step.channel, step.customer};
           cmd.session_id = RouterSessionId(step.target, *key);
+        } else if (step.command == AgentCommandType::kSetPriority) {
+          key = ReferenceModel::Key{step.channel, step.customer};
+          cmd.session_id = AnySessionId(*key);
         }
         router_->OnCommand(cmd, now_);
         model_code = model_->OnCommand(step.command, step.target, step.cap, key, now_, step.to_queue, step.to_agent,
-                                       step.reason, step.wrap_index);
+                                       step.reason, step.wrap_index, step.priority);
+        if (step.command == AgentCommandType::kSetPriority && model_code == routerd::StatusCode::kOk) {
+          g_coverage.Add("priority set at run time");
+        }
         for (const auto& e : events_) {
           if (e.type == RoutingEventType::kCommandResult) router_code = e.result;
         }
@@ -182,6 +198,15 @@ class Checker {
   }
 
  private:
+  // Any open session with this key, waiting or assigned.
+  std::uint64_t AnySessionId(const ReferenceModel::Key& key) const {
+    std::uint64_t id = 12345;  // none: both must refuse
+    router_->ForEachSession([&](const routing::TenantRouter::SessionView& s) {
+      if (s.channel == key.first && (*s.first)->customer_id == key.second) id = s.id;
+    });
+    return id;
+  }
+
   std::size_t WrapUpsHeld() const {
     std::size_t n = 0;
     for (std::uint32_t i = 0; i < router_->agent_count(); ++i) n += router_->Agent(i).wrap_ups.size();
@@ -346,6 +371,20 @@ class StepGenerator {
       s.kind = Step::Kind::kContact;
       s.channel = it->first.first;
       s.customer = it->first.second;
+    } else if (r < 44) {
+      // A run-time priority for a session, mostly a waiting one; 10 is refused.
+      s.kind = Step::Kind::kCommand;
+      s.command = AgentCommandType::kSetPriority;
+      s.channel = 0;
+      s.customer = "nobody";
+      if (!model.sessions().empty() && Pick(8) != 0) {
+        auto it = model.sessions().begin();
+        std::advance(it, Pick(static_cast<int>(model.sessions().size())));
+        s.channel = it->first.first;
+        s.customer = it->first.second;
+      }
+      const int p = Pick(13);
+      if (p < 11) s.priority = static_cast<std::uint8_t>(p);
     } else if (r < 52) {
       s.kind = Step::Kind::kAdvance;
       s.advance_ns = Pick(4) == 0 ? static_cast<std::int64_t>(Pick(90)) * kSec : Pick(5000) * 1'000'000LL;
@@ -473,10 +512,12 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug) {
       case Step::Kind::kAdvance: now += s.advance_ns; shadow.OnTick(now); break;
       case Step::Kind::kCommand: {
         std::optional<ReferenceModel::Key> key;
-        if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer) {
+        if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer ||
+            s.command == AgentCommandType::kSetPriority) {
           key = ReferenceModel::Key{s.channel, s.customer};
         }
-        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now, s.to_queue, s.to_agent, s.reason, s.wrap_index);
+        (void)shadow.OnCommand(s.command, s.target, s.cap, key, now, s.to_queue, s.to_agent, s.reason, s.wrap_index,
+                               s.priority);
         break;
       }
     }
@@ -523,7 +564,7 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "ended idle_timeout", "ended requeued", "leave queue_full", "leave max_wait",
                            "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
                            "command FailedPrecondition", "after-contact work", "after-contact work expired",
-                           "not ready with a reason"}) {
+                           "not ready with a reason", "priority set at run time"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }

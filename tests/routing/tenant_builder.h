@@ -44,6 +44,17 @@ class TenantBuilder {
     t_.skill_queues.back().wrap_up_seconds = seconds;
     return *this;
   }
+  // Priority (and what a level is worth in waiting) of the last queue added.
+  TenantBuilder& Priority(int priority, int aging_seconds = 60) {
+    t_.skill_queues.back().priority = priority;
+    t_.skill_queues.back().priority_aging_seconds = aging_seconds;
+    return *this;
+  }
+  // Priority of the last channel added.
+  TenantBuilder& ChannelPriority(int priority) {
+    t_.channels.back().priority = priority;
+    return *this;
+  }
   TenantBuilder& NotReadyReasons(std::vector<std::string> reasons) {
     t_.not_ready_reasons = std::move(reasons);
     return *this;
