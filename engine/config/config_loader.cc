@@ -331,6 +331,8 @@ class Loader {
       }
       if (auto automatic = r.Bool("auto_allocate", Presence::kOptional)) queue.auto_allocate = *automatic;
       r.IntInto("wrap_up_seconds", 0, kMaxWrapUpSeconds, queue.wrap_up_seconds);
+      r.IntInto("priority", 0, kMaxPriority, queue.priority);
+      r.IntInto("priority_aging_seconds", 1, kMaxWaitSeconds, queue.priority_aging_seconds);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
@@ -506,6 +508,10 @@ class Loader {
           channel.skill_queue = *queue;
           queue_ok = true;
         }
+      }
+
+      if (auto priority = r.Int("priority", 0, kMaxPriority, Presence::kOptional)) {
+        channel.priority = static_cast<int>(*priority);
       }
 
       bool options_ok = true;

@@ -48,6 +48,16 @@ HttpResponse Unauthorized() {
   return r;
 }
 
+std::optional<std::uint64_t> ParseSessionId(std::string_view s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
 std::pair<std::string_view, std::string_view> Head(std::string_view path) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   const std::size_t slash = path.find('/');

@@ -5,6 +5,7 @@
 // Thread safety: pure functions (ParseBody keeps a parser per thread).
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ http::HttpResponse FromCode(StatusCode code, std::string_view error);
 http::HttpResponse MethodNotAllowed(std::string_view allow);
 http::HttpResponse Forbidden(std::string_view detail);
 http::HttpResponse Unauthorized();
+
+// A session id in a path: decimal digits only, at most 20.
+std::optional<std::uint64_t> ParseSessionId(std::string_view s);
 
 // Splits "a/b/c" into its first segment and the rest ("/b/c").
 std::pair<std::string_view, std::string_view> Head(std::string_view path);

@@ -24,16 +24,6 @@ using http::HttpStatus;
 using http::JsonError;
 using Verb = boost::beast::http::verb;
 
-std::optional<std::uint64_t> ParseSessionId(std::string_view s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
-
 // PUT sets the cap from {"max_concurrent_sessions": n}, DELETE clears it;
 // anything else, or a bad body, is the response to send.
 std::optional<HttpResponse> ReadCapChange(const HttpRequest& request, routing::AgentCommand& cmd);
@@ -189,6 +179,31 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     });
     return std::nullopt;
   }
+  if (first == "queues") {
+    // /queues/{id}/waiting: the queue's next waiting sessions in the order
+    // they will be served, without their messages; at most kMaxListed, and
+    // how many wait in all.
+    auto [queue_id, tail] = Head(rest);
+    if (tail != "/waiting") return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
+    if (!who->admin()) return Forbidden("tenant_admin only");
+    if (verb != Verb::get) return MethodNotAllowed("GET");
+    auto queue = shards_.directory().FindQueue(*shards_.directory().FindTenant(who->tenant->id), queue_id);
+    if (!queue) return JsonError(HttpStatus::not_found, "not_found", "no such skill queue");
+    const std::uint32_t q = *queue;
+    Query(*who, ctx, [q](const routing::TenantRouter& t, std::int64_t now) {
+      constexpr std::size_t kMaxListed = 100;
+      std::string out = "{\"waiting\":" + std::to_string(t.Queue(q).waiting) + ",\"sessions\":[";
+      bool first_session = true;
+      for (std::uint64_t id : t.WaitingInOrder(q, kMaxListed)) {
+        if (!first_session) out += ",";
+        first_session = false;
+        out += SessionJson(t, *t.Session(id), false, now);
+      }
+      out += "]}";
+      return Json(HttpStatus::ok, std::move(out));
+    });
+    return std::nullopt;
+  }
   if ((first == "ous" || first == "tenant") && !rest.empty()) {
     if (!who->admin()) return Forbidden("tenant_admin only");
     routing::AgentCommand cmd;
@@ -303,63 +318,6 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
     return std::nullopt;
   }
   return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
-}
-
-std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const Principal& who, std::string_view id,
-                                                     std::string_view rest, http::RequestContext& ctx) {
-  const auto session = ParseSessionId(id);
-  if (!session) return JsonError(HttpStatus::not_found, "not_found", "no such session");
-  const Verb verb = request.method();
-  auto ref = shards_.directory().FindTenant(who.tenant->id);
-  routing::AgentCommand cmd;
-  cmd.session_id = *session;
-  // An agent acts on its own sessions only (the router refuses others with
-  // 404); the admin on any session of the tenant.
-  if (who.admin()) {
-    cmd.target = routing::kAnyAgent;
-  } else {
-    cmd.target = *shards_.directory().FindAgent(*ref, who.employee_id);
-  }
-
-  if (rest.empty()) {
-    if (!who.admin()) return Forbidden("tenant_admin only");
-    if (verb != Verb::get) return MethodNotAllowed("GET");
-    const std::uint64_t sid = *session;
-    Query(who, ctx, [sid](const routing::TenantRouter& t, std::int64_t now) {
-      auto s = t.Session(sid);
-      if (!s) return JsonError(HttpStatus::not_found, "not_found", "no such open session");
-      return Json(HttpStatus::ok, SessionJson(t, *s, true, now));
-    });
-    return std::nullopt;
-  }
-  if (rest == "/close") {
-    if (verb != Verb::post) return MethodNotAllowed("POST");
-    cmd.type = routing::AgentCommandType::kCloseSession;
-  } else if (rest == "/transfer") {
-    if (verb != Verb::post) return MethodNotAllowed("POST");
-    Body b = ParseBody(request, {"to_queue", "to_agent"});
-    if (b.error) return std::move(*b.error);
-    std::string_view to_queue, to_agent;
-    const bool has_queue = b.root["to_queue"].get_string().get(to_queue) == simdjson::SUCCESS;
-    const bool has_agent = b.root["to_agent"].get_string().get(to_agent) == simdjson::SUCCESS;
-    if (has_queue == has_agent) {
-      return JsonError(HttpStatus::bad_request, "bad_request", "give exactly one of to_queue and to_agent (strings)");
-    }
-    if (has_queue) {
-      auto q = shards_.directory().FindQueue(*ref, to_queue);
-      if (!q) return JsonError(HttpStatus::not_found, "not_found", "to_queue: no such skill queue");
-      cmd.to_queue = *q;
-    } else {
-      auto a = shards_.directory().FindAgent(*ref, to_agent);
-      if (!a) return JsonError(HttpStatus::not_found, "not_found", "to_agent: no such agent");
-      cmd.to_agent = *a;
-    }
-    cmd.type = routing::AgentCommandType::kTransfer;
-  } else {
-    return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
-  }
-  Command(who, cmd, ctx, who.admin() ? &request : nullptr);
-  return std::nullopt;
 }
 
 std::optional<HttpResponse> ApiHandler::Upgrade(HttpRequest& request, std::string_view employee,

@@ -214,6 +214,10 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
   Str(out, "skill_queue", tenant.QueueId(s.queue));
   out += ",";
   Str(out, "state", s.agent == routing::kNone ? "waiting" : "assigned");
+  out += ",";
+  Num(out, "priority", s.priority);
+  out += ",";
+  Str(out, "priority_origin", routing::TenantRouter::PriorityOriginName(s.priority_origin));
   if (s.agent != routing::kNone) {
     out += ",";
     Str(out, "employee_id", tenant.Agent(s.agent).employee_id);
@@ -224,6 +228,8 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     Str(out, "queue", tenant.QueueId(t.queue));
     out += ",";
     Str(out, "strategy", tenant.TraceStrategy(t));
+    out += ",";
+    Num(out, "priority", t.priority);
     out += ",";
     Num(out, "waited_ms", t.waited_ns / 1'000'000);
     out += ",";
