@@ -83,6 +83,9 @@ struct SkillQueueConfig {
   // nothing waits forever.
   int priority = 0;
   int priority_aging_seconds = 60;  // 1..86400
+  // Sessions answered within this long of entering the queue count toward
+  // its service level. 1..86400.
+  int service_level_seconds = 20;
   // After-contact work: when an agent closes a session of this queue (or it
   // times out idle), the unit of capacity it held stays taken this long, or
   // until the agent ends it. 0..3600; 0 = none.

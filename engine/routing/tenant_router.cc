@@ -100,6 +100,8 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
       Reindex(agent);
       DispatchAgentQueues(agent, now_ns);
     } else {
+      // The customer went silent before any agent took the session.
+      queues_[sessions_[slot].queue]->stats.abandoned.Add();
       RemoveFromWaiting(slot);
       BecomeLeaveMessage(slot, LeaveReason::kIdleTimeout);
     }
@@ -186,6 +188,7 @@ void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
 void TenantRouter::Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason,
                             std::int64_t now_ns) {
   RemoveFromWaiting(slot);
+  queues_[from_queue]->stats.overflowed.Add();
   const std::uint32_t target = queues_[from_queue]->overflow_queue;
   if (target == kNone) {
     BecomeLeaveMessage(slot, reason);
@@ -230,6 +233,12 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   ++qs.served_seq;
   for (Membership& m : a.memberships) {
     if (m.queue == queue) m.last_served_seq = qs.served_seq;
+  }
+  if (!transferred) {
+    const std::int64_t in_queue_ms = (now_ns - s.enqueued_ns) / 1'000'000;
+    qs.stats.answered.Add();
+    if (in_queue_ms <= qs.stats.service_level_ms) qs.stats.answered_in_time.Add();
+    qs.stats.wait.Record(in_queue_ms);
   }
 
   RoutingEvent& e = Emit(RoutingEventType::kAssigned);
@@ -277,6 +286,8 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
   SessionSlot& s = sessions_[slot];
   const std::uint32_t agent = s.agent;
   const std::int64_t wrap_up_ns = queues_[s.queue]->wrap_up_ns;
+  // Handled from its assignment (arrival + the wait the trace recorded).
+  queues_[s.queue]->stats.handle.Record((now_ns - s.arrival_ns - s.trace.waited_ns) / 1'000'000);
   if (wrap_up_ns > 0) {
     // The unit moves from the session to its after-contact work: the load
     // stays, so the agent's rank and eligibility do not change.

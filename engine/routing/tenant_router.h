@@ -37,6 +37,7 @@
 #include "engine/routing/cap_resolver.h"
 #include "engine/routing/indexed_heap.h"
 #include "engine/routing/policy_registry.h"
+#include "engine/routing/queue_statistics.h"
 #include "engine/routing/routing_events.h"
 #include "engine/routing/session_index.h"
 #include "routerd/assignment_policy.h"
@@ -185,6 +186,8 @@ class TenantRouter {
     return std::nullopt;
   }
   bool QueueIsVoice(std::uint32_t queue) const { return queues_[queue]->voice; }
+  // Readable from any thread while the router runs (see QueueStatistics).
+  const QueueStatistics& Statistics(std::uint32_t queue) const { return queues_[queue]->stats; }
   std::uint32_t QueueMemberCount(std::uint32_t queue) const {
     return static_cast<std::uint32_t>(queues_[queue]->member_agent.size());
   }
@@ -274,6 +277,7 @@ class TenantRouter {
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
     std::uint64_t served_seq = 0;
+    QueueStatistics stats;
     IndexedHeap<AgentEntry, AgentLess, AgentMove> eligible;
     IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
     std::uint32_t wait_head = kNone, wait_tail = kNone;

@@ -94,6 +94,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
     return {StatusCode::kInvalidArgument, "a transfer needs a skill queue or an agent"};
   }
 
+  queues_[s.queue]->stats.transferred.Add();
   RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
   e.session_id = s.id;
   e.agent = from;

@@ -47,6 +47,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
     state->aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kNsPerSecond;
     state->priority = static_cast<std::uint8_t>(q.priority);
+    state->stats.service_level_ms = static_cast<std::int64_t>(q.service_level_seconds) * 1000;
     all_queues_.push_back(static_cast<std::uint32_t>(queues_.size()));
     queues_.push_back(std::move(state));
   }
