@@ -333,6 +333,7 @@ class Loader {
       r.IntInto("wrap_up_seconds", 0, kMaxWrapUpSeconds, queue.wrap_up_seconds);
       r.IntInto("priority", 0, kMaxPriority, queue.priority);
       r.IntInto("priority_aging_seconds", 1, kMaxWaitSeconds, queue.priority_aging_seconds);
+      r.IntInto("service_level_seconds", 1, kMaxWaitSeconds, queue.service_level_seconds);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "engine/gateway/gateway_json.h"
 #include "engine/http/http_message.h"
 
 namespace routerd::console {
@@ -45,6 +46,8 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
     Num(out, "agents_in_wrap_up", load.agents_in_wrap_up);
     out += ',';
     Num(out, "free_capacity", load.free_capacity);
+    out += ',';
+    gateway::AppendQueueStatistics(out, tenant.Statistics(q));
     out += '}';
   }
   out += "],\"agents\":[";

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/daemon/stored_settings.h"
+#include "engine/metrics/queue_metrics.h"
 
 namespace routerd::daemon {
 namespace {
@@ -215,6 +216,15 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   }
   out.Family("routerd_router_command_errors_total", "counter", "Agent commands the router refused.");
   out.Sample("routerd_router_command_errors_total", {}, r.command_errors());
+  std::vector<metrics::QueueStatisticsRef> queues;
+  for (const config::TenantConfig& tenant : config_.tenants) {
+    const auto ref = shards_->directory().FindTenant(tenant.id);
+    // The router keeps the configuration's queue order.
+    for (std::uint32_t q = 0; q < tenant.skill_queues.size(); ++q) {
+      queues.push_back({tenant.id, tenant.skill_queues[q].id, &shards_->shard(ref->shard).Statistics(ref->tenant, q)});
+    }
+  }
+  metrics::RenderQueueStatistics(out, queues);
   out.Family("routerd_shard_queue_depth", "gauge", "Items waiting in a router shard's queues (approximate).");
   for (std::uint32_t i = 0; i < shards_->size(); ++i) {
     out.Sample("routerd_shard_queue_depth", {{"shard", std::to_string(i)}},

@@ -172,7 +172,9 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
         out += ",\"oldest_wait_ms\":" + std::to_string(load.oldest_wait_ms);
         out += ",\"agents_serving\":" + std::to_string(load.agents_signed_in);
         out += ",\"agents_in_wrap_up\":" + std::to_string(load.agents_in_wrap_up);
-        out += ",\"free_capacity\":" + std::to_string(load.free_capacity) + "}";
+        out += ",\"free_capacity\":" + std::to_string(load.free_capacity) + ",";
+        AppendQueueStatistics(out, t.Statistics(q));
+        out += "}";
       }
       out += "]}";
       return Json(HttpStatus::ok, std::move(out));

@@ -1,5 +1,8 @@
 #include "engine/gateway/gateway_json.h"
 
+#include <limits>
+#include <utility>
+
 #include "engine/http/http_message.h"
 
 namespace routerd::gateway {
@@ -258,6 +261,57 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
   }
   out += "}";
   return out;
+}
+
+namespace {
+
+void NumOrNull(std::string& out, std::string_view key, std::int64_t value, bool known) {
+  if (known) {
+    Num(out, key, value);
+  } else {
+    Key(out, key);
+    out += "null";
+  }
+}
+
+void Durations(std::string& out, std::string_view key, const routing::DurationHistogram& h) {
+  Key(out, key);
+  out += "{";
+  const std::uint64_t n = h.count();
+  NumOrNull(out, "average", n ? static_cast<std::int64_t>(h.sum_ms() / n) : 0, n > 0);
+  for (const auto& [name, q] : {std::pair<std::string_view, double>{"p50", 0.5}, {"p90", 0.9}}) {
+    const std::int64_t bound = h.QuantileMs(q);
+    out += ",";
+    NumOrNull(out, name, bound, bound >= 0 && bound != std::numeric_limits<std::int64_t>::max());
+  }
+  out += "}";
+}
+
+}  // namespace
+
+void AppendQueueStatistics(std::string& out, const routing::QueueStatistics& s) {
+  Key(out, "statistics");
+  out += "{";
+  Num(out, "answered", static_cast<std::int64_t>(s.answered.Get()));
+  out += ",";
+  Num(out, "answered_in_service_level", static_cast<std::int64_t>(s.answered_in_time.Get()));
+  out += ",";
+  Num(out, "service_level_seconds", s.service_level_ms / 1000);
+  out += ",";
+  // Whole percent, rounded down: a wallboard number, not an accounting one.
+  const double level = s.ServiceLevelPercent();
+  NumOrNull(out, "service_level_percent", static_cast<std::int64_t>(level), level >= 0);
+  out += ",";
+  Num(out, "abandoned", static_cast<std::int64_t>(s.abandoned.Get()));
+  out += ",";
+  Num(out, "overflowed", static_cast<std::int64_t>(s.overflowed.Get()));
+  out += ",";
+  Num(out, "transferred", static_cast<std::int64_t>(s.transferred.Get()));
+  out += ",";
+  Durations(out, "wait_ms", s.wait);
+  out += ",";
+  Durations(out, "handle_ms", s.handle);
+  out += "}";
 }
 
 std::string AckJson(std::string_view raw_id) {

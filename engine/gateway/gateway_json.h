@@ -26,6 +26,10 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
 // A session with its messages and route trace.
 std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
                         bool with_messages, std::int64_t now_ns);
+// "statistics":{...}: a queue's counts since start, its service level and
+// its wait and handle times (average, and the bucket bound of the 50th and
+// 90th percentiles); null where nothing was recorded yet.
+void AppendQueueStatistics(std::string& out, const routing::QueueStatistics& s);
 // {"type":"ack","id":<id>} / {"type":"error","id":<id>,"error":...,"detail":...}; `raw_id` is the
 // request's id as JSON text (number or string), or empty.
 std::string AckJson(std::string_view raw_id);

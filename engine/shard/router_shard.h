@@ -90,6 +90,13 @@ class RouterShard {
   const RouterShardCounters& counters() const { return counters_; }
   std::size_t QueueDepthApprox() const { return queue_.SizeApprox(); }
 
+  // The statistics of a queue of one of this shard's tenants. Safe from any
+  // thread while the shard runs: queues are fixed when the router is built,
+  // and statistics are single-writer atomics.
+  const routing::QueueStatistics& Statistics(std::uint32_t tenant, std::uint32_t queue) const {
+    return router_.tenant(tenant).Statistics(queue);
+  }
+
   // REQUIRES: the shard is not running (before Start or after Stop). For
   // tests and end-of-run inspection; running code uses Post().
   const routing::Router& RouterWhileStopped() const { return router_; }

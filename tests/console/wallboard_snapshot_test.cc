@@ -85,9 +85,15 @@ TEST_F(WallboardSnapshotTest, CaptureRendersQueuesAndAgentsWithCapOrigins) {
   EXPECT_EQ(capture.waiting, (std::vector<std::uint32_t>{1, 0}));
   EXPECT_EQ(capture.members,
             R"("queues":[{"id":"chat","media":"multimedia","waiting":1,"oldest_wait_ms":2000,"agents_signed_in":2,)"
-            R"("agents_ready":1,"agents_at_cap":1,"agents_in_wrap_up":0,"free_capacity":0},{"id":"phone",)"
-            R"("media":"voice","waiting":0,"oldest_wait_ms":0,"agents_signed_in":0,"agents_ready":0,"agents_at_cap":0,)"
-            R"("agents_in_wrap_up":0,"free_capacity":0}],)"
+            R"("agents_ready":1,"agents_at_cap":1,"agents_in_wrap_up":0,"free_capacity":0,)"
+            R"("statistics":{"answered":2,"answered_in_service_level":2,"service_level_seconds":20,)"
+            R"("service_level_percent":100,"abandoned":0,"overflowed":0,"transferred":0,)"
+            R"("wait_ms":{"average":0,"p50":1000,"p90":1000},"handle_ms":{"average":null,"p50":null,"p90":null}}},)"
+            R"({"id":"phone","media":"voice","waiting":0,"oldest_wait_ms":0,"agents_signed_in":0,"agents_ready":0,)"
+            R"("agents_at_cap":0,"agents_in_wrap_up":0,"free_capacity":0,)"
+            R"("statistics":{"answered":0,"answered_in_service_level":0,"service_level_seconds":20,)"
+            R"("service_level_percent":null,"abandoned":0,"overflowed":0,"transferred":0,)"
+            R"("wait_ms":{"average":null,"p50":null,"p90":null},"handle_ms":{"average":null,"p50":null,"p90":null}}}],)"
             R"("agents":[{"employee_id":"a1","name":"Ana \"A\" Lima","agent_type":"multimedia","ou":"sup",)"
             R"("state":"ready","active_sessions":2,"wrap_ups":0,"effective_cap":2,"cap_origin":"ou",)"
             R"("cap_origin_ou":"sup"},)"

@@ -70,6 +70,10 @@ test('a webhook and an agent update the wallboard live, pushed without polling',
   assert.equal(await stat(page, 'general', 'ready').textContent(), '1');
   assert.equal(await stat(page, 'general', 'at_cap').textContent(), '0');
   assert.equal(await stat(page, 'general', 'free_capacity').textContent(), '1');
+  // Answered well within 20 s of arriving: a service level of 100 %.
+  assert.equal(await stat(page, 'general', 'service_level').textContent(), '100 %');
+  assert.equal(await stat(page, 'general', 'abandoned').textContent(), '0');
+  assert.equal(await stat(page, 'orphans', 'service_level').textContent(), '—');
   // The sparkline keeps the peak of its bucket.
   assert.equal(await page.locator('.queue[data-queue="general"] .sparkline').getAttribute('data-max'), '1');
   await screenshot(page, 'wallboard-desktop');

@@ -112,7 +112,16 @@ function queueCard(q, history) {
       stat('Ready', q.agents_ready, 'ready'),
       stat('At cap', q.agents_at_cap, 'at_cap'),
       stat('After-contact work', q.agents_in_wrap_up, 'in_wrap_up'),
-      stat('Free capacity', q.free_capacity, 'free_capacity')));
+      stat('Free capacity', q.free_capacity, 'free_capacity'),
+      stat(`Service level (${q.statistics.service_level_seconds} s)`, serviceLevel(q.statistics), 'service_level'),
+      stat('Avg wait', q.statistics.wait_ms.average === null ? '—' : formatDuration(q.statistics.wait_ms.average),
+           'average_wait'),
+      stat('Abandoned', q.statistics.abandoned, 'abandoned')));
+}
+
+// Answered within the threshold, of those answered or abandoned since start.
+function serviceLevel(s) {
+  return s.service_level_percent === null ? '—' : `${s.service_level_percent} %`;
 }
 
 const STATE_LABELS = {ready: 'Ready', not_ready: 'Not ready', signed_out: 'Signed out'};
