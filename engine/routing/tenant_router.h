@@ -277,10 +277,12 @@ class TenantRouter {
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
     std::uint64_t served_seq = 0;
-    QueueStatistics stats;
     IndexedHeap<AgentEntry, AgentLess, AgentMove> eligible;
     IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
     std::uint32_t wait_head = kNone, wait_tail = kNone;
+    // Last: written once per assignment and close, kept off the lines the
+    // dispatch reads.
+    QueueStatistics stats;
 
     QueueState(std::vector<SessionSlot>* sessions)
         : eligible(AgentLess(), AgentMove{&member_slot}), waiting(WaitLess(), WaitMove{sessions}) {}
