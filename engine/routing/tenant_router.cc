@@ -298,13 +298,7 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
     DetachFromAgent(slot, now_ns);
   }
   const AgentSlot& a = agents_[agent];
-  RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
-  e.session_id = s.id;
-  e.agent = agent;
-  e.employee_id = a.employee_id;
-  e.queue_id = queues_[s.queue]->id;
-  e.contact = s.first;
-  e.end_reason = reason;
+  RoutingEvent& e = EmitSessionEnded(s, agent, reason);
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.wrap_ups = a.wrap_up_count;
   e.wrap_up_ns = wrap_up_ns;
@@ -413,6 +407,17 @@ void TenantRouter::RecomputeCaps(std::span<const std::uint32_t> agents, std::int
 
 // ---------------------------------------------------------------------------
 // Events and views
+
+RoutingEvent& TenantRouter::EmitSessionEnded(const SessionSlot& s, std::uint32_t agent, EndReason reason) {
+  RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
+  e.session_id = s.id;
+  e.agent = agent;
+  e.employee_id = agents_[agent].employee_id;
+  e.queue_id = queues_[s.queue]->id;
+  e.contact = s.first;
+  e.end_reason = reason;
+  return e;
+}
 
 RoutingEvent& TenantRouter::Emit(RoutingEventType type) {
   RoutingEvent& e = events_->emplace_back();

@@ -431,6 +431,9 @@ class TenantRouter {
 
   // Events
   RoutingEvent& Emit(RoutingEventType type);
+  // kSessionEnded for session `s` leaving `agent`; the caller adds the
+  // agent's load once the session is detached.
+  RoutingEvent& EmitSessionEnded(const SessionSlot& s, std::uint32_t agent, EndReason reason);
   void EmitAgentState(std::uint32_t agent);
 
   const std::uint32_t index_;

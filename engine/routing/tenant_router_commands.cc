@@ -37,14 +37,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
                       WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
   });
   for (std::uint32_t slot : slots) {
-    SessionSlot& s = sessions_[slot];
-    RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
-    e.session_id = s.id;
-    e.agent = agent;
-    e.employee_id = a.employee_id;
-    e.queue_id = queues_[s.queue]->id;
-    e.contact = s.first;
-    e.end_reason = EndReason::kRequeued;
+    RoutingEvent& e = EmitSessionEnded(sessions_[slot], agent, EndReason::kRequeued);
     DetachFromAgent(slot, now_ns);
     e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   }
@@ -95,13 +88,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   }
 
   queues_[s.queue]->stats.transferred.Add();
-  RoutingEvent& e = Emit(RoutingEventType::kSessionEnded);
-  e.session_id = s.id;
-  e.agent = from;
-  e.employee_id = agents_[from].employee_id;
-  e.queue_id = queues_[s.queue]->id;
-  e.contact = s.first;
-  e.end_reason = EndReason::kTransferred;
+  RoutingEvent& e = EmitSessionEnded(s, from, EndReason::kTransferred);
   DetachFromAgent(slot, now_ns);
   e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());
   e.wrap_ups = agents_[from].wrap_up_count;

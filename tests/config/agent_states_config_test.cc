@@ -11,22 +11,7 @@ namespace {
 
 using testing::HasError;
 
-class AgentStatesConfigTest : public ::testing::Test {
- protected:
-  AgentStatesConfigTest() {
-    schema_.adapters = &registry_;
-    schema_.strategies = testing::Strategies();
-  }
-  LoadResult Load(std::string_view tables) {
-    text_ = "[[tenants]]\nid = \"t\"\n" + std::string(tables);
-    return LoadConfigString(text_, "routerd.toml", schema_);
-  }
-  int Line(std::string_view needle) { return testing::LineOf(text_, needle); }
-
-  AdapterRegistry registry_;
-  ConfigSchema schema_;
-  std::string text_;
-};
+using AgentStatesConfigTest = testing::OneTenantConfigTest;
 
 TEST_F(AgentStatesConfigTest, DefaultsOfferFourReasonsAndNoAfterContactWork) {
   LoadResult r = Load("[[tenants.skill_queues]]\nid = \"q\"\n");

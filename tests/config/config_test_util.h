@@ -94,4 +94,24 @@ inline ::testing::Matcher<const std::vector<std::string>&> HasError(int line, st
       ::testing::AllOf(::testing::StartsWith(prefix), ::testing::HasSubstr(std::string(fragment))));
 }
 
+// Loads a document of one tenant "t" followed by `tables` (its sub-tables),
+// with the "fake" channel kind registered; Line() finds a line of it.
+class OneTenantConfigTest : public ::testing::Test {
+ protected:
+  OneTenantConfigTest() {
+    EXPECT_TRUE(registry_.Register(std::make_unique<FakeFactory>()).ok());
+    schema_.adapters = &registry_;
+    schema_.strategies = Strategies();
+  }
+  LoadResult Load(std::string_view tables) {
+    text_ = "[[tenants]]\nid = \"t\"\n" + std::string(tables);
+    return LoadConfigString(text_, "routerd.toml", schema_);
+  }
+  int Line(std::string_view needle) const { return LineOf(text_, needle); }
+
+  AdapterRegistry registry_;
+  ConfigSchema schema_;
+  std::string text_;
+};
+
 }  // namespace routerd::config::testing

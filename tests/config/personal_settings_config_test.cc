@@ -11,22 +11,7 @@ namespace {
 
 using testing::HasError;
 
-class PersonalSettingsConfigTest : public ::testing::Test {
- protected:
-  PersonalSettingsConfigTest() {
-    schema_.adapters = &registry_;
-    schema_.strategies = testing::Strategies();
-  }
-  LoadResult Load(std::string_view table) {
-    text_ = "[[tenants]]\nid = \"t\"\n" + std::string(table);
-    return LoadConfigString(text_, "routerd.toml", schema_);
-  }
-  int Line(std::string_view needle) { return testing::LineOf(text_, needle); }
-
-  AdapterRegistry registry_;
-  ConfigSchema schema_;
-  std::string text_;
-};
+using PersonalSettingsConfigTest = testing::OneTenantConfigTest;
 
 TEST_F(PersonalSettingsConfigTest, AgentsMaySetTheirCapWithinOneToSixtyByDefault) {
   LoadResult r = Load("");

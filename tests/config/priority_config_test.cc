@@ -11,23 +11,7 @@ namespace {
 
 using testing::HasError;
 
-class PriorityConfigTest : public ::testing::Test {
- protected:
-  PriorityConfigTest() {
-    EXPECT_TRUE(registry_.Register(std::make_unique<testing::FakeFactory>()).ok());
-    schema_.adapters = &registry_;
-    schema_.strategies = testing::Strategies();
-  }
-  LoadResult Load(std::string_view tables) {
-    text_ = "[[tenants]]\nid = \"t\"\n" + std::string(tables);
-    return LoadConfigString(text_, "routerd.toml", schema_);
-  }
-  int Line(std::string_view needle) { return testing::LineOf(text_, needle); }
-
-  AdapterRegistry registry_;
-  ConfigSchema schema_;
-  std::string text_;
-};
+using PriorityConfigTest = testing::OneTenantConfigTest;
 
 TEST_F(PriorityConfigTest, DefaultsAreFirstComeFirstServed) {
   LoadResult r = Load("[[tenants.skill_queues]]\nid = \"q\"\n");
