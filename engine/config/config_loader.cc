@@ -17,6 +17,7 @@
 #include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
 #include "engine/config/id_rules.h"
+#include "engine/config/overflow_check.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/token_loader.h"
@@ -30,6 +31,7 @@ namespace {
 
 using internal::ErrorList;
 using internal::JoinNames;
+using internal::KnownList;
 using internal::Presence;
 using internal::Quote;
 using internal::TableReader;
@@ -39,22 +41,12 @@ constexpr std::int64_t kMinIdleTimeout = 10;
 constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
 constexpr std::int64_t kMaxWaitSeconds = 86400;
 constexpr std::int64_t kMaxWaiting = 1000000;
-constexpr size_t kMaxNamesListed = 12;
 
 constexpr std::string_view kLeaveMessage = "leave_message";
-constexpr std::string_view kQueuePrefix = "queue:";
 
 // Employee ids are often e-mail-like, so '@' is allowed there too.
 bool IsEmployeeIdChar(char c) { return IsIdChar(c) || c == '@'; }
 
-// "(known: a, b, c)" with a cut-off so a big tenant does not flood the terminal.
-std::string KnownList(std::string_view what, const std::vector<std::string>& names) {
-  if (names.empty()) return "(no " + std::string(what) + " defined)";
-  std::vector<std::string> shown(names.begin(), names.begin() + std::min(names.size(), kMaxNamesListed));
-  std::string out = "(known " + std::string(what) + ": " + JoinNames(shown);
-  if (names.size() > shown.size()) out += ", ... " + std::to_string(names.size() - shown.size()) + " more";
-  return out + ")";
-}
 
 // Line a factory's message points at ("<file>:<line>: ..."), or `fallback`.
 int MessageLine(std::string_view message, const std::string& file, int fallback) {
@@ -75,10 +67,6 @@ struct OuInfo {
   int parent_line = 0;
 };
 
-struct QueueInfo {
-  std::string where;
-  int overflow_line = 0;
-};
 
 class Loader {
  public:
@@ -319,8 +307,8 @@ class Loader {
       if (auto overflow = r.String("on_overflow", Presence::kOptional)) {
         if (*overflow == kLeaveMessage) {
           queue.on_overflow = {OverflowTarget::Kind::kLeaveMessage, {}};
-        } else if (overflow->starts_with(kQueuePrefix) && overflow->size() > kQueuePrefix.size()) {
-          queue.on_overflow = {OverflowTarget::Kind::kQueue, overflow->substr(kQueuePrefix.size())};
+        } else if (overflow->starts_with(kOverflowQueuePrefix) && overflow->size() > kOverflowQueuePrefix.size()) {
+          queue.on_overflow = {OverflowTarget::Kind::kQueue, overflow->substr(kOverflowQueuePrefix.size())};
         } else {
           r.Error("on_overflow", "on_overflow = " + Quote(*overflow) +
                                      " is not valid (allowed: \"leave_message\" or \"queue:<skill queue id>\")");
@@ -346,46 +334,7 @@ class Loader {
       infos.push_back({r.where(), r.KeyLine("on_overflow")});
       tenant.skill_queues.push_back(std::move(queue));
     }
-    CheckOverflow(tenant, infos);
-  }
-
-  void CheckOverflow(TenantConfig& tenant, const std::vector<QueueInfo>& infos) {
-    std::vector<std::string> ids;
-    std::map<std::string_view, size_t> index;
-    for (const SkillQueueConfig& q : tenant.skill_queues) {
-      index.emplace(q.id, ids.size());
-      ids.push_back(q.id);
-    }
-    std::vector<long> next(tenant.skill_queues.size(), -1);
-    for (size_t i = 0; i < tenant.skill_queues.size(); ++i) {
-      const SkillQueueConfig& q = tenant.skill_queues[i];
-      if (q.on_overflow.kind != OverflowTarget::Kind::kQueue) continue;
-      const std::string value = Quote(std::string(kQueuePrefix) + q.on_overflow.queue_id);
-      auto it = index.find(q.on_overflow.queue_id);
-      if (it == index.end()) {
-        errors_.Add(infos[i].overflow_line, infos[i].where,
-                    "on_overflow = " + value + " names an unknown skill queue " + KnownList("skill queues", ids));
-      } else if (it->second == i) {
-        errors_.Add(infos[i].overflow_line, infos[i].where,
-                    "on_overflow = " + value +
-                        " points at the queue itself (a session would bounce forever); use another queue or "
-                        "\"leave_message\"");
-      } else if (tenant.skill_queues[it->second].media != q.media) {
-        errors_.Add(infos[i].overflow_line, infos[i].where,
-                    "on_overflow = " + value + " is a " +
-                        std::string(QueueMediaName(tenant.skill_queues[it->second].media)) + " queue; a " +
-                        std::string(QueueMediaName(q.media)) + " queue may only overflow to a " +
-                        std::string(QueueMediaName(q.media)) + " queue");
-      } else {
-        next[i] = static_cast<long>(it->second);
-      }
-    }
-    for (const std::vector<size_t>& cycle : FindCycles(next)) {
-      size_t first = *std::min_element(cycle.begin(), cycle.end());
-      errors_.Add(infos[first].overflow_line, infos[first].where,
-                  "on_overflow chain forms a cycle: " + NameCycle(cycle, ids) +
-                      " (a session would bounce forever); end the chain with \"leave_message\"");
-    }
+    CheckOverflowTargets(tenant, infos, errors_);
   }
 
   // ---- Agents --------------------------------------------------------------

@@ -304,4 +304,13 @@ void TableReader::ReportUnknownKeys() {
   }
 }
 
+std::string KnownList(std::string_view what, const std::vector<std::string>& names) {
+  constexpr std::size_t kMaxNamesListed = 12;
+  if (names.empty()) return "(no " + std::string(what) + " defined)";
+  std::vector<std::string> shown(names.begin(), names.begin() + std::min(names.size(), kMaxNamesListed));
+  std::string out = "(known " + std::string(what) + ": " + JoinNames(shown);
+  if (names.size() > shown.size()) out += ", ... " + std::to_string(names.size() - shown.size()) + " more";
+  return out + ")";
+}
+
 }  // namespace routerd::config::internal

@@ -58,6 +58,9 @@ std::string Quote(std::string_view value);
 std::optional<std::string> NearestWord(std::string_view word, const std::vector<std::string>& candidates);
 // "a, b, c"
 std::string JoinNames(const std::vector<std::string>& names);
+// "(known <what>: a, b, c)", cut off after a dozen so a big tenant does not
+// flood the terminal; "(no <what> defined)" when empty.
+std::string KnownList(std::string_view what, const std::vector<std::string>& names);
 
 class TableReader {
  public:
