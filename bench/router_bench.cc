@@ -2,10 +2,14 @@
 // without the queue. Steady state: each iteration a new customer's contact
 // arrives and is assigned, and the oldest open session is closed, keeping about
 // half of the total capacity busy. Agents serve two of 100 skill queues.
+// The Skills shape adds skills: every agent speaks two of four languages at
+// levels up to 10, and the channels of odd-numbered queues require one of them
+// at level 3 or more, so each queue has four skill lanes beside its own.
 //
 //   build/bench/router_bench --benchmark_filter=Assign
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -20,7 +24,14 @@ namespace {
 constexpr int kQueues = 100;
 constexpr int kCap = 4;
 
-config::TenantConfig MakeTenant(int agents, const std::string& strategy) {
+constexpr const char* kLanguages[] = {"de", "en", "es", "fr"};
+
+config::SkillLevels Sorted(config::SkillLevels skills) {
+  std::sort(skills.begin(), skills.end(), [](const auto& a, const auto& b) { return a.skill < b.skill; });
+  return skills;
+}
+
+config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool skills) {
   config::TenantConfig t;
   t.id = "bench";
   t.max_concurrent_sessions = kCap;
@@ -37,6 +48,7 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy) {
     ch.id = "ch" + std::to_string(q);
     ch.kind = "web";
     ch.skill_queue = sq.id;
+    if (skills && q % 2 == 1) ch.required_skills = {{kLanguages[q % 4], 3, 0}};
     t.channels.push_back(ch);
   }
   for (int a = 0; a < agents; ++a) {
@@ -46,6 +58,11 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy) {
     ac.type = config::AgentType::kMultimedia;
     ac.skill_queues = {"q" + std::to_string(a % kQueues), "q" + std::to_string((a * 7 + 3) % kQueues)};
     if (ac.skill_queues[0] == ac.skill_queues[1]) ac.skill_queues.pop_back();
+    if (skills) {
+      // The first language at 3 or more: agent q of queue q always qualifies
+      // for its channel's requirement, so no lane is left without agents.
+      ac.skills = Sorted({{kLanguages[a % 4], 3 + (a * 7) % 8, 0}, {kLanguages[(a + 1) % 4], 1 + (a * 3) % 10, 0}});
+    }
     t.agents.push_back(ac);
   }
   return t;
@@ -53,9 +70,10 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy) {
 
 // `open_target` sessions stay open: 0 means half of the total capacity (the
 // load grows with the agents), else that fixed number (only the agents grow).
-void AssignAndClose(benchmark::State& state, const std::string& strategy, std::size_t fixed_open = 0) {
+void AssignAndClose(benchmark::State& state, const std::string& strategy, std::size_t fixed_open = 0,
+                    bool skills = false) {
   const int agents = static_cast<int>(state.range(0));
-  const config::TenantConfig tenant = MakeTenant(agents, strategy);
+  const config::TenantConfig tenant = MakeTenant(agents, strategy, skills);
   routing::PolicyRegistry policies;
   (void)routing::RegisterBuiltinPolicies(policies);
   std::vector<routing::RoutingEvent> events;
@@ -127,10 +145,16 @@ void BM_AssignRoundRobin(benchmark::State& s) { AssignAndClose(s, "round_robin")
 // agent count from the cost of a larger set of open sessions.
 void BM_AssignLeastBusyFixedLoad(benchmark::State& s) { AssignAndClose(s, "least_busy", 150); }
 
+// Skills: sessions that require a language wait for an agent that has it.
+void BM_AssignSkillsMostSkilled(benchmark::State& s) { AssignAndClose(s, "most_skilled", 0, true); }
+void BM_AssignSkillsLeastBusy(benchmark::State& s) { AssignAndClose(s, "least_busy", 0, true); }
+
 BENCHMARK(BM_AssignLeastBusyFixedLoad)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLeastBusy)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLongestIdle)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignRoundRobin)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_AssignSkillsMostSkilled)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_AssignSkillsLeastBusy)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 
 }  // namespace
 }  // namespace routerd

@@ -20,6 +20,10 @@ inline constexpr int kMaxCap = 60;
 inline constexpr int kMaxNotReadyReasons = 32;
 inline constexpr int kMaxWrapUpSeconds = 3600;
 inline constexpr int kMaxPriority = 9;
+inline constexpr int kMinSkillLevel = 1;
+inline constexpr int kMaxSkillLevel = 10;
+inline constexpr int kMaxAgentSkills = 64;
+inline constexpr int kMaxRequiredSkills = 16;
 
 enum class AgentType { kVersatile, kMultimedia, kVoice };
 enum class QueueMedia { kMultimedia, kVoice };
@@ -61,6 +65,18 @@ struct OuConfig {
   int line = 0;
 };
 
+// A skill and a level: an agent's level in it, or the lowest level a queue
+// or a channel accepts. Lists of them are sorted by skill, each skill once.
+struct SkillLevel {
+  std::string skill;
+  int level = kMinSkillLevel;  // kMinSkillLevel..kMaxSkillLevel
+  int line = 0;
+  friend bool operator==(const SkillLevel& a, const SkillLevel& b) {
+    return a.skill == b.skill && a.level == b.level;
+  }
+};
+using SkillLevels = std::vector<SkillLevel>;
+
 struct OverflowTarget {
   enum class Kind { kLeaveMessage, kQueue };
   Kind kind = Kind::kLeaveMessage;
@@ -90,6 +106,9 @@ struct SkillQueueConfig {
   // times out idle), the unit of capacity it held stays taken this long, or
   // until the agent ends it. 0..3600; 0 = none.
   int wrap_up_seconds = 0;
+  // Only agents that hold every one of these skills at the level given or
+  // above are offered the queue's sessions.
+  SkillLevels required_skills;
   int line = 0;
 };
 
@@ -98,6 +117,7 @@ struct AgentConfig {
   std::string ou;
   AgentType type = AgentType::kMultimedia;
   std::vector<std::string> skill_queues;
+  SkillLevels skills;
   std::optional<int> max_concurrent_sessions;
   // Never read from the file: max_concurrent_sessions was set by the agent
   // itself through the API and stored (daemon/stored_settings.h).
@@ -113,6 +133,9 @@ struct ChannelConfig {
   std::string skill_queue;
   // The priority of its sessions (0..9); unset: the queue's.
   std::optional<int> priority;
+  // Skills its sessions need, in whatever queue they wait, beside the
+  // queue's own (the higher level where both name a skill).
+  SkillLevels required_skills;
   // Built by the kind's factory while loading; validated, ready to serve.
   ChannelAdapterPtr adapter;
   int line = 0;

@@ -20,6 +20,7 @@
 #include "engine/config/overflow_check.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
+#include "engine/config/skills_loader.h"
 #include "engine/config/token_loader.h"
 #include "engine/config/token_rules.h"
 #include "engine/config/toml_reader.h"
@@ -208,6 +209,7 @@ class Loader {
     LoadSkillQueues(queues, r.path(), tenant);
     LoadAgents(agents, r.path(), tenant);
     LoadChannels(channels, r.path(), tenant);
+    CheckRequiredSkillsHeld(tenant, r.path(), errors_);
     LoadTokenTables(tokens, r.path(), tenant, token_places_, errors_);
     if (permissions) LoadPermissionsTable(*permissions, r.path(), tenant.permissions, errors_);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
@@ -322,6 +324,7 @@ class Loader {
       r.IntInto("priority", 0, kMaxPriority, queue.priority);
       r.IntInto("priority_aging_seconds", 1, kMaxWaitSeconds, queue.priority_aging_seconds);
       r.IntInto("service_level_seconds", 1, kMaxWaitSeconds, queue.service_level_seconds);
+      queue.required_skills = ReadSkillLevels(r, "required_skills", kMaxRequiredSkills, errors_);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
@@ -402,6 +405,7 @@ class Loader {
         account.reset();
       }
       if (auto name = r.String("name", Presence::kOptional)) agent.name = *name;
+      agent.skills = ReadSkillLevels(r, "skills", kMaxAgentSkills, errors_);
       r.ReportUnknownKeys();
       if (!id) continue;
 
@@ -463,6 +467,7 @@ class Loader {
       if (auto priority = r.Int("priority", 0, kMaxPriority, Presence::kOptional)) {
         channel.priority = static_cast<int>(*priority);
       }
+      channel.required_skills = ReadSkillLevels(r, "required_skills", kMaxRequiredSkills, errors_);
 
       bool options_ok = true;
       ChannelOptions options(errors_.file(), channel.line, r.where());

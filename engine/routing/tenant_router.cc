@@ -48,7 +48,7 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
   }
 
   const std::uint32_t slot = AllocateSlot();
-  const std::uint32_t queue = channel_queue_[channel];
+  const std::uint32_t queue = LaneFor(channel_queue_[channel], channel);
   if (slot == kNone) {
     // Every session slot of the tenant is in use: the contact cannot wait for
     // an agent, but it was accepted, so it is kept as a leave message.
@@ -86,10 +86,10 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
   // Capacity that after-contact work gives back first, so that it can serve
   // sessions that would otherwise overflow at this very tick.
   if (!wrap_up_deadlines_.empty()) ExpireWrapUps(now_ns);
-  for (std::uint32_t q = 0; q < queues_.size(); ++q) {
+  for (std::uint32_t q = 0; q < queue_count_; ++q) {
     QueueState& qs = *queues_[q];
     while (qs.wait_head != kNone && sessions_[qs.wait_head].enqueued_ns + qs.max_wait_ns <= now_ns) {
-      Overflow(qs.wait_head, q, LeaveReason::kMaxWait, now_ns);
+      Overflow(qs.wait_head, sessions_[qs.wait_head].queue, LeaveReason::kMaxWait, now_ns);
     }
   }
   while (idle_head_ != kNone && sessions_[idle_head_].last_activity_ns + idle_timeout_ns_ <= now_ns) {
@@ -101,7 +101,7 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
       DispatchAgentQueues(agent, now_ns);
     } else {
       // The customer went silent before any agent took the session.
-      queues_[sessions_[slot].queue]->stats.abandoned.Add();
+      BaseOf(sessions_[slot].queue).stats.abandoned.Add();
       RemoveFromWaiting(slot);
       BecomeLeaveMessage(slot, LeaveReason::kIdleTimeout);
     }
@@ -134,36 +134,43 @@ void TenantRouter::FreeSlot(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
+std::uint32_t TenantRouter::WaitingInQueue(const QueueState& base) const {
+  std::uint32_t waiting = 0;
+  for (std::uint32_t lane : base.lanes) waiting += queues_[lane]->waiting.size();
+  return waiting;
+}
+
 void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns) {
   QueueState& qs = *queues_[queue];
+  QueueState& base = *queues_[qs.base];
   SessionSlot& s = sessions_[slot];
   s.queue = queue;
   s.enqueued_ns = now_ns;
   const bool agent_free = !qs.eligible.empty();
-  if (agent_free && qs.waiting.empty()) {
+  const std::uint32_t waiting = WaitingInQueue(base);
+  if (agent_free && waiting == 0) {
     Assign(slot, qs.member_agent[qs.eligible.top().member], queue, now_ns);
     return;
   }
   // Waiting sessions and a free agent at once only happens when this very
-  // step freed the agent (a transfer out of it): the session joins the queue
-  // and the oldest is served first. Otherwise the queue's length limit holds.
-  if (!agent_free && qs.waiting.size() >= qs.max_waiting) {
+  // step freed the agent (a transfer out of it), or when the sessions waiting
+  // need skills this agent lacks: the session joins the queue and the
+  // dispatch serves whoever is first. Otherwise the queue's length limit holds.
+  if (!agent_free && waiting >= qs.max_waiting) {
     Overflow(slot, queue, LeaveReason::kQueueFull, now_ns);
     return;
   }
   qs.waiting.Push(WaitEntry{ServiceKey(s, queue), s.arrival_seq, slot});
-  s.wait_prev = qs.wait_tail;
+  // The deadline list is the queue's, across its lanes: they share max_wait.
+  s.wait_prev = base.wait_tail;
   s.wait_next = kNone;
-  if (qs.wait_tail != kNone) {
-    sessions_[qs.wait_tail].wait_next = slot;
+  if (base.wait_tail != kNone) {
+    sessions_[base.wait_tail].wait_next = slot;
   } else {
-    qs.wait_head = slot;
+    base.wait_head = slot;
   }
-  qs.wait_tail = slot;
-  if (agent_free) {
-    const std::uint32_t one[] = {queue};
-    Dispatch(one, now_ns);
-  }
+  base.wait_tail = slot;
+  if (agent_free) Dispatch(base.lanes, now_ns);
 }
 
 void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
@@ -172,15 +179,16 @@ void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
   QueueState& qs = *queues_[s.queue];
   qs.waiting.Erase(s.heap_slot);
   s.heap_slot = kNone;
+  QueueState& base = *queues_[qs.base];
   if (s.wait_prev != kNone) {
     sessions_[s.wait_prev].wait_next = s.wait_next;
   } else {
-    qs.wait_head = s.wait_next;
+    base.wait_head = s.wait_next;
   }
   if (s.wait_next != kNone) {
     sessions_[s.wait_next].wait_prev = s.wait_prev;
   } else {
-    qs.wait_tail = s.wait_prev;
+    base.wait_tail = s.wait_prev;
   }
   s.wait_prev = s.wait_next = kNone;
 }
@@ -188,14 +196,14 @@ void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
 void TenantRouter::Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason,
                             std::int64_t now_ns) {
   RemoveFromWaiting(slot);
-  queues_[from_queue]->stats.overflowed.Add();
+  BaseOf(from_queue).stats.overflowed.Add();
   const std::uint32_t target = queues_[from_queue]->overflow_queue;
   if (target == kNone) {
     BecomeLeaveMessage(slot, reason);
   } else {
     // Configuration rejects overflow cycles, so this chain ends.
     AnnounceQueue(slot, target);
-    EnqueueSession(slot, target, now_ns);
+    EnqueueSession(slot, LaneFor(target, sessions_[slot].channel), now_ns);
   }
 }
 
@@ -225,20 +233,22 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   SessionSlot& s = sessions_[slot];
   AgentSlot& a = agents_[agent];
   QueueState& qs = *queues_[queue];
+  QueueState& base = *queues_[qs.base];
   assert(Eligible(a));
   s.queue = queue;
   s.agent = agent;
   a.sessions.push_back(slot);
   a.idle_since_ns = now_ns;
-  ++qs.served_seq;
+  // Round-robin turns are the queue's, whichever lane served.
+  ++base.served_seq;
   for (Membership& m : a.memberships) {
-    if (m.queue == queue) m.last_served_seq = qs.served_seq;
+    if (m.base == qs.base) m.last_served_seq = base.served_seq;
   }
   if (!transferred) {
     const std::int64_t in_queue_ms = (now_ns - s.enqueued_ns) / 1'000'000;
-    qs.stats.answered.Add();
-    if (in_queue_ms <= qs.stats.service_level_ms) qs.stats.answered_in_time.Add();
-    qs.stats.wait.Record(in_queue_ms);
+    base.stats.answered.Add();
+    if (in_queue_ms <= base.stats.service_level_ms) base.stats.answered_in_time.Add();
+    base.stats.wait.Record(in_queue_ms);
   }
 
   RoutingEvent& e = Emit(RoutingEventType::kAssigned);
@@ -250,7 +260,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
   if (s.history.size() > 1) e.history = s.history;
-  s.trace = RouteTrace{a.cap, queue, transferred, PriorityIn(s, queue), now_ns - s.arrival_ns};
+  s.trace = RouteTrace{a.cap, qs.base, transferred, PriorityIn(s, queue), now_ns - s.arrival_ns};
   e.strategy = TraceStrategy(s.trace);
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
@@ -287,13 +297,13 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
   const std::uint32_t agent = s.agent;
   const std::int64_t wrap_up_ns = queues_[s.queue]->wrap_up_ns;
   // Handled from its assignment (arrival + the wait the trace recorded).
-  queues_[s.queue]->stats.handle.Record((now_ns - s.arrival_ns - s.trace.waited_ns) / 1'000'000);
+  BaseOf(s.queue).stats.handle.Record((now_ns - s.arrival_ns - s.trace.waited_ns) / 1'000'000);
   if (wrap_up_ns > 0) {
     // The unit moves from the session to its after-contact work: the load
     // stays, so the agent's rank and eligibility do not change.
     agents_[agent].sessions.Remove(slot);
     s.agent = kNone;
-    StartWrapUp(agent, s.id, s.queue, now_ns);
+    StartWrapUp(agent, s.id, queues_[s.queue]->base, now_ns);
   } else {
     DetachFromAgent(slot, now_ns);
   }
@@ -358,6 +368,7 @@ void TenantRouter::Reindex(std::uint32_t agent) {
     input.effective_cap = a.cap.cap;
     input.idle_since_ns = a.idle_since_ns;
     input.last_served_seq = m.last_served_seq;
+    input.skill_level = m.skill_level;
     AgentEntry entry{qs.policy->Rank(input), agent, m.member};
     if (slot == kNone) {
       qs.eligible.Push(entry);

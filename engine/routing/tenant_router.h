@@ -11,7 +11,17 @@
 //     arrival minus priority times the queue's aging; FIFO without priorities), plus
 //     a list in enqueue order whose head is the next to hit max_wait (enqueue
 //     times only grow, so appending keeps it sorted).
-// Invariant (checked by the model test after every step): no queue has both a
+// Skills split a queue into lanes: its first lane holds the sessions that
+// need only the queue's required skills, and each distinct set of skills that
+// channels require adds a lane for the sessions of those channels. A lane's
+// agents are the queue's members that qualify for its skills, so within a
+// lane any eligible agent may take any waiting session. A queue without
+// channel requirements is one lane, and nothing below costs more for it.
+// Internally every index named `queue` is a lane; lanes 0..queue_count()-1
+// are the configured queues' first lanes, so a queue's index is its first
+// lane's. Queue-wide things (statistics, round-robin turns, max_waiting) live
+// on the first lane.
+// Invariant (checked by the model test after every step): no lane has both a
 // waiting session and an eligible agent. Whenever either side grows, Dispatch()
 // restores it by giving the oldest waiting session among the affected queues to
 // the best-ranked eligible agent of its queue; when a single agent frees up this
@@ -127,6 +137,7 @@ class TenantRouter {
     EffectiveCap cap;
     std::span<const std::uint32_t> session_slots;  // valid until the next step
     std::span<const WrapUp> wrap_ups;              // ditto
+    const config::SkillLevels* skills;             // as configured
     // Units of capacity taken: sessions and after-contact work.
     std::uint32_t load() const { return static_cast<std::uint32_t>(session_slots.size() + wrap_ups.size()); }
   };
@@ -170,7 +181,7 @@ class TenantRouter {
 
   std::string_view id() const { return id_; }
   std::uint32_t agent_count() const { return static_cast<std::uint32_t>(agents_.size()); }
-  std::uint32_t queue_count() const { return static_cast<std::uint32_t>(queues_.size()); }
+  std::uint32_t queue_count() const { return queue_count_; }
   std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
   std::uint32_t open_sessions() const { return open_sessions_; }
   AgentView Agent(std::uint32_t agent) const;
@@ -180,12 +191,14 @@ class TenantRouter {
   std::string_view QueueId(std::uint32_t queue) const { return queues_[queue]->id; }
   std::string_view OuId(std::uint32_t ou) const { return ou < ou_ids_.size() ? ou_ids_[ou] : std::string_view(); }
   std::optional<std::uint32_t> FindQueue(std::string_view queue_id) const {
-    for (std::uint32_t q = 0; q < queues_.size(); ++q) {
+    for (std::uint32_t q = 0; q < queue_count_; ++q) {
       if (queues_[q]->id == queue_id) return q;
     }
     return std::nullopt;
   }
   bool QueueIsVoice(std::uint32_t queue) const { return queues_[queue]->voice; }
+  // The skills the queue itself requires (channels may add theirs).
+  const config::SkillLevels& QueueRequiredSkills(std::uint32_t queue) const { return lane_required_[queue]; }
   // Readable from any thread while the router runs (see QueueStatistics).
   const QueueStatistics& Statistics(std::uint32_t queue) const { return queues_[queue]->stats; }
   std::uint32_t QueueMemberCount(std::uint32_t queue) const {
@@ -250,7 +263,7 @@ class TenantRouter {
     std::uint32_t agent = kNone;
     std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
     std::uint8_t priority_override = kNoPriority;  // set at run time
-    std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue
+    std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue (on its first lane)
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
     RouteTrace trace;
   };
@@ -274,12 +287,14 @@ class TenantRouter {
     std::int64_t aging_ns = 0;             // waiting time one priority level is worth
     std::uint8_t priority = 0;             // for channels that set none
     bool voice = false;
+    std::uint32_t base = kNone;            // the queue's first lane (itself for a first lane)
+    std::vector<std::uint32_t> lanes;      // first lanes only: itself, then its skill lanes
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
     std::uint64_t served_seq = 0;
     IndexedHeap<AgentEntry, AgentLess, AgentMove> eligible;
     IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
-    std::uint32_t wait_head = kNone, wait_tail = kNone;
+    std::uint32_t wait_head = kNone, wait_tail = kNone;  // first lanes only: the queue's deadline list
     // Last: written once per assignment and close, kept off the lines the
     // dispatch reads.
     QueueStatistics stats;
@@ -288,10 +303,13 @@ class TenantRouter {
         : eligible(AgentLess(), AgentMove{&member_slot}), waiting(WaitLess(), WaitMove{sessions}) {}
   };
 
+  // An agent's place in one lane it qualifies for.
   struct Membership {
-    std::uint32_t queue;
+    std::uint32_t queue;  // the lane
     std::uint32_t member;
-    std::uint64_t last_served_seq = 0;
+    std::uint64_t last_served_seq = 0;  // from the queue, whichever lane
+    std::uint32_t base = 0;             // the queue's first lane
+    std::uint32_t skill_level = 0;      // AgentRankInput::skill_level for this lane
   };
 
   // An agent's sessions: at most kMaxCap, because a session is only assigned
@@ -375,6 +393,18 @@ class TenantRouter {
   std::int64_t ServiceKey(const SessionSlot& s, std::uint32_t queue) const {
     return s.arrival_ns - static_cast<std::int64_t>(PriorityIn(s, queue)) * queues_[queue]->aging_ns;
   }
+  // The lane of `queue` for sessions of `channel`.
+  std::uint32_t LaneFor(std::uint32_t queue, std::uint32_t channel) const {
+    const std::uint32_t skill_class = channel_skill_class_[channel];
+    return skill_class == 0 ? queue : class_lanes_[(skill_class - 1) * queue_count_ + queue];
+  }
+  QueueState& BaseOf(std::uint32_t lane) { return *queues_[queues_[lane]->base]; }
+  // Sessions waiting in any lane of the queue whose first lane is `base`.
+  std::uint32_t WaitingInQueue(const QueueState& base) const;
+  // Setup: the skill lanes of each queue and the skills each requires; then
+  // the agents' memberships in the lanes they qualify for.
+  void BuildLanes(const config::TenantConfig& tenant);
+  void BuildMemberships(const config::TenantConfig& tenant);
   std::uint32_t AllocateSlot();
   void FreeSlot(std::uint32_t slot);
   void EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns);
@@ -450,7 +480,14 @@ class TenantRouter {
   std::vector<AgentSlot> agents_;
   std::vector<std::string> employee_ids_;    // never resized after construction
   std::vector<Membership> membership_pool_;  // never resized after construction
-  std::vector<std::unique_ptr<QueueState>> queues_;
+  std::vector<std::unique_ptr<QueueState>> queues_;  // lanes; the first queue_count_ are the queues
+  std::uint32_t queue_count_ = 0;
+  // channel -> 0, or 1 + its set of required skills (channels requiring the
+  // same skills share one).
+  std::vector<std::uint32_t> channel_skill_class_;
+  std::vector<std::uint32_t> class_lanes_;  // (class - 1) * queue_count_ + queue -> lane
+  std::vector<config::SkillLevels> lane_required_;  // lane -> the skills it requires
+  std::vector<config::SkillLevels> agent_skills_;   // for views only
   std::vector<std::uint32_t> all_queues_;
   std::vector<std::uint32_t> all_agents_;
   std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue

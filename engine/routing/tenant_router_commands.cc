@@ -81,13 +81,13 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
       return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
     }
   } else if (c.to_queue != kNone) {
-    if (c.to_queue >= queues_.size()) return {StatusCode::kNotFound, "unknown skill queue"};
+    if (c.to_queue >= queue_count_) return {StatusCode::kNotFound, "unknown skill queue"};
     if (queues_[c.to_queue]->voice) return {StatusCode::kFailedPrecondition, "the target is a voice queue"};
   } else {
     return {StatusCode::kInvalidArgument, "a transfer needs a skill queue or an agent"};
   }
 
-  queues_[s.queue]->stats.transferred.Add();
+  BaseOf(s.queue).stats.transferred.Add();
   RoutingEvent& e = EmitSessionEnded(s, from, EndReason::kTransferred);
   DetachFromAgent(slot, now_ns);
   e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());
@@ -99,7 +99,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   } else {
     // It keeps its original arrival time, so it is served in its turn there.
     AnnounceQueue(slot, c.to_queue);
-    EnqueueSession(slot, c.to_queue, now_ns);
+    EnqueueSession(slot, LaneFor(c.to_queue, s.channel), now_ns);
   }
   DispatchAgentQueues(from, now_ns);
   return {};
@@ -115,7 +115,7 @@ TenantRouter::CommandResult TenantRouter::SetPriority(const AgentCommand& c) {
   s.priority_override = c.priority.value_or(kNoPriority);
   if (s.heap_slot != kNone) {
     // Its time in the queue goes on: only its place changes. No dispatch is
-    // due, since a queue with waiting sessions has no eligible agent.
+    // due, since a lane with waiting sessions has no eligible agent.
     queues_[s.queue]->waiting.Update(s.heap_slot, WaitEntry{ServiceKey(s, s.queue), s.arrival_seq, slot});
   }
   return {};

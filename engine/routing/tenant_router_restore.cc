@@ -9,7 +9,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   const std::uint32_t slot = static_cast<std::uint32_t>(r.id & (kMaxOpenSessions - 1));
   if ((r.id >> kSessionSlotBits) == 0) return Status::InvalidArgument("session id " + std::to_string(r.id) + " is not one of ours");
   if (r.channel >= channel_queue_.size()) return Status::InvalidArgument("unknown channel");
-  if (r.queue >= queues_.size()) return Status::InvalidArgument("unknown skill queue");
+  if (r.queue >= queue_count_) return Status::InvalidArgument("unknown skill queue");
   if (r.agent != kNone && r.agent >= agents_.size()) return Status::InvalidArgument("unknown agent");
   if (r.contacts.empty()) return Status::InvalidArgument("a session needs at least one message");
   if (slot < sessions_.size() && sessions_[slot].id != 0) {
@@ -35,16 +35,18 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   ++open_sessions_;
   IdleListAppend(slot);
 
+  const std::uint32_t lane = LaneFor(r.queue, r.channel);
   if (r.agent != kNone) {
     AgentSlot& a = agents_[r.agent];
+    // It must still qualify: a member of the lane of the session's skills.
     bool member = false;
-    for (const Membership& m : a.memberships) member |= m.queue == r.queue;
+    for (const Membership& m : a.memberships) member |= m.queue == lane;
     if (member && a.Load() < a.cap.cap) {
       if (a.state == AgentState::kSignedOut) {
         a.state = AgentState::kNotReady;
         a.idle_since_ns = now_ns;
       }
-      s.queue = r.queue;
+      s.queue = lane;
       s.agent = r.agent;
       a.sessions.push_back(slot);
       s.trace = RouteTrace{a.cap, r.queue, false, PriorityIn(s, r.queue), 0};
@@ -67,7 +69,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   }
   // Waiting: its max_wait counts from the original arrival. Restores come in
   // arrival order, so the queue's deadline list stays sorted.
-  EnqueueSession(slot, r.queue, std::min(r.arrival_ns, now_ns));
+  EnqueueSession(slot, lane, std::min(r.arrival_ns, now_ns));
   return Status::Ok();
 }
 

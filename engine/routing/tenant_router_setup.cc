@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "engine/routing/skill_match.h"
+
 namespace routerd::routing {
 namespace {
 
@@ -35,6 +37,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   for (const auto& q : tenant.skill_queues) queue_ids.push_back(q.id);
   for (const auto& q : tenant.skill_queues) {
     auto state = std::make_unique<QueueState>(&sessions_);
+    const auto lane = static_cast<std::uint32_t>(queues_.size());
     state->id = q.id;
     state->policy = policies.Find(q.strategy);
     assert(state->policy != nullptr && "configuration validation checks strategies");
@@ -47,17 +50,79 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
     state->aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kNsPerSecond;
     state->priority = static_cast<std::uint8_t>(q.priority);
+    state->base = lane;
+    state->lanes.push_back(lane);
     state->stats.service_level_ms = static_cast<std::int64_t>(q.service_level_seconds) * 1000;
-    all_queues_.push_back(static_cast<std::uint32_t>(queues_.size()));
+    all_queues_.push_back(lane);
     queues_.push_back(std::move(state));
   }
+  queue_count_ = static_cast<std::uint32_t>(queues_.size());
 
+  for (const auto& ch : tenant.channels) {
+    channel_ids_.push_back(ch.id);
+    channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
+    channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
+  }
+  BuildLanes(tenant);
+  BuildMemberships(tenant);
+}
+
+void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
+  for (const auto& q : tenant.skill_queues) lane_required_.push_back(q.required_skills);
+  std::vector<const config::SkillLevels*> classes;
+  channel_skill_class_.assign(tenant.channels.size(), 0);
+  for (std::size_t c = 0; c < tenant.channels.size(); ++c) {
+    const config::SkillLevels& need = tenant.channels[c].required_skills;
+    if (need.empty()) continue;
+    auto it = std::find_if(classes.begin(), classes.end(), [&](const config::SkillLevels* k) { return *k == need; });
+    if (it == classes.end()) it = classes.insert(classes.end(), &need);
+    channel_skill_class_[c] = static_cast<std::uint32_t>(it - classes.begin()) + 1;
+  }
+  class_lanes_.assign(classes.size() * queue_count_, kNone);
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    for (std::uint32_t q = 0; q < queue_count_; ++q) {
+      QueueState& first = *queues_[q];
+      if (first.voice) {
+        // Channels bring multimedia sessions only; no session of theirs waits here.
+        class_lanes_[k * queue_count_ + q] = q;
+        continue;
+      }
+      auto state = std::make_unique<QueueState>(&sessions_);
+      const auto lane = static_cast<std::uint32_t>(queues_.size());
+      state->id = first.id;
+      state->policy = first.policy;
+      state->max_wait_ns = first.max_wait_ns;
+      state->max_waiting = first.max_waiting;
+      state->overflow_queue = first.overflow_queue;
+      state->wrap_up_ns = first.wrap_up_ns;
+      state->aging_ns = first.aging_ns;
+      state->priority = first.priority;
+      state->voice = first.voice;
+      state->base = q;
+      first.lanes.push_back(lane);
+      class_lanes_[k * queue_count_ + q] = lane;
+      all_queues_.push_back(lane);
+      lane_required_.push_back(MergeRequirements(tenant.skill_queues[q].required_skills, *classes[k]));
+      queues_.push_back(std::move(state));
+    }
+  }
+}
+
+void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
   agents_.resize(tenant.agents.size());
+  agent_skills_.reserve(tenant.agents.size());
   employee_ids_.reserve(tenant.agents.size());
+  std::vector<std::vector<std::uint32_t>> agent_queues(tenant.agents.size());
   std::size_t memberships = 0;
-  for (const auto& cfg : tenant.agents) {
-    employee_ids_.push_back(cfg.employee_id);
-    memberships += cfg.skill_queues.size();
+  for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
+    employee_ids_.push_back(tenant.agents[i].employee_id);
+    agent_skills_.push_back(tenant.agents[i].skills);
+    for (const auto& qid : tenant.agents[i].skill_queues) {
+      const std::optional<std::uint32_t> q = FindQueue(qid);
+      assert(q && "configuration validation checks skill queues");
+      agent_queues[i].push_back(*q);
+      memberships += queues_[*q]->lanes.size();
+    }
   }
   membership_pool_.reserve(memberships);
   for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
@@ -70,24 +135,21 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     a.own_cap_personal = a.own_cap && cfg.personal_cap;
     a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
     const std::size_t first = membership_pool_.size();
-    for (const auto& qid : cfg.skill_queues) {
-      std::uint32_t q = IndexOf(queue_ids, qid);
-      assert(q != kNone);
-      QueueState& qs = *queues_[q];
-      membership_pool_.push_back({q, static_cast<std::uint32_t>(qs.member_agent.size()), 0});
-      qs.member_agent.push_back(static_cast<std::uint32_t>(i));
-      qs.member_slot.push_back(kNone);
+    for (std::uint32_t q : agent_queues[i]) {
+      for (std::uint32_t lane : queues_[q]->lanes) {
+        // An agent without the skills a lane requires is never offered its sessions.
+        if (!Qualifies(cfg.skills, lane_required_[lane])) continue;
+        QueueState& ls = *queues_[lane];
+        membership_pool_.push_back(
+            {lane, static_cast<std::uint32_t>(ls.member_agent.size()), 0, q, LevelSum(cfg.skills, lane_required_[lane])});
+        ls.member_agent.push_back(static_cast<std::uint32_t>(i));
+        ls.member_slot.push_back(kNone);
+      }
     }
     a.memberships = std::span<Membership>(membership_pool_.data() + first, membership_pool_.size() - first);
     all_agents_.push_back(static_cast<std::uint32_t>(i));
   }
   for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
-
-  for (const auto& ch : tenant.channels) {
-    channel_ids_.push_back(ch.id);
-    channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
-    channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
-  }
 }
 
 }  // namespace routerd::routing

@@ -18,14 +18,15 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
           a.not_ready_reason != 0 ? std::string_view(not_ready_reasons_[a.not_ready_reason - 1]) : std::string_view(),
           a.cap,
           std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size()),
-          std::span<const WrapUp>(a.wrap_ups)};
+          std::span<const WrapUp>(a.wrap_ups),
+          &agent_skills_[agent]};
 }
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
   const SessionSlot& s = sessions_[slot];
   return {s.id,
           s.channel,
-          s.queue,
+          queues_[s.queue]->base,
           s.agent,
           s.arrival_ns,
           s.enqueued_ns,
@@ -47,21 +48,28 @@ std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t ses
 }
 
 TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
-  const QueueState& qs = *queues_[queue];
+  const QueueState& base = *queues_[queue];
   QueueStats stats;
-  stats.waiting = qs.waiting.size();
-  if (!qs.waiting.empty()) {
-    stats.oldest_arrival_ns = sessions_[qs.waiting.top().slot].arrival_ns;
-    // The deadline list is in order of entry into the queue.
-    stats.oldest_enqueued_ns = sessions_[qs.wait_head].enqueued_ns;
+  const WaitEntry* next = nullptr;
+  for (std::uint32_t lane : base.lanes) {
+    const QueueState& qs = *queues_[lane];
+    if (qs.waiting.empty()) continue;
+    stats.waiting += qs.waiting.size();
+    if (next == nullptr || WaitLess()(qs.waiting.top(), *next)) next = &qs.waiting.top();
   }
-  stats.eligible_agents = qs.eligible.size();
+  if (next != nullptr) stats.oldest_arrival_ns = sessions_[next->slot].arrival_ns;
+  // The queue's deadline list is in order of entry into the queue.
+  if (base.wait_head != kNone) stats.oldest_enqueued_ns = sessions_[base.wait_head].enqueued_ns;
+  // Every agent eligible in a skill lane is eligible in the first lane too.
+  stats.eligible_agents = base.eligible.size();
   return stats;
 }
 
 std::vector<std::uint64_t> TenantRouter::WaitingInOrder(std::uint32_t queue, std::size_t limit) const {
   std::vector<WaitEntry> entries;
-  queues_[queue]->waiting.ForEach([&](const WaitEntry& e) { entries.push_back(e); });
+  for (std::uint32_t lane : queues_[queue]->lanes) {
+    queues_[lane]->waiting.ForEach([&](const WaitEntry& e) { entries.push_back(e); });
+  }
   const std::size_t n = std::min(limit, entries.size());
   std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(n), entries.end(), WaitLess());
   entries.resize(n);

@@ -34,6 +34,9 @@ struct AgentRankInput {
   // Per-queue sequence number of this agent's last assignment from the queue
   // being ranked for (0: never served from it).
   std::uint64_t last_served_seq = 0;
+  // The sum of the agent's levels in the skills the queue and the session's
+  // channel require (0 when they require none). Fixed per agent and queue.
+  std::uint32_t skill_level = 0;
 };
 
 struct PolicyRank {

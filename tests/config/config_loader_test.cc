@@ -673,7 +673,7 @@ type = "supervisor"
                                  "unified channel access"));
   EXPECT_THAT(r.errors, HasError(Line("strategy"), "tenants[0].skill_queues[0] 'q'",
                                  "strategy = \"random\" is not a known strategy (allowed: least_busy, "
-                                 "longest_idle, round_robin)"));
+                                 "longest_idle, round_robin, most_skilled)"));
   EXPECT_THAT(r.errors, HasError(Line("media = "), "tenants[0].skill_queues[0] 'q'",
                                  "media = \"video\" is not valid (allowed: multimedia, voice)"));
   EXPECT_THAT(r.errors, HasError(Line("type"), "tenants[0].agents[0] 'a'",

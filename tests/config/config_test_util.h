@@ -74,7 +74,7 @@ class ThrowingFactory final : public ChannelAdapterFactory {
   }
 };
 
-inline std::vector<std::string> Strategies() { return {"least_busy", "longest_idle", "round_robin"}; }
+inline std::vector<std::string> Strategies() { return {"least_busy", "longest_idle", "round_robin", "most_skilled"}; }
 
 // 1-based line of the first occurrence of `needle` in `text`; 0 when absent.
 inline int LineOf(std::string_view text, std::string_view needle) {

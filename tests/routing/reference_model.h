@@ -66,6 +66,7 @@ class ReferenceModel {
     std::size_t load() const { return sessions.size() + wraps.size(); }
     std::vector<std::uint32_t> queues;
     std::map<std::uint32_t, std::uint64_t> last_served;
+    std::map<std::string, int> skills;
   };
   struct Queue {
     const AssignmentPolicy* policy;
@@ -77,6 +78,7 @@ class ReferenceModel {
     int priority = 0;
     std::int64_t wrap_up = 0;
     std::uint64_t served = 0;
+    std::map<std::string, int> required;
   };
 
   // `cap_bug` makes the model wrong on purpose (allows one session over the
@@ -100,6 +102,7 @@ class ReferenceModel {
       rq.wrap_up = static_cast<std::int64_t>(q.wrap_up_seconds) * 1'000'000'000;
       rq.aging = static_cast<std::int64_t>(q.priority_aging_seconds) * 1'000'000'000;
       rq.priority = q.priority;
+      for (const auto& need : q.required_skills) rq.required[need.skill] = need.level;
       queues_.push_back(rq);
     }
     for (const auto& a : t.agents) {
@@ -110,11 +113,15 @@ class ReferenceModel {
       if (a.max_concurrent_sessions) ra.own_cap = *a.max_concurrent_sessions;
       ra.cap = routing::ResolveCap(ra.own_cap, ra.ou, ous_, tenant_cap_);
       for (const auto& q : a.skill_queues) ra.queues.push_back(IndexQ(t.skill_queues, q));
+      for (const auto& skill : a.skills) ra.skills[skill.skill] = skill.level;
       agents_.push_back(ra);
     }
     for (const auto& c : t.channels) {
       channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
       channel_priority_.push_back(c.priority);
+      std::map<std::string, int> required;
+      for (const auto& need : c.required_skills) required[need.skill] = need.level;
+      channel_required_.push_back(required);
     }
     reasons_ = t.not_ready_reasons.size();
   }
@@ -122,6 +129,10 @@ class ReferenceModel {
   const std::vector<Agent>& agents() const { return agents_; }
   const std::map<Key, Session>& sessions() const { return sessions_; }
   std::vector<RefEvent>& events() { return events_; }
+
+  // Whether a ready agent with room that qualifies for the waiting session k
+  // exists (the router never lets one stay idle).
+  bool CouldBeServed(const Key& k) const { return BestAgent(sessions_.at(k).queue, k) >= 0; }
 
   // The earliest entry into queue q of a session waiting there, if any.
   std::optional<std::int64_t> OldestEnqueued(std::uint32_t q) const {
@@ -384,18 +395,38 @@ class ReferenceModel {
     return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && a.load() < cap;
   }
 
-  // Best eligible agent of queue q, by (rank, configuration order).
-  int BestAgent(std::uint32_t q) const {
+  // The skills session k needs in queue q: the queue's and its channel's,
+  // the higher level where both name one.
+  std::map<std::string, int> Required(const Key& k, std::uint32_t q) const {
+    std::map<std::string, int> need = queues_[q].required;
+    for (const auto& [skill, level] : channel_required_[k.first]) need[skill] = std::max(need[skill], level);
+    return need;
+  }
+
+  // Best eligible agent of queue q for session k, by (rank, configuration
+  // order), among those holding every skill k needs at its level.
+  int BestAgent(std::uint32_t q, const Key& k) const {
     if (queues_[q].voice) return -1;
+    const std::map<std::string, int> need = Required(k, q);
     int best = -1;
     PolicyRank best_rank;
     for (std::uint32_t i = 0; i < agents_.size(); ++i) {
       const Agent& a = agents_[i];
       if (!Eligible(a) || std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) continue;
+      std::uint32_t level_sum = 0;
+      bool qualifies = true;
+      for (const auto& [skill, level] : need) {
+        auto held = a.skills.find(skill);
+        const int have = held == a.skills.end() ? 0 : held->second;
+        qualifies = qualifies && have >= level;
+        level_sum += static_cast<std::uint32_t>(have);
+      }
+      if (!qualifies) continue;
       AgentRankInput in;
       in.active_sessions = static_cast<std::uint32_t>(a.load());
       in.effective_cap = a.cap.cap;
       in.idle_since_ns = a.idle_since;
+      in.skill_level = level_sum;
       auto ls = a.last_served.find(q);
       in.last_served_seq = ls == a.last_served.end() ? 0 : ls->second;
       PolicyRank r = queues_[q].policy->Rank(in);
@@ -412,7 +443,7 @@ class ReferenceModel {
     s.queue = q;
     s.enqueued = now;
     enqueue_order_[k] = next_enqueue_++;
-    int agent = BestAgent(q);
+    int agent = BestAgent(q, k);
     const bool others_wait = !Waiting(q).empty();
     if (agent >= 0 && !others_wait) {
       Assign(k, agent, q, now);
@@ -476,23 +507,25 @@ class ReferenceModel {
     sessions_.erase(k);
   }
 
-  // The oldest waiting session among `queues` that have an eligible agent goes
-  // to the best agent of its queue, until no such pair is left.
+  // The first waiting session (in service order) among `queues` that some
+  // eligible agent qualifies for goes to the best such agent of its queue,
+  // until no such pair is left.
   void Dispatch(const std::vector<std::uint32_t>& queues, std::int64_t now) {
     for (;;) {
       std::optional<Key> oldest;
       std::uint32_t oldest_q = 0;
       for (std::uint32_t q : queues) {
-        if (BestAgent(q) < 0) continue;
-        auto w = Waiting(q);
-        if (w.empty()) continue;
-        if (!oldest || Order(w.front(), q) < Order(*oldest, oldest_q)) {
-          oldest = w.front();
-          oldest_q = q;
+        for (const Key& w : Waiting(q)) {
+          if (BestAgent(q, w) < 0) continue;
+          if (!oldest || Order(w, q) < Order(*oldest, oldest_q)) {
+            oldest = w;
+            oldest_q = q;
+          }
+          break;
         }
       }
       if (!oldest) return;
-      Assign(*oldest, BestAgent(oldest_q), oldest_q, now);
+      Assign(*oldest, BestAgent(oldest_q, *oldest), oldest_q, now);
     }
   }
 
@@ -515,6 +548,7 @@ class ReferenceModel {
   std::vector<Agent> agents_;
   std::vector<std::uint32_t> channel_queue_;
   std::vector<std::optional<int>> channel_priority_;
+  std::vector<std::map<std::string, int>> channel_required_;
   std::map<Key, Session> sessions_;
   std::vector<Key> idle_order_;
   std::map<Key, std::uint64_t> enqueue_order_;

@@ -75,9 +75,10 @@ struct Step {
 
 // A tenant whose shape varies with the seed: 3-level OU tree, three multimedia
 // queues (an overflow chain and a standalone one), one voice queue, agents of
-// all types serving one or two queues, tight limits so overflow happens.
+// all types serving one or two queues, tight limits so overflow happens;
+// skills at a few levels, required by some queues and channels.
 config::TenantConfig RandomTenant(std::mt19937_64& rng) {
-  static const char* kStrategies[] = {"least_busy", "longest_idle", "round_robin"};
+  static const char* kStrategies[] = {"least_busy", "longest_idle", "round_robin", "most_skilled"};
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   TenantBuilder b("t", 1 + pick(4));
   b.IdleTimeout(60 + pick(120));
@@ -91,9 +92,24 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
       .Ou("side", "root");
   // Priorities worth a few seconds each, so that aging reorders often.
   auto priority = [&] { return pick(3) == 0 ? pick(10) : 0; };
-  b.Queue("q0", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap()).Priority(priority(), 1 + pick(10));
-  b.Queue("q1", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
-  b.Queue("q2", kStrategies[pick(3)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  // Skills from a small pool at few levels, so that requirements both
+  // match and exclude, and levels tie.
+  auto skills = [&] {
+    std::vector<config::SkillLevel> out;
+    for (const char* skill : {"en", "es", "vip"}) {
+      if (pick(2)) out.push_back({skill, 1 + pick(4), 0});
+    }
+    return out;
+  };
+  auto requirement = [&](int one_in) {
+    std::vector<config::SkillLevel> out;
+    if (pick(one_in) == 0) out = skills();
+    return out;
+  };
+  b.Queue("q0", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  b.Queue("q1", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  b.QueueRequires(requirement(4));
+  b.Queue("q2", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
   b.Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
   static const char* kOus[] = {"root", "mid", "leaf", "side"};
   static const std::vector<std::vector<std::string>> kQueueSets = {{"q0"}, {"q1"}, {"q2"}, {"q0", "q2"},
@@ -108,12 +124,13 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
       auto queues = kQueueSets[pick(static_cast<int>(kQueueSets.size()))];
       auto t = type == 1 ? config::AgentType::kVersatile : config::AgentType::kMultimedia;
       if (t == config::AgentType::kVersatile) queues.push_back("voice");
-      b.Agent("a" + std::to_string(i), kOus[pick(4)], queues, cap, t);
+      b.Agent("a" + std::to_string(i), kOus[pick(4)], queues, cap, t).Skills(skills());
     }
   }
   b.Channel("c0", "q0").Channel("c1", "q1");
   if (pick(2) == 0) b.ChannelPriority(pick(10));
-  b.Channel("c2", "q2");
+  b.ChannelRequires(requirement(2));
+  b.Channel("c2", "q2").ChannelRequires(requirement(3));
   return b.Build();
 }
 
@@ -241,6 +258,7 @@ class Checker {
           break;
         case RoutingEventType::kAssigned:
           g_coverage.Add(e.waited_ns > 0 ? "assigned after waiting" : "assigned at once");
+          if (e.strategy == "most_skilled") g_coverage.Add("assigned by most_skilled");
           break;
         case RoutingEventType::kMessage:
           g_coverage.Add("message to agent");
@@ -320,13 +338,15 @@ class Checker {
     std::size_t waiting = 0;
     for (std::uint32_t q = 0; q < router_->queue_count(); ++q) {
       auto stats = router_->Queue(q);
-      if (stats.waiting > 0 && stats.eligible_agents > 0) {
-        return "queue " + std::string(router_->QueueId(q)) + " has waiting sessions and an eligible agent";
-      }
+      if (stats.waiting > 0 && stats.eligible_agents > 0) g_coverage.Add("waiting for a skilled agent");
       std::vector<ReferenceModel::Key> order;
       for (std::uint64_t id : router_->WaitingInOrder(q)) {
         auto s = router_->Session(id);
         order.push_back({s->channel, (*s->first)->customer_id});
+        if (model_->sessions().contains(order.back()) && model_->CouldBeServed(order.back())) {
+          return "session " + order.back().second + " waits in " + std::string(router_->QueueId(q)) +
+                 " while a qualifying agent is free";
+        }
       }
       if (order != model_->Waiting(q)) return "waiting order of queue " + std::string(router_->QueueId(q)) + " differs";
       const auto oldest = model_->OldestEnqueued(q);
@@ -564,7 +584,8 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "ended idle_timeout", "ended requeued", "leave queue_full", "leave max_wait",
                            "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
                            "command FailedPrecondition", "after-contact work", "after-contact work expired",
-                           "not ready with a reason", "priority set at run time"}) {
+                           "not ready with a reason", "priority set at run time", "waiting for a skilled agent",
+                           "assigned by most_skilled"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }

@@ -1,6 +1,7 @@
 // Builds TenantConfig values in code for router tests, without TOML.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ class TenantBuilder {
     t_.channels.back().priority = priority;
     return *this;
   }
+  // Skills of the last agent added, or required by the last queue or channel.
+  TenantBuilder& Skills(std::vector<config::SkillLevel> skills) {
+    t_.agents.back().skills = Sorted(std::move(skills));
+    return *this;
+  }
+  TenantBuilder& QueueRequires(std::vector<config::SkillLevel> skills) {
+    t_.skill_queues.back().required_skills = Sorted(std::move(skills));
+    return *this;
+  }
+  TenantBuilder& ChannelRequires(std::vector<config::SkillLevel> skills) {
+    t_.channels.back().required_skills = Sorted(std::move(skills));
+    return *this;
+  }
   TenantBuilder& NotReadyReasons(std::vector<std::string> reasons) {
     t_.not_ready_reasons = std::move(reasons);
     return *this;
@@ -83,6 +97,12 @@ class TenantBuilder {
   const config::TenantConfig& Build() const { return t_; }
 
  private:
+  // As the configuration loader leaves them.
+  static config::SkillLevels Sorted(config::SkillLevels skills) {
+    std::sort(skills.begin(), skills.end(),
+              [](const config::SkillLevel& a, const config::SkillLevel& b) { return a.skill < b.skill; });
+    return skills;
+  }
   config::TenantConfig t_;
 };
 
