@@ -173,6 +173,8 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
         out += ",\"agents_serving\":" + std::to_string(load.agents_signed_in);
         out += ",\"agents_in_wrap_up\":" + std::to_string(load.agents_in_wrap_up);
         out += ",\"free_capacity\":" + std::to_string(load.free_capacity) + ",";
+        AppendSkillLevels(out, "required_skills", t.QueueRequiredSkills(q));
+        out += ",";
         AppendQueueStatistics(out, t.Statistics(q));
         out += "}";
       }

@@ -183,6 +183,8 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   out += ",";
   CapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(view.cap.ou) : "");
   out += ",";
+  AppendSkillLevels(out, "skills", *view.skills);
+  out += ",";
   Key(out, "sessions");
   out += "[";
   for (std::size_t i = 0; i < view.session_slots.size(); ++i) {
@@ -205,6 +207,16 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   }
   out += "]}";
   return out;
+}
+
+void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills) {
+  Key(out, key);
+  out += "{";
+  for (std::size_t i = 0; i < skills.size(); ++i) {
+    if (i) out += ",";
+    Num(out, skills[i].skill, skills[i].level);
+  }
+  out += "}";
 }
 
 std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,

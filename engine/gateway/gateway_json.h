@@ -19,10 +19,12 @@ std::string MessageJson(const routing::RoutingEvent& e);
 std::string SessionEndedJson(const routing::RoutingEvent& e);
 std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // The agent as the router sees it now: state (and why not ready), cap and
-// origin, its sessions and after-contact work. `type` is "state" for the
+// origin, skills, its sessions and after-contact work. `type` is "state" for the
 // WebSocket message, empty for a REST body.
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
+// "<key>":{"<skill>":<level>,...}
+void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills);
 // A session with its messages and route trace.
 std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
                         bool with_messages, std::int64_t now_ns);

@@ -24,6 +24,10 @@ TEST_F(AgentStatesTest, NotReadyCarriesOneOfTheTenantsReasons) {
   EXPECT_EQ(reply.Json().Str("/not_ready_reason"), "lunch") << reply.body;
   reply = Api("GET", "/api/v1/agents", kAcmeAdmin);
   EXPECT_EQ(reply.Json().Str("/agents/0/not_ready_reason"), "lunch") << reply.body;
+  // Skills as configured: none for a1, two for a3.
+  EXPECT_EQ(reply.Json().Size("/agents/0/skills"), 0u) << reply.body;
+  EXPECT_EQ(reply.Json().Int("/agents/2/skills/german"), 6) << reply.body;
+  EXPECT_EQ(reply.Json().Int("/agents/2/skills/french"), 3) << reply.body;
 
   // Over REST, another reason.
   reply = Api("PUT", "/api/v1/agents/a1/state", kA1Token, R"({"state":"not_ready","reason":"training"})");

@@ -183,6 +183,8 @@ TEST_F(AssignmentTest, QueuesAndSessionsShowWaitingCapacityAndTheRouteTrace) {
   EXPECT_EQ(q.Int("/queues/1/oldest_wait_ms"), 0);
   EXPECT_EQ(q.Int("/queues/1/agents_serving"), 0);
   EXPECT_EQ(q.Int("/queues/1/free_capacity"), 0);
+  EXPECT_EQ(q.Int("/queues/1/required_skills/german"), 2);
+  EXPECT_EQ(q.Size("/queues/0/required_skills"), 0u);
   EXPECT_EQ(q.Str("/queues/2/id"), "phone");
   EXPECT_EQ(q.Str("/queues/2/media"), "voice");
 

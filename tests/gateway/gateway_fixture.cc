@@ -74,6 +74,7 @@ max_waiting = 100000
 id = "billing"
 strategy = "longest_idle"
 max_wait_seconds = 3600
+required_skills = { german = 2 }
 )";
   toml += "max_waiting = " + std::to_string(c.billing_max_waiting) + "\n";
   toml += R"(
@@ -106,6 +107,7 @@ employee_id = "a3"
 ou = "support"
 type = "versatile"
 skill_queues = ["billing", "phone"]
+skills = { german = 6, french = 3 }
 
 [[tenants.agents]]
 employee_id = "v1"
