@@ -8,6 +8,9 @@
 namespace routerd::adapters::web {
 namespace {
 
+// As employee ids in the configuration.
+constexpr std::size_t kMaxPreferredAgentLength = 64;
+
 StatusOr<std::string_view> NonEmptyString(JsonObject object, std::string_view key) {
   auto value = StringField(object, key);
   if (!value.ok()) return value.status();
@@ -54,6 +57,13 @@ StatusOr<ParsedBatch> ParseWebPayload(std::string_view body) {
   if (*sent_at < 0) return Status::InvalidArgument("field 'sent_at' must not be negative");
   auto page_url = OptionalStringField(*event, "page_url");
   if (!page_url.ok()) return page_url.status();
+  // An agent the visitor asks for (an employee id); empty: none.
+  auto preferred_agent = OptionalStringField(*event, "preferred_agent");
+  if (!preferred_agent.ok()) return preferred_agent.status();
+  if (preferred_agent->has_value() && (*preferred_agent)->size() > kMaxPreferredAgentLength) {
+    return Status::InvalidArgument("field 'preferred_agent' must be an employee id of at most " +
+                                   std::to_string(kMaxPreferredAgentLength) + " characters");
+  }
 
   Contact contact;
   contact.customer_id = *visitor_id;
@@ -62,6 +72,7 @@ StatusOr<ParsedBatch> ParseWebPayload(std::string_view body) {
   contact.provider_message_id = *event_id;
   contact.text = *text;
   contact.sent_at_ms = EpochToMillis(*sent_at);
+  if (preferred_agent->has_value()) contact.preferred_agent = **preferred_agent;
   (leave_message ? out.leave_messages : out.contacts).push_back(std::move(contact));
   return out;
 }

@@ -24,6 +24,8 @@ inline constexpr int kMinSkillLevel = 1;
 inline constexpr int kMaxSkillLevel = 10;
 inline constexpr int kMaxAgentSkills = 64;
 inline constexpr int kMaxRequiredSkills = 16;
+inline constexpr int kMaxStickySeconds = 30 * 86400;
+inline constexpr int kMaxStickyWaitSeconds = 3600;
 
 enum class AgentType { kVersatile, kMultimedia, kVoice };
 enum class QueueMedia { kMultimedia, kVoice };
@@ -109,6 +111,13 @@ struct SkillQueueConfig {
   // Only agents that hold every one of these skills at the level given or
   // above are offered the queue's sessions.
   SkillLevels required_skills;
+  // Sticky routing: a new session of a customer whose last session with an
+  // agent ended at most sticky_seconds ago prefers that agent (0: off), and
+  // waits for it up to sticky_wait_seconds if it is signed in but busy.
+  // sticky_wait_seconds also bounds the wait for an agent a contact or a
+  // transfer names.
+  int sticky_seconds = 0;        // 0..2592000
+  int sticky_wait_seconds = 30;  // 1..3600
   int line = 0;
 };
 

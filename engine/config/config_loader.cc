@@ -325,6 +325,8 @@ class Loader {
       r.IntInto("priority_aging_seconds", 1, kMaxWaitSeconds, queue.priority_aging_seconds);
       r.IntInto("service_level_seconds", 1, kMaxWaitSeconds, queue.service_level_seconds);
       queue.required_skills = ReadSkillLevels(r, "required_skills", kMaxRequiredSkills, errors_);
+      r.IntInto("sticky_seconds", 0, kMaxStickySeconds, queue.sticky_seconds);
+      r.IntInto("sticky_wait_seconds", 1, kMaxStickyWaitSeconds, queue.sticky_wait_seconds);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));

@@ -70,6 +70,7 @@ void TenantRouter::OnContact(std::uint32_t channel, ContactPtr contact, std::uin
   s.channel = channel;
   s.agent = kNone;
   s.priority_override = kNoPriority;
+  ChoosePreference(s, *s.first, queue, now_ns);
   by_key_.Insert(key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);
@@ -86,6 +87,8 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
   // Capacity that after-contact work gives back first, so that it can serve
   // sessions that would otherwise overflow at this very tick.
   if (!wrap_up_deadlines_.empty()) ExpireWrapUps(now_ns);
+  if (!reservation_deadlines_.empty()) ExpireReservations(now_ns);
+  if (!last_agent_order_.empty()) ForgetOldCustomers(now_ns);
   for (std::uint32_t q = 0; q < queue_count_; ++q) {
     QueueState& qs = *queues_[q];
     while (qs.wait_head != kNone && sessions_[qs.wait_head].enqueued_ns + qs.max_wait_ns <= now_ns) {
@@ -134,34 +137,15 @@ void TenantRouter::FreeSlot(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
-std::uint32_t TenantRouter::WaitingInQueue(const QueueState& base) const {
+std::uint32_t TenantRouter::WaitingInHeaps(const QueueState& base) const {
   std::uint32_t waiting = 0;
   for (std::uint32_t lane : base.lanes) waiting += queues_[lane]->waiting.size();
   return waiting;
 }
 
-void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns) {
-  QueueState& qs = *queues_[queue];
-  QueueState& base = *queues_[qs.base];
-  SessionSlot& s = sessions_[slot];
-  s.queue = queue;
-  s.enqueued_ns = now_ns;
-  const bool agent_free = !qs.eligible.empty();
-  const std::uint32_t waiting = WaitingInQueue(base);
-  if (agent_free && waiting == 0) {
-    Assign(slot, qs.member_agent[qs.eligible.top().member], queue, now_ns);
-    return;
-  }
-  // Waiting sessions and a free agent at once only happens when this very
-  // step freed the agent (a transfer out of it), or when the sessions waiting
-  // need skills this agent lacks: the session joins the queue and the
-  // dispatch serves whoever is first. Otherwise the queue's length limit holds.
-  if (!agent_free && waiting >= qs.max_waiting) {
-    Overflow(slot, queue, LeaveReason::kQueueFull, now_ns);
-    return;
-  }
-  qs.waiting.Push(WaitEntry{ServiceKey(s, queue), s.arrival_seq, slot});
+void TenantRouter::AppendToDeadlineList(std::uint32_t slot, QueueState& base) {
   // The deadline list is the queue's, across its lanes: they share max_wait.
+  SessionSlot& s = sessions_[slot];
   s.wait_prev = base.wait_tail;
   s.wait_next = kNone;
   if (base.wait_tail != kNone) {
@@ -170,15 +154,47 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
     base.wait_head = slot;
   }
   base.wait_tail = slot;
+}
+
+void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns) {
+  QueueState& qs = *queues_[queue];
+  QueueState& base = *queues_[qs.base];
+  SessionSlot& s = sessions_[slot];
+  s.queue = queue;
+  s.enqueued_ns = now_ns;
+  if (s.preferred_agent != kNone && s.preference_outcome == PreferenceOutcome::kPending &&
+      EnqueuePreferring(slot, now_ns)) {
+    return;
+  }
+  const bool agent_free = !qs.eligible.empty();
+  const std::uint32_t in_heaps = WaitingInHeaps(base);
+  if (agent_free && in_heaps == 0) {
+    Assign(slot, qs.member_agent[qs.eligible.top().member], queue, now_ns);
+    return;
+  }
+  // Waiting sessions and a free agent at once only happens when this very
+  // step freed the agent (a transfer out of it), or when the sessions waiting
+  // need skills this agent lacks: the session joins the queue and the
+  // dispatch serves whoever is first. Otherwise the queue's length limit holds.
+  if (!agent_free && in_heaps + base.reserved >= qs.max_waiting) {
+    Overflow(slot, queue, LeaveReason::kQueueFull, now_ns);
+    return;
+  }
+  qs.waiting.Push(WaitEntry{ServiceKey(s, queue), s.arrival_seq, slot});
+  AppendToDeadlineList(slot, base);
   if (agent_free) Dispatch(base.lanes, now_ns);
 }
 
 void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
   SessionSlot& s = sessions_[slot];
-  if (s.heap_slot == kNone) return;
+  if (s.heap_slot == kNone && !s.reserved) return;
   QueueState& qs = *queues_[s.queue];
-  qs.waiting.Erase(s.heap_slot);
-  s.heap_slot = kNone;
+  if (s.heap_slot != kNone) {
+    qs.waiting.Erase(s.heap_slot);
+    s.heap_slot = kNone;
+  } else {
+    ReleaseReservation(slot);
+  }
   QueueState& base = *queues_[qs.base];
   if (s.wait_prev != kNone) {
     sessions_[s.wait_prev].wait_next = s.wait_next;
@@ -195,6 +211,7 @@ void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
 
 void TenantRouter::Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason,
                             std::int64_t now_ns) {
+  if (sessions_[slot].reserved) sessions_[slot].preference_outcome = PreferenceOutcome::kLeft;
   RemoveFromWaiting(slot);
   BaseOf(from_queue).stats.overflowed.Add();
   const std::uint32_t target = queues_[from_queue]->overflow_queue;
@@ -260,7 +277,8 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
   if (s.history.size() > 1) e.history = s.history;
-  s.trace = RouteTrace{a.cap, qs.base, transferred, PriorityIn(s, queue), now_ns - s.arrival_ns};
+  s.trace = RouteTrace{a.cap,           qs.base,      transferred, PriorityIn(s, queue), s.preference,
+                       s.preference_outcome, now_ns - s.arrival_ns};
   e.strategy = TraceStrategy(s.trace);
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
@@ -296,6 +314,7 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
   SessionSlot& s = sessions_[slot];
   const std::uint32_t agent = s.agent;
   const std::int64_t wrap_up_ns = queues_[s.queue]->wrap_up_ns;
+  if (max_sticky_ns_ > 0) RememberLastAgent(s.key_hash, agent, now_ns);
   // Handled from its assignment (arrival + the wait the trace recorded).
   BaseOf(s.queue).stats.handle.Record((now_ns - s.arrival_ns - s.trace.waited_ns) / 1'000'000);
   if (wrap_up_ns > 0) {
@@ -393,12 +412,20 @@ void TenantRouter::Dispatch(std::span<const std::uint32_t> queues, std::int64_t 
 }
 
 void TenantRouter::DispatchAgentQueues(std::uint32_t agent, std::int64_t now_ns) {
+  if (agents_[agent].has_reserved) ServeReserved(agent, now_ns);
   scratch_.clear();
   for (const Membership& m : agents_[agent].memberships) scratch_.push_back(m.queue);
   Dispatch(scratch_, now_ns);
 }
 
-void TenantRouter::DispatchAll(std::int64_t now_ns) { Dispatch(all_queues_, now_ns); }
+void TenantRouter::DispatchAll(std::int64_t now_ns) {
+  if (live_reservations_ > 0) {
+    for (std::uint32_t agent = 0; agent < agents_.size(); ++agent) {
+      if (agents_[agent].has_reserved) ServeReserved(agent, now_ns);
+    }
+  }
+  Dispatch(all_queues_, now_ns);
+}
 
 void TenantRouter::RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns) {
   for (std::uint32_t i : agents) {

@@ -21,8 +21,15 @@
 // are the configured queues' first lanes, so a queue's index is its first
 // lane's. Queue-wide things (statistics, round-robin turns, max_waiting) live
 // on the first lane.
+// A session may prefer one agent: the customer's last agent (a queue's
+// sticky_seconds), one named by the contact, or one named by a transfer. If
+// that agent may take it now, it does; if the agent is signed in but busy or
+// not ready, the session is reserved for it (on the agent's list, not in its
+// lane's heap) until the queue's sticky_wait_seconds pass, and the agent
+// serves its reserved sessions before anything else when it frees up. Then,
+// or at once when the agent is signed out or not qualified, any agent may.
 // Invariant (checked by the model test after every step): no lane has both a
-// waiting session and an eligible agent. Whenever either side grows, Dispatch()
+// waiting session (in its heap) and an eligible agent. Whenever either side grows, Dispatch()
 // restores it by giving the oldest waiting session among the affected queues to
 // the best-ranked eligible agent of its queue; when a single agent frees up this
 // is exactly "the agent receives the oldest waiting session across all of its
@@ -36,11 +43,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/config/config.h"
@@ -141,6 +150,17 @@ class TenantRouter {
     // Units of capacity taken: sessions and after-contact work.
     std::uint32_t load() const { return static_cast<std::uint32_t>(session_slots.size() + wrap_ups.size()); }
   };
+  // A preferred agent: where the preference came from, and what became of it.
+  enum class PreferenceSource : std::uint8_t { kNone, kLastAgent, kContact, kTransfer };
+  enum class PreferenceOutcome : std::uint8_t {
+    kPending,      // reserved for the agent, or not yet tried
+    kServed,       // the preferred agent took it
+    kExpired,      // it waited sticky_wait_seconds; any agent could take it then
+    kUnavailable,  // the agent was signed out, unknown or not qualified: any agent at once
+    kLeft,         // it overflowed while reserved
+  };
+  static std::string_view PreferenceSourceName(PreferenceSource s);
+  static std::string_view PreferenceOutcomeName(PreferenceOutcome o);
   // Why a session went to its agent: enough to explain the decision later.
   // Kept small (it is in every session slot); the strategy's name is derived
   // from the queue (TraceStrategy).
@@ -149,6 +169,8 @@ class TenantRouter {
     std::uint32_t queue = kNone;  // the queue it was assigned from
     bool transferred = false;     // given to the agent by a transfer, not by the queue's policy
     std::uint8_t priority = 0;    // the session's priority then
+    PreferenceSource preference = PreferenceSource::kNone;  // a preferred agent, and
+    PreferenceOutcome preference_outcome = PreferenceOutcome::kPending;  // what became of it
     std::int64_t waited_ns = 0;   // from arrival to assignment
   };
   std::string_view TraceStrategy(const RouteTrace& t) const {
@@ -168,12 +190,18 @@ class TenantRouter {
     const ContactPtr* first;
     const RouteTrace* trace;  // assigned sessions: the last assignment
     const std::vector<ContactPtr>* history;
+    // The agent it prefers (kNone: none or unknown), why, and what became of it.
+    std::uint32_t preferred_agent;
+    PreferenceSource preference;
+    PreferenceOutcome preference_outcome;
+    bool reserved;  // waiting for its preferred agent
   };
   // Two clocks of a waiting session: its arrival orders the queue (a requeued
   // or transferred session keeps its turn), while its time in the queue counts
   // from when it last entered one; max_wait and the oldest wait use the latter.
   struct QueueStats {
-    std::uint32_t waiting = 0;
+    std::uint32_t waiting = 0;   // all of them, reserved ones included
+    std::uint32_t reserved = 0;  // waiting for a preferred agent only
     std::int64_t oldest_arrival_ns = 0;   // first arrival of the next session to be served, when waiting > 0
     std::int64_t oldest_enqueued_ns = 0;  // earliest entry into this queue of a waiting session, when waiting > 0
     std::uint32_t eligible_agents = 0;
@@ -263,6 +291,10 @@ class TenantRouter {
     std::uint32_t agent = kNone;
     std::uint32_t heap_slot = kNone;  // in queues_[queue]->waiting
     std::uint8_t priority_override = kNoPriority;  // set at run time
+    PreferenceSource preference = PreferenceSource::kNone;
+    PreferenceOutcome preference_outcome = PreferenceOutcome::kPending;
+    bool reserved = false;                      // on preferred_agent's list, not in a heap
+    std::uint32_t preferred_agent = kNone;
     std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue (on its first lane)
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
     RouteTrace trace;
@@ -287,7 +319,10 @@ class TenantRouter {
     std::int64_t aging_ns = 0;             // waiting time one priority level is worth
     std::uint8_t priority = 0;             // for channels that set none
     bool voice = false;
+    std::int64_t sticky_ns = 0;            // a customer's last agent is preferred this long after
+    std::int64_t sticky_wait_ns = 0;       // how long a session waits for its preferred agent
     std::uint32_t base = kNone;            // the queue's first lane (itself for a first lane)
+    std::uint32_t reserved = 0;            // first lanes only: sessions waiting for a preferred agent
     std::vector<std::uint32_t> lanes;      // first lanes only: itself, then its skill lanes
     std::vector<std::uint32_t> member_agent;  // member -> agent index
     std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
@@ -349,6 +384,7 @@ class TenantRouter {
     config::AgentType type = config::AgentType::kMultimedia;
     std::uint8_t not_ready_reason = 0;  // as AgentCommand::reason
     std::uint8_t wrap_up_count = 0;     // wrap_ups.size(), kept here on the hot line
+    bool has_reserved = false;          // !reserved.empty(), ditto
     std::uint32_t ou = kNone;
     EffectiveCap cap;
     std::optional<std::uint32_t> own_cap;
@@ -358,6 +394,7 @@ class TenantRouter {
     std::string_view employee_id;       // into employee_ids_
     SessionList sessions;               // slots
     std::vector<WrapUp> wrap_ups;       // allocated only for agents that do after-contact work
+    std::vector<std::uint32_t> reserved;  // slots of sessions waiting for this agent
 
     std::uint32_t Load() const { return static_cast<std::uint32_t>(sessions.size()) + wrap_up_count; }
   };
@@ -399,8 +436,10 @@ class TenantRouter {
     return skill_class == 0 ? queue : class_lanes_[(skill_class - 1) * queue_count_ + queue];
   }
   QueueState& BaseOf(std::uint32_t lane) { return *queues_[queues_[lane]->base]; }
-  // Sessions waiting in any lane of the queue whose first lane is `base`.
-  std::uint32_t WaitingInQueue(const QueueState& base) const;
+  // Sessions in the heaps of the lanes of the queue whose first lane is
+  // `base` (its reserved sessions are counted in base.reserved).
+  std::uint32_t WaitingInHeaps(const QueueState& base) const;
+  void AppendToDeadlineList(std::uint32_t slot, QueueState& base);
   // Setup: the skill lanes of each queue and the skills each requires; then
   // the agents' memberships in the lanes they qualify for.
   void BuildLanes(const config::TenantConfig& tenant);
@@ -439,6 +478,23 @@ class TenantRouter {
   void NoteFreedCapacity(AgentSlot& a, bool was_full, std::int64_t now_ns) {
     if (was_full && a.Load() < a.cap.cap) a.idle_since_ns = now_ns;
   }
+
+  // Preferred agents (tenant_router_preference.cc)
+  // A new session's preferred agent: the one its contact names, else the
+  // customer's last agent within the queue's sticky_seconds.
+  void ChoosePreference(SessionSlot& s, const Contact& contact, std::uint32_t lane, std::int64_t now_ns);
+  // Places a session with a pending preference; false when the preference
+  // turned out unavailable and the session is to be queued as any other.
+  bool EnqueuePreferring(std::uint32_t slot, std::int64_t now_ns);
+  void ReleaseReservation(std::uint32_t slot);
+  // The agent's reserved sessions, first in service order first, while it may take them.
+  void ServeReserved(std::uint32_t agent, std::int64_t now_ns);
+  // Reserved sessions go to their lanes' heaps: the wait is over, or the agent signed out.
+  void ExpireReservations(std::int64_t now_ns);
+  void ReleaseReservationsOf(std::uint32_t agent, std::int64_t now_ns);
+  void StopWaitingFor(std::uint32_t slot, PreferenceOutcome outcome, std::int64_t now_ns);
+  void RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns);
+  void ForgetOldCustomers(std::int64_t now_ns);
 
   // After-contact work (tenant_router_wrap_up.cc)
   void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::int64_t now_ns);
@@ -505,6 +561,32 @@ class TenantRouter {
   std::vector<WrapUpDeadline> wrap_up_deadlines_;  // heap, std::greater
   std::uint32_t live_wrap_ups_ = 0;
   std::uint64_t next_wrap_up_seq_ = 1;
+
+  // Preferred agents
+  struct ReservationDeadline {
+    std::int64_t until_ns;
+    std::uint64_t seq;
+    std::uint64_t session_id;  // stale when the slot holds another session or is no longer reserved
+    std::uint32_t slot;
+    friend bool operator>(const ReservationDeadline& a, const ReservationDeadline& b) {
+      return a.until_ns != b.until_ns ? a.until_ns > b.until_ns : a.seq > b.seq;
+    }
+  };
+  std::vector<ReservationDeadline> reservation_deadlines_;  // heap, std::greater
+  std::uint64_t next_reservation_seq_ = 1;
+  std::uint32_t live_reservations_ = 0;
+  // Customers' last agents, for queues with sticky_seconds: session key hash
+  // -> agent and when its session ended; forgotten after the longest
+  // sticky_seconds of the tenant, oldest first beyond kMaxRememberedCustomers.
+  struct LastAgent {
+    std::uint32_t agent;
+    std::int64_t ended_ns;
+  };
+  static constexpr std::size_t kMaxRememberedCustomers = 1 << 20;
+  std::int64_t max_sticky_ns_ = 0;
+  std::unordered_map<std::uint64_t, LastAgent> last_agent_;
+  std::deque<std::pair<std::uint64_t, std::int64_t>> last_agent_order_;  // (key hash, ended), oldest first
+  std::unordered_map<std::string_view, std::uint32_t> agent_by_employee_;  // keys into employee_ids_
 };
 
 }  // namespace routerd::routing

@@ -41,7 +41,16 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
     DetachFromAgent(slot, now_ns);
     e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   }
-  for (std::uint32_t slot : slots) EnqueueSession(slot, sessions_[slot].queue, now_ns);
+  for (std::uint32_t slot : slots) {
+    // Back to the queue's policy: a preference it had is spent.
+    SessionSlot& s = sessions_[slot];
+    s.preferred_agent = kNone;
+    s.preference = PreferenceSource::kNone;
+    s.preference_outcome = PreferenceOutcome::kPending;
+    EnqueueSession(slot, s.queue, now_ns);
+  }
+  // Sessions waiting for this agent may go to any agent now.
+  if (a.has_reserved) ReleaseReservationsOf(agent, now_ns);
   EmitAgentState(agent);
 }
 
@@ -69,6 +78,9 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   if (slot == kNone) return {StatusCode::kNotFound, "no such session for this agent"};
   SessionSlot& s = sessions_[slot];
   const std::uint32_t from = s.agent;
+  // To an agent, to a queue, or to a queue preferring an agent (who need not
+  // be free now: the session waits for it a while).
+  const bool to_queue = c.to_queue != kNone;
   if (c.to_agent != kNone) {
     if (c.to_agent >= agents_.size()) return {StatusCode::kNotFound, "unknown target agent"};
     if (c.to_agent == from) return {StatusCode::kInvalidArgument, "the session is already with that agent"};
@@ -76,14 +88,17 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
     if (to.type == config::AgentType::kVoice) {
       return {StatusCode::kFailedPrecondition, "the target agent does not take multimedia sessions"};
     }
-    if (to.state != AgentState::kReady) return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
-    if (to.Load() >= to.cap.cap) {
+    if (!to_queue && to.state != AgentState::kReady) {
+      return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
+    }
+    if (!to_queue && to.Load() >= to.cap.cap) {
       return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
     }
-  } else if (c.to_queue != kNone) {
+  }
+  if (to_queue) {
     if (c.to_queue >= queue_count_) return {StatusCode::kNotFound, "unknown skill queue"};
     if (queues_[c.to_queue]->voice) return {StatusCode::kFailedPrecondition, "the target is a voice queue"};
-  } else {
+  } else if (c.to_agent == kNone) {
     return {StatusCode::kInvalidArgument, "a transfer needs a skill queue or an agent"};
   }
 
@@ -94,9 +109,13 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   e.wrap_ups = agents_[from].wrap_up_count;
   // The unit it freed counts at once, before the session is placed again.
   Reindex(from);
-  if (c.to_agent != kNone) {
+  if (!to_queue) {
     Assign(slot, c.to_agent, s.queue, now_ns, /*transferred=*/true);
   } else {
+    // A new routing decision: only this transfer's preference counts.
+    s.preferred_agent = c.to_agent;
+    s.preference = c.to_agent != kNone ? PreferenceSource::kTransfer : PreferenceSource::kNone;
+    s.preference_outcome = PreferenceOutcome::kPending;
     // It keeps its original arrival time, so it is served in its turn there.
     AnnounceQueue(slot, c.to_queue);
     EnqueueSession(slot, LaneFor(c.to_queue, s.channel), now_ns);

@@ -31,6 +31,11 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   s.channel = r.channel;
   s.agent = kNone;
   s.priority_override = kNoPriority;
+  // Preferences are not stored: a restored session goes to any agent.
+  s.preferred_agent = kNone;
+  s.preference = PreferenceSource::kNone;
+  s.preference_outcome = PreferenceOutcome::kPending;
+  s.reserved = false;
   by_key_.Insert(s.key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);
@@ -49,7 +54,8 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
       s.queue = lane;
       s.agent = r.agent;
       a.sessions.push_back(slot);
-      s.trace = RouteTrace{a.cap, r.queue, false, PriorityIn(s, r.queue), 0};
+      s.trace = RouteTrace{a.cap, r.queue, false, PriorityIn(s, r.queue), PreferenceSource::kNone,
+                           PreferenceOutcome::kPending, 0};
       RoutingEvent& e = Emit(RoutingEventType::kAssigned);
       e.session_id = s.id;
       e.agent = r.agent;

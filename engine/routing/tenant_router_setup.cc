@@ -50,6 +50,9 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
     state->aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kNsPerSecond;
     state->priority = static_cast<std::uint8_t>(q.priority);
+    state->sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kNsPerSecond;
+    state->sticky_wait_ns = static_cast<std::int64_t>(q.sticky_wait_seconds) * kNsPerSecond;
+    max_sticky_ns_ = std::max(max_sticky_ns_, state->sticky_ns);
     state->base = lane;
     state->lanes.push_back(lane);
     state->stats.service_level_ms = static_cast<std::int64_t>(q.service_level_seconds) * 1000;
@@ -98,6 +101,8 @@ void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
       state->aging_ns = first.aging_ns;
       state->priority = first.priority;
       state->voice = first.voice;
+      state->sticky_ns = first.sticky_ns;
+      state->sticky_wait_ns = first.sticky_wait_ns;
       state->base = q;
       first.lanes.push_back(lane);
       class_lanes_[k * queue_count_ + q] = lane;
@@ -150,6 +155,8 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
     all_agents_.push_back(static_cast<std::uint32_t>(i));
   }
   for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
+  agent_by_employee_.reserve(agents_.size());
+  for (std::uint32_t i = 0; i < agents_.size(); ++i) agent_by_employee_.emplace(employee_ids_[i], i);
 }
 
 }  // namespace routerd::routing

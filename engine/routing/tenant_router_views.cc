@@ -38,7 +38,11 @@ TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const 
                                                         : PriorityOrigin::kQueue,
           &s.first,
           &s.trace,
-          &s.history};
+          &s.history,
+          s.preferred_agent,
+          s.preference,
+          s.preference_outcome,
+          s.reserved};
 }
 
 std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
@@ -58,6 +62,8 @@ TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
     if (next == nullptr || WaitLess()(qs.waiting.top(), *next)) next = &qs.waiting.top();
   }
   if (next != nullptr) stats.oldest_arrival_ns = sessions_[next->slot].arrival_ns;
+  stats.reserved = base.reserved;
+  stats.waiting += base.reserved;
   // The queue's deadline list is in order of entry into the queue.
   if (base.wait_head != kNone) stats.oldest_enqueued_ns = sessions_[base.wait_head].enqueued_ns;
   // Every agent eligible in a skill lane is eligible in the first lane too.
@@ -79,10 +85,8 @@ std::vector<std::uint64_t> TenantRouter::WaitingInOrder(std::uint32_t queue, std
 }
 
 std::optional<std::uint32_t> TenantRouter::FindAgent(std::string_view employee_id) const {
-  for (std::uint32_t i = 0; i < agents_.size(); ++i) {
-    if (agents_[i].employee_id == employee_id) return i;
-  }
-  return std::nullopt;
+  auto it = agent_by_employee_.find(employee_id);
+  return it == agent_by_employee_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
 }
 
 std::optional<std::uint32_t> TenantRouter::FindOu(std::string_view ou_id) const {

@@ -38,6 +38,10 @@ struct Contact {
   std::string phone;
   std::string provider_message_id;  // dedup key within the channel instance
   std::string text;
+  // An agent the customer asks for (an employee id), as the web widget's
+  // `preferred_agent` gives it; empty: none. Honoured for a new session only,
+  // and not kept in the journal.
+  std::string preferred_agent;
   std::vector<AttachmentRef> attachments;
   std::int64_t sent_at_ms = 0;      // provider's send time, Unix milliseconds
   std::int64_t received_at_ms = 0;  // when routerd accepted it, Unix milliseconds

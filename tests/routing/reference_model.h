@@ -16,6 +16,7 @@
 #include "engine/routing/cap_resolver.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/routing/routing_events.h"
+#include "engine/routing/tenant_router.h"
 
 namespace routerd::testing {
 
@@ -42,8 +43,14 @@ class ReferenceModel {
     std::int64_t enqueued = 0;
     std::int64_t last_activity = 0;
     std::size_t messages = 0;
-    bool waiting = false;
+    bool waiting = false;  // reserved ones too
     std::optional<std::uint8_t> priority;  // set at run time
+    // A preferred agent (-1: none or unknown), where from, what became of it,
+    // and whether the session waits for it (then not in Waiting()).
+    int preferred = -1;
+    routing::TenantRouter::PreferenceSource source = routing::TenantRouter::PreferenceSource::kNone;
+    routing::TenantRouter::PreferenceOutcome outcome = routing::TenantRouter::PreferenceOutcome::kPending;
+    bool reserved = false;
   };
   // After-contact work: ends at `until`; ties end in the order they began.
   struct Wrap {
@@ -79,6 +86,8 @@ class ReferenceModel {
     std::int64_t wrap_up = 0;
     std::uint64_t served = 0;
     std::map<std::string, int> required;
+    std::int64_t sticky = 0;
+    std::int64_t sticky_wait = 0;
   };
 
   // `cap_bug` makes the model wrong on purpose (allows one session over the
@@ -103,6 +112,9 @@ class ReferenceModel {
       rq.aging = static_cast<std::int64_t>(q.priority_aging_seconds) * 1'000'000'000;
       rq.priority = q.priority;
       for (const auto& need : q.required_skills) rq.required[need.skill] = need.level;
+      rq.sticky = static_cast<std::int64_t>(q.sticky_seconds) * 1'000'000'000;
+      rq.sticky_wait = static_cast<std::int64_t>(q.sticky_wait_seconds) * 1'000'000'000;
+      any_sticky_ = any_sticky_ || rq.sticky > 0;
       queues_.push_back(rq);
     }
     for (const auto& a : t.agents) {
@@ -157,11 +169,12 @@ class ReferenceModel {
     return {s.arrival - PriorityIn(k, q) * queues_[q].aging, s.seq};
   }
 
-  // Waiting sessions of queue q in service order.
+  // Waiting sessions of queue q in service order, those reserved for a
+  // preferred agent left out.
   std::vector<Key> Waiting(std::uint32_t q) const {
     std::vector<std::pair<std::pair<std::int64_t, std::uint64_t>, Key>> w;
     for (const auto& [k, s] : sessions_) {
-      if (s.waiting && s.queue == q) w.push_back({Order(k, q), k});
+      if (s.waiting && !s.reserved && s.queue == q) w.push_back({Order(k, q), k});
     }
     std::sort(w.begin(), w.end());
     std::vector<Key> out;
@@ -169,7 +182,9 @@ class ReferenceModel {
     return out;
   }
 
-  void OnContact(std::uint32_t channel, const std::string& customer, std::int64_t now) {
+  // `preferred`: the agent the contact names (-1: a name nobody has).
+  void OnContact(std::uint32_t channel, const std::string& customer, std::int64_t now,
+                 std::optional<int> preferred = std::nullopt) {
     Key key{channel, customer};
     auto it = sessions_.find(key);
     if (it != sessions_.end()) {
@@ -188,9 +203,22 @@ class ReferenceModel {
     s.seq = next_seq_++;
     s.last_activity = now;
     s.messages = 1;
+    using Source = routing::TenantRouter::PreferenceSource;
+    const std::uint32_t q = channel_queue_[channel];
+    if (preferred) {
+      s.source = Source::kContact;
+      s.preferred = *preferred;
+      if (*preferred < 0) s.outcome = routing::TenantRouter::PreferenceOutcome::kUnavailable;
+    } else if (queues_[q].sticky > 0) {
+      auto last = last_agent_.find(key);
+      if (last != last_agent_.end() && now - last->second.second <= queues_[q].sticky) {
+        s.source = Source::kLastAgent;
+        s.preferred = last->second.first;
+      }
+    }
     sessions_[key] = s;
     idle_order_.push_back(key);
-    Enqueue(key, channel_queue_[channel], now);
+    Enqueue(key, q, now);
   }
 
   routerd::StatusCode OnCommand(routing::AgentCommandType type, std::uint32_t target,
@@ -214,7 +242,7 @@ class ReferenceModel {
           a.state = routing::AgentState::kReady;
           a.reason = 0;
           a.idle_since = now;
-          Dispatch(a.queues, now);
+          DispatchAgent(target, now);
         }
         return routerd::StatusCode::kOk;
       }
@@ -240,7 +268,16 @@ class ReferenceModel {
           sessions_[k].agent = -1;
         }
         a.sessions.clear();
-        for (const Key& k : keys) Enqueue(k, sessions_[k].queue, now);
+        for (const Key& k : keys) {
+          Session& s = sessions_[k];
+          s.preferred = -1;
+          s.source = routing::TenantRouter::PreferenceSource::kNone;
+          s.outcome = routing::TenantRouter::PreferenceOutcome::kPending;
+          Enqueue(k, s.queue, now);
+        }
+        // Sessions waiting for it go to any agent, first in service order first.
+        std::vector<Key> waiting_for = ReservedFor(static_cast<int>(target));
+        for (const Key& k : waiting_for) StopWaiting(k, routing::TenantRouter::PreferenceOutcome::kUnavailable, now);
         return routerd::StatusCode::kOk;
       }
       case T::kCloseSession: {
@@ -249,7 +286,7 @@ class ReferenceModel {
           return routerd::StatusCode::kNotFound;
         }
         EndAssigned(*session, routing::EndReason::kClosed, now);
-        Dispatch(a.queues, now);
+        DispatchAgent(target, now);
         return routerd::StatusCode::kOk;
       }
       case T::kTransfer: {
@@ -257,18 +294,21 @@ class ReferenceModel {
         if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
           return routerd::StatusCode::kNotFound;
         }
+        // To an agent, to a queue, or to a queue preferring an agent.
+        const bool into_queue = to_queue != UINT32_MAX;
         if (to_agent != UINT32_MAX) {
           if (to_agent >= agents_.size()) return routerd::StatusCode::kNotFound;
           if (to_agent == target) return routerd::StatusCode::kInvalidArgument;
           const Agent& to = agents_[to_agent];
-          if (to.type == config::AgentType::kVoice || to.state != routing::AgentState::kReady ||
-              to.load() >= to.cap.cap) {
+          if (to.type == config::AgentType::kVoice ||
+              (!into_queue && (to.state != routing::AgentState::kReady || to.load() >= to.cap.cap))) {
             return routerd::StatusCode::kFailedPrecondition;
           }
-        } else if (to_queue != UINT32_MAX) {
+        }
+        if (into_queue) {
           if (to_queue >= queues_.size()) return routerd::StatusCode::kNotFound;
           if (queues_[to_queue].voice) return routerd::StatusCode::kFailedPrecondition;
-        } else {
+        } else if (to_agent == UINT32_MAX) {
           return routerd::StatusCode::kInvalidArgument;
         }
         const Key k = *session;
@@ -278,12 +318,17 @@ class ReferenceModel {
         sessions_[k].agent = -1;
         events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
                            static_cast<int>(routing::EndReason::kTransferred), 0});
-        if (to_agent != UINT32_MAX) {
+        if (!into_queue) {
           Assign(k, static_cast<int>(to_agent), sessions_[k].queue, now);
         } else {
+          Session& s = sessions_[k];
+          s.preferred = to_agent == UINT32_MAX ? -1 : static_cast<int>(to_agent);
+          s.source = to_agent == UINT32_MAX ? routing::TenantRouter::PreferenceSource::kNone
+                                            : routing::TenantRouter::PreferenceSource::kTransfer;
+          s.outcome = routing::TenantRouter::PreferenceOutcome::kPending;
           Enqueue(k, to_queue, now);
         }
-        Dispatch(a.queues, now);
+        DispatchAgent(target, now);
         return routerd::StatusCode::kOk;
       }
       case T::kEndWrapUp: {
@@ -297,7 +342,7 @@ class ReferenceModel {
           a.wraps.clear();
         }
         if (was_full && a.load() < a.cap.cap) a.idle_since = now;
-        Dispatch(a.queues, now);
+        DispatchAgent(target, now);
         return routerd::StatusCode::kOk;
       }
       case T::kSetPriority: {
@@ -343,7 +388,22 @@ class ReferenceModel {
       const bool was_full = a.load() >= a.cap.cap;
       a.wraps.erase(a.wraps.begin() + static_cast<std::ptrdiff_t>(due_index));
       if (was_full && a.load() < a.cap.cap) a.idle_since = now;
-      Dispatch(a.queues, now);
+      DispatchAgent(static_cast<std::uint32_t>(due_agent), now);
+    }
+    // Then sessions whose wait for their preferred agent is over, in order of
+    // deadline, then of reservation.
+    for (;;) {
+      auto due = std::min_element(reservations_.begin(), reservations_.end());
+      if (due == reservations_.end() || std::get<0>(*due) > now) break;
+      const auto [until, seq, k] = *due;
+      reservations_.erase(due);
+      auto it = sessions_.find(k);
+      // Stale unless this very reservation still holds.
+      if (it == sessions_.end() || !it->second.reserved ||
+          it->second.enqueued + queues_[it->second.queue].sticky_wait != until) {
+        continue;
+      }
+      StopWaiting(k, routing::TenantRouter::PreferenceOutcome::kExpired, now);
     }
     for (std::uint32_t q = 0; q < queues_.size(); ++q) {
       for (;;) {
@@ -365,9 +425,10 @@ class ReferenceModel {
       if (s.agent >= 0) {
         const int agent = s.agent;
         EndAssigned(k, routing::EndReason::kIdleTimeout, now);
-        Dispatch(agents_[agent].queues, now);
+        DispatchAgent(static_cast<std::uint32_t>(agent), now);
       } else {
         s.waiting = false;
+        s.reserved = false;
         LeaveMessage(k, routing::LeaveReason::kIdleTimeout);
       }
     }
@@ -438,18 +499,66 @@ class ReferenceModel {
     return best;
   }
 
+  // Sessions of queue q waiting for a preferred agent.
+  std::size_t Reserved(std::uint32_t q) const {
+    std::size_t n = 0;
+    for (const auto& [k, s] : sessions_) n += s.reserved && s.queue == q;
+    return n;
+  }
+  std::vector<Key> ReservedFor(int agent) const {
+    std::vector<Key> out;
+    for (const auto& [k, s] : sessions_) {
+      if (s.reserved && s.preferred == agent) out.push_back(k);
+    }
+    std::sort(out.begin(), out.end(), [&](const Key& x, const Key& y) {
+      return Order(x, sessions_.at(x).queue) < Order(y, sessions_.at(y).queue);
+    });
+    return out;
+  }
+  // Whether agent a may take session k of queue q: a member qualified for its skills.
+  bool Qualified(const Agent& a, const Key& k, std::uint32_t q) const {
+    if (std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) return false;
+    for (const auto& [skill, level] : Required(k, q)) {
+      auto held = a.skills.find(skill);
+      if (held == a.skills.end() || held->second < level) return false;
+    }
+    return true;
+  }
+
   void Enqueue(const Key& k, std::uint32_t q, std::int64_t now) {
     Session& s = sessions_[k];
     s.queue = q;
     s.enqueued = now;
     enqueue_order_[k] = next_enqueue_++;
+    using Outcome = routing::TenantRouter::PreferenceOutcome;
+    if (s.preferred >= 0 && s.outcome == Outcome::kPending) {
+      // The preferred agent takes it now, or it waits for that agent, or (the
+      // agent signed out or not qualified) it goes on as any other session.
+      const Agent& p = agents_[s.preferred];
+      if (!Qualified(p, k, q) || p.state == routing::AgentState::kSignedOut) {
+        s.outcome = Outcome::kUnavailable;
+      } else if (Eligible(p)) {
+        s.outcome = Outcome::kServed;
+        Assign(k, s.preferred, q, now);
+        return;
+      } else if (Waiting(q).size() + Reserved(q) >= queues_[q].max_waiting) {
+        s.outcome = Outcome::kLeft;
+        Overflow(k, q, routing::LeaveReason::kQueueFull, now);
+        return;
+      } else {
+        s.waiting = true;
+        s.reserved = true;
+        reservations_.push_back({now + queues_[q].sticky_wait, next_reservation_++, k});
+        return;
+      }
+    }
     int agent = BestAgent(q, k);
     const bool others_wait = !Waiting(q).empty();
     if (agent >= 0 && !others_wait) {
       Assign(k, agent, q, now);
       return;
     }
-    if (agent < 0 && Waiting(q).size() >= queues_[q].max_waiting) {
+    if (agent < 0 && Waiting(q).size() + Reserved(q) >= queues_[q].max_waiting) {
       Overflow(k, q, routing::LeaveReason::kQueueFull, now);
       return;
     }
@@ -460,7 +569,10 @@ class ReferenceModel {
   }
 
   void Overflow(const Key& k, std::uint32_t from, routing::LeaveReason reason, std::int64_t now) {
-    sessions_[k].waiting = false;
+    Session& s = sessions_[k];
+    if (s.reserved) s.outcome = routing::TenantRouter::PreferenceOutcome::kLeft;
+    s.reserved = false;
+    s.waiting = false;
     if (queues_[from].overflow == UINT32_MAX) {
       LeaveMessage(k, reason);
     } else {
@@ -491,6 +603,7 @@ class ReferenceModel {
     const bool was_full = a.load() >= a.cap.cap;
     a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
     const std::int64_t wrap = queues_[sessions_[k].queue].wrap_up;
+    if (any_sticky_) last_agent_[k] = {sessions_[k].agent, now};
     if (wrap > 0) {
       a.wraps.push_back({now + wrap, next_wrap_seq_++});
     } else if (was_full && a.load() < a.cap.cap) {
@@ -529,12 +642,37 @@ class ReferenceModel {
     }
   }
 
+  // The agent serves the sessions waiting for it first (first in service
+  // order first), while it may; then its queues' waiting sessions.
+  void ServeReserved(std::uint32_t agent, std::int64_t now) {
+    for (;;) {
+      const std::vector<Key> mine = ReservedFor(static_cast<int>(agent));
+      if (mine.empty() || !Eligible(agents_[agent])) return;
+      Session& s = sessions_[mine.front()];
+      s.reserved = false;
+      s.outcome = routing::TenantRouter::PreferenceOutcome::kServed;
+      Assign(mine.front(), static_cast<int>(agent), s.queue, now);
+    }
+  }
+  void DispatchAgent(std::uint32_t agent, std::int64_t now) {
+    ServeReserved(agent, now);
+    Dispatch(agents_[agent].queues, now);
+  }
+  // A reserved session joins its queue's waiting sessions.
+  void StopWaiting(const Key& k, routing::TenantRouter::PreferenceOutcome outcome, std::int64_t now) {
+    Session& s = sessions_[k];
+    s.reserved = false;
+    s.outcome = outcome;
+    Dispatch({s.queue}, now);
+  }
+
   void Recompute(std::int64_t now) {
     for (Agent& a : agents_) {
       const bool was_full = a.load() >= a.cap.cap;
       a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
       if (was_full && a.load() < a.cap.cap) a.idle_since = now;
     }
+    for (std::uint32_t i = 0; i < agents_.size(); ++i) ServeReserved(i, now);
     std::vector<std::uint32_t> all;
     for (std::uint32_t q = 0; q < queues_.size(); ++q) all.push_back(q);
     Dispatch(all, now);
@@ -549,6 +687,10 @@ class ReferenceModel {
   std::vector<std::uint32_t> channel_queue_;
   std::vector<std::optional<int>> channel_priority_;
   std::vector<std::map<std::string, int>> channel_required_;
+  bool any_sticky_ = false;
+  std::map<Key, std::pair<int, std::int64_t>> last_agent_;  // customer -> agent, when its session ended
+  std::vector<std::tuple<std::int64_t, std::uint64_t, Key>> reservations_;  // until, order, session
+  std::uint64_t next_reservation_ = 1;
   std::map<Key, Session> sessions_;
   std::vector<Key> idle_order_;
   std::map<Key, std::uint64_t> enqueue_order_;

@@ -37,12 +37,16 @@ struct Step {
   std::uint8_t reason = 0;                 // kNotReady
   std::optional<std::size_t> wrap_index;   // kEndWrapUp: which of the agent's, or all
   std::optional<std::uint8_t> priority;     // kSetPriority; nullopt clears
+  std::optional<int> preferred;             // kContact: the agent it names; -1 a name nobody has
   std::int64_t advance_ns = 0;
 
   std::string ToString() const {
     std::ostringstream o;
     switch (kind) {
-      case Kind::kContact: o << "contact channel=" << channel << " customer=" << customer; break;
+      case Kind::kContact:
+        o << "contact channel=" << channel << " customer=" << customer;
+        if (preferred) o << " preferred_agent=" << *preferred;
+        break;
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
       case Kind::kCommand: {
         static const char* kNames[] = {"sign_in",       "ready",      "not_ready",      "sign_out", "close",
@@ -106,10 +110,17 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
     if (pick(one_in) == 0) out = skills();
     return out;
   };
+  // Sticky routing in some queues, over windows and waits of seconds.
+  auto sticky = [&](TenantBuilder& builder) {
+    builder.Sticky(pick(2) ? 5 + pick(60) : 0, 1 + pick(20));
+  };
   b.Queue("q0", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4), "q1").WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  sticky(b);
   b.Queue("q1", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
   b.QueueRequires(requirement(4));
+  sticky(b);
   b.Queue("q2", kStrategies[pick(4)], 10 + pick(40), 2 + pick(4)).WrapUp(wrap()).Priority(priority(), 1 + pick(10));
+  sticky(b);
   b.Queue("voice", "least_busy", 60, 10, "", config::QueueMedia::kVoice);
   static const char* kOus[] = {"root", "mid", "leaf", "side"};
   static const std::vector<std::vector<std::string>> kQueueSets = {{"q0"}, {"q1"}, {"q2"}, {"q0", "q2"},
@@ -160,8 +171,11 @@ class Checker {
         auto c = std::make_shared<Contact>();
         c->customer_id = step.customer;
         c->channel_id = tenant_.channels[step.channel].id;
+        if (step.preferred) {
+          c->preferred_agent = *step.preferred >= 0 ? tenant_.agents[*step.preferred].employee_id : "ghost";
+        }
         router_->OnContact(step.channel, std::move(c), now_);
-        model_->OnContact(step.channel, step.customer, now_);
+        model_->OnContact(step.channel, step.customer, now_, step.preferred);
         break;
       }
       case Step::Kind::kAdvance: {
@@ -335,6 +349,31 @@ class Checker {
         return "agent " + m.employee_id + " sessions differ";
       }
     }
+    // Preferred agents: whom, why, what became of it, and who waits for one.
+    std::optional<std::string> preference_error;
+    router_->ForEachSession([&](const routing::TenantRouter::SessionView& v) {
+      if (preference_error) return;
+      const ReferenceModel::Key key{v.channel, (*v.first)->customer_id};
+      auto it = model_->sessions().find(key);
+      if (it == model_->sessions().end()) return;  // reported below as a count mismatch
+      const auto& m = it->second;
+      const int preferred = v.preferred_agent == routing::kNone ? -1 : static_cast<int>(v.preferred_agent);
+      if (preferred != m.preferred || v.preference != m.source || v.preference_outcome != m.outcome ||
+          v.reserved != m.reserved) {
+        preference_error = "session " + key.second + " preference differs: router " + std::to_string(preferred) + " " +
+                           std::string(routing::TenantRouter::PreferenceOutcomeName(v.preference_outcome)) +
+                           (v.reserved ? " reserved" : "") + ", model " + std::to_string(m.preferred) + " " +
+                           std::string(routing::TenantRouter::PreferenceOutcomeName(m.outcome)) +
+                           (m.reserved ? " reserved" : "");
+      }
+      if (v.reserved) g_coverage.Add("waiting for a preferred agent");
+      if (v.agent != routing::kNone && v.trace->preference != routing::TenantRouter::PreferenceSource::kNone) {
+        g_coverage.Add("preference " +
+                       std::string(routing::TenantRouter::PreferenceSourceName(v.trace->preference)) + " " +
+                       std::string(routing::TenantRouter::PreferenceOutcomeName(v.trace->preference_outcome)));
+      }
+    });
+    if (preference_error) return preference_error;
     std::size_t waiting = 0;
     for (std::uint32_t q = 0; q < router_->queue_count(); ++q) {
       auto stats = router_->Queue(q);
@@ -353,7 +392,7 @@ class Checker {
       if (oldest.has_value() != (stats.waiting > 0) || (oldest && *oldest != stats.oldest_enqueued_ns)) {
         return "oldest time in queue " + std::string(router_->QueueId(q)) + " differs";
       }
-      waiting += order.size();
+      waiting += order.size() + stats.reserved;
     }
     if (router_->open_sessions() != model_->sessions().size()) {
       return "open sessions " + std::to_string(router_->open_sessions()) + " != model " +
@@ -384,6 +423,8 @@ class StepGenerator {
       s.kind = Step::Kind::kContact;
       s.channel = static_cast<std::uint32_t>(Pick(3));
       s.customer = "u" + std::to_string(Pick(25));
+      // Some name an agent (or a name nobody has).
+      if (Pick(8) == 0) s.preferred = Pick(static_cast<int>(agents) + 1) - 1;
     } else if (r < 40 && !model.sessions().empty()) {
       // A repeat message of an open session.
       auto it = model.sessions().begin();
@@ -430,6 +471,8 @@ class StepGenerator {
       if (s.command == AgentCommandType::kTransfer) {
         if (Pick(2) == 0) {
           s.to_queue = static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.skill_queues.size())));
+          // Some prefer an agent there.
+          if (Pick(3) == 0) s.to_agent = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
         } else {
           s.to_agent = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
         }
@@ -585,7 +628,10 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "leave idle_timeout", "command OK", "command NotFound", "command InvalidArgument",
                            "command FailedPrecondition", "after-contact work", "after-contact work expired",
                            "not ready with a reason", "priority set at run time", "waiting for a skilled agent",
-                           "assigned by most_skilled"}) {
+                           "assigned by most_skilled", "waiting for a preferred agent",
+                           "preference last_agent served", "preference last_agent expired",
+                           "preference contact served", "preference contact unavailable",
+                           "preference transfer served", "preference transfer expired"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }

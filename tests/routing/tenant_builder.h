@@ -51,6 +51,12 @@ class TenantBuilder {
     t_.skill_queues.back().priority_aging_seconds = aging_seconds;
     return *this;
   }
+  // Sticky routing of the last queue added.
+  TenantBuilder& Sticky(int seconds, int wait_seconds = 30) {
+    t_.skill_queues.back().sticky_seconds = seconds;
+    t_.skill_queues.back().sticky_wait_seconds = wait_seconds;
+    return *this;
+  }
   // Priority of the last channel added.
   TenantBuilder& ChannelPriority(int priority) {
     t_.channels.back().priority = priority;

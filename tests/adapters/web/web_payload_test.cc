@@ -25,6 +25,25 @@ TEST(WebPayloadTest, Message) {
   EXPECT_TRUE(c.attachments.empty());
 }
 
+TEST(WebPayloadTest, PreferredAgent) {
+  auto parsed = ParseWebPayload(
+      R"({"event_id":"e","type":"message","visitor":{"id":"v"},"text":"x","sent_at":1,"preferred_agent":"10002"})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->contacts[0].preferred_agent, "10002");
+  parsed = ParseWebPayload(R"({"event_id":"e","type":"message","visitor":{"id":"v"},"text":"x","sent_at":1})");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->contacts[0].preferred_agent, "");
+  parsed = ParseWebPayload(R"({"event_id":"e","type":"message","visitor":{"id":"v"},"text":"x","sent_at":1,)"
+                           R"("preferred_agent":")" + std::string(65, 'a') + "\"}");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("field 'preferred_agent' must be an employee id of at most 64"),
+            std::string::npos);
+  parsed = ParseWebPayload(
+      R"({"event_id":"e","type":"message","visitor":{"id":"v"},"text":"x","sent_at":1,"preferred_agent":7})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("field 'preferred_agent' must be a string"), std::string::npos);
+}
+
 TEST(WebPayloadTest, LeaveMessage) {
   auto parsed = ParseWebPayload(ReadFixture("web", "leave_message.json"));
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
