@@ -9,6 +9,7 @@
 #include "engine/base/guarded_call.h"
 #include "engine/gateway/gateway_json.h"
 #include "engine/gateway/state_change.h"
+#include "engine/gateway/transfer_request.h"
 
 namespace routerd::gateway {
 namespace beast = boost::beast;
@@ -144,21 +145,8 @@ void AgentWsSession::HandleRequest(std::string_view text) {
     cmd.session_id = *session;
     cmd.type = type == "close" ? routing::AgentCommandType::kCloseSession : routing::AgentCommandType::kTransfer;
     if (type == "transfer") {
-      std::string_view to_queue, to_agent;
-      const bool has_queue = doc["to_queue"].get_string().get(to_queue) == simdjson::SUCCESS;
-      const bool has_agent = doc["to_agent"].get_string().get(to_agent) == simdjson::SUCCESS;
-      if (has_queue == has_agent) {
-        return Reply(ErrorJson(raw_id, "bad_request", "give exactly one of to_queue and to_agent (strings)"));
-      }
-      if (has_queue) {
-        auto q = gateway_.shards().directory().FindQueue(channel_.tenant, to_queue);
-        if (!q) return Reply(ErrorJson(raw_id, "not_found", "unknown skill queue"));
-        cmd.to_queue = *q;
-      } else {
-        auto a = gateway_.shards().directory().FindAgent(channel_.tenant, to_agent);
-        if (!a) return Reply(ErrorJson(raw_id, "not_found", "unknown agent"));
-        cmd.to_agent = *a;
-      }
+      const Status parsed = ParseTransferRequest(gateway_.shards().directory(), channel_.tenant, doc, cmd);
+      if (!parsed.ok()) return Reply(ErrorJson(raw_id, CodeName(parsed.code()), parsed.message()));
     }
   } else if (type == "set_cap" || type == "clear_cap") {
     return ChangeOwnCap(raw_id, type == "set_cap" ? std::optional(doc) : std::nullopt);

@@ -169,6 +169,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
         out += ",\"media\":\"";
         out += t.QueueIsVoice(q) ? "voice" : "multimedia";
         out += "\",\"waiting\":" + std::to_string(load.waiting);
+        out += ",\"reserved\":" + std::to_string(t.Queue(q).reserved);
         out += ",\"oldest_wait_ms\":" + std::to_string(load.oldest_wait_ms);
         out += ",\"agents_serving\":" + std::to_string(load.agents_signed_in);
         out += ",\"agents_in_wrap_up\":" + std::to_string(load.agents_in_wrap_up);

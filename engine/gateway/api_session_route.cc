@@ -5,6 +5,7 @@
 #include "engine/gateway/api_common.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/gateway_json.h"
+#include "engine/gateway/transfer_request.h"
 
 namespace routerd::gateway {
 
@@ -46,23 +47,10 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
     cmd.type = routing::AgentCommandType::kCloseSession;
   } else if (rest == "/transfer") {
     if (verb != Verb::post) return MethodNotAllowed("POST");
-    Body b = ParseBody(request, {"to_queue", "to_agent"});
+    Body b = ParseBody(request, {"to_queue", "to_agent", "preferred_agent"});
     if (b.error) return std::move(*b.error);
-    std::string_view to_queue, to_agent;
-    const bool has_queue = b.root["to_queue"].get_string().get(to_queue) == simdjson::SUCCESS;
-    const bool has_agent = b.root["to_agent"].get_string().get(to_agent) == simdjson::SUCCESS;
-    if (has_queue == has_agent) {
-      return JsonError(HttpStatus::bad_request, "bad_request", "give exactly one of to_queue and to_agent (strings)");
-    }
-    if (has_queue) {
-      auto q = shards_.directory().FindQueue(*ref, to_queue);
-      if (!q) return JsonError(HttpStatus::not_found, "not_found", "to_queue: no such skill queue");
-      cmd.to_queue = *q;
-    } else {
-      auto a = shards_.directory().FindAgent(*ref, to_agent);
-      if (!a) return JsonError(HttpStatus::not_found, "not_found", "to_agent: no such agent");
-      cmd.to_agent = *a;
-    }
+    const Status parsed = ParseTransferRequest(shards_.directory(), *ref, b.root, cmd);
+    if (!parsed.ok()) return FromCode(parsed.code(), parsed.message());
     cmd.type = routing::AgentCommandType::kTransfer;
   } else if (rest == "/priority") {
     // PUT {"priority": 0..9} sets the session's priority, DELETE clears it

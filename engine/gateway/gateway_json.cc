@@ -251,11 +251,36 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     Num(out, "effective_cap", t.cap.cap);
     out += ",";
     CapOrigin(out, t.cap.origin, t.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(t.cap.ou) : "");
+    if (t.preference != routing::TenantRouter::PreferenceSource::kNone) {
+      out += ",";
+      Str(out, "preference", routing::TenantRouter::PreferenceSourceName(t.preference));
+      out += ",";
+      Str(out, "preference_outcome", routing::TenantRouter::PreferenceOutcomeName(t.preference_outcome));
+    }
     out += "}";
   } else {
     out += ",";
     // Its time in this queue: since it last entered one, as max_wait counts.
     Num(out, "waiting_ms", (now_ns - s.enqueued_ns) / 1'000'000);
+  }
+  if (s.preference != routing::TenantRouter::PreferenceSource::kNone) {
+    // Whom it prefers, why, and what became of it (pending while it waits for them).
+    out += ",";
+    Key(out, "preferred_agent");
+    out += "{";
+    Str(out, "source", routing::TenantRouter::PreferenceSourceName(s.preference));
+    out += ",";
+    Key(out, "employee_id");
+    if (s.preferred_agent != routing::kNone) {
+      AppendJsonString(out, tenant.Agent(s.preferred_agent).employee_id);
+    } else {
+      out += "null";
+    }
+    out += ",";
+    Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(s.preference_outcome));
+    out += ",\"reserved\":";
+    out += s.reserved ? "true" : "false";
+    out += "}";
   }
   out += ",";
   Num(out, "age_ms", (now_ns - s.arrival_ns) / 1'000'000);

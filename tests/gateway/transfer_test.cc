@@ -69,9 +69,14 @@ TEST_F(TransferTest, ToAQueueThenToAnAgentAndTheRefusals) {
 
   const std::string prefix = R"("type":"transfer","session_id":")" + sid + "\",";
   ExpectError(a2->Request(prefix + R"("to_agent":"a1")"), "conflict", "the target agent has no free capacity");
-  ExpectError(a2->Request(prefix + R"("to_queue":"nowhere")"), "not_found", "unknown skill queue");
-  ExpectError(a2->Request(prefix + R"("to_agent":"nobody")"), "not_found", "unknown agent");
-  ExpectError(a2->Request(prefix + R"("to_agent":"g1")"), "not_found", "unknown agent");  // another tenant's
+  ExpectError(a2->Request(prefix + R"("to_queue":"nowhere")"), "not_found", "to_queue: no such skill queue");
+  ExpectError(a2->Request(prefix + R"("to_agent":"nobody")"), "not_found", "to_agent: no such agent");
+  ExpectError(a2->Request(prefix + R"("to_agent":"g1")"), "not_found", "to_agent: no such agent");  // another tenant's
+  ExpectError(a2->Request(prefix + R"("to_queue":"chat","preferred_agent":"nobody")"), "not_found",
+              "preferred_agent: no such agent");
+  ExpectError(a2->Request(prefix + R"("to_agent":"a3","preferred_agent":"a1")"), "bad_request",
+              "preferred_agent goes with to_queue (to_agent hands the session over at once)");
+  ExpectError(a2->Request(prefix + R"("to_queue":7)"), "bad_request", "to_queue must be a string");
   ExpectError(a2->Request(prefix + R"("to_queue":"phone")"), "conflict", "the target is a voice queue");
   ExpectError(a2->Request(prefix + R"("to_agent":"v1")"), "conflict",
               "the target agent does not take multimedia sessions");
