@@ -39,6 +39,7 @@ struct ServerOptions {
   int router_batch_size = 256;            // items drained per bulk dequeue; 1..65536
   int router_tick_ms = 100;               // timeout scan period; 10..10000
   int session_history_limit = 200;        // messages kept per open session; 1..100000
+  int ended_session_traces = 10000;       // route traces of ended sessions kept per tenant; 0..1000000
   std::string log_level = "info";         // trace|debug|info|warn|error|critical|off
   int router_command_queue_capacity = 16384;  // per shard, agent commands; 1024..16777216
   // HTTP

@@ -86,6 +86,7 @@ void LoadServerTable(const toml::table& table, ServerOptions& server, ErrorList&
   auto batch = r.Int("router_batch_size", 1, kMaxBatchSize, Presence::kOptional);
   r.IntInto("router_tick_ms", kMinTickMs, kMaxTickMs, server.router_tick_ms);
   r.IntInto("session_history_limit", 1, kMaxHistory, server.session_history_limit);
+  r.IntInto("ended_session_traces", 0, 1'000'000, server.ended_session_traces);
   r.IntInto("router_command_queue_capacity", kMinQueueCapacity, kMaxQueueCapacity,
             server.router_command_queue_capacity);
   r.IntInto("max_body_bytes", 1024, 64 << 20, server.max_body_bytes);

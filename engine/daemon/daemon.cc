@@ -67,6 +67,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   fanout_.Add(&presence_);
   shard::RouterShardOptions shard_options = shard::ShardOptionsFromConfig(server);
   shard_options.tenant.emit_session_opened = true;
+  // An ended session's trace is kept no longer than its stored rows.
+  shard_options.tenant.ended_trace_retention_ns =
+      static_cast<std::int64_t>(storage_options.dedup_retention_seconds) * 1'000'000'000;
   shards_ = std::make_unique<shard::ShardSet>(config_, *policies_, shard_options, clock_, fanout_);
   webhook_metrics_ = std::make_unique<metrics::WebhookMetrics>(adapters_->Kinds());
   webhooks_ = std::make_unique<http::WebhookHandler>(config_, *shards_, dedup_, storage_->leave_messages(),

@@ -89,6 +89,7 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
   if (!wrap_up_deadlines_.empty()) ExpireWrapUps(now_ns);
   if (!reservation_deadlines_.empty()) ExpireReservations(now_ns);
   if (!last_agent_order_.empty()) ForgetOldCustomers(now_ns);
+  if (ended_count_ > 0) ForgetEndedTraces(now_ns);
   for (std::uint32_t q = 0; q < queue_count_; ++q) {
     QueueState& qs = *queues_[q];
     while (qs.wait_head != kNone && sessions_[qs.wait_head].enqueued_ns + qs.max_wait_ns <= now_ns) {
@@ -106,7 +107,7 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
       // The customer went silent before any agent took the session.
       BaseOf(sessions_[slot].queue).stats.abandoned.Add();
       RemoveFromWaiting(slot);
-      BecomeLeaveMessage(slot, LeaveReason::kIdleTimeout);
+      BecomeLeaveMessage(slot, LeaveReason::kIdleTimeout, now_ns);
     }
   }
 }
@@ -130,6 +131,10 @@ void TenantRouter::FreeSlot(std::uint32_t slot) {
   assert(s.agent == kNone && s.heap_slot == kNone);
   by_key_.Erase(s.key_hash, slot);
   IdleListRemove(slot);
+  if (s.traced) {
+    traced_hops_.erase(slot);
+    s.traced = false;
+  }
   s.id = 0;
   s.first.reset();
   s.history.clear();
@@ -162,6 +167,7 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
   SessionSlot& s = sessions_[slot];
   s.queue = queue;
   s.enqueued_ns = now_ns;
+  if (s.traced) NoteHop(slot, RouteHop{now_ns, HopKind::kEntered, 0, 0, CapOrigin::kTenant, qs.base, kNone, 0});
   if (s.preferred_agent != kNone && s.preference_outcome == PreferenceOutcome::kPending &&
       EnqueuePreferring(slot, now_ns)) {
     return;
@@ -212,11 +218,13 @@ void TenantRouter::RemoveFromWaiting(std::uint32_t slot) {
 void TenantRouter::Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason,
                             std::int64_t now_ns) {
   if (sessions_[slot].reserved) sessions_[slot].preference_outcome = PreferenceOutcome::kLeft;
+  NoteHop(slot, RouteHop{now_ns, HopKind::kOverflowed, static_cast<std::uint8_t>(reason), 0, CapOrigin::kTenant,
+                         queues_[from_queue]->base, kNone, 0});
   RemoveFromWaiting(slot);
   BaseOf(from_queue).stats.overflowed.Add();
   const std::uint32_t target = queues_[from_queue]->overflow_queue;
   if (target == kNone) {
-    BecomeLeaveMessage(slot, reason);
+    BecomeLeaveMessage(slot, reason, now_ns);
   } else {
     // Configuration rejects overflow cycles, so this chain ends.
     AnnounceQueue(slot, target);
@@ -233,7 +241,7 @@ void TenantRouter::AnnounceQueue(std::uint32_t slot, std::uint32_t queue) {
   e.contact = s.first;
 }
 
-void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
+void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason, std::int64_t now_ns) {
   SessionSlot& s = sessions_[slot];
   RoutingEvent& e = Emit(RoutingEventType::kLeaveMessage);
   e.session_id = s.id;
@@ -241,6 +249,10 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason) {
   e.leave_reason = reason;
   e.contact = s.first;
   if (s.history.size() > 1) e.history = std::move(s.history);
+  KeepEndedTrace(slot,
+                 RouteHop{now_ns, HopKind::kLeaveMessage, static_cast<std::uint8_t>(reason), 0, CapOrigin::kTenant,
+                          queues_[s.queue]->base, kNone, 0},
+                 now_ns);
   FreeSlot(slot);
 }
 
@@ -279,6 +291,10 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   if (s.history.size() > 1) e.history = s.history;
   s.trace = RouteTrace{a.cap,           qs.base,      transferred, PriorityIn(s, queue), s.preference,
                        s.preference_outcome, now_ns - s.arrival_ns};
+  if (s.traced) {
+    NoteHop(slot, RouteHop{now_ns, HopKind::kAssigned, static_cast<std::uint8_t>(transferred),
+                           static_cast<std::uint8_t>(a.cap.cap), a.cap.origin, qs.base, agent, 0});
+  }
   e.strategy = TraceStrategy(s.trace);
   e.effective_cap = a.cap.cap;
   e.cap_origin = a.cap.origin;
@@ -331,6 +347,10 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.wrap_ups = a.wrap_up_count;
   e.wrap_up_ns = wrap_up_ns;
+  KeepEndedTrace(slot,
+                 RouteHop{now_ns, HopKind::kEnded, static_cast<std::uint8_t>(reason), 0, CapOrigin::kTenant,
+                          queues_[s.queue]->base, agent, static_cast<std::uint32_t>(wrap_up_ns / 1'000'000)},
+                 now_ns);
   FreeSlot(slot);
   if (wrap_up_ns > 0) EmitAgentState(agent);
 }

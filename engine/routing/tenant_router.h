@@ -78,6 +78,10 @@ struct TenantRouterOptions {
   // waiting session (the durable journal needs them to bring sessions back
   // after a restart; nothing else does).
   bool emit_session_opened = false;
+  // Route traces of ended sessions kept per tenant, newest first, for at most
+  // ended_trace_retention_ns (0 sessions: none kept).
+  std::uint32_t ended_trace_limit = 10000;
+  std::int64_t ended_trace_retention_ns = 7 * 86400 * 1'000'000'000LL;
 };
 
 class TenantRouter {
@@ -196,6 +200,42 @@ class TenantRouter {
     PreferenceOutcome preference_outcome;
     bool reserved;  // waiting for its preferred agent
   };
+  // One step of a session's way through the router, at router time `at_ns`.
+  enum class HopKind : std::uint8_t {
+    kEntered,      // entered `queue` (its first, an overflow's, a transfer's target, or back after a requeue)
+    kReserved,     // waits in `queue` for `agent`, its preferred agent (detail: PreferenceSource)
+    kWaitEnded,    // stopped waiting for `agent` (detail: PreferenceOutcome)
+    kAssigned,     // given to `agent` from `queue` (detail: 1 = by a transfer; cap, cap_origin)
+    kOverflowed,   // left `queue` (detail: LeaveReason)
+    kTransferred,  // `agent` handed it on
+    kRequeued,     // `agent` signed out
+    kEnded,        // left `agent` (detail: EndReason), with after-contact work of `wrap_up_ms`
+    kLeaveMessage, // became a leave message of `queue` (detail: LeaveReason)
+  };
+  static std::string_view HopKindName(HopKind k);
+  struct RouteHop {
+    std::int64_t at_ns = 0;
+    HopKind kind = HopKind::kEntered;
+    std::uint8_t detail = 0;
+    std::uint8_t cap = 0;  // kAssigned: the agent's effective cap then
+    CapOrigin cap_origin = CapOrigin::kTenant;
+    std::uint32_t queue = kNone;  // a queue's index (its first lane)
+    std::uint32_t agent = kNone;
+    std::uint32_t wrap_up_ms = 0;  // kEnded
+  };
+  // Every hop of session `session_id`, open or ended (kept as
+  // TenantRouterOptions says), in order; nullopt when unknown.
+  std::optional<std::vector<RouteHop>> RouteOf(std::uint64_t session_id) const;
+  // An ended session whose trace is kept.
+  struct EndedSessionView {
+    std::uint64_t id;
+    std::uint32_t channel;
+    std::int64_t arrival_ns;
+    std::int64_t ended_ns;
+    const ContactPtr* first;
+  };
+  std::optional<EndedSessionView> EndedSession(std::uint64_t session_id) const;
+
   // Two clocks of a waiting session: its arrival orders the queue (a requeued
   // or transferred session keeps its turn), while its time in the queue counts
   // from when it last entered one; max_wait and the oldest wait use the latter.
@@ -293,7 +333,8 @@ class TenantRouter {
     std::uint8_t priority_override = kNoPriority;  // set at run time
     PreferenceSource preference = PreferenceSource::kNone;
     PreferenceOutcome preference_outcome = PreferenceOutcome::kPending;
-    bool reserved = false;                      // on preferred_agent's list, not in a heap
+    bool reserved : 1 = false;                  // on preferred_agent's list, not in a heap
+    bool traced : 1 = false;                    // has hops in traced_hops_ (beyond arrival and one assignment)
     std::uint32_t preferred_agent = kNone;
     std::uint32_t wait_prev = kNone, wait_next = kNone;  // deadline list of the queue (on its first lane)
     std::uint32_t idle_prev = kNone, idle_next = kNone;  // tenant idle list
@@ -451,7 +492,7 @@ class TenantRouter {
   void Overflow(std::uint32_t slot, std::uint32_t from_queue, LeaveReason reason, std::int64_t now_ns);
   // kSessionQueued (with emit_session_opened): the session moves to `queue`.
   void AnnounceQueue(std::uint32_t slot, std::uint32_t queue);
-  void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason);
+  void BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason, std::int64_t now_ns);
   // `transferred`: a transfer to this agent, not the queue's policy.
   void Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t queue, std::int64_t now_ns,
               bool transferred = false);
@@ -495,6 +536,17 @@ class TenantRouter {
   void StopWaitingFor(std::uint32_t slot, PreferenceOutcome outcome, std::int64_t now_ns);
   void RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns);
   void ForgetOldCustomers(std::int64_t now_ns);
+
+  // Route traces (tenant_router_trace.cc). A session that only arrives, is
+  // assigned once and ends keeps no hops: its arrival and its RouteTrace say
+  // it all. Anything else (an overflow, a transfer, a requeue, a wait for a
+  // preferred agent) writes its hops out, from then on, into traced_hops_.
+  void NoteHop(std::uint32_t slot, RouteHop hop);
+  std::vector<RouteHop>& TraceOf(std::uint32_t slot);
+  std::vector<RouteHop> HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const;
+  // The session leaves the router: its trace goes to the ended ones.
+  void KeepEndedTrace(std::uint32_t slot, RouteHop last, std::int64_t now_ns);
+  void ForgetEndedTraces(std::int64_t now_ns);
 
   // After-contact work (tenant_router_wrap_up.cc)
   void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::int64_t now_ns);
@@ -561,6 +613,30 @@ class TenantRouter {
   std::vector<WrapUpDeadline> wrap_up_deadlines_;  // heap, std::greater
   std::uint32_t live_wrap_ups_ = 0;
   std::uint64_t next_wrap_up_seq_ = 1;
+
+  // Route traces
+  std::unordered_map<std::uint32_t, std::vector<RouteHop>> traced_hops_;  // slot -> hops, traced sessions only
+  // Written once per ended session, read only by an administrator's query: so
+  // the ring is written in order and searched by a scan of ended_ids_ (an
+  // index written at random costs the router more than the scan costs the query).
+  struct EndedTrace {
+    std::uint32_t channel = 0;
+    std::int64_t arrival_ns = 0;
+    std::int64_t ended_ns = 0;
+    ContactPtr first;
+    // A traced session's hops, then `last`; an untraced one's are its arrival
+    // in its channel's queue, `trace` when it was assigned, then `last`.
+    std::vector<RouteHop> hops;
+    RouteHop last;
+    RouteTrace trace;
+    bool assigned = false;
+  };
+  std::vector<EndedTrace> ended_;         // ring, ended_next_ is the oldest once full
+  std::vector<std::uint64_t> ended_ids_;  // session id of each, 0: free
+  std::uint32_t ended_next_ = 0;
+  std::uint32_t ended_count_ = 0;
+  // The ring position of ended session `session_id`, else kNone.
+  std::uint32_t FindEnded(std::uint64_t session_id) const;
 
   // Preferred agents
   struct ReservationDeadline {

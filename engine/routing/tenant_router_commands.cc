@@ -37,6 +37,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
                       WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
   });
   for (std::uint32_t slot : slots) {
+    NoteHop(slot, RouteHop{now_ns, HopKind::kRequeued, 0, 0, CapOrigin::kTenant, kNone, agent, 0});
     RoutingEvent& e = EmitSessionEnded(sessions_[slot], agent, EndReason::kRequeued);
     DetachFromAgent(slot, now_ns);
     e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
@@ -103,6 +104,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   }
 
   BaseOf(s.queue).stats.transferred.Add();
+  NoteHop(slot, RouteHop{now_ns, HopKind::kTransferred, 0, 0, CapOrigin::kTenant, kNone, from, 0});
   RoutingEvent& e = EmitSessionEnded(s, from, EndReason::kTransferred);
   DetachFromAgent(slot, now_ns);
   e.active_sessions = static_cast<std::uint32_t>(agents_[from].sessions.size());

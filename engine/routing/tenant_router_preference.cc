@@ -76,6 +76,8 @@ bool TenantRouter::EnqueuePreferring(std::uint32_t slot, std::int64_t now_ns) {
     Overflow(slot, lane, LeaveReason::kQueueFull, now_ns);
     return true;
   }
+  NoteHop(slot, RouteHop{now_ns, HopKind::kReserved, static_cast<std::uint8_t>(s.preference), 0, CapOrigin::kTenant,
+                         qs.base, agent, 0});
   AppendToDeadlineList(slot, base);
   s.reserved = true;
   a.reserved.push_back(slot);
@@ -116,6 +118,8 @@ void TenantRouter::StopWaitingFor(std::uint32_t slot, PreferenceOutcome outcome,
   ReleaseReservation(slot);
   SessionSlot& s = sessions_[slot];
   s.preference_outcome = outcome;
+  NoteHop(slot, RouteHop{now_ns, HopKind::kWaitEnded, static_cast<std::uint8_t>(outcome), 0, CapOrigin::kTenant,
+                         queues_[s.queue]->base, s.preferred_agent, 0});
   // It keeps its place in the deadline list, and takes its turn by first
   // arrival among the lane's waiting sessions.
   QueueState& qs = *queues_[s.queue];

@@ -36,6 +36,12 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   s.preference = PreferenceSource::kNone;
   s.preference_outcome = PreferenceOutcome::kPending;
   s.reserved = false;
+  s.traced = false;
+  if (r.queue != channel_queue_[r.channel]) {
+    // It had moved on from its channel's queue before the restart.
+    traced_hops_[slot] = {RouteHop{r.arrival_ns, HopKind::kEntered, 0, 0, CapOrigin::kTenant, r.queue, kNone, 0}};
+    s.traced = true;
+  }
   by_key_.Insert(s.key_hash, slot);
   ++open_sessions_;
   IdleListAppend(slot);

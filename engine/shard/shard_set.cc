@@ -9,6 +9,7 @@ RouterShardOptions ShardOptionsFromConfig(const config::ServerOptions& server) {
   o.batch_size = static_cast<std::size_t>(server.router_batch_size);
   o.tick_ns = static_cast<std::int64_t>(server.router_tick_ms) * 1'000'000;
   o.tenant.session_history_limit = static_cast<std::uint32_t>(server.session_history_limit);
+  o.tenant.ended_trace_limit = static_cast<std::uint32_t>(server.ended_session_traces);
   return o;
 }
 

@@ -418,7 +418,8 @@ skill_queue = ["q"]
   EXPECT_THAT(r.errors, HasError(Line("io_thread"), "server",
                                  "unknown key 'io_thread' (did you mean 'io_threads'?); allowed keys: listen, "
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "
-                                 "router_tick_ms, session_history_limit, router_command_queue_capacity, "
+                                 "router_tick_ms, session_history_limit, ended_session_traces, "
+                                 "router_command_queue_capacity, "
                                  "max_body_bytes, max_header_bytes, read_timeout_seconds, idle_timeout_seconds, "
                                  "shutdown_grace_seconds, max_connections, auth_failure_burst, auth_failures_per_minute, dedup_window_seconds, dedup_max_entries, "
                                  "agent_grace_seconds, agent_outbox_limit, log_level"));

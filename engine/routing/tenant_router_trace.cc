@@ -1,0 +1,145 @@
+// Route traces: every hop of a session, kept while it is open and, for a
+// bounded number of ended sessions, after. See the note in tenant_router.h.
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+#include "engine/routing/tenant_router.h"
+
+namespace routerd::routing {
+std::string_view TenantRouter::HopKindName(HopKind k) {
+  switch (k) {
+    case HopKind::kEntered: return "entered";
+    case HopKind::kReserved: return "waiting_for_agent";
+    case HopKind::kWaitEnded: return "stopped_waiting_for_agent";
+    case HopKind::kAssigned: return "assigned";
+    case HopKind::kOverflowed: return "overflowed";
+    case HopKind::kTransferred: return "transferred";
+    case HopKind::kRequeued: return "requeued";
+    case HopKind::kEnded: return "ended";
+    case HopKind::kLeaveMessage: return "leave_message";
+  }
+  return "entered";
+}
+
+std::vector<TenantRouter::RouteHop>& TenantRouter::TraceOf(std::uint32_t slot) {
+  SessionSlot& s = sessions_[slot];
+  if (s.traced) return traced_hops_[slot];
+  std::vector<RouteHop>& hops = traced_hops_[slot];
+  hops = HopsOfOpen(s, slot);
+  s.traced = true;
+  return hops;
+}
+
+void TenantRouter::NoteHop(std::uint32_t slot, RouteHop hop) { TraceOf(slot).push_back(hop); }
+
+std::vector<TenantRouter::RouteHop> TenantRouter::HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const {
+  if (s.traced) return traced_hops_.at(slot);
+  // Untraced: it arrived in its channel's queue and was assigned at most once.
+  std::vector<RouteHop> hops;
+  RouteHop entered;
+  entered.at_ns = s.arrival_ns;
+  entered.kind = HopKind::kEntered;
+  entered.queue = channel_queue_[s.channel];
+  hops.push_back(entered);
+  if (s.agent != kNone) {
+    RouteHop assigned;
+    assigned.at_ns = s.arrival_ns + s.trace.waited_ns;
+    assigned.kind = HopKind::kAssigned;
+    assigned.queue = s.trace.queue;
+    assigned.agent = s.agent;
+    assigned.detail = s.trace.transferred ? 1 : 0;
+    assigned.cap = static_cast<std::uint8_t>(s.trace.cap.cap);
+    assigned.cap_origin = s.trace.cap.origin;
+    hops.push_back(assigned);
+  }
+  return hops;
+}
+
+void TenantRouter::KeepEndedTrace(std::uint32_t slot, RouteHop last, std::int64_t now_ns) {
+  SessionSlot& s = sessions_[slot];
+  std::vector<RouteHop> hops;
+  if (s.traced) {
+    auto node = traced_hops_.extract(slot);
+    hops = std::move(node.mapped());
+    s.traced = false;
+  }
+  if (options_.ended_trace_limit == 0) return;
+  if (ended_.empty()) {
+    ended_.resize(options_.ended_trace_limit);
+    ended_ids_.assign(options_.ended_trace_limit, 0);
+  }
+  EndedTrace& e = ended_[ended_next_];
+  if (ended_ids_[ended_next_] != 0) --ended_count_;
+  ended_ids_[ended_next_] = s.id;
+  e.channel = s.channel;
+  e.arrival_ns = s.arrival_ns;
+  e.ended_ns = now_ns;
+  e.first = std::move(s.first);  // the slot is freed next
+  e.hops = std::move(hops);
+  e.last = last;
+  e.trace = s.trace;
+  // Untraced sessions were assigned once at most; the last hop says to whom.
+  e.assigned = last.agent != kNone;
+  ++ended_count_;
+  ended_next_ = (ended_next_ + 1) % options_.ended_trace_limit;
+}
+
+void TenantRouter::ForgetEndedTraces(std::int64_t now_ns) {
+  // The oldest is at ended_next_ when the ring is full, else at its start.
+  while (ended_count_ > 0) {
+    const std::uint32_t oldest =
+        (ended_next_ + options_.ended_trace_limit - ended_count_) % options_.ended_trace_limit;
+    EndedTrace& e = ended_[oldest];
+    if (e.ended_ns + options_.ended_trace_retention_ns > now_ns) return;
+    ended_ids_[oldest] = 0;
+    e.first.reset();
+    e.hops.clear();
+    --ended_count_;
+  }
+}
+
+std::uint32_t TenantRouter::FindEnded(std::uint64_t session_id) const {
+  if (session_id == 0) return kNone;
+  auto it = std::find(ended_ids_.begin(), ended_ids_.end(), session_id);
+  return it == ended_ids_.end() ? kNone : static_cast<std::uint32_t>(it - ended_ids_.begin());
+}
+
+std::optional<TenantRouter::EndedSessionView> TenantRouter::EndedSession(std::uint64_t session_id) const {
+  const std::uint32_t at = FindEnded(session_id);
+  if (at == kNone) return std::nullopt;
+  const EndedTrace& e = ended_[at];
+  return EndedSessionView{session_id, e.channel, e.arrival_ns, e.ended_ns, &e.first};
+}
+
+std::optional<std::vector<TenantRouter::RouteHop>> TenantRouter::RouteOf(std::uint64_t session_id) const {
+  const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
+  if (session_id != 0 && slot < sessions_.size() && sessions_[slot].id == session_id) {
+    return HopsOfOpen(sessions_[slot], slot);
+  }
+  const std::uint32_t at = FindEnded(session_id);
+  if (at == kNone) return std::nullopt;
+  const EndedTrace& e = ended_[at];
+  std::vector<RouteHop> hops = e.hops;
+  if (hops.empty()) {
+    RouteHop entered;
+    entered.at_ns = e.arrival_ns;
+    entered.queue = channel_queue_[e.channel];
+    hops.push_back(entered);
+    if (e.assigned) {
+      RouteHop assigned;
+      assigned.at_ns = e.arrival_ns + e.trace.waited_ns;
+      assigned.kind = HopKind::kAssigned;
+      assigned.queue = e.trace.queue;
+      assigned.agent = e.last.agent;
+      assigned.detail = e.trace.transferred ? 1 : 0;
+      assigned.cap = static_cast<std::uint8_t>(e.trace.cap.cap);
+      assigned.cap_origin = e.trace.cap.origin;
+      hops.push_back(assigned);
+    }
+  }
+  hops.push_back(e.last);
+  return hops;
+}
+
+}  // namespace routerd::routing
