@@ -37,7 +37,11 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
     const std::uint64_t sid = *session;
     Query(who, ctx, [sid](const routing::TenantRouter& t, std::int64_t now) {
       auto s = t.Session(sid);
-      if (!s) return JsonError(HttpStatus::not_found, "not_found", "no such open session");
+      if (!s) {
+        // Ended: its route trace, while it is kept.
+        if (auto ended = t.EndedSession(sid)) return Json(HttpStatus::ok, EndedSessionJson(t, *ended, now));
+        return JsonError(HttpStatus::not_found, "not_found", "no such session (open, or ended recently)");
+      }
       return Json(HttpStatus::ok, SessionJson(t, *s, true, now));
     });
     return std::nullopt;

@@ -209,6 +209,87 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   return out;
 }
 
+namespace {
+
+// "hops":[{"kind":"entered","after_ms":0,"queue":"general"},...]: each step
+// of the session's way, `after_ms` counted from its first arrival.
+void AppendHops(std::string& out, const routing::TenantRouter& tenant, std::uint64_t session_id,
+                std::int64_t arrival_ns) {
+  using Kind = routing::TenantRouter::HopKind;
+  Key(out, "hops");
+  out += "[";
+  const auto hops = tenant.RouteOf(session_id);
+  for (std::size_t i = 0; hops && i < hops->size(); ++i) {
+    const routing::TenantRouter::RouteHop& h = (*hops)[i];
+    if (i) out += ",";
+    out += "{";
+    Str(out, "kind", routing::TenantRouter::HopKindName(h.kind));
+    out += ",";
+    Num(out, "after_ms", (h.at_ns - arrival_ns) / 1'000'000);
+    if (h.queue != routing::kNone) {
+      out += ",";
+      Str(out, "queue", tenant.QueueId(h.queue));
+    }
+    if (h.agent != routing::kNone) {
+      out += ",";
+      Str(out, "employee_id", tenant.Agent(h.agent).employee_id);
+    }
+    switch (h.kind) {
+      case Kind::kAssigned:
+        out += ",";
+        Str(out, "by", h.detail ? "transfer" : "queue");
+        out += ",";
+        Num(out, "effective_cap", h.cap);
+        out += ",";
+        Str(out, "cap_origin", routing::CapOriginName(h.cap_origin));
+        break;
+      case Kind::kReserved:
+        out += ",";
+        Str(out, "source", routing::TenantRouter::PreferenceSourceName(
+                               static_cast<routing::TenantRouter::PreferenceSource>(h.detail)));
+        break;
+      case Kind::kWaitEnded:
+        out += ",";
+        Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(
+                                static_cast<routing::TenantRouter::PreferenceOutcome>(h.detail)));
+        break;
+      case Kind::kOverflowed:
+      case Kind::kLeaveMessage:
+        out += ",";
+        Str(out, "reason", routing::LeaveReasonName(static_cast<routing::LeaveReason>(h.detail)));
+        break;
+      case Kind::kEnded:
+        out += ",";
+        Str(out, "reason", routing::EndReasonName(static_cast<routing::EndReason>(h.detail)));
+        out += ",";
+        Num(out, "wrap_up_ms", h.wrap_up_ms);
+        break;
+      default:
+        break;
+    }
+    out += "}";
+  }
+  out += "]";
+}
+
+}  // namespace
+
+std::string EndedSessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::EndedSessionView& s,
+                             std::int64_t now_ns) {
+  std::string out = "{";
+  SessionId(out, s.id);
+  out += ",";
+  Channel(out, **s.first);
+  out += ",";
+  Str(out, "state", "ended");
+  out += ",";
+  Num(out, "ended_ms_ago", (now_ns - s.ended_ns) / 1'000'000);
+  out += ",";
+  AppendHops(out, tenant, s.id, s.arrival_ns);
+  out += "}";
+  return out;
+}
+
 void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills) {
   Key(out, key);
   out += "{";
@@ -282,6 +363,8 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     out += s.reserved ? "true" : "false";
     out += "}";
   }
+  out += ",";
+  AppendHops(out, tenant, s.id, s.arrival_ns);
   out += ",";
   Num(out, "age_ms", (now_ns - s.arrival_ns) / 1'000'000);
   out += ",";

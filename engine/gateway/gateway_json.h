@@ -23,6 +23,10 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // WebSocket message, empty for a REST body.
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
+// An ended session whose route trace is kept: its channel, customer, when it
+// ended and its hops.
+std::string EndedSessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::EndedSessionView& s,
+                             std::int64_t now_ns);
 // "<key>":{"<skill>":<level>,...}
 void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills);
 // A session with its messages and route trace.

@@ -2,6 +2,9 @@
 // to wait for; the session's route and its preferred_agent say what happened.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/gateway/gateway_fixture.h"
 
 namespace routerd::gateway_test {
@@ -65,6 +68,26 @@ TEST_F(PreferredAgentTest, TheWidgetNamesAnAgentAndATransferWaitsForOne) {
               R"({"to_queue":"chat","preferred_agent":"ghost"})");
   EXPECT_EQ(reply.status, 404);
   EXPECT_EQ(reply.body, R"({"error":"not_found","detail":"preferred_agent: no such agent"})");
+
+  // Once closed, its whole way is still there.
+  a1->Ack(R"("type":"close","session_id":")" + sid + R"(")");
+  reply = Api("GET", "/api/v1/sessions/" + sid, kAcmeAdmin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const JsonDoc ended = reply.Json();
+  SCOPED_TRACE(reply.body);
+  EXPECT_EQ(ended.Str("/state"), "ended");
+  const std::vector<std::string> kinds = {"entered",     "assigned",          "transferred", "entered",
+                                          "waiting_for_agent", "assigned", "ended"};
+  ASSERT_EQ(ended.Size("/hops"), kinds.size());
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    EXPECT_EQ(ended.Str("/hops/" + std::to_string(i) + "/kind"), kinds[i]) << i;
+  }
+  EXPECT_EQ(ended.Str("/hops/1/employee_id"), "a2");
+  EXPECT_EQ(ended.Str("/hops/2/employee_id"), "a2");
+  EXPECT_EQ(ended.Str("/hops/4/employee_id"), "a1");
+  EXPECT_EQ(ended.Str("/hops/4/source"), "transfer");
+  EXPECT_EQ(ended.Str("/hops/5/employee_id"), "a1");
+  EXPECT_EQ(ended.Str("/hops/6/reason"), "closed");
 }
 
 }  // namespace
