@@ -3,6 +3,7 @@
 #include <limits>
 #include <utility>
 
+#include "engine/gateway/json_parts.h"
 #include "engine/http/http_message.h"
 
 namespace routerd::gateway {
@@ -11,43 +12,6 @@ namespace {
 constexpr auto& Key = http::AppendJsonKey;
 constexpr auto& Str = http::AppendJsonStringField;
 constexpr auto& Num = http::AppendJsonIntField;
-
-using http::AppendJsonString;
-
-// Session ids are 64-bit; strings keep them exact in JavaScript clients.
-void SessionId(std::string& out, std::uint64_t id) {
-  Key(out, "session_id");
-  out.push_back('"');
-  out += std::to_string(id);
-  out.push_back('"');
-}
-void Channel(std::string& out, const Contact& c) {
-  Key(out, "channel");
-  out += "{";
-  Str(out, "kind", c.channel_kind);
-  out += ",";
-  Str(out, "id", c.channel_id);
-  out += "},";
-  Key(out, "customer");
-  out += "{";
-  Str(out, "id", c.customer_id);
-  out += ",";
-  Str(out, "name", c.display_name);
-  out += "}";
-}
-// ,"not_ready_reason":"lunch" while not ready for a configured reason.
-void NotReadyReason(std::string& out, std::string_view reason) {
-  if (reason.empty()) return;
-  out += ",";
-  Str(out, "not_ready_reason", reason);
-}
-void CapOrigin(std::string& out, routing::CapOrigin origin, std::string_view ou) {
-  Str(out, "cap_origin", routing::CapOriginName(origin));
-  if (origin == routing::CapOrigin::kOu) {
-    out += ",";
-    Str(out, "cap_origin_ou", ou);
-  }
-}
 
 }  // namespace
 
@@ -89,9 +53,9 @@ void AppendMessage(std::string& out, const Contact& c) {
 
 std::string AssignedJson(const routing::RoutingEvent& e) {
   std::string out = "{\"type\":\"assigned\",";
-  SessionId(out, e.session_id);
+  AppendSessionId(out, e.session_id);
   out += ",";
-  Channel(out, *e.contact);
+  AppendChannel(out, *e.contact);
   out += ",";
   Str(out, "skill_queue", e.queue_id);
   out += ",";
@@ -103,7 +67,7 @@ std::string AssignedJson(const routing::RoutingEvent& e) {
   out += ",";
   Num(out, "effective_cap", e.effective_cap);
   out += ",";
-  CapOrigin(out, e.cap_origin, e.cap_origin_ou);
+  AppendCapOrigin(out, e.cap_origin, e.cap_origin_ou);
   out += "},";
   Num(out, "active_sessions", e.active_sessions);
   out += ",";
@@ -121,7 +85,7 @@ std::string AssignedJson(const routing::RoutingEvent& e) {
 
 std::string MessageJson(const routing::RoutingEvent& e) {
   std::string out = "{\"type\":\"message\",";
-  SessionId(out, e.session_id);
+  AppendSessionId(out, e.session_id);
   out += ",";
   Key(out, "message");
   AppendMessage(out, *e.contact);
@@ -131,7 +95,7 @@ std::string MessageJson(const routing::RoutingEvent& e) {
 
 std::string SessionEndedJson(const routing::RoutingEvent& e) {
   std::string out = "{\"type\":\"session_ended\",";
-  SessionId(out, e.session_id);
+  AppendSessionId(out, e.session_id);
   out += ",";
   Str(out, "reason", routing::EndReasonName(e.end_reason));
   out += ",";
@@ -149,7 +113,7 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   Str(out, "employee_id", e.employee_id);
   out += ",";
   Str(out, "state", routing::AgentStateName(e.agent_state));
-  NotReadyReason(out, e.not_ready_reason);
+  AppendNotReadyReason(out, e.not_ready_reason);
   out += ",";
   Num(out, "active_sessions", e.active_sessions);
   out += ",";
@@ -157,7 +121,7 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   out += ",";
   Num(out, "effective_cap", e.effective_cap);
   out += ",";
-  CapOrigin(out, e.cap_origin, e.cap_origin_ou);
+  AppendCapOrigin(out, e.cap_origin, e.cap_origin_ou);
   out += "}";
   return out;
 }
@@ -175,13 +139,13 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   Str(out, "agent_type", config::AgentTypeName(view.type));
   out += ",";
   Str(out, "state", routing::AgentStateName(view.state));
-  NotReadyReason(out, view.not_ready_reason);
+  AppendNotReadyReason(out, view.not_ready_reason);
   out += ",";
   Num(out, "active_sessions", static_cast<std::int64_t>(view.session_slots.size()));
   out += ",";
   Num(out, "effective_cap", view.cap.cap);
   out += ",";
-  CapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(view.cap.ou) : "");
+  AppendCapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(view.cap.ou) : "");
   out += ",";
   AppendSkillLevels(out, "skills", *view.skills);
   out += ",";
@@ -198,7 +162,7 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
     const auto& w = view.wrap_ups[i];
     if (i) out += ",";
     out += "{";
-    SessionId(out, w.session_id);
+    AppendSessionId(out, w.session_id);
     out += ",";
     Str(out, "skill_queue", tenant.QueueId(w.queue));
     out += ",";
@@ -206,87 +170,6 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
     out += "}";
   }
   out += "]}";
-  return out;
-}
-
-namespace {
-
-// "hops":[{"kind":"entered","after_ms":0,"queue":"general"},...]: each step
-// of the session's way, `after_ms` counted from its first arrival.
-void AppendHops(std::string& out, const routing::TenantRouter& tenant, std::uint64_t session_id,
-                std::int64_t arrival_ns) {
-  using Kind = routing::TenantRouter::HopKind;
-  Key(out, "hops");
-  out += "[";
-  const auto hops = tenant.RouteOf(session_id);
-  for (std::size_t i = 0; hops && i < hops->size(); ++i) {
-    const routing::TenantRouter::RouteHop& h = (*hops)[i];
-    if (i) out += ",";
-    out += "{";
-    Str(out, "kind", routing::TenantRouter::HopKindName(h.kind));
-    out += ",";
-    Num(out, "after_ms", (h.at_ns - arrival_ns) / 1'000'000);
-    if (h.queue != routing::kNone) {
-      out += ",";
-      Str(out, "queue", tenant.QueueId(h.queue));
-    }
-    if (h.agent != routing::kNone) {
-      out += ",";
-      Str(out, "employee_id", tenant.Agent(h.agent).employee_id);
-    }
-    switch (h.kind) {
-      case Kind::kAssigned:
-        out += ",";
-        Str(out, "by", h.detail ? "transfer" : "queue");
-        out += ",";
-        Num(out, "effective_cap", h.cap);
-        out += ",";
-        Str(out, "cap_origin", routing::CapOriginName(h.cap_origin));
-        break;
-      case Kind::kReserved:
-        out += ",";
-        Str(out, "source", routing::TenantRouter::PreferenceSourceName(
-                               static_cast<routing::TenantRouter::PreferenceSource>(h.detail)));
-        break;
-      case Kind::kWaitEnded:
-        out += ",";
-        Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(
-                                static_cast<routing::TenantRouter::PreferenceOutcome>(h.detail)));
-        break;
-      case Kind::kOverflowed:
-      case Kind::kLeaveMessage:
-        out += ",";
-        Str(out, "reason", routing::LeaveReasonName(static_cast<routing::LeaveReason>(h.detail)));
-        break;
-      case Kind::kEnded:
-        out += ",";
-        Str(out, "reason", routing::EndReasonName(static_cast<routing::EndReason>(h.detail)));
-        out += ",";
-        Num(out, "wrap_up_ms", h.wrap_up_ms);
-        break;
-      default:
-        break;
-    }
-    out += "}";
-  }
-  out += "]";
-}
-
-}  // namespace
-
-std::string EndedSessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::EndedSessionView& s,
-                             std::int64_t now_ns) {
-  std::string out = "{";
-  SessionId(out, s.id);
-  out += ",";
-  Channel(out, **s.first);
-  out += ",";
-  Str(out, "state", "ended");
-  out += ",";
-  Num(out, "ended_ms_ago", (now_ns - s.ended_ns) / 1'000'000);
-  out += ",";
-  AppendHops(out, tenant, s.id, s.arrival_ns);
-  out += "}";
   return out;
 }
 
@@ -298,89 +181,6 @@ void AppendSkillLevels(std::string& out, std::string_view key, const config::Ski
     Num(out, skills[i].skill, skills[i].level);
   }
   out += "}";
-}
-
-std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
-                        bool with_messages, std::int64_t now_ns) {
-  std::string out = "{";
-  SessionId(out, s.id);
-  out += ",";
-  Channel(out, **s.first);
-  out += ",";
-  Str(out, "skill_queue", tenant.QueueId(s.queue));
-  out += ",";
-  Str(out, "state", s.agent == routing::kNone ? "waiting" : "assigned");
-  out += ",";
-  Num(out, "priority", s.priority);
-  out += ",";
-  Str(out, "priority_origin", routing::TenantRouter::PriorityOriginName(s.priority_origin));
-  if (s.agent != routing::kNone) {
-    out += ",";
-    Str(out, "employee_id", tenant.Agent(s.agent).employee_id);
-    const auto& t = *s.trace;
-    out += ",";
-    Key(out, "route");
-    out += "{";
-    Str(out, "queue", tenant.QueueId(t.queue));
-    out += ",";
-    Str(out, "strategy", tenant.TraceStrategy(t));
-    out += ",";
-    Num(out, "priority", t.priority);
-    out += ",";
-    Num(out, "waited_ms", t.waited_ns / 1'000'000);
-    out += ",";
-    Num(out, "effective_cap", t.cap.cap);
-    out += ",";
-    CapOrigin(out, t.cap.origin, t.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(t.cap.ou) : "");
-    if (t.preference != routing::TenantRouter::PreferenceSource::kNone) {
-      out += ",";
-      Str(out, "preference", routing::TenantRouter::PreferenceSourceName(t.preference));
-      out += ",";
-      Str(out, "preference_outcome", routing::TenantRouter::PreferenceOutcomeName(t.preference_outcome));
-    }
-    out += "}";
-  } else {
-    out += ",";
-    // Its time in this queue: since it last entered one, as max_wait counts.
-    Num(out, "waiting_ms", (now_ns - s.enqueued_ns) / 1'000'000);
-  }
-  if (s.preference != routing::TenantRouter::PreferenceSource::kNone) {
-    // Whom it prefers, why, and what became of it (pending while it waits for them).
-    out += ",";
-    Key(out, "preferred_agent");
-    out += "{";
-    Str(out, "source", routing::TenantRouter::PreferenceSourceName(s.preference));
-    out += ",";
-    Key(out, "employee_id");
-    if (s.preferred_agent != routing::kNone) {
-      AppendJsonString(out, tenant.Agent(s.preferred_agent).employee_id);
-    } else {
-      out += "null";
-    }
-    out += ",";
-    Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(s.preference_outcome));
-    out += ",\"reserved\":";
-    out += s.reserved ? "true" : "false";
-    out += "}";
-  }
-  out += ",";
-  AppendHops(out, tenant, s.id, s.arrival_ns);
-  out += ",";
-  Num(out, "age_ms", (now_ns - s.arrival_ns) / 1'000'000);
-  out += ",";
-  Num(out, "messages_count", static_cast<std::int64_t>(s.messages));
-  if (with_messages) {
-    out += ",";
-    Key(out, "messages");
-    out += "[";
-    for (std::size_t i = 0; i < s.history->size(); ++i) {
-      if (i) out += ",";
-      AppendMessage(out, *(*s.history)[i]);
-    }
-    out += "]";
-  }
-  out += "}";
-  return out;
 }
 
 namespace {
