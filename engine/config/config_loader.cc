@@ -13,6 +13,7 @@
 
 
 #include "engine/config/agent_states_loader.h"
+#include "engine/config/channels_loader.h"
 #include "engine/config/dialer_loader.h"
 #include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
@@ -24,7 +25,6 @@
 #include "engine/config/token_loader.h"
 #include "engine/config/token_rules.h"
 #include "engine/config/toml_reader.h"
-#include "routerd/channel_options.h"
 #include "routerd/crypto.h"
 
 namespace routerd::config {
@@ -35,6 +35,8 @@ using internal::JoinNames;
 using internal::KnownList;
 using internal::Presence;
 using internal::Quote;
+using internal::ReadId;
+using internal::ReadPlainId;
 using internal::TableReader;
 
 // Ranges documented in config/README.md; keep them in step.
@@ -48,18 +50,6 @@ constexpr std::string_view kLeaveMessage = "leave_message";
 // Employee ids are often e-mail-like, so '@' is allowed there too.
 bool IsEmployeeIdChar(char c) { return IsIdChar(c) || c == '@'; }
 
-
-// Line a factory's message points at ("<file>:<line>: ..."), or `fallback`.
-int MessageLine(std::string_view message, const std::string& file, int fallback) {
-  if (message.substr(0, file.size()) != file || message.substr(file.size(), 1) != ":") return fallback;
-  int line = 0;
-  size_t i = file.size() + 1;
-  if (i >= message.size() || !std::isdigit(static_cast<unsigned char>(message[i]))) return fallback;
-  for (; i < message.size() && std::isdigit(static_cast<unsigned char>(message[i])); ++i) {
-    line = line * 10 + (message[i] - '0');
-  }
-  return line;
-}
 
 // Per-item facts needed by the checks that span items, such as the line of a
 // reference to report an unknown target at.
@@ -113,22 +103,6 @@ class Loader {
 
  private:
   // Reads an id and checks its characters; nullopt when missing or invalid.
-  std::optional<std::string> Id(TableReader& r, std::string_view key, bool (*valid_char)(char),
-                                std::string_view chars) {
-    std::optional<std::string> id = r.String(key, Presence::kRequired);
-    if (!id) return std::nullopt;
-    if (id->empty() || id->size() > kMaxIdLength || !std::all_of(id->begin(), id->end(), valid_char)) {
-      r.Error(key, std::string(key) + " = " + Quote(*id) + " is not a valid id (allowed: 1.." +
-                       std::to_string(kMaxIdLength) + " of " + std::string(chars) + ")");
-      return std::nullopt;
-    }
-    return id;
-  }
-
-  std::optional<std::string> PlainId(TableReader& r, std::string_view key) {
-    return Id(r, key, IsIdChar, kPlainIdChars);
-  }
-
   void LoadRoot(const toml::table& root, Config& config) {
     TableReader r(root, "", errors_);
     if (const toml::table* server = r.Table("server")) LoadServerTable(*server, config.server, errors_);
@@ -182,7 +156,7 @@ class Loader {
   bool LoadTenant(const toml::table& table, size_t index, TenantConfig& tenant) {
     TableReader r(table, "tenants[" + std::to_string(index) + "]", errors_);
     tenant.line = r.line();
-    std::optional<std::string> id = PlainId(r, "id");
+    std::optional<std::string> id = ReadPlainId(r, "id");
     if (id) {
       tenant.id = *id;
       r.set_label(*id);
@@ -208,7 +182,7 @@ class Loader {
     LoadOus(ous, r.path(), tenant);
     LoadSkillQueues(queues, r.path(), tenant);
     LoadAgents(agents, r.path(), tenant);
-    LoadChannels(channels, r.path(), tenant);
+    LoadChannelTables(channels, r.path(), schema_, tenant, errors_);
     CheckRequiredSkillsHeld(tenant, r.path(), errors_);
     LoadTokenTables(tokens, r.path(), tenant, token_places_, errors_);
     if (permissions) LoadPermissionsTable(*permissions, r.path(), tenant.permissions, errors_);
@@ -228,7 +202,7 @@ class Loader {
       TableReader r(*tables[i], path + ".ous[" + std::to_string(i) + "]", errors_);
       OuConfig ou;
       ou.line = r.line();
-      std::optional<std::string> id = PlainId(r, "id");
+      std::optional<std::string> id = ReadPlainId(r, "id");
       if (id) r.set_label(*id);
       if (auto parent = r.String("parent", Presence::kOptional)) ou.parent = *parent;
       if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
@@ -288,7 +262,7 @@ class Loader {
       TableReader r(*tables[i], path + ".skill_queues[" + std::to_string(i) + "]", errors_);
       SkillQueueConfig queue;
       queue.line = r.line();
-      std::optional<std::string> id = PlainId(r, "id");
+      std::optional<std::string> id = ReadPlainId(r, "id");
       if (id) r.set_label(*id);
 
       std::optional<std::string> strategy = r.String("strategy", Presence::kOptional);
@@ -361,7 +335,7 @@ class Loader {
       TableReader r(*tables[i], path + ".agents[" + std::to_string(i) + "]", errors_);
       AgentConfig agent;
       agent.line = r.line();
-      std::optional<std::string> id = Id(r, "employee_id", IsEmployeeIdChar, "letters, digits, '.', '_', '-', '@'");
+      std::optional<std::string> id = ReadId(r, "employee_id", IsEmployeeIdChar, "letters, digits, '.', '_', '-', '@'");
       if (id) r.set_label(*id);
 
       if (auto ou = r.String("ou", Presence::kRequired)) {
@@ -427,124 +401,6 @@ class Loader {
       }
       tenant.agents.push_back(std::move(agent));
     }
-  }
-
-  // ---- Channels ------------------------------------------------------------
-
-  void LoadChannels(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
-    std::vector<std::string> queue_ids;
-    std::map<std::string_view, QueueMedia> queue_media;
-    for (const SkillQueueConfig& q : tenant.skill_queues) {
-      queue_ids.push_back(q.id);
-      queue_media.emplace(q.id, q.media);
-    }
-    std::map<std::string, int, std::less<>> seen;
-    for (size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i] == nullptr) continue;
-      TableReader r(*tables[i], path + ".channels[" + std::to_string(i) + "]", errors_);
-      ChannelConfig channel;
-      channel.line = r.line();
-      std::optional<std::string> id = PlainId(r, "id");
-      if (id) {
-        channel.id = *id;
-        r.set_label(*id);
-      }
-      std::optional<std::string> kind = r.String("kind", Presence::kRequired);
-      bool queue_ok = false;
-      if (auto queue = r.String("skill_queue", Presence::kRequired)) {
-        auto media = queue_media.find(*queue);
-        if (media == queue_media.end()) {
-          r.Error("skill_queue", "skill_queue = " + Quote(*queue) + " is not a skill queue of this tenant " +
-                                     KnownList("skill queues", queue_ids));
-        } else if (media->second != QueueMedia::kMultimedia) {
-          r.Error("skill_queue", "skill_queue = " + Quote(*queue) +
-                                     " is a voice queue; channels bring multimedia sessions and need a "
-                                     "multimedia queue");
-        } else {
-          channel.skill_queue = *queue;
-          queue_ok = true;
-        }
-      }
-
-      if (auto priority = r.Int("priority", 0, kMaxPriority, Presence::kOptional)) {
-        channel.priority = static_cast<int>(*priority);
-      }
-      channel.required_skills = ReadSkillLevels(r, "required_skills", kMaxRequiredSkills, errors_);
-
-      bool options_ok = true;
-      ChannelOptions options(errors_.file(), channel.line, r.where());
-      for (const auto& [key, node] : r.OtherKeys()) {
-        const int line = r.KeyLine(key);
-        if (const auto* s = node->as_string()) {
-          options.Set(key, s->get(), line);
-        } else if (const auto* n = node->as_integer()) {
-          options.Set(key, n->get(), line);
-        } else if (const auto* b = node->as_boolean()) {
-          options.Set(key, b->get(), line);
-        } else {
-          errors_.Add(line, r.where(),
-                      key + " must be a string, an integer or a boolean (got " +
-                          std::string(internal::TypeName(*node)) + ")");
-          options_ok = false;
-        }
-      }
-
-      bool adapter_ok = false;
-      if (kind) {
-        channel.kind = *kind;
-        const ChannelAdapterFactory* factory = schema_.adapters->Find(*kind);
-        if (factory == nullptr) {
-          r.Error("kind", "kind = " + Quote(*kind) + " is not a registered channel kind (registered: " +
-                              JoinNames(schema_.adapters->Kinds()) + ")");
-        } else if (options_ok) {
-          adapter_ok = CreateAdapter(*factory, ChannelIdentity{tenant.id, channel.id, *kind}, options, r, channel);
-        }
-      }
-      if (!id) continue;
-      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
-      if (!inserted) {
-        r.Error("id", "duplicate channel id '" + *id + "' (first defined at line " + std::to_string(it->second) +
-                          ")");
-        continue;
-      }
-      if (adapter_ok && queue_ok) tenant.channels.push_back(std::move(channel));
-    }
-  }
-
-  bool CreateAdapter(const ChannelAdapterFactory& factory, const ChannelIdentity& identity, ChannelOptions& options,
-                     TableReader& r, ChannelConfig& channel) {
-    std::optional<StatusOr<ChannelAdapterPtr>> created;
-    try {
-      created.emplace(factory.Create(identity, options));
-    } catch (const std::exception& e) {
-      errors_.Add(channel.line, r.where(),
-                  "the " + identity.kind + " adapter failed while loading: " + std::string(e.what()));
-      return false;
-    }
-    StatusOr<ChannelAdapterPtr>& adapter = *created;
-    if (!adapter.ok()) {
-      const std::string& message = adapter.status().message();
-      int line = MessageLine(message, errors_.file(), -1);
-      if (line >= 0) {
-        errors_.AddFormatted(line, message);
-      } else {
-        // A factory that did not use ChannelOptions::Error still gets a location.
-        errors_.Add(channel.line, r.where(), message);
-      }
-      // Keys after the failing one were never read; calling them unknown would mislead.
-      return false;
-    }
-    bool ok = true;
-    for (const std::string& key : options.UnreadKeys()) {
-      r.Error(key, "unknown key '" + key + "' for kind " + identity.kind);
-      ok = false;
-    }
-    if (*adapter == nullptr) {
-      errors_.Add(channel.line, r.where(), "internal error: the " + identity.kind + " factory built no adapter");
-      return false;
-    }
-    channel.adapter = std::move(*adapter);
-    return ok;
   }
 
   ErrorList errors_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/config/id_rules.h"
+
 namespace routerd::config::internal {
 
 void ErrorList::Add(int line, std::string_view where, std::string_view message) {
@@ -311,6 +313,22 @@ std::string KnownList(std::string_view what, const std::vector<std::string>& nam
   std::string out = "(known " + std::string(what) + ": " + JoinNames(shown);
   if (names.size() > shown.size()) out += ", ... " + std::to_string(names.size() - shown.size()) + " more";
   return out + ")";
+}
+
+std::optional<std::string> ReadId(TableReader& r, std::string_view key, bool (*valid_char)(char),
+                                  std::string_view chars) {
+  std::optional<std::string> id = r.String(key, Presence::kRequired);
+  if (!id) return std::nullopt;
+  if (id->empty() || id->size() > kMaxIdLength || !std::all_of(id->begin(), id->end(), valid_char)) {
+    r.Error(key, std::string(key) + " = " + Quote(*id) + " is not a valid id (allowed: 1.." +
+                     std::to_string(kMaxIdLength) + " of " + std::string(chars) + ")");
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::optional<std::string> ReadPlainId(TableReader& r, std::string_view key) {
+  return ReadId(r, key, IsIdChar, kPlainIdChars);
 }
 
 }  // namespace routerd::config::internal

@@ -62,6 +62,15 @@ std::string JoinNames(const std::vector<std::string>& names);
 // flood the terminal; "(no <what> defined)" when empty.
 std::string KnownList(std::string_view what, const std::vector<std::string>& names);
 
+class TableReader;
+
+// The id at `key` (required): 1..kMaxIdLength characters for which
+// `valid_char` holds (`chars` names them in the error).
+std::optional<std::string> ReadId(TableReader& r, std::string_view key, bool (*valid_char)(char),
+                                  std::string_view chars);
+// An id of letters, digits, '.', '_', '-' (tenants, OUs, queues, channels).
+std::optional<std::string> ReadPlainId(TableReader& r, std::string_view key);
+
 class TableReader {
  public:
   // `path` locates the table ("tenants[0].agents[3]"); a label (the table's id,

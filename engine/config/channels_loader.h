@@ -1,0 +1,21 @@
+// The [[tenants.channels]] tables: each channel's id, kind, skill queue,
+// priority and required skills, and its adapter built and validated by the
+// kind's factory from the table's other keys. Errors go to the loader's list.
+//
+// Thread safety: none; used by one loading thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/config/config_loader.h"
+#include "engine/config/toml_reader.h"
+
+namespace routerd::config {
+
+// `path` locates the tenant ("tenants[0]"); its skill queues are loaded already.
+void LoadChannelTables(const std::vector<const toml::table*>& tables, const std::string& path,
+                       const ConfigSchema& schema, TenantConfig& tenant, internal::ErrorList& errors);
+
+}  // namespace routerd::config
