@@ -70,14 +70,20 @@ bool CreateAdapter(const ChannelAdapterFactory& factory, const ChannelIdentity& 
 
 }  // namespace
 
+QueueCatalog CatalogOfQueues(const TenantConfig& tenant) {
+  QueueCatalog catalog;
+  for (const SkillQueueConfig& q : tenant.skill_queues) {
+    catalog.ids.push_back(q.id);
+    catalog.media.emplace(q.id, q.media);
+  }
+  return catalog;
+}
+
 void LoadChannelTables(const std::vector<const toml::table*>& tables, const std::string& path,
                        const ConfigSchema& schema, TenantConfig& tenant, ErrorList& errors) {
-  std::vector<std::string> queue_ids;
-  std::map<std::string_view, QueueMedia> queue_media;
-  for (const SkillQueueConfig& q : tenant.skill_queues) {
-    queue_ids.push_back(q.id);
-    queue_media.emplace(q.id, q.media);
-  }
+  const QueueCatalog queues = CatalogOfQueues(tenant);
+  const std::vector<std::string>& queue_ids = queues.ids;
+  const std::map<std::string_view, QueueMedia>& queue_media = queues.media;
   std::map<std::string, int, std::less<>> seen;
   for (size_t i = 0; i < tables.size(); ++i) {
     if (tables[i] == nullptr) continue;

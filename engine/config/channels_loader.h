@@ -5,7 +5,9 @@
 // Thread safety: none; used by one loading thread.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/config/config.h"
@@ -13,6 +15,14 @@
 #include "engine/config/toml_reader.h"
 
 namespace routerd::config {
+
+// The tenant's skill queue ids in order, and each one's media: what agents'
+// and channels' references are checked against.
+struct QueueCatalog {
+  std::vector<std::string> ids;
+  std::map<std::string_view, QueueMedia> media;  // views into the tenant
+};
+QueueCatalog CatalogOfQueues(const TenantConfig& tenant);
 
 // `path` locates the tenant ("tenants[0]"); its skill queues are loaded already.
 void LoadChannelTables(const std::vector<const toml::table*>& tables, const std::string& path,

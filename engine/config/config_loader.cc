@@ -321,12 +321,9 @@ class Loader {
   void LoadAgents(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
     std::vector<std::string> ou_ids;
     for (const OuConfig& ou : tenant.ous) ou_ids.push_back(ou.id);
-    std::vector<std::string> queue_ids;
-    std::map<std::string_view, QueueMedia> queue_media;
-    for (const SkillQueueConfig& q : tenant.skill_queues) {
-      queue_ids.push_back(q.id);
-      queue_media.emplace(q.id, q.media);
-    }
+    const QueueCatalog queues = CatalogOfQueues(tenant);
+    const std::vector<std::string>& queue_ids = queues.ids;
+    const std::map<std::string_view, QueueMedia>& queue_media = queues.media;
     std::map<std::string, int, std::less<>> seen_ids;
     std::map<std::string, int, std::less<>> seen_accounts;
 

@@ -625,11 +625,11 @@ class TenantRouter {
     std::int64_t ended_ns = 0;
     ContactPtr first;
     // A traced session's hops, then `last`; an untraced one's are its arrival
-    // in its channel's queue, `trace` when it was assigned, then `last`.
+    // in its channel's queue, `trace` when it was assigned (then `last` names
+    // its agent), then `last`.
     std::vector<RouteHop> hops;
     RouteHop last;
     RouteTrace trace;
-    bool assigned = false;
   };
   std::vector<EndedTrace> ended_;         // ring, ended_next_ is the oldest once full
   std::vector<std::uint64_t> ended_ids_;  // session id of each, 0: free

@@ -1,10 +1,10 @@
 // Preferred agents: a session that prefers one agent goes to it at once if it
 // may take the session, waits for it a while if it is signed in, and
 // otherwise goes to any agent. See the design note in tenant_router.h.
+#include "engine/routing/tenant_router.h"
+
 #include <algorithm>
 #include <cassert>
-
-#include "engine/routing/tenant_router.h"
 
 namespace routerd::routing {
 

@@ -1,12 +1,37 @@
 // Route traces: every hop of a session, kept while it is open and, for a
 // bounded number of ended sessions, after. See the note in tenant_router.h.
+#include "engine/routing/tenant_router.h"
+
 #include <algorithm>
 #include <cassert>
 #include <utility>
 
-#include "engine/routing/tenant_router.h"
-
 namespace routerd::routing {
+namespace {
+
+// The hops of a session that wrote none: it arrived in its channel's queue
+// `first_queue` and, when `agent` is set, was assigned once as `trace` says.
+void AppendUntracedHops(std::vector<TenantRouter::RouteHop>& hops, std::uint32_t first_queue,
+                        std::int64_t arrival_ns, const TenantRouter::RouteTrace& trace, std::uint32_t agent) {
+  TenantRouter::RouteHop entered;
+  entered.at_ns = arrival_ns;
+  entered.kind = TenantRouter::HopKind::kEntered;
+  entered.queue = first_queue;
+  hops.push_back(entered);
+  if (agent == kNone) return;
+  TenantRouter::RouteHop assigned;
+  assigned.at_ns = arrival_ns + trace.waited_ns;
+  assigned.kind = TenantRouter::HopKind::kAssigned;
+  assigned.queue = trace.queue;
+  assigned.agent = agent;
+  assigned.detail = trace.transferred ? 1 : 0;
+  assigned.cap = static_cast<std::uint8_t>(trace.cap.cap);
+  assigned.cap_origin = trace.cap.origin;
+  hops.push_back(assigned);
+}
+
+}  // namespace
+
 std::string_view TenantRouter::HopKindName(HopKind k) {
   switch (k) {
     case HopKind::kEntered: return "entered";
@@ -35,24 +60,8 @@ void TenantRouter::NoteHop(std::uint32_t slot, RouteHop hop) { TraceOf(slot).pus
 
 std::vector<TenantRouter::RouteHop> TenantRouter::HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const {
   if (s.traced) return traced_hops_.at(slot);
-  // Untraced: it arrived in its channel's queue and was assigned at most once.
   std::vector<RouteHop> hops;
-  RouteHop entered;
-  entered.at_ns = s.arrival_ns;
-  entered.kind = HopKind::kEntered;
-  entered.queue = channel_queue_[s.channel];
-  hops.push_back(entered);
-  if (s.agent != kNone) {
-    RouteHop assigned;
-    assigned.at_ns = s.arrival_ns + s.trace.waited_ns;
-    assigned.kind = HopKind::kAssigned;
-    assigned.queue = s.trace.queue;
-    assigned.agent = s.agent;
-    assigned.detail = s.trace.transferred ? 1 : 0;
-    assigned.cap = static_cast<std::uint8_t>(s.trace.cap.cap);
-    assigned.cap_origin = s.trace.cap.origin;
-    hops.push_back(assigned);
-  }
+  AppendUntracedHops(hops, channel_queue_[s.channel], s.arrival_ns, s.trace, s.agent);
   return hops;
 }
 
@@ -79,8 +88,6 @@ void TenantRouter::KeepEndedTrace(std::uint32_t slot, RouteHop last, std::int64_
   e.hops = std::move(hops);
   e.last = last;
   e.trace = s.trace;
-  // Untraced sessions were assigned once at most; the last hop says to whom.
-  e.assigned = last.agent != kNone;
   ++ended_count_;
   ended_next_ = (ended_next_ + 1) % options_.ended_trace_limit;
 }
@@ -122,21 +129,7 @@ std::optional<std::vector<TenantRouter::RouteHop>> TenantRouter::RouteOf(std::ui
   const EndedTrace& e = ended_[at];
   std::vector<RouteHop> hops = e.hops;
   if (hops.empty()) {
-    RouteHop entered;
-    entered.at_ns = e.arrival_ns;
-    entered.queue = channel_queue_[e.channel];
-    hops.push_back(entered);
-    if (e.assigned) {
-      RouteHop assigned;
-      assigned.at_ns = e.arrival_ns + e.trace.waited_ns;
-      assigned.kind = HopKind::kAssigned;
-      assigned.queue = e.trace.queue;
-      assigned.agent = e.last.agent;
-      assigned.detail = e.trace.transferred ? 1 : 0;
-      assigned.cap = static_cast<std::uint8_t>(e.trace.cap.cap);
-      assigned.cap_origin = e.trace.cap.origin;
-      hops.push_back(assigned);
-    }
+    AppendUntracedHops(hops, channel_queue_[e.channel], e.arrival_ns, e.trace, e.last.agent);
   }
   hops.push_back(e.last);
   return hops;
