@@ -244,7 +244,9 @@ enum class Durability {
 };
 
 struct StorageOptions {
-  std::string backend = "sqlite";        // the only backend
+  std::string backend = "sqlite";        // "sqlite" (embedded) or "postgresql"
+  // postgresql: a libpq URL or key=value string (url, url_env or url_file).
+  std::string url;
   // Relative paths are relative to the configuration file's directory.
   std::string data_dir = "routerd-data";
   Durability durability = Durability::kSync;

@@ -105,7 +105,9 @@ std::string FormatConfigSummary(const Config& config) {
          std::to_string(s.router_tick_ms) + " ms, session history " + std::to_string(s.session_history_limit) +
          ", log level " + s.log_level + "\n";
   const StorageOptions& st = config.storage;
-  out += "storage: " + st.backend + " in " + ResolvedDataDir(config) + ", " +
+  // The PostgreSQL URL may hold a password: the summary names the backend only.
+  out += "storage: " + st.backend + (st.backend == "postgresql" ? std::string() : " in " + ResolvedDataDir(config)) +
+         ", " +
          Plural(static_cast<size_t>(JournalPartitions(config)), "journal partition") + ", durability " +
          (st.durability == Durability::kSync ? "sync (2xx after the commit)" : "async (2xx after the hand-off)") +
          ", dedup keys kept " + std::to_string(st.dedup_retention_seconds) + " s\n";

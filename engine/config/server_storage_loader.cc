@@ -4,6 +4,9 @@
 #include <cctype>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "routerd/channel_options.h"
 
 namespace routerd::config {
 namespace {
@@ -51,7 +54,7 @@ bool ValidListen(std::string_view listen) {
 
 void LoadStorageTable(const toml::table& table, StorageOptions& storage, ErrorList& errors) {
   TableReader r(table, "storage", errors);
-  if (auto backend = r.Choice("backend", {"sqlite"}, Presence::kOptional)) storage.backend = *backend;
+  if (auto backend = r.Choice("backend", {"sqlite", "postgresql"}, Presence::kOptional)) storage.backend = *backend;
   if (auto dir = r.String("data_dir", Presence::kOptional)) {
     if (dir->empty()) {
       r.Error("data_dir", "data_dir is empty (give a directory; relative paths are relative to this file)");
@@ -67,7 +70,29 @@ void LoadStorageTable(const toml::table& table, StorageOptions& storage, ErrorLi
   r.IntInto("max_voice_bytes", 1024, 256 << 20, storage.max_voice_bytes);
   r.IntInto("partitions", 0, 256, storage.partitions);
   r.IntInto("allocation_poll_seconds", 1, 3600, storage.allocation_poll_seconds);
+  // The connection URL may hold a password: inline, or from the environment
+  // or a file, as a channel's secret.
+  ChannelOptions url(errors.file(), r.line(), r.where());
+  bool has_url_key = false;
+  for (std::string_view key : {"url", "url_env", "url_file"}) {
+    if (auto value = r.String(key, Presence::kOptional)) {
+      url.Set(std::string(key), *value, r.KeyLine(key));
+      has_url_key = true;
+    }
+  }
   r.ReportUnknownKeys();
+  if (storage.backend != "postgresql") {
+    if (has_url_key) r.Error("url", "url, url_env and url_file are for backend = \"postgresql\" only");
+    return;
+  }
+  StatusOr<std::string> value = url.RequiredSecret("url");
+  if (!value.ok()) {
+    errors.AddFormatted(r.KeyLine("url"), std::string(value.status().message()));
+  } else if (value->empty()) {
+    r.Error("url", "the PostgreSQL connection URL is empty");
+  } else {
+    storage.url = std::move(value).value();
+  }
 }
 
 void LoadServerTable(const toml::table& table, ServerOptions& server, ErrorList& errors) {

@@ -13,6 +13,7 @@ storage::StorageOptions StorageOptionsFromConfig(const config::Config& config) {
   storage::StorageOptions o;
   o.backend = c.backend;
   o.data_dir = config::ResolvedDataDir(config);
+  o.url = c.url;
   o.partitions = config::JournalPartitions(config);
   for (const auto& t : config.tenants) o.tenants.push_back(t.id);
   o.durability = c.durability;
@@ -144,6 +145,11 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
         return dialer_callbacks_->Handle(request, path, ctx);
       });
+  router_->SetHealthCheck([this]() -> std::optional<http::HttpRouter::Degradation> {
+    std::string storage = storage_->Degraded();
+    if (storage.empty()) return std::nullopt;
+    return http::HttpRouter::Degradation{"storage", std::move(storage)};
+  });
   http::HttpServerOptions options;
   options.listen = server.listen;
   options.io_threads = server.io_threads;
@@ -275,6 +281,12 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_journal_queue_depth", {}, j.queue_depth);
   out.Family("routerd_journal_last_batch_records", "gauge", "Records in the last committed batch.");
   out.Sample("routerd_journal_last_batch_records", {}, j.last_batch_records);
+  out.Family("routerd_storage_reconnects_total", "counter",
+             "Connections to the storage server re-established after it was lost.");
+  out.Sample("routerd_storage_reconnects_total", {}, j.reconnects);
+  out.Family("routerd_storage_unavailable_writers", "gauge",
+             "Journal writers whose storage server cannot be reached now (webhooks answer 503).");
+  out.Sample("routerd_storage_unavailable_writers", {}, j.unavailable_partitions);
   out.Family("routerd_journal_pruned_total", "counter", "Rows removed after the retention period.");
   out.Sample("routerd_journal_pruned_total", {{"kind", "contact"}}, j.pruned_contacts);
   out.Sample("routerd_journal_pruned_total", {{"kind", "session_event"}}, j.pruned_session_events);

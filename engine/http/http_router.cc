@@ -64,13 +64,30 @@ BodyPermit HttpRouter::AdmitBody(const HttpRequest& head, std::size_t default_li
   return BodyPermit::Refuse(NotFound());
 }
 
+HttpResponse HttpRouter::Health() const {
+  std::optional<Degradation> degraded = health_ ? health_() : std::nullopt;
+  if (!degraded) return TextResponse(HttpStatus::ok, "{\"status\":\"ok\"}", "application/json");
+  // The process is alive and recovers by itself: 503 tells a load balancer
+  // to send webhooks elsewhere meanwhile, the body tells an operator why.
+  std::string body = "{";
+  AppendJsonStringField(body, "status", "degraded");
+  body.push_back(',');
+  AppendJsonStringField(body, degraded->component, "unavailable");
+  body.push_back(',');
+  AppendJsonStringField(body, "detail", degraded->detail);
+  body.push_back('}');
+  HttpResponse response = TextResponse(HttpStatus::service_unavailable, std::move(body), "application/json");
+  response.set(boost::beast::http::field::retry_after, "5");
+  return response;
+}
+
 std::optional<HttpResponse> HttpRouter::Handle(HttpRequest& request, RequestContext& ctx) {
   const Route route = RouteOf(request);
   const bool get = request.method() == beast_http::verb::get;
   switch (route.kind) {
     case RouteKind::kHealth:
       if (!get) return MethodNotAllowed("GET");
-      return TextResponse(HttpStatus::ok, "{\"status\":\"ok\"}", "application/json");
+      return Health();
     case RouteKind::kMetrics: {
       if (!get) return MethodNotAllowed("GET");
       metrics::PrometheusWriter out;

@@ -1,5 +1,6 @@
 // HttpRouter: the daemon's RequestHandler. Maps paths to handlers:
-//   GET  /healthz                         liveness
+//   GET  /healthz                         200 {"status":"ok"}, or 503 {"status":"degraded",...}
+//                                         while a dependency (storage) is unreachable
 //   GET  /metrics                         Prometheus text format
 //   GET|POST /webhooks/{kind}/{channel_id} channel webhooks (WebhookHandler)
 //   /api/v1/...                            the agent and admin API (a handler set by the daemon)
@@ -11,6 +12,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/http/request_handler.h"
@@ -43,6 +46,15 @@ class HttpRouter final : public RequestHandler {
         api_body_(std::move(api_body)),
         dialer_callbacks_(std::move(dialer_callbacks)) {}
 
+  // Says what is degraded (e.g. "storage": why), or nothing when all is well.
+  // Called on every GET /healthz; must be thread-safe and quick.
+  struct Degradation {
+    std::string component;
+    std::string detail;
+  };
+  using HealthCheck = std::function<std::optional<Degradation>()>;
+  void SetHealthCheck(HealthCheck check) { health_ = std::move(check); }
+
   // /healthz, /metrics and the console take no body; webhooks and the API
   // the server's default unless their handlers say otherwise; an unknown path
   // is 404 before its body is read.
@@ -60,6 +72,7 @@ class HttpRouter final : public RequestHandler {
   };
   // The one place where a path is mapped to its handler.
   Route RouteOf(const HttpRequest& request) const;
+  HttpResponse Health() const;
 
   WebhookHandler& webhooks_;
   std::vector<MetricsRenderer> metrics_;
@@ -67,6 +80,7 @@ class HttpRouter final : public RequestHandler {
   ConsoleRoute console_;
   ApiBodyRule api_body_;
   DialerCallbackRoute dialer_callbacks_;
+  HealthCheck health_;
 };
 
 }  // namespace routerd::http

@@ -108,6 +108,9 @@ Admitted Admission::AdmitNow(const IngestRoute& route, std::vector<Contact>&& in
           });
       if (!s.ok()) {
         shards_.CancelReservation(route.tenant, contacts.size());
+        if (s.code() != StatusCode::kResourceExhausted) {
+          return refuse(Verdict::kStorageFailed, "storage is unavailable (" + s.message() + ")");
+        }
         return refuse(Verdict::kStorageFull, "storage is at capacity");
       }
       HandOffReserved(route, contacts, thread);
@@ -201,6 +204,9 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
       });
   if (!s.ok()) {
     shards_.CancelReservation(route.tenant, pending->contacts.size());
+    if (s.code() != StatusCode::kResourceExhausted) {
+      return Refused(Verdict::kStorageFailed, "storage is unavailable (" + s.message() + ")");
+    }
     return Refused(Verdict::kStorageFull, "storage is at capacity");
   }
   return std::nullopt;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/storage/sqlite/sqlite_leave_store.h"
+#include "engine/leave/leave_repository.h"
 
 namespace routerd::leave {
 

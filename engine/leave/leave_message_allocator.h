@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
-#include "engine/storage/sqlite/sqlite_leave_store.h"
+#include "engine/leave/leave_repository.h"
 
 namespace routerd::leave {
 

@@ -42,7 +42,7 @@
 #include "engine/leave/agent_idle.h"
 #include "engine/leave/dialer.h"
 #include "engine/leave/task_thread.h"
-#include "engine/storage/sqlite/sqlite_leave_store.h"
+#include "engine/leave/leave_repository.h"
 #include "routerd/clock.h"
 
 namespace routerd::leave {

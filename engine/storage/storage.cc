@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/storage/postgresql/pg_storage.h"
 #include "engine/storage/sqlite/sqlite_storage.h"
 
 namespace routerd::storage {
@@ -22,6 +23,8 @@ JournalStats& JournalStats::operator+=(const JournalStats& o) {
   prune_passes += o.prune_passes;
   pruned_contacts += o.pruned_contacts;
   pruned_session_events += o.pruned_session_events;
+  reconnects += o.reconnects;
+  unavailable_partitions += o.unavailable_partitions;
   return *this;
 }
 
@@ -31,7 +34,12 @@ StatusOr<std::unique_ptr<Storage>> OpenStorage(const StorageOptions& options, co
     if (!s.ok()) return s.status();
     return std::unique_ptr<Storage>(std::move(s).value());
   }
-  return Status::InvalidArgument("storage backend \"" + options.backend + "\" is not known (known: sqlite)");
+  if (options.backend == "postgresql") {
+    StatusOr<std::unique_ptr<PgStorage>> s = PgStorage::Open(options, clock);
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<Storage>(std::move(s).value());
+  }
+  return Status::InvalidArgument("storage backend \"" + options.backend + "\" is not known (known: sqlite, postgresql)");
 }
 
 }  // namespace routerd::storage

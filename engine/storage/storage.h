@@ -41,12 +41,14 @@
 namespace routerd::storage {
 
 struct StorageOptions {
-  // "sqlite" (the embedded default).
+  // "sqlite" (the embedded default) or "postgresql".
   std::string backend = "sqlite";
   // REQUIRED for sqlite. Created, with its parents, when missing.
   std::string data_dir;
+  // REQUIRED for postgresql: a libpq connection URL or key=value string.
+  std::string url;
   // Default: 1. Independent journal writers, each with its own thread and
-  // database file. Every record of a tenant goes to the tenant's partition,
+  // database file (sqlite) or connection (postgresql). Every record of a tenant goes to the tenant's partition,
   // which is recorded when the tenant is first stored and never changes.
   int partitions = 1;
   // The configured tenants, in configuration order: tenants not yet stored
@@ -106,6 +108,9 @@ class Storage {
   virtual void RequestPrune(PruneDone done) = 0;
 
   virtual JournalStats stats() const = 0;
+  // Why storage cannot take writes now (its server is unreachable and being
+  // reconnected), or empty when it can. Quick; from any thread.
+  virtual std::string Degraded() const { return {}; }
   // For the start-up log line: backend, location, partitions.
   virtual std::string Describe() const = 0;
 };

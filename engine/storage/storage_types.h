@@ -146,6 +146,8 @@ struct JournalStats {
   std::uint64_t prune_passes = 0;       // each is one committed transaction
   std::uint64_t pruned_contacts = 0;
   std::uint64_t pruned_session_events = 0;
+  std::uint64_t reconnects = 0;              // connections to a database server re-established
+  std::uint64_t unavailable_partitions = 0;  // partitions whose server cannot be reached now
 
   double RecordsPerCommit() const { return commits == 0 ? 0.0 : static_cast<double>(records) / commits; }
   std::uint64_t Fsyncs() const { return commits + prune_passes; }

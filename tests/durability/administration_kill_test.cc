@@ -1,8 +1,10 @@
 // Run-time administration through the real executable killed with SIGKILL: a
 // cap set and a token created through the API are answered only once stored,
-// so both are there after the kill and restart, and win over the file.
+// so both are there after the kill and restart, and win over the file. On
+// SQLite and on PostgreSQL (a fresh database of the test's own).
 #include <gtest/gtest.h>
 
+#include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/routerd_process.h"
 #include "tests/gateway/test_clients.h"
@@ -11,13 +13,18 @@
 namespace routerd::durability {
 namespace {
 
-class AdministrationKillTest : public ::testing::Test {
+class AdministrationKillTest : public ::testing::TestWithParam<std::string> {
  protected:
-  AdministrationKillTest() : runner_(dir_.path()) {}
+  AdministrationKillTest() : runner_(dir_.path()) { storage_.data_dir = dir_.path() + "/data"; }
+
+  // The test's storage, kept across the kill.
+  void SetUp() override {
+    const Status backend = UseBackend(GetParam(), storage_);
+    ASSERT_TRUE(backend.ok()) << backend.ToString();
+  }
 
   void Start() {
-    DurabilityConfig config;
-    config.data_dir = dir_.path() + "/data";
+    DurabilityConfig config = storage_;
     config.log_level = "info";
     http_.reset();
     const Status started = runner_.Start(config);
@@ -34,11 +41,14 @@ class AdministrationKillTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
+  DurabilityConfig storage_;  // data_dir, backend and url
   RouterdRunner runner_;
   std::unique_ptr<gateway_test::HttpClient> http_;
 };
 
-TEST_F(AdministrationKillTest, ACapAndATokenAnsweredBeforeAKillAreThereAfterIt) {
+INSTANTIATE_TEST_SUITE_P(Backends, AdministrationKillTest, AllBackends(), BackendName);
+
+TEST_P(AdministrationKillTest, ACapAndATokenAnsweredBeforeAKillAreThereAfterIt) {
   Start();
   gateway_test::HttpReply reply =
       Call("PUT", "/api/v1/agents/a1/cap", kAdminToken, R"({"max_concurrent_sessions":7})");

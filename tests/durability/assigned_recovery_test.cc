@@ -4,6 +4,7 @@
 // `assigned` frames and a `state` listing the sessions; not reconnecting signs
 // the agent out and the sessions wait again at their original arrival time.
 // Contacts acknowledged just before the kill exist exactly once afterwards.
+// Every test runs on SQLite and on PostgreSQL (a fresh database of its own).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "tests/durability/database_probe.h"
+#include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/routerd_process.h"
 #include "tests/gateway/gateway_fixture.h"
@@ -27,13 +29,19 @@ std::int64_t WallMs() {
       .count();
 }
 
-class CrashRecoveryTest : public ::testing::Test {
+class CrashRecoveryTest : public ::testing::TestWithParam<std::string> {
  protected:
-  CrashRecoveryTest() : runner_(dir_.path()) {}
+  CrashRecoveryTest() : runner_(dir_.path()) { storage_.data_dir = dir_.path() + "/data"; }
+
+  // The test's storage, kept across kills: the backend of the parameter, for
+  // PostgreSQL a database of the test's own.
+  void SetUp() override {
+    const Status backend = UseBackend(GetParam(), storage_);
+    ASSERT_TRUE(backend.ok()) << backend.ToString();
+  }
 
   void Start(int grace_seconds) {
-    DurabilityConfig config;
-    config.data_dir = dir_.path() + "/data";
+    DurabilityConfig config = storage_;
     config.grace_seconds = grace_seconds;
     config.log_level = "info";
     http_.reset();
@@ -86,7 +94,7 @@ class CrashRecoveryTest : public ::testing::Test {
   }
 
   std::unique_ptr<DatabaseProbe> Probe() {
-    auto probe = DatabaseProbe::Open(dir_.path() + "/data");
+    auto probe = DatabaseProbe::Open(storage_);
     EXPECT_TRUE(probe.ok()) << probe.status().ToString();
     return probe.ok() ? std::move(probe).value() : nullptr;
   }
@@ -130,11 +138,14 @@ class CrashRecoveryTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
+  DurabilityConfig storage_;  // data_dir, backend and url
   RouterdRunner runner_;
   std::unique_ptr<gateway_test::HttpClient> http_;
 };
 
-TEST_F(CrashRecoveryTest, AssignedSessionsGoBackToTheirAgentWhoReconnectsWithinTheGracePeriod) {
+INSTANTIATE_TEST_SUITE_P(Backends, CrashRecoveryTest, AllBackends(), BackendName);
+
+TEST_P(CrashRecoveryTest, AssignedSessionsGoBackToTheirAgentWhoReconnectsWithinTheGracePeriod) {
   const Held held = AgentHoldsTwoSessionsThenCrash();
   ASSERT_FALSE(HasFatalFailure());
   Start(/*grace_seconds=*/60);
@@ -191,7 +202,7 @@ TEST_F(CrashRecoveryTest, AssignedSessionsGoBackToTheirAgentWhoReconnectsWithinT
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
-TEST_F(CrashRecoveryTest, AnAgentWhoDoesNotReturnIsSignedOutAndItsSessionsWaitFromTheirOriginalArrival) {
+TEST_P(CrashRecoveryTest, AnAgentWhoDoesNotReturnIsSignedOutAndItsSessionsWaitFromTheirOriginalArrival) {
   const Held held = AgentHoldsTwoSessionsThenCrash();
   ASSERT_FALSE(HasFatalFailure());
   auto probe = Probe();
@@ -244,7 +255,7 @@ TEST_F(CrashRecoveryTest, AnAgentWhoDoesNotReturnIsSignedOutAndItsSessionsWaitFr
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
-TEST_F(CrashRecoveryTest, ContactsAcknowledgedJustBeforeAKillExistExactlyOnceAfterIt) {
+TEST_P(CrashRecoveryTest, ContactsAcknowledgedJustBeforeAKillExistExactlyOnceAfterIt) {
   Start(/*grace_seconds=*/60);
   // 30 customers, ten of whom write twice; killed right after the last 2xx,
   // while the router and the journal may still be busy with them.

@@ -8,28 +8,32 @@
 // without a 2xx (503, reset connection, daemon down) is sent again later with
 // the same provider id, as a provider would. After each kill the set of
 // acknowledged messages is frozen, and once routerd is back each of them must
-// be in routerd.db. At the end every message is acknowledged and we check,
+// be stored. At the end every message is acknowledged and we check,
 // through the database and through the REST API, that each is stored and
 // routed exactly once and that the router holds nothing that was not stored.
 // A second run adds an agent taking (and closing) sessions throughout: nothing
 // it was shown before a kill may be missing from the database after it.
 //
+// Every test runs on SQLite (the journal files in the data directory) and on
+// PostgreSQL (a fresh database on the private test server, which outlives
+// every kill of routerd).
+//
 // ROUTERD_CRASH_SEED=<n> replays a run's kill schedule (the seed is printed).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdlib>
-#include <deque>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/durability/crash_traffic.h"
 #include "tests/durability/database_probe.h"
+#include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/routerd_process.h"
 #include "tests/gateway/test_clients.h"
@@ -39,194 +43,11 @@ namespace routerd::durability {
 namespace {
 
 constexpr int kCycles = 18;
-constexpr int kSenders = 4;
-// Bounds the run (and the final per-session checks): a sender stops making
-// new messages after this many and only resends.
-constexpr int kMaxNewPerSender = 10000;
-
-struct Message {
-  std::string channel;  // web-chat, wa-main, or an extra tenant's web-chat-<n>
-  std::string id;       // provider message id
-  std::string customer;
-  std::string text;
-
-  std::string key() const { return channel + "/" + id; }
-  integration::ProviderRequest Request() const {
-    return channel == kWhatsAppChannel ? WhatsAppText(id, customer, text)
-                                       : WebEvent(channel, id, "message", customer, text);
-  }
-};
-
-// Senders 0 and 2 post web events, 1 and 3 WhatsApp messages, all to acme;
-// with more tenants, senders 2 and 3 post to tenants acme-2 and acme-3.
-Message NewMessage(int sender, int n, int tenants) {
-  Message m;
-  const std::string suffix = std::to_string(sender) + "-" + std::to_string(n);
-  if (sender >= 2 && sender <= tenants) {
-    m.channel = ExtraWebChannel(sender);
-    m.id = "evt-" + suffix;
-    m.customer = "visitor-" + suffix;
-  } else if (sender % 2 == 0) {
-    m.channel = std::string(kWebChannel);
-    m.id = "evt-" + suffix;
-    m.customer = "visitor-" + suffix;
-  } else {
-    m.channel = std::string(kWhatsAppChannel);
-    m.id = "wamid.HBgL" + suffix;
-    m.customer = "346" + std::to_string(sender) + std::to_string(100000 + n);
-  }
-  m.text = "message " + suffix;
-  return m;
-}
-
-// What the main thread and the senders share.
-struct Traffic {
-  std::mutex mu;
-  std::condition_variable cv;
-  // guarded by mu
-  bool up = false;            // routerd answers on `port`
-  std::uint16_t port = 0;
-  std::uint64_t generation = 0;  // bumps on every start
-  bool no_new = false;        // senders only resend what is not acknowledged yet
-  bool abort = false;         // the test is over (or failed): senders return
-  std::map<std::string, Message> sent;  // every message sent at least once
-  std::set<std::string> acked;          // keys answered 2xx
-  std::map<int, int> unexpected;        // HTTP status -> count, for anything but 200 and 503
-  int senders_done = 0;
-  int tenants = 1;  // set before the senders start
-
-  void Publish(std::uint16_t p) {
-    {
-      std::lock_guard lock(mu);
-      up = true;
-      port = p;
-      ++generation;
-    }
-    cv.notify_all();
-  }
-  void Down() {
-    std::lock_guard lock(mu);
-    up = false;
-  }
-};
-
-void RunSender(Traffic& t, int sender) {
-  std::deque<Message> unacked;
-  int next = 0;
-  std::uint64_t seen = 0;
-  std::unique_ptr<gateway_test::HttpClient> client;
-  for (;;) {
-    {
-      std::unique_lock lock(t.mu);
-      t.cv.wait(lock, [&] { return t.up || t.abort; });
-      if (t.abort) return;
-      if (t.generation != seen) {
-        seen = t.generation;
-        client = std::make_unique<gateway_test::HttpClient>(t.port, std::chrono::seconds(10));
-      }
-      if (unacked.empty() && (t.no_new || next >= kMaxNewPerSender)) {
-        if (t.no_new) {
-          ++t.senders_done;
-          t.cv.notify_all();
-          return;
-        }
-        // Out of new messages: wait for the end of the crash cycles.
-        t.cv.wait(lock, [&] { return t.no_new || t.abort; });
-        continue;
-      }
-    }
-    Message m;
-    if (!unacked.empty()) {
-      m = std::move(unacked.front());
-      unacked.pop_front();
-    } else {
-      m = NewMessage(sender, next++, t.tenants);
-      std::lock_guard lock(t.mu);
-      t.sent.emplace(m.key(), m);
-    }
-    const Delivery d = Deliver(*client, m.Request());
-    if (d.status == 200) {
-      std::lock_guard lock(t.mu);
-      t.acked.insert(m.key());
-      continue;
-    }
-    unacked.push_back(std::move(m));
-    std::unique_lock lock(t.mu);
-    if (d.status != 0 && d.status != 503) ++t.unexpected[d.status];
-    if (d.status == 0) {
-      // No answer: routerd is most likely dead. Resend once it is back (or
-      // after a while anyway, if it was something else).
-      t.cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return t.generation != seen || t.abort; });
-    }
-  }
-}
-
-// An agent (a1) that connects to every routerd that comes up, goes ready,
-// records the messages of each session it is given (channel/provider id, in
-// `seen`, guarded by t.mu) and closes the session at once to make room.
-void RunAgent(Traffic& t, std::set<std::string>& seen) {
-  std::uint64_t connected_to = 0;  // generation
-  for (;;) {
-    std::uint16_t port = 0;
-    {
-      std::unique_lock lock(t.mu);
-      t.cv.wait(lock, [&] { return (t.up && t.generation != connected_to) || t.abort; });
-      if (t.abort) return;
-      connected_to = t.generation;
-      port = t.port;
-    }
-    gateway_test::WsClient ws(port);
-    StatusOr<int> upgraded = ws.Connect("/api/v1/agents/a1/ws", kA1Token, std::chrono::seconds(5));
-    bool open = upgraded.ok() && *upgraded == 101 &&
-                ws.Send(R"({"type":"sign_in"})", std::chrono::seconds(5)).ok() &&
-                ws.Send(R"({"type":"ready"})", std::chrono::seconds(5)).ok();
-    while (open) {
-      StatusOr<std::string> frame = ws.Read(std::chrono::seconds(30));
-      if (!frame.ok()) break;  // routerd died (or was silent for long): next start
-      const gateway_test::JsonDoc doc = gateway_test::JsonDoc::Parse(std::move(*frame));
-      if (doc.Str("/type") != "assigned") continue;
-      const std::string channel = doc.Str("/channel/id").value_or("?");
-      {
-        std::lock_guard lock(t.mu);
-        for (std::size_t i = 0; i < doc.Size("/messages").value_or(0); ++i) {
-          seen.insert(channel + "/" + doc.Str("/messages/" + std::to_string(i) + "/id").value_or("?"));
-        }
-      }
-      const std::string close =
-          R"({"type":"close","session_id":")" + doc.Str("/session_id").value_or("0") + "\"}";
-      open = ws.Send(close, std::chrono::seconds(5)).ok();
-    }
-    // A connection that failed while routerd is still up is retried.
-    std::lock_guard lock(t.mu);
-    if (t.up && t.generation == connected_to) connected_to = 0;
-  }
-}
-
-// Stops and joins the senders (and the agent) however the test ends.
-class Senders {
- public:
-  explicit Senders(Traffic& t, std::set<std::string>* agent_seen = nullptr) : t_(t) {
-    for (int i = 0; i < kSenders; ++i) threads_.emplace_back(RunSender, std::ref(t), i);
-    if (agent_seen != nullptr) threads_.emplace_back(RunAgent, std::ref(t), std::ref(*agent_seen));
-  }
-  ~Senders() {
-    {
-      std::lock_guard lock(t_.mu);
-      t_.abort = true;
-    }
-    t_.cv.notify_all();
-    for (std::thread& th : threads_) th.join();
-  }
-
- private:
-  Traffic& t_;
-  std::vector<std::thread> threads_;
-};
 
 // Every key of `acked` must be a stored contact.
-void ExpectStored(const std::string& db_path, const std::set<std::string>& acked, int cycle,
+void ExpectStored(const DurabilityConfig& config, const std::set<std::string>& acked, int cycle,
                   std::string_view what = "acknowledged contacts") {
-  auto probe = DatabaseProbe::Open(db_path);
+  auto probe = DatabaseProbe::Open(config);
   ASSERT_TRUE(probe.ok()) << probe.status().ToString();
   auto contacts = (*probe)->Contacts();
   ASSERT_TRUE(contacts.ok()) << contacts.status().ToString();
@@ -238,7 +59,7 @@ void ExpectStored(const std::string& db_path, const std::set<std::string>& acked
     if (stored.count(key) == 0 && missing++ == 0) first_missing = key;
   }
   EXPECT_EQ(missing, 0u) << "after kill " << cycle << ": " << missing << " of " << acked.size() << " " << what
-                         << " are not in routerd.db, e.g. " << first_missing;
+                         << " are not stored (" << config.backend << "), e.g. " << first_missing;
 }
 
 std::uint64_t SeedFromEnvironment() {
@@ -247,19 +68,38 @@ std::uint64_t SeedFromEnvironment() {
 }
 
 struct CrashParams {
+  std::string_view backend;  // kSqlite or kPostgresql
   int partitions;
   int tenants;
 };
 
-// One journal partition with one tenant, and four partitions with three busy
-// tenants (three writer threads committing at every kill).
-class CrashTest : public ::testing::TestWithParam<CrashParams> {};
+std::string ParamName(const CrashParams& p) {
+  return std::string(p.backend) + "_" + std::to_string(p.partitions) + "partitions" + std::to_string(p.tenants) +
+         "tenants";
+}
+void PrintTo(const CrashParams& p, std::ostream* out) { *out << ParamName(p); }
 
-INSTANTIATE_TEST_SUITE_P(Partitions, CrashTest, ::testing::Values(CrashParams{1, 1}, CrashParams{4, 3}),
-                         [](const ::testing::TestParamInfo<CrashParams>& info) {
-                           return std::to_string(info.param.partitions) + "partitions" +
-                                  std::to_string(info.param.tenants) + "tenants";
-                         });
+// On each backend, one journal partition (writer) with one tenant, and four
+// with three busy tenants (three writers committing at every kill).
+class CrashTest : public ::testing::TestWithParam<CrashParams> {
+ protected:
+  // The configuration of the test's storage: SQLite in `dir`, or a fresh
+  // PostgreSQL database (then `dir` holds only the daemon's other files).
+  DurabilityConfig Config(const storage::testing::TempDir& dir) {
+    DurabilityConfig config;
+    config.data_dir = dir.path() + "/data";
+    config.partitions = GetParam().partitions;
+    config.tenants = GetParam().tenants;
+    const Status backend = UseBackend(GetParam().backend, config);
+    EXPECT_TRUE(backend.ok()) << backend.ToString();
+    return config;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, CrashTest,
+                         ::testing::Values(CrashParams{kSqlite, 1, 1}, CrashParams{kSqlite, 4, 3},
+                                           CrashParams{kPostgresql, 1, 1}, CrashParams{kPostgresql, 4, 3}),
+                         [](const ::testing::TestParamInfo<CrashParams>& info) { return ParamName(info.param); });
 
 std::string TenantOfChannel(const std::string& channel) {
   return channel.rfind("web-chat-", 0) == 0 ? "acme-" + channel.substr(9) : std::string(kTenant);
@@ -270,11 +110,8 @@ TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
   SCOPED_TRACE("ROUTERD_CRASH_SEED=" + std::to_string(seed));
   std::mt19937_64 rng(seed);
   storage::testing::TempDir dir;
-  DurabilityConfig config;
-  config.data_dir = dir.path() + "/data";
-  config.partitions = GetParam().partitions;
-  config.tenants = GetParam().tenants;
-  const std::string db_path = config.data_dir;  // every journal file in it
+  const DurabilityConfig config = Config(dir);
+  ASSERT_FALSE(HasFailure());
   RouterdRunner runner(dir.path());
 
   Traffic traffic;
@@ -291,7 +128,7 @@ TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
     if (during_start) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 40)(rng)));
     } else {
-      ExpectStored(db_path, frozen, cycle);
+      ExpectStored(config, frozen, cycle);
       traffic.Publish(runner.port());
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(rng)));
       traffic.Down();
@@ -305,7 +142,7 @@ TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
   // The last start: everything not acknowledged yet is sent again until it is.
   const Status started = runner.Start(config);
   ASSERT_TRUE(started.ok()) << started.ToString();
-  ExpectStored(db_path, frozen, kCycles);
+  ExpectStored(config, frozen, kCycles);
   {
     std::lock_guard lock(traffic.mu);
     traffic.no_new = true;
@@ -327,7 +164,7 @@ TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
 
   // (a) The database: each message stored once, every contact routed into a
   // session of its own, and only sessions holding a contact are open.
-  auto probe = DatabaseProbe::Open(db_path);
+  auto probe = DatabaseProbe::Open(config);
   ASSERT_TRUE(probe.ok()) << probe.status().ToString();
   const std::int64_t expected = static_cast<std::int64_t>(sent.size());
   const bool settled = WaitUntil([&] {
@@ -406,18 +243,15 @@ TEST_P(CrashTest, AcknowledgedContactsSurviveRepeatedSigkillExactlyOnce) {
 
 // With sync durability a contact reaches the router only after its commit,
 // so nothing an agent is shown can be lost by a crash: every message an
-// agent received before a kill is in routerd.db afterwards.
+// agent received before a kill is stored afterwards.
 TEST_P(CrashTest, AgentsAreShownOnlyStoredContacts) {
   const std::uint64_t seed = SeedFromEnvironment();
   SCOPED_TRACE("ROUTERD_CRASH_SEED=" + std::to_string(seed));
   std::mt19937_64 rng(seed);
   storage::testing::TempDir dir;
-  DurabilityConfig config;
-  config.data_dir = dir.path() + "/data";
+  DurabilityConfig config = Config(dir);
+  ASSERT_FALSE(HasFailure());
   config.tenant_cap = 60;
-  config.partitions = GetParam().partitions;
-  config.tenants = GetParam().tenants;
-  const std::string db_path = config.data_dir;  // every journal file in it
   RouterdRunner runner(dir.path());
 
   Traffic traffic;
@@ -430,7 +264,7 @@ TEST_P(CrashTest, AgentsAreShownOnlyStoredContacts) {
   for (int cycle = 0; cycle <= kAgentCycles; ++cycle) {
     const Status started = runner.Start(config);
     ASSERT_TRUE(started.ok()) << "start " << cycle << ": " << started.ToString();
-    ExpectStored(db_path, frozen, cycle, "messages shown to the agent");
+    ExpectStored(config, frozen, cycle, "messages shown to the agent");
     if (cycle == kAgentCycles) break;
     traffic.Publish(runner.port());
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(rng)));

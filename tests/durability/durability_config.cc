@@ -23,6 +23,25 @@ std::string ExtraTenantToml(int n) {
 
 }  // namespace
 
+std::string TomlString(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "\"";
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
 std::string ExtraWebChannel(int n) { return "web-chat-" + std::to_string(n); }
 std::string ExtraTenant(int n) { return "acme-" + std::to_string(n); }
 
@@ -32,7 +51,9 @@ std::string DurabilityToml(const DurabilityConfig& c) {
   toml += "agent_grace_seconds = " + std::to_string(c.grace_seconds) + "\n";
   toml += "log_level = \"" + c.log_level + "\"\n";
   toml += "session_history_limit = " + std::to_string(c.history_limit) + "\n";
-  toml += "\n[storage]\ndata_dir = \"" + c.data_dir + "\"\n";
+  toml += "\n[storage]\ndata_dir = " + TomlString(c.data_dir) + "\n";
+  if (c.backend != "sqlite") toml += "backend = " + TomlString(c.backend) + "\n";
+  if (!c.url.empty()) toml += "url = " + TomlString(c.url) + "\n";
   toml += std::string("durability = \"") + (c.sync ? "sync" : "async") + "\"\n";
   toml += "partitions = " + std::to_string(c.partitions) + "\n";
   toml += "\n[[tenants]]\nid = \"acme\"\nsession_idle_timeout_seconds = 604800\n";

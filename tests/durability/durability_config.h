@@ -4,7 +4,9 @@
 // one waiting session (the next one becomes a leave message); agents a1 and
 // a2 serve chat, a3 serves senior; a web and a WhatsApp channel on chat and a
 // web channel on small; bearer tokens for the tenant admin and each agent. Storage is SQLite in
-// `data_dir` with sync durability unless a test says otherwise.
+// `data_dir` with sync durability unless a test says otherwise; with
+// backend "postgresql" it is the database at `url` (data_dir still holds the
+// daemon's files).
 //
 // The web-chat and wa-main channels use the ids and secrets of
 // tests/integration/integration_config.h, so that the signed requests of
@@ -41,6 +43,8 @@ struct DurabilityConfig {
   bool sync = true;                // durability = "sync" (else "async")
   int history_limit = 200;         // session_history_limit
   int partitions = 1;              // [storage] partitions (journal writer threads)
+  std::string backend = "sqlite";  // [storage] backend: "sqlite" or "postgresql"
+  std::string url;                 // [storage] url (libpq URL), for "postgresql" only
   // Tenants besides acme: acme-2 .. acme-<tenants>, each with a queue "chat",
   // an agent a1 and a web channel web-chat-<n> (ExtraWebChannel).
   int tenants = 1;
@@ -48,6 +52,9 @@ struct DurabilityConfig {
 };
 
 std::string DurabilityToml(const DurabilityConfig& config);
+
+// `value` as a TOML basic string, quotes included, escaped as TOML requires.
+std::string TomlString(std::string_view value);
 
 // The web channel of extra tenant `n` (2..tenants) and the tenant's id.
 std::string ExtraWebChannel(int n);

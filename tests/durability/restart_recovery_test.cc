@@ -3,28 +3,22 @@
 // their original order and arrival time, its dedup keys and its leave
 // messages; new session ids continue above every stored one. (A Stop is not a
 // crash: sessions held by agents across a kill are in
-// assigned_recovery_test.cc, which kills the real executable.)
+// assigned_recovery_test.cc, which kills the real executable.) Every test
+// runs on SQLite and on PostgreSQL (a fresh database of its own).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <future>
 #include <map>
-#include <memory>
-#include <sstream>
+#include <string>
+#include <vector>
 
-#include "engine/config/config_loader.h"
-#include "engine/daemon/daemon.h"
-#include "engine/routing/policy_registry.h"
-#include "routerd/builtin_adapters.h"
 #include "tests/durability/database_probe.h"
+#include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
-#include "tests/gateway/gateway_fixture.h"
-#include "tests/storage/storage_test_util.h"
+#include "tests/durability/restart_fixture.h"
 
 namespace routerd::durability {
 namespace {
 
-using gateway_test::AgentConnection;
 using gateway_test::JsonDoc;
 
 std::int64_t WallMs() {
@@ -32,162 +26,9 @@ std::int64_t WallMs() {
       .count();
 }
 
-// One open session as the router holds it.
-struct RouterSession {
-  std::uint64_t id = 0;
-  std::string customer;
-  std::string queue;
-  std::string agent;  // empty while waiting
-  std::size_t messages = 0;
-  std::string last_text;  // of the newest message it holds
-};
+INSTANTIATE_TEST_SUITE_P(Backends, RestartTest, AllBackends(), BackendName);
 
-class RestartTest : public ::testing::Test {
- protected:
-  void TearDown() override { StopDaemon(); }
-
-  void StartDaemon(const DurabilityConfig& config = {}) {
-    config_ = config;
-    config_.data_dir = data_dir_.path() + "/data";
-    config_.port = 0;
-    auto adapters = std::make_unique<AdapterRegistry>();
-    ASSERT_TRUE(RegisterBuiltinAdapters(*adapters).ok());
-    auto policies = std::make_unique<routing::PolicyRegistry>();
-    ASSERT_TRUE(routing::RegisterBuiltinPolicies(*policies).ok());
-    const config::ConfigSchema schema{adapters.get(), policies->Names()};
-    config::LoadResult loaded = config::LoadConfigString(DurabilityToml(config_), "durability.toml", schema);
-    for (const std::string& error : loaded.errors) ADD_FAILURE() << error;
-    ASSERT_TRUE(loaded.config.has_value());
-    auto created = daemon::Daemon::Create(std::move(*loaded.config), std::move(adapters), std::move(policies));
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    daemon_ = std::move(created).value();
-    const Status started = daemon_->Start();
-    ASSERT_TRUE(started.ok()) << started.ToString();
-    http_ = std::make_unique<gateway_test::HttpClient>(daemon_->http_port());
-  }
-
-  void StopDaemon() {
-    http_.reset();
-    if (daemon_) daemon_->Stop();
-    daemon_.reset();
-  }
-
-  // Stop, then Create and Start again on the same data directory.
-  void Restart() {
-    StopDaemon();
-    StartDaemon(config_);
-  }
-
-  void Send(const integration::ProviderRequest& request) {
-    const Delivery d = Deliver(*http_, request);
-    EXPECT_EQ(d.status, 200) << request.target << " " << request.body << ": " << d.body << d.error;
-  }
-  void SendWeb(std::string_view event_id, std::string_view visitor, std::string_view text,
-               std::string_view channel = kWebChannel) {
-    Send(WebEvent(channel, event_id, "message", visitor, text));
-  }
-
-  gateway_test::HttpReply Admin(std::string_view target) {
-    auto reply = http_->Send("GET", target, {}, Bearer(kAdminToken));
-    EXPECT_TRUE(reply.ok()) << target << ": " << reply.status().ToString();
-    return reply.ok() ? std::move(reply).value() : gateway_test::HttpReply{};
-  }
-
-  // Runs `fn` on the tenant's shard thread, against its TenantRouter.
-  template <typename Fn>
-  auto OnRouter(Fn fn) -> decltype(fn(std::declval<const routing::TenantRouter&>())) {
-    using Result = decltype(fn(std::declval<const routing::TenantRouter&>()));
-    const auto ref = daemon_->shards().directory().FindTenant(kTenant);
-    auto promise = std::make_shared<std::promise<Result>>();
-    auto future = promise->get_future();
-    daemon_->shards().shard(ref->shard).Post(
-        [promise, fn, tenant = ref->tenant](routing::Router& router) { promise->set_value(fn(router.tenant(tenant))); });
-    EXPECT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
-    return future.get();
-  }
-
-  std::vector<RouterSession> Sessions() {
-    return OnRouter([](const routing::TenantRouter& t) {
-      std::vector<RouterSession> out;
-      t.ForEachSession([&](const routing::TenantRouter::SessionView& v) {
-        RouterSession s;
-        s.id = v.id;
-        s.customer = (*v.first)->customer_id;
-        s.queue = std::string(t.QueueId(v.queue));
-        if (v.agent != routing::kNone) s.agent = std::string(t.Agent(v.agent).employee_id);
-        s.messages = v.messages;
-        s.last_text = v.history->back()->text;
-        out.push_back(std::move(s));
-      });
-      std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-      return out;
-    });
-  }
-  std::optional<RouterSession> SessionOf(std::string_view customer) {
-    for (RouterSession& s : Sessions()) {
-      if (s.customer == customer) return s;
-    }
-    return std::nullopt;
-  }
-  // The customers of a queue's waiting sessions, in service order.
-  std::vector<std::string> WaitingCustomers(std::string_view queue) {
-    return OnRouter([queue = std::string(queue)](const routing::TenantRouter& t) {
-      std::vector<std::string> out;
-      for (std::uint64_t id : t.WaitingInOrder(*t.FindQueue(queue))) out.push_back((*t.Session(id)->first)->customer_id);
-      return out;
-    });
-  }
-  std::size_t TotalMessages() {
-    std::size_t n = 0;
-    for (const RouterSession& s : Sessions()) n += s.messages;
-    return n;
-  }
-  void WaitForMessages(std::size_t n) {
-    EXPECT_TRUE(WaitUntil([&] { return TotalMessages() == n; }))
-        << "the router holds " << TotalMessages() << " messages, expected " << n;
-  }
-
-  std::optional<std::uint64_t> Metric(std::string_view sample) {
-    auto reply = http_->Send("GET", "/metrics", {}, {});
-    if (!reply.ok()) return std::nullopt;
-    std::istringstream lines(reply->body);
-    std::string line;
-    while (std::getline(lines, line)) {
-      if (line.size() > sample.size() && line.compare(0, sample.size(), sample) == 0 && line[sample.size()] == ' ') {
-        return std::stoull(line.substr(sample.size() + 1));
-      }
-    }
-    return std::nullopt;
-  }
-
-  // Opens the agent's WebSocket, signs in and goes ready.
-  std::unique_ptr<AgentConnection> ConnectReady(std::string_view employee, std::string_view token) {
-    auto ws = std::make_unique<gateway_test::WsClient>(daemon_->http_port());
-    StatusOr<int> status = ws->Connect("/api/v1/agents/" + std::string(employee) + "/ws", token, gateway_test::kWait);
-    EXPECT_TRUE(status.ok() && *status == 101) << (status.ok() ? ws->refusal_body() : status.status().ToString());
-    auto agent = std::make_unique<AgentConnection>(std::move(ws), std::string(employee));
-    EXPECT_EQ(agent->NextOfType("state").Str("/employee_id"), employee);
-    agent->Ack(R"("type":"sign_in")");
-    agent->Ack(R"("type":"ready")");
-    return agent;
-  }
-
-  std::unique_ptr<DatabaseProbe> Probe() {
-    auto probe = DatabaseProbe::Open(config_.data_dir);
-    EXPECT_TRUE(probe.ok()) << probe.status().ToString();
-    return probe.ok() ? std::move(probe).value() : nullptr;
-  }
-
-  daemon::Daemon& daemon() { return *daemon_; }
-
- private:
-  storage::testing::TempDir data_dir_;
-  DurabilityConfig config_;
-  std::unique_ptr<daemon::Daemon> daemon_;
-  std::unique_ptr<gateway_test::HttpClient> http_;
-};
-
-TEST_F(RestartTest, WaitingSessionsComeBackInOrderAndCountFromTheirOriginalArrival) {
+TEST_P(RestartTest, WaitingSessionsComeBackInOrderAndCountFromTheirOriginalArrival) {
   StartDaemon();
   SendWeb("evt-1", "c1", "one");
   Send(WhatsAppText("wamid.w1", "34600000001", "two"));
@@ -262,7 +103,7 @@ TEST_F(RestartTest, WaitingSessionsComeBackInOrderAndCountFromTheirOriginalArriv
   }
 }
 
-TEST_F(RestartTest, DedupKeysComeBackAndARetryAfterTheRestartIsNotRoutedAgain) {
+TEST_P(RestartTest, DedupKeysComeBackAndARetryAfterTheRestartIsNotRoutedAgain) {
   StartDaemon();
   SendWeb("dup-1", "c1", "hello");
   Send(WhatsAppText("wamid.dup", "34600000002", "hola"));
@@ -288,7 +129,7 @@ TEST_F(RestartTest, DedupKeysComeBackAndARetryAfterTheRestartIsNotRoutedAgain) {
   EXPECT_EQ(probe->CountOr("SELECT COUNT(*) FROM contacts", -1), 3);
 }
 
-TEST_F(RestartTest, LeaveMessagesComeBackAndTheirContactsAreNotRoutedAgain) {
+TEST_P(RestartTest, LeaveMessagesComeBackAndTheirContactsAreNotRoutedAgain) {
   StartDaemon();
   SendWeb("s-1", "k1", "first in small", kSmallChannel);  // waits in "small" (room for one)
   SendWeb("s-2", "k2", "second in small", kSmallChannel);  // overflows: a leave message
@@ -329,7 +170,7 @@ TEST_F(RestartTest, LeaveMessagesComeBackAndTheirContactsAreNotRoutedAgain) {
   EXPECT_EQ(Metric("routerd_webhook_duplicates_total{kind=\"web\"}"), 1u);
 }
 
-TEST_F(RestartTest, SessionIdsContinueAboveEndedSessions) {
+TEST_P(RestartTest, SessionIdsContinueAboveEndedSessions) {
   StartDaemon();
   std::vector<std::string> ids;
   {
@@ -360,7 +201,7 @@ TEST_F(RestartTest, SessionIdsContinueAboveEndedSessions) {
 // A transfer to a skill queue moves the session in the router; the journal
 // records the move (kSessionQueued), so a restart brings the session back in
 // the queue it was transferred to, not the one it was opened in.
-TEST_F(RestartTest, ASessionTransferredToAnotherQueueStillWaitsThereAfterARestart) {
+TEST_P(RestartTest, ASessionTransferredToAnotherQueueStillWaitsThereAfterARestart) {
   StartDaemon();
   std::string sid;
   {
@@ -387,7 +228,7 @@ TEST_F(RestartTest, ASessionTransferredToAnotherQueueStillWaitsThereAfterARestar
 // message joining a session as it joins (kMessageQueued), so the dropped one
 // is not left "pending" to open a new session for a conversation the agent
 // closed after a restart.
-TEST_F(RestartTest, AMessageBeyondTheHistoryLimitDoesNotReopenAClosedConversation) {
+TEST_P(RestartTest, AMessageBeyondTheHistoryLimitDoesNotReopenAClosedConversation) {
   DurabilityConfig config;
   config.history_limit = 2;
   StartDaemon(config);

@@ -6,17 +6,20 @@
 
 #include <future>
 
+#include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
 namespace {
 
-using testing::OpenStorageOrDie;
-using testing::TempDir;
+using testing::AllBackends;
+using testing::BackendLocation;
+using testing::BackendParam;
+using testing::BackendTestName;
 
-class AdministrationStoreTest : public ::testing::TestWithParam<int> {
+class AdministrationStoreTest : public ::testing::TestWithParam<BackendParam> {
  protected:
-  std::unique_ptr<SqliteStorage> Open() { return OpenStorageOrDie(dir_.data_dir(), GetParam(), clock_); }
+  std::unique_ptr<Storage> Open() { return where_.Open(clock_); }
 
   static Status Save(Storage& s, std::string tenant, CapScope scope, std::string subject, std::optional<int> cap,
                      bool personal = false) {
@@ -48,12 +51,11 @@ class AdministrationStoreTest : public ::testing::TestWithParam<int> {
     return done.get_future().get();
   }
 
-  TempDir dir_;
+  BackendLocation where_{GetParam()};
   ManualClock clock_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Partitions, AdministrationStoreTest, ::testing::Values(1, 4),
-                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, AdministrationStoreTest, AllBackends(), BackendTestName);
 
 TEST_P(AdministrationStoreTest, TheLatestCapOfEachSubjectComesBackAfterReopening) {
   {

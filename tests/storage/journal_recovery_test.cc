@@ -3,32 +3,32 @@
 #include <string>
 #include <vector>
 
-#include "engine/storage/sqlite/journal_reader.h"
-#include "engine/storage/sqlite/journal_records.h"
-#include "engine/storage/sqlite/journal_writer.h"
-#include "engine/storage/sqlite/sqlite_storage.h"
+#include "engine/storage/storage.h"
+
+#include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
 namespace {
 
 using testing::MakeContact;
-using testing::OpenStorageOrDie;
-using testing::TempDir;
+using testing::AllBackends;
+using testing::BackendLocation;
+using testing::BackendParam;
+using testing::BackendTestName;
 using testing::WriteContacts;
 using testing::WriteSessionEvents;
 
 // Every test runs with one partition and with four: tenants t1 and t2 then
 // live in different files, and recovery merges them.
-class JournalRecoveryTest : public ::testing::TestWithParam<int> {
+class JournalRecoveryTest : public ::testing::TestWithParam<BackendParam> {
  protected:
-  std::unique_ptr<SqliteStorage> Open() { return OpenStorageOrDie(dir_.data_dir(), GetParam(), clock_); }
-  TempDir dir_;
+  std::unique_ptr<Storage> Open() { return where_.Open(clock_); }
+  BackendLocation where_{GetParam()};
   ManualClock clock_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Partitions, JournalRecoveryTest, ::testing::Values(1, 4),
-                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, JournalRecoveryTest, AllBackends(), BackendTestName);
 
 std::vector<std::string> Ids(const std::vector<ContactPtr>& contacts) {
   std::vector<std::string> ids;

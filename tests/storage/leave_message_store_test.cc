@@ -1,5 +1,9 @@
-#include "engine/storage/sqlite/sqlite_leave_store.h"
-
+// The leave-message repository on every backend (storage_backends.h): SQLite
+// with one partition and with four, PostgreSQL with one writer and with four.
+// The shared suite uses only Storage and leave::LeaveRepository; the few
+// checks of how one backend keeps things (SQLite's voice files and writer
+// threads, two PostgreSQL instances on one database) are separate fixtures at
+// the end.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,10 +11,13 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "engine/storage/sqlite/attachment_files.h"
+#include "engine/storage/sqlite/sqlite_leave_store.h"
 #include "engine/storage/sqlite/sqlite_storage.h"
+#include "engine/storage/storage.h"
+#include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
@@ -25,6 +32,10 @@ using leave::LeaveQuery;
 using leave::LeaveStatus;
 using leave::StoredLeaveMessage;
 using leave::VoiceMessage;
+using testing::AllBackends;
+using testing::BackendLocation;
+using testing::BackendParam;
+using testing::BackendTestName;
 using testing::MakeContact;
 using testing::ReadAll;
 using testing::TempDir;
@@ -32,6 +43,7 @@ using testing::TempDir;
 constexpr std::int64_t kT0 = 1'700'000'000'000;  // ManualClock's default wall time
 const Actor kAdmin{"admin-1", ""};
 const Actor kRouter{"router", ""};
+const std::vector<std::string> kTenants{"t1", "t2", "tenant-a", "tenant-b"};
 
 std::vector<std::int64_t> Ids(const LeavePage& page) {
   std::vector<std::int64_t> ids;
@@ -39,48 +51,72 @@ std::vector<std::int64_t> Ids(const LeavePage& page) {
   return ids;
 }
 
-// Run with one journal partition and with four (tenants spread over them).
-class LeaveMessageStoreTest : public ::testing::TestWithParam<int> {
+leave::LeaveMessage Web(std::string tenant, std::string customer, std::int64_t created_at_ms,
+                        std::string channel_kind = "web", std::string queue = "q1") {
+  leave::LeaveMessage m;
+  m.tenant_id = std::move(tenant);
+  m.channel_kind = std::move(channel_kind);
+  m.channel_id = m.channel_kind + "-1";
+  m.customer_id = std::move(customer);
+  m.display_name = "Visitor";
+  m.skill_queue = std::move(queue);
+  m.reason = "customer";
+  m.created_at_ms = created_at_ms;
+  m.messages = {MakeContact(m.channel_id, m.customer_id, "p" + std::to_string(created_at_ms), "please call me",
+                            created_at_ms - 10, m.tenant_id, m.channel_kind)};
+  return m;
+}
+
+// Every test runs on every backend (AllBackends): SQLite with one partition
+// and with four (tenants spread over them), PostgreSQL with one writer and
+// with four.
+class LeaveMessageStoreTest : public ::testing::TestWithParam<BackendParam> {
  protected:
   void SetUp() override { Open(); }
   void TearDown() override { Close(); }
 
-  StorageOptions Options(const std::string& data_dir) {
-    StorageOptions o;
-    o.data_dir = data_dir;
-    o.partitions = GetParam();
-    o.prune_interval_ms = 0;
-    o.tenants = {"t1", "t2", "tenant-a", "tenant-b"};
-    return o;
-  }
-  void Open() {
-    StatusOr<std::unique_ptr<SqliteStorage>> s = SqliteStorage::Open(Options(dir_.data_dir()), clock_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    storage_ = std::move(s).value();
-    ASSERT_TRUE(storage_->Start().ok());
-    store_ = static_cast<SqliteLeaveStore*>(&storage_->leave_messages());
+  StorageOptions Options() { return where_.Options(kTenants); }
+  void Open() { OpenWith(Options()); }
+  void OpenWith(const StorageOptions& options) {
+    storage_ = BackendLocation::OpenWith(options, clock_);
+    ASSERT_NE(storage_, nullptr);
+    store_ = &storage_->leave_messages();
   }
   void Close() {
     store_ = nullptr;
     storage_.reset();
   }
-  JournalWriter& WriterOf(const std::string& tenant) { return *storage_->partitions().ForTenant(tenant).writer; }
 
-  leave::LeaveMessage Web(std::string tenant, std::string customer, std::int64_t created_at_ms,
-                          std::string channel_kind = "web", std::string queue = "q1") {
-    leave::LeaveMessage m;
-    m.tenant_id = std::move(tenant);
-    m.channel_kind = std::move(channel_kind);
-    m.channel_id = m.channel_kind + "-1";
-    m.customer_id = std::move(customer);
-    m.display_name = "Visitor";
-    m.skill_queue = std::move(queue);
-    m.reason = "customer";
-    m.created_at_ms = created_at_ms;
-    m.messages = {MakeContact(m.channel_id, m.customer_id, "p" + std::to_string(created_at_ms), "please call me",
-                              created_at_ms - 10, m.tenant_id, m.channel_kind)};
-    return m;
+  // Replaces the stored audio of voice message `m` with `bytes` (plain ASCII),
+  // behind the store's back: SQLite's file under the data directory,
+  // PostgreSQL's row in leave_voice_files.
+  void TamperWithVoice(const StoredLeaveMessage& m, const std::string& bytes) {
+    if (where_.postgresql()) {
+      StatusOr<std::string> out = where_.Psql("UPDATE leave_voice_files SET bytes = '" + bytes +
+                                              "'::bytea WHERE message_id = " + std::to_string(m.id) +
+                                              " RETURNING message_id");
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_EQ(*out, std::to_string(m.id)) << "one row altered";
+    } else {
+      const std::string path = VoiceFile(m);
+      ASSERT_TRUE(std::filesystem::exists(path)) << path;
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+      ASSERT_EQ(ReadAll(path), bytes);
+    }
   }
+  // Removes the stored audio of voice message `m`.
+  void DeleteVoice(const StoredLeaveMessage& m) {
+    if (where_.postgresql()) {
+      StatusOr<std::string> out = where_.Psql("DELETE FROM leave_voice_files WHERE message_id = " +
+                                              std::to_string(m.id) + " RETURNING message_id");
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_EQ(*out, std::to_string(m.id)) << "one row removed";
+    } else {
+      ASSERT_TRUE(std::filesystem::remove(VoiceFile(m))) << VoiceFile(m);
+    }
+  }
+  // SQLite: voice/<id>.<ext> under the data directory (SqliteLeaveStore::AttachmentPath).
+  std::string VoiceFile(const StoredLeaveMessage& m) { return where_.data_dir() + "/" + m.attachment_ref; }
 
   std::int64_t Create(leave::LeaveMessage m) {
     StatusOr<StoredLeaveMessage> r = store_->Create(std::move(m), kRouter);
@@ -129,14 +165,13 @@ class LeaveMessageStoreTest : public ::testing::TestWithParam<int> {
     return page.ok() ? std::move(page).value() : LeavePage{};
   }
 
-  TempDir dir_;
+  BackendLocation where_{GetParam()};
   ManualClock clock_;
-  std::unique_ptr<SqliteStorage> storage_;
-  SqliteLeaveStore* store_ = nullptr;
+  std::unique_ptr<Storage> storage_;
+  leave::LeaveRepository* store_ = nullptr;
 };
 
-INSTANTIATE_TEST_SUITE_P(Partitions, LeaveMessageStoreTest, ::testing::Values(1, 4),
-                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveMessageStoreTest, AllBackends(), BackendTestName);
 
 TEST_P(LeaveMessageStoreTest, TheSinkStoresMessagesToBeAllocatedWithTheirPartsAndHistory) {
   leave::LeaveMessage m = Web("t1", "cust-9", kT0 - 5000, "whatsapp", "billing");
@@ -539,10 +574,6 @@ TEST_P(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(created->created_at_ms, kT0);
   EXPECT_EQ(created->attachment_ref, "voice/" + std::to_string(id) + ".mp3");
   EXPECT_EQ(created->attachment_sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  std::string path = store_->AttachmentPath(*created);
-  EXPECT_EQ(path, dir_.data_dir() + "/" + "voice/" + std::to_string(id) + ".mp3");
-  EXPECT_EQ(ReadAll(path), "abc");
-  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   StatusOr<std::string> bytes = store_->ReadVoiceAttachment(*created);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   EXPECT_EQ(*bytes, "abc");
@@ -571,17 +602,26 @@ TEST_P(LeaveMessageStoreTest, AVoiceMessageIsStoredWithItsChecksumAndEveryDownlo
   EXPECT_EQ(h[2].at_ms, kT0 + 6000);
 
   // An altered file is refused, not served.
-  { std::ofstream(path, std::ios::binary) << "abd"; }
+  ASSERT_NO_FATAL_FAILURE(TamperWithVoice(*created, "abd"));
   StatusOr<std::string> tampered = store_->ReadVoiceAttachment(*created);
   EXPECT_EQ(tampered.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(tampered.status().message().find("does not match its recorded checksum"), std::string::npos);
-  std::filesystem::remove(path);
+  EXPECT_NE(tampered.status().message().find("the file " + created->attachment_ref +
+                                             " does not match its recorded checksum"),
+            std::string::npos)
+      << tampered.status().ToString();
+  // sha256("abd"): the message says what was found.
+  EXPECT_NE(tampered.status().message().find("a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"),
+            std::string::npos)
+      << tampered.status().ToString();
+  ASSERT_NO_FATAL_FAILURE(DeleteVoice(*created));
   StatusOr<std::string> missing = store_->ReadVoiceAttachment(*created);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(missing.status().message(), "the file " + created->attachment_ref + " is missing from the data directory");
+  EXPECT_EQ(missing.status().message(), "the file " + created->attachment_ref + " is missing from the " +
+                                            (where_.postgresql() ? "database" : "data directory"));
+  EXPECT_EQ(GetOrDie("t1", id).attachment_sha256, created->attachment_sha256) << "the message itself is kept";
 
   StoredLeaveMessage web = GetOrDie("t1", Create(Web("t1", "1", kT0)));
-  EXPECT_EQ(store_->AttachmentPath(web), "");
+  EXPECT_EQ(web.attachment_sha256, "");
   EXPECT_EQ(store_->ReadVoiceAttachment(web).status().code(), StatusCode::kFailedPrecondition);
 }
 
@@ -593,13 +633,21 @@ TEST_P(LeaveMessageStoreTest, VoiceInputIsValidatedAtTheCall) {
   v.contact_number = "1";
   v.audio.clear();
   EXPECT_EQ(store_->CreateVoice(v, kAdmin).status().code(), StatusCode::kInvalidArgument);
-  SqliteLeaveStore limited(storage_->partitions(), clock_, 4);
+  EXPECT_EQ(QueryOrDie("t1", {}).total, 0u) << "nothing stored for a refused call";
+
+  // Reopened with a limit of four bytes.
+  Close();
+  StorageOptions limited = Options();
+  limited.max_voice_bytes = 4;
+  ASSERT_NO_FATAL_FAILURE(OpenWith(limited));
   v.audio = "12345";
-  EXPECT_EQ(limited.CreateVoice(v, kAdmin).status().message(), "audio: 5 bytes, at most 4 allowed");
+  StatusOr<StoredLeaveMessage> too_big = store_->CreateVoice(v, kAdmin);
+  EXPECT_EQ(too_big.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(too_big.status().message(), "audio: 5 bytes, at most 4 allowed");
   v.audio = "1234";
   v.mime = "audio/wav";
-  StatusOr<StoredLeaveMessage> ok = limited.CreateVoice(v, kAdmin);
-  ASSERT_TRUE(ok.ok());
+  StatusOr<StoredLeaveMessage> ok = store_->CreateVoice(v, kAdmin);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->attachment_ref, "voice/" + std::to_string(ok->id) + ".wav") << "extension from the MIME type";
   EXPECT_EQ(QueryOrDie("t1", {}).total, 1u);
 }
@@ -621,30 +669,37 @@ TEST_P(LeaveMessageStoreTest, OfTwoConcurrentProcessCallsExactlyOneWins) {
   std::int64_t id = BringTo(LeaveStatus::kUnprocessed);
   std::promise<StatusOr<StoredLeaveMessage>> a, b;
   auto fa = a.get_future(), fb = b.get_future();
-  bool on_writer = true;
+  // Each completion writes its own thread id before set_value; get() makes it visible here.
+  std::thread::id thread_a, thread_b;
   ASSERT_TRUE(store_->ProcessAsync("t1", id, Actor{"x", ""}, [&](StatusOr<StoredLeaveMessage> r) {
-    on_writer = on_writer && WriterOf("t1").OnWriterThread();
+    thread_a = std::this_thread::get_id();
     a.set_value(std::move(r));
   }).ok());
   ASSERT_TRUE(store_->ProcessAsync("t1", id, Actor{"y", ""}, [&](StatusOr<StoredLeaveMessage> r) {
-    on_writer = on_writer && WriterOf("t1").OnWriterThread();
+    thread_b = std::this_thread::get_id();
     b.set_value(std::move(r));
   }).ok());
   StatusOr<StoredLeaveMessage> ra = fa.get(), rb = fb.get();
-  EXPECT_TRUE(on_writer) << "completions run on the writer thread";
+  EXPECT_NE(thread_a, std::this_thread::get_id()) << "completions run on a storage thread";
+  EXPECT_NE(thread_b, std::this_thread::get_id()) << "completions run on a storage thread";
   EXPECT_TRUE(ra.ok()) << "submitted first, applied first";
   ASSERT_FALSE(rb.ok());
   EXPECT_EQ(rb.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(rb.status().message().find("\"processing\""), std::string::npos);
   EXPECT_EQ(HistoryOrDie("t1", id).size(), 3u) << "create, allocate, one process";
+  StoredLeaveMessage stored = GetOrDie("t1", id);
+  EXPECT_EQ(stored.status, LeaveStatus::kProcessing);
+  std::vector<LeaveHistoryEntry> h = HistoryOrDie("t1", id);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[2].actor, "x") << "the winner's process is the one recorded";
 }
 
 TEST_P(LeaveMessageStoreTest, TheSinkCountsWhatAFullQueueRefused) {
-  TempDir other;
-  StorageOptions o = Options(other.data_dir());
+  BackendLocation other(GetParam());
+  StorageOptions o = other.Options(kTenants);
   o.queue_capacity = 2;
-  StatusOr<std::unique_ptr<SqliteStorage>> stalled = SqliteStorage::Open(o, clock_);  // never started
-  ASSERT_TRUE(stalled.ok());
+  StatusOr<std::unique_ptr<Storage>> stalled = OpenStorage(o, clock_);  // never started
+  ASSERT_TRUE(stalled.ok()) << stalled.status().ToString();
   leave::LeaveRepository& store = (*stalled)->leave_messages();
   std::vector<leave::LeaveMessage> batch{Web("t1", "1", kT0), Web("t1", "2", kT0), Web("t1", "3", kT0)};
   store.Submit(std::move(batch));
@@ -673,6 +728,336 @@ TEST_P(LeaveMessageStoreTest, MessagesAndHistorySurviveARestart) {
   EXPECT_EQ(HistoryOrDie("t1", id).size(), history);
   EXPECT_EQ(history, 5u) << "create, allocate, process, submit, download";
   EXPECT_EQ(Create(Web("t1", "1", kT0)), id + 1) << "ids continue";
+}
+
+TEST_P(LeaveMessageStoreTest, ARouterSessionThatBecomesAMessageEndsAndItsContactsAreKept) {
+  ContactPtr c1 = MakeContact("web-1", "v1", "k1", "hello", kT0 - 100, "t1", "web");
+  ContactPtr c2 = MakeContact("web-1", "v1", "k2", "anyone?", kT0 - 50, "t1", "web");
+  ContactPtr c3 = MakeContact("web-1", "v1", "k3", "pending one", kT0 - 40, "t1", "web");
+  ASSERT_TRUE(testing::WriteContacts(*storage_, {c1, c2, c3}).status.ok());
+  SessionOpened opened;
+  opened.tenant_id = "t1";
+  opened.session_id = 77;
+  opened.channel_kind = "web";
+  opened.channel_id = "web-1";
+  opened.customer_id = "v1";
+  opened.queue_id = "q1";
+  opened.arrival_ms = kT0 - 100;
+  opened.contacts = {c1, c2};
+  ASSERT_TRUE(testing::WriteSessionEvents(*storage_, {opened}).ok());
+  {
+    StatusOr<OpenState> state = storage_->LoadOpenState();
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    ASSERT_EQ(state->sessions.size(), 1u);
+    EXPECT_EQ(state->sessions[0].session_id, 77u);
+    ASSERT_EQ(state->pending_contacts.size(), 1u) << "k3 is named by no session yet";
+    EXPECT_EQ(state->pending_contacts[0]->provider_message_id, "k3");
+    EXPECT_EQ(state->leave_messages, 0u);
+  }
+
+  leave::LeaveMessage m = Web("t1", "v1", kT0);
+  m.messages = {c1, c2, c3};
+  m.session_id = 77;
+  m.reason = "max_wait";
+  store_->Submit({m});
+  ASSERT_TRUE(storage_->Flush().ok());
+  EXPECT_EQ(store_->stats().sink_stored, 1u);
+  EXPECT_EQ(store_->stats().sink_failed, 0u);
+
+  StatusOr<OpenState> state = storage_->LoadOpenState();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(state->sessions.size(), 0u) << "the session that became the message ended";
+  EXPECT_EQ(state->pending_contacts.size(), 0u) << "kept in the message";
+  EXPECT_EQ(state->leave_messages, 1u);
+  LeavePage page = QueryOrDie("t1", {});
+  ASSERT_EQ(page.items.size(), 1u);
+  StoredLeaveMessage got = GetOrDie("t1", page.items[0].id);
+  EXPECT_EQ(got.text, "hello\nanyone?\npending one");
+  EXPECT_EQ(got.reason, "max_wait");
+  ASSERT_EQ(got.parts.size(), 3u);
+  EXPECT_EQ(got.parts[0].provider_message_id, "k1");
+  EXPECT_EQ(got.parts[2].provider_message_id, "k3");
+
+  // And so after a restart.
+  Close();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  StatusOr<OpenState> reopened = storage_->LoadOpenState();
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(reopened->sessions.size(), 0u);
+  EXPECT_EQ(reopened->pending_contacts.size(), 0u);
+  EXPECT_EQ(reopened->leave_messages, 1u);
+}
+
+TEST_P(LeaveMessageStoreTest, CallOutcomesNeedTheRequestedCall) {
+  std::int64_t id = Create(Web("t1", "+34600111222", kT0));
+  auto rec = [&](LeaveAudit a, std::string detail) {
+    return store_->RecordAudit("t1", id, a, std::move(detail), kAdmin).status();
+  };
+  Status unknown = rec(LeaveAudit::kCallRinging, "call_id=abc");
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound) << unknown.ToString();
+  EXPECT_EQ(unknown.message(),
+            "leave message " + std::to_string(id) + " has no call abc: routerd did not ask for it on this message");
+  EXPECT_EQ(rec(LeaveAudit::kCallRinging, "nothing").code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(rec(LeaveAudit::kCallRequested, "call_id=abc to=+34600111222").ok());
+  EXPECT_TRUE(rec(LeaveAudit::kCallRinging, "call_id=abc").ok());
+  EXPECT_TRUE(rec(LeaveAudit::kCallConnected, "call_id=abc after 3 s").ok());
+  EXPECT_EQ(rec(LeaveAudit::kCallRinging, "call_id=ab").code(), StatusCode::kNotFound) << "a prefix is not the call";
+  std::vector<LeaveHistoryEntry> h = HistoryOrDie("t1", id);
+  ASSERT_EQ(h.size(), 4u) << "create and the three accepted call entries";
+  EXPECT_EQ(h[1].action, "call_requested");
+  EXPECT_EQ(h[1].detail, "call_id=abc to=+34600111222");
+  EXPECT_EQ(h[2].action, "call_ringing");
+  EXPECT_EQ(h[3].action, "call_connected");
+  EXPECT_EQ(h[3].to, LeaveStatus::kToBeAllocated) << "call entries change no status";
+}
+
+// Text PostgreSQL must not mangle: quotes, commas, braces and backslashes
+// (array literals, bytea escapes), the word NULL, surrounding blanks, control
+// characters and multi-byte UTF-8, in every text the message keeps.
+TEST_P(LeaveMessageStoreTest, TextWithQuotesCommasBackslashesAndUtf8ReadsBackExactly) {
+  const std::vector<std::string> texts = {
+      "He said \"hi\", then 'bye'; {a,b} (1,2) [x]",
+      "C:\\path\\to\\file \\\\server\\share \\N \\x41 \\000",
+      "NULL",
+      "",
+      "  padded with blanks\t",
+      "line one\nline two\r\nend",
+      "Grüße aus Köln, ¿qué tal? Ελληνικά, Русский, 日本語のテキスト, 한국어, עברית, 😀👍🏽",
+      "mixed: \"引用\", 'кавычки', \\反斜杠\\, {逗号,逗号}",
+      "$1 %s %d ?; -- DROP TABLE leave_messages; /* */ E'\\n'",
+  };
+  leave::LeaveMessage m = Web("t1", "O'Brien \"Ó\" 客户,1", kT0, "web", "queue,\"q\"\\ü");
+  m.display_name = "Zoë \"Z\" O'Neil, 山田太郎 \\ {x}";
+  m.reason = "customer";
+  m.messages.clear();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto c = std::make_shared<Contact>(*MakeContact(m.channel_id, m.customer_id,
+                                                    i == 3 ? "" : "pid,\"" + std::to_string(i) + "\"\\{ü}",
+                                                    texts[i], kT0 - 100 + static_cast<std::int64_t>(i), "t1", "web"));
+    if (i % 2 == 0) {
+      c->attachments.push_back({"file", "ref,{\"" + std::to_string(i) + "\"}\\NULL", "application/pdf; name=\"a,b\"",
+                                i == 0 ? std::nullopt : std::optional<std::uint64_t>(i * 1000),
+                                "résumé \"final\", v2\\ 📎.pdf"});
+    }
+    if (i == 4) c->attachments.push_back({"image", "NULL", "", std::nullopt, ""});
+    m.messages.push_back(c);
+  }
+  StatusOr<StoredLeaveMessage> created = store_->Create(m, kRouter);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  const std::int64_t id = created->id;
+
+  std::string joined;
+  for (const std::string& t : texts) {
+    if (t.empty()) continue;
+    if (!joined.empty()) joined += "\n";
+    joined += t;
+  }
+  auto expect_exact = [&](const StoredLeaveMessage& got) {
+    EXPECT_EQ(got.customer_id, m.customer_id);
+    EXPECT_EQ(got.display_name, m.display_name);
+    EXPECT_EQ(got.skill_queue, m.skill_queue);
+    EXPECT_EQ(got.text, created->text);
+    ASSERT_EQ(got.parts.size(), texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      SCOPED_TRACE("part " + std::to_string(i));
+      EXPECT_EQ(got.parts[i].text, texts[i]);
+      EXPECT_EQ(got.parts[i].provider_message_id, m.messages[i]->provider_message_id);
+      EXPECT_EQ(got.parts[i].sent_at_ms, kT0 - 100 + static_cast<std::int64_t>(i));
+    }
+    std::vector<std::pair<std::size_t, AttachmentRef>> want;
+    for (std::size_t i = 0; i < m.messages.size(); ++i) {
+      for (const AttachmentRef& a : m.messages[i]->attachments) want.emplace_back(i, a);
+    }
+    ASSERT_EQ(got.attachments.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      SCOPED_TRACE("attachment " + std::to_string(i));
+      EXPECT_EQ(got.attachments[i].part, want[i].first);
+      EXPECT_EQ(got.attachments[i].ref.type, want[i].second.type);
+      EXPECT_EQ(got.attachments[i].ref.reference, want[i].second.reference);
+      EXPECT_EQ(got.attachments[i].ref.mime, want[i].second.mime);
+      EXPECT_EQ(got.attachments[i].ref.size_bytes, want[i].second.size_bytes);
+      EXPECT_EQ(got.attachments[i].ref.name, want[i].second.name);
+    }
+  };
+  EXPECT_EQ(created->text, joined) << "the non-empty texts, one per line";
+  EXPECT_EQ(created->attachment_ref, "ref,{\"0\"}\\NULL") << "the first attachment's reference";
+  {
+    SCOPED_TRACE("the completion");
+    expect_exact(*created);
+  }
+  {
+    SCOPED_TRACE("read back");
+    expect_exact(GetOrDie("t1", id));
+  }
+
+  // The filters match such values exactly.
+  LeaveQuery by_contact;
+  by_contact.contact_number = m.customer_id;
+  EXPECT_EQ(Ids(QueryOrDie("t1", by_contact)), std::vector<std::int64_t>{id});
+  LeaveQuery by_queue;
+  by_queue.skill_queue = m.skill_queue;
+  EXPECT_EQ(Ids(QueryOrDie("t1", by_queue)), std::vector<std::int64_t>{id});
+  LeaveQuery near_miss;
+  near_miss.contact_number = "O'Brien \"O\" 客户,1";
+  EXPECT_EQ(QueryOrDie("t1", near_miss).total, 0u);
+
+  // Through allocation and handling, into the history.
+  const std::string employee = "É-42 \"eve\"";
+  const std::string account = "eve, o'hara\\ops@例え.jp";
+  const Actor agent{"agent \"É-42\", ñ", employee};
+  StatusOr<StoredLeaveMessage> allocated = store_->Allocate("t1", id, employee, account, kAdmin);
+  ASSERT_TRUE(allocated.ok()) << allocated.status().ToString();
+  ASSERT_TRUE(store_->Process("t1", id, agent).ok());
+  // 2000 characters, more than 2000 bytes: the limit counts characters.
+  std::string comments = "Rückruf erledigt; \"Kunde\" zufrieden, 'ok' \\ {a,b} NULL\n顧客に電話しました 😀\t";
+  while (comments.size() < 3000) comments += "日";
+  std::size_t chars = 0;
+  for (unsigned char b : comments) chars += (b & 0xc0) != 0x80;
+  ASSERT_LT(chars, 2000u);
+  comments += std::string(2000 - chars, 'x');
+  StatusOr<StoredLeaveMessage> submitted = store_->SubmitHandling("t1", id, comments, agent);
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  EXPECT_EQ(submitted->handling_comments, std::optional<std::string>(comments));
+  StoredLeaveMessage got = GetOrDie("t1", id);
+  EXPECT_EQ(got.employee_id, std::optional<std::string>(employee));
+  EXPECT_EQ(got.business_account, std::optional<std::string>(account));
+  EXPECT_EQ(got.handling_comments, std::optional<std::string>(comments));
+  LeaveQuery by_employee;
+  by_employee.employee_id = employee;
+  EXPECT_EQ(Ids(QueryOrDie("t1", by_employee)), std::vector<std::int64_t>{id});
+  const std::string detail = "exported \"all\", 'parts' \\ 📄 {x,y}";
+  ASSERT_TRUE(store_->RecordAudit("t1", id, LeaveAudit::kDownload, detail, kAdmin).ok());
+  std::vector<LeaveHistoryEntry> h = HistoryOrDie("t1", id);
+  ASSERT_EQ(h.size(), 5u);
+  EXPECT_EQ(h[1].detail, "employee_id=" + employee + " business_account=" + account);
+  EXPECT_EQ(h[2].actor, agent.id);
+  EXPECT_EQ(h[3].actor, agent.id);
+  EXPECT_EQ(h[4].detail, detail);
+
+  // One character more is refused.
+  std::int64_t second = BringTo(LeaveStatus::kProcessing);
+  StatusOr<StoredLeaveMessage> too_long = store_->SubmitHandling("t1", second, comments + "é", kAdmin);
+  EXPECT_EQ(too_long.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(too_long.status().message(), "handling_comments: 2001 characters, at most 2000 allowed");
+
+  // Unchanged after a restart.
+  Close();
+  ASSERT_NO_FATAL_FAILURE(Open());
+  {
+    SCOPED_TRACE("after a restart");
+    StoredLeaveMessage reopened = GetOrDie("t1", id);
+    expect_exact(reopened);
+    EXPECT_EQ(reopened.handling_comments, std::optional<std::string>(comments));
+    EXPECT_EQ(reopened.business_account, std::optional<std::string>(account));
+  }
+}
+
+TEST_P(LeaveMessageStoreTest, VoiceAudioOfAnyBytesReadsBackExactly) {
+  VoiceMessage v;
+  v.tenant_id = "t1";
+  v.contact_number = "1";
+  for (int b = 0; b < 256; ++b) v.audio.push_back(static_cast<char>(b));
+  v.audio += std::string("\\x00'\"\\\\", 8) + std::string(1, '\0');  // \x00'"\\ and a NUL
+  StatusOr<StoredLeaveMessage> voice = store_->CreateVoice(v, kAdmin);
+  ASSERT_TRUE(voice.ok()) << voice.status().ToString();
+  EXPECT_EQ(voice->attachment_ref, "voice/" + std::to_string(voice->id) + ".bin");
+  StatusOr<std::string> audio = store_->ReadVoiceAttachment(*voice);
+  ASSERT_TRUE(audio.ok()) << audio.status().ToString();
+  EXPECT_EQ(*audio, v.audio);
+  EXPECT_EQ(voice->attachment_sha256, "5f447bf3da6e743b7f9b609e140780446f21834846cbf7611d0536be478ee0a5")
+      << "sha256 of bytes 0..255, then the escapes";
+}
+
+// SQLite only: how it keeps voice files and runs completions.
+class LeaveMessageStoreSqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StorageOptions o;
+    o.data_dir = dir_.data_dir();
+    o.partitions = 4;
+    o.prune_interval_ms = 0;
+    o.tenants = kTenants;
+    StatusOr<std::unique_ptr<SqliteStorage>> s = SqliteStorage::Open(o, clock_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    storage_ = std::move(s).value();
+    ASSERT_TRUE(storage_->Start().ok());
+    store_ = static_cast<SqliteLeaveStore*>(&storage_->leave_messages());
+  }
+
+  TempDir dir_;
+  ManualClock clock_;
+  std::unique_ptr<SqliteStorage> storage_;
+  SqliteLeaveStore* store_ = nullptr;
+};
+
+TEST_F(LeaveMessageStoreSqliteTest, VoiceFilesLiveUnderTheDataDirectory) {
+  VoiceMessage v;
+  v.tenant_id = "t2";
+  v.contact_number = "+8613800000000";
+  v.audio = "abc";
+  v.mime = "audio/mpeg";
+  StatusOr<StoredLeaveMessage> created = store_->CreateVoice(v, Actor{"ivr", ""});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  const std::string path = store_->AttachmentPath(*created);
+  EXPECT_EQ(path, dir_.data_dir() + "/voice/" + std::to_string(created->id) + ".mp3");
+  EXPECT_EQ(ReadAll(path), "abc");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  StatusOr<StoredLeaveMessage> web = store_->Create(Web("t2", "1", kT0), kRouter);
+  ASSERT_TRUE(web.ok()) << web.status().ToString();
+  EXPECT_EQ(store_->AttachmentPath(*web), "");
+}
+
+TEST_F(LeaveMessageStoreSqliteTest, CompletionsRunOnTheTenantsWriterThread) {
+  for (const std::string tenant : {"t1", "t2"}) {
+    SCOPED_TRACE(tenant);
+    JournalWriter& writer = *storage_->partitions().ForTenant(tenant).writer;
+    std::promise<bool> on_writer;
+    ASSERT_TRUE(store_->CreateAsync(Web(tenant, "1", kT0), kRouter, [&](StatusOr<StoredLeaveMessage> r) {
+      on_writer.set_value(r.ok() && writer.OnWriterThread());
+    }).ok());
+    EXPECT_TRUE(on_writer.get_future().get()) << "stored, and completed on the tenant's writer thread";
+  }
+}
+
+// PostgreSQL only: two routerd instances on one database; the status check in
+// the write holds across them.
+class LeaveMessageStorePostgresTest : public ::testing::Test {
+ protected:
+  BackendLocation where_{BackendParam{"postgresql", 2}};
+  ManualClock clock_;
+};
+
+TEST_F(LeaveMessageStorePostgresTest, TwoInstancesRacingOnOneMessageExactlyOneWins) {
+  std::unique_ptr<Storage> first = where_.Open(clock_, kTenants);
+  ASSERT_NE(first, nullptr);
+  std::unique_ptr<Storage> second = where_.Open(clock_, kTenants);
+  ASSERT_NE(second, nullptr);
+  for (int round = 0; round < 20; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    StatusOr<StoredLeaveMessage> created = first->leave_messages().Create(Web("t1", "555", kT0), kRouter);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    const std::int64_t id = created->id;
+    ASSERT_TRUE(second->leave_messages().Allocate("t1", id, "E1", "a1", kAdmin).ok()) << "seen by the other";
+    std::promise<StatusOr<StoredLeaveMessage>> a, b;
+    ASSERT_TRUE(first->leave_messages()
+                    .ProcessAsync("t1", id, Actor{"x", ""},
+                                  [&](StatusOr<StoredLeaveMessage> r) { a.set_value(std::move(r)); })
+                    .ok());
+    ASSERT_TRUE(second->leave_messages()
+                    .ProcessAsync("t1", id, Actor{"y", ""},
+                                  [&](StatusOr<StoredLeaveMessage> r) { b.set_value(std::move(r)); })
+                    .ok());
+    StatusOr<StoredLeaveMessage> ra = a.get_future().get();
+    StatusOr<StoredLeaveMessage> rb = b.get_future().get();
+    ASSERT_NE(ra.ok(), rb.ok()) << ra.status().ToString() << " / " << rb.status().ToString();
+    const StatusOr<StoredLeaveMessage>& lost = ra.ok() ? rb : ra;
+    EXPECT_EQ(lost.status().code(), StatusCode::kFailedPrecondition) << lost.status().ToString();
+    EXPECT_NE(lost.status().message().find("\"processing\""), std::string::npos) << lost.status().ToString();
+    StatusOr<std::vector<LeaveHistoryEntry>> h = first->leave_messages().History("t1", id);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    ASSERT_EQ(h->size(), 3u) << "create, allocate, one process";
+    EXPECT_EQ((*h)[2].actor, ra.ok() ? "x" : "y") << "the winner's process is the one recorded";
+  }
 }
 
 }  // namespace

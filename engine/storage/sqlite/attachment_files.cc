@@ -1,10 +1,8 @@
 #include "engine/storage/sqlite/attachment_files.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,43 +27,6 @@ Status FsyncPath(const std::string& path, int flags) {
 }
 
 }  // namespace
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
-}
-
-std::string AttachmentExtension(std::string_view file_name, std::string_view mime) {
-  auto dot = file_name.rfind('.');
-  if (dot != std::string_view::npos) {
-    std::string ext;
-    for (char ch : file_name.substr(dot + 1)) ext.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-    bool safe = !ext.empty() && ext.size() <= 8;
-    for (char ch : ext) safe = safe && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'));
-    if (safe) return ext;
-  }
-  struct Known {
-    std::string_view mime, ext;
-  };
-  static constexpr Known kKnown[] = {
-      {"audio/wav", "wav"},  {"audio/x-wav", "wav"}, {"audio/wave", "wav"}, {"audio/mpeg", "mp3"},
-      {"audio/mp3", "mp3"},  {"audio/ogg", "ogg"},   {"audio/amr", "amr"},  {"audio/mp4", "m4a"},
-      {"audio/aac", "aac"},  {"audio/webm", "webm"}, {"audio/flac", "flac"},
-  };
-  for (const Known& k : kKnown) {
-    if (k.mime == mime) return std::string(k.ext);
-  }
-  return "bin";
-}
 
 Status WriteFileDurably(const std::string& data_dir, const std::string& relative_path, std::string_view bytes) {
   fs::path path = fs::path(data_dir) / relative_path;

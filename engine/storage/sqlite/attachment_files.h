@@ -8,16 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "engine/storage/leave_common.h"  // Sha256Hex, AttachmentExtension
 #include "routerd/status.h"
 
 namespace routerd::storage {
-
-// Lowercase hex SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
-
-// A safe file extension: the uploaded name's ([a-z0-9]{1,8}), else one known
-// for the MIME type, else "bin".
-std::string AttachmentExtension(std::string_view file_name, std::string_view mime);
 
 // Writes <data_dir>/<relative_path> so that it survives a crash once this
 // returns: a temporary file, fsync, rename over the name, fsync the directory.

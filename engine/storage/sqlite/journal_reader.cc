@@ -4,7 +4,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "engine/storage/sqlite/contact_codec.h"
+#include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/schema.h"
 
 namespace routerd::storage {
@@ -34,77 +34,37 @@ StatusOr<ContactPtr> ReadContact(const Statement& st) {
   return ContactPtr(std::move(c));
 }
 
-struct FoldedSession {
-  RecoveredSession session;
-  std::vector<std::pair<std::string, std::string>> keys;  // (channel_id, provider_message_id), in order
-};
-
-struct SessionKey {
-  std::string tenant_id;
-  std::uint64_t session_id;
-  bool operator==(const SessionKey&) const = default;
-};
-struct SessionKeyHash {
-  std::size_t operator()(const SessionKey& k) const {
-    return std::hash<std::string>()(k.tenant_id) * 31 + std::hash<std::uint64_t>()(k.session_id);
-  }
-};
-
 Status FoldSessions(SqliteConnection& conn, OpenState& state) {
   StatusOr<Statement> st = conn.Prepare(
       "SELECT tenant_id, session_id, kind, channel_id, provider_message_id, queue_id, employee_id, channel_kind,"
       " customer_id, arrival_ms FROM session_events ORDER BY seq");
   if (!st.ok()) return st.status();
-  std::unordered_map<SessionKey, FoldedSession, SessionKeyHash> open;
+  SessionFold fold;
   for (;;) {
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    SessionKey key{st->ColumnText(0), static_cast<std::uint64_t>(st->ColumnInt64(1))};
-    const auto kind = static_cast<SessionEventKind>(st->ColumnInt64(2));
-    if (kind == SessionEventKind::kKept) continue;
-    if (kind == SessionEventKind::kOpened) {
-      std::uint64_t& max_id = state.max_session_id[key.tenant_id];
-      max_id = std::max(max_id, key.session_id);
-      if (open.count(key)) continue;  // opened twice: the first opening stands
-      FoldedSession f;
-      RecoveredSession& s = f.session;
-      s.tenant_id = key.tenant_id;
-      s.session_id = key.session_id;
-      s.channel_id = st->ColumnText(3);
-      s.queue_id = st->ColumnText(5);
-      s.channel_kind = st->ColumnText(7);
-      s.customer_id = st->ColumnText(8);
-      s.arrival_ms = st->ColumnInt64(9);
-      if (!st->ColumnIsNull(4)) f.keys.emplace_back(st->ColumnText(3), st->ColumnText(4));
-      open.emplace(std::move(key), std::move(f));
-      continue;
-    }
-    auto it = open.find(key);
-    if (it == open.end()) continue;  // names a session that is not open: nothing to restore
-    RecoveredSession& s = it->second.session;
-    switch (kind) {
-      case SessionEventKind::kContact:
-        it->second.keys.emplace_back(st->ColumnText(3), st->ColumnText(4));
-        break;
-      case SessionEventKind::kAssigned:
-        s.employee_id = st->ColumnText(6);
-        break;
-      case SessionEventKind::kRequeued:
-        s.employee_id.reset();
-        if (std::string queue = st->ColumnText(5); !queue.empty()) s.queue_id = std::move(queue);
-        break;
-      case SessionEventKind::kEnded:
-        open.erase(it);
-        break;
-      default:
-        break;
-    }
+    StoredSessionEvent e;
+    e.tenant_id = st->ColumnText(0);
+    e.session_id = static_cast<std::uint64_t>(st->ColumnInt64(1));
+    e.kind = static_cast<SessionEventKind>(st->ColumnInt64(2));
+    e.channel_id = st->ColumnText(3);
+    e.provider_message_id = st->ColumnOptionalText(4);
+    e.queue_id = st->ColumnText(5);
+    e.employee_id = st->ColumnText(6);
+    e.channel_kind = st->ColumnText(7);
+    e.customer_id = st->ColumnText(8);
+    e.arrival_ms = st->ColumnInt64(9);
+    fold.Add(std::move(e));
+  }
+  for (const auto& [tenant, id] : fold.max_session_id()) {
+    std::uint64_t& max_id = state.max_session_id[tenant];
+    max_id = std::max(max_id, id);
   }
 
   const std::string by_key = std::string("SELECT ") + kContactColumns +
                              " FROM contacts c WHERE c.channel_id = ?1 AND c.provider_message_id = ?2";
-  for (auto& [key, f] : open) {
+  for (SessionFold::OpenSession& f : fold.TakeOpen()) {
     for (const auto& [channel, message] : f.keys) {
       StatusOr<Statement> q = conn.Prepare(by_key);
       if (!q.ok()) return q.status();
@@ -117,9 +77,7 @@ Status FoldSessions(SqliteConnection& conn, OpenState& state) {
     }
     state.sessions.push_back(std::move(f.session));
   }
-  std::sort(state.sessions.begin(), state.sessions.end(), [](const RecoveredSession& a, const RecoveredSession& b) {
-    return std::tie(a.arrival_ms, a.tenant_id, a.session_id) < std::tie(b.arrival_ms, b.tenant_id, b.session_id);
-  });
+  SortByArrival(state.sessions);
   return Status::Ok();
 }
 
@@ -182,20 +140,6 @@ StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_i
       rc.conn().Prepare("SELECT 1 FROM contacts WHERE channel_id = ?1 AND provider_message_id = ?2");
   if (!st.ok()) return st.status();
   return st->Bind(1, channel_id).Bind(2, provider_message_id).Step();
-}
-
-void MergeOpenState(OpenState& into, OpenState&& part) {
-  std::move(part.sessions.begin(), part.sessions.end(), std::back_inserter(into.sessions));
-  std::sort(into.sessions.begin(), into.sessions.end(), [](const RecoveredSession& a, const RecoveredSession& b) {
-    return std::tie(a.arrival_ms, a.tenant_id, a.session_id) < std::tie(b.arrival_ms, b.tenant_id, b.session_id);
-  });
-  std::move(part.pending_contacts.begin(), part.pending_contacts.end(), std::back_inserter(into.pending_contacts));
-  into.dedup_keys += part.dedup_keys;
-  for (const auto& [tenant, id] : part.max_session_id) {
-    std::uint64_t& max_id = into.max_session_id[tenant];
-    max_id = std::max(max_id, id);
-  }
-  into.leave_messages += part.leave_messages;
 }
 
 }  // namespace routerd::storage

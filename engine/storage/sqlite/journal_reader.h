@@ -13,6 +13,7 @@
 
 #include <string_view>
 
+#include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/database.h"
 #include "engine/storage/storage_types.h"
 #include "routerd/status.h"
@@ -29,9 +30,5 @@ StatusOr<OpenState> LoadOpenState(Database& db);
 // look-up.
 StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,
                                   std::string_view provider_message_id);
-
-// Adds `part` (another partition's state) to `into`: sessions re-sorted by
-// arrival, pending contacts appended, counts summed.
-void MergeOpenState(OpenState& into, OpenState&& part);
 
 }  // namespace routerd::storage

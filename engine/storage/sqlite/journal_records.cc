@@ -61,75 +61,6 @@ class AcceptedContactsRecord final : public JournalRecord {
   std::vector<ContactWrite> outcome_;
 };
 
-Status AppendContacts(WriteContext& ctx, const std::string& tenant_id, std::uint64_t session_id,
-                      std::span<const ContactPtr> contacts) {
-  for (const ContactPtr& c : contacts) {
-    if (!c || c->provider_message_id.empty()) continue;  // unkeyed: cannot be named
-    SessionEventRow row;
-    row.kind = static_cast<std::int64_t>(SessionEventKind::kContact);
-    row.tenant_id = &tenant_id;
-    row.session_id = session_id;
-    row.contact = c.get();
-    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
-  }
-  return Status::Ok();
-}
-
-struct EventAppender {
-  WriteContext& ctx;
-
-  Status operator()(const SessionOpened& e) {
-    SessionEventRow row;
-    row.kind = static_cast<std::int64_t>(SessionEventKind::kOpened);
-    row.tenant_id = &e.tenant_id;
-    row.session_id = e.session_id;
-    const ContactPtr* first = e.contacts.empty() ? nullptr : &e.contacts.front();
-    if (first != nullptr && *first && !(*first)->provider_message_id.empty()) row.contact = first->get();
-    row.channel_id = &e.channel_id;
-    row.queue_id = &e.queue_id;
-    row.channel_kind = &e.channel_kind;
-    row.customer_id = &e.customer_id;
-    row.arrival_ms = e.arrival_ms;
-    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
-    ctx.open_sessions.Opened(e.tenant_id, e.session_id, ctx.conn.LastInsertRowId());
-    std::span<const ContactPtr> rest(e.contacts);
-    return AppendContacts(ctx, e.tenant_id, e.session_id, rest.empty() ? rest : rest.subspan(row.contact ? 1 : 0));
-  }
-
-  Status operator()(const SessionAssigned& e) {
-    SessionEventRow row;
-    row.kind = static_cast<std::int64_t>(SessionEventKind::kAssigned);
-    row.tenant_id = &e.tenant_id;
-    row.session_id = e.session_id;
-    row.employee_id = &e.employee_id;
-    return AppendSessionEvent(ctx, row);
-  }
-
-  Status operator()(const SessionRequeued& e) {
-    SessionEventRow row;
-    row.kind = static_cast<std::int64_t>(SessionEventKind::kRequeued);
-    row.tenant_id = &e.tenant_id;
-    row.session_id = e.session_id;
-    row.queue_id = &e.queue_id;
-    return AppendSessionEvent(ctx, row);
-  }
-
-  Status operator()(const SessionContactsAdded& e) {
-    return AppendContacts(ctx, e.tenant_id, e.session_id, e.contacts);
-  }
-
-  Status operator()(const SessionEnded& e) {
-    SessionEventRow row;
-    row.kind = static_cast<std::int64_t>(SessionEventKind::kEnded);
-    row.tenant_id = &e.tenant_id;
-    row.session_id = e.session_id;
-    row.detail = &e.reason;
-    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
-    ctx.open_sessions.Ended(e.tenant_id, e.session_id);
-    return Status::Ok();
-  }
-};
-
 class SessionEventsRecord final : public JournalRecord {
  public:
   SessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done)
@@ -138,8 +69,15 @@ class SessionEventsRecord final : public JournalRecord {
   bool may_fail_alone() const override { return false; }
 
   Status Apply(WriteContext& ctx) override {
-    for (const SessionEvent& e : events_) ROUTERD_RETURN_IF_ERROR(std::visit(EventAppender{ctx}, e));
-    return Status::Ok();
+    return ForEachEventRow(events_, [&ctx](const SessionEventWrite& row) -> Status {
+      ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
+      if (row.kind == SessionEventKind::kOpened) {
+        ctx.open_sessions.Opened(*row.tenant_id, row.session_id, ctx.conn.LastInsertRowId());
+      } else if (row.kind == SessionEventKind::kEnded) {
+        ctx.open_sessions.Ended(*row.tenant_id, row.session_id);
+      }
+      return Status::Ok();
+    });
   }
 
   void Complete(const Status& status) override {
@@ -168,7 +106,7 @@ class TenantRecord final : public JournalRecord {
 
 }  // namespace
 
-Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& r) {
+Status AppendSessionEvent(WriteContext& ctx, const SessionEventWrite& r) {
   StatusOr<Statement> st = ctx.conn.Prepare(
       "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id,"
       " employee_id, channel_kind, customer_id, arrival_ms, detail)"
@@ -182,7 +120,7 @@ Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& r) {
       st->BindNull(index);
     }
   };
-  st->Bind(1, ctx.now_ms).BindView(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, r.kind);
+  st->Bind(1, ctx.now_ms).BindView(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, static_cast<std::int64_t>(r.kind));
   if (r.contact != nullptr) {
     st->BindView(5, r.contact->channel_id).BindView(6, r.contact->provider_message_id);
   } else {
@@ -193,7 +131,7 @@ Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& r) {
   text(8, r.employee_id);
   text(9, r.channel_kind);
   text(10, r.customer_id);
-  if (r.kind == static_cast<std::int64_t>(SessionEventKind::kOpened)) {
+  if (r.kind == SessionEventKind::kOpened) {
     st->Bind(11, r.arrival_ms);
   } else {
     st->BindNull(11);

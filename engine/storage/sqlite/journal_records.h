@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/journal_writer.h"
 #include "engine/storage/storage_types.h"
 
@@ -30,20 +31,7 @@ JournalRecordPtr MakeTenantRecord(std::string tenant_id, std::function<void(cons
 // The same, directly on a connection (at open, before the writer runs).
 Status RecordTenant(SqliteConnection& conn, const std::string& tenant_id, std::int64_t now_ms);
 
-// Appends one session event row. The columns not given are NULL.
-struct SessionEventRow {
-  std::int64_t kind = 0;  // SessionEventKind
-  const std::string* tenant_id = nullptr;
-  std::uint64_t session_id = 0;
-  const Contact* contact = nullptr;  // channel_id and provider_message_id
-  const std::string* queue_id = nullptr;
-  const std::string* employee_id = nullptr;
-  const std::string* channel_kind = nullptr;
-  const std::string* channel_id = nullptr;  // when no contact
-  const std::string* customer_id = nullptr;
-  std::int64_t arrival_ms = 0;
-  const std::string* detail = nullptr;
-};
-Status AppendSessionEvent(WriteContext& ctx, const SessionEventRow& row);
+// Appends one session event row.
+Status AppendSessionEvent(WriteContext& ctx, const SessionEventWrite& row);
 
 }  // namespace routerd::storage

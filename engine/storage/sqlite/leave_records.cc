@@ -13,14 +13,9 @@ namespace routerd::storage {
 namespace {
 
 using leave::Actor;
-using leave::CheckLeaveTransition;
-using leave::LeaveAction;
-using leave::LeaveActionName;
-using leave::LeaveActionTarget;
 using leave::LeaveStatus;
 using leave::LeaveStatusName;
 using leave::StoredLeaveMessage;
-using TransitionKind = leave::LeaveTransition::Kind;
 
 class CreateRecord final : public JournalRecord {
  public:
@@ -31,15 +26,8 @@ class CreateRecord final : public JournalRecord {
   Status Apply(WriteContext& ctx) override {
     SqliteConnection& conn = ctx.conn;
     const leave::LeaveMessage& m = message_;
-    std::string text;
-    const AttachmentRef* first_attachment = nullptr;
-    for (const ContactPtr& c : m.messages) {
-      if (!c->text.empty()) {
-        if (!text.empty()) text.push_back('\n');
-        text += c->text;
-      }
-      if (first_attachment == nullptr && !c->attachments.empty()) first_attachment = &c->attachments.front();
-    }
+    const LeaveMessageSummary summary = SummarizeLeaveMessage(m);
+    const AttachmentRef* first_attachment = summary.first_attachment;
     std::int64_t created = m.created_at_ms > 0 ? m.created_at_ms : ctx.now_ms;
     {
       StatusOr<Statement> st = conn.Prepare(
@@ -52,7 +40,7 @@ class CreateRecord final : public JournalRecord {
                                   .Bind(3, m.channel_id)
                                   .Bind(4, m.customer_id)
                                   .Bind(5, m.display_name)
-                                  .Bind(6, text)
+                                  .Bind(6, summary.text)
                                   .Bind(7, first_attachment ? first_attachment->reference : std::string())
                                   .Bind(8, first_attachment ? first_attachment->mime : std::string())
                                   .Bind(9, "")
@@ -64,7 +52,7 @@ class CreateRecord final : public JournalRecord {
     std::int64_t id = conn.LastInsertRowId();
     ROUTERD_RETURN_IF_ERROR(InsertParts(conn, id));
     if (voice_) {
-      std::string rel = "voice/" + std::to_string(id) + "." + voice_->extension;
+      std::string rel = VoiceAttachmentRef(id, voice_->extension);
       ROUTERD_RETURN_IF_ERROR(WriteFileDurably(ctx.data_dir, rel, voice_->audio));
       file_ = rel;
       data_dir_ = ctx.data_dir;
@@ -131,8 +119,8 @@ class CreateRecord final : public JournalRecord {
     const std::string detail = std::to_string(id);
     for (const ContactPtr& c : message_.messages) {
       if (c->provider_message_id.empty()) continue;
-      SessionEventRow row;
-      row.kind = static_cast<std::int64_t>(SessionEventKind::kKept);
+      SessionEventWrite row;
+      row.kind = SessionEventKind::kKept;
       row.tenant_id = &message_.tenant_id;
       row.session_id = message_.session_id;
       row.contact = c.get();
@@ -141,8 +129,8 @@ class CreateRecord final : public JournalRecord {
     }
     if (message_.session_id == 0) return Status::Ok();
     static const std::string kReason = "leave_message";
-    SessionEventRow ended;
-    ended.kind = static_cast<std::int64_t>(SessionEventKind::kEnded);
+    SessionEventWrite ended;
+    ended.kind = SessionEventKind::kEnded;
     ended.tenant_id = &message_.tenant_id;
     ended.session_id = message_.session_id;
     ended.detail = &kReason;
@@ -162,62 +150,33 @@ class CreateRecord final : public JournalRecord {
 
 class TransitionRecord final : public JournalRecord {
  public:
-  using Kind = TransitionKind;
-
   TransitionRecord(leave::LeaveTransition t, Actor actor, leave::LeaveRepository::Done done)
-      : kind_(t.kind),
-        tenant_id_(std::move(t.tenant_id)),
-        id_(t.id),
-        employee_id_(std::move(t.employee_id)),
-        business_account_(std::move(t.business_account)),
-        comments_(std::move(t.handling_comments)),
-        audit_(t.audit),
-        detail_(std::move(t.detail)),
-        actor_(std::move(actor)),
-        done_(std::move(done)) {}
+      : t_(std::move(t)), actor_(std::move(actor)), done_(std::move(done)) {}
 
   Status Apply(WriteContext& ctx) override {
     SqliteConnection& conn = ctx.conn;
-    StatusOr<StoredLeaveMessage> current = LoadMessage(conn, tenant_id_, id_);
+    StatusOr<StoredLeaveMessage> current = LoadMessage(conn, t_.tenant_id, t_.id);
     if (!current.ok()) return current.status();
-    bool own_only = kind_ == Kind::kProcess || kind_ == Kind::kSubmit || kind_ == Kind::kAudit;
-    if (own_only && !actor_.own_employee_id.empty() && current->employee_id != actor_.own_employee_id) {
-      return Status::PermissionDenied(LeaveMessageName(id_) + " is not allocated to employee " + actor_.own_employee_id);
-    }
-    if (kind_ == Kind::kAudit) {
-      if (leave::IsCallOutcome(audit_)) ROUTERD_RETURN_IF_ERROR(CheckCallRequested(conn));
-      ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, id_, ctx.now_ms, actor_.id, leave::LeaveAuditName(audit_),
-                                            current->status, current->status, detail_));
+    StatusOr<LeaveChange> change = PlanLeaveTransition(t_, actor_, *current);
+    if (!change.ok()) return change.status();
+    if (change->call_id) ROUTERD_RETURN_IF_ERROR(CheckCallRequested(conn, *change->call_id));
+    if (change->audit) {
+      ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, t_.id, ctx.now_ms, actor_.id, change->action, change->from,
+                                            change->to, change->detail));
       result_ = std::move(current).value();
       return Status::Ok();
     }
-    LeaveAction action = Action();
-    Status allowed = CheckLeaveTransition(current->status, action);
-    if (!allowed.ok()) return Status(allowed.code(), LeaveMessageName(id_) + ": " + allowed.message());
-    LeaveStatus to = LeaveActionTarget(action);
     StatusOr<Statement> st = conn.Prepare(
         "UPDATE leave_messages SET status = ?2, updated_at_ms = ?3, employee_id = COALESCE(?4, employee_id),"
         " business_account = COALESCE(?5, business_account), handling_comments = COALESCE(?6, handling_comments)"
         " WHERE id = ?1");
     if (!st.ok()) return st.status();
-    st->Bind(1, id_).Bind(2, LeaveStatusName(to)).Bind(3, ctx.now_ms);
-    std::string detail;
-    if (kind_ == Kind::kAllocate) {
-      st->Bind(4, employee_id_).Bind(5, business_account_);
-      detail = "employee_id=" + employee_id_ + " business_account=" + business_account_;
-    } else {
-      st->BindNull(4).BindNull(5);
-      detail = detail_;
-    }
-    if (kind_ == Kind::kSubmit) {
-      st->Bind(6, comments_);
-    } else {
-      st->BindNull(6);
-    }
-    ROUTERD_RETURN_IF_ERROR(st->Run());
-    ROUTERD_RETURN_IF_ERROR(
-        InsertHistory(conn, id_, ctx.now_ms, actor_.id, LeaveActionName(action), current->status, to, detail));
-    StatusOr<StoredLeaveMessage> updated = LoadMessage(conn, tenant_id_, id_);
+    st->Bind(1, t_.id).Bind(2, LeaveStatusName(change->to)).Bind(3, ctx.now_ms);
+    st->BindOptional(4, change->employee_id).BindOptional(5, change->business_account);
+    ROUTERD_RETURN_IF_ERROR(st->BindOptional(6, change->handling_comments).Run());
+    ROUTERD_RETURN_IF_ERROR(InsertHistory(conn, t_.id, ctx.now_ms, actor_.id, change->action, change->from,
+                                          change->to, change->detail));
+    StatusOr<StoredLeaveMessage> updated = LoadMessage(conn, t_.tenant_id, t_.id);
     if (!updated.ok()) return updated.status();
     result_ = std::move(updated).value();
     return Status::Ok();
@@ -233,52 +192,24 @@ class TransitionRecord final : public JournalRecord {
 
  private:
   // A call's outcome is kept only on the message that asked for that call.
-  Status CheckCallRequested(SqliteConnection& conn) const {
-    const std::optional<std::string_view> call_id = leave::CallIdOfDetail(detail_);
-    if (!call_id) return Status::InvalidArgument("a call's state must name its call (call_id)");
-    const std::string named = leave::CallAuditDetail(*call_id, "");
+  Status CheckCallRequested(SqliteConnection& conn, const std::string& call_id) const {
+    const std::string named = leave::CallAuditDetail(call_id, "");
     StatusOr<Statement> st = conn.Prepare(
         "SELECT EXISTS (SELECT 1 FROM leave_message_history WHERE message_id = ?1 AND action = ?2"
         " AND (detail = ?3 OR substr(detail, 1, length(?3) + 1) = ?3 || ' '))");
     if (!st.ok()) return st.status();
-    st->Bind(1, id_).Bind(2, leave::LeaveAuditName(leave::LeaveAudit::kCallRequested)).Bind(3, named);
+    st->Bind(1, t_.id).Bind(2, leave::LeaveAuditName(leave::LeaveAudit::kCallRequested)).Bind(3, named);
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
-    if (!*row || st->ColumnInt64(0) == 0) {
-      return Status::NotFound(LeaveMessageName(id_) + " has no call " + std::string(*call_id) +
-                              ": routerd did not ask for it on this message");
-    }
+    if (!*row || st->ColumnInt64(0) == 0) return CallNotRequested(t_.id, call_id);
     return Status::Ok();
   }
 
-  LeaveAction Action() const {
-    switch (kind_) {
-      case Kind::kAllocate:
-        return LeaveAction::kAllocate;
-      case Kind::kAllocationFailed:
-        return LeaveAction::kAllocationFailed;
-      case Kind::kProcess:
-        return LeaveAction::kProcess;
-      case Kind::kSubmit:
-      case Kind::kAudit:
-        break;
-    }
-    return LeaveAction::kSubmit;
-  }
-
-  Kind kind_;
-  std::string tenant_id_;
-  std::int64_t id_;
-  std::string employee_id_;
-  std::string business_account_;
-  std::string comments_;
-  leave::LeaveAudit audit_;
-  std::string detail_;
+  leave::LeaveTransition t_;
   Actor actor_;
   leave::LeaveRepository::Done done_;
   StoredLeaveMessage result_;
 };
-
 
 }  // namespace
 

@@ -10,19 +10,13 @@
 #include <string>
 
 #include "engine/leave/leave_repository.h"
+#include "engine/storage/leave_common.h"
 #include "engine/storage/sqlite/journal_writer.h"
 
 namespace routerd::storage {
 
-// A voice upload's file, written durably by the writer before the commit that
-// records it (voice/<id>.<ext>; ids are unique across partitions).
-struct VoiceFile {
-  std::string audio;
-  std::string sha256;
-  std::string extension;
-  std::string mime;
-};
-
+// A voice upload's file (VoiceFile) is written durably by the writer before the
+// commit that records it (voice/<id>.<ext>; ids are unique across partitions).
 // Also records that the message keeps its contacts (not pending after a
 // restart) and ends the session that became the message.
 JournalRecordPtr MakeLeaveCreateRecord(leave::LeaveMessage message, std::optional<VoiceFile> voice, leave::Actor actor,

@@ -13,8 +13,6 @@ const char* const kLeaveMessageColumns =
     " attachment_sha256, skill_queue, reason, status, employee_id, business_account, created_at_ms, updated_at_ms,"
     " handling_comments";
 
-std::string LeaveMessageName(std::int64_t id) { return "leave message " + std::to_string(id); }
-
 StatusOr<StoredLeaveMessage> ReadMessageRow(const Statement& st) {
   StoredLeaveMessage m;
   m.id = st.ColumnInt64(0);

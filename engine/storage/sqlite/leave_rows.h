@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "engine/leave/leave_types.h"
+#include "engine/storage/leave_common.h"  // LeaveMessageName
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "routerd/status.h"
 
@@ -19,7 +20,6 @@ namespace routerd::storage {
 // The column list ReadMessageRow reads, in order.
 extern const char* const kLeaveMessageColumns;
 
-std::string LeaveMessageName(std::int64_t id);
 StatusOr<leave::StoredLeaveMessage> ReadMessageRow(const Statement& st);
 // The message with its parts; NotFound also for another tenant's message.
 StatusOr<leave::StoredLeaveMessage> LoadMessage(SqliteConnection& conn, const std::string& tenant_id, std::int64_t id);

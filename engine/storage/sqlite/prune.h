@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/open_session_index.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "engine/storage/storage_types.h"
@@ -34,11 +35,6 @@ struct PrunePlan {
   bool keep_open = false;        // some open sessions have rows below the cuts
 };
 
-struct PrunePass {
-  std::uint64_t contacts = 0;
-  std::uint64_t session_events = 0;
-  bool done = false;  // nothing past retention is left to delete
-};
 
 // Finds the cuts for `cutoff_ms` and notes (in temporary tables of `conn`)
 // the open sessions and contacts to keep.

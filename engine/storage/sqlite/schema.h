@@ -26,6 +26,7 @@
 #include <span>
 #include <string_view>
 
+#include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "routerd/status.h"
 
@@ -37,15 +38,5 @@ inline constexpr int kSchemaVersion = 5;
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms);
-
-// Session event kinds as stored in session_events.kind.
-enum class SessionEventKind : std::int64_t {
-  kOpened = 1,    // channel_kind, channel_id, customer_id, queue_id, arrival_ms; the first contact's key
-  kContact = 2,   // the contact (channel_id, provider_message_id) joined the session
-  kAssigned = 3,  // employee_id
-  kRequeued = 4,  // queue_id ('' = unchanged)
-  kEnded = 5,     // detail = reason
-  kKept = 6,      // the contact is kept in a leave message (detail = its id), not pending
-};
 
 }  // namespace routerd::storage

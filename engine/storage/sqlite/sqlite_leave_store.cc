@@ -1,6 +1,5 @@
 #include "engine/storage/sqlite/sqlite_leave_store.h"
 
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -22,16 +21,6 @@ using leave::LeaveStatus;
 using leave::LeaveStatusName;
 using leave::ParseLeaveStatus;
 using leave::StoredLeaveMessage;
-
-// Validates the cursor "<created_at_ms>:<id>".
-bool ParseCursor(const std::string& cursor, std::int64_t& created, std::int64_t& id) {
-  auto colon = cursor.find(':');
-  if (colon == std::string::npos) return false;
-  const char* b = cursor.data();
-  auto r1 = std::from_chars(b, b + colon, created);
-  auto r2 = std::from_chars(b + colon + 1, b + cursor.size(), id);
-  return r1.ec == std::errc() && r1.ptr == b + colon && r2.ec == std::errc() && r2.ptr == b + cursor.size();
-}
 
 }  // namespace
 
@@ -62,21 +51,10 @@ Status SqliteLeaveStore::CreateAsync(leave::LeaveMessage message, Actor actor, D
 
 Status SqliteLeaveStore::CreateVoiceAsync(leave::VoiceMessage voice, Actor actor, Done done) {
   ROUTERD_RETURN_IF_ERROR(leave::ValidateVoiceMessage(voice, max_voice_bytes_));
-  leave::LeaveMessage m;
-  m.tenant_id = std::move(voice.tenant_id);
-  m.channel_kind = "voice";
-  m.channel_id = std::move(voice.channel_id);
-  m.customer_id = std::move(voice.contact_number);
-  m.skill_queue = std::move(voice.skill_queue);
-  m.reason = "voice";
-  m.created_at_ms = voice.created_at_ms > 0 ? voice.created_at_ms : clock_.WallMs();
-  VoiceFile file;
-  file.sha256 = Sha256Hex(voice.audio);
-  file.extension = AttachmentExtension(voice.file_name, voice.mime);
-  file.mime = voice.mime;
-  file.audio = std::move(voice.audio);
-  Partition& p = partitions_.ForTenant(m.tenant_id);
-  return p.writer->Submit(MakeLeaveCreateRecord(std::move(m), std::move(file), std::move(actor), std::move(done)));
+  VoiceUpload upload = SplitVoiceUpload(std::move(voice), clock_.WallMs());
+  Partition& p = partitions_.ForTenant(upload.message.tenant_id);
+  return p.writer->Submit(
+      MakeLeaveCreateRecord(std::move(upload.message), std::move(upload.file), std::move(actor), std::move(done)));
 }
 
 Status SqliteLeaveStore::TransitionAsync(leave::LeaveTransition t, Actor actor, Done done) {
@@ -133,18 +111,9 @@ StatusOr<std::vector<LeaveHistoryEntry>> SqliteLeaveStore::History(const std::st
 }
 
 StatusOr<LeavePage> SqliteLeaveStore::Query(const std::string& tenant_id, const LeaveQuery& q) {
-  std::size_t page_size = q.page_size == 0 ? leave::kDefaultLeavePageSize : q.page_size;
-  if (page_size > leave::kMaxLeavePageSize) {
-    return Status::InvalidArgument("page_size: " + std::to_string(page_size) + ", at most " +
-                                   std::to_string(leave::kMaxLeavePageSize));
-  }
-  if (q.from_ms && q.to_ms && *q.from_ms > *q.to_ms) {
-    return Status::InvalidArgument("time window: from is after to");
-  }
-  std::int64_t cursor_created = 0, cursor_id = 0;
-  if (!q.cursor.empty() && !ParseCursor(q.cursor, cursor_created, cursor_id)) {
-    return Status::InvalidArgument("cursor: \"" + q.cursor + "\" is not a cursor returned by a previous page");
-  }
+  StatusOr<LeavePageBounds> bounds = CheckLeaveQuery(q);
+  if (!bounds.ok()) return bounds.status();
+  const std::size_t page_size = bounds->page_size;
 
   // Filters, bound in order; the SQL text (one cached statement per filter
   // combination) depends only on which are set.
@@ -165,10 +134,10 @@ StatusOr<LeavePage> SqliteLeaveStore::Query(const std::string& tenant_id, const 
   std::size_t filter_values = values.size();
 
   std::string page_where = where;
-  if (!q.cursor.empty()) {
+  if (bounds->after_cursor) {
     page_where += q.oldest_first ? " AND (created_at_ms, id) > (?, ?)" : " AND (created_at_ms, id) < (?, ?)";
-    values.emplace_back(cursor_created);
-    values.emplace_back(cursor_id);
+    values.emplace_back(bounds->cursor_created_at_ms);
+    values.emplace_back(bounds->cursor_id);
   }
   std::string order = q.oldest_first ? " ORDER BY created_at_ms ASC, id ASC" : " ORDER BY created_at_ms DESC, id DESC";
 
@@ -201,8 +170,7 @@ StatusOr<LeavePage> SqliteLeaveStore::Query(const std::string& tenant_id, const 
       if (!row.ok()) return row.status();
       if (!*row) break;
       if (page.items.size() == page_size) {
-        const StoredLeaveMessage& last = page.items.back();
-        page.next_cursor = std::to_string(last.created_at_ms) + ":" + std::to_string(last.id);
+        page.next_cursor = LeaveCursorAfter(page.items.back());
         break;
       }
       StatusOr<StoredLeaveMessage> m = ReadMessageRow(*st);

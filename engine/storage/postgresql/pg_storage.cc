@@ -1,0 +1,148 @@
+#include "engine/storage/postgresql/pg_storage.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <utility>
+
+#include "engine/storage/postgresql/pg_journal_reader.h"
+#include "engine/storage/postgresql/pg_journal_records.h"
+#include "engine/storage/postgresql/pg_schema.h"
+
+namespace routerd::storage {
+namespace {
+
+// Completes a request split over several writers once every part has: with
+// OK, or the first error.
+struct SplitDone {
+  std::atomic<int> remaining{0};
+  std::mutex mu;
+  Status first_error;  // guarded by mu
+  SessionEventsDone done;
+
+  void Arrive(const Status& s) {
+    {
+      std::lock_guard lock(mu);
+      if (!s.ok() && first_error.ok()) first_error = s;
+    }
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && done) done(first_error);
+  }
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<PgStorage>> PgStorage::Open(const StorageOptions& options, const Clock& clock) {
+  if (options.url.empty()) return Status::InvalidArgument("[storage] backend \"postgresql\" needs a connection URL");
+  StatusOr<std::unique_ptr<PgConnection>> conn = PgConnection::Connect(options.url);
+  if (!conn.ok()) return conn.status();
+  StatusOr<int> before = MigrateSchema(**conn);
+  if (!before.ok()) return Status(before.status().code(), (*conn)->Describe() + ": " + before.status().message());
+  return std::unique_ptr<PgStorage>(new PgStorage(options, clock, (*conn)->Describe()));
+}
+
+PgStorage::PgStorage(const StorageOptions& options, const Clock& clock, std::string server)
+    : server_(std::move(server)),
+      readers_(std::make_unique<PgReaderPool>(options.url, PgSessionSettings{}, kReaderConnections)) {
+  std::vector<std::unique_ptr<PgWriter>> writers;
+  const int n = std::max(1, options.partitions);
+  for (int i = 0; i < n; ++i) {
+    PgWriterOptions w;
+    w.conninfo = options.url;
+    w.durability = options.durability;
+    w.capacity = options.queue_capacity;
+    w.retention_ms = options.retention_ms;
+    w.prune_interval_ms = options.prune_interval_ms;
+    w.prunes = i == 0;  // the tables are shared: one writer prunes them
+    writers.push_back(std::make_unique<PgWriter>(clock, std::move(w)));
+  }
+  writers_ = std::make_unique<PgWriterSet>(std::move(writers), options.tenants);
+  leave_ = std::make_unique<PgLeaveStore>(*writers_, *readers_, clock, options.max_voice_bytes);
+  administration_ = std::make_unique<PgAdministrationStore>(*writers_, *readers_);
+}
+
+PgStorage::~PgStorage() { Stop(); }
+
+Status PgStorage::Start() {
+  for (std::size_t i = 0; i < writers_->size(); ++i) {
+    Status s = writers_->at(i).Start();
+    if (!s.ok()) return Status(s.code(), "journal partition " + std::to_string(i) + ": " + s.message());
+  }
+  return Status::Ok();
+}
+
+void PgStorage::Stop() {
+  for (std::size_t i = 0; i < writers_->size(); ++i) writers_->at(i).Stop();
+}
+
+Status PgStorage::Flush() {
+  for (std::size_t i = 0; i < writers_->size(); ++i) ROUTERD_RETURN_IF_ERROR(writers_->at(i).Flush());
+  return Status::Ok();
+}
+
+Status PgStorage::AppendContacts(AcceptedContacts record, AcceptedContactsDone done) {
+  PgWriter& writer = writers_->ForTenant(record.tenant_id);
+  return writer.Submit(MakePgAcceptedContactsRecord(std::move(record), std::move(done)));
+}
+
+Status PgStorage::AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) {
+  if (events.empty()) {
+    if (done) done(Status::Ok());
+    return Status::Ok();
+  }
+  const std::size_t first = writers_->IndexOf(TenantOf(events.front()));
+  bool single = true;
+  for (const SessionEvent& e : events) single = single && writers_->IndexOf(TenantOf(e)) == first;
+  if (single) return writers_->at(first).Submit(MakePgSessionEventsRecord(std::move(events), std::move(done)));
+
+  std::vector<std::vector<SessionEvent>> parts(writers_->size());
+  for (SessionEvent& e : events) parts[writers_->IndexOf(TenantOf(e))].push_back(std::move(e));
+  auto split = std::make_shared<SplitDone>();
+  for (const auto& part : parts) split->remaining += part.empty() ? 0 : 1;
+  split->done = std::move(done);
+  Status result;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty()) continue;
+    Status s = writers_->at(i).Submit(
+        MakePgSessionEventsRecord(std::move(parts[i]), [split](const Status& st) { split->Arrive(st); }));
+    if (!s.ok()) {
+      split->Arrive(s);  // this part will never complete
+      if (result.ok()) result = s;
+    }
+  }
+  return result;
+}
+
+StatusOr<OpenState> PgStorage::LoadOpenState() {
+  StatusOr<PgReaderPool::Lease> conn = readers_->Acquire();
+  if (!conn.ok()) return conn.status();
+  return LoadOpenStatePg(**conn);
+}
+
+void PgStorage::RequestPrune(PruneDone done) { writers_->at(0).RequestPrune(std::move(done)); }
+
+JournalStats PgStorage::stats() const {
+  JournalStats total;
+  for (std::size_t i = 0; i < writers_->size(); ++i) total += writers_->at(i).stats();
+  return total;
+}
+
+std::string PgStorage::Degraded() const {
+  std::size_t down = 0;
+  std::string why;
+  for (std::size_t i = 0; i < writers_->size(); ++i) {
+    PgWriterHealth h = writers_->at(i).health();
+    if (h.connected) continue;
+    ++down;
+    if (why.empty()) why = h.last_error;
+  }
+  if (down == 0) return {};
+  return "PostgreSQL unreachable for " + std::to_string(down) + " of " + std::to_string(writers_->size()) +
+         " journal writers, reconnecting: " + why;
+}
+
+std::string PgStorage::Describe() const {
+  return "postgresql at " + server_ + " (" + std::to_string(writers_->size()) + " writer" +
+         (writers_->size() == 1 ? "" : "s") + ")";
+}
+
+}  // namespace routerd::storage

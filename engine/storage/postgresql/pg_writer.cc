@@ -1,0 +1,396 @@
+#include "engine/storage/postgresql/pg_writer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <iterator>
+#include <utility>
+
+#include "engine/base/guarded_call.h"
+#include "engine/base/thread_name.h"
+#include "engine/storage/postgresql/pg_prune.h"
+
+namespace routerd::storage {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+
+// Completes when the writer reaches it: everything queued before is done.
+class BarrierRecord final : public PgRecord {
+ public:
+  explicit BarrierRecord(std::promise<Status> done) : done_(std::move(done)) {}
+  Status Apply(PgWriteContext&) override { return Status::Ok(); }
+  void Complete(const Status& status) override { done_.set_value(status); }
+  bool rows_only() const override { return true; }
+
+ private:
+  std::promise<Status> done_;
+};
+
+void UpdateMax(std::atomic<std::uint64_t>& target, std::uint64_t value) {
+  std::uint64_t cur = target.load(std::memory_order_relaxed);
+  while (cur < value && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+PgWriter::PgWriter(const Clock& clock, PgWriterOptions options)
+    : clock_(clock), options_(std::move(options)), ingress_capacity_(options_.capacity * 3 / 4) {}
+
+PgWriter::~PgWriter() {
+  Stop();
+  std::vector<PgRecordPtr> left;
+  std::vector<PruneDone> prunes;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+    prunes.swap(prune_requests_);
+  }
+  for (PgRecordPtr& r : left) r->Complete(Status::Unavailable("PostgreSQL writer destroyed before the record was written"));
+  for (PruneDone& p : prunes) p(Status::Unavailable("PostgreSQL writer stopped"));
+}
+
+Status PgWriter::Start() {
+  std::lock_guard lock(mu_);
+  if (stopping_) return Status::FailedPrecondition("PostgreSQL writer was stopped");
+  if (started_) return Status::FailedPrecondition("PostgreSQL writer already started");
+  StatusOr<std::unique_ptr<PgConnection>> conn = PgConnection::Connect(options_.conninfo, options_.session);
+  if (!conn.ok()) return conn.status();
+  conn_ = std::move(conn).value();
+  if (options_.durability == config::Durability::kAsync) {
+    // Per batch would cost a statement each: the session default is off, and
+    // batches with a change somebody waits for turn it on (WriteBatch).
+    ROUTERD_RETURN_IF_ERROR(conn_->Exec("SET synchronous_commit = off"));
+  }
+  StatusOr<PgResult> last = conn_->Query(
+      "SELECT GREATEST(COALESCE((SELECT max(accepted_at_ms) FROM contacts), 0),"
+      " COALESCE((SELECT max(at_ms) FROM session_events), 0))");
+  if (!last.ok()) return last.status();
+  last_stamp_ms_ = last->Int64(0, 0);
+  connected_ = true;
+  started_ = true;
+  thread_ = std::thread([this] {
+    SetThreadName("rd-pg-writer");
+    Run();
+  });
+  return Status::Ok();
+}
+
+void PgWriter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status PgWriter::Admit(std::size_t n, bool ingress) {
+  // REQUIRES: mu_ held.
+  if (stopping_) return Status::Unavailable("PostgreSQL writer is stopping");
+  if (ingress && started_ && !connected_.load(std::memory_order_relaxed)) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return Status::Unavailable("PostgreSQL is unavailable (reconnecting): " + last_error_);
+  }
+  std::size_t limit = ingress ? ingress_capacity_ : options_.capacity;
+  if (queue_.size() + n > limit) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return Status::ResourceExhausted("journal queue full (" + std::to_string(queue_.size()) + " of " +
+                                     std::to_string(limit) + " records queued)");
+  }
+  return Status::Ok();
+}
+
+Status PgWriter::Submit(PgRecordPtr record) {
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    ROUTERD_RETURN_IF_ERROR(Admit(1, record->ingress()));
+    wake = queue_.empty();
+    queue_.push_back(std::move(record));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  if (wake) cv_.notify_one();
+  return Status::Ok();
+}
+
+Status PgWriter::SubmitAll(std::vector<PgRecordPtr> records) {
+  if (records.empty()) return Status::Ok();
+  bool ingress = std::any_of(records.begin(), records.end(), [](const PgRecordPtr& r) { return r->ingress(); });
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    ROUTERD_RETURN_IF_ERROR(Admit(records.size(), ingress));
+    wake = queue_.empty();
+    std::move(records.begin(), records.end(), std::back_inserter(queue_));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  if (wake) cv_.notify_one();
+  return Status::Ok();
+}
+
+Status PgWriter::Flush() {
+  std::promise<Status> promise;
+  std::future<Status> done = promise.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (!started_) return Status::FailedPrecondition("PostgreSQL writer not started");
+    ROUTERD_RETURN_IF_ERROR(Admit(1, false));
+    queue_.push_back(std::make_unique<BarrierRecord>(std::move(promise)));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void PgWriter::RequestPrune(PruneDone done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      prune_requests_.push_back(std::move(done));
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done(Status::Unavailable("PostgreSQL writer is stopping"));
+    return;
+  }
+  cv_.notify_one();
+}
+
+JournalStats PgWriter::stats() const {
+  JournalStats s;
+  s.batches = batches_.load(std::memory_order_relaxed);
+  s.records = records_.load(std::memory_order_relaxed);
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.failed_batches = failed_batches_.load(std::memory_order_relaxed);
+  s.last_batch_records = last_batch_.load(std::memory_order_relaxed);
+  s.max_batch_records = max_batch_.load(std::memory_order_relaxed);
+  s.queue_depth = depth_.load(std::memory_order_relaxed);
+  s.refused = refused_.load(std::memory_order_relaxed);
+  s.prune_passes = prune_passes_.load(std::memory_order_relaxed);
+  s.pruned_contacts = pruned_contacts_.load(std::memory_order_relaxed);
+  s.pruned_session_events = pruned_events_.load(std::memory_order_relaxed);
+  s.reconnects = reconnects_.load(std::memory_order_relaxed);
+  s.unavailable_partitions = connected_.load(std::memory_order_relaxed) ? 0 : 1;
+  return s;
+}
+
+PgWriterHealth PgWriter::health() const {
+  PgWriterHealth h;
+  h.connected = connected_.load(std::memory_order_relaxed);
+  h.reconnects = reconnects_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  if (!h.connected) h.last_error = last_error_;
+  return h;
+}
+
+bool PgWriter::EnsureConnected() {
+  if (conn_ && !conn_->Broken()) return true;
+  if (conn_) {
+    connected_.store(false, std::memory_order_relaxed);
+    conn_.reset();
+  }
+  if (SteadyClock::now() < next_connect_) return false;
+  StatusOr<std::unique_ptr<PgConnection>> conn = PgConnection::Connect(options_.conninfo, options_.session);
+  Status setup = conn.ok() && options_.durability == config::Durability::kAsync
+                     ? (*conn)->Exec("SET synchronous_commit = off")
+                     : Status::Ok();
+  if (!conn.ok() || !setup.ok()) {
+    next_connect_ = SteadyClock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    std::lock_guard lock(mu_);
+    last_error_ = conn.ok() ? setup.message() : conn.status().message();
+    return false;
+  }
+  conn_ = std::move(conn).value();
+  backoff_ = std::chrono::milliseconds(100);
+  reconnects_.fetch_add(1, std::memory_order_relaxed);
+  connected_.store(true, std::memory_order_relaxed);
+  return true;
+}
+
+void PgWriter::Run() {
+  const auto interval = std::chrono::milliseconds(options_.prune_interval_ms);
+  auto next_prune = SteadyClock::now() + interval;
+  std::vector<PgRecordPtr> batch;
+  for (;;) {
+    bool exit = false;
+    {
+      std::unique_lock lock(mu_);
+      auto ready = [&] { return !queue_.empty() || stopping_ || !prune_requests_.empty(); };
+      if (!connected_.load(std::memory_order_relaxed)) {
+        cv_.wait_until(lock, next_connect_, ready);  // retry the connection when due
+      } else if (prune_waiters_.empty()) {
+        if (options_.prunes && options_.prune_interval_ms > 0) {
+          cv_.wait_until(lock, next_prune, ready);
+        } else {
+          cv_.wait(lock, ready);
+        }
+      }
+      if (queue_.size() <= options_.max_batch_records) {
+        batch.swap(queue_);
+      } else {
+        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch_records);
+        std::move(queue_.begin(), end, std::back_inserter(batch));
+        queue_.erase(queue_.begin(), end);
+      }
+      depth_.store(queue_.size(), std::memory_order_relaxed);
+      if (prune_waiters_.empty() && !prune_requests_.empty()) {
+        prune_waiters_.swap(prune_requests_);
+        prune_cutoff_ms_ = 0;
+      }
+      exit = stopping_ && batch.empty() && queue_.empty();
+    }
+    if (exit) break;
+
+    if (!EnsureConnected()) {
+      std::string why;
+      {
+        std::lock_guard lock(mu_);
+        why = last_error_;
+      }
+      FailBatch(batch, Status::Unavailable("PostgreSQL is unavailable (reconnecting): " + why));
+      std::vector<PruneDone> waiters;
+      waiters.swap(prune_waiters_);
+      for (PruneDone& w : waiters) w(Status::Unavailable("PostgreSQL is unavailable: " + why));
+      continue;  // stopping with the server down: what is queued fails the same way
+    }
+    if (!batch.empty()) WriteBatch(batch);
+
+    const bool due = options_.prunes && options_.prune_interval_ms > 0 && SteadyClock::now() >= next_prune;
+    if (due || !prune_waiters_.empty()) {
+      static FailureLog prune_failures("a PostgreSQL prune pass");
+      GuardedCall(prune_failures, [&] { RunPrunePass(); }, [&] {
+        std::vector<PruneDone> waiters;
+        waiters.swap(prune_waiters_);
+        prune_total_ = {};
+        for (PruneDone& w : waiters) w(Status::Internal("the prune pass failed inside routerd (logged)"));
+      });
+      if (prune_waiters_.empty()) next_prune = SteadyClock::now() + interval;
+    }
+  }
+  std::vector<PruneDone> waiters;
+  waiters.swap(prune_waiters_);
+  {
+    std::lock_guard lock(mu_);
+    std::move(prune_requests_.begin(), prune_requests_.end(), std::back_inserter(waiters));
+    prune_requests_.clear();
+  }
+  for (PruneDone& w : waiters) w(Status::Unavailable("PostgreSQL writer stopped before the prune finished"));
+  conn_.reset();
+}
+
+void PgWriter::FailBatch(std::vector<PgRecordPtr>& batch, const Status& status) {
+  if (batch.empty()) return;
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  failed_batches_.fetch_add(1, std::memory_order_relaxed);
+  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  static FailureLog completion_failures("a PostgreSQL journal completion");
+  for (PgRecordPtr& r : batch) GuardedCall(completion_failures, [&] { r->Complete(status); });
+  batch.clear();
+}
+
+void PgWriter::WriteBatch(std::vector<PgRecordPtr>& batch) {
+  PgConnection& conn = *conn_;
+  last_stamp_ms_ = std::max(last_stamp_ms_, clock_.WallMs());
+  PgBulkRows rows;
+  PgWriteContext ctx{conn, last_stamp_ms_, rows};
+  std::vector<Status> results(batch.size());
+  const bool all_journal =
+      std::all_of(batch.begin(), batch.end(), [](const PgRecordPtr& r) { return r->rows_only(); });
+
+  Status txn = conn.Exec("BEGIN");
+  if (txn.ok() && options_.durability == config::Durability::kAsync && !all_journal) {
+    txn = conn.Exec("SET LOCAL synchronous_commit = on");  // somebody waits for this change
+  }
+  for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
+    static FailureLog apply_failures("a PostgreSQL journal record's write");
+    if (batch[i]->rows_only()) {
+      GuardedCall(apply_failures, [&] { results[i] = batch[i]->Apply(ctx); },
+                  [&] { results[i] = Status::Unavailable("the record's write failed inside routerd (logged)"); });
+      if (!results[i].ok()) txn = Status::Unavailable("journal write failed: " + results[i].message());
+      continue;
+    }
+    // Rows gathered so far go first: rows are stored in submission order.
+    txn = rows.Flush(conn, ctx.now_ms);
+    if (txn.ok()) txn = conn.Exec("SAVEPOINT record");
+    if (!txn.ok()) break;
+    GuardedCall(apply_failures, [&] { results[i] = batch[i]->Apply(ctx); },
+                [&] { results[i] = Status::Unavailable("the record's write failed inside routerd (logged)"); });
+    if (conn.Broken()) {
+      txn = Status::Unavailable("PostgreSQL connection lost: " + results[i].message());
+      break;
+    }
+    if (!results[i].ok()) {
+      if (results[i].code() == StatusCode::kUnavailable) {
+        // The server failed it (timeout, shutdown): the batch is not stored.
+        txn = results[i];
+        break;
+      }
+      txn = conn.Exec("ROLLBACK TO SAVEPOINT record");
+    }
+    if (txn.ok()) txn = conn.Exec("RELEASE SAVEPOINT record");
+  }
+  if (txn.ok()) txn = rows.Flush(conn, ctx.now_ms);
+  if (txn.ok()) {
+    txn = conn.Exec("COMMIT");
+    if (!txn.ok()) txn = Status(txn.code(), "journal commit failed: " + txn.message());
+  }
+  if (!txn.ok() && !conn.Broken() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+  if (!txn.ok() && txn.code() != StatusCode::kUnavailable) {
+    // Whatever the server said, a failed batch is for the producer "not stored, try again".
+    txn = Status::Unavailable(txn.message());
+  }
+  if (conn.Broken()) {
+    connected_.store(false, std::memory_order_relaxed);
+    std::lock_guard lock(mu_);
+    last_error_ = txn.message();
+  }
+
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  (txn.ok() ? commits_ : failed_batches_).fetch_add(1, std::memory_order_relaxed);
+  last_batch_.store(batch.size(), std::memory_order_relaxed);
+  UpdateMax(max_batch_, batch.size());
+  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  static FailureLog completion_failures("a PostgreSQL journal completion");
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    GuardedCall(completion_failures, [&] { batch[i]->Complete(txn.ok() ? results[i] : txn); });
+  }
+  batch.clear();
+}
+
+void PgWriter::RunPrunePass() {
+  if (prune_cutoff_ms_ == 0) prune_cutoff_ms_ = clock_.WallMs() - options_.retention_ms;
+  StatusOr<PrunePass> pass = PruneOncePg(*conn_, prune_cutoff_ms_, options_.prune_rows_per_pass);
+  if (pass.ok()) {
+    prune_passes_.fetch_add(1, std::memory_order_relaxed);
+    pruned_contacts_.fetch_add(pass->contacts, std::memory_order_relaxed);
+    pruned_events_.fetch_add(pass->session_events, std::memory_order_relaxed);
+    prune_total_.contacts += pass->contacts;
+    prune_total_.session_events += pass->session_events;
+    ++prune_total_.passes;
+    if (!pass->done) {
+      if (prune_waiters_.empty()) prune_waiters_.push_back([](StatusOr<PruneResult>) {});  // keeps the prune going
+      return;
+    }
+  }
+  if (conn_->Broken()) connected_.store(false, std::memory_order_relaxed);
+  std::vector<PruneDone> waiters;
+  waiters.swap(prune_waiters_);
+  PruneResult total = prune_total_;
+  prune_total_ = {};
+  prune_cutoff_ms_ = 0;
+  for (PruneDone& w : waiters) {
+    if (pass.ok()) {
+      w(total);
+    } else {
+      w(pass.status());
+    }
+  }
+}
+
+}  // namespace routerd::storage

@@ -1,0 +1,167 @@
+// PgWriter: the one thread that writes a journal partition to PostgreSQL,
+// with group commit, and that owns the partition's connection: it reconnects
+// by itself when the server goes away.
+//
+// DESIGN
+//
+// Producers (I/O threads with a webhook's contacts, router shards with session
+// events, REST handlers with leave-message and administration changes) build a
+// PgRecord and Submit() it: a push onto a bounded FIFO under a mutex, never a
+// wait for the server. The writer thread takes everything queued (up to
+// max_batch_records) and writes it in ONE transaction with one COMMIT, so a
+// burst shares one round of WAL flush. libpq runs on this thread only.
+//
+// Rows, not statements. Journal records (contacts, session events) do not run
+// statements: they add rows to the batch's PgBulkRows, which become multi-row
+// INSERTs (contacts with ON CONFLICT DO NOTHING RETURNING, which tells each
+// contact whether its dedup key was new). A record that runs its own
+// statements (a leave-message transition, which reads the stored status) first
+// has the gathered rows written, so rows are stored in the order their records
+// were submitted, which recovery's fold relies on. Such a record runs inside a
+// SAVEPOINT: its failure undoes only its writes.
+//
+// Durability. kSync: COMMIT with the server's synchronous_commit (the webhook's
+// 2xx waits for it). kAsync: a batch of journal records only commits with
+// synchronous_commit = off (the server may lose its last few hundred ms on a
+// crash, never consistency); a batch with a leave-message or administration
+// change commits synchronously all the same.
+//
+// Faults. When the connection breaks (the server restarted, failed over or
+// is unreachable), the batch in flight fails with Unavailable (nothing of it
+// is acknowledged: a webhook answers 503 and its provider retries; a commit
+// that was in doubt is caught by the dedup key). The writer then reconnects
+// with exponential backoff (100 ms to 5 s). Meanwhile the partition is
+// degraded: ingress records are refused at Submit with Unavailable, other
+// records fail as their batch comes up, and /healthz says so.
+//
+// Thread safety: Submit, SubmitAll, RequestPrune, stats from any thread;
+// Start/Stop/Flush from a thread that is not the writer.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/storage/postgresql/pg_bulk_rows.h"
+#include "engine/storage/postgresql/pg_connection.h"
+#include "engine/storage/storage_types.h"
+#include "routerd/clock.h"
+#include "routerd/status.h"
+
+namespace routerd::storage {
+
+struct PgWriteContext {
+  PgConnection& conn;
+  std::int64_t now_ms;  // the batch's stamp: wall clock, never decreasing
+  PgBulkRows& rows;
+};
+
+class PgRecord {
+ public:
+  virtual ~PgRecord() = default;
+  // Writer thread, inside the batch transaction (and the record's savepoint
+  // when it runs statements). A non-OK result undoes this record only.
+  virtual Status Apply(PgWriteContext& ctx) = 0;
+  // Writer thread, exactly once: OK once the COMMIT that holds it returned.
+  virtual void Complete(const Status& status) = 0;
+  // Webhook contacts: refused first when the queue fills or storage is down.
+  virtual bool ingress() const { return false; }
+  // Only adds rows to ctx.rows (no statements of its own, cannot fail alone).
+  virtual bool rows_only() const { return false; }
+};
+
+using PgRecordPtr = std::unique_ptr<PgRecord>;
+
+struct PgWriterOptions {
+  std::string conninfo;
+  PgSessionSettings session;
+  config::Durability durability = config::Durability::kSync;
+  // Default: 65536 records queued at most; ingress refused from 3/4 of it.
+  std::size_t capacity = 65536;
+  // Default: 8192 records per transaction at most.
+  std::size_t max_batch_records = 8192;
+  // Retention and pruning, as the SQLite backend (prune.h there).
+  std::int64_t retention_ms = 604'800'000;
+  std::int64_t prune_interval_ms = 60'000;
+  std::size_t prune_rows_per_pass = 2000;
+  // Pruning runs on partition 0's writer only: the tables are shared.
+  bool prunes = true;
+};
+
+struct PgWriterHealth {
+  bool connected = false;
+  std::uint64_t reconnects = 0;
+  std::string last_error;  // empty while connected
+};
+
+class PgWriter {
+ public:
+  using PruneDone = std::function<void(StatusOr<PruneResult>)>;
+
+  PgWriter(const Clock& clock, PgWriterOptions options);
+  ~PgWriter();
+  PgWriter(const PgWriter&) = delete;
+  PgWriter& operator=(const PgWriter&) = delete;
+
+  // Connects (Unavailable when the server cannot be reached) and starts the
+  // thread; records submitted before are written first.
+  Status Start();
+  // Refuses new records, writes (or, with the server down, fails) everything
+  // queued, joins the thread. Idempotent.
+  void Stop();
+
+  Status Submit(PgRecordPtr record);
+  Status SubmitAll(std::vector<PgRecordPtr> records);
+  // Blocks until every record submitted before has completed; the first
+  // error of those batches' failures is not reported, only the barrier's.
+  Status Flush();
+  void RequestPrune(PruneDone done);
+
+  JournalStats stats() const;
+  PgWriterHealth health() const;
+
+ private:
+  void Run();
+  bool EnsureConnected();
+  void WriteBatch(std::vector<PgRecordPtr>& batch);
+  void FailBatch(std::vector<PgRecordPtr>& batch, const Status& status);
+  void RunPrunePass();
+  Status Admit(std::size_t n, bool ingress);
+
+  const Clock& clock_;
+  const PgWriterOptions options_;
+  const std::size_t ingress_capacity_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<PgRecordPtr> queue_;         // guarded by mu_
+  std::vector<PruneDone> prune_requests_;  // guarded by mu_
+  bool stopping_ = false;                  // guarded by mu_
+  bool started_ = false;                   // guarded by mu_
+  std::string last_error_;                 // guarded by mu_
+  std::thread thread_;
+
+  // Writer thread only (and Start, before the thread runs).
+  std::unique_ptr<PgConnection> conn_;
+  std::chrono::steady_clock::time_point next_connect_;
+  std::chrono::milliseconds backoff_{100};
+  std::int64_t last_stamp_ms_ = 0;
+  std::vector<PruneDone> prune_waiters_;
+  PruneResult prune_total_;
+  std::int64_t prune_cutoff_ms_ = 0;
+
+  std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> batches_{0}, records_{0}, commits_{0}, failed_batches_{0}, last_batch_{0},
+      max_batch_{0}, depth_{0}, refused_{0}, prune_passes_{0}, pruned_contacts_{0}, pruned_events_{0},
+      reconnects_{0};
+};
+
+}  // namespace routerd::storage
