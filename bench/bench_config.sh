@@ -1,8 +1,9 @@
 # Sourced by the bench scripts: write_config DIR DURABILITY writes DIR/routerd.toml,
 # a tenant with all seven channels (bench secrets) and $agents agents whose plain
 # tokens are "bench-agent-<employee_id>", listening on 127.0.0.1:$routerd_port.
-# DURABILITY "" leaves [storage] at its defaults (data under DIR).
-# $1 = directory, $2 = durability ("" = no [storage] table)
+# DURABILITY "" leaves [storage] at its defaults (data under DIR). With a third
+# argument, storage is that PostgreSQL database (bench/pg_server.sh's $pg_url).
+# $1 = directory, $2 = durability ("" = no [storage] table), $3 = PostgreSQL URL
 write_config() {
   mkdir -p "$1"
   {
@@ -16,6 +17,7 @@ agent_outbox_limit = 100000
 TOML
     if [ -n "$2" ]; then
       printf '\n[storage]\ndurability = "%s"\n' "$2"
+      [ -n "${3:-}" ] && printf 'backend = "postgresql"\nurl = "%s"\n' "$3"
     fi
     cat <<'TOML'
 

@@ -2,7 +2,9 @@
 # Comparison harness (issue 6): on this machine, in one run,
 #   1. nginx `return 200`, measured by wrk;
 #   2. routerd with [storage] durability = "async", then "sync", measured by wrk
-#      with the SAME flags and the SAME request method;
+#      with the SAME flags and the SAME request method; then both again with
+#      backend = "postgresql" against a private PostgreSQL server on this
+#      machine, pinned to routerd's CPU (ROUTERD_BENCH_POSTGRESQL=0 skips them);
 #   3. routerd-loadgen against each routerd mode at one rate, 50 % of the slowest
 #      peak: realistic traffic (all seven channels, duplicates, receipts) and
 #      simulated agents, for end-to-end latency (webhook -> agent).
@@ -30,6 +32,7 @@ connections=${2:-32}
 build=${ROUTERD_BUILD_DIR:-build}
 routerd_port=18180
 nginx_port=18181
+pg_port=18182
 agents=100
 # Requests in the file: enough for a routerd at 150 k/s for the whole run, at
 # most 2 M (about 1.5 GB of wrk memory). nginx may run past the end of the
@@ -43,10 +46,17 @@ source bench/bench_setup.sh  # builds; $routerd $loadgen $lua $work $pids; wait_
 # ---- configuration -------------------------------------------------------------
 source bench/bench_config.sh  # write_config DIR DURABILITY, using $routerd_port and $agents
 
+source bench/pg_server.sh     # pg_start, pg_reset, pg_stop: $pg_url
+
 # ---- durability modes ------------------------------------------------------------
 write_config "$work/probe" async
 if check=$("$routerd" --check-config "$work/probe/routerd.toml" 2>&1); then
   modes=(async sync)
+  if [ "${ROUTERD_BENCH_POSTGRESQL:-1}" != 0 ]; then
+    pg_start "$pg_port" 0
+    trap 'pg_stop; cleanup' EXIT
+    modes+=(pg-async pg-sync)
+  fi
 else
   echo "== this routerd does not accept [storage] yet; measuring its default mode only:" >&2
   echo "$check" | grep -m1 -i storage >&2 || echo "$check" | head -3 >&2
@@ -99,10 +109,14 @@ measure_wrk() {
   wrk_beyond=$(echo "$out" | awk '/^cycle_requests:/ {print $8}')
 }
 
-start_routerd() {  # $1 = mode
+start_routerd() {  # $1 = mode: default, async, sync, pg-async, pg-sync
   local dir="$work/routerd-$1"
   rm -rf "$dir"
-  write_config "$dir" "$([ "$1" = default ] && echo "" || echo "$1")"
+  case "$1" in
+    default) write_config "$dir" "" ;;
+    pg-*) pg_reset; write_config "$dir" "${1#pg-}" "$pg_url" ;;
+    *) write_config "$dir" "$1" ;;
+  esac
   taskset -c 0 "$routerd" --config "$dir/routerd.toml" > "$dir/routerd.log" 2>&1 &
   routerd_pid=$!
   pids+=("$routerd_pid")
@@ -172,7 +186,8 @@ printf '\n%s, %s, %s CPUs (%s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 printf 'load average before the table: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'servers pinned to CPU 0 (taskset -c 0), load generators (wrk, routerd-loadgen) to CPU 1 (taskset -c 1)\n'
-printf 'routerd: 1 I/O thread + 1 router shard; nginx-light: 1 worker, return 200\n\n'
+printf 'routerd: 1 I/O thread + 1 router shard; nginx-light: 1 worker, return 200\n'
+printf 'postgresql rows: a private PostgreSQL server (fsync on) on CPU 0 beside routerd, over a Unix socket\n\n'
 printf 'Ingest: wrk -t1 -c%s -d%ss --latency, method: unique signed WhatsApp POSTs (%s-byte bodies)\n' \
   "$connections" "$seconds" "$body_bytes"
 printf 'cycled from a file of %s by bench/loadgen/cycle_requests.lua, for every row\n\n' "$count"
@@ -183,7 +198,8 @@ printf '%-32s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200" "$nginx_rps" "
   "-" "-" "$(note "$nginx_beyond")"
 for mode in "${modes[@]}"; do
   ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
-  label="routerd, durability $mode"
+  label="routerd, durability ${mode#pg-}"
+  [ "${mode#pg-}" != "$mode" ] && label="$label, postgresql"
   printf '%-32s %11.0f %6s %9s %9s %9s %8s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p50[$mode]}" \
     "${p99[$mode]}" "${per_commit[$mode]:--}" "${fsyncs[$mode]:--}" "$(note "${beyond[$mode]}")"
 done

@@ -13,10 +13,16 @@
 // The data directory is on /dev/shm when it exists, so that the figure is the
 // CPU cost of SQLite and the writers, not the disk's fsync latency (which the
 // end-to-end benchmarks in bench/compare.sh include).
+//
+// With ROUTERD_BENCH_PG_URL set (bench/journal_bench_pg.sh starts a private
+// server and sets it), the same benchmark also runs on the PostgreSQL backend,
+// sync and async: there the figure includes the server's commit (fsync on) and
+// its CPU, which is not this process's (cpu_us counts routerd's side only).
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -41,6 +47,13 @@ double ProcessCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// Keys unique across runs against one PostgreSQL database: a later run must
+// insert, not find duplicates.
+const std::string& RunNonce() {
+  static const std::string nonce = std::to_string(SystemClock().WallMs());
+  return nonce;
+}
+
 ContactPtr MakeContact(const std::string& tenant, std::uint64_t seq) {
   auto c = std::make_shared<Contact>();
   c->tenant_id = tenant;
@@ -48,22 +61,31 @@ ContactPtr MakeContact(const std::string& tenant, std::uint64_t seq) {
   c->channel_id = "wa-" + tenant;
   c->customer_id = "1650555" + std::to_string(seq % 1000);
   c->display_name = "Sheena Nelson";
-  c->provider_message_id = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA-" + std::to_string(seq);
+  c->provider_message_id =
+      "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA-" + RunNonce() + "-" + std::to_string(seq);
   c->text = "Does it come in another color?";
   c->sent_at_ms = 1749416383000;
   c->received_at_ms = 1749416383007;
   return c;
 }
 
-void BM_AcceptedContactsAndSessionOpened(benchmark::State& state) {
+void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string& backend,
+                                      config::Durability durability) {
   const std::string dir = TempDataDir();
   const auto batch = static_cast<std::uint64_t>(state.range(0));
   const int partitions = static_cast<int>(state.range(1));
+  static std::uint64_t run = 0;
+  ++run;
   {
     StorageOptions options;
+    options.backend = backend;
     options.data_dir = dir;
+    if (backend == "postgresql") options.url = std::getenv("ROUTERD_BENCH_PG_URL");
+    options.durability = durability;
     options.partitions = partitions;
-    for (int p = 0; p < partitions; ++p) options.tenants.push_back("bench-" + std::to_string(p));
+    for (int p = 0; p < partitions; ++p) {
+      options.tenants.push_back("bench-" + std::to_string(run) + "-" + std::to_string(p));
+    }
     SystemClock clock;
     StatusOr<std::unique_ptr<Storage>> storage = OpenStorage(options, clock);
     if (!storage.ok() || !(*storage)->Start().ok()) {
@@ -97,15 +119,33 @@ void BM_AcceptedContactsAndSessionOpened(benchmark::State& state) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
-BENCHMARK(BM_AcceptedContactsAndSessionOpened)
-    ->ArgNames({"per_flush", "partitions"})
-    ->Args({16, 1})
-    ->Args({256, 1})
-    ->Args({256, 2})
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+void Register(const std::string& name, const std::string& backend, config::Durability durability) {
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [backend, durability](benchmark::State& state) {
+                                 AcceptedContactsAndSessionOpened(state, backend, durability);
+                               })
+      ->ArgNames({"per_flush", "partitions"})
+      ->Args({16, 1})
+      ->Args({256, 1})
+      ->Args({256, 2})
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond);
+}
 
 }  // namespace
 }  // namespace routerd::storage
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  using routerd::config::Durability;
+  // The SQLite figure is the same in both modes but for the commit spacing.
+  routerd::storage::Register("BM_AcceptedContactsAndSessionOpened", "sqlite", Durability::kSync);
+  if (std::getenv("ROUTERD_BENCH_PG_URL") != nullptr) {
+    routerd::storage::Register("BM_AcceptedContactsAndSessionOpened_PostgreSQLSync", "postgresql", Durability::kSync);
+    routerd::storage::Register("BM_AcceptedContactsAndSessionOpened_PostgreSQLAsync", "postgresql", Durability::kAsync);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

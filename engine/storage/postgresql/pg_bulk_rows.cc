@@ -7,39 +7,17 @@
 namespace routerd::storage {
 namespace {
 
-// PostgreSQL takes at most 65535 parameters per statement.
-constexpr std::size_t kContactColumns = 11;
-constexpr std::size_t kEventColumns = 11;
-constexpr std::size_t kMaxParams = 65000;
-
-// "($2,$3,...),(...)": `rows` groups of `columns` parameters after the first.
-std::string ValuesList(std::size_t rows, std::size_t columns) {
-  std::string out;
-  out.reserve(rows * columns * 6);
-  std::size_t p = 2;
-  for (std::size_t r = 0; r < rows; ++r) {
-    out += r == 0 ? "($1," : ",($1,";
-    for (std::size_t c = 0; c < columns; ++c) {
-      if (c > 0) out.push_back(',');
-      out.push_back('$');
-      out += std::to_string(p++);
-    }
-    out.push_back(')');
-  }
-  return out;
-}
-
 struct KeyHash {
   std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
     return std::hash<std::string_view>()(k.first) * 31 + std::hash<std::string_view>()(k.second);
   }
 };
 
-void AddText(PgParams& p, const std::string* v) {
+void AddText(PgArrayText& a, const std::string* v) {
   if (v != nullptr) {
-    p.Add(std::string_view(*v));
+    a.Add(std::string_view(*v));
   } else {
-    p.AddNull();
+    a.AddNull();
   }
 }
 
@@ -52,48 +30,53 @@ void PgBulkRows::AddContact(const AcceptedContacts& record, const Contact& conta
 void PgBulkRows::AddEvent(const SessionEventWrite& row) { events_.push_back(row); }
 
 Status PgBulkRows::Flush(PgConnection& conn, std::int64_t now_ms) {
-  const std::size_t contacts_per = kMaxParams / kContactColumns;
-  for (std::size_t i = 0; i < contacts_.size(); i += contacts_per) {
-    ROUTERD_RETURN_IF_ERROR(FlushContacts(conn, now_ms, i, std::min(contacts_.size(), i + contacts_per)));
-  }
-  const std::size_t events_per = kMaxParams / kEventColumns;
-  for (std::size_t i = 0; i < events_.size(); i += events_per) {
-    ROUTERD_RETURN_IF_ERROR(FlushEvents(conn, now_ms, i, std::min(events_.size(), i + events_per)));
-  }
+  if (!contacts_.empty()) ROUTERD_RETURN_IF_ERROR(FlushContacts(conn, now_ms));
+  if (!events_.empty()) ROUTERD_RETURN_IF_ERROR(FlushEvents(conn, now_ms));
   contacts_.clear();
   events_.clear();
   return Status::Ok();
 }
 
-Status PgBulkRows::FlushContacts(PgConnection& conn, std::int64_t now_ms, std::size_t begin, std::size_t end) {
+Status PgBulkRows::FlushContacts(PgConnection& conn, std::int64_t now_ms) {
+  // One array per column; row i of the insert is element i of each.
+  PgArrayText tenant, kind, channel, customer, name, key, text, sent, received, attachments, phone;
+  for (const ContactRow& row : contacts_) {
+    const AcceptedContacts& r = *row.record;
+    const Contact& c = *row.contact;
+    tenant.Add(r.tenant_id);
+    kind.Add(r.channel_kind);
+    channel.Add(r.channel_id);
+    customer.Add(c.customer_id);
+    name.Add(c.display_name);
+    key.AddOrNull(c.provider_message_id);
+    text.Add(c.text);
+    sent.Add(c.sent_at_ms);
+    received.Add(c.received_at_ms);
+    if (c.attachments.empty()) {
+      attachments.AddNull();
+    } else {
+      attachments.Add(EncodeAttachments(c.attachments));
+    }
+    phone.AddOrNull(c.phone);
+  }
   PgParams p;
   p.Add(now_ms);
-  for (std::size_t i = begin; i < end; ++i) {
-    const AcceptedContacts& r = *contacts_[i].record;
-    const Contact& c = *contacts_[i].contact;
-    p.Add(std::string_view(r.tenant_id)).Add(std::string_view(r.channel_kind)).Add(std::string_view(r.channel_id));
-    p.Add(std::string_view(c.customer_id)).Add(std::string_view(c.display_name));
-    p.AddOrNull(c.provider_message_id).Add(std::string_view(c.text)).Add(c.sent_at_ms).Add(c.received_at_ms);
-    if (c.attachments.empty()) {
-      p.AddNull();
-    } else {
-      p.Add(std::string_view(EncodeAttachments(c.attachments)));
-    }
-    p.AddOrNull(c.phone);
+  for (PgArrayText* a : {&tenant, &kind, &channel, &customer, &name, &key, &text, &sent, &received, &attachments, &phone}) {
+    p.Add(std::string_view(a->Take()));
   }
   StatusOr<PgResult> inserted = conn.Query(
       "INSERT INTO contacts (accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
-      " provider_message_id, text, sent_at_ms, received_at_ms, attachments, phone) VALUES " +
-          ValuesList(end - begin, kContactColumns) +
-          " ON CONFLICT (channel_id, provider_message_id) DO NOTHING RETURNING channel_id, provider_message_id",
+      " provider_message_id, text, sent_at_ms, received_at_ms, attachments, phone)"
+      " SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      " $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])"
+      " ON CONFLICT (channel_id, provider_message_id) DO NOTHING RETURNING channel_id, provider_message_id",
       p);
   if (!inserted.ok()) return inserted.status();
   std::unordered_set<std::pair<std::string_view, std::string_view>, KeyHash> fresh;
   for (int row = 0; row < inserted->rows(); ++row) {
     if (!inserted->IsNull(row, 1)) fresh.emplace(inserted->Text(row, 0), inserted->Text(row, 1));
   }
-  for (std::size_t i = begin; i < end; ++i) {
-    const ContactRow& row = contacts_[i];
+  for (const ContactRow& row : contacts_) {
     if (row.contact->provider_message_id.empty()) {
       *row.outcome = ContactWrite::kInserted;  // no key: nothing to conflict with
       continue;
@@ -110,34 +93,41 @@ Status PgBulkRows::FlushContacts(PgConnection& conn, std::int64_t now_ms, std::s
   return Status::Ok();
 }
 
-Status PgBulkRows::FlushEvents(PgConnection& conn, std::int64_t now_ms, std::size_t begin, std::size_t end) {
+Status PgBulkRows::FlushEvents(PgConnection& conn, std::int64_t now_ms) {
+  PgArrayText tenant, session, kind, channel, key, queue, employee, channel_kind, customer, arrival, detail;
+  for (const SessionEventWrite& r : events_) {
+    tenant.Add(*r.tenant_id);
+    session.Add(static_cast<std::int64_t>(r.session_id));
+    kind.Add(static_cast<std::int64_t>(r.kind));
+    if (r.contact != nullptr) {
+      channel.Add(r.contact->channel_id);
+      key.Add(r.contact->provider_message_id);
+    } else {
+      AddText(channel, r.channel_id);
+      key.AddNull();
+    }
+    AddText(queue, r.queue_id);
+    AddText(employee, r.employee_id);
+    AddText(channel_kind, r.channel_kind);
+    AddText(customer, r.customer_id);
+    if (r.kind == SessionEventKind::kOpened) {
+      arrival.Add(r.arrival_ms);
+    } else {
+      arrival.AddNull();
+    }
+    AddText(detail, r.detail);
+  }
   PgParams p;
   p.Add(now_ms);
-  for (std::size_t i = begin; i < end; ++i) {
-    const SessionEventWrite& r = events_[i];
-    p.Add(std::string_view(*r.tenant_id)).Add(static_cast<std::int64_t>(r.session_id));
-    p.Add(static_cast<std::int64_t>(r.kind));
-    if (r.contact != nullptr) {
-      p.Add(std::string_view(r.contact->channel_id)).Add(std::string_view(r.contact->provider_message_id));
-    } else {
-      AddText(p, r.channel_id);
-      p.AddNull();
-    }
-    AddText(p, r.queue_id);
-    AddText(p, r.employee_id);
-    AddText(p, r.channel_kind);
-    AddText(p, r.customer_id);
-    if (r.kind == SessionEventKind::kOpened) {
-      p.Add(r.arrival_ms);
-    } else {
-      p.AddNull();
-    }
-    AddText(p, r.detail);
+  for (PgArrayText* a :
+       {&tenant, &session, &kind, &channel, &key, &queue, &employee, &channel_kind, &customer, &arrival, &detail}) {
+    p.Add(std::string_view(a->Take()));
   }
   StatusOr<PgResult> done = conn.Query(
       "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id,"
-      " employee_id, channel_kind, customer_id, arrival_ms, detail) VALUES " +
-          ValuesList(end - begin, kEventColumns),
+      " employee_id, channel_kind, customer_id, arrival_ms, detail)"
+      " SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::text[],"
+      " $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[])",
       p);
   return done.ok() ? Status::Ok() : done.status();
 }

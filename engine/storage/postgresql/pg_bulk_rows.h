@@ -1,6 +1,7 @@
 // PgBulkRows: the journal rows a PostgreSQL batch gathers (contacts and
-// session events) and writes as multi-row INSERTs, a few statements per batch
-// instead of one per row.
+// session events) and writes as one INSERT ... SELECT FROM unnest(arrays) per
+// table: two short statements per batch whatever its size, instead of one
+// per row (or one VALUES list the server must parse row by row).
 //
 // Contacts go in with ON CONFLICT (channel_id, provider_message_id) DO
 // NOTHING RETURNING the keys inserted: a key that comes back was new
@@ -41,8 +42,8 @@ class PgBulkRows {
     const Contact* contact;
     ContactWrite* outcome;
   };
-  Status FlushContacts(PgConnection& conn, std::int64_t now_ms, std::size_t begin, std::size_t end);
-  Status FlushEvents(PgConnection& conn, std::int64_t now_ms, std::size_t begin, std::size_t end);
+  Status FlushContacts(PgConnection& conn, std::int64_t now_ms);
+  Status FlushEvents(PgConnection& conn, std::int64_t now_ms);
 
   std::vector<ContactRow> contacts_;
   std::vector<SessionEventWrite> events_;

@@ -206,19 +206,50 @@ std::string PgConnection::Describe() const {
   return std::string(host != nullptr ? host : "") + ":" + (port != nullptr ? port : "") + "/" + (db != nullptr ? db : "");
 }
 
-std::string PgTextArray(const std::vector<std::string_view>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.push_back('"');
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out.push_back('\\');
-      out.push_back(ch);
-    }
-    out.push_back('"');
+void PgArrayText::Separator() {
+  if (out_.size() > 1) out_.push_back(',');
+}
+
+PgArrayText& PgArrayText::Add(std::string_view text) {
+  Separator();
+  out_.push_back('"');
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out_.push_back('\\');
+    out_.push_back(ch);
   }
-  out.push_back('}');
-  return out;
+  out_.push_back('"');
+  return *this;
+}
+
+PgArrayText& PgArrayText::Add(std::int64_t value) {
+  Separator();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+PgArrayText& PgArrayText::AddNull() {
+  Separator();
+  out_ += "NULL";
+  return *this;
+}
+
+std::string PgArrayText::Take() {
+  out_.push_back('}');
+  std::string done = std::move(out_);
+  out_ = "{";
+  return done;
+}
+
+std::string PgTextArray(const std::vector<std::string_view>& values) {
+  PgArrayText a;
+  for (std::string_view v : values) a.Add(v);
+  return a.Take();
+}
+
+std::string PgInt64Array(const std::vector<std::optional<std::int64_t>>& values) {
+  PgArrayText a;
+  for (const std::optional<std::int64_t>& v : values) a.AddOptional(v);
+  return a.Take();
 }
 
 std::string RedactConnInfo(std::string_view conninfo) {

@@ -118,8 +118,28 @@ class PgConnection {
   pg_conn* conn_;
 };
 
-// The text of a PostgreSQL array literal of `values` (for `$1::text[]`).
+// Builds the text of a PostgreSQL array literal, for a parameter such as
+// `$1::text[]` or `$2::bigint[]`: many rows then travel as a few parameters
+// of one short statement (INSERT ... SELECT FROM unnest(...)), which the
+// server parses and plans once instead of once per row.
+class PgArrayText {
+ public:
+  PgArrayText& Add(std::string_view text);
+  PgArrayText& Add(std::int64_t value);
+  PgArrayText& AddNull();
+  PgArrayText& AddOptional(const std::optional<std::int64_t>& value) { return value ? Add(*value) : AddNull(); }
+  // Empty text as NULL.
+  PgArrayText& AddOrNull(std::string_view text) { return text.empty() ? AddNull() : Add(text); }
+  std::string Take();
+
+ private:
+  void Separator();
+  std::string out_ = "{";
+};
+
+// The array literal of `values` (for `$1::text[]`).
 std::string PgTextArray(const std::vector<std::string_view>& values);
+std::string PgInt64Array(const std::vector<std::optional<std::int64_t>>& values);
 
 // A conninfo safe to print: any password removed.
 std::string RedactConnInfo(std::string_view conninfo);

@@ -19,17 +19,6 @@ using leave::LeaveStatus;
 using leave::LeaveStatusName;
 using leave::StoredLeaveMessage;
 
-// The text of a PostgreSQL bigint[] literal; nullopt elements are NULL.
-std::string PgInt64Array(const std::vector<std::optional<std::int64_t>>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += values[i] ? std::to_string(*values[i]) : "NULL";
-  }
-  out.push_back('}');
-  return out;
-}
-
 class CreateRecord final : public PgRecord {
  public:
   CreateRecord(leave::LeaveMessage message, std::optional<VoiceFile> voice, Actor actor,
