@@ -207,13 +207,36 @@ ChildSpec PostgresServer::Command(std::string_view program, std::initializer_lis
 }
 
 Status PostgresServer::InitCluster() {
-  StatusOr<ChildOutput> out = RunChild(
-      Command("initdb", {"-D", data_dir_, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"}),
-      seconds(120));
-  if (!out.ok()) return Status::Unavailable("initdb: " + out.status().message());
-  if (out->exit_code != 0) {
-    return Status::Unavailable("initdb failed (exit code " + std::to_string(out->exit_code) + "):\n" + out->err +
-                               out->out);
+  // initdb costs about a second of CPU, and each test process of a ctest run
+  // starts a server of its own: the first cluster made on this machine (for
+  // these binaries and this user) is kept as a template that later ones copy.
+  const std::string owner = run_as_ ? std::to_string(run_as_->uid) : std::to_string(::getuid());
+  const std::string template_dir = "/tmp/routerd-pg-template-" +
+                                   std::to_string(std::hash<std::string>()(bin_dir_)) + "-" + owner;
+  std::error_code ec;
+  if (!fs::exists(template_dir + "/PG_VERSION", ec)) {
+    // Made aside and renamed into place, so no process ever copies half a cluster.
+    const std::string staging = template_dir + "." + std::to_string(::getpid());
+    StatusOr<ChildOutput> out = RunChild(
+        Command("initdb", {"-D", staging, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"}),
+        seconds(120));
+    if (!out.ok()) return Status::Unavailable("initdb: " + out.status().message());
+    if (out->exit_code != 0) {
+      fs::remove_all(staging, ec);
+      return Status::Unavailable("initdb failed (exit code " + std::to_string(out->exit_code) + "):\n" + out->err +
+                                 out->out);
+    }
+    fs::rename(staging, template_dir, ec);
+    if (ec) fs::remove_all(staging, ec);  // another process made it first
+  }
+  ChildSpec copy;
+  copy.argv = {"/bin/cp", "-a", template_dir, data_dir_};
+  copy.run_as = run_as_;
+  copy.working_dir = root_dir_;
+  StatusOr<ChildOutput> copied = RunChild(copy, seconds(60));
+  if (!copied.ok()) return Status::Unavailable("copying the cluster template: " + copied.status().message());
+  if (copied->exit_code != 0) {
+    return Status::Unavailable("copying the cluster template " + template_dir + " failed:\n" + copied->err);
   }
   return Status::Ok();
 }
