@@ -124,10 +124,14 @@ StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string&
 
   // Defaults first: the connection string's own values override them.
   const std::string connect_timeout = std::to_string(settings.connect_timeout_s);
+  // Keepalives notice an idle connection whose server vanished; the user
+  // timeout, one that vanished while a batch was being sent (without it a
+  // write could wait for TCP's own retransmission limit, many minutes).
   const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                            "keepalives_count", "application_name", "client_encoding", "dbname", nullptr};
-  const char* values[] = {connect_timeout.c_str(), "1", "30", "10", "3", settings.application_name.c_str(), "UTF8",
-                          conninfo.c_str(), nullptr};
+                            "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
+                            "dbname", nullptr};
+  const char* values[] = {connect_timeout.c_str(), "1", "30", "10", "3", "15000", settings.application_name.c_str(),
+                          "UTF8", conninfo.c_str(), nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::ResourceExhausted("libpq could not allocate a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
