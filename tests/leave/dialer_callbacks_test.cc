@@ -61,7 +61,10 @@ class DialerCallbacksTest : public LeaveApiTest {
   std::unique_ptr<DialerCallbacks> callbacks_;
 };
 
-TEST_F(DialerCallbacksTest, EveryStateIsRecordedWithTheCallAndItsDetail) {
+INSTANTIATE_TEST_SUITE_P(Backends, DialerCallbacksTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(DialerCallbacksTest, EveryStateIsRecordedWithTheCallAndItsDetail) {
   for (const char* state : {"ringing", "connected", "no_answer", "failed"}) {
     clock_.Advance(1'000'000'000);
     auto r = Send(Body(state, 0, R"(,"detail":"sip 200")"), clock_.WallMs() / 1000);
@@ -74,7 +77,7 @@ TEST_F(DialerCallbacksTest, EveryStateIsRecordedWithTheCallAndItsDetail) {
                                      "call_failed call_id=c1 sip 200"));
 }
 
-TEST_F(DialerCallbacksTest, OnlySignedAndFreshCallbacksCount) {
+TEST_P(DialerCallbacksTest, OnlySignedAndFreshCallbacksCount) {
   auto r = Send(Body("ringing"), kT0 / 1000, "sha256=" + std::string(64, '0'));
   EXPECT_EQ(r.result_int(), 401u);
   EXPECT_EQ(Detail(r), "X-Routerd-Signature: does not match the body and timestamp");
@@ -91,7 +94,7 @@ TEST_F(DialerCallbacksTest, OnlySignedAndFreshCallbacksCount) {
   EXPECT_EQ(store_->History("t", id_)->size(), 2u) << "nothing recorded";
 }
 
-TEST_F(DialerCallbacksTest, AReplayRecordsNothingTwice) {
+TEST_P(DialerCallbacksTest, AReplayRecordsNothingTwice) {
   const std::string body = Body("connected");
   EXPECT_EQ(Send(body).body(), R"({"ok":true})");
   EXPECT_EQ(Send(body).body(), R"({"ok":true,"duplicate":true})");
@@ -106,7 +109,7 @@ TEST_F(DialerCallbacksTest, AReplayRecordsNothingTwice) {
   EXPECT_EQ(store_->History("t", id_)->size(), 4u);
 }
 
-TEST_F(DialerCallbacksTest, BadReportsAre400NamingTheField) {
+TEST_P(DialerCallbacksTest, BadReportsAre400NamingTheField) {
   struct Case {
     std::string body;
     std::string detail;

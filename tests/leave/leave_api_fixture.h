@@ -1,4 +1,7 @@
-// Real SQLite storage in a temporary directory (its leave-message repository), a configuration built in memory (tenant "t": queue "q"
+// Real storage on the backend of the test's parameter (storage_backends.h:
+// SQLite in a temporary directory, or PostgreSQL in a fresh database of a
+// private server), used through the Storage interface and its leave-message
+// repository; a configuration built in memory (tenant "t": queue "q"
 // with agents a1, a2; voice queue "vq" with v1 (voice) and x1 (versatile);
 // queue "manual" without automatic allocation; agent a3 in no queue; channels
 // web-1 (web) and whatsapp-1 (whatsapp), so channel types voice, web, whatsapp; tenant
@@ -21,7 +24,8 @@
 #include "engine/config/config.h"
 #include "engine/gateway/auth.h"
 #include "engine/leave/leave_message_api.h"
-#include "engine/storage/sqlite/sqlite_leave_store.h"
+#include "engine/storage/storage.h"
+#include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::leave::testing {
@@ -81,13 +85,14 @@ struct Result {
   const std::string& body() const { return response.body(); }
 };
 
-class LeaveApiTest : public ::testing::Test {
+// Parameterized by backend: each test file instantiates its fixture (this
+// one or a subclass) once, over storage::testing::SqliteAndPostgres().
+class LeaveApiTest : public ::testing::TestWithParam<storage::testing::BackendParam> {
  protected:
   void SetUp() override {
     config_ = MakeConfig();
-    storage_ = storage::testing::OpenStorageOrDie(dir_.data_dir(), 1, clock_, {"t", "u"});
+    OpenStore();
     ASSERT_NE(storage_, nullptr);
-    store_ = &storage_->leave_messages();
     // Every agent starts signed in and idle, as the router would report it.
     for (const config::TenantConfig& t : config_.tenants) {
       for (const config::AgentConfig& a : t.agents) activity_[t.id + "/" + a.employee_id] = AgentActivity{true, 0};
@@ -96,8 +101,18 @@ class LeaveApiTest : public ::testing::Test {
   }
   void TearDown() override {
     api_.reset();
-    storage_->Stop();
+    CloseStore();
+  }
+
+  // Opens (or reopens) the storage at this test's location, which is kept
+  // across reopenings: the same data directory, the same PostgreSQL database.
+  void OpenStore() {
+    storage_ = where_.Open(clock_, {"t", "u"});
+    store_ = storage_ ? &storage_->leave_messages() : nullptr;
+  }
+  void CloseStore() {
     store_ = nullptr;
+    if (storage_) storage_->Stop();
     storage_.reset();
   }
 
@@ -217,10 +232,10 @@ class LeaveApiTest : public ::testing::Test {
     return notified_;
   }
 
-  storage::testing::TempDir dir_;
+  storage::testing::BackendLocation where_{GetParam()};  // outlives storage_
   ManualClock clock_;
   config::Config config_;
-  std::unique_ptr<storage::SqliteStorage> storage_;
+  std::unique_ptr<storage::Storage> storage_;
   leave::LeaveRepository* store_ = nullptr;
   std::unique_ptr<LeaveMessageApi> api_;
   int seq_ = 0;

@@ -80,7 +80,10 @@ class LeaveCallApiTest : public LeaveApiTest {
   std::vector<std::string> failures_;  // guarded by mu_
 };
 
-TEST_F(LeaveCallApiTest, ProcessNeedsTheAgentSignedInAndIdle) {
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveCallApiTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(LeaveCallApiTest, ProcessNeedsTheAgentSignedInAndIdle) {
   const std::int64_t id = Processing("+34600111222", "a1", false);
   const std::string process = "/api/v1/messages/" + Str(id) + "/process";
   SetActivity("a1", false, 0);
@@ -99,7 +102,7 @@ TEST_F(LeaveCallApiTest, ProcessNeedsTheAgentSignedInAndIdle) {
   EXPECT_EQ(LastDetail(id), "") << "the agent acted for itself";
 }
 
-TEST_F(LeaveCallApiTest, AnAdministratorProcessesForABusyAgentAndIsRecordedAsSuch) {
+TEST_P(LeaveCallApiTest, AnAdministratorProcessesForABusyAgentAndIsRecordedAsSuch) {
   const std::int64_t id = Processing("+34600111222", "a1", false);
   SetActivity("a1", false, 0);
   auto r = Post("/api/v1/messages/" + Str(id) + "/process", Admin());
@@ -114,7 +117,7 @@ TEST_F(LeaveCallApiTest, AnAdministratorProcessesForABusyAgentAndIsRecordedAsSuc
   EXPECT_THAT(Field(r.body(), "detail"), HasSubstr("current status is \"processing\""));
 }
 
-TEST_F(LeaveCallApiTest, ACallIsRequestedSignedAndItsStatesComeBack) {
+TEST_P(LeaveCallApiTest, ACallIsRequestedSignedAndItsStatesComeBack) {
   const std::int64_t id = Processing("+34600111222");
   auto r = Post("/api/v1/messages/" + Str(id) + "/call", AgentP("a1"));
   ASSERT_EQ(r.status(), 202) << r.body();
@@ -157,7 +160,7 @@ TEST_F(LeaveCallApiTest, ACallIsRequestedSignedAndItsStatesComeBack) {
   EXPECT_TRUE(failures_.empty());
 }
 
-TEST_F(LeaveCallApiTest, ACallNeedsProcessingAPhoneADialerAndAnIdleAgent) {
+TEST_P(LeaveCallApiTest, ACallNeedsProcessingAPhoneADialerAndAnIdleAgent) {
   const std::int64_t unprocessed = Processing("+34600111222", "a1", false);
   auto r = Post("/api/v1/messages/" + Str(unprocessed) + "/call", AgentP("a1"));
   EXPECT_EQ(r.status(), 409);
@@ -188,7 +191,7 @@ TEST_F(LeaveCallApiTest, ACallNeedsProcessingAPhoneADialerAndAnIdleAgent) {
   EXPECT_EQ(store_->History("t", id)->size(), 4u) << "create, allocate, process, call_requested: refusals are not recorded";
 }
 
-TEST_F(LeaveCallApiTest, ACallTheTelephonyNeverTakesIsRecordedAsFailed) {
+TEST_P(LeaveCallApiTest, ACallTheTelephonyNeverTakesIsRecordedAsFailed) {
   telephony_.Script({503, 400});
   const std::int64_t id = Processing("+34600111222");
   auto r = Post("/api/v1/messages/" + Str(id) + "/call", AgentP("a1"));

@@ -61,7 +61,10 @@ class AllocatorTest : public testing::LeaveApiTest {
   std::condition_variable cv_;
 };
 
-TEST_F(AllocatorTest, SpreadsEvenlyOverTheQueuesSignedInAgentsAndTellsThem) {
+INSTANTIATE_TEST_SUITE_P(Backends, AllocatorTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(AllocatorTest, SpreadsEvenlyOverTheQueuesSignedInAgentsAndTellsThem) {
   SignIn("t", "a1");
   SignIn("t", "a2");
   std::vector<std::int64_t> ids;
@@ -90,7 +93,7 @@ TEST_F(AllocatorTest, SpreadsEvenlyOverTheQueuesSignedInAgentsAndTellsThem) {
   EXPECT_EQ(allocator_->RunPass().allocated, 0u);
 }
 
-TEST_F(AllocatorTest, FewestOpenAllocationsFirstCountingUnprocessedAndProcessing) {
+TEST_P(AllocatorTest, FewestOpenAllocationsFirstCountingUnprocessedAndProcessing) {
   SignIn("t", "a1");
   SignIn("t", "a2");
   // a1 already holds two open messages (one processing), a2 one processed (not open).
@@ -113,7 +116,7 @@ TEST_F(AllocatorTest, FewestOpenAllocationsFirstCountingUnprocessedAndProcessing
   EXPECT_EQ(EmployeeOf(ids[2]), "a1");  // 2 open each: configuration order
 }
 
-TEST_F(AllocatorTest, VoiceAgentsGetOnlyVoiceMessages) {
+TEST_P(AllocatorTest, VoiceAgentsGetOnlyVoiceMessages) {
   SignIn("t", "v1");
   SignIn("t", "x1");
   const std::int64_t web = Create("w", kT0 - 10, "web", "vq");
@@ -125,7 +128,7 @@ TEST_F(AllocatorTest, VoiceAgentsGetOnlyVoiceMessages) {
   EXPECT_EQ(EmployeeOf(v_b), "v1");  // 1 each: configuration order puts v1 first
 }
 
-TEST_F(AllocatorTest, NoAgentMeansAllocationFailedUntilAnAgentOfTheQueueSignsIn) {
+TEST_P(AllocatorTest, NoAgentMeansAllocationFailedUntilAnAgentOfTheQueueSignsIn) {
   const std::int64_t a = Create("a", kT0 - 10);
   const std::int64_t b = Create("b", kT0 - 9);
   const std::int64_t web_in_vq = Create("w", kT0 - 8, "web", "vq");
@@ -155,7 +158,7 @@ TEST_F(AllocatorTest, NoAgentMeansAllocationFailedUntilAnAgentOfTheQueueSignsIn)
   EXPECT_THAT(told()[0], HasSubstr("t/a2 {\"type\":\"leave_message_allocated\""));
 }
 
-TEST_F(AllocatorTest, TheThreadPollsAndReArmsOnSignIn) {
+TEST_P(AllocatorTest, TheThreadPollsAndReArmsOnSignIn) {
   const std::int64_t id = Create("a", kT0 - 10);
   allocator_->Start();  // the first pass runs at once
   // Wait for the pass to mark it failed, then sign a1 in.
@@ -182,7 +185,7 @@ TEST_F(AllocatorTest, TheThreadPollsAndReArmsOnSignIn) {
   allocator_->Stop();
 }
 
-TEST_F(AllocatorTest, QueuesWithoutAutoAllocateAndOtherTenantsAreLeftAlone) {
+TEST_P(AllocatorTest, QueuesWithoutAutoAllocateAndOtherTenantsAreLeftAlone) {
   SignIn("t", "a1");
   SignIn("u", "b1");
   const std::int64_t manual = Create("m", kT0 - 10, "web", "manual");
@@ -194,7 +197,7 @@ TEST_F(AllocatorTest, QueuesWithoutAutoAllocateAndOtherTenantsAreLeftAlone) {
   EXPECT_THAT(told()[0], HasSubstr("u/b1 "));
 }
 
-TEST_F(AllocatorTest, WithoutASignedInPredicateEveryConfiguredAgentCounts) {
+TEST_P(AllocatorTest, WithoutASignedInPredicateEveryConfiguredAgentCounts) {
   LeaveMessageAllocator plain(config_, *store_, nullptr, nullptr);
   const std::int64_t a = Create("a", kT0 - 10);
   const std::int64_t b = Create("b", kT0 - 9);
@@ -209,7 +212,7 @@ TEST_F(AllocatorTest, WithoutASignedInPredicateEveryConfiguredAgentCounts) {
 namespace routerd::leave {
 namespace {
 
-TEST_F(AllocatorTest, AnAgentRoleWithoutViewContactIsToldAMaskedNumber) {
+TEST_P(AllocatorTest, AnAgentRoleWithoutViewContactIsToldAMaskedNumber) {
   config_.tenants[0].permissions.agent &= ~config::LeavePermissions::Bit(config::LeaveOperation::kViewContact);
   SignIn("t", "a1");
   Create("+15550009999", kT0 - 10);

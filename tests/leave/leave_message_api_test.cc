@@ -20,7 +20,11 @@ using testing::LeaveApiTest;
 
 std::string Str(std::int64_t id) { return std::to_string(id); }
 
-TEST_F(LeaveApiTest, EveryAllowedTransitionThroughTheApi) {
+// Every test runs on SQLite and on PostgreSQL.
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveApiTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(LeaveApiTest, EveryAllowedTransitionThroughTheApi) {
   const std::int64_t id = Create("555", kT0 - 1000);
   auto r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"a1"})");
   ASSERT_EQ(r.status(), 200) << r.body();
@@ -47,7 +51,7 @@ TEST_F(LeaveApiTest, EveryAllowedTransitionThroughTheApi) {
   EXPECT_THAT(r.body(), HasSubstr(R"("actor":"agent:a1","action":"submit","from":"processing","to":"processed")"));
 }
 
-TEST_F(LeaveApiTest, AllocationFailedIsAllocatedByHand) {
+TEST_P(LeaveApiTest, AllocationFailedIsAllocatedByHand) {
   const std::int64_t id = Create("555", kT0);
   ASSERT_TRUE(store_->MarkAllocationFailed("t", id, leave::Actor{"auto", {}}).ok());
   auto r = Post("/api/v1/messages/" + Str(id) + "/process", Admin());
@@ -62,7 +66,7 @@ TEST_F(LeaveApiTest, AllocationFailedIsAllocatedByHand) {
   EXPECT_THAT(notified()[0], HasSubstr("t/a2 {\"type\":\"leave_message_allocated\",\"message\":{\"id\":" + Str(id)));
 }
 
-TEST_F(LeaveApiTest, EveryForbiddenTransitionIs409NamingTheCurrentStatus) {
+TEST_P(LeaveApiTest, EveryForbiddenTransitionIs409NamingTheCurrentStatus) {
   struct Case {
     const char* op;
     const char* body;
@@ -109,7 +113,7 @@ TEST_F(LeaveApiTest, EveryForbiddenTransitionIs409NamingTheCurrentStatus) {
   EXPECT_EQ(checked, 11);
 }
 
-TEST_F(LeaveApiTest, RequestErrorsNameTheField) {
+TEST_P(LeaveApiTest, RequestErrorsNameTheField) {
   const std::int64_t id = Create("555", kT0);
   auto r = Post("/api/v1/messages/" + Str(id) + "/allocate", Admin(), R"({"employee_id":"ghost"})");
   EXPECT_EQ(r.status(), 400);
@@ -134,7 +138,7 @@ TEST_F(LeaveApiTest, RequestErrorsNameTheField) {
   EXPECT_EQ(r.response[boost::beast::http::field::allow], "GET");
 }
 
-TEST_F(LeaveApiTest, HandlingCommentsAreRequiredAndAtMost2000Characters) {
+TEST_P(LeaveApiTest, HandlingCommentsAreRequiredAndAtMost2000Characters) {
   const std::int64_t id = Create("555", kT0);
   ASSERT_TRUE(store_->Allocate("t", id, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
   ASSERT_TRUE(store_->Process("t", id, leave::Actor{"x", {}}).ok());
@@ -183,7 +187,10 @@ class LeaveQueryTest : public LeaveApiTest {
   std::int64_t web_old_, wa_5d_, web_2d_, voice_1h_, web_now_;
 };
 
-TEST_F(LeaveQueryTest, EveryFilterAloneNewestFirst) {
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveQueryTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(LeaveQueryTest, EveryFilterAloneNewestFirst) {
   EXPECT_THAT(Query("", Admin()), ElementsAre(web_now_, voice_1h_, web_2d_, wa_5d_, web_old_));
   EXPECT_THAT(Query("?window=1d", Admin()), ElementsAre(web_now_, voice_1h_));
   EXPECT_THAT(Query("?window=3d", Admin()), ElementsAre(web_now_, voice_1h_, web_2d_));
@@ -203,7 +210,7 @@ TEST_F(LeaveQueryTest, EveryFilterAloneNewestFirst) {
   EXPECT_THAT(Query("?channel_type=voice", Admin()), ElementsAre(voice_1h_));
 }
 
-TEST_F(LeaveQueryTest, FiltersCombine) {
+TEST_P(LeaveQueryTest, FiltersCombine) {
   EXPECT_THAT(Query("?contact_number=111&status=unprocessed", Admin()), ElementsAre(web_2d_));
   EXPECT_THAT(Query("?contact_number=111&window=7d", Admin()), ElementsAre(web_2d_));
   EXPECT_THAT(Query("?employee_id=a1&channel_type=web", Admin()), ElementsAre(web_2d_));
@@ -217,7 +224,7 @@ TEST_F(LeaveQueryTest, FiltersCombine) {
   EXPECT_THAT(Query("?status=%75nprocessed&contact_number=%32%32%32", Admin()), ElementsAre(wa_5d_));
 }
 
-TEST_F(LeaveQueryTest, PagingWalksNewestFirstWithACursor) {
+TEST_P(LeaveQueryTest, PagingWalksNewestFirstWithACursor) {
   auto r = Get("/api/v1/messages?page_size=2", Admin());
   ASSERT_EQ(r.status(), 200);
   EXPECT_THAT(Ids(r.body()), ElementsAre(web_now_, voice_1h_));
@@ -237,7 +244,7 @@ TEST_F(LeaveQueryTest, PagingWalksNewestFirstWithACursor) {
   EXPECT_THAT(Ids(r.body()), ElementsAre(web_2d_));
 }
 
-TEST_F(LeaveQueryTest, BadParametersAre400NamingTheParameter) {
+TEST_P(LeaveQueryTest, BadParametersAre400NamingTheParameter) {
   const std::pair<std::string, std::string> cases[] = {
       {"?window=2d", "window: \\\"2d\\\" is not valid (allowed: 1d, 3d, 7d)"},
       {"?window=1d&from=5", "window: give either window or from/to, not both"},
@@ -258,7 +265,7 @@ TEST_F(LeaveQueryTest, BadParametersAre400NamingTheParameter) {
   }
 }
 
-TEST_F(LeaveQueryTest, AnAgentSeesOnlyItsOwnMessages) {
+TEST_P(LeaveQueryTest, AnAgentSeesOnlyItsOwnMessages) {
   EXPECT_THAT(Query("", AgentP("a1")), ElementsAre(voice_1h_, web_2d_));
   EXPECT_THAT(Query("?employee_id=a1&channel_type=web", AgentP("a1")), ElementsAre(web_2d_));
   EXPECT_THAT(Query("", AgentP("a2")), ElementsAre(wa_5d_));
@@ -273,7 +280,7 @@ TEST_F(LeaveQueryTest, AnAgentSeesOnlyItsOwnMessages) {
   EXPECT_EQ(r.status(), 200);
 }
 
-TEST_F(LeaveQueryTest, TenantsAreIsolated) {
+TEST_P(LeaveQueryTest, TenantsAreIsolated) {
   // Tenant u's admin sees only its own message, and t's ids are unknown to it.
   auto r = Get("/api/v1/messages?contact_number=111", Admin(1));
   ASSERT_EQ(r.status(), 200);
@@ -294,7 +301,7 @@ TEST_F(LeaveQueryTest, TenantsAreIsolated) {
   EXPECT_EQ(Field(Get("/api/v1/messages/" + Str(web_now_), Admin()).body(), "status"), "to_be_allocated");
 }
 
-TEST_F(LeaveApiTest, DefaultPermissionsPerRole) {
+TEST_P(LeaveApiTest, DefaultPermissionsPerRole) {
   const std::int64_t mine = Create("1", kT0);
   ASSERT_TRUE(store_->Allocate("t", mine, "a1", "acct-a1", leave::Actor{"x", {}}).ok());
   const std::int64_t theirs = Create("2", kT0);
@@ -323,7 +330,7 @@ TEST_F(LeaveApiTest, DefaultPermissionsPerRole) {
             200);
 }
 
-TEST_F(LeaveApiTest, ConfiguredPermissionsAreEnforcedPerOperation) {
+TEST_P(LeaveApiTest, ConfiguredPermissionsAreEnforcedPerOperation) {
   using config::LeaveOperation;
   using config::LeavePermissions;
   config_.tenants[0].permissions.tenant_admin = LeavePermissions::Bit(LeaveOperation::kQuery);
@@ -344,7 +351,7 @@ TEST_F(LeaveApiTest, ConfiguredPermissionsAreEnforcedPerOperation) {
   EXPECT_EQ(Post("/api/v1/messages/" + Str(id) + "/process", Admin()).status(), 403);
 }
 
-TEST_F(LeaveApiTest, EveryDownloadIsRecordedInTheHistory) {
+TEST_P(LeaveApiTest, EveryDownloadIsRecordedInTheHistory) {
   const std::int64_t id = Create("555", kT0);
   auto r = Get("/api/v1/messages/" + Str(id) + "/download", Admin());
   ASSERT_EQ(r.status(), 200) << r.body();
@@ -379,7 +386,7 @@ std::string Multipart(const std::vector<std::array<std::string, 4>>& parts) {  /
   return body + "--XyZ--\r\n";
 }
 
-TEST_F(LeaveApiTest, VoiceUploadThenDownloadGivesTheSameBytesAndChecksum) {
+TEST_P(LeaveApiTest, VoiceUploadThenDownloadGivesTheSameBytesAndChecksum) {
   std::string audio = "RIFF";
   for (int i = 0; i < 3000; ++i) audio.push_back(static_cast<char>(i * 7 % 256));  // binary, with \r\n and NULs
   audio += "\r\n--Xy\r\n";  // close to the delimiter, but not it
@@ -416,7 +423,7 @@ TEST_F(LeaveApiTest, VoiceUploadThenDownloadGivesTheSameBytesAndChecksum) {
   EXPECT_THAT(Ids(q.body()), ElementsAre(id));
 }
 
-TEST_F(LeaveApiTest, VoiceUploadMistakesAre400NamingTheField) {
+TEST_P(LeaveApiTest, VoiceUploadMistakesAre400NamingTheField) {
   const std::string type = "multipart/form-data; boundary=XyZ";
   const std::array<std::string, 4> contact{"contact_number", "", "", "555"}, voice{"channel_type", "", "", "voice"},
       file{"file", "a.wav", "audio/wav", "RIFFdata"};
@@ -449,7 +456,7 @@ TEST_F(LeaveApiTest, VoiceUploadMistakesAre400NamingTheField) {
 // A file part's Content-Type reaches the download's header: only audio types
 // are accepted, in any length or with line breaks never, and a stored type
 // that is not audio (written before this check) is never served.
-TEST_F(LeaveApiTest, VoiceUploadAcceptsAudioTypesOnlyAndDownloadsServeNothingElse) {
+TEST_P(LeaveApiTest, VoiceUploadAcceptsAudioTypesOnlyAndDownloadsServeNothingElse) {
   const std::string type = "multipart/form-data; boundary=XyZ";
   const std::array<std::string, 4> contact{"contact_number", "", "", "555"}, voice{"channel_type", "", "", "voice"};
   auto upload = [&](const std::string& file_name, const std::string& content_type) {

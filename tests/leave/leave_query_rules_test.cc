@@ -18,7 +18,12 @@ using testing::LeaveApiTest;
 
 std::string Str(std::int64_t id) { return std::to_string(id); }
 
-TEST_F(LeaveApiTest, ManualAllocationFollowsTheMediaRule) {
+// The API through real storage, on SQLite and on PostgreSQL.
+class LeaveQueryRulesTest : public LeaveApiTest {};
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveQueryRulesTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(LeaveQueryRulesTest, ManualAllocationFollowsTheMediaRule) {
   const std::int64_t web = Create("v-1", kT0);
   const std::int64_t voice = Create("+8613800000000", kT0, "voice", "vq");
   auto r = Post("/api/v1/messages/" + Str(web) + "/allocate", Admin(), R"({"employee_id":"v1"})");
@@ -63,7 +68,7 @@ TEST(AllocationRuleTest, AgentTypesAndMedia) {
   }
 }
 
-TEST_F(LeaveApiTest, ChannelTypeIsMatchedWithoutCaseAndAnUnknownOneIs400) {
+TEST_P(LeaveQueryRulesTest, ChannelTypeIsMatchedWithoutCaseAndAnUnknownOneIs400) {
   const std::int64_t web = Create("v-1", kT0);
   const std::int64_t voice = Create("555", kT0 - 1, "voice", "vq");
   for (const char* spelling : {"web", "WEB", "Web"}) {
@@ -81,7 +86,7 @@ TEST_F(LeaveApiTest, ChannelTypeIsMatchedWithoutCaseAndAnUnknownOneIs400) {
   }
 }
 
-TEST_F(LeaveApiTest, AMessageSaysWhatItsContactNumberIs) {
+TEST_P(LeaveQueryRulesTest, AMessageSaysWhatItsContactNumberIs) {
   const std::int64_t visitor = Create("v-1", kT0);
   const std::int64_t phone = Create("+34600111222", kT0);
   const std::int64_t voice = Create("13800000000", kT0, "voice", "vq");

@@ -1,6 +1,9 @@
 // The voice file of a message through the REST API: playback and download
 // are different history actions, a failed access is recorded as failed, a
-// missing file is 404, and single byte ranges are served as 206.
+// missing file is 404, and single byte ranges are served as 206. On SQLite
+// and on PostgreSQL: the stored audio is altered or removed behind the
+// store's back where each backend keeps it (a file under the data directory,
+// a row of leave_voice_files).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -37,8 +40,36 @@ class LeaveVoiceApiTest : public LeaveApiTest {
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     id_ = m->id;
     ref_ = m->attachment_ref;
-    file_ = (std::filesystem::path(dir_.data_dir()) / ref_).string();
   }
+
+  // SQLite: voice/<id>.<ext> under the data directory.
+  std::string VoiceFile() const { return (std::filesystem::path(where_.data_dir()) / ref_).string(); }
+  // Replaces the stored audio with `bytes` (plain ASCII), behind the store's back.
+  void TamperWithVoice(const std::string& bytes) {
+    if (where_.postgresql()) {
+      StatusOr<std::string> out = where_.Psql("UPDATE leave_voice_files SET bytes = '" + bytes +
+                                              "'::bytea WHERE message_id = " + Str(id_) + " RETURNING message_id");
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_EQ(*out, Str(id_)) << "one row altered";
+    } else {
+      ASSERT_TRUE(std::filesystem::exists(VoiceFile())) << VoiceFile();
+      { std::ofstream(VoiceFile(), std::ios::binary | std::ios::trunc) << bytes; }
+      ASSERT_EQ(storage::testing::ReadAll(VoiceFile()), bytes);
+    }
+  }
+  // Removes the stored audio.
+  void DeleteVoice() {
+    if (where_.postgresql()) {
+      StatusOr<std::string> out =
+          where_.Psql("DELETE FROM leave_voice_files WHERE message_id = " + Str(id_) + " RETURNING message_id");
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      ASSERT_EQ(*out, Str(id_)) << "one row removed";
+    } else {
+      ASSERT_TRUE(std::filesystem::remove(VoiceFile())) << VoiceFile();
+    }
+  }
+  // Where a backend says the missing audio should have been.
+  std::string KeptIn() const { return where_.postgresql() ? "database" : "data directory"; }
 
   Result GetRange(const std::string& target, const std::string& range) {
     http::HttpRequest req{boost::beast::http::verb::get, target, 11};
@@ -68,11 +99,13 @@ class LeaveVoiceApiTest : public LeaveApiTest {
 
   std::string audio_;
   std::int64_t id_ = 0;
-  std::string file_;
   std::string ref_;
 };
 
-TEST_F(LeaveVoiceApiTest, PlayAndDownloadAreDifferentHistoryActions) {
+INSTANTIATE_TEST_SUITE_P(Backends, LeaveVoiceApiTest, storage::testing::SqliteAndPostgres(),
+                         storage::testing::BackendTestName);
+
+TEST_P(LeaveVoiceApiTest, PlayAndDownloadAreDifferentHistoryActions) {
   auto play = Get("/api/v1/messages/" + Str(id_) + "/play", Admin());
   ASSERT_EQ(play.status(), 200) << play.body();
   EXPECT_EQ(play.body(), audio_);
@@ -88,20 +121,20 @@ TEST_F(LeaveVoiceApiTest, PlayAndDownloadAreDifferentHistoryActions) {
   EXPECT_EQ(store_->History("t", id_)->back().detail, ref_);
 }
 
-TEST_F(LeaveVoiceApiTest, AMissingFileIs404AndRecordedAsFailed) {
-  ASSERT_TRUE(std::filesystem::remove(file_));
+TEST_P(LeaveVoiceApiTest, AMissingFileIs404AndRecordedAsFailed) {
+  ASSERT_NO_FATAL_FAILURE(DeleteVoice());
   auto download = Get("/api/v1/messages/" + Str(id_) + "/download", Admin());
   EXPECT_EQ(download.status(), 404);
-  EXPECT_EQ(Field(download.body(), "detail"), "the file " + ref_ + " is missing from the data directory");
+  EXPECT_EQ(Field(download.body(), "detail"), "the file " + ref_ + " is missing from the " + KeptIn());
   auto play = Get("/api/v1/messages/" + Str(id_) + "/play", Admin());
   EXPECT_EQ(play.status(), 404);
   EXPECT_THAT(Actions(), ElementsAre("ivr:create", "ivr-admin:download_failed", "ivr-admin:play_failed"));
   EXPECT_EQ(store_->History("t", id_)->back().detail,
-            "NotFound: the file " + ref_ + " is missing from the data directory");
+            "NotFound: the file " + ref_ + " is missing from the " + KeptIn());
 }
 
-TEST_F(LeaveVoiceApiTest, AnAlteredFileIsRefusedAndRecordedAsFailed) {
-  { std::ofstream(file_, std::ios::binary | std::ios::trunc) << "not the recorded audio"; }
+TEST_P(LeaveVoiceApiTest, AnAlteredFileIsRefusedAndRecordedAsFailed) {
+  ASSERT_NO_FATAL_FAILURE(TamperWithVoice("not the recorded audio"));
   auto download = Get("/api/v1/messages/" + Str(id_) + "/download", Admin());
   EXPECT_EQ(download.status(), 500);
   EXPECT_EQ(download.body().find(audio_), std::string::npos);
@@ -109,7 +142,7 @@ TEST_F(LeaveVoiceApiTest, AnAlteredFileIsRefusedAndRecordedAsFailed) {
   EXPECT_THAT(store_->History("t", id_)->back().detail, HasSubstr("does not match its recorded checksum"));
 }
 
-TEST_F(LeaveVoiceApiTest, SingleByteRangesAre206) {
+TEST_P(LeaveVoiceApiTest, SingleByteRangesAre206) {
   const std::string target = "/api/v1/messages/" + Str(id_) + "/download";
   auto first = GetRange(target, "bytes=0-9");
   ASSERT_EQ(first.status(), 206) << first.body();
@@ -143,7 +176,7 @@ TEST_F(LeaveVoiceApiTest, SingleByteRangesAre206) {
   EXPECT_EQ(h[8].action, "download_failed");
 }
 
-TEST_F(LeaveVoiceApiTest, PlayIsForVoiceMessagesAndNeedsTheDownloadRight) {
+TEST_P(LeaveVoiceApiTest, PlayIsForVoiceMessagesAndNeedsTheDownloadRight) {
   const std::int64_t web = Create("v-1", testing::kT0);
   auto r = Get("/api/v1/messages/" + Str(web) + "/play", Admin());
   EXPECT_EQ(r.status(), 409);

@@ -32,6 +32,13 @@ inline auto AllBackends() {
                            BackendParam{"postgresql", 4});
 }
 
+// The two backends at their simplest (SQLite with one partition, PostgreSQL
+// with one writer), for suites above the storage (the leave-message API) that
+// need each backend once, not each of its layouts.
+inline auto SqliteAndPostgres() {
+  return ::testing::Values(BackendParam{"sqlite", 1}, BackendParam{"postgresql", 1});
+}
+
 inline std::string BackendTestName(const ::testing::TestParamInfo<BackendParam>& info) {
   return info.param.backend + "_" + std::to_string(info.param.partitions);
 }
