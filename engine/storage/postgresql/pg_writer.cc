@@ -28,24 +28,18 @@ class BarrierRecord final : public PgRecord {
   std::promise<Status> done_;
 };
 
-void UpdateMax(std::atomic<std::uint64_t>& target, std::uint64_t value) {
-  std::uint64_t cur = target.load(std::memory_order_relaxed);
-  while (cur < value && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
-  }
-}
-
 }  // namespace
 
 PgWriter::PgWriter(const Clock& clock, PgWriterOptions options)
-    : clock_(clock), options_(std::move(options)), ingress_capacity_(options_.capacity * 3 / 4) {}
+    : clock_(clock), options_(std::move(options)), queue_(options_.capacity, 0) {}
 
 PgWriter::~PgWriter() {
   Stop();
   std::vector<PgRecordPtr> left;
   std::vector<PruneDone> prunes;
   {
-    std::lock_guard lock(mu_);
-    left.swap(queue_);
+    std::lock_guard lock(queue_.mutex());
+    queue_.Take(left, queue_.size());
     prunes.swap(prune_requests_);
   }
   for (PgRecordPtr& r : left) r->Complete(Status::Unavailable("PostgreSQL writer destroyed before the record was written"));
@@ -53,8 +47,8 @@ PgWriter::~PgWriter() {
 }
 
 Status PgWriter::Start() {
-  std::lock_guard lock(mu_);
-  if (stopping_) return Status::FailedPrecondition("PostgreSQL writer was stopped");
+  std::lock_guard lock(queue_.mutex());
+  if (queue_.stopping()) return Status::FailedPrecondition("PostgreSQL writer was stopped");
   if (started_) return Status::FailedPrecondition("PostgreSQL writer already started");
   StatusOr<std::unique_ptr<PgConnection>> conn = PgConnection::Connect(options_.conninfo, options_.session);
   if (!conn.ok()) return conn.status();
@@ -79,77 +73,35 @@ Status PgWriter::Start() {
 }
 
 void PgWriter::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
-Status PgWriter::Admit(std::size_t n, bool ingress) {
-  // REQUIRES: mu_ held.
-  if (stopping_) return Status::Unavailable("PostgreSQL writer is stopping");
-  if (ingress && started_ && !connected_.load(std::memory_order_relaxed)) {
-    refused_.fetch_add(1, std::memory_order_relaxed);
-    return Status::Unavailable("PostgreSQL is unavailable (reconnecting): " + last_error_);
-  }
-  std::size_t limit = ingress ? ingress_capacity_ : options_.capacity;
-  if (queue_.size() + n > limit) {
-    refused_.fetch_add(1, std::memory_order_relaxed);
-    return Status::ResourceExhausted("journal queue full (" + std::to_string(queue_.size()) + " of " +
-                                     std::to_string(limit) + " records queued)");
-  }
-  return Status::Ok();
-}
-
 Status PgWriter::Submit(PgRecordPtr record) {
-  bool wake;
-  {
-    std::lock_guard lock(mu_);
-    ROUTERD_RETURN_IF_ERROR(Admit(1, record->ingress()));
-    wake = queue_.empty();
-    queue_.push_back(std::move(record));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-  }
-  if (wake) cv_.notify_one();
-  return Status::Ok();
+  const bool ingress = record->ingress();
+  return queue_.Push(std::move(record), ingress);
 }
 
 Status PgWriter::SubmitAll(std::vector<PgRecordPtr> records) {
-  if (records.empty()) return Status::Ok();
-  bool ingress = std::any_of(records.begin(), records.end(), [](const PgRecordPtr& r) { return r->ingress(); });
-  bool wake;
-  {
-    std::lock_guard lock(mu_);
-    ROUTERD_RETURN_IF_ERROR(Admit(records.size(), ingress));
-    wake = queue_.empty();
-    std::move(records.begin(), records.end(), std::back_inserter(queue_));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-  }
-  if (wake) cv_.notify_one();
-  return Status::Ok();
+  const bool ingress = std::any_of(records.begin(), records.end(), [](const PgRecordPtr& r) { return r->ingress(); });
+  return queue_.PushAll(std::move(records), ingress);
 }
 
 Status PgWriter::Flush() {
+  {
+    std::lock_guard lock(queue_.mutex());
+    if (!started_) return Status::FailedPrecondition("PostgreSQL writer not started");
+  }
   std::promise<Status> promise;
   std::future<Status> done = promise.get_future();
-  {
-    std::lock_guard lock(mu_);
-    if (!started_) return Status::FailedPrecondition("PostgreSQL writer not started");
-    ROUTERD_RETURN_IF_ERROR(Admit(1, false));
-    queue_.push_back(std::make_unique<BarrierRecord>(std::move(promise)));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-  }
-  cv_.notify_one();
+  ROUTERD_RETURN_IF_ERROR(queue_.PushInternal(std::make_unique<BarrierRecord>(std::move(promise))));
   return done.get();
 }
 
 void PgWriter::RequestPrune(PruneDone done) {
   {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
+    std::lock_guard lock(queue_.mutex());
+    if (!queue_.stopping()) {
       prune_requests_.push_back(std::move(done));
       done = nullptr;
     }
@@ -158,23 +110,11 @@ void PgWriter::RequestPrune(PruneDone done) {
     done(Status::Unavailable("PostgreSQL writer is stopping"));
     return;
   }
-  cv_.notify_one();
+  queue_.cv().notify_one();
 }
 
 JournalStats PgWriter::stats() const {
-  JournalStats s;
-  s.batches = batches_.load(std::memory_order_relaxed);
-  s.records = records_.load(std::memory_order_relaxed);
-  s.commits = commits_.load(std::memory_order_relaxed);
-  s.failed_batches = failed_batches_.load(std::memory_order_relaxed);
-  s.last_batch_records = last_batch_.load(std::memory_order_relaxed);
-  s.max_batch_records = max_batch_.load(std::memory_order_relaxed);
-  s.queue_depth = depth_.load(std::memory_order_relaxed);
-  s.refused = refused_.load(std::memory_order_relaxed);
-  s.prune_passes = prune_passes_.load(std::memory_order_relaxed);
-  s.pruned_contacts = pruned_contacts_.load(std::memory_order_relaxed);
-  s.pruned_session_events = pruned_events_.load(std::memory_order_relaxed);
-  s.reconnects = reconnects_.load(std::memory_order_relaxed);
+  JournalStats s = counters_.Snapshot(queue_.depth(), queue_.refused());
   s.unavailable_partitions = connected_.load(std::memory_order_relaxed) ? 0 : 1;
   return s;
 }
@@ -182,16 +122,23 @@ JournalStats PgWriter::stats() const {
 PgWriterHealth PgWriter::health() const {
   PgWriterHealth h;
   h.connected = connected_.load(std::memory_order_relaxed);
-  h.reconnects = reconnects_.load(std::memory_order_relaxed);
-  std::lock_guard lock(mu_);
+  h.reconnects = counters_.reconnects.load(std::memory_order_relaxed);
+  std::lock_guard lock(queue_.mutex());
   if (!h.connected) h.last_error = last_error_;
   return h;
+}
+
+void PgWriter::Disconnected(std::string why) {
+  connected_.store(false, std::memory_order_relaxed);
+  queue_.CloseIngress("PostgreSQL is unavailable (reconnecting): " + why);
+  std::lock_guard lock(queue_.mutex());
+  last_error_ = std::move(why);
 }
 
 bool PgWriter::EnsureConnected() {
   if (conn_ && !conn_->Broken()) return true;
   if (conn_) {
-    connected_.store(false, std::memory_order_relaxed);
+    if (connected_.load(std::memory_order_relaxed)) Disconnected("the connection to the server was lost");
     conn_.reset();
   }
   if (SteadyClock::now() < next_connect_) return false;
@@ -202,14 +149,14 @@ bool PgWriter::EnsureConnected() {
   if (!conn.ok() || !setup.ok()) {
     next_connect_ = SteadyClock::now() + backoff_;
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
-    std::lock_guard lock(mu_);
-    last_error_ = conn.ok() ? setup.message() : conn.status().message();
+    Disconnected(conn.ok() ? setup.message() : conn.status().message());
     return false;
   }
   conn_ = std::move(conn).value();
   backoff_ = std::chrono::milliseconds(100);
-  reconnects_.fetch_add(1, std::memory_order_relaxed);
+  counters_.reconnects.fetch_add(1, std::memory_order_relaxed);
   connected_.store(true, std::memory_order_relaxed);
+  queue_.OpenIngress();
   return true;
 }
 
@@ -220,37 +167,30 @@ void PgWriter::Run() {
   for (;;) {
     bool exit = false;
     {
-      std::unique_lock lock(mu_);
-      auto ready = [&] { return !queue_.empty() || stopping_ || !prune_requests_.empty(); };
+      std::unique_lock lock(queue_.mutex());
+      auto ready = [&] { return !queue_.empty() || queue_.stopping() || !prune_requests_.empty(); };
       if (!connected_.load(std::memory_order_relaxed)) {
-        cv_.wait_until(lock, next_connect_, ready);  // retry the connection when due
+        queue_.cv().wait_until(lock, next_connect_, ready);  // retry the connection when due
       } else if (prune_waiters_.empty()) {
         if (options_.prunes && options_.prune_interval_ms > 0) {
-          cv_.wait_until(lock, next_prune, ready);
+          queue_.cv().wait_until(lock, next_prune, ready);
         } else {
-          cv_.wait(lock, ready);
+          queue_.cv().wait(lock, ready);
         }
       }
-      if (queue_.size() <= options_.max_batch_records) {
-        batch.swap(queue_);
-      } else {
-        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch_records);
-        std::move(queue_.begin(), end, std::back_inserter(batch));
-        queue_.erase(queue_.begin(), end);
-      }
-      depth_.store(queue_.size(), std::memory_order_relaxed);
+      queue_.Take(batch, options_.max_batch_records);
       if (prune_waiters_.empty() && !prune_requests_.empty()) {
         prune_waiters_.swap(prune_requests_);
         prune_cutoff_ms_ = 0;
       }
-      exit = stopping_ && batch.empty() && queue_.empty();
+      exit = queue_.stopping() && batch.empty() && queue_.empty();
     }
     if (exit) break;
 
     if (!EnsureConnected()) {
       std::string why;
       {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(queue_.mutex());
         why = last_error_;
       }
       FailBatch(batch, Status::Unavailable("PostgreSQL is unavailable (reconnecting): " + why));
@@ -276,7 +216,7 @@ void PgWriter::Run() {
   std::vector<PruneDone> waiters;
   waiters.swap(prune_waiters_);
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(queue_.mutex());
     std::move(prune_requests_.begin(), prune_requests_.end(), std::back_inserter(waiters));
     prune_requests_.clear();
   }
@@ -286,9 +226,7 @@ void PgWriter::Run() {
 
 void PgWriter::FailBatch(std::vector<PgRecordPtr>& batch, const Status& status) {
   if (batch.empty()) return;
-  batches_.fetch_add(1, std::memory_order_relaxed);
-  failed_batches_.fetch_add(1, std::memory_order_relaxed);
-  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  counters_.CountBatch(batch.size(), false);
   static FailureLog completion_failures("a PostgreSQL journal completion");
   for (PgRecordPtr& r : batch) GuardedCall(completion_failures, [&] { r->Complete(status); });
   batch.clear();
@@ -345,17 +283,8 @@ void PgWriter::WriteBatch(std::vector<PgRecordPtr>& batch) {
     // Whatever the server said, a failed batch is for the producer "not stored, try again".
     txn = Status::Unavailable(txn.message());
   }
-  if (conn.Broken()) {
-    connected_.store(false, std::memory_order_relaxed);
-    std::lock_guard lock(mu_);
-    last_error_ = txn.message();
-  }
-
-  batches_.fetch_add(1, std::memory_order_relaxed);
-  (txn.ok() ? commits_ : failed_batches_).fetch_add(1, std::memory_order_relaxed);
-  last_batch_.store(batch.size(), std::memory_order_relaxed);
-  UpdateMax(max_batch_, batch.size());
-  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  if (conn.Broken()) Disconnected(txn.message());
+  counters_.CountBatch(batch.size(), txn.ok());
   static FailureLog completion_failures("a PostgreSQL journal completion");
   for (std::size_t i = 0; i < batch.size(); ++i) {
     GuardedCall(completion_failures, [&] { batch[i]->Complete(txn.ok() ? results[i] : txn); });
@@ -367,9 +296,7 @@ void PgWriter::RunPrunePass() {
   if (prune_cutoff_ms_ == 0) prune_cutoff_ms_ = clock_.WallMs() - options_.retention_ms;
   StatusOr<PrunePass> pass = PruneOncePg(*conn_, prune_cutoff_ms_, options_.prune_rows_per_pass);
   if (pass.ok()) {
-    prune_passes_.fetch_add(1, std::memory_order_relaxed);
-    pruned_contacts_.fetch_add(pass->contacts, std::memory_order_relaxed);
-    pruned_events_.fetch_add(pass->session_events, std::memory_order_relaxed);
+    counters_.CountPrunePass(*pass);
     prune_total_.contacts += pass->contacts;
     prune_total_.session_events += pass->session_events;
     ++prune_total_.passes;
@@ -378,7 +305,7 @@ void PgWriter::RunPrunePass() {
       return;
     }
   }
-  if (conn_->Broken()) connected_.store(false, std::memory_order_relaxed);
+  if (conn_->Broken()) Disconnected(pass.ok() ? "the connection to the server was lost" : pass.status().message());
   std::vector<PruneDone> waiters;
   waiters.swap(prune_waiters_);
   PruneResult total = prune_total_;

@@ -6,8 +6,8 @@
 //
 // Producers (I/O threads with a webhook's contacts, router shards with session
 // events, REST handlers with leave-message and administration changes) build a
-// PgRecord and Submit() it: a push onto a bounded FIFO under a mutex, never a
-// wait for the server. The writer thread takes everything queued (up to
+// PgRecord and Submit() it: a push onto the bounded FIFO both backends share
+// (RecordQueue), never a wait for the server. The writer thread takes everything queued (up to
 // max_batch_records) and writes it in ONE transaction with one COMMIT, so a
 // burst shares one round of WAL flush. libpq runs on this thread only.
 //
@@ -52,7 +52,9 @@
 #include "engine/config/config.h"
 #include "engine/storage/postgresql/pg_bulk_rows.h"
 #include "engine/storage/postgresql/pg_connection.h"
+#include "engine/storage/record_queue.h"
 #include "engine/storage/storage_types.h"
+#include "engine/storage/writer_counters.h"
 #include "routerd/clock.h"
 #include "routerd/status.h"
 
@@ -134,19 +136,17 @@ class PgWriter {
   void WriteBatch(std::vector<PgRecordPtr>& batch);
   void FailBatch(std::vector<PgRecordPtr>& batch, const Status& status);
   void RunPrunePass();
-  Status Admit(std::size_t n, bool ingress);
+  // The connection is gone: ingress is refused until it is back.
+  void Disconnected(std::string why);
 
   const Clock& clock_;
   const PgWriterOptions options_;
-  const std::size_t ingress_capacity_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<PgRecordPtr> queue_;         // guarded by mu_
-  std::vector<PruneDone> prune_requests_;  // guarded by mu_
-  bool stopping_ = false;                  // guarded by mu_
-  bool started_ = false;                   // guarded by mu_
-  std::string last_error_;                 // guarded by mu_
+  // Its mutex also guards the members marked so.
+  RecordQueue<PgRecordPtr> queue_;
+  std::vector<PruneDone> prune_requests_;  // guarded by queue_.mutex()
+  bool started_ = false;                   // guarded by queue_.mutex()
+  std::string last_error_;                 // guarded by queue_.mutex()
   std::thread thread_;
 
   // Writer thread only (and Start, before the thread runs).
@@ -159,9 +159,7 @@ class PgWriter {
   std::int64_t prune_cutoff_ms_ = 0;
 
   std::atomic<bool> connected_{false};
-  std::atomic<std::uint64_t> batches_{0}, records_{0}, commits_{0}, failed_batches_{0}, last_batch_{0},
-      max_batch_{0}, depth_{0}, refused_{0}, prune_passes_{0}, pruned_contacts_{0}, pruned_events_{0},
-      reconnects_{0};
+  WriterCounters counters_;
 };
 
 }  // namespace routerd::storage

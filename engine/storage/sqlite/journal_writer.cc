@@ -23,12 +23,6 @@ class BarrierRecord final : public JournalRecord {
   std::promise<Status> done_;
 };
 
-void UpdateMax(std::atomic<std::uint64_t>& target, std::uint64_t value) {
-  std::uint64_t cur = target.load(std::memory_order_relaxed);
-  while (cur < value && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
-  }
-}
-
 }  // namespace
 
 JournalWriter::JournalWriter(Database& db, const Clock& clock, JournalWriterOptions options, int partition)
@@ -36,10 +30,7 @@ JournalWriter::JournalWriter(Database& db, const Clock& clock, JournalWriterOpti
       clock_(clock),
       options_(options),
       partition_(partition),
-      ingress_capacity_(options.ingress_capacity > 0 ? std::min(options.ingress_capacity, options.capacity)
-                                                     : options.capacity * 3 / 4) {
-  queue_.reserve(std::min<std::size_t>(options_.capacity, 4096));
-}
+      queue_(options.capacity, options.ingress_capacity) {}
 
 JournalWriter::~JournalWriter() {
   Stop();
@@ -48,21 +39,20 @@ JournalWriter::~JournalWriter() {
   std::vector<JournalRecordPtr> left;
   std::vector<PruneDone> prunes;
   {
-    std::lock_guard lock(mu_);
-    left.swap(queue_);
+    std::lock_guard lock(queue_.mutex());
+    queue_.Take(left, queue_.size());
     prunes.swap(prune_requests_);
-    depth_.store(0, std::memory_order_relaxed);
   }
   for (JournalRecordPtr& r : left) {
     r->Complete(Status::Unavailable("journal writer destroyed before the record was written"));
-    records_.fetch_add(1, std::memory_order_relaxed);
+    counters_.records.fetch_add(1, std::memory_order_relaxed);
   }
   for (PruneDone& p : prunes) p(Status::Unavailable("journal writer stopped"));
 }
 
 Status JournalWriter::Start() {
-  std::lock_guard lock(mu_);
-  if (stopping_) return Status::FailedPrecondition("journal writer was stopped");
+  std::lock_guard lock(queue_.mutex());
+  if (queue_.stopping()) return Status::FailedPrecondition("journal writer was stopped");
   if (started_) return Status::FailedPrecondition("journal writer already started");
   // The thread does not run yet: the connection is still ours.
   ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
@@ -82,80 +72,38 @@ Status JournalWriter::Start() {
 }
 
 void JournalWriter::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
-Status JournalWriter::Admit(std::size_t n, bool ingress) {
-  // REQUIRES: mu_ held.
-  if (stopping_) return Status::Unavailable("journal writer is stopping");
-  std::size_t limit = ingress ? ingress_capacity_ : options_.capacity;
-  if (queue_.size() + n > limit) {
-    refused_.fetch_add(1, std::memory_order_relaxed);
-    return Status::ResourceExhausted("journal queue full (" + std::to_string(queue_.size()) + " of " +
-                                     std::to_string(limit) + " records queued)");
-  }
-  return Status::Ok();
-}
-
 Status JournalWriter::Submit(JournalRecordPtr record) {
-  bool wake;
-  {
-    std::lock_guard lock(mu_);
-    ROUTERD_RETURN_IF_ERROR(Admit(1, record->ingress()));
-    wake = queue_.empty();
-    queue_.push_back(std::move(record));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-  }
-  // The writer sleeps only on an empty queue: one wake-up per burst.
-  if (wake) cv_.notify_one();
-  return Status::Ok();
+  const bool ingress = record->ingress();
+  return queue_.Push(std::move(record), ingress);
 }
 
 Status JournalWriter::SubmitAll(std::vector<JournalRecordPtr> records) {
-  if (records.empty()) return Status::Ok();
-  bool ingress = std::any_of(records.begin(), records.end(), [](const JournalRecordPtr& r) { return r->ingress(); });
-  bool wake;
-  {
-    std::lock_guard lock(mu_);
-    ROUTERD_RETURN_IF_ERROR(Admit(records.size(), ingress));
-    wake = queue_.empty();
-    std::move(records.begin(), records.end(), std::back_inserter(queue_));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-  }
-  if (wake) cv_.notify_one();
-  return Status::Ok();
+  const bool ingress =
+      std::any_of(records.begin(), records.end(), [](const JournalRecordPtr& r) { return r->ingress(); });
+  return queue_.PushAll(std::move(records), ingress);
 }
 
 Status JournalWriter::Flush() {
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(queue_.mutex());
     if (!started_) return Status::FailedPrecondition("journal writer not started");
+    flush_requested_ = true;  // a waiting commit interval ends now
   }
   if (OnWriterThread()) return Status::FailedPrecondition("Flush called on the journal writer thread");
   std::promise<Status> promise;
   std::future<Status> done = promise.get_future();
-  {
-    std::lock_guard lock(mu_);
-    // A barrier is admitted up to the full capacity, like any internal record.
-    ROUTERD_RETURN_IF_ERROR(Admit(1, false));
-    queue_.push_back(std::make_unique<BarrierRecord>(std::move(promise)));
-    depth_.store(queue_.size(), std::memory_order_relaxed);
-    flush_requested_ = true;  // a waiting commit interval ends now
-  }
-  cv_.notify_one();
+  ROUTERD_RETURN_IF_ERROR(queue_.PushInternal(std::make_unique<BarrierRecord>(std::move(promise))));
   return done.get();
 }
 
 void JournalWriter::RequestPrune(PruneDone done) {
   {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
+    std::lock_guard lock(queue_.mutex());
+    if (!queue_.stopping()) {
       prune_requests_.push_back(std::move(done));
       done = nullptr;
     }
@@ -164,24 +112,10 @@ void JournalWriter::RequestPrune(PruneDone done) {
     done(Status::Unavailable("journal writer is stopping"));
     return;
   }
-  cv_.notify_one();
+  queue_.cv().notify_one();
 }
 
-JournalStats JournalWriter::stats() const {
-  JournalStats s;
-  s.batches = batches_.load(std::memory_order_relaxed);
-  s.records = records_.load(std::memory_order_relaxed);
-  s.commits = commits_.load(std::memory_order_relaxed);
-  s.failed_batches = failed_batches_.load(std::memory_order_relaxed);
-  s.last_batch_records = last_batch_.load(std::memory_order_relaxed);
-  s.max_batch_records = max_batch_.load(std::memory_order_relaxed);
-  s.queue_depth = depth_.load(std::memory_order_relaxed);
-  s.refused = refused_.load(std::memory_order_relaxed);
-  s.prune_passes = prune_passes_.load(std::memory_order_relaxed);
-  s.pruned_contacts = pruned_contacts_.load(std::memory_order_relaxed);
-  s.pruned_session_events = pruned_events_.load(std::memory_order_relaxed);
-  return s;
-}
+JournalStats JournalWriter::stats() const { return counters_.Snapshot(queue_.depth(), queue_.refused()); }
 
 void JournalWriter::Run() {
   thread_id_.store(std::this_thread::get_id());
@@ -196,29 +130,22 @@ void JournalWriter::Run() {
   for (;;) {
     bool exit = false;
     {
-      std::unique_lock lock(mu_);
-      auto ready = [&] { return !queue_.empty() || stopping_ || !prune_requests_.empty(); };
+      std::unique_lock lock(queue_.mutex());
+      auto ready = [&] { return !queue_.empty() || queue_.stopping() || !prune_requests_.empty(); };
       if (!prune_active_) {
         if (options_.prune_interval_ms > 0) {
-          cv_.wait_until(lock, next_prune, ready);
+          queue_.cv().wait_until(lock, next_prune, ready);
         } else {
-          cv_.wait(lock, ready);
+          queue_.cv().wait(lock, ready);
         }
       }
-      if (commit_interval.count() > 0 && !queue_.empty() && !stopping_) {
+      if (commit_interval.count() > 0 && !queue_.empty() && !queue_.stopping()) {
         // Let the batch grow until the interval since the last one has passed.
-        cv_.wait_until(lock, last_batch_at + commit_interval, [&] {
-          return stopping_ || flush_requested_ || queue_.size() >= options_.max_batch_records;
+        queue_.cv().wait_until(lock, last_batch_at + commit_interval, [&] {
+          return queue_.stopping() || flush_requested_ || queue_.size() >= options_.max_batch_records;
         });
       }
-      if (queue_.size() <= options_.max_batch_records) {
-        batch.swap(queue_);
-      } else {
-        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch_records);
-        std::move(queue_.begin(), end, std::back_inserter(batch));
-        queue_.erase(queue_.begin(), end);
-      }
-      depth_.store(queue_.size(), std::memory_order_relaxed);
+      queue_.Take(batch, options_.max_batch_records);
       if (queue_.empty()) flush_requested_ = false;  // its barrier is in this batch
       // Requests that arrive during a prune start a fresh one afterwards, with
       // their own (later) cutoff.
@@ -227,7 +154,7 @@ void JournalWriter::Run() {
         prune_requests_.clear();
         prune_active_ = true;
       }
-      exit = stopping_ && batch.empty() && queue_.empty();
+      exit = queue_.stopping() && batch.empty() && queue_.empty();
     }
     if (exit) break;
 
@@ -257,7 +184,7 @@ void JournalWriter::Run() {
   std::vector<PruneDone> waiters;
   waiters.swap(prune_waiters_);
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(queue_.mutex());
     std::move(prune_requests_.begin(), prune_requests_.end(), std::back_inserter(waiters));
     prune_requests_.clear();
   }
@@ -319,18 +246,8 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     txn = Status::Unavailable(txn.message());
   }
 
-  batches_.fetch_add(1, std::memory_order_relaxed);
-  if (txn.ok()) {
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    open_sessions_.Apply(opened_or_ended);
-  } else {
-    failed_batches_.fetch_add(1, std::memory_order_relaxed);
-  }
-  last_batch_.store(batch.size(), std::memory_order_relaxed);
-  UpdateMax(max_batch_, batch.size());
-
-  // Counters first, so that whoever observes a completion also sees them.
-  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  if (txn.ok()) open_sessions_.Apply(opened_or_ended);
+  counters_.CountBatch(batch.size(), txn.ok());
   // A completion that throws must not stop the writer, and with it every
   // later commit of the partition.
   static FailureLog completion_failures("a journal completion");
@@ -355,9 +272,7 @@ void JournalWriter::RunPrunePass() {
   StatusOr<PrunePass> pass =
       failure.ok() ? PruneOnce(db_.writer(), prune_plan_, options_.prune_rows_per_pass) : StatusOr<PrunePass>(failure);
   if (pass.ok()) {
-    prune_passes_.fetch_add(1, std::memory_order_relaxed);
-    pruned_contacts_.fetch_add(pass->contacts, std::memory_order_relaxed);
-    pruned_events_.fetch_add(pass->session_events, std::memory_order_relaxed);
+    counters_.CountPrunePass(*pass);
     prune_total_.contacts += pass->contacts;
     prune_total_.session_events += pass->session_events;
     ++prune_total_.passes;

@@ -22,11 +22,11 @@
 // batch). Producers wake the writer only when they push onto an empty queue,
 // so a burst costs one wake-up, not one per record.
 //
-// Ordering. The queue is one FIFO under one mutex, not per-producer queues:
-// if submitting A happens before submitting B (e.g. an I/O thread journals a
-// contact, then hands it to the router, which journals the session that
-// contains it), A is written before B, in the same or an earlier batch.
-// Recovery relies on this.
+// Ordering. The queue is one FIFO under one mutex (RecordQueue), not
+// per-producer queues: if submitting A happens before submitting B (e.g. an
+// I/O thread journals a contact, then hands it to the router, which journals
+// the session that contains it), A is written before B, in the same or an
+// earlier batch. Recovery relies on this.
 //
 // What a completion means. Each accepted record's Complete() is called exactly
 // once, on the writer thread, after its batch: with OK only when the COMMIT
@@ -72,9 +72,11 @@
 #include <thread>
 #include <vector>
 
+#include "engine/storage/record_queue.h"
 #include "engine/storage/sqlite/database.h"
 #include "engine/storage/sqlite/prune.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
+#include "engine/storage/writer_counters.h"
 #include "routerd/clock.h"
 #include "routerd/status.h"
 
@@ -173,21 +175,17 @@ class JournalWriter {
   void Run();
   void WriteBatch(std::vector<JournalRecordPtr>& batch);
   void RunPrunePass();
-  Status Admit(std::size_t n, bool ingress);
 
   Database& db_;
   const Clock& clock_;
   const JournalWriterOptions options_;
   const int partition_;
-  const std::size_t ingress_capacity_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<JournalRecordPtr> queue_;  // guarded by mu_
-  std::vector<PruneDone> prune_requests_;  // guarded by mu_
-  bool stopping_ = false;                // guarded by mu_
-  bool flush_requested_ = false;         // guarded by mu_; Flush() does not wait for the commit interval
-  bool started_ = false;                 // guarded by mu_
+  // Its mutex also guards the members marked so.
+  RecordQueue<JournalRecordPtr> queue_;
+  std::vector<PruneDone> prune_requests_;  // guarded by queue_.mutex()
+  bool flush_requested_ = false;           // guarded by queue_.mutex(); Flush() does not wait for the commit interval
+  bool started_ = false;                   // guarded by queue_.mutex()
   std::thread thread_;
   std::atomic<std::thread::id> thread_id_{};
 
@@ -200,8 +198,7 @@ class JournalWriter {
   PruneResult prune_total_;
   std::vector<PruneDone> prune_waiters_;
 
-  std::atomic<std::uint64_t> batches_{0}, records_{0}, commits_{0}, failed_batches_{0}, last_batch_{0},
-      max_batch_{0}, depth_{0}, refused_{0}, prune_passes_{0}, pruned_contacts_{0}, pruned_events_{0};
+  WriterCounters counters_;
 };
 
 }  // namespace routerd::storage
