@@ -131,6 +131,13 @@ struct PruneResult {
   std::uint64_t contacts = 0;
   std::uint64_t session_events = 0;
   std::uint64_t passes = 0;
+
+  PruneResult& operator+=(const PruneResult& o) {
+    contacts += o.contacts;
+    session_events += o.session_events;
+    passes += o.passes;
+    return *this;
+  }
 };
 
 // A snapshot of the journal's counters, summed over its partitions.

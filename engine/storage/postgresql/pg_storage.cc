@@ -1,35 +1,14 @@
 #include "engine/storage/postgresql/pg_storage.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <utility>
 
+#include "engine/storage/partition_split.h"
 #include "engine/storage/postgresql/pg_journal_reader.h"
 #include "engine/storage/postgresql/pg_journal_records.h"
 #include "engine/storage/postgresql/pg_schema.h"
 
 namespace routerd::storage {
-namespace {
-
-// Completes a request split over several writers once every part has: with
-// OK, or the first error.
-struct SplitDone {
-  std::atomic<int> remaining{0};
-  std::mutex mu;
-  Status first_error;  // guarded by mu
-  SessionEventsDone done;
-
-  void Arrive(const Status& s) {
-    {
-      std::lock_guard lock(mu);
-      if (!s.ok() && first_error.ok()) first_error = s;
-    }
-    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && done) done(first_error);
-  }
-};
-
-}  // namespace
 
 StatusOr<std::unique_ptr<PgStorage>> PgStorage::Open(const StorageOptions& options, const Clock& clock) {
   if (options.url.empty()) return Status::InvalidArgument("[storage] backend \"postgresql\" needs a connection URL");
@@ -85,31 +64,12 @@ Status PgStorage::AppendContacts(AcceptedContacts record, AcceptedContactsDone d
 }
 
 Status PgStorage::AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) {
-  if (events.empty()) {
-    if (done) done(Status::Ok());
-    return Status::Ok();
-  }
-  const std::size_t first = writers_->IndexOf(TenantOf(events.front()));
-  bool single = true;
-  for (const SessionEvent& e : events) single = single && writers_->IndexOf(TenantOf(e)) == first;
-  if (single) return writers_->at(first).Submit(MakePgSessionEventsRecord(std::move(events), std::move(done)));
-
-  std::vector<std::vector<SessionEvent>> parts(writers_->size());
-  for (SessionEvent& e : events) parts[writers_->IndexOf(TenantOf(e))].push_back(std::move(e));
-  auto split = std::make_shared<SplitDone>();
-  for (const auto& part : parts) split->remaining += part.empty() ? 0 : 1;
-  split->done = std::move(done);
-  Status result;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty()) continue;
-    Status s = writers_->at(i).Submit(
-        MakePgSessionEventsRecord(std::move(parts[i]), [split](const Status& st) { split->Arrive(st); }));
-    if (!s.ok()) {
-      split->Arrive(s);  // this part will never complete
-      if (result.ok()) result = s;
-    }
-  }
-  return result;
+  return AppendByPartition(
+      std::move(events), std::move(done), writers_->size(),
+      [this](const std::string& tenant) { return writers_->IndexOf(tenant); },
+      [this](std::size_t i, std::vector<SessionEvent> part, SessionEventsDone part_done) {
+        return writers_->at(i).Submit(MakePgSessionEventsRecord(std::move(part), std::move(part_done)));
+      });
 }
 
 StatusOr<OpenState> PgStorage::LoadOpenState() {

@@ -122,7 +122,6 @@ JournalStats PgWriter::stats() const {
 PgWriterHealth PgWriter::health() const {
   PgWriterHealth h;
   h.connected = connected_.load(std::memory_order_relaxed);
-  h.reconnects = counters_.reconnects.load(std::memory_order_relaxed);
   std::lock_guard lock(queue_.mutex());
   if (!h.connected) h.last_error = last_error_;
   return h;

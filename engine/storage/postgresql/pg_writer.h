@@ -100,7 +100,6 @@ struct PgWriterOptions {
 
 struct PgWriterHealth {
   bool connected = false;
-  std::uint64_t reconnects = 0;
   std::string last_error;  // empty while connected
 };
 

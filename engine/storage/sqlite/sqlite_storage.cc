@@ -1,49 +1,13 @@
 #include "engine/storage/sqlite/sqlite_storage.h"
 
-#include <atomic>
 #include <future>
-#include <mutex>
 #include <utility>
 
+#include "engine/storage/partition_split.h"
 #include "engine/storage/sqlite/journal_reader.h"
 #include "engine/storage/sqlite/journal_records.h"
 
 namespace routerd::storage {
-namespace {
-
-PruneResult& operator+=(PruneResult& into, const PruneResult& o) {
-  into.contacts += o.contacts;
-  into.session_events += o.session_events;
-  into.passes += o.passes;
-  return into;
-}
-
-// Completes a request split over several partitions once every part has:
-// with OK, or the first error.
-template <typename Result>
-struct SplitCompletion {
-  std::atomic<int> remaining;
-  std::mutex mu;
-  Status first_error;  // guarded by mu
-  Result totals;       // guarded by mu
-  std::function<void(const Status&, const Result&)> done;
-
-  void Arrive(const Status& s, const Result* part) {
-    {
-      std::lock_guard lock(mu);
-      if (!s.ok() && first_error.ok()) first_error = s;
-      if (part != nullptr) totals += *part;
-    }
-    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) done(first_error, totals);
-  }
-};
-
-struct NoResult {
-  NoResult& operator+=(const NoResult&) { return *this; }
-};
-
-
-}  // namespace
 
 StatusOr<std::unique_ptr<SqliteStorage>> SqliteStorage::Open(const StorageOptions& options, const Clock& clock) {
   StatusOr<std::unique_ptr<PartitionSet>> set = PartitionSet::Open(options, clock);
@@ -88,43 +52,12 @@ Status SqliteStorage::AppendContacts(AcceptedContacts record, AcceptedContactsDo
 }
 
 Status SqliteStorage::AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) {
-  if (events.empty()) {
-    if (done) done(Status::Ok());
-    return Status::Ok();
-  }
-  // The common case: every event in one partition (one tenant, or tenants
-  // that share one).
-  Partition* first = &partitions_->ForTenant(TenantOf(events.front()));
-  bool single = true;
-  for (const SessionEvent& e : events) {
-    if (&partitions_->ForTenant(TenantOf(e)) != first) {
-      single = false;
-      break;
-    }
-  }
-  if (single) return first->writer->Submit(MakeSessionEventsRecord(std::move(events), std::move(done)));
-
-  std::vector<std::vector<SessionEvent>> parts(partitions_->size());
-  for (SessionEvent& e : events) parts[partitions_->ForTenant(TenantOf(e)).index].push_back(std::move(e));
-  int used = 0;
-  for (const auto& part : parts) used += !part.empty();
-  auto split = std::make_shared<SplitCompletion<NoResult>>();
-  split->remaining = used;
-  split->done = [done = std::move(done)](const Status& s, const NoResult&) {
-    if (done) done(s);
-  };
-  Status result;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty()) continue;
-    Status s = partitions_->at(i).writer->Submit(
-        MakeSessionEventsRecord(std::move(parts[i]), [split](const Status& st) { split->Arrive(st, nullptr); }));
-    if (!s.ok()) {
-      // This part will never complete: count it as arrived with its error.
-      split->Arrive(s, nullptr);
-      if (result.ok()) result = s;
-    }
-  }
-  return result;
+  return AppendByPartition(
+      std::move(events), std::move(done), partitions_->size(),
+      [this](const std::string& tenant) { return static_cast<std::size_t>(partitions_->ForTenant(tenant).index); },
+      [this](std::size_t i, std::vector<SessionEvent> part, SessionEventsDone part_done) {
+        return partitions_->at(i).writer->Submit(MakeSessionEventsRecord(std::move(part), std::move(part_done)));
+      });
 }
 
 StatusOr<OpenState> SqliteStorage::LoadOpenState() {
