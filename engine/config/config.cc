@@ -7,6 +7,10 @@
 
 namespace routerd::config {
 
+int EffectiveRenewIntervalMs(const ClusterOptions& cluster) {
+  return cluster.renew_interval_ms > 0 ? cluster.renew_interval_ms : cluster.lease_ms / 3;
+}
+
 int JournalPartitions(const Config& config) {
   return config.storage.partitions > 0 ? config.storage.partitions : config.server.router_shards;
 }

@@ -257,11 +257,34 @@ struct StorageOptions {
   int allocation_poll_seconds = 5;       // automatic allocation looks for new messages this often; 1..3600
 };
 
+// [cluster]: several routerd processes with the same configuration and the
+// same PostgreSQL share the tenants, each routed by one instance at a time
+// (docs/cluster.md). Off by default: one process owns every tenant, and a
+// disabled [cluster] leaves every field at its default. When enabled, [storage]
+// is postgresql with durability sync (cluster_loader.h).
+struct ClusterOptions {
+  bool enabled = false;
+  // Both REQUIRED when enabled; the file may give them inline or name an
+  // environment variable (instance_id_env, advertise_url_env), since every
+  // instance reads the same file.
+  std::string instance_id;    // unique in the cluster; [A-Za-z0-9._-], 1..64
+  std::string advertise_url;  // "http(s)://host:port" (no trailing "/") where agents and admins reach it
+  int lease_ms = 3000;        // a tenant's lease; an owner that cannot renew stops before it ends; 500..60000
+  int renew_interval_ms = 0;  // 0 = lease_ms / 3 (EffectiveRenewIntervalMs); 100..lease_ms / 2
+  int inbox_poll_ms = 500;    // owners look for contacts other instances stored this often at least; 50..10000
+};
+
+// How often an instance renews its leases: renew_interval_ms, or a third of
+// lease_ms when that is 0 (room for one failed renewal before the owner must
+// step down).
+int EffectiveRenewIntervalMs(const ClusterOptions& cluster);
+
 struct Config {
   std::string source_path;
   std::string source_text;  // the file as loaded (a reload compares against it)
   ServerOptions server;
   StorageOptions storage;
+  ClusterOptions cluster;
   std::vector<TenantConfig> tenants;
 };
 

@@ -13,7 +13,10 @@
 namespace routerd::config {
 
 // One line per changed part, tables and tenants by name: "[server]", "[storage]",
-// "tenant 'acme': agents", "tenant 'x' added", "tenant 'y' removed".
+// "[cluster]", "tenant 'acme': agents", "tenant 'x' added", "tenant 'y' removed".
+// Any change of [cluster] needs a restart: an instance's identity and lease
+// timing are fixed while it holds leases. The variables its *_env keys name
+// are read at start only, so only the file's text is compared.
 // REQUIRES: both texts are valid configuration files.
 std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text);
 

@@ -14,6 +14,7 @@
 
 #include "engine/config/agent_states_loader.h"
 #include "engine/config/channels_loader.h"
+#include "engine/config/cluster_loader.h"
 #include "engine/config/dialer_loader.h"
 #include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
@@ -107,6 +108,10 @@ class Loader {
     TableReader r(root, "", errors_);
     if (const toml::table* server = r.Table("server")) LoadServerTable(*server, config.server, errors_);
     if (const toml::table* storage = r.Table("storage")) LoadStorageTable(*storage, config.storage, errors_);
+    // After [storage]: cluster mode is checked against it.
+    if (const toml::table* cluster = r.Table("cluster")) {
+      LoadClusterTable(*cluster, config.storage, config.cluster, errors_);
+    }
     std::vector<const toml::table*> tenants = r.TableArray("tenants");
     r.ReportUnknownKeys();
     const toml::node* tenants_node = root.get("tenants");

@@ -111,6 +111,11 @@ std::string FormatConfigSummary(const Config& config) {
          Plural(static_cast<size_t>(JournalPartitions(config)), "journal partition") + ", durability " +
          (st.durability == Durability::kSync ? "sync (2xx after the commit)" : "async (2xx after the hand-off)") +
          ", dedup keys kept " + std::to_string(st.dedup_retention_seconds) + " s\n";
+  if (const ClusterOptions& c = config.cluster; c.enabled) {
+    out += "cluster: instance '" + c.instance_id + "' at " + c.advertise_url + ", lease " + std::to_string(c.lease_ms) +
+           " ms renewed every " + std::to_string(EffectiveRenewIntervalMs(c)) + " ms, inbox poll " +
+           std::to_string(c.inbox_poll_ms) + " ms\n";
+  }
   for (const TenantConfig& tenant : config.tenants) AppendTenant(tenant, out);
   return out;
 }

@@ -414,7 +414,7 @@ skill_queue = ["q"]
   EXPECT_FALSE(r.config.has_value());
   EXPECT_THAT(r.errors, SizeIs(6));
   EXPECT_THAT(r.errors, HasError(Line("tenant = "), "",
-                                 "unknown key 'tenant' (did you mean 'tenants'?); allowed keys: server, storage, tenants"));
+                                 "unknown key 'tenant' (did you mean 'tenants'?); allowed keys: server, storage, cluster, tenants"));
   EXPECT_THAT(r.errors, HasError(Line("io_thread"), "server",
                                  "unknown key 'io_thread' (did you mean 'io_threads'?); allowed keys: listen, "
                                  "io_threads, router_shards, router_queue_capacity, router_batch_size, "

@@ -42,6 +42,9 @@ TEST_F(ShippedConfigTest, LoadsWithoutErrors) {
   EXPECT_EQ(r.config->server.listen, "127.0.0.1:8080");
   ASSERT_THAT(r.config->tenants, SizeIs(1));
   EXPECT_EQ(OnlyTenant(*r.config).id, "demo");
+  // Its [cluster] table shows the keys but leaves cluster mode off.
+  EXPECT_FALSE(r.config->cluster.enabled);
+  EXPECT_EQ(r.config->cluster.instance_id, "");
 }
 
 TEST_F(ShippedConfigTest, HasTwoOuLevels) {
