@@ -33,6 +33,7 @@
 
 #include "engine/config/config.h"
 #include "engine/storage/administration.h"
+#include "engine/storage/cluster_store.h"
 #include "engine/leave/leave_repository.h"
 #include "engine/storage/storage_types.h"
 #include "routerd/clock.h"
@@ -69,6 +70,10 @@ struct StorageOptions {
   std::size_t max_voice_bytes = 20u << 20;
   // Default: true. Check each database file's integrity at open.
   bool quick_check = true;
+  // postgresql only. Set in cluster mode: this instance's id. Journal batches
+  // then check lease epochs (AppendSessionEvents, AcceptedContacts) and
+  // contacts of tenants not routed here go to the owner's inbox.
+  std::string cluster_instance_id;
 };
 
 class Storage {
@@ -95,9 +100,22 @@ class Storage {
   // once, after every part has completed or been refused, with the first
   // error.
   virtual Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done = {}) = 0;
+  // Cluster mode: a router batch's events of ONE tenant whose lease this
+  // instance holds at `lease_epoch` (> 0). Stored only when the lease is still
+  // held at that epoch inside the commit; otherwise nothing of them is and
+  // `done` gets FailedPrecondition ("lease lost"). Backends without cluster
+  // support ignore the epoch.
+  virtual Status AppendFencedSessionEvents(std::vector<SessionEvent> events, std::uint64_t lease_epoch,
+                                           SessionEventsDone done) {
+    (void)lease_epoch;
+    return AppendSessionEvents(std::move(events), std::move(done));
+  }
 
   virtual leave::LeaveRepository& leave_messages() = 0;
   virtual AdministrationRepository& administration() = 0;
+  // Cluster mode's leases and inbox; nullptr for a backend that cannot be
+  // shared (sqlite).
+  virtual ClusterStore* cluster() { return nullptr; }
 
   // One consistent snapshot per partition of what a restart needs.
   // REQUIRES: before Start(), or with no appends in flight.

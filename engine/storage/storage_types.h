@@ -14,6 +14,7 @@
 // joined.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -36,12 +37,24 @@ struct AcceptedContacts {
   std::string channel_id;
   std::string channel_kind;
   std::vector<ContactPtr> contacts;
+  // Cluster mode only: the epoch of the tenant's lease held by this instance
+  // (it routes the contacts itself), or 0. When the lease is not held at that
+  // epoch inside the commit, the contacts are stored for the owner instead
+  // (inbox) and come back as kStoredForOwner.
+  std::uint64_t lease_epoch = 0;
+  // Contacts from this index on become leave messages (the web widget's
+  // leave_message events): stored as durable dedup keys, never routed, so
+  // never sent to an owner's inbox; their outcome is kInserted or kDuplicate.
+  std::size_t leave_from = SIZE_MAX;
 };
 
 enum class ContactWrite : std::uint8_t {
   kInserted,
   // (channel_id, provider_message_id) was already stored: answer 2xx, do not route.
   kDuplicate,
+  // Cluster mode: stored and handed to the tenant's owner through the inbox:
+  // answer 2xx, do not route here.
+  kStoredForOwner,
 };
 
 // `outcome` has one entry per contact, in order, when status is OK; it is

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "engine/storage/cluster_store.h"
+
 namespace routerd::storage {
 namespace {
 
@@ -23,8 +25,9 @@ void AddText(PgArrayText& a, const std::string* v) {
 
 }  // namespace
 
-void PgBulkRows::AddContact(const AcceptedContacts& record, const Contact& contact, ContactWrite* outcome) {
-  contacts_.push_back(ContactRow{&record, &contact, outcome});
+void PgBulkRows::AddContact(const AcceptedContacts& record, const Contact& contact, ContactWrite* outcome,
+                            bool for_owner) {
+  contacts_.push_back(ContactRow{&record, &contact, outcome, for_owner});
 }
 
 void PgBulkRows::AddEvent(const SessionEventWrite& row) { events_.push_back(row); }
@@ -84,13 +87,37 @@ Status PgBulkRows::FlushContacts(PgConnection& conn, std::int64_t now_ms) {
     // The first occurrence of a new key takes it; later ones are duplicates.
     auto it = fresh.find({row.record->channel_id, row.contact->provider_message_id});
     if (it != fresh.end()) {
-      *row.outcome = ContactWrite::kInserted;
+      *row.outcome = row.for_owner ? ContactWrite::kStoredForOwner : ContactWrite::kInserted;
       fresh.erase(it);
     } else {
       *row.outcome = ContactWrite::kDuplicate;
     }
   }
-  return Status::Ok();
+  return FlushInbox(conn);
+}
+
+Status PgBulkRows::FlushInbox(PgConnection& conn) {
+  PgArrayText tenant, channel, key;
+  bool any = false;
+  for (const ContactRow& row : contacts_) {
+    if (*row.outcome != ContactWrite::kStoredForOwner) continue;
+    tenant.Add(row.record->tenant_id);
+    channel.Add(row.record->channel_id);
+    key.Add(row.contact->provider_message_id);
+    any = true;
+  }
+  if (!any) return Status::Ok();  // a single node never gets here: no statement
+  PgParams p;
+  p.Add(std::string_view(tenant.Take())).Add(std::string_view(channel.Take())).Add(std::string_view(key.Take()));
+  p.Add(std::string_view(kInboxChannel));
+  // The server sends one NOTIFY per distinct payload of a transaction, at
+  // its commit; a data-modifying WITH runs to completion whatever is read.
+  StatusOr<PgResult> done = conn.Query(
+      "WITH inbox AS (INSERT INTO contact_inbox (tenant_id, channel_id, provider_message_id)"
+      " SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING tenant_id)"
+      " SELECT pg_notify($4, t.tenant_id) FROM (SELECT DISTINCT tenant_id FROM inbox) t",
+      p);
+  return done.ok() ? Status::Ok() : done.status();
 }
 
 Status PgBulkRows::FlushEvents(PgConnection& conn, std::int64_t now_ms) {

@@ -9,6 +9,11 @@
 // earlier in the same batch, is kDuplicate. Rows keep the order they were
 // added (an identity column numbers them), which recovery relies on.
 //
+// Cluster mode: a contact added `for_owner` (its instance does not route
+// it) that was new also gets a contact_inbox row, in the same statement that
+// sends a NOTIFY per tenant on kInboxChannel (delivered at commit), and is
+// reported kStoredForOwner instead of kInserted.
+//
 // Rows reference the strings of the records that added them: the records
 // outlive Flush().
 //
@@ -28,8 +33,10 @@ namespace routerd::storage {
 
 class PgBulkRows {
  public:
-  // `outcome` receives kInserted or kDuplicate once the rows are flushed.
-  void AddContact(const AcceptedContacts& record, const Contact& contact, ContactWrite* outcome);
+  // `outcome` receives kInserted (kStoredForOwner when `for_owner`) or
+  // kDuplicate once the rows are flushed.
+  void AddContact(const AcceptedContacts& record, const Contact& contact, ContactWrite* outcome,
+                  bool for_owner = false);
   void AddEvent(const SessionEventWrite& row);
   bool empty() const { return contacts_.empty() && events_.empty(); }
 
@@ -41,8 +48,11 @@ class PgBulkRows {
     const AcceptedContacts* record;
     const Contact* contact;
     ContactWrite* outcome;
+    bool for_owner;
   };
   Status FlushContacts(PgConnection& conn, std::int64_t now_ms);
+  // Inbox rows for the new contacts stored for their owner, and their NOTIFYs.
+  Status FlushInbox(PgConnection& conn);
   Status FlushEvents(PgConnection& conn, std::int64_t now_ms);
 
   std::vector<ContactRow> contacts_;

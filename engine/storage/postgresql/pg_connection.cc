@@ -1,7 +1,9 @@
 #include "engine/storage/postgresql/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 
@@ -194,6 +196,45 @@ StatusOr<PgResult> PgConnection::Query(const std::string& sql, const PgParams& p
     return s;
   }
   return PgResult(raw);
+}
+
+Status PgConnection::Listen(std::string_view channel) {
+  char* quoted = PQescapeIdentifier(conn_, channel.data(), channel.size());
+  if (quoted == nullptr) return Status::InvalidArgument("LISTEN: bad channel name: " + TrimmedMessage(PQerrorMessage(conn_)));
+  const std::string sql = std::string("LISTEN ") + quoted;
+  PQfreemem(quoted);
+  return Exec(sql);
+}
+
+void PgConnection::TakeNotifications(std::vector<PgNotification>& out) {
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.push_back(PgNotification{n->relname != nullptr ? n->relname : "", n->extra != nullptr ? n->extra : ""});
+    PQfreemem(n);
+  }
+}
+
+StatusOr<std::vector<PgNotification>> PgConnection::WaitForNotifications(std::chrono::milliseconds timeout) {
+  using SteadyClock = std::chrono::steady_clock;
+  const auto deadline = SteadyClock::now() + timeout;
+  std::vector<PgNotification> out;
+  // Those that arrived during earlier statements come first, without a wait.
+  TakeNotifications(out);
+  while (out.empty()) {
+    if (Broken()) return Status::Unavailable("PostgreSQL connection lost: " + TrimmedMessage(PQerrorMessage(conn_)));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+    if (left.count() <= 0) break;
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (p.fd < 0) return Status::Unavailable("PostgreSQL connection has no socket");
+    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) return Status::Unavailable(std::string("poll: ") + std::strerror(errno));
+    if (ready <= 0) continue;  // interrupted or timed out: the loop checks the deadline
+    // Reads what arrived; a closed or reset connection fails here.
+    if (PQconsumeInput(conn_) == 0) {
+      return Status::Unavailable("PostgreSQL connection lost: " + TrimmedMessage(PQerrorMessage(conn_)));
+    }
+    TakeNotifications(out);
+  }
+  return out;
 }
 
 bool PgConnection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }

@@ -18,6 +18,7 @@
 // Thread safety: thread-compatible (one thread at a time).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -89,6 +90,12 @@ class PgResult {
   pg_result* result_ = nullptr;
 };
 
+// One NOTIFY received on a channel this connection LISTENs on.
+struct PgNotification {
+  std::string channel;
+  std::string payload;
+};
+
 class PgConnection {
  public:
   // `conninfo`: a libpq URL or key=value string (multi-host URLs and
@@ -104,6 +111,14 @@ class PgConnection {
   Status Exec(std::string_view sql);
   StatusOr<PgResult> Query(const std::string& sql, const PgParams& params = {});
 
+  // LISTEN on `channel` (quoted: any name). Notifications then queue on this
+  // connection, also while it runs other statements.
+  Status Listen(std::string_view channel);
+  // The notifications queued, or, when none, the first ones to arrive within
+  // `timeout` (empty at the timeout). Unavailable when the connection broke.
+  // REQUIRES: no statement in progress.
+  StatusOr<std::vector<PgNotification>> WaitForNotifications(std::chrono::milliseconds timeout);
+
   // The connection is gone (server restarted, network): reconnect.
   bool Broken() const;
   // A transaction is open (or aborted and waiting for ROLLBACK).
@@ -114,6 +129,8 @@ class PgConnection {
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   Status ErrorOf(pg_result* result, std::string_view what) const;
+  // Moves what libpq has queued into `out`.
+  void TakeNotifications(std::vector<PgNotification>& out);
 
   pg_conn* conn_;
 };

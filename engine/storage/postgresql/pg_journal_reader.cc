@@ -4,40 +4,32 @@
 #include <utility>
 
 #include "engine/storage/journal_model.h"
+#include "engine/storage/postgresql/pg_contact_rows.h"
 
 namespace routerd::storage {
 namespace {
 
-constexpr const char* kContactColumns =
-    "c.tenant_id, c.channel_kind, c.channel_id, c.customer_id, c.display_name, c.provider_message_id, c.text,"
-    " c.sent_at_ms, c.received_at_ms, c.attachments, c.phone";
 constexpr int kFetchRows = 10000;
 
-StatusOr<ContactPtr> ReadContact(const PgResult& r, int row) {
-  auto c = std::make_shared<Contact>();
-  c->tenant_id = r.Text(row, 0);
-  c->channel_kind = r.Text(row, 1);
-  c->channel_id = r.Text(row, 2);
-  c->customer_id = r.Text(row, 3);
-  c->display_name = r.Text(row, 4);
-  c->provider_message_id = r.Text(row, 5);
-  c->text = r.Text(row, 6);
-  c->sent_at_ms = r.Int64(row, 7);
-  c->received_at_ms = r.Int64(row, 8);
-  if (!r.IsNull(row, 9)) {
-    StatusOr<std::vector<AttachmentRef>> attachments = DecodeAttachments(r.Text(row, 9));
-    if (!attachments.ok()) return attachments.status();
-    c->attachments = std::move(attachments).value();
-  }
-  if (!r.IsNull(row, 10)) c->phone = r.Text(row, 10);
-  return ContactPtr(std::move(c));
+// " <keyword> <column> = $1" with $1 = the tenant when filtered, else empty:
+// the same statements for the whole database and for one tenant (whose
+// sessions no other tenant's events affect).
+std::string TenantFilter(const std::optional<std::string>& tenant, const char* keyword, const char* column,
+                         PgParams& p) {
+  if (!tenant) return {};
+  p.Add(std::string_view(*tenant));
+  return std::string(" ") + keyword + " " + column + " = $1";
 }
 
-Status FoldSessions(PgConnection& conn, OpenState& state) {
-  ROUTERD_RETURN_IF_ERROR(conn.Exec(
+Status FoldSessions(PgConnection& conn, const std::optional<std::string>& tenant, OpenState& state) {
+  PgParams filter;
+  const std::string where = TenantFilter(tenant, "WHERE", "tenant_id", filter);
+  StatusOr<PgResult> declared = conn.Query(
       "DECLARE routerd_events NO SCROLL CURSOR FOR SELECT tenant_id, session_id, kind, channel_id,"
       " provider_message_id, queue_id, employee_id, channel_kind, customer_id, arrival_ms"
-      " FROM session_events ORDER BY seq"));
+      " FROM session_events" + where + " ORDER BY seq",
+      filter);
+  if (!declared.ok()) return declared.status();
   SessionFold fold;
   for (;;) {
     StatusOr<PgResult> r = conn.Query("FETCH " + std::to_string(kFetchRows) + " FROM routerd_events");
@@ -73,13 +65,13 @@ Status FoldSessions(PgConnection& conn, OpenState& state) {
   if (!channels.empty()) {
     PgParams p;
     p.Add(std::string_view(PgTextArray(channels))).Add(std::string_view(PgTextArray(messages)));
-    StatusOr<PgResult> r = conn.Query(std::string("SELECT ") + kContactColumns +
+    StatusOr<PgResult> r = conn.Query(std::string("SELECT ") + kPgContactColumns +
                                           " FROM contacts c JOIN unnest($1::text[], $2::text[]) AS k(channel_id,"
                                           " provider_message_id) USING (channel_id, provider_message_id)",
                                       p);
     if (!r.ok()) return r.status();
     for (int row = 0; row < r->rows(); ++row) {
-      StatusOr<ContactPtr> c = ReadContact(*r, row);
+      StatusOr<ContactPtr> c = ReadPgContact(*r, row);
       if (!c.ok()) return c.status();
       by_key.emplace(std::make_pair((*c)->channel_id, (*c)->provider_message_id), std::move(c).value());
     }
@@ -95,14 +87,18 @@ Status FoldSessions(PgConnection& conn, OpenState& state) {
   return Status::Ok();
 }
 
-Status LoadPending(PgConnection& conn, OpenState& state) {
-  StatusOr<PgResult> r = conn.Query(std::string("SELECT ") + kContactColumns +
-                                    " FROM contacts c WHERE c.provider_message_id IS NOT NULL AND NOT EXISTS"
-                                    " (SELECT 1 FROM session_events e WHERE e.channel_id = c.channel_id"
-                                    " AND e.provider_message_id = c.provider_message_id) ORDER BY c.seq");
+Status LoadPending(PgConnection& conn, const std::optional<std::string>& tenant, OpenState& state) {
+  PgParams filter;
+  const std::string where = TenantFilter(tenant, "AND", "c.tenant_id", filter);
+  StatusOr<PgResult> r = conn.Query(std::string("SELECT ") + kPgContactColumns +
+                                        " FROM contacts c WHERE c.provider_message_id IS NOT NULL" + where +
+                                        " AND NOT EXISTS (SELECT 1 FROM session_events e WHERE e.channel_id ="
+                                        " c.channel_id AND e.provider_message_id = c.provider_message_id)"
+                                        " ORDER BY c.seq",
+                                    filter);
   if (!r.ok()) return r.status();
   for (int row = 0; row < r->rows(); ++row) {
-    StatusOr<ContactPtr> c = ReadContact(*r, row);
+    StatusOr<ContactPtr> c = ReadPgContact(*r, row);
     if (!c.ok()) return c.status();
     state.pending_contacts.push_back(std::move(c).value());
   }
@@ -116,8 +112,7 @@ StatusOr<std::uint64_t> Count(PgConnection& conn, const char* sql) {
 }
 
 Status Load(PgConnection& conn, OpenState& state) {
-  ROUTERD_RETURN_IF_ERROR(FoldSessions(conn, state));
-  ROUTERD_RETURN_IF_ERROR(LoadPending(conn, state));
+  ROUTERD_RETURN_IF_ERROR(ReadOpenSessionsPg(conn, std::nullopt, state));
   StatusOr<std::uint64_t> keys = Count(conn, "SELECT count(*) FROM contacts WHERE provider_message_id IS NOT NULL");
   if (!keys.ok()) return keys.status();
   state.dedup_keys = *keys;
@@ -128,6 +123,11 @@ Status Load(PgConnection& conn, OpenState& state) {
 }
 
 }  // namespace
+
+Status ReadOpenSessionsPg(PgConnection& conn, const std::optional<std::string>& tenant, OpenState& state) {
+  ROUTERD_RETURN_IF_ERROR(FoldSessions(conn, tenant, state));
+  return LoadPending(conn, tenant, state);
+}
 
 StatusOr<OpenState> LoadOpenStatePg(PgConnection& conn) {
   ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));

@@ -141,7 +141,40 @@ CREATE TABLE api_tokens (
 CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (tenant_id, name) WHERE revoked_at_ms IS NULL;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1};
+// Cluster mode (several instances on this database, cluster_store.h): the
+// instances' heartbeats, one lease per tenant whose epoch fences the owner's
+// journal batches, and the inbox of contacts stored by an instance that does
+// not own their tenant. The contacts index serves a tenant's pending contacts
+// when an instance takes the tenant over (LoadTenant).
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE cluster_instances (
+  instance_id text PRIMARY KEY,
+  url text NOT NULL,
+  started_at timestamptz NOT NULL,
+  heartbeat_at timestamptz NOT NULL,
+  leaving boolean NOT NULL DEFAULT false
+);
+
+-- owner NULL: released.
+CREATE TABLE tenant_leases (
+  tenant_id text PRIMARY KEY,
+  owner text,
+  epoch bigint NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+
+CREATE TABLE contact_inbox (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tenant_id text NOT NULL,
+  channel_id text NOT NULL,
+  provider_message_id text NOT NULL
+);
+CREATE INDEX contact_inbox_by_tenant ON contact_inbox (tenant_id, seq);
+
+CREATE INDEX contacts_by_tenant ON contacts (tenant_id, seq);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
 static_assert(std::size(kMigrations) == kPgSchemaVersion);
 
 StatusOr<int> Migrate(PgConnection& conn) {

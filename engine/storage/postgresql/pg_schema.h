@@ -12,6 +12,8 @@
 //   1  contacts (the durable dedup key), session_events (append-only),
 //      leave_messages with their parts, attachments, history and voice files,
 //      cap_settings and api_tokens.
+//   2  cluster mode: cluster_instances, tenant_leases, contact_inbox; contacts
+//      indexed by tenant.
 //
 // Thread safety: stateless.
 #pragma once
@@ -21,7 +23,7 @@
 
 namespace routerd::storage {
 
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 // Creates the tables when the database is empty, applies the missing
 // migrations, and returns the version found before (0: empty database).

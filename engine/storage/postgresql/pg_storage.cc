@@ -21,6 +21,7 @@ StatusOr<std::unique_ptr<PgStorage>> PgStorage::Open(const StorageOptions& optio
 
 PgStorage::PgStorage(const StorageOptions& options, const Clock& clock, std::string server)
     : server_(std::move(server)),
+      clustered_(!options.cluster_instance_id.empty()),
       readers_(std::make_unique<PgReaderPool>(options.url, PgSessionSettings{}, kReaderConnections)) {
   std::vector<std::unique_ptr<PgWriter>> writers;
   const int n = std::max(1, options.partitions);
@@ -32,11 +33,13 @@ PgStorage::PgStorage(const StorageOptions& options, const Clock& clock, std::str
     w.retention_ms = options.retention_ms;
     w.prune_interval_ms = options.prune_interval_ms;
     w.prunes = i == 0;  // the tables are shared: one writer prunes them
+    w.cluster_instance_id = options.cluster_instance_id;
     writers.push_back(std::make_unique<PgWriter>(clock, std::move(w)));
   }
   writers_ = std::make_unique<PgWriterSet>(std::move(writers), options.tenants);
   leave_ = std::make_unique<PgLeaveStore>(*writers_, *readers_, clock, options.max_voice_bytes);
   administration_ = std::make_unique<PgAdministrationStore>(*writers_, *readers_);
+  cluster_ = std::make_unique<PgClusterStore>(options.url);
 }
 
 PgStorage::~PgStorage() { Stop(); }
@@ -70,6 +73,20 @@ Status PgStorage::AppendSessionEvents(std::vector<SessionEvent> events, SessionE
       [this](std::size_t i, std::vector<SessionEvent> part, SessionEventsDone part_done) {
         return writers_->at(i).Submit(MakePgSessionEventsRecord(std::move(part), std::move(part_done)));
       });
+}
+
+Status PgStorage::AppendFencedSessionEvents(std::vector<SessionEvent> events, std::uint64_t lease_epoch,
+                                            SessionEventsDone done) {
+  if (!clustered_ || events.empty()) return AppendSessionEvents(std::move(events), std::move(done));
+  const std::string& tenant = TenantOf(events.front());
+  for (const SessionEvent& e : events) {
+    if (TenantOf(e) != tenant) {
+      return Status::InvalidArgument("fenced session events must be of one tenant (" + tenant + ", " + TenantOf(e) +
+                                     ")");
+    }
+  }
+  PgWriter& writer = writers_->ForTenant(tenant);
+  return writer.Submit(MakePgFencedSessionEventsRecord(std::move(events), lease_epoch, std::move(done)));
 }
 
 StatusOr<OpenState> PgStorage::LoadOpenState() {

@@ -5,7 +5,7 @@
 // that uses it sees them.
 //
 // Connections per instance: one per partition (the writers) plus at most
-// kReaderConnections for reads.
+// kReaderConnections for reads, plus one per ClusterSession in cluster mode.
 //
 // Thread safety: as Storage.
 #pragma once
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "engine/storage/postgresql/pg_administration_store.h"
+#include "engine/storage/postgresql/pg_cluster_store.h"
 #include "engine/storage/postgresql/pg_leave_store.h"
 #include "engine/storage/postgresql/pg_reader_pool.h"
 #include "engine/storage/postgresql/pg_writer_set.h"
@@ -35,8 +36,14 @@ class PgStorage final : public Storage {
   Status Flush() override;
   Status AppendContacts(AcceptedContacts record, AcceptedContactsDone done) override;
   Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) override;
+  // Cluster mode: fenced by the lease (pg_journal_records.h); events of more
+  // than one tenant are refused with InvalidArgument (done does not run). On
+  // a single node, AppendSessionEvents.
+  Status AppendFencedSessionEvents(std::vector<SessionEvent> events, std::uint64_t lease_epoch,
+                                   SessionEventsDone done) override;
   leave::LeaveRepository& leave_messages() override { return *leave_; }
   AdministrationRepository& administration() override { return *administration_; }
+  ClusterStore* cluster() override { return cluster_.get(); }
   StatusOr<OpenState> LoadOpenState() override;
   void RequestPrune(PruneDone done) override;
   JournalStats stats() const override;
@@ -47,10 +54,12 @@ class PgStorage final : public Storage {
   PgStorage(const StorageOptions& options, const Clock& clock, std::string server);
 
   const std::string server_;  // for Describe(): host:port/database
+  const bool clustered_;      // cluster_instance_id set: journal batches are fenced
   std::unique_ptr<PgReaderPool> readers_;
   std::unique_ptr<PgWriterSet> writers_;
   std::unique_ptr<PgLeaveStore> leave_;
   std::unique_ptr<PgAdministrationStore> administration_;
+  std::unique_ptr<PgClusterStore> cluster_;
 };
 
 }  // namespace routerd::storage

@@ -16,6 +16,11 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
+// A rows-only record that refused itself alone (PgRecord::rows_only).
+bool RefusedAlone(const Status& s) {
+  return s.code() == StatusCode::kFailedPrecondition || s.code() == StatusCode::kInvalidArgument;
+}
+
 // Completes when the writer reaches it: everything queued before is done.
 class BarrierRecord final : public PgRecord {
  public:
@@ -240,16 +245,22 @@ void PgWriter::WriteBatch(std::vector<PgRecordPtr>& batch) {
   const bool all_journal =
       std::all_of(batch.begin(), batch.end(), [](const PgRecordPtr& r) { return r->rows_only(); });
 
+  PgBatchLeases leases;
+  if (!options_.cluster_instance_id.empty()) ctx.leases = &leases;
+
   Status txn = conn.Exec("BEGIN");
   if (txn.ok() && options_.durability == config::Durability::kAsync && !all_journal) {
     txn = conn.Exec("SET LOCAL synchronous_commit = on");  // somebody waits for this change
   }
+  if (txn.ok() && ctx.leases != nullptr) txn = ReadLeases(batch, leases);
   for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
     static FailureLog apply_failures("a PostgreSQL journal record's write");
     if (batch[i]->rows_only()) {
       GuardedCall(apply_failures, [&] { results[i] = batch[i]->Apply(ctx); },
                   [&] { results[i] = Status::Unavailable("the record's write failed inside routerd (logged)"); });
-      if (!results[i].ok()) txn = Status::Unavailable("journal write failed: " + results[i].message());
+      if (!results[i].ok() && !RefusedAlone(results[i])) {
+        txn = Status::Unavailable("journal write failed: " + results[i].message());
+      }
       continue;
     }
     // Rows gathered so far go first: rows are stored in submission order.
@@ -289,6 +300,20 @@ void PgWriter::WriteBatch(std::vector<PgRecordPtr>& batch) {
     GuardedCall(completion_failures, [&] { batch[i]->Complete(txn.ok() ? results[i] : txn); });
   }
   batch.clear();
+}
+
+Status PgWriter::ReadLeases(const std::vector<PgRecordPtr>& batch, PgBatchLeases& leases) {
+  std::vector<std::string_view> tenants;
+  for (const PgRecordPtr& r : batch) {
+    if (const std::string* t = r->fenced_tenant()) tenants.push_back(*t);
+  }
+  if (tenants.empty()) return Status::Ok();  // nothing fenced: no statement
+  std::sort(tenants.begin(), tenants.end());
+  tenants.erase(std::unique(tenants.begin(), tenants.end()), tenants.end());
+  StatusOr<PgBatchLeases> read = ReadBatchLeases(*conn_, options_.cluster_instance_id, tenants);
+  if (!read.ok()) return read.status();
+  leases = std::move(read).value();
+  return Status::Ok();
 }
 
 void PgWriter::RunPrunePass() {

@@ -26,6 +26,13 @@
 // crash, never consistency); a batch with a leave-message or administration
 // change commits synchronously all the same.
 //
+// Cluster mode (cluster_instance_id set). A batch with fenced records (the
+// owner's session events, contacts whose record names a lease epoch) first
+// reads, FOR SHARE, which of their tenants' leases this instance still holds
+// (one statement); records not covered by their lease refuse themselves
+// alone or hand their contacts to the owner through the inbox. On a single
+// node a batch runs exactly the statements it did before.
+//
 // Faults. When the connection breaks (the server restarted, failed over or
 // is unreachable), the batch in flight fails with Unavailable (nothing of it
 // is acknowledged: a webhook answers 503 and its provider retries; a commit
@@ -52,6 +59,7 @@
 #include "engine/config/config.h"
 #include "engine/storage/postgresql/pg_bulk_rows.h"
 #include "engine/storage/postgresql/pg_connection.h"
+#include "engine/storage/postgresql/pg_lease_fence.h"
 #include "engine/storage/record_queue.h"
 #include "engine/storage/storage_types.h"
 #include "engine/storage/writer_counters.h"
@@ -64,6 +72,9 @@ struct PgWriteContext {
   PgConnection& conn;
   std::int64_t now_ms;  // the batch's stamp: wall clock, never decreasing
   PgBulkRows& rows;
+  // Cluster mode: this instance's leases of the batch's fenced tenants, read
+  // at its start (pg_lease_fence.h). nullptr on a single node.
+  const PgBatchLeases* leases = nullptr;
 };
 
 class PgRecord {
@@ -76,8 +87,15 @@ class PgRecord {
   virtual void Complete(const Status& status) = 0;
   // Webhook contacts: refused first when the queue fills or storage is down.
   virtual bool ingress() const { return false; }
-  // Only adds rows to ctx.rows (no statements of its own, cannot fail alone).
+  // Only adds rows to ctx.rows (no statements of its own). Its Apply may
+  // refuse the record alone, before adding any row, with FailedPrecondition
+  // or InvalidArgument (a lease not held, a contact cluster mode cannot hand
+  // over): it completes with that and the batch goes on. Any other error
+  // fails the batch.
   virtual bool rows_only() const { return false; }
+  // Cluster mode: the tenant whose lease (this instance's, ctx.leases) the
+  // record needs to know, or nullptr.
+  virtual const std::string* fenced_tenant() const { return nullptr; }
 };
 
 using PgRecordPtr = std::unique_ptr<PgRecord>;
@@ -96,6 +114,9 @@ struct PgWriterOptions {
   std::size_t prune_rows_per_pass = 2000;
   // Pruning runs on partition 0's writer only: the tables are shared.
   bool prunes = true;
+  // Cluster mode: this instance's id, whose leases fence the records that ask
+  // (PgRecord::fenced_tenant). Empty on a single node: no lease is read.
+  std::string cluster_instance_id;
 };
 
 struct PgWriterHealth {
@@ -133,6 +154,8 @@ class PgWriter {
   void Run();
   bool EnsureConnected();
   void WriteBatch(std::vector<PgRecordPtr>& batch);
+  // Cluster mode: this instance's leases of the batch's fenced tenants.
+  Status ReadLeases(const std::vector<PgRecordPtr>& batch, PgBatchLeases& leases);
   void FailBatch(std::vector<PgRecordPtr>& batch, const Status& status);
   void RunPrunePass();
   // The connection is gone: ingress is refused until it is back.
