@@ -34,6 +34,8 @@ class IndexedHeap {
   const Entry& top() const { return v_.front(); }
   const Entry& at(std::uint32_t slot) const { return v_[slot]; }
   void reserve(std::size_t n) { v_.reserve(n); }
+  // Keeps the capacity.
+  void clear() { v_.clear(); }
 
   void Push(const Entry& e) {
     v_.push_back(e);

@@ -2,12 +2,20 @@
 // functions. The shard thread calls these; tests call them directly with
 // explicit times, no threads needed.
 //
+// Cluster mode: a tenant is routed by one instance at a time. While another
+// instance routes it, it is inactive here: its inputs are ignored (contacts
+// dropped, commands refused, no timeouts), and ResetTenant drops its routing
+// state. On taking it (back), the caller restores it from storage
+// (TenantRouter::Restore, FinishRestore) and activates it. On a single node
+// every tenant stays active.
+//
 // Thread safety: none. Confined to one thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "engine/config/config.h"
@@ -19,19 +27,41 @@ namespace routerd::routing {
 
 class Router {
  public:
+  // The error of a command to an inactive tenant (kFailedPrecondition).
+  static constexpr std::string_view kNotRoutedHere = "this instance does not route the tenant now";
+
   // `tenants` are the tenants this shard owns; their shard-local index is their
   // position in the span. The configuration must outlive nothing: ids are copied.
   Router(std::span<const config::TenantConfig* const> tenants, const PolicyRegistry& policies,
          const TenantRouterOptions& options);
 
+  // An inactive tenant's contact is dropped without an event: the instance
+  // that routes the tenant recovers it from storage.
   void OnContact(std::uint32_t tenant, std::uint32_t channel, ContactPtr contact, std::uint64_t key_hash,
                  std::int64_t now_ns) {
+    if (!active_[tenant]) [[unlikely]] return;
     tenants_[tenant]->OnContact(channel, std::move(contact), key_hash, now_ns);
   }
+  // An inactive tenant's command is not applied; it is answered with
+  // kFailedPrecondition and kNotRoutedHere when a reply is wanted.
   void OnCommand(const AgentCommand& command, std::int64_t now_ns) {
-    tenants_[command.tenant]->OnCommand(command, now_ns);
+    TenantRouter& t = *tenants_[command.tenant];
+    if (!active_[command.tenant]) [[unlikely]] {
+      t.ReplyToCommand(command, StatusCode::kFailedPrecondition, kNotRoutedHere);
+      return;
+    }
+    t.OnCommand(command, now_ns);
   }
+  // Inactive tenants are skipped: their sessions neither wait out nor idle
+  // out here.
   void OnTick(std::int64_t now_ns);
+
+  // Silently back to a freshly constructed tenant router (TenantRouter::Reset):
+  // statistics references and the views of events already emitted stay valid.
+  void ResetTenant(std::uint32_t tenant) { tenants_[tenant]->Reset(); }
+  // Every tenant starts active.
+  void SetTenantActive(std::uint32_t tenant, bool active) { active_[tenant] = active; }
+  bool TenantActive(std::uint32_t tenant) const { return active_[tenant]; }
 
   // Events produced since the last TakeEvents(); the caller hands them on and
   // clears the vector (its capacity is reused).
@@ -44,6 +74,7 @@ class Router {
  private:
   std::vector<RoutingEvent> events_;
   std::vector<std::unique_ptr<TenantRouter>> tenants_;
+  std::vector<std::uint8_t> active_;  // per tenant; bytes, not vector<bool>, for a plain load per input
 };
 
 }  // namespace routerd::routing

@@ -6,7 +6,8 @@
 // metrics) are woken once per batch rather than once per event.
 //
 // Lifetime: the string_views in an event point into the router's immutable
-// model (ids from the configuration) and stay valid for the router's life.
+// model (ids from the configuration), the PolicyRegistry or static storage,
+// and stay valid for the router's life, across TenantRouter::Reset too.
 // ContactPtr and vectors are owned by the event.
 #pragma once
 

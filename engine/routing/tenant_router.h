@@ -42,6 +42,7 @@
 // with explicit times.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -100,6 +101,10 @@ class TenantRouter {
     OnContact(channel, std::move(contact), hash, now_ns);
   }
   void OnCommand(const AgentCommand& command, std::int64_t now_ns);
+  // The kCommandResult of `command` when it wants one (correlation != 0):
+  // OnCommand's reply, also for a command refused without being applied.
+  // `error` must be static storage (events carry it as a view).
+  void ReplyToCommand(const AgentCommand& command, StatusCode code, std::string_view error);
 
   // ---- Restart recovery: on a fresh router, before any contact or command ----
   // A session that was open when the daemon stopped, with its original id,
@@ -123,6 +128,17 @@ class TenantRouter {
   // Ends recovery: new session ids start above `max_session_id` (the largest
   // id ever stored), and free slots become reusable.
   void FinishRestore(std::uint64_t max_session_id);
+
+  // ---- Cluster mode: another instance routes the tenant now ----
+  // Back to the state of a freshly constructed router, silently (no event):
+  // no sessions, every agent signed out with its configured cap, no
+  // after-contact work, reservations, remembered customers or route traces,
+  // and the session id sequence from the start, so that Restore and
+  // FinishRestore work as after a start. Two things other threads hold stay:
+  // the model (ids, queues, lanes, memberships), so the string_views of
+  // events emitted before stay valid, and the queues' statistics, which count
+  // for the whole process and are read lock-free by the metrics threads.
+  void Reset();
 
   // Applies max-wait overflow and the session idle timeout up to `now_ns`.
   void OnTick(std::int64_t now_ns);
@@ -267,7 +283,8 @@ class TenantRouter {
   bool QueueIsVoice(std::uint32_t queue) const { return queues_[queue]->voice; }
   // The skills the queue itself requires (channels may add theirs).
   const config::SkillLevels& QueueRequiredSkills(std::uint32_t queue) const { return lane_required_[queue]; }
-  // Readable from any thread while the router runs (see QueueStatistics).
+  // Readable from any thread while the router runs (see QueueStatistics),
+  // also during Reset(), which neither moves nor clears them.
   const QueueStatistics& Statistics(std::uint32_t queue) const { return queues_[queue]->stats; }
   std::uint32_t QueueMemberCount(std::uint32_t queue) const {
     return static_cast<std::uint32_t>(queues_[queue]->member_agent.size());
@@ -377,6 +394,16 @@ class TenantRouter {
 
     QueueState(std::vector<SessionSlot>* sessions)
         : eligible(AgentLess(), AgentMove{&member_slot}), waiting(WaitLess(), WaitMove{sessions}) {}
+    // Reset: no eligible agent and no waiting session, as built; the rest is
+    // the model, and `stats` counts on.
+    void ClearRouting() {
+      reserved = 0;
+      std::fill(member_slot.begin(), member_slot.end(), kNone);
+      served_seq = 0;
+      eligible.clear();
+      waiting.clear();
+      wait_head = wait_tail = kNone;
+    }
   };
 
   // An agent's place in one lane it qualifies for.
@@ -579,10 +606,27 @@ class TenantRouter {
   const TenantRouterOptions options_;
   std::vector<RoutingEvent>* const events_;
   std::vector<std::string> not_ready_reasons_;  // AgentCommand::reason - 1 indexes it
-  std::uint32_t configured_tenant_cap_;
-  std::uint32_t tenant_cap_;
+  const std::uint32_t configured_tenant_cap_;  // what kSetTenantCap without a cap restores
+  const std::uint32_t initial_tenant_cap_;     // the tenant cap in effect at construction
   std::int64_t idle_timeout_ns_;
+  // What Reset() builds the run-time caps and agents from: the configuration
+  // at construction (commands change caps at run time).
+  std::vector<OuNode> initial_ous_;
+  struct InitialAgent {
+    config::AgentType type = config::AgentType::kMultimedia;
+    std::uint32_t ou = kNone;
+    std::optional<std::uint32_t> own_cap;
+    bool own_cap_personal = false;
+    std::span<Membership> memberships;  // into membership_pool_
+    std::string_view employee_id;       // into employee_ids_
+  };
+  std::vector<InitialAgent> initial_agents_;
 
+  // Reset() (tenant_router_setup.cc) gives the routing state its initial
+  // value: tenant_cap_, ous_, agents_, the memberships' last_served_seq, each
+  // lane's ClearRouting() part, and every field from sessions_ on. The rest
+  // is the model, built once. New routing state must be reset there too.
+  std::uint32_t tenant_cap_ = 0;
   std::vector<OuNode> ous_;
   std::vector<std::string> ou_ids_;
   std::vector<AgentSlot> agents_;
@@ -601,6 +645,8 @@ class TenantRouter {
   std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue
   std::vector<std::uint8_t> channel_priority_;  // channel -> priority, kNoPriority = the queue's
   std::vector<std::string> channel_ids_;
+  std::int64_t max_sticky_ns_ = 0;  // the longest sticky_seconds of the tenant's queues
+  std::unordered_map<std::string_view, std::uint32_t> agent_by_employee_;  // keys into employee_ids_
 
   std::vector<SessionSlot> sessions_;
   std::vector<std::uint32_t> free_slots_;
@@ -659,10 +705,8 @@ class TenantRouter {
     std::int64_t ended_ns;
   };
   static constexpr std::size_t kMaxRememberedCustomers = 1 << 20;
-  std::int64_t max_sticky_ns_ = 0;
   std::unordered_map<std::uint64_t, LastAgent> last_agent_;
   std::deque<std::pair<std::uint64_t, std::int64_t>> last_agent_order_;  // (key hash, ended), oldest first
-  std::unordered_map<std::string_view, std::uint32_t> agent_by_employee_;  // keys into employee_ids_
 };
 
 }  // namespace routerd::routing

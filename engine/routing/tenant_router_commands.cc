@@ -7,11 +7,15 @@ namespace routerd::routing {
 
 void TenantRouter::OnCommand(const AgentCommand& command, std::int64_t now_ns) {
   const CommandResult result = ApplyCommand(command, now_ns);
+  ReplyToCommand(command, result.code, result.error);
+}
+
+void TenantRouter::ReplyToCommand(const AgentCommand& command, StatusCode code, std::string_view error) {
   if (command.correlation == 0) return;
   RoutingEvent& e = Emit(RoutingEventType::kCommandResult);
   e.correlation = command.correlation;
-  e.result = result.code;
-  e.error = result.error;
+  e.result = code;
+  e.error = error;
   if (command.type != AgentCommandType::kSetOuCap && command.type != AgentCommandType::kSetTenantCap &&
       command.type != AgentCommandType::kSetPriority && command.target < agents_.size()) {
     e.agent = command.target;

@@ -10,6 +10,12 @@ namespace {
 
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 
+// Empties `c` and frees its memory (clear() keeps the capacity).
+template <typename Container>
+void Release(Container& c) {
+  Container().swap(c);
+}
+
 }  // namespace
 
 TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tenant,
@@ -20,17 +26,17 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       options_(options),
       events_(events),
       configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
-      tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
+      initial_tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
       idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
   not_ready_reasons_ = tenant.not_ready_reasons;
   // AgentSlot::not_ready_reason is one byte: 1 + index.
   assert(not_ready_reasons_.size() <= config::kMaxNotReadyReasons);
   for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
-  ous_.resize(tenant.ous.size());
+  initial_ous_.resize(tenant.ous.size());
   for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
     const auto& ou = tenant.ous[i];
-    ous_[i].parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
-    if (ou.max_concurrent_sessions) ous_[i].cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
+    initial_ous_[i].parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
+    if (ou.max_concurrent_sessions) initial_ous_[i].cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
   }
 
   std::vector<std::string> queue_ids;
@@ -68,6 +74,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   }
   BuildLanes(tenant);
   BuildMemberships(tenant);
+  Reset();
 }
 
 void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
@@ -114,7 +121,7 @@ void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
 }
 
 void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
-  agents_.resize(tenant.agents.size());
+  initial_agents_.resize(tenant.agents.size());
   agent_skills_.reserve(tenant.agents.size());
   employee_ids_.reserve(tenant.agents.size());
   std::vector<std::vector<std::uint32_t>> agent_queues(tenant.agents.size());
@@ -132,13 +139,12 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
   membership_pool_.reserve(memberships);
   for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
     const auto& cfg = tenant.agents[i];
-    AgentSlot& a = agents_[i];
+    InitialAgent& a = initial_agents_[i];
     a.employee_id = employee_ids_[i];
     a.type = cfg.type;
     a.ou = IndexOf(ou_ids_, cfg.ou);
     if (cfg.max_concurrent_sessions) a.own_cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
     a.own_cap_personal = a.own_cap && cfg.personal_cap;
-    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
     const std::size_t first = membership_pool_.size();
     for (std::uint32_t q : agent_queues[i]) {
       for (std::uint32_t lane : queues_[q]->lanes) {
@@ -155,8 +161,53 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
     all_agents_.push_back(static_cast<std::uint32_t>(i));
   }
   for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
-  agent_by_employee_.reserve(agents_.size());
-  for (std::uint32_t i = 0; i < agents_.size(); ++i) agent_by_employee_.emplace(employee_ids_[i], i);
+  agent_by_employee_.reserve(initial_agents_.size());
+  for (std::uint32_t i = 0; i < initial_agents_.size(); ++i) agent_by_employee_.emplace(employee_ids_[i], i);
+}
+
+void TenantRouter::Reset() {
+  tenant_cap_ = initial_tenant_cap_;
+  ous_ = initial_ous_;
+  agents_.resize(initial_agents_.size());
+  for (std::size_t i = 0; i < agents_.size(); ++i) {
+    const InitialAgent& init = initial_agents_[i];
+    AgentSlot& a = agents_[i];
+    // Every field that routing changes back to its default; the rest as configured.
+    a = AgentSlot{};
+    a.type = init.type;
+    a.ou = init.ou;
+    a.own_cap = init.own_cap;
+    a.own_cap_personal = init.own_cap_personal;
+    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
+    a.memberships = init.memberships;
+    a.employee_id = init.employee_id;
+  }
+  for (Membership& m : membership_pool_) m.last_served_seq = 0;
+  for (auto& lane : queues_) lane->ClearRouting();
+
+  // Swapped with empty ones rather than cleared, so that a tenant that moved
+  // away gives its memory back.
+  Release(sessions_);
+  Release(free_slots_);
+  by_key_ = SessionIndex();
+  open_sessions_ = 0;
+  next_session_seq_ = 1;
+  next_arrival_seq_ = 1;
+  idle_head_ = idle_tail_ = kNone;
+  scratch_.clear();
+  Release(wrap_up_deadlines_);
+  live_wrap_ups_ = 0;
+  next_wrap_up_seq_ = 1;
+  Release(traced_hops_);
+  Release(ended_);
+  Release(ended_ids_);
+  ended_next_ = 0;
+  ended_count_ = 0;
+  Release(reservation_deadlines_);
+  next_reservation_seq_ = 1;
+  live_reservations_ = 0;
+  Release(last_agent_);
+  Release(last_agent_order_);
 }
 
 }  // namespace routerd::routing
