@@ -18,7 +18,17 @@ std::string ExtraTenantToml(int n) {
          "max_concurrent_sessions = 10\n\n[[tenants.ous]]\nid = \"desk\"\n\n[[tenants.skill_queues]]\nid = \"chat\"\nmax_wait_seconds = 86400\n" +
          "max_waiting = 1000000\n\n[[tenants.agents]]\nemployee_id = \"a1\"\nou = \"desk\"\ntype = \"multimedia\"\n" +
          "skill_queues = [\"chat\"]\n\n[[tenants.channels]]\nid = \"" + ExtraWebChannel(n) +
-         "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-" + std::to_string(n) + "\"\n";
+         "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-" + std::to_string(n) + "\"\n" +
+         TokenToml("agent", "a1", ExtraAgentToken(n));
+}
+
+std::string ClusterToml(const DurabilityConfig& c) {
+  std::string toml = "\n[cluster]\nenabled = true\ninstance_id = " + TomlString(c.cluster_instance) + "\n";
+  toml += "advertise_url = \"http://127.0.0.1:" + std::to_string(c.port) + "\"\n";
+  if (c.lease_ms > 0) toml += "lease_ms = " + std::to_string(c.lease_ms) + "\n";
+  if (c.renew_interval_ms > 0) toml += "renew_interval_ms = " + std::to_string(c.renew_interval_ms) + "\n";
+  if (c.inbox_poll_ms > 0) toml += "inbox_poll_ms = " + std::to_string(c.inbox_poll_ms) + "\n";
+  return toml;
 }
 
 }  // namespace
@@ -44,6 +54,7 @@ std::string TomlString(std::string_view value) {
 
 std::string ExtraWebChannel(int n) { return "web-chat-" + std::to_string(n); }
 std::string ExtraTenant(int n) { return "acme-" + std::to_string(n); }
+std::string ExtraAgentToken(int n) { return "acme-" + std::to_string(n) + "-a1-durability-token"; }
 
 std::string DurabilityToml(const DurabilityConfig& c) {
   std::string toml = "[server]\nlisten = \"127.0.0.1:" + std::to_string(c.port) + "\"\n";
@@ -56,6 +67,7 @@ std::string DurabilityToml(const DurabilityConfig& c) {
   if (!c.url.empty()) toml += "url = " + TomlString(c.url) + "\n";
   toml += std::string("durability = \"") + (c.sync ? "sync" : "async") + "\"\n";
   toml += "partitions = " + std::to_string(c.partitions) + "\n";
+  if (!c.cluster_instance.empty()) toml += ClusterToml(c);
   toml += "\n[[tenants]]\nid = \"acme\"\nsession_idle_timeout_seconds = 604800\n";
   toml += "max_concurrent_sessions = " + std::to_string(c.tenant_cap) + "\n";
   toml += R"(

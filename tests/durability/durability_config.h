@@ -46,9 +46,17 @@ struct DurabilityConfig {
   std::string backend = "sqlite";  // [storage] backend: "sqlite" or "postgresql"
   std::string url;                 // [storage] url (libpq URL), for "postgresql" only
   // Tenants besides acme: acme-2 .. acme-<tenants>, each with a queue "chat",
-  // an agent a1 and a web channel web-chat-<n> (ExtraWebChannel).
+  // an agent a1 (token ExtraAgentToken) and a web channel web-chat-<n>
+  // (ExtraWebChannel).
   int tenants = 1;
   std::string log_level = "warn";
+  // Cluster mode ([cluster]) when not empty: this instance's id, with
+  // http://127.0.0.1:<port> as its advertise_url (so the port must be
+  // known: RouterdRunner sets it). Needs backend "postgresql" and sync.
+  std::string cluster_instance;
+  int lease_ms = 0;           // 0: the daemon's default
+  int renew_interval_ms = 0;  // 0: the daemon's default (lease_ms / 3)
+  int inbox_poll_ms = 0;      // 0: the daemon's default
 };
 
 std::string DurabilityToml(const DurabilityConfig& config);
@@ -56,9 +64,11 @@ std::string DurabilityToml(const DurabilityConfig& config);
 // `value` as a TOML basic string, quotes included, escaped as TOML requires.
 std::string TomlString(std::string_view value);
 
-// The web channel of extra tenant `n` (2..tenants) and the tenant's id.
+// The web channel of extra tenant `n` (2..tenants), the tenant's id, and
+// the bearer token of its agent a1.
 std::string ExtraWebChannel(int n);
 std::string ExtraTenant(int n);
+std::string ExtraAgentToken(int n);
 
 // A web widget event on `channel` (web-chat, web-small or an extra tenant's
 // web-chat-<n>), signed now.

@@ -53,5 +53,38 @@ TEST(DurabilityConfigTest, PostgresqlBackendAndUrlReachTheLoaderIntact) {
   EXPECT_EQ(loaded.config->storage.durability, config::Durability::kAsync);
 }
 
+TEST(DurabilityConfigTest, ClusterInstanceAdvertisesItsPortAndTakesTheLeaseTiming) {
+  DurabilityConfig c;
+  c.data_dir = "/tmp/routerd-data";
+  c.backend = "postgresql";
+  c.url = "postgresql:///cluster_1?host=%2Ftmp";
+  c.port = 18080;
+  c.tenants = 3;
+  c.cluster_instance = "b";
+  c.lease_ms = 1000;
+  c.inbox_poll_ms = 200;
+  const config::LoadResult loaded = Load(c);
+  for (const std::string& error : loaded.errors) ADD_FAILURE() << error;
+  ASSERT_TRUE(loaded.config.has_value());
+  EXPECT_TRUE(loaded.config->cluster.enabled);
+  EXPECT_EQ(loaded.config->cluster.instance_id, "b");
+  EXPECT_EQ(loaded.config->cluster.advertise_url, "http://127.0.0.1:18080");
+  EXPECT_EQ(loaded.config->cluster.lease_ms, 1000);
+  EXPECT_EQ(loaded.config->cluster.renew_interval_ms, 0);  // the default, a third of the lease
+  EXPECT_EQ(loaded.config->cluster.inbox_poll_ms, 200);
+  ASSERT_EQ(loaded.config->tenants.size(), 3u);
+  // The extra tenants' agent has a token of its own (the cluster test's
+  // agents need one per tenant).
+  EXPECT_EQ(loaded.config->tenants[2].tokens.size(), 1u);
+}
+
+TEST(DurabilityConfigTest, NoClusterTableWithoutAnInstanceId) {
+  DurabilityConfig c;
+  c.data_dir = "/tmp/routerd-data";
+  const config::LoadResult loaded = Load(c);
+  ASSERT_TRUE(loaded.config.has_value());
+  EXPECT_FALSE(loaded.config->cluster.enabled);
+}
+
 }  // namespace
 }  // namespace routerd::durability
