@@ -36,6 +36,15 @@ HttpResponse Error(HttpStatus status, std::string_view error, std::string_view d
   return r;
 }
 
+// The 307 or 503 of a tenant routed elsewhere, with the console's headers.
+HttpResponse NotOwner(const http::HttpRequest& request, std::string_view tenant_id,
+                      const gateway::TenantOwner& owner) {
+  HttpResponse r = gateway::NotOwnerResponse(tenant_id, owner, std::string_view(request.target()));
+  r.set(Field::cache_control, "no-store");
+  SetSecurityHeaders(r);
+  return r;
+}
+
 HttpResponse Redirect(HttpStatus status, std::string_view location) {
   HttpResponse r = http::TextResponse(status, "", "text/plain");
   r.set(Field::location, location);
@@ -88,6 +97,19 @@ routing::RoutingEventSink* Console::feed() { return feed_.get(); }
 void Console::Start() { hub_->Start(); }
 void Console::Stop() { hub_->Stop(); }
 
+std::size_t Console::CloseTenantWallboards(std::string_view tenant_id, std::string_view owner_url) {
+  gateway::TenantOwner owner{false, std::nullopt};
+  if (!owner_url.empty()) owner.url.emplace(owner_url);
+  return hub_->CloseTenant(tenant_id, gateway::OwnerMovedReason(owner));
+}
+
+std::optional<gateway::TenantOwner> Console::Elsewhere(const gateway::Principal& who) const {
+  if (!owner_check_) return std::nullopt;
+  gateway::TenantOwner owner = owner_check_(who.tenant->id);
+  if (owner.here) return std::nullopt;
+  return owner;
+}
+
 std::optional<HttpResponse> Console::Handle(http::HttpRequest& request, std::string_view path,
                                             http::RequestContext& ctx) {
   if (path == "/") return Redirect(HttpStatus::found, kPrefix);
@@ -111,8 +133,22 @@ std::optional<HttpResponse> Console::Handle(http::HttpRequest& request, std::str
 HttpResponse Console::Session(const http::HttpRequest& request) const {
   const std::optional<gateway::Principal> who = auth_.Authenticate(gateway::Authenticator::TokenOf(request, false));
   if (!who) return Error(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+  // Answered on any instance: the page learns here where its tenant is
+  // routed (see console.h).
+  const std::optional<gateway::TenantOwner> elsewhere = Elsewhere(*who);
   std::string out = "{";
   Str(out, "tenant", who->tenant->id);
+  out += ",\"routed_here\":";
+  out += elsewhere ? "false" : "true";
+  out += ',';
+  Key(out, "owner");
+  const std::optional<std::string_view> owner_url =
+      elsewhere ? gateway::UsableOwnerUrl(*elsewhere) : std::nullopt;
+  if (owner_url) {
+    http::AppendJsonString(out, *owner_url);
+  } else {
+    out += "null";
+  }
   out += ',';
   Str(out, "role", config::TokenRoleName(who->role));
   out += ',';
@@ -147,7 +183,7 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   // An agent sees whether it is idle now, and why not (the rule of process
   // and call, agent_idle.h); an administrator acts for agents and is not held
   // to it.
-  if (!who->admin() && activity_) {
+  if (!who->admin() && activity_ && !elsewhere) {
     const Status idle =
         leave::CheckAgentIdle(who->employee_id, activity_(who->tenant->id, who->employee_id),
                               static_cast<std::uint32_t>(who->tenant->dialer.idle_max_active_sessions));
@@ -176,6 +212,7 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
 HttpResponse Console::Agents(const http::HttpRequest& request) const {
   const std::optional<gateway::Principal> who = auth_.Authenticate(gateway::Authenticator::TokenOf(request, false));
   if (!who) return Error(HttpStatus::unauthorized, "unauthorized", "a valid bearer token is required");
+  if (auto owner = Elsewhere(*who)) return NotOwner(request, who->tenant->id, *owner);
   if (!who->tenant->permissions.Allows(who->role, config::LeaveOperation::kAllocate)) {
     return Error(HttpStatus::forbidden, "forbidden",
                  std::string(config::TokenRoleName(who->role)) +
@@ -220,7 +257,7 @@ std::optional<HttpResponse> Console::Wallboard(http::HttpRequest& request, http:
     return Error(HttpStatus::forbidden, "forbidden", "cross-origin wallboard connections are refused");
   }
   std::function<void()> report = ctx.FailedAuthenticationReporter();
-  auto session = std::make_shared<WallboardSession>(ctx.TakeSocket(), *hub_, auth_, std::move(report));
+  auto session = std::make_shared<WallboardSession>(ctx.TakeSocket(), *hub_, auth_, std::move(report), owner_check_);
   session->Accept(std::move(request));
   return std::nullopt;
 }

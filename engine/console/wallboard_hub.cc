@@ -107,6 +107,21 @@ void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_se
   for (auto& s : opened) s->Revoked();
 }
 
+std::size_t WallboardHub::CloseTenant(std::string_view tenant_id, const std::string& reason) {
+  auto it = tenant_index_.find(tenant_id);
+  if (it == tenant_index_.end()) return 0;
+  std::vector<std::shared_ptr<WallboardSession>> opened;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [session, c] : connections_) {
+      if (c.tenant != static_cast<int>(it->second)) continue;
+      if (auto s = c.session.lock()) opened.push_back(std::move(s));
+    }
+  }
+  for (auto& s : opened) s->Moved(reason);
+  return opened.size();
+}
+
 void WallboardHub::Detach(const WallboardSession* session) {
   std::lock_guard lock(mu_);
   auto c = connections_.find(session);

@@ -85,6 +85,9 @@ class WallboardHub {
   bool Subscribe(const WallboardSession* session, std::string_view tenant_id, std::uint64_t token_serial = 0);
   // Closes the tenant's wallboards opened with this (revoked or removed) token.
   void CloseToken(std::string_view tenant_id, std::uint64_t token_serial);
+  // Closes the tenant's wallboards with 4004 and `reason` (the owner's URL):
+  // another instance routes the tenant now. How many.
+  std::size_t CloseTenant(std::string_view tenant_id, const std::string& reason);
   void Detach(const WallboardSession* session);
 
   std::size_t connections() const;

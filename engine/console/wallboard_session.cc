@@ -6,6 +6,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 
 #include "engine/console/wallboard_hub.h"
+#include "engine/gateway/ws_close_codes.h"
 
 namespace routerd::console {
 namespace beast = boost::beast;
@@ -27,11 +28,13 @@ std::string ErrorFrame(std::string_view error, std::string_view detail) {
 }  // namespace
 
 WallboardSession::WallboardSession(http::IoSocket&& socket, WallboardHub& hub, const gateway::Authenticator& auth,
-                                   std::function<void()> report_failed_authentication)
+                                   std::function<void()> report_failed_authentication,
+                                   gateway::OwnerCheck owner_check)
     : ws_(Stream(std::move(socket))),
       hub_(hub),
       auth_(auth),
       report_failed_authentication_(std::move(report_failed_authentication)),
+      owner_check_(std::move(owner_check)),
       auth_timer_(ws_.get_executor()) {}
 
 void WallboardSession::Accept(http::HttpRequest&& upgrade) {
@@ -98,8 +101,32 @@ void WallboardSession::Authenticate(std::string_view text) {
   authenticated_ = true;
   auth_timer_.cancel();
   if (!hub_.Subscribe(this, who->tenant->id, who->token_serial)) {
-    Refuse("not_found", "unknown tenant");
+    return Refuse("not_found", "unknown tenant");
   }
+  if (owner_check_) {
+    const gateway::TenantOwner owner = owner_check_(who->tenant->id);
+    if (!owner.here) {
+      CloseWith(static_cast<std::uint16_t>(gateway::AgentCloseCode::kOwnerMoved), gateway::OwnerMovedReason(owner));
+    }
+  }
+}
+
+void WallboardSession::CloseWith(std::uint16_t code, std::string reason) {
+  refused_ = true;
+  auth_timer_.cancel();
+  {
+    std::lock_guard lock(mu_);
+    waiting_.reset();  // nothing else goes out before the close
+  }
+  close_code_ = code;
+  close_reason_ = std::move(reason);
+  if (!writing_) SendClose();  // else OnWrite does
+}
+
+void WallboardSession::SendClose() {
+  if (done_ || !open_) return;
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+                  [self = shared_from_this()](beast::error_code) { self->Shutdown(); });
 }
 
 void WallboardSession::Refuse(std::string_view error, std::string_view detail) {
@@ -150,9 +177,7 @@ void WallboardSession::OnWrite(beast::error_code ec) {
   if (ec) return Shutdown();
   if (refused_) {
     if (refusal_) return Write(std::move(refusal_));
-    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error),
-                    [self = shared_from_this()](beast::error_code) { self->Shutdown(); });
-    return;
+    return SendClose();
   }
   Frame next;
   {
@@ -174,6 +199,13 @@ void WallboardSession::Revoked() {
   boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
     if (self->done_ || self->refused_) return;
     self->Refuse("token_revoked", "the token of this wallboard was revoked");
+  });
+}
+
+void WallboardSession::Moved(std::string reason) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    if (self->done_ || self->refused_) return;
+    self->CloseWith(static_cast<std::uint16_t>(gateway::AgentCloseCode::kOwnerMoved), std::move(reason));
   });
 }
 

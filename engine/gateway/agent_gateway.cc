@@ -8,6 +8,7 @@
 
 #include "engine/gateway/agent_ws_session.h"
 #include "engine/gateway/gateway_json.h"
+#include "engine/gateway/owner_check.h"
 
 namespace routerd::gateway {
 
@@ -72,6 +73,33 @@ std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, st
   return opened.size();
 }
 
+std::size_t AgentGateway::CloseTenantConnections(std::string_view tenant_id, std::string_view owner_url) {
+  auto it = channels_.find(tenant_id);
+  if (it == channels_.end()) return 0;
+  TenantOwner owner{false, std::nullopt};
+  if (!owner_url.empty()) owner.url.emplace(owner_url);
+  const std::string reason = OwnerMovedReason(owner);
+  std::vector<std::shared_ptr<AgentWsSession>> opened;
+  for (auto& ch : it->second) {
+    if (auto connection = ResetChannel(*ch)) opened.push_back(std::move(connection));
+  }
+  for (auto& connection : opened) connection->Close(AgentCloseCode::kOwnerMoved, reason);
+  return opened.size();
+}
+
+std::shared_ptr<AgentWsSession> AgentGateway::ResetChannel(AgentChannel& channel) {
+  std::lock_guard lock(channel.mu);
+  std::shared_ptr<AgentWsSession> connection = channel.connection.lock();
+  channel.connection.reset();
+  channel.attached = nullptr;
+  channel.in_grace = false;
+  ++channel.generation;
+  channel.missed.clear();
+  channel.resume_ready = false;
+  channel.last_state = routing::AgentState::kSignedOut;
+  return connection;
+}
+
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
   auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return nullptr;
@@ -109,6 +137,7 @@ bool AgentGateway::Attach(AgentChannel& channel, const std::shared_ptr<AgentWsSe
     if (closing_.load(std::memory_order_acquire)) return false;
     previous = channel.connection.lock();
     channel.connection = session;
+    channel.attached = session.get();
     channel.in_grace = false;
     ++channel.generation;
     missed.swap(channel.missed);
@@ -138,8 +167,10 @@ void AgentGateway::Detach(AgentChannel& channel, const AgentWsSession* session, 
   bool rest = false;
   {
     std::lock_guard lock(channel.mu);
-    auto current = channel.connection.lock();
-    if (current && current.get() != session) return;  // replaced by a newer connection already
+    // Replaced by a newer connection already, or the channel was reset
+    // (CloseTenantConnections): nothing of this connection is kept.
+    if (channel.attached != session) return;
+    channel.attached = nullptr;
     channel.connection.reset();
     channel.in_grace = true;
     generation = ++channel.generation;

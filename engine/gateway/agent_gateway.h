@@ -15,6 +15,9 @@
 // again if it was, and replays what was missed; otherwise the gateway signs
 // the agent out and the router puts its sessions back in their queues at their
 // original arrival time.
+// Cluster mode: when the tenant moves to another instance, its channels are
+// reset here (CloseTenantConnections): the owner rebuilds its routing state
+// and runs the grace period of its agents; this instance keeps nothing.
 //
 // Thread safety: OnRoutingEvents runs on shard threads; Attach/Detach on I/O
 // threads; a channel's own mutex guards its connection and missed messages.
@@ -52,6 +55,10 @@ struct AgentChannel {
 
   std::mutex mu;
   std::weak_ptr<AgentWsSession> connection;  // guarded by mu
+  // Which connection is attached, by identity: a connection whose channel
+  // was reset meanwhile (CloseTenantConnections) must not start a grace
+  // period when it detaches. Guarded by mu; never dereferenced.
+  const AgentWsSession* attached = nullptr;
   bool in_grace = false;                     // guarded by mu
   std::uint64_t generation = 0;              // guarded by mu; bumps on attach and detach
   std::deque<Message> missed;                // guarded by mu; during the grace period only
@@ -87,6 +94,19 @@ class AgentGateway final : public routing::RoutingEventSink {
   // serial (Principal::token_serial: revoked, or removed from the file) with
   // 4003; how many. From any thread.
   std::size_t CloseConnectionsOfToken(std::string_view tenant_id, std::uint64_t token_serial);
+  // Cluster mode: the tenant is routed by another instance from now on (or
+  // is being taken over), so its routing state is dropped here and rebuilt
+  // there. Closes each of its open agent connections with 4004, the reason
+  // being `owner_url` (or "owner unknown: reconnect" when it is empty or
+  // longer than a close reason may be), and resets each of its channels
+  // (ResetChannel). How many connections were closed. From any thread.
+  std::size_t CloseTenantConnections(std::string_view tenant_id, std::string_view owner_url);
+  // The channel as if its agent had never connected: no connection, no grace
+  // period running (a grace end or sign-out retry still pending does nothing:
+  // the generation moves on), no missed messages, nothing to resume, last
+  // state signed out. A sign-out already handed to the router is not
+  // recalled. Returns the connection it had, for the caller to close.
+  std::shared_ptr<AgentWsSession> ResetChannel(AgentChannel& channel);
 
   // nullptr when the tenant has no such agent.
   AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);

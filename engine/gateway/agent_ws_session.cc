@@ -47,12 +47,13 @@ std::optional<std::uint64_t> SessionIdOf(simdjson::dom::element e) {
 }  // namespace
 
 AgentWsSession::AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel,
-                               Principal principal)
+                               Principal principal, OwnerCheck owner_check)
     : ws_(Stream(std::move(socket))),
       close_deadline_(ws_.get_executor()),
       gateway_(gateway),
       channel_(channel),
-      principal_(std::move(principal)) {}
+      principal_(std::move(principal)),
+      owner_check_(std::move(owner_check)) {}
 
 void AgentWsSession::Accept(http::HttpRequest&& upgrade) {
   websocket::stream_base::timeout timeouts;
@@ -64,9 +65,15 @@ void AgentWsSession::Accept(http::HttpRequest&& upgrade) {
   ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
 }
 
+void AgentWsSession::Refer(http::HttpRequest&& upgrade, std::string reason) {
+  refer_reason_ = std::move(reason);
+  Accept(std::move(upgrade));
+}
+
 void AgentWsSession::OnAccept(beast::error_code ec) {
   if (ec) return;  // never attached: nothing to detach
   open_ = true;
+  if (refer_reason_) return CloseNow(AgentCloseCode::kOwnerMoved, *refer_reason_);
   if (!gateway_.Attach(channel_, shared_from_this())) {
     // The handshake finished after the daemon began to stop.
     open_ = false;
@@ -75,7 +82,22 @@ void AgentWsSession::OnAccept(beast::error_code ec) {
     beast::get_lowest_layer(ws_).socket().close(ignored);
     return;
   }
+  attached_ = true;
+  if (MovedAway()) return;
   Read();
+}
+
+bool AgentWsSession::MovedAway() {
+  if (!owner_check_) return false;
+  const TenantOwner owner = owner_check_(principal_.tenant->id);
+  if (owner.here) return false;
+  // As CloseTenantConnections would have done had it seen this connection:
+  // the channel forgets it (no grace period), and it is told where to go.
+  const std::string reason = OwnerMovedReason(owner);
+  std::shared_ptr<AgentWsSession> other = gateway_.ResetChannel(channel_);
+  if (other && other.get() != this) other->Close(AgentCloseCode::kOwnerMoved, reason);
+  CloseNow(AgentCloseCode::kOwnerMoved, reason);
+  return true;
 }
 
 void AgentWsSession::Read() {
@@ -238,11 +260,12 @@ void AgentWsSession::OnWrite(beast::error_code ec, std::size_t) {
   if (!outbox_.empty() && !gone_) Write();
 }
 
-void AgentWsSession::Close(AgentCloseCode code) {
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code] { self->CloseNow(code); });
+void AgentWsSession::Close(AgentCloseCode code, std::string reason) {
+  boost::asio::post(ws_.get_executor(),
+                    [self = shared_from_this(), code, reason = std::move(reason)] { self->CloseNow(code, reason); });
 }
 
-void AgentWsSession::CloseNow(AgentCloseCode code) {
+void AgentWsSession::CloseNow(AgentCloseCode code, std::string_view reason) {
   if (gone_ || closing_) return;
   closing_ = true;
   const bool was_open = open_;
@@ -260,7 +283,10 @@ void AgentWsSession::CloseNow(AgentCloseCode code) {
   close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->DropSocket();
   });
-  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), AgentCloseReason(code)),
+  // Longer than a close frame allows would throw; OwnerMovedReason keeps
+  // within it, and this only guards against a caller that did not.
+  if (reason.empty() || reason.size() > kMaxCloseReason) reason = AgentCloseReason(code);
+  ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
                   [self = shared_from_this()](beast::error_code) { self->DropSocket(); });
 }
 
@@ -273,7 +299,7 @@ void AgentWsSession::DropSocket() {
 void AgentWsSession::Gone() {
   if (gone_) return;
   gone_ = true;
-  if (!open_) return;
+  if (!attached_) return;
   // The frame being written may or may not have reached the agent: it is
   // replayed too (at least once). A copy of the pointer keeps its bytes alive
   // for the write still in progress.

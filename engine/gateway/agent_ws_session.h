@@ -12,6 +12,11 @@
 // The daemon ends a connection with a Close frame whose code says why
 // (ws_close_codes.h); the agent is detached at once, and the closing
 // handshake gets a bounded time before the socket is dropped.
+// Cluster mode: a connection for a tenant that another instance routes is
+// accepted and closed at once with 4004 and the owner's URL (Refer), never
+// attached. One that was found here is checked again once attached, so that
+// a move between the first check and the attach (whose CloseTenantConnections
+// could not see it yet) does not leave it behind.
 //
 // Thread safety: runs on its I/O thread; Send() from any thread.
 #pragma once
@@ -31,6 +36,7 @@
 
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/auth.h"
+#include "engine/gateway/owner_check.h"
 #include "engine/gateway/ws_close_codes.h"
 #include "engine/http/http_message.h"
 #include "engine/http/request_handler.h"
@@ -39,12 +45,18 @@ namespace routerd::gateway {
 
 class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
  public:
-  AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel, Principal principal);
+  // `owner_check`, when set, is asked again once the connection is attached.
+  AgentWsSession(http::IoSocket&& socket, AgentGateway& gateway, AgentChannel& channel, Principal principal,
+                 OwnerCheck owner_check = {});
 
   void Accept(http::HttpRequest&& upgrade);
+  // Completes the upgrade and closes at once with 4004 and `reason` (the
+  // owner's URL, OwnerMovedReason): the channel is never touched.
+  void Refer(http::HttpRequest&& upgrade, std::string reason);
   void Send(Message message);
-  // Ends the connection with a Close frame carrying `code`; from any thread.
-  void Close(AgentCloseCode code);
+  // Ends the connection with a Close frame carrying `code` and `reason`
+  // (AgentCloseReason(code) when empty); from any thread.
+  void Close(AgentCloseCode code, std::string reason = {});
   // The token's principal that opened the connection (immutable).
   const Principal& principal() const { return principal_; }
 
@@ -64,7 +76,9 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   void Flush();
   void Write();
   void OnWrite(boost::beast::error_code ec, std::size_t n);
-  void CloseNow(AgentCloseCode code);
+  void CloseNow(AgentCloseCode code, std::string_view reason = {});
+  // After the attach: the tenant moved away meanwhile (see above).
+  bool MovedAway();
   void DropSocket();
   void Gone();
 
@@ -76,6 +90,8 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   AgentGateway& gateway_;
   AgentChannel& channel_;
   const Principal principal_;
+  const OwnerCheck owner_check_;
+  std::optional<std::string> refer_reason_;  // Refer: the close reason once accepted
   boost::beast::flat_buffer read_buffer_;
 
   std::mutex inbox_mu_;
@@ -86,6 +102,7 @@ class AgentWsSession : public std::enable_shared_from_this<AgentWsSession> {
   Message in_flight_;           // own thread only; the frame being written (its bytes must live until done)
   bool writing_ = false;
   bool open_ = false;
+  bool attached_ = false;  // to its channel (never for Refer)
   bool gone_ = false;
   bool closing_ = false;  // a Close frame was queued (own thread only)
 };

@@ -115,6 +115,8 @@ http::BodyPermit ApiHandler::AdmitBody(const HttpRequest& head, std::string_view
   if (boost::beast::websocket::is_upgrade(head) || !has_body) return http::BodyPermit::Allow(default_limit);
   const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(head, false));
   if (!who) return http::BodyPermit::Refuse(Unauthorized());
+  // Sent on before the body is read: the client sends it to the owner.
+  if (auto elsewhere = Elsewhere(head, *who)) return http::BodyPermit::Refuse(std::move(*elsewhere));
   auto [first, rest] = Head(path);
   if (first == "messages" && messages_body_) return messages_body_(head, rest, *who, default_limit);
   return http::BodyPermit::Allow(default_limit);
@@ -131,6 +133,7 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
   }
   const std::optional<Principal> who = auth_.Authenticate(Authenticator::TokenOf(request, false));
   if (!who) return Unauthorized();
+  if (auto elsewhere = Elsewhere(request, *who)) return elsewhere;
   const Verb verb = request.method();
 
   if (first == "messages" && messages_) return messages_(request, rest, *who, ctx);
@@ -332,9 +335,26 @@ std::optional<HttpResponse> ApiHandler::Upgrade(HttpRequest& request, std::strin
   AgentChannel* channel = gateway_.Channel(who->tenant->id, employee);
   if (!channel) return JsonError(HttpStatus::not_found, "not_found", "no such agent");
   if (!who->MayActFor(employee)) return Forbidden("this token acts for another agent");
-  auto session = std::make_shared<AgentWsSession>(ctx.TakeSocket(), gateway_, *channel, *who);
+  // A WebSocket client cannot follow a 307: it is upgraded and told where to
+  // go by the close frame (4004), which every client library reports.
+  if (owner_check_) {
+    const TenantOwner owner = owner_check_(who->tenant->id);
+    if (!owner.here) {
+      auto session = std::make_shared<AgentWsSession>(ctx.TakeSocket(), gateway_, *channel, *who);
+      session->Refer(std::move(request), OwnerMovedReason(owner));
+      return std::nullopt;
+    }
+  }
+  auto session = std::make_shared<AgentWsSession>(ctx.TakeSocket(), gateway_, *channel, *who, owner_check_);
   session->Accept(std::move(request));
   return std::nullopt;
+}
+
+std::optional<HttpResponse> ApiHandler::Elsewhere(const HttpRequest& request, const Principal& who) const {
+  if (!owner_check_) return std::nullopt;
+  const TenantOwner owner = owner_check_(who.tenant->id);
+  if (owner.here) return std::nullopt;
+  return NotOwnerResponse(who.tenant->id, owner, std::string_view(request.target()));
 }
 
 }  // namespace routerd::gateway

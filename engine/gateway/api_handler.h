@@ -10,6 +10,11 @@
 // when and their outcome (after the router decided), request bytes escaped.
 // A cap change is stored durably before its 200 (CapChanges), so a restart
 // keeps it. An agent may change its own cap within its tenant's rules.
+// Cluster mode (SetOwnerCheck): once the token is known good, a request for a
+// tenant that another instance routes is answered 307 to it (503 while no
+// instance does), and its agent WebSocket closed with 4004 (owner_check.h).
+// Without a valid token the answer stays 401: which instance routes a
+// tenant is not told to strangers.
 //
 // Thread safety: Handle from any I/O thread.
 #pragma once
@@ -22,6 +27,7 @@
 #include "engine/gateway/auth.h"
 #include "engine/gateway/cap_changes.h"
 #include "engine/gateway/command_broker.h"
+#include "engine/gateway/owner_check.h"
 #include "engine/http/request_handler.h"
 #include "engine/gateway/token_api.h"
 #include "engine/shard/shard_set.h"
@@ -49,6 +55,10 @@ class ApiHandler {
       : auth_(auth), shards_(shards), broker_(broker), gateway_(gateway), tokens_(tokens), caps_(caps),
         clock_(clock), messages_(std::move(messages)), messages_body_(std::move(messages_body)) {}
 
+  // Cluster mode: which tenants this instance routes. Set before the server
+  // starts; without one, every tenant is routed here.
+  void SetOwnerCheck(OwnerCheck check) { owner_check_ = std::move(check); }
+
   // Before the body is read: a request that sends one is 401 without a valid
   // token, whatever its route, so that nobody unauthenticated makes the
   // server buffer a body; `path` is the part after "/api/v1".
@@ -65,6 +75,8 @@ class ApiHandler {
   std::optional<http::HttpResponse> SessionRoute(http::HttpRequest& request, const Principal& who,
                                                  std::string_view id, std::string_view rest,
                                                  http::RequestContext& ctx);
+  // The 307 or 503 when another instance routes the caller's tenant.
+  std::optional<http::HttpResponse> Elsewhere(const http::HttpRequest& request, const Principal& who) const;
   std::optional<http::HttpResponse> Upgrade(http::HttpRequest& request, std::string_view employee,
                                             http::RequestContext& ctx);
   // Sends `command` and answers the request with its result. With
@@ -86,6 +98,7 @@ class ApiHandler {
   const Clock& clock_;
   const MessagesRoute messages_;
   const MessagesBodyRule messages_body_;
+  OwnerCheck owner_check_;
 };
 
 }  // namespace routerd::gateway

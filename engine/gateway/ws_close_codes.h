@@ -21,6 +21,15 @@ enum class AgentCloseCode : std::uint16_t {
   // /api/v1/tokens/{name}) or removed from the configuration file and the
   // file reloaded (SIGHUP); do not reconnect with it.
   kTokenRevoked = 4003,
+  // Cluster mode: another instance routes this agent's tenant now (or is
+  // taking it over). The reason text is the owner's base URL
+  // ("https://routerd-2.example:8443"): reconnect there, to the same path and
+  // with the same token. When the URL is unknown (no instance routes the
+  // tenant yet) or longer than a close reason may be (123 bytes), the reason
+  // is "owner unknown: reconnect": reconnect through the usual address, with
+  // backoff. The agent's sessions are kept through the grace period, and the
+  // owner replays their `assigned` frames once the agent is connected there.
+  kOwnerMoved = 4004,
 };
 
 // The close frame's reason text (short: a close frame payload is at most 125 bytes).
@@ -30,6 +39,8 @@ constexpr std::string_view AgentCloseReason(AgentCloseCode code) {
     case AgentCloseCode::kSlowConsumer: return "slow consumer";
     case AgentCloseCode::kShuttingDown: return "shutting down";
     case AgentCloseCode::kTokenRevoked: return "token revoked";
+    // Sent with the owner's URL instead (OwnerMovedReason, owner_check.h).
+    case AgentCloseCode::kOwnerMoved: return "owner unknown: reconnect";
   }
   return "closed";
 }

@@ -244,6 +244,7 @@ StatusOr<std::string> WsClient::Read(std::chrono::milliseconds timeout) {
     // Set when a Close frame arrived, even if answering it then failed
     // (a server that drops the socket right after its Close frame).
     close_code_ = static_cast<int>(ws_.reason().code);
+    close_reason_ = std::string(ws_.reason().reason.data(), ws_.reason().reason.size());
     return Status::Unavailable("WebSocket read: " + ec.message());
   }
   std::string text = beast::buffers_to_string(buffer_.data());

@@ -116,6 +116,8 @@ class WsClient {
   // The code of the server's Close frame once a Read ended with it; 0 when
   // the connection ended without one (or is still open).
   int close_code() const { return close_code_; }
+  // The reason text of that Close frame.
+  const std::string& close_reason() const { return close_reason_; }
 
  private:
   const std::uint16_t port_;
@@ -126,6 +128,7 @@ class WsClient {
   bool open_ = false;
   bool timed_out_ = false;
   int close_code_ = 0;
+  std::string close_reason_;
 };
 
 // "sha256=" + hex(HMAC-SHA256(secret, timestamp + "." + body)): our web
