@@ -46,16 +46,45 @@ async function errorOf(response) {
   return new ApiError(response.status, error, detail);
 }
 
+// Cluster mode: another instance of this deployment routes the tenant, and
+// the API answers 307 to it. The page cannot follow that itself: its CSP
+// allows requests to this origin only, and a browser drops the token on a
+// redirect to another origin. So the whole page goes to the owner's console
+// (the wallboard stays the wallboard). The token stays behind: it lives in
+// this origin's session storage only and is never put in a URL, so the
+// console there asks for it again.
+export function moveToOwner(owner) {
+  const url = new URL('/console/', owner);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`not a console address: ${owner}`);
+  const next = location.pathname.startsWith('/console/wallboard') ? 'wallboard'
+                                                                   : new URLSearchParams(location.search).get('next');
+  if (next === 'wallboard') url.search = '?next=wallboard';
+  location.replace(url.href);
+}
+
+// A request was answered with a redirect, which only the owner sends (fetch
+// hides where it points): ask where the tenant is routed and go there.
+async function followOwner() {
+  const session = await getJson('/console/api/session');
+  if (session.routed_here === false && session.owner) {
+    moveToOwner(session.owner);
+    return new Promise(() => {});  // the page is being replaced
+  }
+  throw new ApiError(503, 'no_owner', 'this tenant is being taken over by another instance: try again shortly');
+}
+
 // fetch() with the token. Resolves to the Response when it is 2xx, rejects
-// with an ApiError otherwise. `bearer` overrides the stored token.
+// with an ApiError otherwise. `bearer` overrides the stored token. A redirect
+// is never followed (see moveToOwner).
 export async function request(path, {method = 'GET', body, bearer} = {}) {
   const headers = {'Authorization': `Bearer ${bearer ?? token() ?? ''}`};
-  const init = {method, headers, cache: 'no-store'};
+  const init = {method, headers, cache: 'no-store', redirect: 'manual'};
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
+  if (response.type === 'opaqueredirect') return followOwner();
   if (!response.ok) throw await errorOf(response);
   return response;
 }
@@ -69,14 +98,24 @@ export async function postJson(path, body) {
 }
 
 // Who the stored token is ({tenant, role, employee_id, name, permissions,
-// wallboard, channel_types}). Without a valid token it goes back to sign-in.
+// wallboard, channel_types}). Without a valid token it goes back to sign-in;
+// when another instance routes the tenant, to that instance's console (and
+// while none does, during a takeover, it asks again with backoff).
 export async function requireSession() {
   if (!token()) {
     location.replace('/console/');
     return new Promise(() => {});
   }
   try {
-    return await getJson('/console/api/session');
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 30000)) {
+      const session = await getJson('/console/api/session');
+      if (session.routed_here !== false) return session;
+      if (session.owner) {
+        moveToOwner(session.owner);
+        return new Promise(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       sessionStorage.removeItem(TOKEN_KEY);

@@ -1,5 +1,5 @@
 // Sign-in: checks the token against the daemon and keeps it in sessionStorage.
-import {ApiError, getJson, setToken, token} from './api.js';
+import {ApiError, getJson, moveToOwner, setToken, token} from './api.js';
 
 function destination() {
   const next = new URLSearchParams(location.search).get('next');
@@ -9,6 +9,11 @@ function destination() {
 
 async function trySignIn(value) {
   const session = await getJson('/console/api/session', {bearer: value});
+  // Cluster mode: another instance routes this tenant; sign in there.
+  if (session.routed_here === false) {
+    if (session.owner) return moveToOwner(session.owner);
+    throw new ApiError(503, 'no_owner', 'this tenant is being taken over by another instance: try again shortly');
+  }
   setToken(value);
   location.assign(session.permissions.includes('query') || !session.wallboard ? destination()
                                                                               : '/console/wallboard');

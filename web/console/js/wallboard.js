@@ -4,7 +4,7 @@
 // over a WebSocket whenever something changes (at most a few a second) and a
 // heartbeat every few seconds; the page never polls. The token goes in the
 // first frame, never in the URL.
-import {fillHeader, requireSession, token} from './api.js';
+import {fillHeader, moveToOwner, requireSession, token} from './api.js';
 import {el, formatDuration, formatTime} from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -202,8 +202,16 @@ function connect() {
       setLive('Not connected', 'down');
     }
   });
-  ws.addEventListener('close', () => {
+  ws.addEventListener('close', (event) => {
     if (refused || stopped) return;
+    // 4004: another instance routes this tenant now, and the reason is its
+    // address (when known; otherwise reconnect here as usual).
+    if (event.code === 4004 && /^https?:\/\//.test(event.reason)) {
+      stopped = true;
+      setLive('Moving to another instance…', 'down');
+      moveToOwner(event.reason);
+      return;
+    }
     setLive('Reconnecting…', 'down');
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 30000);
