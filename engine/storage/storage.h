@@ -74,6 +74,10 @@ struct StorageOptions {
   // then check lease epochs (AppendSessionEvents, AcceptedContacts) and
   // contacts of tenants not routed here go to the owner's inbox.
   std::string cluster_instance_id;
+  // Cluster mode: the lease length. Every session of this instance then
+  // bounds how long it may sit idle inside a transaction, and the lease
+  // loop how long it waits for a lock, by it (PgStorage says how).
+  std::int64_t cluster_lease_ms = 0;
 };
 
 class Storage {

@@ -101,7 +101,7 @@ StatusOr<std::vector<HeldLease>> PgClusterSession::Renew(const std::string& inst
   // would lock them in whatever order its plan visits them).
   StatusOr<PgResult> r = conn_->Query(
       std::string("WITH mine AS (SELECT l.tenant_id") + kHeldAmong +
-          " FOR UPDATE OF l) UPDATE tenant_leases l SET expires_at = now() + $4::bigint * interval '1 millisecond'"
+          " FOR UPDATE OF l) UPDATE tenant_leases l SET expires_at = clock_timestamp() + $4::bigint * interval '1 millisecond'"
           " FROM mine WHERE l.tenant_id = mine.tenant_id RETURNING l.tenant_id, l.epoch",
       p);
   if (!r.ok()) return r.status();
@@ -121,7 +121,7 @@ StatusOr<std::optional<std::uint64_t>> PgClusterSession::Claim(const std::string
   // finds it live: exactly one of them gets the epoch.
   StatusOr<PgResult> r = conn_->Query(
       "INSERT INTO tenant_leases AS l (tenant_id, owner, epoch, expires_at)"
-      " VALUES ($2, $1, 1, now() + $3::bigint * interval '1 millisecond')"
+      " VALUES ($2, $1, 1, clock_timestamp() + $3::bigint * interval '1 millisecond')"
       " ON CONFLICT (tenant_id) DO UPDATE SET owner = EXCLUDED.owner, epoch = l.epoch + 1,"
       " expires_at = EXCLUDED.expires_at WHERE l.owner IS NULL OR l.expires_at <= now() RETURNING l.epoch",
       p);

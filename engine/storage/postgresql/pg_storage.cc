@@ -19,10 +19,39 @@ StatusOr<std::unique_ptr<PgStorage>> PgStorage::Open(const StorageOptions& optio
   return std::unique_ptr<PgStorage>(new PgStorage(options, clock, (*conn)->Describe()));
 }
 
+namespace {
+
+// In cluster mode a transaction that holds a lease row (the fence of a
+// journal batch, an inbox take) must not outlive the lease when its process
+// stalls (SIGSTOP, a pause, a cut): the server then ends it after half a
+// lease, which releases the row, and the instance that takes the tenant over
+// is not kept waiting. routerd never sits in a transaction itself for more
+// than a round trip between statements.
+PgSessionSettings SessionSettings(const StorageOptions& options) {
+  PgSessionSettings s;
+  if (options.cluster_lease_ms > 0) {
+    s.idle_in_transaction_timeout_ms = static_cast<int>(std::max<std::int64_t>(250, options.cluster_lease_ms / 2));
+  }
+  return s;
+}
+
+// The lease loop must never wait long for a lock: a round that waits cannot
+// renew this instance's own leases. A claim that finds a row locked fails
+// fast and is tried again at the next round.
+PgSessionSettings LeaseLoopSettings(const StorageOptions& options) {
+  PgSessionSettings s = SessionSettings(options);
+  if (options.cluster_lease_ms > 0) {
+    s.lock_timeout_ms = static_cast<int>(std::max<std::int64_t>(100, options.cluster_lease_ms / 10));
+  }
+  return s;
+}
+
+}  // namespace
+
 PgStorage::PgStorage(const StorageOptions& options, const Clock& clock, std::string server)
     : server_(std::move(server)),
       clustered_(!options.cluster_instance_id.empty()),
-      readers_(std::make_unique<PgReaderPool>(options.url, PgSessionSettings{}, kReaderConnections)) {
+      readers_(std::make_unique<PgReaderPool>(options.url, SessionSettings(options), kReaderConnections)) {
   std::vector<std::unique_ptr<PgWriter>> writers;
   const int n = std::max(1, options.partitions);
   for (int i = 0; i < n; ++i) {
@@ -34,12 +63,13 @@ PgStorage::PgStorage(const StorageOptions& options, const Clock& clock, std::str
     w.prune_interval_ms = options.prune_interval_ms;
     w.prunes = i == 0;  // the tables are shared: one writer prunes them
     w.cluster_instance_id = options.cluster_instance_id;
+    w.session = SessionSettings(options);
     writers.push_back(std::make_unique<PgWriter>(clock, std::move(w)));
   }
   writers_ = std::make_unique<PgWriterSet>(std::move(writers), options.tenants);
   leave_ = std::make_unique<PgLeaveStore>(*writers_, *readers_, clock, options.max_voice_bytes);
   administration_ = std::make_unique<PgAdministrationStore>(*writers_, *readers_);
-  cluster_ = std::make_unique<PgClusterStore>(options.url);
+  cluster_ = std::make_unique<PgClusterStore>(options.url, LeaseLoopSettings(options));
 }
 
 PgStorage::~PgStorage() { Stop(); }
