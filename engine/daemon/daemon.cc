@@ -20,6 +20,10 @@ storage::StorageOptions StorageOptionsFromConfig(const config::Config& config) {
   o.queue_capacity = static_cast<std::size_t>(c.journal_queue_capacity);
   o.retention_ms = static_cast<std::int64_t>(c.dedup_retention_seconds) * 1000;
   o.max_voice_bytes = static_cast<std::size_t>(c.max_voice_bytes);
+  if (config.cluster.enabled) {
+    o.cluster_instance_id = config.cluster.instance_id;
+    o.cluster_lease_ms = config.cluster.lease_ms;
+  }
   return o;
 }
 
@@ -31,8 +35,13 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   static const SystemClock kStorageClock;
   auto storage = storage::OpenStorage(StorageOptionsFromConfig(config), kStorageClock);
   if (!storage.ok()) return storage.status();
-  auto state = (*storage)->LoadOpenState();
-  if (!state.ok()) return state.status();
+  // In cluster mode each tenant's state is read when this instance takes it over.
+  std::optional<storage::OpenState> state;
+  if (!config.cluster.enabled) {
+    auto loaded = (*storage)->LoadOpenState();
+    if (!loaded.ok()) return loaded.status();
+    state = std::move(loaded).value();
+  }
   auto administration = (*storage)->administration().Load();
   if (!administration.ok()) return administration.status();
   const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
@@ -42,13 +51,13 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   }
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
-                                            std::move(storage).value(), std::move(state).value(),
+                                            std::move(storage).value(), std::move(state),
                                             std::move(administration->tokens)));
 }
 
 Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-               storage::OpenState open_state, std::vector<storage::StoredToken> api_tokens)
+               std::optional<storage::OpenState> open_state, std::vector<storage::StoredToken> api_tokens)
     : config_(std::move(config)),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
@@ -59,13 +68,19 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
              static_cast<std::size_t>(config_.server.dedup_max_entries)) {
   const auto& server = config_.server;
   const auto& storage_options = config_.storage;
+  const bool cluster = config_.cluster.enabled;
+  ownership_ = std::make_unique<cluster::TenantOwnership>(config_, clock_);
+  // Single node: every consumer sees each batch as the router makes it. Cluster
+  // mode: the gate (added last) stores it under the tenant's lease, and what
+  // reaches agents, the console and the leave-message store follows the commit.
+  RoutingEventFanout& pushes = cluster ? gated_pushes_ : fanout_;
   // The journal first: a session is stored before the leave message that ends it.
   session_journal_ = std::make_unique<SessionJournal>(*storage_, clock_);
   leave_forwarder_ = std::make_unique<LeaveMessageForwarder>(clock_, storage_->leave_messages());
-  fanout_.Add(session_journal_.get());
-  fanout_.Add(leave_forwarder_.get());
+  if (!cluster) fanout_.Add(session_journal_.get());
+  pushes.Add(leave_forwarder_.get());
   fanout_.Add(&routing_metrics_);
-  fanout_.Add(&presence_);
+  pushes.Add(&presence_);
   shard::RouterShardOptions shard_options = shard::ShardOptionsFromConfig(server);
   shard_options.tenant.emit_session_opened = true;
   // An ended session's trace is kept no longer than its stored rows.
@@ -83,14 +98,15 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
       config_, *shards_, *broker_, *cap_changes_, clock_, std::chrono::seconds(server.agent_grace_seconds),
       static_cast<std::size_t>(server.agent_outbox_limit));
-  fanout_.Add(broker_.get());
-  fanout_.Add(agent_gateway_.get());
+  pushes.Add(broker_.get());
+  pushes.Add(agent_gateway_.get());
 
   auto notify = [this](const std::string& tenant, const std::string& employee, std::string json) {
     agent_gateway_->Notify(tenant, employee, std::move(json));
   };
   leave::AllocatorOptions allocator_options;
   allocator_options.poll_interval_ms = static_cast<std::int64_t>(storage_options.allocation_poll_seconds) * 1000;
+  if (cluster) allocator_options.routes_tenant = [this](const std::string& tenant) { return ownership_->RoutedHere(tenant); };
   allocator_ = std::make_unique<leave::LeaveMessageAllocator>(
       config_, storage_->leave_messages(),
       [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
@@ -129,7 +145,23 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   console_->SetAgentActivity([this](const std::string& tenant, const std::string& employee) {
     return presence_.Activity(tenant, employee);
   });
-  fanout_.Add(console_->feed());
+  pushes.Add(console_->feed());
+  if (cluster) {
+    cluster_ = std::make_unique<ClusterRuntime>(
+        ClusterRuntime::Parts{config_, *storage_, *shards_, *agent_gateway_, *console_, clock_,
+                             [this] { SyncStoredTokens(); }}, *ownership_,
+        gated_pushes_);
+    fanout_.Add(&cluster_->gate());
+    webhooks_->SetOwnership(ownership_.get());
+    gateway::OwnerCheck owner = [this](std::string_view tenant) {
+      gateway::TenantOwner o;
+      o.here = ownership_->RoutedHere(tenant);
+      if (!o.here) o.url = ownership_->OwnerUrl(tenant);
+      return o;
+    };
+    api_->SetOwnerCheck(owner);
+    console_->SetOwnerCheck(owner);
+  }
   router_ = std::make_unique<http::HttpRouter>(
       *webhooks_,
       std::vector<http::HttpRouter::MetricsRenderer>{[this](metrics::PrometheusWriter& out) { RenderMetrics(out); }},
@@ -177,6 +209,12 @@ Status Daemon::Start() {
     Stop();
     return s;
   }
+  if (cluster_) {
+    if (Status s = cluster_->Start(); !s.ok()) {
+      Stop();
+      return Status(s.code(), "cluster: " + s.message());
+    }
+  }
   allocator_->Start();
   dialer_->Start();
   return Status::Ok();
@@ -185,6 +223,9 @@ Status Daemon::Start() {
 void Daemon::Stop() {
   if (!running_) return;
   running_ = false;
+  // First: every tenant is handed over while this instance still serves, so
+  // the others take them at once rather than after the leases expire.
+  if (cluster_) cluster_->Stop();
   allocator_->Stop();
   // Agent WebSockets and console feeds are not HTTP requests in flight: close
   // them first, or the HTTP server's I/O threads never run out of work.
@@ -255,6 +296,7 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
                shards_->shard(i).counters().rejected_full.load(std::memory_order_relaxed));
   }
   http_server_->RenderMetrics(out);
+  if (cluster_) cluster_->RenderMetrics(out);
   const auto& g = agent_gateway_->counters();
   out.Family("routerd_agent_messages_delivered_total", "counter", "Messages handed to agent connections.");
   out.Sample("routerd_agent_messages_delivered_total", {}, g.delivered.load(std::memory_order_relaxed));

@@ -11,7 +11,9 @@
 #include "engine/config/config.h"
 #include "engine/console/console.h"
 #include "engine/daemon/command_line.h"
+#include "engine/cluster/tenant_ownership.h"
 #include "engine/daemon/agent_presence.h"
+#include "engine/daemon/cluster_runtime.h"
 #include "engine/daemon/routing_event_fanout.h"
 #include "engine/daemon/session_journal.h"
 #include "engine/gateway/agent_gateway.h"
@@ -92,9 +94,10 @@ class Daemon {
  private:
   Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
          std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-         storage::OpenState open_state, std::vector<storage::StoredToken> api_tokens);
+         std::optional<storage::OpenState> open_state, std::vector<storage::StoredToken> api_tokens);
   Status Recover();
-  void AddStoredTokens(const std::vector<storage::StoredToken>& tokens);
+  void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
+  void SyncStoredTokens();
   void RenderMetrics(metrics::PrometheusWriter& out) const;
 
   const config::Config config_;
@@ -103,12 +106,14 @@ class Daemon {
   SystemClock clock_;
   metrics::RoutingMetrics routing_metrics_;
   std::unique_ptr<storage::Storage> storage_;
-  std::optional<storage::OpenState> open_state_;  // consumed by Start
+  std::optional<storage::OpenState> open_state_;  // consumed by Start; none in cluster mode
+  std::unique_ptr<cluster::TenantOwnership> ownership_;
   Recovery recovery_;
   std::unique_ptr<SessionJournal> session_journal_;
   std::unique_ptr<LeaveMessageForwarder> leave_forwarder_;
   AgentPresence presence_;
   RoutingEventFanout fanout_;
+  RoutingEventFanout gated_pushes_;  // cluster mode: what follows the commit gate
   std::unique_ptr<shard::ShardSet> shards_;
   std::unique_ptr<metrics::WebhookMetrics> webhook_metrics_;
   ingest::DedupWindow dedup_;
@@ -126,6 +131,7 @@ class Daemon {
   std::unique_ptr<console::Console> console_;
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
+  std::unique_ptr<ClusterRuntime> cluster_;  // cluster mode only
   bool running_ = false;
 };
 

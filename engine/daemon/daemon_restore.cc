@@ -2,15 +2,20 @@
 // open state, and the API tokens created at run time.
 #include <spdlog/spdlog.h>
 
+#include <set>
+
+#include "engine/base/log_limiter.h"
+
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
+#include "engine/daemon/session_restore.h"
 
 namespace routerd::daemon {
 
 // API tokens whose tenant or agent the configuration still has; the others
 // are skipped and reported (they stay stored, and count again if the
 // configuration brings their subject back).
-void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens) {
+void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped) {
   for (const storage::StoredToken& t : tokens) {
     const config::TenantConfig* tenant = nullptr;
     for (const auto& c : config_.tenants) {
@@ -19,6 +24,7 @@ void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens) {
     std::optional<std::string> employee;
     if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
     if (tenant == nullptr || config::CheckTokenSubject(*tenant, t.role, employee)) {
+      if (!report_skipped) continue;
       spdlog::warn("stored API token '{}' of tenant {} skipped: the configuration no longer has its {}", t.name,
                    t.tenant_id, tenant == nullptr ? "tenant" : "agent");
       continue;
@@ -27,10 +33,37 @@ void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens) {
   }
 }
 
+// Cluster mode: tokens created or revoked through another instance's API.
+// New ones are added (Add ignores a digest already known); API tokens no
+// longer stored as active were revoked elsewhere: removed here too, and their
+// connections closed as a revocation here would.
+void Daemon::SyncStoredTokens() {
+  StatusOr<storage::AdministrationState> state = storage_->administration().Load();
+  if (!state.ok()) {
+    static LogLimiter limiter(std::chrono::seconds(60));
+    if (limiter.Allow()) spdlog::warn("cluster: stored API tokens not read: {}", state.status().ToString());
+    return;
+  }
+  AddStoredTokens(state->tokens, false);
+  std::set<std::pair<std::string_view, std::string_view>> active;
+  for (const storage::StoredToken& t : state->tokens) active.emplace(t.tenant_id, t.name);
+  for (const config::TenantConfig& tenant : config_.tenants) {
+    for (const gateway::TokenInfo& info : auth_->Tokens(tenant.id)) {
+      if (!info.from_api || active.count({tenant.id, info.name})) continue;
+      if (std::optional<gateway::Principal> was = auth_->Revoke(tenant.id, info.name)) {
+        agent_gateway_->CloseConnectionsOfToken(tenant.id, was->token_serial);
+        console_->CloseWallboardsOfToken(tenant.id, was->token_serial);
+        spdlog::info("API token '{}' of tenant {} revoked on another instance: removed here", info.name, tenant.id);
+      }
+    }
+  }
+}
+
 // Sessions come back in their shards (restored on the shard thread before
 // anything else it runs), then the contacts that were accepted but never
 // routed follow as ordinary contacts and join their customers' sessions.
 Status Daemon::Recover() {
+  if (!open_state_) return Status::Ok();  // cluster mode: per tenant, when taken over (ClusterRuntime)
   storage::OpenState state = std::move(*open_state_);
   open_state_.reset();
   recovery_.dedup_keys = state.dedup_keys;
@@ -40,68 +73,22 @@ Status Daemon::Recover() {
   const bool keep_assignments = config_.server.agent_grace_seconds > 0;
   const auto& directory = shards_->directory();
 
-  struct Restore {
-    std::uint32_t tenant;
-    routing::TenantRouter::RestoredSession session;
-  };
-  std::vector<std::vector<Restore>> per_shard(shards_->size());
-  for (storage::RecoveredSession& r : state.sessions) {
-    auto tenant = directory.FindTenant(r.tenant_id);
-    auto channel = tenant ? directory.FindChannel(*tenant, r.channel_id) : std::nullopt;
-    if (!tenant || !channel || r.contacts.empty()) {
-      ++recovery_.skipped;
-      continue;
-    }
-    routing::TenantRouter::RestoredSession session;
-    session.id = r.session_id;
-    session.channel = *channel;
-    const auto& channels = tenant->config->channels;
-    auto queue = directory.FindQueue(*tenant, r.queue_id);
-    if (!queue) queue = directory.FindQueue(*tenant, channels[*channel].skill_queue);
-    if (!queue) {
-      ++recovery_.skipped;
-      continue;
-    }
-    session.queue = *queue;
-    session.arrival_ns = now_ns - std::max<std::int64_t>(0, now_ms - r.arrival_ms) * 1'000'000;
-    session.contacts = std::move(r.contacts);
-    if (r.employee_id && keep_assignments) {
-      if (auto agent = directory.FindAgent(*tenant, *r.employee_id)) {
-        session.agent = *agent;
-        if (gateway::AgentChannel* ch = agent_gateway_->Channel(r.tenant_id, *r.employee_id)) {
-          agent_gateway_->BeginRecoveredGrace(*ch);
-        }
-      }
-    }
-    (session.agent == routing::kNone ? recovery_.waiting_sessions : recovery_.assigned_sessions) += 1;
-    per_shard[tenant->shard].push_back(Restore{tenant->tenant, std::move(session)});
-  }
-  // Session ids handed to agents before a crash may not have reached the
-  // journal; new ones must not repeat them. So new ids start above the
-  // largest stored id and above a floor that grows with the wall clock (one
-  // sequence number per millisecond since 2020, in the 40 bits above the slot
-  // index), which the sequence of the previous run only passes when a tenant
-  // opened more than a thousand sessions per second over its whole uptime.
-  constexpr std::int64_t kIdEpochMs = 1'577'836'800'000;  // 2020-01-01T00:00:00Z
-  const std::uint64_t id_floor = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ms - kIdEpochMs))
-                                 << routing::kSessionSlotBits;
+  RestoreCounts counts;
+  std::vector<std::vector<TenantRestore>> per_shard =
+      PlanRestores(state.sessions, directory, *agent_gateway_, keep_assignments, now_ns, now_ms, counts);
+  recovery_.waiting_sessions += counts.waiting;
+  recovery_.assigned_sessions += counts.assigned;
+  recovery_.skipped += counts.skipped;
+  const std::uint64_t id_floor = SessionIdFloor(now_ms);
   for (std::uint32_t i = 0; i < shards_->size(); ++i) {
     std::vector<std::pair<std::uint32_t, std::uint64_t>> max_ids;
     for (const auto& [tenant_id, max_id] : state.max_session_id) {
       auto tenant = directory.FindTenant(tenant_id);
-      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, std::max(max_id, id_floor));
+      if (tenant && tenant->shard == i) max_ids.emplace_back(tenant->tenant, max_id);
     }
     shards_->shard(i).Post([restores = std::move(per_shard[i]), max_ids = std::move(max_ids), now_ns,
                             id_floor](routing::Router& router) mutable {
-      for (Restore& r : restores) {
-        if (Status s = router.tenant(r.tenant).Restore(std::move(r.session), now_ns); !s.ok()) {
-          spdlog::warn("session not restored: {}", s.message());
-        }
-      }
-      // Once per tenant: above its largest stored id, or the floor.
-      std::vector<std::uint64_t> above(router.tenant_count(), id_floor);
-      for (const auto& [tenant, max_id] : max_ids) above[tenant] = max_id;
-      for (std::uint32_t t = 0; t < router.tenant_count(); ++t) router.tenant(t).FinishRestore(above[t]);
+      ApplyRestores(router, restores, max_ids, id_floor, now_ns, true);
     });
   }
 

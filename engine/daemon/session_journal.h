@@ -19,12 +19,19 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "engine/routing/routing_events.h"
 #include "engine/storage/storage.h"
 #include "routerd/clock.h"
 
 namespace routerd::daemon {
+
+// The storage events one routing event stands for (none for most), appended
+// to `out`. `now_ms` is the batch's wall-clock stamp, read from `clock` at the
+// first session that opens (0 until then).
+void AppendStorageEvent(const routing::RoutingEvent& e, const Clock& clock, std::int64_t& now_ms,
+                        std::vector<storage::SessionEvent>& out);
 
 class SessionJournal final : public routing::RoutingEventSink {
  public:

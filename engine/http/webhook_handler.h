@@ -57,6 +57,8 @@ class WebhookHandler {
   void FlushAll();
 
   const ingest::Admission::Counters& ingest_counters() const { return admission_.counters(); }
+  // Cluster mode (Admission::SetOwnership). Before the server starts.
+  void SetOwnership(const cluster::TenantOwnership* ownership) { admission_.SetOwnership(ownership); }
 
  private:
   struct ChannelRoute {

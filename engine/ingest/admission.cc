@@ -131,6 +131,7 @@ struct Admission::PendingSync {
   std::vector<ContactPtr> contacts;  // routed when new to storage
   std::vector<ContactPtr> leave;     // web leave_message events
   std::int64_t now_ms = 0;
+  std::uint64_t lease_epoch = 0;  // cluster mode: routed here under this epoch when the commit confirms it
   IoThread thread;
   std::function<void(Admitted)> later;
   std::vector<storage::ContactWrite> writes;  // one per contact, then one per leave contact
@@ -175,6 +176,8 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
   std::vector<ContactPtr> all = pending->contacts;
   all.insert(all.end(), pending->leave.begin(), pending->leave.end());
   storage::AcceptedContacts record{std::string(route.tenant.config->id), route.id, route.kind, std::move(all)};
+  record.leave_from = pending->contacts.size();
+  if (ownership_ != nullptr) pending->lease_epoch = record.lease_epoch = ownership_->Epoch(route.tenant.config->id);
   Status s = storage_->AppendContacts(
       std::move(record), [pending](const Status& st, std::span<const storage::ContactWrite> writes) {
         if (!st.ok()) {
@@ -185,7 +188,7 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
         pending->writes.assign(writes.begin(), writes.end());
         leave::LeaveRepository& repository = pending->admission->storage_->leave_messages();
         for (std::size_t i = 0; i < pending->leave.size(); ++i) {
-          if (pending->writes[pending->contacts.size() + i] != storage::ContactWrite::kInserted) continue;
+          if (pending->writes[pending->contacts.size() + i] == storage::ContactWrite::kDuplicate) continue;
           pending->remaining.fetch_add(1, std::memory_order_relaxed);
           Status created = repository.CreateAsync(LeaveMessageOf(pending->route, pending->leave[i], pending->now_ms),
                                                   leave::Actor{"webhook:" + pending->route.id, ""},
@@ -228,34 +231,39 @@ void Admission::FinishSync(PendingSync& pending) {
   std::vector<ContactPtr> fresh;
   fresh.reserve(pending.contacts.size());
   Admitted result;
+  std::uint64_t for_owner = 0;
   for (std::size_t i = 0; i < pending.contacts.size(); ++i) {
     if (pending.writes[i] == storage::ContactWrite::kInserted) {
       fresh.push_back(pending.contacts[i]);
+    } else if (pending.writes[i] == storage::ContactWrite::kStoredForOwner) {
+      ++for_owner;  // the tenant's owner takes it from storage
     } else {
       ++result.duplicates;
     }
   }
   shards_.CancelReservation(route.tenant, pending.contacts.size() - fresh.size());
-  if (!fresh.empty()) HandOffReserved(route, fresh, pending.thread);
+  if (!fresh.empty()) HandOffReserved(route, fresh, pending.thread, pending.lease_epoch);
   for (std::size_t i = 0; i < pending.leave.size(); ++i) {
-    const bool created = pending.writes[pending.contacts.size() + i] == storage::ContactWrite::kInserted;
+    const storage::ContactWrite w = pending.writes[pending.contacts.size() + i];
+    const bool created = w == storage::ContactWrite::kInserted || w == storage::ContactWrite::kStoredForOwner;
     result.leave_messages += created;
     result.duplicates += !created;
   }
-  result.accepted = fresh.size();
+  result.accepted = fresh.size() + for_owner;
   pending.later(std::move(result));
 }
 
-void Admission::HandOffReserved(const IngestRoute& route, std::span<ContactPtr> contacts, IoThread thread) {
+void Admission::HandOffReserved(const IngestRoute& route, std::span<ContactPtr> contacts, IoThread thread,
+                                std::uint64_t lease_epoch) {
   if (thread.index >= 0 && static_cast<std::size_t>(thread.index) < producers_.size() && thread.io != nullptr) {
     shard::ShardSet::Producer& producer = *producers_[thread.index];
     const bool flush_pending = producer.has_staged();
-    shards_.StageReserved(producer, route.tenant, route.channel, contacts);
+    shards_.StageReserved(producer, route.tenant, route.channel, contacts, lease_epoch);
     if (!flush_pending) boost::asio::post(*thread.io, [this, &producer] { shards_.Flush(producer); });
     return;
   }
   std::lock_guard lock(foreign_mu_);
-  shards_.StageReserved(*foreign_producer_, route.tenant, route.channel, contacts);
+  shards_.StageReserved(*foreign_producer_, route.tenant, route.channel, contacts, lease_epoch);
   shards_.Flush(*foreign_producer_);
 }
 

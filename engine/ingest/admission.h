@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cluster/tenant_ownership.h"
 #include "engine/config/config.h"
 #include "engine/ingest/dedup_window.h"
 #include "engine/leave/leave_message_sink.h"
@@ -102,6 +103,12 @@ class Admission {
   // have stopped.
   void FlushAll();
 
+  // Cluster mode: contacts are routed here only for the tenants this instance
+  // routes now (stamped with the lease epoch, checked again inside the
+  // commit); the others are stored for their owner and still answered 2xx
+  // after the commit. Before the server starts.
+  void SetOwnership(const cluster::TenantOwnership* ownership) { ownership_ = ownership; }
+
   const Counters& counters() const { return *counters_; }
   bool deferred_answers() const { return storage_ != nullptr && durability_ == config::Durability::kSync; }
 
@@ -115,13 +122,15 @@ class Admission {
                                     std::function<void(Admitted)> later);
   void FinishSync(PendingSync& pending);
   Status Submit(const IngestRoute& route, std::span<ContactPtr> contacts, IoThread thread);
-  void HandOffReserved(const IngestRoute& route, std::span<ContactPtr> contacts, IoThread thread);
+  void HandOffReserved(const IngestRoute& route, std::span<ContactPtr> contacts, IoThread thread,
+                       std::uint64_t lease_epoch = 0);
 
   shard::ShardSet& shards_;
   DedupWindow& dedup_;
   leave::LeaveMessageSink& leave_messages_;
   storage::Storage* storage_;
   const config::Durability durability_;
+  const cluster::TenantOwnership* ownership_ = nullptr;
   // Shared with storage completions, which may run after the admission is gone.
   const std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
   // One producer per I/O thread, and one shared under a lock for any other caller.

@@ -91,6 +91,7 @@ void LeaveMessageAllocator::Run() {
 AllocationResult LeaveMessageAllocator::RunPass() {
   AllocationResult result;
   for (const config::TenantConfig& tenant : config_.tenants) {
+    if (options_.routes_tenant && !options_.routes_tenant(tenant.id)) continue;
     for (const config::SkillQueueConfig& queue : tenant.skill_queues) {
       if (queue.auto_allocate) AllocateQueue(tenant, queue, LeaveStatus::kToBeAllocated, result);
     }
@@ -102,6 +103,7 @@ AllocationResult LeaveMessageAllocator::Rearm(const std::string& tenant_id, cons
   AllocationResult result;
   for (const config::TenantConfig& tenant : config_.tenants) {
     if (tenant.id != tenant_id) continue;
+    if (options_.routes_tenant && !options_.routes_tenant(tenant.id)) continue;
     for (const config::AgentConfig& agent : tenant.agents) {
       if (agent.employee_id != employee_id) continue;
       for (const config::SkillQueueConfig& queue : tenant.skill_queues) {

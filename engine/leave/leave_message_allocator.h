@@ -45,6 +45,10 @@ namespace routerd::leave {
 struct AllocatorOptions {
   // Default: 5000. How often the allocator looks for To be allocated messages.
   std::int64_t poll_interval_ms = 5000;
+  // Cluster mode: whether this instance routes the tenant now. Only the
+  // owner allocates a tenant's messages: it alone knows which agents are
+  // signed in (elsewhere every message would look unallocatable). Empty: all.
+  std::function<bool(const std::string& tenant_id)> routes_tenant;
 };
 
 struct AllocationResult {

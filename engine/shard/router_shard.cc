@@ -27,14 +27,22 @@ RouterShard::RouterShard(std::uint32_t index, std::span<const config::TenantConf
       io_(1),
       tick_timer_(io_) {
   batch_.resize(options_.batch_size);
+  lease_epoch_.assign(tenants.size(), 0);
 }
 
 RouterShard::~RouterShard() { Stop(); }
+
+namespace {
+thread_local std::optional<std::uint32_t> current_shard;
+}  // namespace
+
+std::optional<std::uint32_t> RouterShard::CurrentIndex() { return current_shard; }
 
 void RouterShard::Start() {
   ArmTick();
   thread_ = std::thread([this] {
     SetThreadName("rd-shard-" + std::to_string(index_));
+    current_shard = index_;
     auto work = boost::asio::make_work_guard(io_);
     // Inputs and tasks are guarded one by one; this also covers the tick.
     static FailureLog failures("a router shard's event loop");
@@ -120,6 +128,11 @@ std::size_t RouterShard::Process(Queue& queue) {
   for (std::size_t i = 0; i < n; ++i) {
     ShardInput& in = batch_[i];
     if (in.kind == ShardInput::Kind::kContact) {
+      if (in.lease_epoch != lease_epoch_[in.tenant]) [[unlikely]] {
+        stale_contacts_.fetch_add(1, std::memory_order_relaxed);
+        in.contact.reset();
+        continue;
+      }
       GuardedCall(contact_failures,
                   [&] { router_.OnContact(in.tenant, in.channel, std::move(in.contact), in.key_hash, now); });
     } else {

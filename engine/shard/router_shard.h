@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -87,6 +88,8 @@ class RouterShard {
   void Post(std::function<void(routing::Router&)> fn);
 
   std::uint32_t index() const { return index_; }
+  // The index of the shard whose thread calls this; nullopt on any other thread.
+  static std::optional<std::uint32_t> CurrentIndex();
   const RouterShardCounters& counters() const { return counters_; }
   std::size_t QueueDepthApprox() const { return queue_.SizeApprox(); }
 
@@ -96,6 +99,14 @@ class RouterShard {
   const routing::QueueStatistics& Statistics(std::uint32_t tenant, std::uint32_t queue) const {
     return router_.tenant(tenant).Statistics(queue);
   }
+
+  // Cluster mode: the epoch of the lease under which this instance routes a
+  // tenant now (0: not routed here), see ShardInput::lease_epoch. Shard
+  // thread only (from a Post task).
+  void SetLeaseEpoch(std::uint32_t tenant, std::uint64_t epoch) { lease_epoch_[tenant] = epoch; }
+  std::uint64_t LeaseEpoch(std::uint32_t tenant) const { return lease_epoch_[tenant]; }
+  // Contacts dropped because their lease epoch was not the tenant's current one.
+  std::uint64_t stale_contacts() const { return stale_contacts_.load(std::memory_order_relaxed); }
 
   // REQUIRES: the shard is not running (before Start or after Stop). For
   // tests and end-of-run inspection; running code uses Post().
@@ -119,6 +130,8 @@ class RouterShard {
   boost::asio::io_context io_;
   boost::asio::steady_timer tick_timer_;
   std::vector<ShardInput> batch_;
+  std::vector<std::uint64_t> lease_epoch_;  // per tenant; shard thread only
+  std::atomic<std::uint64_t> stale_contacts_{0};
   alignas(64) std::atomic<bool> drain_pending_{false};
   std::atomic<bool> stopping_{false};
   RouterShardCounters counters_;

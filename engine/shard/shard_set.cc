@@ -41,9 +41,9 @@ void ShardSet::Stop() {
 }
 
 Status ShardSet::StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                               std::span<ContactPtr> contacts) {
+                               std::span<ContactPtr> contacts, std::uint64_t lease_epoch) {
   ROUTERD_RETURN_IF_ERROR(ReserveContacts(tenant, contacts.size()));
-  StageReserved(producer, tenant, channel, contacts);
+  StageReserved(producer, tenant, channel, contacts, lease_epoch);
   return Status::Ok();
 }
 
@@ -61,7 +61,7 @@ void ShardSet::CancelReservation(const TenantRef& tenant, std::size_t n) {
 }
 
 void ShardSet::StageReserved(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                             std::span<ContactPtr> contacts) {
+                             std::span<ContactPtr> contacts, std::uint64_t lease_epoch) {
   auto& staged = producer.staged_[tenant.shard];
   for (ContactPtr& c : contacts) {
     ShardInput in;
@@ -70,6 +70,7 @@ void ShardSet::StageReserved(Producer& producer, const TenantRef& tenant, std::u
     in.channel = channel;
     in.key_hash = routing::SessionKeyHash(channel, c->customer_id);
     in.contact = c;
+    in.lease_epoch = lease_epoch;
     staged.push_back(std::move(in));
   }
   producer.staged_count_ += contacts.size();
@@ -88,8 +89,8 @@ void ShardSet::Flush(Producer& producer) {
 }
 
 Status ShardSet::SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                                std::span<ContactPtr> contacts) {
-  ROUTERD_RETURN_IF_ERROR(StageContacts(producer, tenant, channel, contacts));
+                                std::span<ContactPtr> contacts, std::uint64_t lease_epoch) {
+  ROUTERD_RETURN_IF_ERROR(StageContacts(producer, tenant, channel, contacts, lease_epoch));
   Flush(producer);
   return Status::Ok();
 }

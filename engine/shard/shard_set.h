@@ -56,12 +56,12 @@ class ShardSet {
   // All of `contacts` (one channel of one tenant) or none: ResourceExhausted
   // when the shard's queue cannot take them all. Pushes and wakes the shard.
   Status SubmitContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                        std::span<ContactPtr> contacts);
+                        std::span<ContactPtr> contacts, std::uint64_t lease_epoch = 0);
   // The same decision, but the contacts stay on the producer until Flush():
   // once this returns OK they are accepted (their room is reserved). A
   // producer that stages many requests and flushes once wakes each shard once.
   Status StageContacts(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                       std::span<ContactPtr> contacts);
+                       std::span<ContactPtr> contacts, std::uint64_t lease_epoch = 0);
   void Flush(Producer& producer);
   // The same in two steps, for a hand-off that must wait for something else
   // first (the journal commit of durable ingest): reserve room for `n`
@@ -70,8 +70,9 @@ class ShardSet {
   Status ReserveContacts(const TenantRef& tenant, std::size_t n);
   void CancelReservation(const TenantRef& tenant, std::size_t n);
   // REQUIRES: room for contacts.size() reserved with ReserveContacts.
+  // `lease_epoch`: see ShardInput::lease_epoch.
   void StageReserved(Producer& producer, const TenantRef& tenant, std::uint32_t channel,
-                     std::span<ContactPtr> contacts);
+                     std::span<ContactPtr> contacts, std::uint64_t lease_epoch = 0);
   // `command.tenant` must be the shard-local index from `tenant`.
   Status SubmitCommand(Producer& producer, const TenantRef& tenant, const routing::AgentCommand& command);
 
