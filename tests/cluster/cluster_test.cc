@@ -21,6 +21,8 @@
 // (the seed is printed). The times measured are printed with "[ cluster  ]".
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <cstdlib>
 #include <iostream>
 #include <random>
@@ -50,15 +52,36 @@ std::uint64_t SeedFromEnvironment() {
   return std::random_device()();
 }
 
+// The promises are for release builds. Under the sanitizers every process
+// runs several times slower (and three instances share two cores in CI), so
+// the same checks get room in proportion; they still catch a takeover that
+// waits for something it should not (a lock, an expiry) rather than the CPU.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSlowdown = 3;
+#else
+constexpr int kSlowdown = 1;
+#endif
+
 // What docs/cluster.md promises for a failover: a lease and a renewal
 // interval, plus reading the tenant's state and the agents' reconnection (2 s).
-milliseconds FailoverBound(int lease_ms) { return milliseconds(lease_ms + lease_ms / 3 + 2000); }
+milliseconds FailoverBound(int lease_ms) { return milliseconds(lease_ms + lease_ms / 3 + 2000 * kSlowdown); }
 
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     seed_ = SeedFromEnvironment();
     std::cout << "[ cluster  ] ROUTERD_CLUSTER_SEED=" << seed_ << std::endl;
+  }
+
+  // A failed run keeps the instances' logs and configurations: the temporary
+  // directory goes away with the test.
+  void TearDown() override {
+    if (!HasFailure()) return;
+    const std::string kept = "/tmp/routerd-cluster-failed-" + std::to_string(seed_);
+    std::error_code ec;
+    std::filesystem::copy(dir_.path(), kept, std::filesystem::copy_options::recursive, ec);
+    std::cout << "[ cluster  ] logs kept in " << kept << (ec ? " (copy failed: " + ec.message() + ")" : "")
+              << std::endl;
   }
 
   // Every instance up, every tenant owned, the traffic running and reaching
@@ -237,7 +260,7 @@ TEST_F(ClusterTest, WithTheDefaultLeaseAnAcmeContactReachesAnAgentWithinFiveSeco
   std::unique_ptr<ClusterHarness> h = StartCluster(0);
   ASSERT_FALSE(HasFailure());
   Flow(2s);
-  ASSERT_GE(KillOwnerOfAcme(*h, 5000ms), 0);
+  ASSERT_GE(KillOwnerOfAcme(*h, 5000ms + 2000ms * (kSlowdown - 1)), 0);
   std::cout << "[ cluster  ] (the formula's bound with the default lease: " << FailoverBound(kDefaultLeaseMs).count()
             << " ms)" << std::endl;
   Flow(1s);
