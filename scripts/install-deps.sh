@@ -22,7 +22,7 @@ fi
 # Extra sets, asked for by the scripts that need them.
 for extra in "$@"; do
   case "$extra" in
-    --bench) packages+=(wrk nginx-light hyperfine gnuplot-nox linux-perf) ;;
+    --bench) packages+=(wrk nginx-light hyperfine gnuplot-nox linux-perf python3-websocket) ;;
     *) echo "install-deps.sh: unknown option '$extra'" >&2; exit 2 ;;
   esac
 done
