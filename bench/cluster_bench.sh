@@ -17,6 +17,7 @@ seconds=${3:-10}
 scripts/install-deps.sh --bench
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target routerd routerd-loadgen >/dev/null
+loadgen=build/bench/routerd-loadgen
 work=$(mktemp -d /tmp/routerd-cluster-bench-XXXXXX)
 source bench/pg_server.sh
 pids=()
@@ -35,7 +36,7 @@ echo "== failover: 3 instances, lease $lease_ms ms, $kills SIGKILLs of the owner
   --work "$work" --instances 3 --kills "$kills" --lease-ms "$lease_ms" | tee "$work/failover.txt"
 
 echo "== throughput: 1, 2 and 3 instances, ${seconds} s each" >&2
-/usr/bin/python3 bench/cluster_throughput.py --routerd build/routerd --loadgen build/routerd-loadgen \
+/usr/bin/python3 bench/cluster_throughput.py --routerd build/routerd --loadgen "$loadgen" \
   --lua bench/loadgen/cycle_requests.lua --pg-url "$pg_url" --psql "${psql[*]}" --work "$work" \
   --seconds "$seconds" | tee "$work/throughput.txt"
 echo "logs and results in $work" >&2

@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_failover import Instance  # noqa: E402  (same directory)
+from cluster_failover import Instance, free_port  # noqa: E402  (same directory)
 
 CONNECTIONS = 16
 
@@ -71,6 +71,52 @@ def owner_known(psql):
     return out == "1"
 
 
+def run_wrk(port, requests, lua, seconds):
+    """(accepted/s, refused/s) of one wrk run against 127.0.0.1:port."""
+    return subprocess.Popen(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", lua,
+                             f"http://127.0.0.1:{port}/", "--", requests, "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wrk_rates(proc, seconds):
+    out = proc.communicate()[0]
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    non2xx = int(m.group(1)) if m else 0
+    return (total - non2xx) / seconds, non2xx / seconds
+
+
+def nginx_baseline(work, requests, lua, seconds):
+    """nginx answering every POST with 200 on this machine, in the same run: the ratio's denominator."""
+    port = free_port()
+    root = os.path.join(work, "nginx")
+    os.makedirs(root, exist_ok=True)
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes 1;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {root}/body;
+  proxy_temp_path {root}/proxy;
+  fastcgi_temp_path {root}/fastcgi;
+  uwsgi_temp_path {root}/uwsgi;
+  scgi_temp_path {root}/scgi;
+  server {{ listen 127.0.0.1:{port}; location / {{ return 200 "EVENT_RECEIVED"; }} }}
+}}
+""")
+    nginx = subprocess.Popen(["nginx", "-c", conf, "-p", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        return wrk_rates(run_wrk(port, requests, lua, seconds), seconds)[0]
+    finally:
+        nginx.terminate()
+        nginx.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--routerd", required=True)
@@ -103,26 +149,22 @@ def main():
             deadline = time.time() + 30
             while not owner_known(psql) and time.time() < deadline:
                 time.sleep(0.1)
-            wrks = [subprocess.Popen(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{a.seconds}s", "-s", a.lua,
-                                      f"http://127.0.0.1:{i.port}/", "--", files[k], "1"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                    for k, i in enumerate(instances)]
+            wrks = [run_wrk(i.port, files[k], a.lua, a.seconds) for k, i in enumerate(instances)]
             accepted = refused = 0.0
             for w in wrks:
-                out = w.communicate()[0]
-                total = int(re.search(r"(\d+) requests in", out).group(1))
-                m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-                non2xx = int(m.group(1)) if m else 0
-                accepted += (total - non2xx) / a.seconds
-                refused += non2xx / a.seconds
+                acc, ref = wrk_rates(w, a.seconds)
+                accepted += acc
+                refused += ref
             results.append((n, accepted, refused))
             print(f"{n} instance(s): {accepted:.0f} accepted/s in total, {refused:.0f} refused (503)/s", flush=True)
         finally:
             for i in instances:
                 i.kill()
+    nginx = nginx_baseline(a.work, files[0], a.lua, a.seconds)
+    print(f"nginx (return 200, 1 worker, same requests, one wrk): {nginx:.0f}/s")
     base = results[0][1] or 1
     for n, acc, _ in results:
-        print(f"  {n}: {acc:.0f}/s ({acc / base:.2f}x one instance)")
+        print(f"  {n}: {acc:.0f}/s ({acc / base:.2f}x one instance, {acc / nginx:.3f} of nginx)")
     return 0
 
 
