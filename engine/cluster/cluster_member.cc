@@ -85,7 +85,9 @@ bool ClusterMember::Connected() { return Connect().ok(); }
 Status ClusterMember::Start() {
   ROUTERD_RETURN_IF_ERROR(Connect());
   if (Status s = session_->AnnounceMembership(); !s.ok()) return s;
-  if (Status s = Round(); !s.ok()) return s;
+  // The first round takes what this instance should route; a claim it could
+  // not make now (a row locked a moment) is retried by the thread's rounds.
+  if (Status s = Round(); !s.ok()) spdlog::warn("cluster: first round incomplete, retrying: {}", s.ToString());
   thread_ = std::thread([this] {
     SetThreadName("rd-cluster");
     Run();
