@@ -46,13 +46,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_config(path, pg_url, lease_ms):
+def write_cluster_config(path, pg_url, lease_ms, log_level, tenant_tables):
+    """A cluster instance's file: everything but the tenant (`tenant_tables`), the
+    same for every instance; each one's id and URL come from its environment."""
     with open(path, "w") as f:
         f.write(f"""[server]
 listen = "127.0.0.1:0"
 io_threads = 1
 router_shards = 1
-log_level = "info"
+log_level = "{log_level}"
 agent_grace_seconds = 60
 
 [storage]
@@ -75,7 +77,11 @@ id = "ou"
 id = "general"
 max_wait_seconds = 86400
 max_waiting = 1000000
-[[tenants.channels]]
+""" + tenant_tables)
+
+
+def write_config(path, pg_url, lease_ms):
+    write_cluster_config(path, pg_url, lease_ms, "info", f"""[[tenants.channels]]
 id = "web"
 kind = "web"
 skill_queue = "general"

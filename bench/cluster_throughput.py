@@ -18,39 +18,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_failover import Instance, free_port  # noqa: E402  (same directory)
+from cluster_failover import Instance, free_port, write_cluster_config  # noqa: E402  (same directory)
 
 CONNECTIONS = 16
 
 
 def write_config(path, pg_url):
-    with open(path, "w") as f:
-        f.write(f"""[server]
-listen = "127.0.0.1:0"
-io_threads = 1
-router_shards = 1
-log_level = "warn"
-
-[storage]
-backend = "postgresql"
-url = "{pg_url}"
-durability = "sync"
-
-[cluster]
-enabled = true
-instance_id_env = "ROUTERD_INSTANCE_ID"
-advertise_url_env = "ROUTERD_ADVERTISE_URL"
-
-[[tenants]]
-id = "bench"
-max_concurrent_sessions = 60
-[[tenants.ous]]
-id = "ou"
-[[tenants.skill_queues]]
-id = "general"
-max_wait_seconds = 86400
-max_waiting = 1000000
-[[tenants.channels]]
+    write_cluster_config(path, pg_url, 3000, "warn", """[[tenants.channels]]
 id = "wa"
 kind = "whatsapp"
 skill_queue = "general"
