@@ -93,9 +93,11 @@ void InboxPump::Run() {
         cv_.wait_until(lock, until, [this] { return stopping_ || kicked_; });
         break;
       }
-      auto slice = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()),
-                            std::chrono::milliseconds(100));
-      StatusOr<std::vector<storage::ClusterNotification>> n = session_->Wait(std::max(slice, std::chrono::milliseconds(1)));
+      auto slice =
+          std::min(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()),
+                   std::chrono::milliseconds(100));
+      StatusOr<std::vector<storage::ClusterNotification>> n =
+          session_->Wait(std::max(slice, std::chrono::milliseconds(1)));
       if (!n.ok()) {
         session_.reset();
         break;

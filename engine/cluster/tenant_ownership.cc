@@ -70,7 +70,8 @@ void TenantOwnership::Withdraw(std::string_view tenant_id) {
 
 void TenantOwnership::ExtendHeld(std::int64_t valid_until_ns) {
   for (auto& [id, e] : tenants_) {
-    if (e->epoch.load(std::memory_order_acquire) != 0) e->valid_until_ns.store(valid_until_ns, std::memory_order_release);
+    if (e->epoch.load(std::memory_order_acquire) != 0)
+      e->valid_until_ns.store(valid_until_ns, std::memory_order_release);
   }
 }
 

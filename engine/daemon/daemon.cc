@@ -106,7 +106,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   };
   leave::AllocatorOptions allocator_options;
   allocator_options.poll_interval_ms = static_cast<std::int64_t>(storage_options.allocation_poll_seconds) * 1000;
-  if (cluster) allocator_options.routes_tenant = [this](const std::string& tenant) { return ownership_->RoutedHere(tenant); };
+  if (cluster) {
+    allocator_options.routes_tenant = [this](const std::string& tenant) { return ownership_->RoutedHere(tenant); };
+  }
   allocator_ = std::make_unique<leave::LeaveMessageAllocator>(
       config_, storage_->leave_messages(),
       [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
@@ -149,8 +151,8 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   if (cluster) {
     cluster_ = std::make_unique<ClusterRuntime>(
         ClusterRuntime::Parts{config_, *storage_, *shards_, *agent_gateway_, *console_, clock_,
-                             [this] { SyncStoredTokens(); }}, *ownership_,
-        gated_pushes_);
+                              [this] { SyncStoredTokens(); }},
+        *ownership_, gated_pushes_);
     fanout_.Add(&cluster_->gate());
     webhooks_->SetOwnership(ownership_.get());
     gateway::OwnerCheck owner = [this](std::string_view tenant) {
