@@ -200,12 +200,14 @@ Status ClusterRuntime::Activate(storage::ClusterSession& session, const storage:
 
 Status ClusterRuntime::RoutePending(const shard::TenantRef& tenant, std::uint64_t epoch,
                                     std::vector<ContactPtr>& contacts) {
+  // Staged, then handed over with one wake-up of the shard per queue-full.
   const auto deadline = std::chrono::steady_clock::now() + kPendingRoomTimeout;
   for (ContactPtr& c : contacts) {
     const std::optional<std::uint32_t> channel = parts_.shards.directory().FindChannel(tenant, c->channel_id);
     if (!channel) continue;  // its channel is no longer configured
     ContactPtr one[] = {c};
-    while (!parts_.shards.SubmitContacts(*member_producer_, tenant, *channel, one, epoch).ok()) {
+    while (!parts_.shards.StageContacts(*member_producer_, tenant, *channel, one, epoch).ok()) {
+      parts_.shards.Flush(*member_producer_);  // what is staged holds room: let the shard drain it
       if (std::chrono::steady_clock::now() >= deadline) {
         return Status::ResourceExhausted("the router queue of tenant " + tenant.config->id +
                                          " has no room for its pending contacts");
@@ -213,6 +215,7 @@ Status ClusterRuntime::RoutePending(const shard::TenantRef& tenant, std::uint64_
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  parts_.shards.Flush(*member_producer_);
   return Status::Ok();
 }
 
@@ -256,10 +259,12 @@ void ClusterRuntime::RouteFromInbox(std::vector<ContactPtr>& contacts, const std
     auto epoch = epoch_of.find(c->tenant_id);
     if (!tenant || !channel || epoch == epoch_of.end()) continue;  // not configured here, or not held
     ContactPtr one[] = {c};
-    if (!parts_.shards.SubmitContacts(*pump_producer_, *tenant, *channel, one, epoch->second).ok()) {
+    if (!parts_.shards.StageContacts(*pump_producer_, *tenant, *channel, one, epoch->second).ok()) {
       left.push_back(std::move(c));  // the router is full: offered again
     }
   }
+  // One wake-up per shard for the whole pass.
+  parts_.shards.Flush(*pump_producer_);
   contacts.swap(left);
 }
 

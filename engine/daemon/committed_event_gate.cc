@@ -58,7 +58,7 @@ void CommittedEventGate::OnRoutingEvents(std::span<routing::RoutingEvent> events
         [this, s, batch, p](const Status& status) { Completed(s, batch, p, status); });
     if (!accepted.ok()) {
       --batch->pending;
-      Fail(*shard, *batch, part, accepted);
+      Fail(*shard, part, accepted);
     }
   }
   gate.fifo.push_back(std::move(batch));
@@ -69,14 +69,13 @@ void CommittedEventGate::Completed(std::uint32_t shard, const std::shared_ptr<Ba
                                    const Status& status) {
   // Storage thread: back to the shard, which alone touches its FIFO.
   shards_.shard(shard).Post([this, shard, batch, part, status](routing::Router&) {
-    if (!status.ok()) Fail(shard, *batch, batch->parts[part], status);
+    if (!status.ok()) Fail(shard, batch->parts[part], status);
     --batch->pending;
     HandOn(shard);
   });
 }
 
-void CommittedEventGate::Fail(std::uint32_t shard, Batch& batch, TenantPart& part, const Status& why) {
-  (void)batch;
+void CommittedEventGate::Fail(std::uint32_t shard, TenantPart& part, const Status& why) {
   part.failed = true;
   failed_writes_.fetch_add(1, std::memory_order_relaxed);
   ShardGate& gate = gates_[shard];

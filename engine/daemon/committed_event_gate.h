@@ -68,7 +68,7 @@ class CommittedEventGate final : public routing::RoutingEventSink {
 
   void Completed(std::uint32_t shard, const std::shared_ptr<Batch>& batch, std::size_t part, const Status& status);
   void HandOn(std::uint32_t shard);
-  void Fail(std::uint32_t shard, Batch& batch, TenantPart& part, const Status& why);
+  void Fail(std::uint32_t shard, TenantPart& part, const Status& why);
 
   storage::Storage& storage_;
   const cluster::TenantOwnership& ownership_;

@@ -188,7 +188,7 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
         pending->writes.assign(writes.begin(), writes.end());
         leave::LeaveRepository& repository = pending->admission->storage_->leave_messages();
         for (std::size_t i = 0; i < pending->leave.size(); ++i) {
-          if (pending->writes[pending->contacts.size() + i] == storage::ContactWrite::kDuplicate) continue;
+          if (pending->writes[pending->contacts.size() + i] != storage::ContactWrite::kInserted) continue;
           pending->remaining.fetch_add(1, std::memory_order_relaxed);
           Status created = repository.CreateAsync(LeaveMessageOf(pending->route, pending->leave[i], pending->now_ms),
                                                   leave::Actor{"webhook:" + pending->route.id, ""},
@@ -244,8 +244,8 @@ void Admission::FinishSync(PendingSync& pending) {
   shards_.CancelReservation(route.tenant, pending.contacts.size() - fresh.size());
   if (!fresh.empty()) HandOffReserved(route, fresh, pending.thread, pending.lease_epoch);
   for (std::size_t i = 0; i < pending.leave.size(); ++i) {
-    const storage::ContactWrite w = pending.writes[pending.contacts.size() + i];
-    const bool created = w == storage::ContactWrite::kInserted || w == storage::ContactWrite::kStoredForOwner;
+    // Never kStoredForOwner: leave contacts are not routed (AcceptedContacts::leave_from).
+    const bool created = pending.writes[pending.contacts.size() + i] == storage::ContactWrite::kInserted;
     result.leave_messages += created;
     result.duplicates += !created;
   }
