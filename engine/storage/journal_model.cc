@@ -128,6 +128,15 @@ struct EventRows {
     row.detail = &e.reason;
     return fn(row);
   }
+
+  Status operator()(const SessionTraceKept& e) const {
+    SessionEventWrite row;
+    row.kind = SessionEventKind::kTrace;
+    row.tenant_id = &e.tenant_id;
+    row.session_id = e.session_id;
+    row.detail = &e.trace;
+    return fn(row);
+  }
 };
 
 }  // namespace
@@ -142,7 +151,9 @@ std::size_t SessionFold::KeyHash::operator()(const Key& k) const {
 }
 
 void SessionFold::Add(StoredSessionEvent&& row) {
-  if (row.kind == SessionEventKind::kKept) return;
+  // Neither says whether the session is open: a session that becomes a leave
+  // message gets its trace row from the router, its end from the leave store.
+  if (row.kind == SessionEventKind::kKept || row.kind == SessionEventKind::kTrace) return;
   Key key{std::move(row.tenant_id), row.session_id};
   if (row.kind == SessionEventKind::kOpened) {
     std::uint64_t& max_id = max_session_id_[key.tenant_id];

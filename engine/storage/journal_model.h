@@ -31,6 +31,11 @@ enum class SessionEventKind : std::int64_t {
   kRequeued = 4,  // queue_id ('' = unchanged)
   kEnded = 5,     // detail = reason
   kKept = 6,      // the contact is kept in a leave message (detail = its id), not pending
+  // detail = the session's route trace (SessionTraceKept), read back by
+  // LoadSessionTrace; recovery, the open-session index and pruning's
+  // open-session rule never look at it. A partial index on kind = 7 serves the
+  // read, so that the other kinds' appends pay nothing for it.
+  kTrace = 7,
 };
 
 // Attachments in one text column: each field length-prefixed
@@ -59,7 +64,8 @@ struct SessionEventWrite {
 
 // The rows the events are stored as, in order: an opening (with its first
 // keyed contact), then one kContact row per further keyed contact; one row per
-// assignment, requeue and end; one kContact row per keyed contact added.
+// assignment, requeue, end and kept trace; one kContact row per keyed contact
+// added.
 // Unkeyed contacts cannot be named and get no row. Stops at the first error
 // `row` returns.
 Status ForEachEventRow(std::span<const SessionEvent> events, const std::function<Status(const SessionEventWrite&)>& row);
@@ -81,7 +87,8 @@ struct StoredSessionEvent {
 // Folds session events, fed in write order, into the sessions still open:
 // the first opening of a session stands, events of a session that is not open
 // are ignored, an end removes it. Also tracks each tenant's largest session id
-// (open or ended).
+// (open or ended). kKept and kTrace rows are skipped: they never open, change
+// or end a session.
 class SessionFold {
  public:
   struct OpenSession {

@@ -21,13 +21,14 @@
 //     status inside the write, so two concurrent operations cannot both pass.
 //
 // Thread safety: Append*, leave_messages(), stats() from any thread once
-// Start() returned OK; Start/Stop/Flush/LoadOpenState from a thread that is not
-// a storage thread.
+// Start() returned OK; Start/Stop/Flush/LoadOpenState/LoadSessionTrace from a
+// thread that is not a storage thread.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,15 @@ class Storage {
   // Cluster mode's leases and inbox; nullptr for a backend that cannot be
   // shared (sqlite).
   virtual ClusterStore* cluster() { return nullptr; }
+
+  // The route trace kept for session `session_id` of `tenant_id`
+  // (SessionTraceKept; the newest when several were), or nullopt when none is
+  // stored (never kept, a tenant never stored, or pruned with the session's
+  // other events after the retention time). Blocking: it reads through the
+  // backend's reader connections (waiting for a free one), so call it from a
+  // thread of its own, never from an I/O, router or storage thread.
+  virtual StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(const std::string& tenant_id,
+                                                                        std::uint64_t session_id) = 0;
 
   // One consistent snapshot per partition of what a restart needs.
   // REQUIRES: before Start(), or with no appends in flight.

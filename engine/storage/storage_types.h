@@ -104,7 +104,19 @@ struct SessionEnded {
   std::string reason;
 };
 
-using SessionEvent = std::variant<SessionOpened, SessionAssigned, SessionRequeued, SessionContactsAdded, SessionEnded>;
+// The route trace of a session that left the router (ended, or became a
+// leave message): kept for the retention time, so that an administrator can
+// still read it after the router's in-memory copy is gone or the daemon
+// restarted. `trace` is opaque to storage (the API's JSON object); recovery
+// ignores these events.
+struct SessionTraceKept {
+  std::string tenant_id;
+  std::uint64_t session_id = 0;
+  std::string trace;
+};
+
+using SessionEvent =
+    std::variant<SessionOpened, SessionAssigned, SessionRequeued, SessionContactsAdded, SessionEnded, SessionTraceKept>;
 
 const std::string& TenantOf(const SessionEvent& event);
 
@@ -138,6 +150,13 @@ struct OpenState {
   // session ids must start above it.
   std::map<std::string, std::uint64_t> max_session_id;
   std::uint64_t leave_messages = 0;
+};
+
+// A kept route trace as read back: when it was stored (wall clock, the commit
+// of its batch) and the trace as given.
+struct StoredSessionTrace {
+  std::int64_t stored_at_ms = 0;
+  std::string trace;
 };
 
 struct PruneResult {

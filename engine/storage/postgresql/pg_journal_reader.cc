@@ -138,4 +138,15 @@ StatusOr<OpenState> LoadOpenStatePg(PgConnection& conn) {
   return state;
 }
 
+StatusOr<std::optional<StoredSessionTrace>> LoadSessionTracePg(PgConnection& conn, const std::string& tenant_id,
+                                                               std::uint64_t session_id) {
+  static_assert(static_cast<int>(SessionEventKind::kTrace) == 7, "kPgSessionTraceSql spells the kind out");
+  PgParams p;
+  p.Add(std::string_view(tenant_id)).Add(static_cast<std::int64_t>(session_id));
+  StatusOr<PgResult> r = conn.Query(std::string(kPgSessionTraceSql), p);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<StoredSessionTrace>();
+  return std::optional<StoredSessionTrace>(StoredSessionTrace{r->Int64(0, 0), std::string(r->Text(0, 1))});
+}
+
 }  // namespace routerd::storage

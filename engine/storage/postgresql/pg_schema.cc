@@ -174,7 +174,20 @@ CREATE INDEX contact_inbox_by_tenant ON contact_inbox (tenant_id, seq);
 CREATE INDEX contacts_by_tenant ON contacts (tenant_id, seq);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
+// A session's kept route trace (kind 7, SessionTraceKept) without a scan.
+// Partial, so that appends of the other kinds (nearly all of them) do not
+// update it; the planner uses it for a query whose WHERE says `kind = 7`
+// literally. seq last: the newest trace of a session is read off its end.
+// Built inside the migration's transaction (CONCURRENTLY cannot be): one scan
+// of session_events, which retention keeps bounded, during which writes to
+// the table wait. That scan of a week of events may take longer than the
+// connection's statement_timeout, which is lifted for it, until the COMMIT.
+constexpr std::string_view kMigration3 = R"sql(
+SET LOCAL statement_timeout = 0;
+CREATE INDEX session_events_traces ON session_events (tenant_id, session_id, seq) WHERE kind = 7;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(std::size(kMigrations) == kPgSchemaVersion);
 
 StatusOr<int> Migrate(PgConnection& conn) {

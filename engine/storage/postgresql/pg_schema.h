@@ -14,6 +14,8 @@
 //      cap_settings and api_tokens.
 //   2  cluster mode: cluster_instances, tenant_leases, contact_inbox; contacts
 //      indexed by tenant.
+//   3  session_events_traces: a partial index on the kept route traces
+//      (kind 7) for LoadSessionTrace; rows are unchanged.
 //
 // Thread safety: stateless.
 #pragma once
@@ -23,7 +25,7 @@
 
 namespace routerd::storage {
 
-inline constexpr int kPgSchemaVersion = 2;
+inline constexpr int kPgSchemaVersion = 3;
 
 // Creates the tables when the database is empty, applies the missing
 // migrations, and returns the version found before (0: empty database).

@@ -119,6 +119,19 @@ Status PgStorage::AppendFencedSessionEvents(std::vector<SessionEvent> events, st
   return writer.Submit(MakePgFencedSessionEventsRecord(std::move(events), lease_epoch, std::move(done)));
 }
 
+StatusOr<std::optional<StoredSessionTrace>> PgStorage::LoadSessionTrace(const std::string& tenant_id,
+                                                                         std::uint64_t session_id) {
+  auto failed = [&](const Status& s) {
+    return Status(s.code(), "cannot read the route trace of session " + std::to_string(session_id) + " of tenant " +
+                                tenant_id + " from " + server_ + ": " + s.message());
+  };
+  StatusOr<PgReaderPool::Lease> conn = readers_->Acquire();
+  if (!conn.ok()) return failed(conn.status());
+  StatusOr<std::optional<StoredSessionTrace>> trace = LoadSessionTracePg(**conn, tenant_id, session_id);
+  if (!trace.ok()) return failed(trace.status());
+  return trace;
+}
+
 StatusOr<OpenState> PgStorage::LoadOpenState() {
   StatusOr<PgReaderPool::Lease> conn = readers_->Acquire();
   if (!conn.ok()) return conn.status();

@@ -44,6 +44,9 @@ class PgStorage final : public Storage {
   leave::LeaveRepository& leave_messages() override { return *leave_; }
   AdministrationRepository& administration() override { return *administration_; }
   ClusterStore* cluster() override { return cluster_.get(); }
+  // On a connection of the reader pool.
+  StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(const std::string& tenant_id,
+                                                                std::uint64_t session_id) override;
   StatusOr<OpenState> LoadOpenState() override;
   void RequestPrune(PruneDone done) override;
   JournalStats stats() const override;

@@ -142,4 +142,15 @@ StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_i
   return st->Bind(1, channel_id).Bind(2, provider_message_id).Step();
 }
 
+StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(ReadConnection& rc, std::string_view tenant_id,
+                                                             std::uint64_t session_id) {
+  static_assert(static_cast<int>(SessionEventKind::kTrace) == 7, "kSessionTraceSql spells the kind out");
+  StatusOr<Statement> st = rc.conn().Prepare(kSessionTraceSql);
+  if (!st.ok()) return st.status();
+  StatusOr<bool> row = st->Bind(1, tenant_id).Bind(2, static_cast<std::int64_t>(session_id)).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<StoredSessionTrace>();
+  return std::optional<StoredSessionTrace>(StoredSessionTrace{st->ColumnInt64(0), st->ColumnText(1)});
+}
+
 }  // namespace routerd::storage

@@ -1,6 +1,6 @@
-// Journal reads of one partition: what a restart needs (LoadOpenState) and the
-// durable dedup check. Both run on a read connection and never wait for the
-// writer.
+// Journal reads of one partition: what a restart needs (LoadOpenState), the
+// durable dedup check and a session's kept route trace. They run on a read
+// connection and never wait for the writer.
 //
 // LoadOpenState folds the partition's session events in seq order (opened,
 // contacts added, assigned, requeued, ended) into the sessions still open,
@@ -11,6 +11,8 @@
 // use by another thread meanwhile.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "engine/storage/journal_model.h"
@@ -30,5 +32,16 @@ StatusOr<OpenState> LoadOpenState(Database& db);
 // look-up.
 StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,
                                   std::string_view provider_message_id);
+
+// The newest route trace kept for the session (a kTrace row), or nullopt.
+// One look-up in the partial index session_events_traces (schema 6):
+// kSessionTraceSql, ?1 the tenant, ?2 the session. `kind = 7` is written out,
+// not bound: SQLite uses a partial index only for a WHERE that implies the
+// index's own. Public so that a test can check the plan.
+inline constexpr std::string_view kSessionTraceSql =
+    "SELECT at_ms, detail FROM session_events WHERE tenant_id = ?1 AND session_id = ?2 AND kind = 7"
+    " ORDER BY seq DESC LIMIT 1";
+StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(ReadConnection& rc, std::string_view tenant_id,
+                                                             std::uint64_t session_id);
 
 }  // namespace routerd::storage

@@ -141,6 +141,13 @@ int PartitionSet::LeastLoaded() const {
   return best;
 }
 
+Partition* PartitionSet::Find(std::string_view tenant_id) {
+  if (auto it = tenants_.find(tenant_id); it != tenants_.end()) return partitions_[it->second].get();
+  std::lock_guard lock(late_mu_);
+  auto it = late_tenants_.find(tenant_id);
+  return it == late_tenants_.end() ? nullptr : partitions_[it->second.index].get();
+}
+
 Partition& PartitionSet::ForTenant(std::string_view tenant_id) {
   if (auto it = tenants_.find(tenant_id); it != tenants_.end()) return *partitions_[it->second];
   std::lock_guard lock(late_mu_);

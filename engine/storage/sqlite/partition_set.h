@@ -56,6 +56,10 @@ class PartitionSet {
   // each later record (it is idempotent), so a tenant's rows never sit in a
   // file that does not say it holds the tenant for longer than one batch.
   Partition& ForTenant(std::string_view tenant_id);
+  // The tenant's partition when it has one (stored, configured, or given one
+  // since open), else nullptr. Unlike ForTenant, never gives one: a read
+  // about a tenant never stored must not record it.
+  Partition* Find(std::string_view tenant_id);
   std::size_t size() const { return partitions_.size(); }
   Partition& at(std::size_t i) { return *partitions_[i]; }
   const Partition& at(std::size_t i) const { return *partitions_[i]; }

@@ -344,6 +344,14 @@ CREATE TABLE api_tokens (
 CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (tenant_id, name) WHERE revoked_at_ms IS NULL;
 )sql";
 
+// Version 6: finding a session's kept route trace (kind 7, SessionTraceKept)
+// without a scan. Partial, so that appends of the other kinds (nearly all of
+// them) do not update it; SQLite uses it only for a query whose WHERE says
+// `kind = 7` literally. The rowid (seq) ends every entry, so the newest trace
+// of a session is the index's last entry for it.
+constexpr std::string_view kMigration6 =
+    "CREATE INDEX session_events_traces ON session_events (tenant_id, session_id) WHERE kind = 7;";
+
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
     case 1:
@@ -356,6 +364,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return conn.Exec(kMigration4);
     case 5:
       return conn.Exec(kMigration5);
+    case 6:
+      return conn.Exec(kMigration6);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

@@ -18,6 +18,8 @@
 //      sessions recovered after a restart.
 //   5  cap_settings and api_tokens: caps set and tokens created or revoked
 //      through the administration API (storage/administration.h).
+//   6  session_events_traces: a partial index on the kept route traces
+//      (kind 7) for LoadSessionTrace; rows are unchanged.
 //
 // Thread safety: constant data.
 #pragma once
@@ -33,7 +35,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

@@ -60,6 +60,22 @@ Status SqliteStorage::AppendSessionEvents(std::vector<SessionEvent> events, Sess
       });
 }
 
+StatusOr<std::optional<StoredSessionTrace>> SqliteStorage::LoadSessionTrace(const std::string& tenant_id,
+                                                                             std::uint64_t session_id) {
+  // A tenant without a partition has stored nothing, traces included.
+  Partition* p = partitions_->Find(tenant_id);
+  if (p == nullptr) return std::optional<StoredSessionTrace>();
+  auto failed = [&](const Status& s) {
+    return Status(s.code(), "cannot read the route trace of session " + std::to_string(session_id) + " of tenant " +
+                                tenant_id + " from " + p->db->path() + ": " + s.message());
+  };
+  StatusOr<ReaderPool::Lease> lease = p->db->readers().Acquire();
+  if (!lease.ok()) return failed(lease.status());
+  StatusOr<std::optional<StoredSessionTrace>> trace = storage::LoadSessionTrace(**lease, tenant_id, session_id);
+  if (!trace.ok()) return failed(trace.status());
+  return trace;
+}
+
 StatusOr<OpenState> SqliteStorage::LoadOpenState() {
   // One reader per partition file, in parallel: a restart's longest step.
   std::vector<std::future<StatusOr<OpenState>>> parts;

@@ -29,6 +29,9 @@ class SqliteStorage final : public Storage {
   Status AppendSessionEvents(std::vector<SessionEvent> events, SessionEventsDone done) override;
   leave::LeaveRepository& leave_messages() override { return *leave_; }
   AdministrationRepository& administration() override { return *administration_; }
+  // From the tenant's partition file, on one of its reader connections.
+  StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(const std::string& tenant_id,
+                                                                std::uint64_t session_id) override;
   StatusOr<OpenState> LoadOpenState() override;
   void RequestPrune(PruneDone done) override;
   JournalStats stats() const override;
