@@ -128,6 +128,29 @@ TEST_F(PgClusterJournalTest, FencedEventsAreStoredAtTheHeldEpochOnlyAndOfOneTena
   EXPECT_EQ(Sql("SELECT string_agg(session_id::text, ',') FROM session_events"), "1");
 }
 
+TEST_F(PgClusterJournalTest, ARouteTraceInAFencedBatchIsStoredOnlyUnderTheHeldLease) {
+  ASSERT_EQ(ClaimOrFail(*sa_, "a", "t1"), 1u);
+  EXPECT_TRUE(WriteFenced(*a_, {Opened("t1", 1, C("k1")), SessionEnded{"t1", 1, "closed"},
+                                SessionTraceKept{"t1", 1, "{\"by\":\"a\"}"}},
+                          1)
+                  .ok());
+  Status lost = WriteFenced(*a_, {SessionTraceKept{"t1", 2, "{\"stale\":true}"}}, 2);
+  EXPECT_EQ(lost.code(), StatusCode::kFailedPrecondition) << lost.ToString();
+  Status not_mine = WriteFenced(*b_, {SessionTraceKept{"t1", 1, "{\"by\":\"b\"}"}}, 1);
+  EXPECT_EQ(not_mine.code(), StatusCode::kFailedPrecondition) << "b wrote under a's lease";
+
+  EXPECT_EQ(Sql("SELECT count(*) FROM session_events WHERE kind = 7"), "1");
+  for (Storage* reader : {a_.get(), b_.get()}) {  // any instance reads it
+    StatusOr<std::optional<StoredSessionTrace>> got = reader->LoadSessionTrace("t1", 1);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->trace, "{\"by\":\"a\"}");
+  }
+  StatusOr<std::optional<StoredSessionTrace>> stale = a_->LoadSessionTrace("t1", 2);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  EXPECT_FALSE(stale->has_value());
+}
+
 TEST_F(PgClusterJournalTest, ContactsNotRoutedByTheOwnerGoToItsInboxAndAreTakenOnceInOrder) {
   ASSERT_EQ(ClaimOrFail(*sa_, "a", "t1"), 1u);
   EXPECT_EQ(WriteContactsAt(*b_, {C("k1"), C("k2")}, 0).outcome, (Writes{kForOwner, kForOwner}));

@@ -187,7 +187,7 @@ TEST_F(PgClusterLeaseTest, WaitIsUnavailableWhenItsConnectionBreaks) {
   EXPECT_EQ(got.status().code(), StatusCode::kUnavailable) << got.status().ToString();
 }
 
-TEST(PgClusterSchemaTest, AVersion1DatabaseIsMigratedToVersion2KeepingItsRows) {
+TEST(PgClusterSchemaTest, AVersion1DatabaseIsMigratedToTheLatestVersionKeepingItsRows) {
   BackendLocation where{BackendParam{"postgresql", 1}};
   ManualClock clock;
   {
@@ -197,22 +197,25 @@ TEST(PgClusterSchemaTest, AVersion1DatabaseIsMigratedToVersion2KeepingItsRows) {
   }
   // Back to what version 1 wrote.
   ASSERT_TRUE(where.Psql("DROP TABLE cluster_instances, tenant_leases, contact_inbox;"
-                         " DROP INDEX contacts_by_tenant; DELETE FROM routerd_schema WHERE version = 2").ok());
+                         " DROP INDEX contacts_by_tenant, session_events_traces;"
+                         " DELETE FROM routerd_schema WHERE version >= 2").ok());
   auto storage = testing::OpenInstance(where, clock, "a");
   ASSERT_NE(storage, nullptr);
-  StatusOr<std::string> version = where.Psql("SELECT max(version) FROM routerd_schema");
+  StatusOr<std::string> version =
+      where.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM routerd_schema");
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ(*version, "2");
+  EXPECT_EQ(*version, "1,2,3");
   StatusOr<std::string> kept = where.Psql("SELECT string_agg(provider_message_id, ',') FROM contacts");
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, "m1");
   auto session = testing::Connect(*storage);
   ASSERT_NE(session, nullptr);
   EXPECT_EQ(ClaimOrFail(*session, "a", "t1"), 1u);
-  StatusOr<std::string> indexed = where.Psql("SELECT count(*) FROM pg_indexes WHERE indexname IN"
-                                             " ('contacts_by_tenant', 'contact_inbox_by_tenant')");
+  StatusOr<std::string> indexed =
+      where.Psql("SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                 " ('contacts_by_tenant', 'contact_inbox_by_tenant', 'session_events_traces')");
   ASSERT_TRUE(indexed.ok());
-  EXPECT_EQ(*indexed, "2");
+  EXPECT_EQ(*indexed, "3");
 }
 
 }  // namespace
