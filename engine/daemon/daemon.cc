@@ -143,6 +143,12 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
              http::RequestContext& ctx) { return leave_api_->Handle(request, path, who, ctx); },
       [this](const http::HttpRequest& head, std::string_view path, const gateway::Principal& who,
              std::size_t default_limit) { return leave_api_->AdmitBody(head, path, who, default_limit); });
+  trace_reads_ = leave::TaskThread::Create("rd-traces");
+  api_->SetTraceLookup([this](std::string tenant, std::uint64_t session_id, gateway::ApiHandler::TraceDone done) {
+    trace_reads_->Post([this, tenant = std::move(tenant), session_id, done] {
+      done(storage_->LoadSessionTrace(tenant, session_id));
+    }, [done] { done(Status(StatusCode::kInternal, "the read failed (logged)")); });
+  });
   console_ = std::make_unique<console::Console>(config_, *shards_, *auth_, clock_);
   console_->SetAgentActivity([this](const std::string& tenant, const std::string& employee) {
     return presence_.Activity(tenant, employee);
@@ -238,6 +244,7 @@ void Daemon::Stop() {
   http_server_->Stop();
   // Reads the message API still had queued hold their requests' sessions.
   leave_api_->Stop();
+  trace_reads_->Stop();
   // Calls not yet handed to the telephony are abandoned; the journal still runs
   // for the failures reported before.
   dialer_->Stop();

@@ -30,6 +30,7 @@
 #include "engine/leave/dialer_callbacks.h"
 #include "engine/leave/leave_message_allocator.h"
 #include "engine/leave/leave_message_api.h"
+#include "engine/leave/task_thread.h"
 #include "engine/metrics/routing_metrics.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/shard/shard_set.h"
@@ -128,6 +129,8 @@ class Daemon {
   std::unique_ptr<leave::DialerCallbacks> dialer_callbacks_;
   std::unique_ptr<leave::LeaveMessageApi> leave_api_;
   std::unique_ptr<gateway::ApiHandler> api_;
+  // Reads of kept route traces (ApiHandler::SetTraceLookup), off the I/O threads.
+  std::shared_ptr<leave::TaskThread> trace_reads_;
   std::unique_ptr<console::Console> console_;
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;

@@ -1,10 +1,26 @@
 #include "engine/daemon/session_journal.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/gateway/gateway_json.h"
 
 namespace routerd::daemon {
+namespace {
+
+// A session that left the router keeps its route trace in storage for the
+// retention time. The router still holds it while this batch is handed on,
+// unless more of the tenant's sessions ended in the batch than it keeps
+// (ended_session_traces; 0 keeps none): those are not stored.
+void AppendKeptTrace(const routing::RoutingEvent& e, std::vector<storage::SessionEvent>& out) {
+  if (e.source == nullptr) return;
+  std::optional<std::string> trace = gateway::EndedSessionTrace(*e.source, e.session_id);
+  if (!trace) return;
+  out.emplace_back(storage::SessionTraceKept{std::string(e.tenant_id), e.session_id, std::move(*trace)});
+}
+
+}  // namespace
 
 void AppendStorageEvent(const routing::RoutingEvent& e, const Clock& clock, std::int64_t& now_ms,
                         std::vector<storage::SessionEvent>& out) {
@@ -43,9 +59,12 @@ void AppendStorageEvent(const routing::RoutingEvent& e, const Clock& clock, std:
       } else {
         out.emplace_back(
             storage::SessionEnded{std::string(e.tenant_id), e.session_id, std::string(EndReasonName(e.end_reason))});
+        AppendKeptTrace(e, out);
       }
       break;
     case RoutingEventType::kLeaveMessage:  // the leave-message store ends the session
+      AppendKeptTrace(e, out);
+      break;
     case RoutingEventType::kAgentState:
     case RoutingEventType::kCommandResult:
       break;

@@ -7,7 +7,9 @@
 // come back as a new conversation after a restart), each assignment, the agent
 // signing out (requeued), moves to another queue (transfer, overflow), and
 // the end. Restored assignments (strategy "restored") are already stored and
-// are skipped.
+// are skipped. A session that ends or becomes a leave message also leaves its
+// route trace (the API's JSON), which storage keeps for the retention time so
+// that GET /api/v1/sessions/{id} answers after the router forgot it.
 //
 // Ordering: the daemon's fan-out calls this before the leave-message sink, so a
 // session that opens and overflows in one batch is stored before the leave

@@ -96,13 +96,19 @@ void ApiHandler::Command(const Principal& who, routing::AgentCommand command, ht
 
 void ApiHandler::Query(const Principal& who, http::RequestContext& ctx,
                        std::function<HttpResponse(const routing::TenantRouter&, std::int64_t)> build) {
+  QueryLater(who, ctx,
+             [build = std::move(build)](const routing::TenantRouter& t, std::int64_t now,
+                                        const http::DeferredResponse& later) { later.Send(build(t, now)); });
+}
+
+void ApiHandler::QueryLater(const Principal& who, http::RequestContext& ctx, LaterAnswer answer) {
   auto ref = shards_.directory().FindTenant(who.tenant->id);
   http::DeferredResponse later = ctx.Defer();
   const Clock& clock = clock_;
-  shards_.shard(ref->shard).Post([later, ref = *ref, build = std::move(build), &clock](routing::Router& router) {
+  shards_.shard(ref->shard).Post([later, ref = *ref, answer = std::move(answer), &clock](routing::Router& router) {
     static FailureLog failures("an API query");
     GuardedCall(
-        failures, [&] { later.Send(build(router.tenant(ref.tenant), clock.NowNs())); },
+        failures, [&] { answer(router.tenant(ref.tenant), clock.NowNs(), later); },
         [&] { later.Send(JsonError(HttpStatus::internal_server_error, "internal", "the query could not be answered")); });
   });
 }

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/gateway/agent_gateway.h"
@@ -31,6 +32,7 @@
 #include "engine/http/request_handler.h"
 #include "engine/gateway/token_api.h"
 #include "engine/shard/shard_set.h"
+#include "engine/storage/storage_types.h"
 #include "routerd/clock.h"
 
 namespace routerd::gateway {
@@ -58,6 +60,14 @@ class ApiHandler {
   // Cluster mode: which tenants this instance routes. Set before the server
   // starts; without one, every tenant is routed here.
   void SetOwnerCheck(OwnerCheck check) { owner_check_ = std::move(check); }
+
+  // Reads the route trace that storage keeps of an ended session, on a thread
+  // of its own (never an I/O or router thread); `done` may run on any thread.
+  using TraceDone = std::function<void(StatusOr<std::optional<storage::StoredSessionTrace>>)>;
+  using TraceLookup = std::function<void(std::string tenant_id, std::uint64_t session_id, TraceDone done)>;
+  // GET /api/v1/sessions/{id} of a session the router no longer holds asks
+  // it. Set before the server starts; without one, such a session is 404.
+  void SetTraceLookup(TraceLookup lookup) { trace_lookup_ = std::move(lookup); }
 
   // Before the body is read: a request that sends one is 401 without a valid
   // token, whatever its route, so that nobody unauthenticated makes the
@@ -88,6 +98,14 @@ class ApiHandler {
                const http::HttpRequest* audited = nullptr, std::optional<storage::CapSetting> stored = std::nullopt);
   void Query(const Principal& who, http::RequestContext& ctx,
              std::function<http::HttpResponse(const routing::TenantRouter&, std::int64_t now_ns)> build);
+  // The same for a query that may answer later: `answer` sends through the
+  // DeferredResponse itself (once), from the shard thread or after it.
+  using LaterAnswer =
+      std::function<void(const routing::TenantRouter&, std::int64_t now_ns, const http::DeferredResponse& later)>;
+  void QueryLater(const Principal& who, http::RequestContext& ctx, LaterAnswer answer);
+  // GET /api/v1/sessions/{id}: open, ended and still in the router, or ended
+  // and kept in storage (trace_lookup_).
+  void SessionQuery(const Principal& who, std::uint64_t session_id, http::RequestContext& ctx);
 
   const Authenticator& auth_;
   shard::ShardSet& shards_;
@@ -99,6 +117,7 @@ class ApiHandler {
   const MessagesRoute messages_;
   const MessagesBodyRule messages_body_;
   OwnerCheck owner_check_;
+  TraceLookup trace_lookup_;
 };
 
 }  // namespace routerd::gateway

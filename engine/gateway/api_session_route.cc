@@ -1,7 +1,11 @@
 // /api/v1/sessions/{id}[/close|/transfer|/priority]: a session as the router
 // holds it, and what an agent or the tenant admin may do to it.
 #include <simdjson.h>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "engine/base/log_limiter.h"
 #include "engine/gateway/api_common.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/gateway_json.h"
@@ -34,16 +38,7 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
   if (rest.empty()) {
     if (!who.admin()) return Forbidden("tenant_admin only");
     if (verb != Verb::get) return MethodNotAllowed("GET");
-    const std::uint64_t sid = *session;
-    Query(who, ctx, [sid](const routing::TenantRouter& t, std::int64_t now) {
-      auto s = t.Session(sid);
-      if (!s) {
-        // Ended: its route trace, while it is kept.
-        if (auto ended = t.EndedSession(sid)) return Json(HttpStatus::ok, EndedSessionJson(t, *ended, now));
-        return JsonError(HttpStatus::not_found, "not_found", "no such session (open, or ended recently)");
-      }
-      return Json(HttpStatus::ok, SessionJson(t, *s, true, now));
-    });
+    SessionQuery(who, *session, ctx);
     return std::nullopt;
   }
   if (rest == "/close") {
@@ -78,6 +73,42 @@ std::optional<HttpResponse> ApiHandler::SessionRoute(HttpRequest& request, const
   }
   Command(who, cmd, ctx, who.admin() ? &request : nullptr);
   return std::nullopt;
+}
+
+void ApiHandler::SessionQuery(const Principal& who, std::uint64_t session_id, http::RequestContext& ctx) {
+  constexpr std::string_view kUnknown = "no such session (open, or ended within the retention time)";
+  const TraceLookup* lookup = trace_lookup_ ? &trace_lookup_ : nullptr;  // lives as long as the handler
+  const Clock& clock = clock_;
+  QueryLater(who, ctx, [session_id, lookup, &clock, tenant = std::string(who.tenant->id), kUnknown](
+                           const routing::TenantRouter& t, std::int64_t now, const http::DeferredResponse& later) {
+    if (auto s = t.Session(session_id)) return later.Send(Json(HttpStatus::ok, SessionJson(t, *s, true, now)));
+    // Ended recently: the router still holds its trace.
+    if (auto ended = t.EndedSession(session_id)) {
+      return later.Send(
+          Json(HttpStatus::ok, EndedSessionJson(*EndedSessionTrace(t, session_id), (now - ended->ended_ns) / 1'000'000)));
+    }
+    if (lookup == nullptr) return later.Send(JsonError(HttpStatus::not_found, "not_found", kUnknown));
+    // Earlier, or before a restart: the trace storage kept.
+    (*lookup)(tenant, session_id,
+              [later, &clock, kUnknown](StatusOr<std::optional<storage::StoredSessionTrace>> stored) {
+                if (!stored.ok()) {
+                  // The reason names files or servers: for the operator's log, not the caller.
+                  static LogLimiter limiter(std::chrono::seconds(10));
+                  if (auto held = limiter.Allow()) {
+                    spdlog::warn("{} ({} more held back)", stored.status().ToString(), *held);
+                  }
+                  return later.Send(JsonError(HttpStatus::service_unavailable, "storage_unavailable",
+                                              "the kept route trace cannot be read now; retry later"));
+                }
+                if (!stored->has_value()) return later.Send(JsonError(HttpStatus::not_found, "not_found", kUnknown));
+                const storage::StoredSessionTrace& trace = **stored;
+                if (trace.trace.size() < 2 || trace.trace.front() != '{' || trace.trace.back() != '}') {
+                  return later.Send(JsonError(HttpStatus::internal_server_error, "internal",
+                                              "the kept trace of this session is unreadable"));
+                }
+                later.Send(Json(HttpStatus::ok, EndedSessionJson(trace.trace, clock.WallMs() - trace.stored_at_ms)));
+              });
+  });
 }
 
 }  // namespace routerd::gateway

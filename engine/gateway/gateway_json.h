@@ -2,6 +2,8 @@
 // docs/agent-api.md). Pure functions: routing facts in, JSON text out.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,10 +25,13 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // WebSocket message, empty for a REST body.
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
-// An ended session whose route trace is kept: its channel, customer, when it
-// ended and its hops.
-std::string EndedSessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::EndedSessionView& s,
-                             std::int64_t now_ns);
+// An ended session's trace as it is kept, in memory or in storage: its id,
+// channel, customer and hops, nothing that depends on when it is read.
+// nullopt when the router no longer holds the session's trace.
+std::optional<std::string> EndedSessionTrace(const routing::TenantRouter& tenant, std::uint64_t session_id);
+// The API's answer for an ended session: `trace` (EndedSessionTrace's object)
+// with how long ago it ended first.
+std::string EndedSessionJson(std::string_view trace, std::int64_t ended_ms_ago);
 // "<key>":{"<skill>":<level>,...}
 void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills);
 // A session with its messages and route trace.

@@ -78,19 +78,26 @@ void AppendHops(std::string& out, const routing::TenantRouter& tenant, std::uint
 
 }  // namespace
 
-std::string EndedSessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::EndedSessionView& s,
-                             std::int64_t now_ns) {
+std::optional<std::string> EndedSessionTrace(const routing::TenantRouter& tenant, std::uint64_t session_id) {
+  const auto s = tenant.EndedSession(session_id);
+  if (!s) return std::nullopt;
   std::string out = "{";
-  AppendSessionId(out, s.id);
+  AppendSessionId(out, s->id);
   out += ",";
-  AppendChannel(out, **s.first);
+  AppendChannel(out, **s->first);
   out += ",";
   Str(out, "state", "ended");
   out += ",";
-  Num(out, "ended_ms_ago", (now_ns - s.ended_ns) / 1'000'000);
-  out += ",";
-  AppendHops(out, tenant, s.id, s.arrival_ns);
+  AppendHops(out, tenant, s->id, s->arrival_ns);
   out += "}";
+  return out;
+}
+
+std::string EndedSessionJson(std::string_view trace, std::int64_t ended_ms_ago) {
+  std::string out = "{";
+  Num(out, "ended_ms_ago", ended_ms_ago < 0 ? 0 : ended_ms_ago);
+  if (trace.size() > 2) out += ",";  // not "{}"
+  out.append(trace.substr(1));
   return out;
 }
 

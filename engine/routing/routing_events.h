@@ -23,6 +23,8 @@
 
 namespace routerd::routing {
 
+class TenantRouter;
+
 enum class AgentState : std::uint8_t { kSignedOut, kNotReady, kReady };
 
 enum class AgentCommandType : std::uint8_t {
@@ -108,6 +110,11 @@ struct RoutingEvent {
   std::uint64_t correlation = 0;
   StatusCode result = StatusCode::kOk;
   std::string_view error;  // a static explanation when result != kOk
+  // kSessionEnded and kLeaveMessage: the tenant's router, which still holds
+  // the session's route trace (TenantRouter::EndedSession, RouteOf) while the
+  // batch is handed on, on its shard thread; sinks on other threads must not
+  // use it.
+  const TenantRouter* source = nullptr;
 
   std::size_t MessageCount() const { return history.empty() ? (contact ? 1 : 0) : history.size(); }
   template <typename Fn>

@@ -248,6 +248,7 @@ void TenantRouter::BecomeLeaveMessage(std::uint32_t slot, LeaveReason reason, st
   e.queue_id = queues_[s.queue]->id;
   e.leave_reason = reason;
   e.contact = s.first;
+  e.source = this;
   if (s.history.size() > 1) e.history = std::move(s.history);
   KeepEndedTrace(slot,
                  RouteHop{now_ns, HopKind::kLeaveMessage, static_cast<std::uint8_t>(reason), 0, CapOrigin::kTenant,
@@ -474,6 +475,7 @@ RoutingEvent& TenantRouter::EmitSessionEnded(const SessionSlot& s, std::uint32_t
   e.queue_id = queues_[s.queue]->id;
   e.contact = s.first;
   e.end_reason = reason;
+  e.source = this;
   return e;
 }
 

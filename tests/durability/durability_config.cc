@@ -62,6 +62,9 @@ std::string DurabilityToml(const DurabilityConfig& c) {
   toml += "agent_grace_seconds = " + std::to_string(c.grace_seconds) + "\n";
   toml += "log_level = \"" + c.log_level + "\"\n";
   toml += "session_history_limit = " + std::to_string(c.history_limit) + "\n";
+  if (c.ended_session_traces >= 0) {
+    toml += "ended_session_traces = " + std::to_string(c.ended_session_traces) + "\n";
+  }
   toml += "\n[storage]\ndata_dir = " + TomlString(c.data_dir) + "\n";
   if (c.backend != "sqlite") toml += "backend = " + TomlString(c.backend) + "\n";
   if (!c.url.empty()) toml += "url = " + TomlString(c.url) + "\n";

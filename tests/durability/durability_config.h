@@ -50,6 +50,7 @@ struct DurabilityConfig {
   // (ExtraWebChannel).
   int tenants = 1;
   std::string log_level = "warn";
+  int ended_session_traces = -1;  // [server] ended_session_traces; < 0: the daemon's default
   // Cluster mode ([cluster]) when not empty: this instance's id, with
   // http://127.0.0.1:<port> as its advertise_url (so the port must be
   // known: RouterdRunner sets it). Needs backend "postgresql" and sync.

@@ -231,7 +231,7 @@ TEST_F(AssignmentTest, QueuesAndSessionsShowWaitingCapacityAndTheRouteTrace) {
 
   reply = Api("GET", "/api/v1/sessions/12345", kAcmeAdmin);
   EXPECT_EQ(reply.status, 404);
-  EXPECT_EQ(reply.body, R"x({"error":"not_found","detail":"no such session (open, or ended recently)"})x");
+  EXPECT_EQ(reply.body, R"x({"error":"not_found","detail":"no such session (open, or ended within the retention time)"})x");
 }
 
 }  // namespace

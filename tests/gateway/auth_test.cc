@@ -107,7 +107,7 @@ TEST_F(AuthTest, SessionsOfAnotherTenantAndUnknownSessionsAre404) {
   // globex has no session with this id: acme's is invisible to it.
   HttpReply reply = Api("GET", "/api/v1/sessions/" + sid, kGlobexAdmin);
   EXPECT_EQ(reply.status, 404);
-  EXPECT_EQ(reply.body, R"x({"error":"not_found","detail":"no such session (open, or ended recently)"})x");
+  EXPECT_EQ(reply.body, R"x({"error":"not_found","detail":"no such session (open, or ended within the retention time)"})x");
   reply = Api("POST", "/api/v1/sessions/" + sid + "/close", kGlobexAdmin);
   EXPECT_EQ(reply.status, 404);
   EXPECT_EQ(reply.body, R"({"error":"not_found","detail":"no such session for this agent"})");
