@@ -77,6 +77,11 @@ std::string_view AgentStateName(AgentState s);
 std::string_view CapOriginName(CapOrigin o);
 
 struct RoutingEvent {
+  // Provided, so that emplace_back() runs only the member initializers: the
+  // implicit one makes value-initialization zero all 240 bytes first (a `rep
+  // stos`, 8 to 18 % of a router step in perf).
+  RoutingEvent() {}
+
   RoutingEventType type = RoutingEventType::kAssigned;
   std::string_view tenant_id;
   std::uint32_t tenant = 0;  // shard-local index

@@ -175,7 +175,7 @@ void TenantRouter::EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::
   const bool agent_free = !qs.eligible.empty();
   const std::uint32_t in_heaps = WaitingInHeaps(base);
   if (agent_free && in_heaps == 0) {
-    Assign(slot, qs.member_agent[qs.eligible.top().member], queue, now_ns);
+    Assign(slot, qs.eligible.top().ordinal, queue, now_ns);
     return;
   }
   // Waiting sessions and a free agent at once only happens when this very
@@ -309,13 +309,17 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
 
 // The next session of this queue goes to its new top agent. With many agents
 // that agent has usually not been touched for a long time, so start loading it
-// now, while the rest of this step and the next one run.
-void TenantRouter::PrefetchTopAgent(const QueueState& qs) const {
+// now, while the rest of this step and the next one run. Its memberships are
+// prefetched one assignment later: where they are is in the agent's slot, and
+// reading that now would wait for the very load being started.
+void TenantRouter::PrefetchTopAgent(const QueueState& qs) {
+  if (prefetched_agent_ != kNone) __builtin_prefetch(agents_[prefetched_agent_].memberships.data());
+  prefetched_agent_ = kNone;
   if (qs.eligible.empty()) return;
-  const AgentSlot& next = agents_[qs.member_agent[qs.eligible.top().member]];
+  prefetched_agent_ = qs.eligible.top().ordinal;
+  const AgentSlot& next = agents_[prefetched_agent_];
   __builtin_prefetch(&next);
   __builtin_prefetch(reinterpret_cast<const char*>(&next) + 64);
-  __builtin_prefetch(next.memberships.data());
 }
 
 void TenantRouter::DetachFromAgent(std::uint32_t slot, std::int64_t now_ns) {
@@ -395,12 +399,8 @@ void TenantRouter::Reindex(std::uint32_t agent) {
   const bool eligible = Eligible(a);
   for (const Membership& m : a.memberships) {
     QueueState& qs = *queues_[m.queue];
-    const std::uint32_t slot = qs.member_slot[m.member];
     if (!eligible || qs.voice) {
-      if (slot != kNone) {
-        qs.eligible.Erase(slot);
-        qs.member_slot[m.member] = kNone;
-      }
+      if (qs.eligible.contains(m.member)) qs.eligible.Erase(m.member);
       continue;
     }
     AgentRankInput input;
@@ -409,12 +409,7 @@ void TenantRouter::Reindex(std::uint32_t agent) {
     input.idle_since_ns = a.idle_since_ns;
     input.last_served_seq = m.last_served_seq;
     input.skill_level = m.skill_level;
-    AgentEntry entry{qs.policy->Rank(input), agent, m.member};
-    if (slot == kNone) {
-      qs.eligible.Push(entry);
-    } else {
-      qs.eligible.Update(slot, entry);
-    }
+    qs.eligible.Set(AgentEntry{qs.policy->Rank(input), agent, m.member});
   }
 }
 
@@ -428,7 +423,7 @@ void TenantRouter::Dispatch(std::span<const std::uint32_t> queues, std::int64_t 
     }
     if (best == kNone) return;
     QueueState& qs = *queues_[best];
-    Assign(qs.waiting.top().slot, qs.member_agent[qs.eligible.top().member], best, now_ns);
+    Assign(qs.waiting.top().slot, qs.eligible.top().ordinal, best, now_ns);
   }
 }
 

@@ -5,8 +5,8 @@
 // Sessions are keyed by (channel instance, customer id). A contact joins its
 // open session, or opens one that the channel's called route puts in a skill
 // queue. Each skill queue keeps
-//   - its eligible agents (ready, below their effective cap, not voice) in an
-//     IndexedHeap ordered by the queue's AssignmentPolicy rank, and
+//   - its eligible agents (ready, below their effective cap, not voice) in
+//     EligibleAgents, ordered by the queue's AssignmentPolicy rank, and
 //   - its waiting sessions in an IndexedHeap ordered by service key (first
 //     arrival minus priority times the queue's aging; FIFO without priorities), plus
 //     a list in enqueue order whose head is the next to hit max_wait (enqueue
@@ -37,6 +37,8 @@
 // The session idle timeout uses one list per tenant in last-activity order
 // (appending at "now" keeps it sorted), so expiry checks only its head.
 // Every operation is O(log n) in the agents of a queue, or O(1); nothing scans.
+// (With a policy that declares a PrimaryLimit, such as least_busy, the usual
+// re-ranking of an agent is O(1) too: see eligible_agents.h.)
 //
 // Thread safety: none. Confined to its shard thread; tests call it directly
 // with explicit times.
@@ -55,6 +57,7 @@
 
 #include "engine/config/config.h"
 #include "engine/routing/cap_resolver.h"
+#include "engine/routing/eligible_agents.h"
 #include "engine/routing/indexed_heap.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/routing/queue_statistics.h"
@@ -320,16 +323,6 @@ class TenantRouter {
       return a.key_ns != b.key_ns ? a.key_ns < b.key_ns : a.seq < b.seq;
     }
   };
-  struct AgentEntry {
-    PolicyRank rank;
-    std::uint32_t ordinal;
-    std::uint32_t member;
-  };
-  struct AgentLess {
-    bool operator()(const AgentEntry& a, const AgentEntry& b) const {
-      return a.rank == b.rank ? a.ordinal < b.ordinal : a.rank < b.rank;
-    }
-  };
 
   struct SessionSlot {
     std::uint64_t id = 0;  // 0 = free
@@ -362,10 +355,6 @@ class TenantRouter {
     std::vector<SessionSlot>* sessions;
     void operator()(const WaitEntry& e, std::uint32_t slot) const { (*sessions)[e.slot].heap_slot = slot; }
   };
-  struct AgentMove {
-    std::vector<std::uint32_t>* member_slot;
-    void operator()(const AgentEntry& e, std::uint32_t slot) const { (*member_slot)[e.member] = slot; }
-  };
 
   struct QueueState {
     std::string id;
@@ -383,9 +372,8 @@ class TenantRouter {
     std::uint32_t reserved = 0;            // first lanes only: sessions waiting for a preferred agent
     std::vector<std::uint32_t> lanes;      // first lanes only: itself, then its skill lanes
     std::vector<std::uint32_t> member_agent;  // member -> agent index
-    std::vector<std::uint32_t> member_slot;   // member -> slot in `eligible`, kNone if absent
     std::uint64_t served_seq = 0;
-    IndexedHeap<AgentEntry, AgentLess, AgentMove> eligible;
+    EligibleAgents eligible;  // by member; an entry's ordinal is the agent's index
     IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
     std::uint32_t wait_head = kNone, wait_tail = kNone;  // first lanes only: the queue's deadline list
     // Last: written once per assignment and close, kept off the lines the
@@ -393,12 +381,11 @@ class TenantRouter {
     QueueStatistics stats;
 
     QueueState(std::vector<SessionSlot>* sessions)
-        : eligible(AgentLess(), AgentMove{&member_slot}), waiting(WaitLess(), WaitMove{sessions}) {}
+        : waiting(WaitLess(), WaitMove{sessions}) {}
     // Reset: no eligible agent and no waiting session, as built; the rest is
     // the model, and `stats` counts on.
     void ClearRouting() {
       reserved = 0;
-      std::fill(member_slot.begin(), member_slot.end(), kNone);
       served_seq = 0;
       eligible.clear();
       waiting.clear();
@@ -526,7 +513,7 @@ class TenantRouter {
   // Takes the session from its agent. An agent that was at its cap and is now
   // below it starts a new idle stretch (longest_idle ranks by it).
   void DetachFromAgent(std::uint32_t slot, std::int64_t now_ns);
-  void PrefetchTopAgent(const QueueState& qs) const;
+  void PrefetchTopAgent(const QueueState& qs);
   // A closed or timed-out session; its queue's after-contact work, if any,
   // keeps the agent's unit of capacity taken.
   void EndAssigned(std::uint32_t slot, EndReason reason, std::int64_t now_ns);
@@ -656,6 +643,7 @@ class TenantRouter {
   std::uint64_t next_arrival_seq_ = 1;
   std::uint32_t idle_head_ = kNone, idle_tail_ = kNone;
   std::vector<std::uint32_t> scratch_;
+  std::uint32_t prefetched_agent_ = kNone;  // a hint only (PrefetchTopAgent): any agent index is safe
   std::vector<WrapUpDeadline> wrap_up_deadlines_;  // heap, std::greater
   std::uint32_t live_wrap_ups_ = 0;
   std::uint64_t next_wrap_up_seq_ = 1;

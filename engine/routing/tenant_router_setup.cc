@@ -154,13 +154,14 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
         membership_pool_.push_back(
             {lane, static_cast<std::uint32_t>(ls.member_agent.size()), 0, q, LevelSum(cfg.skills, lane_required_[lane])});
         ls.member_agent.push_back(static_cast<std::uint32_t>(i));
-        ls.member_slot.push_back(kNone);
       }
     }
     a.memberships = std::span<Membership>(membership_pool_.data() + first, membership_pool_.size() - first);
     all_agents_.push_back(static_cast<std::uint32_t>(i));
   }
-  for (auto& q : queues_) q->eligible.reserve(q->member_agent.size());
+  for (auto& q : queues_) {
+    q->eligible.Configure(static_cast<std::uint32_t>(q->member_agent.size()), q->policy->PrimaryLimit());
+  }
   agent_by_employee_.reserve(initial_agents_.size());
   for (std::uint32_t i = 0; i < initial_agents_.size(); ++i) agent_by_employee_.emplace(employee_ids_[i], i);
 }

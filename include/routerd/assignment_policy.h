@@ -6,7 +6,8 @@
 // lowest rank is served first, ties go to the agent listed first in the
 // configuration. The router re-ranks an agent in every queue it serves whenever
 // any field of its AgentRankInput changes, so choosing costs O(1) and each
-// change O(log n), whatever the number of agents.
+// change O(log n), whatever the number of agents (O(1) for the usual change
+// when the policy declares a PrimaryLimit).
 //
 // A new policy implements Rank() and is registered by name in the policy
 // registry; the router itself does not change.
@@ -56,6 +57,10 @@ class AssignmentPolicy {
   virtual std::string_view Name() const = 0;
   // Lower ranks are chosen first. Must depend only on `agent`.
   virtual PolicyRank Rank(const AgentRankInput& agent) const = 0;
+  // 0, or a bound that every rank's primary stays below. With a bound of at
+  // most 4096, a queue keeps one bucket per primary, where re-ranking an agent
+  // moves it in O(1) instead of past other agents (see eligible_agents.h).
+  virtual std::uint32_t PrimaryLimit() const { return 0; }
 };
 
 }  // namespace routerd
