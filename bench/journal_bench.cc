@@ -14,6 +14,10 @@
 // CPU cost of SQLite and the writers, not the disk's fsync latency (which the
 // end-to-end benchmarks in bench/compare.sh include).
 //
+// BM_OneMessageSessions stores whole sessions of one message each, with and
+// without their route traces (the trace is the one record per session that
+// recovery does not need).
+//
 // With ROUTERD_BENCH_PG_URL set (bench/journal_bench_pg.sh starts a private
 // server and sets it), the same benchmark also runs on the PostgreSQL backend,
 // sync and async: there the figure includes the server's commit (fsync on) and
@@ -26,6 +30,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/storage/storage.h"
 #include "routerd/clock.h"
@@ -69,6 +74,18 @@ ContactPtr MakeContact(const std::string& tenant, std::uint64_t seq) {
   return c;
 }
 
+// Opens and starts the storage `options` name; nullptr, with the benchmark
+// skipped, when it cannot.
+std::unique_ptr<Storage> Started(benchmark::State& state, const StorageOptions& options) {
+  static const SystemClock clock;
+  StatusOr<std::unique_ptr<Storage>> storage = OpenStorage(options, clock);
+  if (!storage.ok() || !(*storage)->Start().ok()) {
+    state.SkipWithError("cannot open storage");
+    return nullptr;
+  }
+  return std::move(*storage);
+}
+
 void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string& backend,
                                       config::Durability durability) {
   const std::string dir = TempDataDir();
@@ -86,13 +103,9 @@ void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string
     for (int p = 0; p < partitions; ++p) {
       options.tenants.push_back("bench-" + std::to_string(run) + "-" + std::to_string(p));
     }
-    SystemClock clock;
-    StatusOr<std::unique_ptr<Storage>> storage = OpenStorage(options, clock);
-    if (!storage.ok() || !(*storage)->Start().ok()) {
-      state.SkipWithError("cannot open storage");
-      return;
-    }
-    Storage& s = **storage;
+    std::unique_ptr<Storage> storage = Started(state, options);
+    if (storage == nullptr) return;
+    Storage& s = *storage;
     std::uint64_t seq = 0;
     const double cpu_before = ProcessCpuSeconds();
     for (auto _ : state) {
@@ -119,6 +132,70 @@ void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
+// A route trace as the journal stores one for a session that was assigned
+// once and closed (the API's JSON; about 330 bytes).
+std::string TraceOf(std::uint64_t session_id, const Contact& c) {
+  return "{\"session_id\":\"" + std::to_string(session_id) + "\",\"channel\":{\"kind\":\"whatsapp\",\"id\":\"" +
+         c.channel_id + "\"},\"customer\":{\"id\":\"" + c.customer_id + "\",\"name\":\"" + c.display_name +
+         "\"},\"state\":\"ended\",\"hops\":[{\"kind\":\"entered\",\"after_ms\":0,\"queue\":\"general\"},"
+         "{\"kind\":\"assigned\",\"after_ms\":812,\"queue\":\"general\",\"employee_id\":\"10003\",\"by\":\"queue\","
+         "\"effective_cap\":3,\"cap_origin\":\"ou\"},{\"kind\":\"ended\",\"after_ms\":95210,\"queue\":\"general\","
+         "\"employee_id\":\"10003\",\"reason\":\"closed\",\"wrap_up_ms\":0}]}";
+}
+
+// A whole one-message session per contact: accepted, opened, assigned and
+// closed (each router step its own append), with (traces = 1) or without the
+// route trace the journal keeps with the end: what keeping traces costs the
+// writer in the worst case, one trace row per contact.
+void BM_OneMessageSessions(benchmark::State& state) {
+  const std::string dir = TempDataDir();
+  const auto batch = static_cast<std::uint64_t>(state.range(0));
+  const bool traces = state.range(1) != 0;
+  static std::uint64_t run = 0;
+  ++run;
+  {
+    StorageOptions options;
+    options.data_dir = dir;
+    options.tenants.push_back("lifecycle-" + std::to_string(run));
+    const std::string& tenant = options.tenants[0];
+    std::unique_ptr<Storage> storage = Started(state, options);
+    if (storage == nullptr) return;
+    Storage& s = *storage;
+    std::uint64_t seq = 0;
+    const double cpu_before = ProcessCpuSeconds();
+    for (auto _ : state) {
+      for (std::uint64_t i = 0; i < batch; ++i, ++seq) {
+        ContactPtr c = MakeContact(tenant, seq);
+        const std::uint64_t sid = (seq + 1) << 24;
+        AcceptedContacts record{tenant, c->channel_id, "whatsapp", {c}};
+        if (!s.AppendContacts(std::move(record), {}).ok()) std::abort();
+        std::vector<SessionEvent> opened;
+        opened.emplace_back(SessionOpened{tenant, sid, "whatsapp", c->channel_id, c->customer_id, "general",
+                                          1749416383000, {c}});
+        opened.emplace_back(SessionAssigned{tenant, sid, "10003"});
+        if (!s.AppendSessionEvents(std::move(opened)).ok()) std::abort();
+        std::vector<SessionEvent> ended;
+        ended.emplace_back(SessionEnded{tenant, sid, "closed"});
+        if (traces) ended.emplace_back(SessionTraceKept{tenant, sid, TraceOf(sid, *c)});
+        if (!s.AppendSessionEvents(std::move(ended)).ok()) std::abort();
+      }
+      if (!s.Flush().ok()) std::abort();
+    }
+    const double cpu = ProcessCpuSeconds() - cpu_before;
+    state.SetItemsProcessed(static_cast<std::int64_t>(seq));
+    state.counters["cpu_us"] = seq ? cpu * 1e6 / static_cast<double>(seq) : 0.0;
+    s.Stop();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+BENCHMARK(BM_OneMessageSessions)
+    ->ArgNames({"per_flush", "traces"})
+    ->Args({256, 0})
+    ->Args({256, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
 void Register(const std::string& name, const std::string& backend, config::Durability durability) {
   benchmark::RegisterBenchmark(name.c_str(),
                                [backend, durability](benchmark::State& state) {
