@@ -2,7 +2,6 @@
 // bounded number of ended sessions, after. See the note in tenant_router.h.
 #include "engine/routing/tenant_router.h"
 
-#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -108,8 +107,14 @@ void TenantRouter::ForgetEndedTraces(std::int64_t now_ns) {
 
 std::uint32_t TenantRouter::FindEnded(std::uint64_t session_id) const {
   if (session_id == 0) return kNone;
-  auto it = std::find(ended_ids_.begin(), ended_ids_.end(), session_id);
-  return it == ended_ids_.end() ? kNone : static_cast<std::uint32_t>(it - ended_ids_.begin());
+  // Newest first: the session journal asks for each session right after it
+  // ended (on this thread, per ended session), so the scan stops at once there.
+  const std::uint32_t limit = options_.ended_trace_limit;
+  for (std::uint32_t back = 1; back <= ended_count_; ++back) {
+    const std::uint32_t at = (ended_next_ + limit - back) % limit;
+    if (ended_ids_[at] == session_id) return at;
+  }
+  return kNone;
 }
 
 std::optional<TenantRouter::EndedSessionView> TenantRouter::EndedSession(std::uint64_t session_id) const {
