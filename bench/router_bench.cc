@@ -5,6 +5,9 @@
 // The Skills shape adds skills: every agent speaks two of four languages at
 // levels up to 10, and the channels of odd-numbered queues require one of them
 // at level 3 or more, so each queue has four skill lanes beside its own.
+// The PerChannelKind shape uses per-channel-kind access: the queues' channels
+// are email, web and wechat in turn, capped at 1, 2 and 1 (the same 4 units
+// per agent as the other shapes, split by kind).
 //
 //   build/bench/router_bench --benchmark_filter=Assign
 #include <benchmark/benchmark.h>
@@ -31,10 +34,16 @@ config::SkillLevels Sorted(config::SkillLevels skills) {
   return skills;
 }
 
-config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool skills) {
+constexpr const char* kKinds[] = {"email", "web", "wechat"};
+
+config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool skills, bool per_kind) {
   config::TenantConfig t;
   t.id = "bench";
   t.max_concurrent_sessions = kCap;
+  if (per_kind) {
+    t.multimedia_access_mode = config::AccessMode::kPerChannelKind;
+    t.kind_caps = {{"email", 1, 0}, {"web", 2, 0}, {"wechat", 1, 0}};
+  }
   t.session_idle_timeout_seconds = 3600;
   t.ous.push_back({"ou", "", std::nullopt, 0});
   for (int q = 0; q < kQueues; ++q) {
@@ -46,7 +55,7 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool sk
     t.skill_queues.push_back(sq);
     config::ChannelConfig ch;
     ch.id = "ch" + std::to_string(q);
-    ch.kind = "web";
+    ch.kind = per_kind ? kKinds[q % 3] : "web";
     ch.skill_queue = sq.id;
     if (skills && q % 2 == 1) ch.required_skills = {{kLanguages[q % 4], 3, 0}};
     t.channels.push_back(ch);
@@ -71,9 +80,9 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool sk
 // `open_target` sessions stay open: 0 means half of the total capacity (the
 // load grows with the agents), else that fixed number (only the agents grow).
 void AssignAndClose(benchmark::State& state, const std::string& strategy, std::size_t fixed_open = 0,
-                    bool skills = false) {
+                    bool skills = false, bool per_kind = false) {
   const int agents = static_cast<int>(state.range(0));
-  const config::TenantConfig tenant = MakeTenant(agents, strategy, skills);
+  const config::TenantConfig tenant = MakeTenant(agents, strategy, skills, per_kind);
   routing::PolicyRegistry policies;
   (void)routing::RegisterBuiltinPolicies(policies);
   std::vector<routing::RoutingEvent> events;
@@ -149,12 +158,16 @@ void BM_AssignLeastBusyFixedLoad(benchmark::State& s) { AssignAndClose(s, "least
 void BM_AssignSkillsMostSkilled(benchmark::State& s) { AssignAndClose(s, "most_skilled", 0, true); }
 void BM_AssignSkillsLeastBusy(benchmark::State& s) { AssignAndClose(s, "least_busy", 0, true); }
 
+// Per-channel-kind access: each kind against its own cap.
+void BM_AssignLeastBusyPerChannelKind(benchmark::State& s) { AssignAndClose(s, "least_busy", 0, false, true); }
+
 BENCHMARK(BM_AssignLeastBusyFixedLoad)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLeastBusy)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignLongestIdle)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignRoundRobin)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignSkillsMostSkilled)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 BENCHMARK(BM_AssignSkillsLeastBusy)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_AssignLeastBusyPerChannelKind)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
 
 }  // namespace
 }  // namespace routerd

@@ -8,6 +8,7 @@
 
 #include "engine/config/channels_loader.h"
 #include "engine/config/id_rules.h"
+#include "engine/config/kind_caps_loader.h"
 #include "engine/config/skills_loader.h"
 
 namespace routerd::config {
@@ -80,6 +81,7 @@ void LoadAgentTables(const std::vector<const toml::table*>& tables, const std::s
     if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
       agent.max_concurrent_sessions = static_cast<int>(*cap);
     }
+    agent.kind_caps = ReadKindCaps(r, errors);
     std::optional<std::string> account = r.String("business_account", Presence::kOptional);
     if (account && account->empty()) {
       r.Error("business_account", "business_account must not be empty (leave it out to use employee_id)");

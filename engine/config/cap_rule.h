@@ -3,7 +3,8 @@
 // cap of the nearest OU up the tree that has one, else the tenant's
 // (agent > OU > tenant). The router applies it to its indexed state
 // (routing::ResolveCap) and the configuration to its ids
-// (config::ResolveEffectiveCap); both call this.
+// (config::ResolveEffectiveCap); both call this, and CapAtLevel for the cap
+// of one channel kind.
 //
 // Thread safety: a pure function.
 #pragma once
@@ -34,6 +35,14 @@ CapDecision<Cap, OuRef> DecideCap(std::optional<Cap> agent_cap, bool agent_cap_p
     if (std::optional<Cap> cap = cap_of(*ou)) return {*cap, CapLevel::kOu, ou};
   }
   return {tenant_cap, CapLevel::kTenant, std::nullopt};
+}
+
+// Per-channel-kind access: what one level (agent, OU or tenant) caps the
+// sessions of one channel kind at: the cap it sets for that kind, else the
+// cap it sets for every kind. DecideCap then applies the order of levels.
+template <typename Cap>
+std::optional<Cap> CapAtLevel(std::optional<Cap> for_kind, std::optional<Cap> for_every_kind) {
+  return for_kind ? for_kind : for_every_kind;
 }
 
 }  // namespace routerd::config

@@ -73,6 +73,7 @@ std::optional<LeaveOperation> ParseLeaveOperation(std::string_view name) {
 std::string_view AccessModeName(AccessMode mode) {
   switch (mode) {
     case AccessMode::kUnified: return "unified";
+    case AccessMode::kPerChannelKind: return "per_channel_kind";
   }
   return "unknown";
 }
@@ -94,7 +95,11 @@ std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant) {
   return kinds;
 }
 
-EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent) {
+EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent,
+                                 std::optional<std::string_view> kind) {
+  auto level_cap = [&](const KindCaps& for_kind, std::optional<int> for_every_kind) {
+    return CapAtLevel(kind ? CapOfKind(for_kind, *kind) : std::nullopt, for_every_kind);
+  };
   // Linear lookups: OU trees are small and this runs at start-up, not per session.
   auto find_ou = [&](const std::string& id) -> const OuConfig* {
     for (const OuConfig& ou : tenant.ous) {
@@ -107,11 +112,13 @@ EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& 
     const OuConfig* parent = find_ou(ou->parent);
     return parent ? std::optional(parent) : std::nullopt;
   };
-  auto cap_of = [](const OuConfig* ou) { return ou->max_concurrent_sessions; };
+  auto cap_of = [&](const OuConfig* ou) { return level_cap(ou->kind_caps, ou->max_concurrent_sessions); };
   const OuConfig* own_ou = find_ou(agent.ou);
-  const auto d = DecideCap<int, const OuConfig*>(agent.max_concurrent_sessions, agent.personal_cap,
-                                                 own_ou ? std::optional(own_ou) : std::nullopt, parent_of, cap_of,
-                                                 tenant.TenantCap(), tenant.ous.size());
+  const std::optional<int> agent_kind_cap = kind ? CapOfKind(agent.kind_caps, *kind) : std::nullopt;
+  const auto d = DecideCap<int, const OuConfig*>(
+      CapAtLevel(agent_kind_cap, agent.max_concurrent_sessions), agent.personal_cap && !agent_kind_cap,
+      own_ou ? std::optional(own_ou) : std::nullopt, parent_of, cap_of,
+      *level_cap(tenant.kind_caps, tenant.TenantCap()), tenant.ous.size());
   switch (d.level) {
     case CapLevel::kAgent: return {d.cap, EffectiveCap::Origin::kAgent, {}};
     case CapLevel::kPersonal: return {d.cap, EffectiveCap::Origin::kPersonal, {}};

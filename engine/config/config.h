@@ -29,7 +29,13 @@ inline constexpr int kMaxStickyWaitSeconds = 3600;
 
 enum class AgentType { kVersatile, kMultimedia, kVoice };
 enum class QueueMedia { kMultimedia, kVoice };
-enum class AccessMode { kUnified };
+// How an agent's concurrency cap counts its sessions: kUnified, one cap for
+// the sessions of every channel ("unified channel access"); kPerChannelKind,
+// each channel kind (wechat, email, ...) with a cap of its own, the agent's
+// sessions counted per kind.
+enum class AccessMode { kUnified, kPerChannelKind };
+// Distinct channel kinds a tenant may route in per-channel-kind access.
+inline constexpr int kMaxChannelKinds = 64;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port
@@ -61,11 +67,29 @@ struct ServerOptions {
   int dedup_max_entries = 1000000;        // oldest forgotten first beyond this; 1000..100000000
 };
 
+// Caps for the sessions of single channel kinds (per-channel-kind access):
+// `max_concurrent_sessions_by_channel_kind = { email = 8, wechat = 3 }`.
+struct KindCap {
+  std::string kind;
+  int cap = kMinCap;
+  int line = 0;
+};
+using KindCaps = std::vector<KindCap>;  // sorted by kind, each kind once
+// The cap `caps` sets for `kind`, if any. (Inline: the router reads it
+// without linking the loader.)
+inline std::optional<int> CapOfKind(const KindCaps& caps, std::string_view kind) {
+  for (const KindCap& c : caps) {
+    if (c.kind == kind) return c.cap;
+  }
+  return std::nullopt;
+}
+
 struct OuConfig {
   std::string id;
   std::string parent;  // "" = top level
   std::optional<int> max_concurrent_sessions;
   int line = 0;
+  KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
 };
 
 // A skill and a level: an agent's level in it, or the lowest level a queue
@@ -135,6 +159,7 @@ struct AgentConfig {
   std::string business_account;  // defaults to employee_id
   std::string name;              // display name, may be empty
   int line = 0;
+  KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
 };
 
 struct ChannelConfig {
@@ -214,6 +239,7 @@ struct TenantConfig {
   std::string id;
   AccessMode multimedia_access_mode = AccessMode::kUnified;
   int max_concurrent_sessions = 5;          // 1..60
+  KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
   // Never read from the file: the tenant cap an administrator set through the
   // API, stored and applied at start-up (daemon/stored_settings.h). It wins
   // over max_concurrent_sessions, which clearing it restores.
@@ -315,7 +341,9 @@ std::vector<std::string> LeaveChannelTypes(const TenantConfig& tenant);
 std::optional<std::uint8_t> NotReadyReasonCode(const TenantConfig& tenant, std::string_view reason);
 
 // The effective concurrency cap of an agent (agent > nearest OU up the tree >
-// tenant) and where it came from, for the router and for --check-config.
+// tenant) and where it came from, for the router and for --check-config. With
+// `kind` (per-channel-kind access), the cap for that channel kind: at each
+// level the cap set for the kind, else the level's max_concurrent_sessions.
 struct EffectiveCap {
   enum class Origin { kAgent, kPersonal, kOu, kTenant };
   int cap = 1;
@@ -324,6 +352,7 @@ struct EffectiveCap {
 };
 
 // REQUIRES: `tenant` passed validation (no OU cycles) and `agent` is one of its agents.
-EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent);
+EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& agent,
+                                 std::optional<std::string_view> kind = std::nullopt);
 
 }  // namespace routerd::config

@@ -22,6 +22,7 @@
 #include "engine/config/overflow_check.h"
 #include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
+#include "engine/config/kind_caps_loader.h"
 #include "engine/config/skills_loader.h"
 #include "engine/config/token_loader.h"
 #include "engine/config/token_rules.h"
@@ -162,12 +163,12 @@ class Loader {
       tenant.id = *id;
       r.set_label(*id);
     }
-    // Only one mode exists today; the key is there so configurations written now
-    // stay valid when per-channel access arrives.
-    r.Choice("multimedia_access_mode", {"unified"}, Presence::kOptional,
-             "only unified channel access (one cap across all channels) is supported");
-    tenant.multimedia_access_mode = AccessMode::kUnified;
+    if (auto mode = r.Choice("multimedia_access_mode", {"unified", "per_channel_kind"}, Presence::kOptional,
+                             "unified: one cap across all channels; per_channel_kind: a cap for each channel kind")) {
+      tenant.multimedia_access_mode = *mode == "unified" ? AccessMode::kUnified : AccessMode::kPerChannelKind;
+    }
     r.IntInto("max_concurrent_sessions", kMinCap, kMaxCap, tenant.max_concurrent_sessions);
+    tenant.kind_caps = ReadKindCaps(r, errors_);
     r.IntInto("session_idle_timeout_seconds", kMinIdleTimeout, kMaxIdleTimeout, tenant.session_idle_timeout_seconds);
     std::vector<const toml::table*> ous = r.TableArray("ous");
     std::vector<const toml::table*> queues = r.TableArray("skill_queues");
@@ -185,6 +186,7 @@ class Loader {
     LoadAgentTables(agents, r.path(), tenant, errors_);
     LoadChannelTables(channels, r.path(), schema_, tenant, errors_);
     CheckRequiredSkillsHeld(tenant, r.path(), errors_);
+    CheckKindCaps(tenant, schema_.adapters->Kinds(), r.path(), errors_);
     LoadTokenTables(tokens, r.path(), tenant, token_places_, errors_);
     if (permissions) LoadPermissionsTable(*permissions, r.path(), tenant.permissions, errors_);
     if (dialer) LoadDialerTable(*dialer, r.path(), tenant.dialer, errors_);
@@ -209,6 +211,7 @@ class Loader {
       if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
         ou.max_concurrent_sessions = static_cast<int>(*cap);
       }
+      ou.kind_caps = ReadKindCaps(r, errors_);
       r.ReportUnknownKeys();
       if (!id) continue;
       auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));

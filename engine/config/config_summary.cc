@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -30,6 +32,13 @@ std::string Overflow(const OverflowTarget& target) {
   return target.kind == OverflowTarget::Kind::kQueue ? "queue:" + target.queue_id : "leave_message";
 }
 
+// "email 8, wechat 3"
+std::string KindCapsText(const KindCaps& caps) {
+  std::string out;
+  for (const KindCap& c : caps) out += (out.empty() ? "" : ", ") + c.kind + " " + std::to_string(c.cap);
+  return out;
+}
+
 void AppendOuTree(const TenantConfig& tenant, const std::string& parent, int depth, std::string& out) {
   for (const OuConfig& ou : tenant.ous) {
     if (ou.parent != parent) continue;
@@ -37,6 +46,7 @@ void AppendOuTree(const TenantConfig& tenant, const std::string& parent, int dep
                                   [&](const AgentConfig& a) { return a.ou == ou.id; });
     out += std::string(4 + 2 * depth, ' ') + ou.id + " (";
     if (ou.max_concurrent_sessions) out += "cap " + std::to_string(*ou.max_concurrent_sessions) + ", ";
+    if (!ou.kind_caps.empty()) out += "caps " + KindCapsText(ou.kind_caps) + ", ";
     out += Plural(agents, "agent") + ")\n";
     // Validated configurations have no cycles; the depth bound guards anything else.
     if (depth < static_cast<int>(tenant.ous.size())) AppendOuTree(tenant, ou.id, depth + 1, out);
@@ -45,8 +55,9 @@ void AppendOuTree(const TenantConfig& tenant, const std::string& parent, int dep
 
 void AppendTenant(const TenantConfig& tenant, std::string& out) {
   out += "tenant '" + tenant.id + "': " + std::string(AccessModeName(tenant.multimedia_access_mode)) +
-         " channel access, cap " + std::to_string(tenant.max_concurrent_sessions) + ", idle timeout " +
-         std::to_string(tenant.session_idle_timeout_seconds) + " s\n";
+         " channel access, cap " + std::to_string(tenant.max_concurrent_sessions) +
+         (tenant.kind_caps.empty() ? std::string() : " (" + KindCapsText(tenant.kind_caps) + ")") +
+         ", idle timeout " + std::to_string(tenant.session_idle_timeout_seconds) + " s\n";
 
   out += "  OUs (" + std::to_string(tenant.ous.size()) + "):\n";
   AppendOuTree(tenant, "", 0, out);
@@ -71,21 +82,32 @@ void AppendTenant(const TenantConfig& tenant, std::string& out) {
     out += "    " + std::string(AgentTypeName(type)) + " " + std::to_string(ids.size()) + ": " + Names(ids) + "\n";
   }
 
-  // Grouped by (cap, origin) rather than one line per agent, to stay on one screen.
-  using CapKey = std::tuple<int, int, std::string>;
-  std::map<CapKey, std::vector<std::string>> by_cap;
-  for (const AgentConfig& a : tenant.agents) {
-    EffectiveCap cap = ResolveEffectiveCap(tenant, a);
-    by_cap[{cap.cap, static_cast<int>(cap.origin), cap.ou_id}].push_back(a.employee_id);
-  }
-  if (!by_cap.empty()) out += "  effective caps:\n";
-  for (const auto& [key, ids] : by_cap) {
-    const auto& [cap, origin, ou] = key;
-    std::string from = origin == static_cast<int>(EffectiveCap::Origin::kAgent)      ? "agent setting"
-                       : origin == static_cast<int>(EffectiveCap::Origin::kPersonal) ? "the agent's own setting"
-                       : origin == static_cast<int>(EffectiveCap::Origin::kOu)       ? "OU " + ou
-                                                                                     : "tenant";
-    out += "    " + std::to_string(cap) + " from " + from + ": " + Names(ids) + "\n";
+  // Grouped by (cap, origin) rather than one line per agent, to stay on one
+  // screen; in per-channel-kind access one group per channel kind.
+  auto append_caps = [&](std::optional<std::string_view> kind) {
+    using CapKey = std::tuple<int, int, std::string>;
+    std::map<CapKey, std::vector<std::string>> by_cap;
+    for (const AgentConfig& a : tenant.agents) {
+      EffectiveCap cap = ResolveEffectiveCap(tenant, a, kind);
+      by_cap[{cap.cap, static_cast<int>(cap.origin), cap.ou_id}].push_back(a.employee_id);
+    }
+    if (by_cap.empty()) return;
+    out += kind ? "  effective caps for " + std::string(*kind) + " sessions:\n" : "  effective caps:\n";
+    for (const auto& [key, ids] : by_cap) {
+      const auto& [cap, origin, ou] = key;
+      std::string from = origin == static_cast<int>(EffectiveCap::Origin::kAgent)      ? "agent setting"
+                         : origin == static_cast<int>(EffectiveCap::Origin::kPersonal) ? "the agent's own setting"
+                         : origin == static_cast<int>(EffectiveCap::Origin::kOu)       ? "OU " + ou
+                                                                                       : "tenant";
+      out += "    " + std::to_string(cap) + " from " + from + ": " + Names(ids) + "\n";
+    }
+  };
+  if (tenant.multimedia_access_mode == AccessMode::kUnified) {
+    append_caps(std::nullopt);
+  } else {
+    std::set<std::string_view> kinds;
+    for (const ChannelConfig& c : tenant.channels) kinds.insert(c.kind);
+    for (std::string_view kind : kinds) append_caps(kind);
   }
 
   out += "  channels (" + std::to_string(tenant.channels.size()) + "):\n";

@@ -5,45 +5,20 @@
 #include <string>
 
 #include "engine/config/id_rules.h"
+#include "engine/config/int_table_reader.h"
 
 namespace routerd::config {
 
 using internal::ErrorList;
-using internal::LineOf;
 using internal::Quote;
 using internal::TableReader;
-using internal::TypeName;
 
 SkillLevels ReadSkillLevels(TableReader& r, std::string_view key, std::size_t max_skills, ErrorList& errors) {
   SkillLevels out;
-  const toml::table* table = r.Table(key);
-  if (table == nullptr) return out;
-  const std::string where = r.where();
-  const std::string name(key);
-  for (const auto& [skill_key, node] : *table) {
-    const std::string skill(skill_key.str());
-    const int line = LineOf(node);
-    if (!IsPlainId(skill)) {
-      errors.Add(line, where,
-                 name + ": " + Quote(skill) + " is not a valid skill name (1.." + std::to_string(kMaxIdLength) +
-                     " of " + std::string(kPlainIdChars) + ")");
-      continue;
-    }
-    const auto* level = node.as_integer();
-    if (level == nullptr) {
-      errors.Add(line, where,
-                 name + "." + skill + " must be an integer level " + std::to_string(kMinSkillLevel) + ".." +
-                     std::to_string(kMaxSkillLevel) + " (got " + std::string(TypeName(node)) + ")");
-      continue;
-    }
-    if (level->get() < kMinSkillLevel || level->get() > kMaxSkillLevel) {
-      errors.Add(line, where,
-                 name + "." + skill + " = " + std::to_string(level->get()) + " is out of range (" +
-                     std::to_string(kMinSkillLevel) + ".." + std::to_string(kMaxSkillLevel) + ")");
-      continue;
-    }
-    out.push_back({skill, static_cast<int>(level->get()), line});
+  for (const NamedInt& n : ReadIntTable(r, key, kMinSkillLevel, kMaxSkillLevel, "skill", "level", errors)) {
+    out.push_back({n.name, static_cast<int>(n.value), n.line});
   }
+  const std::string name(key);
   if (out.size() > max_skills) {
     r.Error(key, name + " lists " + std::to_string(out.size()) + " skills; at most " + std::to_string(max_skills) +
                      " are allowed");

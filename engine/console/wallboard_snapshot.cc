@@ -84,6 +84,7 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
       out += ',';
       Str(out, "cap_origin_ou", tenant.OuId(agent.cap.ou));
     }
+    gateway::AppendChannelKindCaps(out, tenant, agent);
     out += '}';
   }
   out += ']';

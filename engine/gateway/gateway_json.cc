@@ -126,6 +126,28 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   return out;
 }
 
+void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
+                           const routing::TenantRouter::AgentView& view) {
+  if (view.kinds.empty()) return;
+  out += ",";
+  Key(out, "channel_kinds");
+  out += "[";
+  for (std::size_t k = 0; k < view.kinds.size(); ++k) {
+    const routing::TenantRouter::KindLoad& kind = view.kinds[k];
+    if (k) out += ",";
+    out += "{";
+    Str(out, "kind", tenant.KindName(static_cast<std::uint32_t>(k)));
+    out += ",";
+    Num(out, "in_use", kind.load);
+    out += ",";
+    Num(out, "effective_cap", kind.cap.cap);
+    out += ",";
+    AppendCapOrigin(out, kind.cap.origin, kind.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(kind.cap.ou) : "");
+    out += "}";
+  }
+  out += "]";
+}
+
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns) {
   const auto view = tenant.Agent(agent);
@@ -146,6 +168,7 @@ std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, 
   Num(out, "effective_cap", view.cap.cap);
   out += ",";
   AppendCapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(view.cap.ou) : "");
+  AppendChannelKindCaps(out, tenant, view);
   out += ",";
   AppendSkillLevels(out, "skills", *view.skills);
   out += ",";

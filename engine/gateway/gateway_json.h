@@ -23,6 +23,11 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // The agent as the router sees it now: state (and why not ready), cap and
 // origin, skills, its sessions and after-contact work. `type` is "state" for the
 // WebSocket message, empty for a REST body.
+// Per-channel-kind access: ,"channel_kinds":[{"kind","in_use","effective_cap",
+// "cap_origin"[,"cap_origin_ou"]}] with in_use the agent's sessions and
+// after-contact work of that kind; nothing in unified access.
+void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
+                           const routing::TenantRouter::AgentView& view);
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
 // An ended session's trace as it is kept, in memory or in storage: its id,

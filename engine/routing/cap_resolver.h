@@ -5,6 +5,7 @@
 // Pure; the router calls it whenever a cap changes at any level.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -30,9 +31,21 @@ struct EffectiveCap {
   friend bool operator==(const EffectiveCap&, const EffectiveCap&) = default;
 };
 
+// Per-channel-kind access: what each level caps one channel kind at, before
+// its cap for every kind (0: the level sets none for the kind).
+struct KindCapLevels {
+  std::uint32_t agent = 0;
+  // ous[ou * ou_stride]: OU ou's cap for the kind (empty: no OU sets one).
+  std::span<const std::uint8_t> ous;
+  std::size_t ou_stride = 1;
+  std::uint32_t tenant = 0;
+};
+
 // The OU tree is acyclic (configuration validation guarantees it).
-// `agent_cap_personal`: the agent set `agent_cap` itself.
+// `agent_cap_personal`: the agent set `agent_cap` itself. With `kind`, the
+// cap for sessions of that channel kind.
 EffectiveCap ResolveCap(std::optional<std::uint32_t> agent_cap, std::uint32_t agent_ou,
-                        std::span<const OuNode> ous, std::uint32_t tenant_cap, bool agent_cap_personal = false);
+                        std::span<const OuNode> ous, std::uint32_t tenant_cap, bool agent_cap_personal = false,
+                        const KindCapLevels* kind = nullptr);
 
 }  // namespace routerd::routing

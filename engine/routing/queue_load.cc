@@ -3,6 +3,20 @@
 #include <algorithm>
 
 namespace routerd::routing {
+namespace {
+
+// Units the agent may still take: below its cap, or in per-channel-kind
+// access below each kind's cap, within kMaxCap in all.
+std::uint32_t Room(const TenantRouter::AgentView& agent) {
+  const std::uint32_t taken = agent.load();
+  if (agent.kinds.empty()) return taken < agent.cap.cap ? agent.cap.cap - taken : 0;
+  std::uint32_t room = 0;
+  for (const TenantRouter::KindLoad& k : agent.kinds) room += k.load < k.cap.cap ? k.cap.cap - k.load : 0;
+  const auto most = static_cast<std::uint32_t>(config::kMaxCap);
+  return std::min(room, taken < most ? most - taken : 0);
+}
+
+}  // namespace
 
 QueueLoad LoadOfQueue(const TenantRouter& tenant, std::uint32_t queue, std::int64_t now_ns) {
   QueueLoad load;
@@ -13,12 +27,12 @@ QueueLoad LoadOfQueue(const TenantRouter& tenant, std::uint32_t queue, std::int6
     const TenantRouter::AgentView agent = tenant.Agent(tenant.QueueMember(queue, m));
     if (agent.state == AgentState::kSignedOut) continue;
     ++load.agents_signed_in;
-    const std::uint32_t taken = agent.load();
-    if (taken >= agent.cap.cap) ++load.agents_at_cap;
+    const std::uint32_t room = Room(agent);
+    if (room == 0) ++load.agents_at_cap;
     if (!agent.wrap_ups.empty()) ++load.agents_in_wrap_up;
     if (agent.state != AgentState::kReady) continue;
     ++load.agents_ready;
-    if (agent.type != config::AgentType::kVoice && taken < agent.cap.cap) load.free_capacity += agent.cap.cap - taken;
+    if (agent.type != config::AgentType::kVoice) load.free_capacity += room;
   }
   return load;
 }

@@ -18,11 +18,12 @@ struct QueueLoad {
   std::int64_t oldest_wait_ms = 0;
   std::uint32_t agents_signed_in = 0;  // members not signed out
   std::uint32_t agents_ready = 0;
-  // Signed-in members whose sessions and after-contact work fill their effective cap.
+  // Signed-in members whose sessions and after-contact work fill their
+  // effective cap (per-channel-kind access: the cap of every kind).
   std::uint32_t agents_at_cap = 0;
   std::uint32_t agents_in_wrap_up = 0;  // signed-in members doing after-contact work
   // Room of the ready members that take multimedia sessions (voice agents are
-  // never routed sessions).
+  // never routed sessions), summed over the kinds in per-channel-kind access.
   std::uint32_t free_capacity = 0;
 };
 

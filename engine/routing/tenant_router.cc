@@ -264,10 +264,11 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   AgentSlot& a = agents_[agent];
   QueueState& qs = *queues_[queue];
   QueueState& base = *queues_[qs.base];
-  assert(Eligible(a));
+  assert(MayTake(agent, queue));
   s.queue = queue;
   s.agent = agent;
   a.sessions.push_back(slot);
+  CountKindUnit(agent, KindOfChannel(s.channel), +1);
   a.idle_since_ns = now_ns;
   // Round-robin turns are the queue's, whichever lane served.
   ++base.served_seq;
@@ -290,16 +291,17 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   // Most sessions have one message when assigned: the event's `contact` is
   // it, and the history is copied only when there is more.
   if (s.history.size() > 1) e.history = s.history;
-  s.trace = RouteTrace{a.cap,           qs.base,      transferred, PriorityIn(s, queue), s.preference,
+  const EffectiveCap& cap = CapIn(agent, queue);
+  s.trace = RouteTrace{cap,           qs.base,      transferred, PriorityIn(s, queue), s.preference,
                        s.preference_outcome, now_ns - s.arrival_ns};
   if (s.traced) {
     NoteHop(slot, RouteHop{now_ns, HopKind::kAssigned, static_cast<std::uint8_t>(transferred),
-                           static_cast<std::uint8_t>(a.cap.cap), a.cap.origin, qs.base, agent, 0});
+                           static_cast<std::uint8_t>(cap.cap), cap.origin, qs.base, agent, 0});
   }
   e.strategy = TraceStrategy(s.trace);
-  e.effective_cap = a.cap.cap;
-  e.cap_origin = a.cap.origin;
-  e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();
+  e.effective_cap = cap.cap;
+  e.cap_origin = cap.origin;
+  e.cap_origin_ou = cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[cap.ou]) : std::string_view();
   e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
   e.wrap_ups = a.wrap_up_count;
   e.waited_ns = now_ns - s.arrival_ns;
@@ -324,11 +326,12 @@ void TenantRouter::PrefetchTopAgent(const QueueState& qs) {
 
 void TenantRouter::DetachFromAgent(std::uint32_t slot, std::int64_t now_ns) {
   SessionSlot& s = sessions_[slot];
-  AgentSlot& a = agents_[s.agent];
-  const bool was_full = a.Load() >= a.cap.cap;
-  a.sessions.Remove(slot);
+  const std::uint32_t agent = s.agent;
+  const std::uint64_t full_before = FullMask(agent);
+  agents_[agent].sessions.Remove(slot);
+  CountKindUnit(agent, KindOfChannel(s.channel), -1);
   s.agent = kNone;
-  NoteFreedCapacity(a, was_full, now_ns);
+  NoteFreedCapacity(agent, full_before, now_ns);
 }
 
 void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_t now_ns) {
@@ -343,7 +346,7 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
     // stays, so the agent's rank and eligibility do not change.
     agents_[agent].sessions.Remove(slot);
     s.agent = kNone;
-    StartWrapUp(agent, s.id, queues_[s.queue]->base, now_ns);
+    StartWrapUp(agent, s.id, queues_[s.queue]->base, KindOfChannel(s.channel), now_ns);
   } else {
     DetachFromAgent(slot, now_ns);
   }
@@ -390,13 +393,13 @@ void TenantRouter::IdleListRemove(std::uint32_t slot) {
 // ---------------------------------------------------------------------------
 // Agents
 
-bool TenantRouter::Eligible(const AgentSlot& a) const {
-  return a.state == AgentState::kReady && a.type != config::AgentType::kVoice && a.Load() < a.cap.cap;
-}
-
 void TenantRouter::Reindex(std::uint32_t agent) {
+  if (per_kind()) {
+    ReindexByKind(agent);
+    return;
+  }
   AgentSlot& a = agents_[agent];
-  const bool eligible = Eligible(a);
+  const bool eligible = a.state == AgentState::kReady && a.type != config::AgentType::kVoice && a.Load() < a.cap.cap;
   for (const Membership& m : a.memberships) {
     QueueState& qs = *queues_[m.queue];
     if (!eligible || qs.voice) {
@@ -445,14 +448,11 @@ void TenantRouter::DispatchAll(std::int64_t now_ns) {
 
 void TenantRouter::RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns) {
   for (std::uint32_t i : agents) {
-    AgentSlot& a = agents_[i];
-    EffectiveCap cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
-    if (cap == a.cap) continue;
     // A lower cap never revokes sessions: the agent just gets nothing new
     // until it is below the cap again.
-    const bool was_full = a.Load() >= a.cap.cap;
-    a.cap = cap;
-    NoteFreedCapacity(a, was_full, now_ns);
+    const std::uint64_t full_before = FullMask(i);
+    if (!ResolveCaps(i)) continue;
+    NoteFreedCapacity(i, full_before, now_ns);
     Reindex(i);
     EmitAgentState(i);
   }

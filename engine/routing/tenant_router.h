@@ -36,6 +36,16 @@
 // skill queues", since it is the only eligible agent of those queues.
 // The session idle timeout uses one list per tenant in last-activity order
 // (appending at "now" keeps it sorted), so expiry checks only its head.
+// Per-channel-kind access (multimedia_access_mode = "per_channel_kind") counts
+// an agent's sessions per channel kind, each kind against a cap of its own
+// (resolved like the single cap: agent > OU > tenant, each level's cap for the
+// kind before its cap for every kind). The channel's kind then joins its
+// required skills in choosing the lane, so every lane a session waits in holds
+// one kind, and an agent is eligible in it while it has room for that kind: the
+// invariant above holds unchanged. A queue's first lane gets no session in this
+// mode; an agent is eligible there while it has room for some kind, which keeps
+// it the queue's count of agents that can take something. An agent holds at most
+// kMaxCap units (sessions and after-contact work) in all.
 // Every operation is O(log n) in the agents of a queue, or O(1); nothing scans.
 // (With a policy that declares a PrimaryLimit, such as least_busy, the usual
 // re-ranking of an agent is O(1) too: see eligible_agents.h.)
@@ -160,6 +170,13 @@ class TenantRouter {
     std::uint64_t session_id = 0;
     std::int64_t until_ns = 0;
     std::uint32_t queue = 0;
+    std::uint8_t kind = 0;  // per-channel-kind access: the session's channel kind
+  };
+  // Per-channel-kind access: an agent's units of one channel kind (sessions
+  // and after-contact work) and its cap for that kind.
+  struct KindLoad {
+    std::uint32_t load = 0;
+    EffectiveCap cap;
   };
   struct AgentView {
     std::string_view employee_id;
@@ -170,6 +187,9 @@ class TenantRouter {
     std::span<const std::uint32_t> session_slots;  // valid until the next step
     std::span<const WrapUp> wrap_ups;              // ditto
     const config::SkillLevels* skills;             // as configured
+    // Per-channel-kind access: by kind index (KindName); empty in unified
+    // access. `cap` is then the cap of kinds that no level caps by itself.
+    std::span<const KindLoad> kinds;
     // Units of capacity taken: sessions and after-contact work.
     std::uint32_t load() const { return static_cast<std::uint32_t>(session_slots.size() + wrap_ups.size()); }
   };
@@ -270,6 +290,11 @@ class TenantRouter {
   std::uint32_t agent_count() const { return static_cast<std::uint32_t>(agents_.size()); }
   std::uint32_t queue_count() const { return queue_count_; }
   std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
+  // Per-channel-kind access: the channel kinds of the tenant's channels,
+  // sorted (0 in unified access), and the kind of each channel.
+  std::uint32_t kind_count() const { return kind_count_; }
+  std::string_view KindName(std::uint32_t kind) const { return kind_names_[kind]; }
+  std::uint32_t ChannelKind(std::uint32_t channel) const { return channel_kind_[channel]; }
   std::uint32_t open_sessions() const { return open_sessions_; }
   AgentView Agent(std::uint32_t agent) const;
   std::optional<SessionView> Session(std::uint64_t session_id) const;
@@ -521,17 +546,63 @@ class TenantRouter {
   void IdleListRemove(std::uint32_t slot);
 
   // Agents
-  bool Eligible(const AgentSlot& a) const;
+  // Capacity (tenant_router_capacity.cc). In unified access an agent's units
+  // count against its one cap; in per-channel-kind access those of each kind
+  // against the kind's cap (and all of them against kMaxCap).
+  static constexpr std::uint8_t kNoKind = 0xFF;
+  bool per_kind() const { return kind_count_ != 0; }
+  KindLoad* KindsOf(std::uint32_t agent) { return kind_loads_.data() + std::size_t{agent} * kind_count_; }
+  const KindLoad* KindsOf(std::uint32_t agent) const {
+    return kind_loads_.data() + std::size_t{agent} * kind_count_;
+  }
+  // Whether `agent` has room for one more session of lane `lane`: below its
+  // cap, or below its cap for the lane's kind (a first lane: for any kind).
+  bool HasRoom(std::uint32_t agent, std::uint32_t lane) const {
+    if (per_kind()) return HasRoomOfKind(agent, lane);
+    const AgentSlot& a = agents_[agent];
+    return a.Load() < a.cap.cap;
+  }
+  bool HasRoomOfKind(std::uint32_t agent, std::uint32_t lane) const;
+  // Reindex in per-channel-kind access: each lane by the room for its kind.
+  void ReindexByKind(std::uint32_t agent);
+  // Ready, routed multimedia sessions, and with room in `lane`.
+  bool MayTake(std::uint32_t agent, std::uint32_t lane) const {
+    const AgentSlot& a = agents_[agent];
+    return a.state == AgentState::kReady && a.type != config::AgentType::kVoice && HasRoom(agent, lane);
+  }
+  // The cap a session of lane `lane` counts against, for traces and events.
+  const EffectiveCap& CapIn(std::uint32_t agent, std::uint32_t lane) const {
+    const std::uint8_t kind = per_kind() ? lane_kind_[lane] : kNoKind;
+    return kind == kNoKind ? agents_[agent].cap : KindsOf(agent)[kind].cap;
+  }
+  // One bit per cap the agent is at: bit 0 in unified access, bit k for kind k.
+  std::uint64_t FullMask(std::uint32_t agent) const {
+    if (per_kind()) return FullMaskByKind(agent);
+    const AgentSlot& a = agents_[agent];
+    return a.Load() >= a.cap.cap ? 1 : 0;
+  }
+  std::uint64_t FullMaskByKind(std::uint32_t agent) const;
+  // Per-channel-kind access: the kinds and the caps each level sets for them.
+  void BuildKinds(const config::TenantConfig& tenant);
+  // A unit of `kind` taken (+1) or given back (-1); nothing in unified access.
+  void CountKindUnit(std::uint32_t agent, std::uint8_t kind, int delta) {
+    if (per_kind()) KindsOf(agent)[kind].load += static_cast<std::uint32_t>(delta);
+  }
+  std::uint8_t KindOfChannel(std::uint32_t channel) const { return per_kind() ? channel_kind_[channel] : 0; }
+  // The agent's caps from the caps in effect at each level, kinds included;
+  // whether any changed.
+  bool ResolveCaps(std::uint32_t agent);
   void Reindex(std::uint32_t agent);
   void Dispatch(std::span<const std::uint32_t> queues, std::int64_t now_ns);
   void DispatchAgentQueues(std::uint32_t agent, std::int64_t now_ns);
   void DispatchAll(std::int64_t now_ns);
   void RecomputeCaps(std::span<const std::uint32_t> agents, std::int64_t now_ns);
   void SignOut(std::uint32_t agent, std::int64_t now_ns);
-  // Called after anything that lowers an agent's load or raises its cap:
-  // `was_full` is whether it was at its cap before.
-  void NoteFreedCapacity(AgentSlot& a, bool was_full, std::int64_t now_ns) {
-    if (was_full && a.Load() < a.cap.cap) a.idle_since_ns = now_ns;
+  // Called after anything that lowers an agent's load or raises a cap of it:
+  // `full_before` is its FullMask before. An agent that was at a cap and is
+  // below it now starts a new idle stretch.
+  void NoteFreedCapacity(std::uint32_t agent, std::uint64_t full_before, std::int64_t now_ns) {
+    if ((full_before & ~FullMask(agent)) != 0) agents_[agent].idle_since_ns = now_ns;
   }
 
   // Preferred agents (tenant_router_preference.cc)
@@ -563,7 +634,8 @@ class TenantRouter {
   void ForgetEndedTraces(std::int64_t now_ns);
 
   // After-contact work (tenant_router_wrap_up.cc)
-  void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::int64_t now_ns);
+  void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::uint8_t kind,
+                   std::int64_t now_ns);
   // Ends the agent's work for `session_id` (0: all); false if it had none.
   bool EndWrapUps(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns);
   void ExpireWrapUps(std::int64_t now_ns);
@@ -632,6 +704,16 @@ class TenantRouter {
   std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue
   std::vector<std::uint8_t> channel_priority_;  // channel -> priority, kNoPriority = the queue's
   std::vector<std::string> channel_ids_;
+  // Per-channel-kind access (kind_count_ == 0: unified). Caps of the model are
+  // 0 where a level sets none for a kind.
+  std::uint32_t kind_count_ = 0;
+  std::vector<std::string> kind_names_;
+  std::vector<std::uint8_t> channel_kind_;      // channel -> kind
+  std::vector<std::uint8_t> lane_kind_;         // lane -> kind; kNoKind for first lanes
+  std::vector<std::uint8_t> agent_kind_caps_;   // agent * kind_count_ + kind
+  std::vector<std::uint8_t> ou_kind_caps_;      // ou * kind_count_ + kind
+  std::vector<std::uint8_t> tenant_kind_caps_;  // kind
+  std::vector<KindLoad> kind_loads_;            // agent * kind_count_ + kind; routing state
   std::int64_t max_sticky_ns_ = 0;  // the longest sticky_seconds of the tenant's queues
   std::unordered_map<std::string_view, std::uint32_t> agent_by_employee_;  // keys into employee_ids_
 

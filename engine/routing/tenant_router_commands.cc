@@ -29,6 +29,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   a.not_ready_reason = 0;
   // Signing out ends any after-contact work; its deadlines go stale.
   live_wrap_ups_ -= a.wrap_up_count;
+  for (const WrapUp& w : a.wrap_ups) CountKindUnit(agent, w.kind, -1);
   a.wrap_ups.clear();
   a.wrap_up_count = 0;
   Reindex(agent);
@@ -96,7 +97,7 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
     if (!to_queue && to.state != AgentState::kReady) {
       return {StatusCode::kFailedPrecondition, "the target agent is not ready"};
     }
-    if (!to_queue && to.Load() >= to.cap.cap) {
+    if (!to_queue && !HasRoom(c.to_agent, s.queue)) {
       return {StatusCode::kFailedPrecondition, "the target agent has no free capacity"};
     }
   }

@@ -66,7 +66,7 @@ bool TenantRouter::EnqueuePreferring(std::uint32_t slot, std::int64_t now_ns) {
     s.preference_outcome = PreferenceOutcome::kUnavailable;
     return false;
   }
-  if (Eligible(a)) {
+  if (MayTake(agent, lane)) {
     s.preference_outcome = PreferenceOutcome::kServed;
     Assign(slot, agent, lane, now_ns);
     return true;
@@ -102,13 +102,19 @@ void TenantRouter::ReleaseReservation(std::uint32_t slot) {
 
 void TenantRouter::ServeReserved(std::uint32_t agent, std::int64_t now_ns) {
   AgentSlot& a = agents_[agent];
-  while (!a.reserved.empty() && Eligible(a)) {
-    auto key = [this](std::uint32_t slot) {
-      const SessionSlot& s = sessions_[slot];
-      return WaitEntry{ServiceKey(s, s.queue), s.arrival_seq, slot};
-    };
-    const std::uint32_t first = *std::min_element(a.reserved.begin(), a.reserved.end(),
-                                                  [&](std::uint32_t x, std::uint32_t y) { return WaitLess()(key(x), key(y)); });
+  auto key = [this](std::uint32_t slot) {
+    const SessionSlot& s = sessions_[slot];
+    return WaitEntry{ServiceKey(s, s.queue), s.arrival_seq, slot};
+  };
+  // First in service order first, among those it has room for (in unified
+  // access, all of them or none).
+  while (!a.reserved.empty()) {
+    std::uint32_t first = kNone;
+    for (std::uint32_t slot : a.reserved) {
+      if (!MayTake(agent, sessions_[slot].queue)) continue;
+      if (first == kNone || WaitLess()(key(slot), key(first))) first = slot;
+    }
+    if (first == kNone) return;
     sessions_[first].preference_outcome = PreferenceOutcome::kServed;
     Assign(first, agent, sessions_[first].queue, now_ns);
   }

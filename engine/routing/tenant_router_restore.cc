@@ -52,7 +52,7 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
     // It must still qualify: a member of the lane of the session's skills.
     bool member = false;
     for (const Membership& m : a.memberships) member |= m.queue == lane;
-    if (member && a.Load() < a.cap.cap) {
+    if (member && HasRoom(r.agent, lane)) {
       if (a.state == AgentState::kSignedOut) {
         a.state = AgentState::kNotReady;
         a.idle_since_ns = now_ns;
@@ -60,7 +60,9 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
       s.queue = lane;
       s.agent = r.agent;
       a.sessions.push_back(slot);
-      s.trace = RouteTrace{a.cap, r.queue, false, PriorityIn(s, r.queue), PreferenceSource::kNone,
+      CountKindUnit(r.agent, KindOfChannel(r.channel), +1);
+      const EffectiveCap& cap = CapIn(r.agent, lane);
+      s.trace = RouteTrace{cap, r.queue, false, PriorityIn(s, r.queue), PreferenceSource::kNone,
                            PreferenceOutcome::kPending, 0};
       RoutingEvent& e = Emit(RoutingEventType::kAssigned);
       e.session_id = s.id;
@@ -70,9 +72,9 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
       e.contact = s.first;
       if (s.history.size() > 1) e.history = s.history;
       e.strategy = "restored";
-      e.effective_cap = a.cap.cap;
-      e.cap_origin = a.cap.origin;
-      e.cap_origin_ou = a.cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[a.cap.ou]) : std::string_view();
+      e.effective_cap = cap.cap;
+      e.cap_origin = cap.origin;
+      e.cap_origin_ou = cap.origin == CapOrigin::kOu ? std::string_view(ou_ids_[cap.ou]) : std::string_view();
       e.active_sessions = static_cast<std::uint32_t>(a.sessions.size());
       Reindex(r.agent);
       EmitAgentState(r.agent);

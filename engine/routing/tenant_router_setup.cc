@@ -72,6 +72,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
     channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
   }
+  if (tenant.multimedia_access_mode == config::AccessMode::kPerChannelKind) BuildKinds(tenant);
   BuildLanes(tenant);
   BuildMemberships(tenant);
   Reset();
@@ -79,13 +80,22 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
 
 void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
   for (const auto& q : tenant.skill_queues) lane_required_.push_back(q.required_skills);
-  std::vector<const config::SkillLevels*> classes;
+  // A class: the skills a channel requires and, in per-channel-kind access,
+  // its kind (so that each of its lanes holds sessions of one kind).
+  struct Class {
+    std::uint8_t kind;
+    const config::SkillLevels* skills;
+  };
+  std::vector<Class> classes;
   channel_skill_class_.assign(tenant.channels.size(), 0);
+  lane_kind_.assign(queue_count_, kNoKind);
   for (std::size_t c = 0; c < tenant.channels.size(); ++c) {
     const config::SkillLevels& need = tenant.channels[c].required_skills;
-    if (need.empty()) continue;
-    auto it = std::find_if(classes.begin(), classes.end(), [&](const config::SkillLevels* k) { return *k == need; });
-    if (it == classes.end()) it = classes.insert(classes.end(), &need);
+    const std::uint8_t kind = per_kind() ? channel_kind_[c] : kNoKind;
+    if (need.empty() && kind == kNoKind) continue;
+    auto it = std::find_if(classes.begin(), classes.end(),
+                           [&](const Class& k) { return k.kind == kind && *k.skills == need; });
+    if (it == classes.end()) it = classes.insert(classes.end(), Class{kind, &need});
     channel_skill_class_[c] = static_cast<std::uint32_t>(it - classes.begin()) + 1;
   }
   class_lanes_.assign(classes.size() * queue_count_, kNone);
@@ -114,7 +124,8 @@ void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
       first.lanes.push_back(lane);
       class_lanes_[k * queue_count_ + q] = lane;
       all_queues_.push_back(lane);
-      lane_required_.push_back(MergeRequirements(tenant.skill_queues[q].required_skills, *classes[k]));
+      lane_required_.push_back(MergeRequirements(tenant.skill_queues[q].required_skills, *classes[k].skills));
+      lane_kind_.push_back(classes[k].kind);
       queues_.push_back(std::move(state));
     }
   }
@@ -179,10 +190,11 @@ void TenantRouter::Reset() {
     a.ou = init.ou;
     a.own_cap = init.own_cap;
     a.own_cap_personal = init.own_cap_personal;
-    a.cap = ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, a.own_cap_personal);
     a.memberships = init.memberships;
     a.employee_id = init.employee_id;
   }
+  kind_loads_.assign(agents_.size() * kind_count_, KindLoad{});
+  for (std::uint32_t i = 0; i < agents_.size(); ++i) ResolveCaps(i);
   for (Membership& m : membership_pool_) m.last_served_seq = 0;
   for (auto& lane : queues_) lane->ClearRouting();
 

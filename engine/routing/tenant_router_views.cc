@@ -19,7 +19,8 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
           a.cap,
           std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size()),
           std::span<const WrapUp>(a.wrap_ups),
-          &agent_skills_[agent]};
+          &agent_skills_[agent],
+          std::span<const KindLoad>(KindsOf(agent), kind_count_)};
 }
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {

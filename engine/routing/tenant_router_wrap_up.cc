@@ -8,10 +8,10 @@
 namespace routerd::routing {
 
 void TenantRouter::StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue,
-                               std::int64_t now_ns) {
+                               std::uint8_t kind, std::int64_t now_ns) {
   AgentSlot& a = agents_[agent];
   const std::int64_t until_ns = now_ns + queues_[queue]->wrap_up_ns;
-  a.wrap_ups.push_back(WrapUp{session_id, until_ns, queue});
+  a.wrap_ups.push_back(WrapUp{session_id, until_ns, queue, kind});
   a.wrap_up_count = static_cast<std::uint8_t>(a.wrap_ups.size());
   ++live_wrap_ups_;
   wrap_up_deadlines_.push_back(WrapUpDeadline{until_ns, next_wrap_up_seq_++, session_id, agent});
@@ -29,13 +29,16 @@ void TenantRouter::StartWrapUp(std::uint32_t agent, std::uint64_t session_id, st
 
 bool TenantRouter::EndWrapUps(std::uint32_t agent, std::uint64_t session_id, std::int64_t now_ns) {
   AgentSlot& a = agents_[agent];
-  const bool was_full = a.Load() >= a.cap.cap;
-  const std::size_t ended = std::erase_if(
-      a.wrap_ups, [session_id](const WrapUp& w) { return session_id == 0 || w.session_id == session_id; });
+  const std::uint64_t full_before = FullMask(agent);
+  const std::size_t ended = std::erase_if(a.wrap_ups, [&](const WrapUp& w) {
+    if (session_id != 0 && w.session_id != session_id) return false;
+    CountKindUnit(agent, w.kind, -1);
+    return true;
+  });
   if (ended == 0) return false;
   a.wrap_up_count = static_cast<std::uint8_t>(a.wrap_ups.size());
   live_wrap_ups_ -= static_cast<std::uint32_t>(ended);
-  NoteFreedCapacity(a, was_full, now_ns);
+  NoteFreedCapacity(agent, full_before, now_ns);
   Reindex(agent);
   EmitAgentState(agent);
   DispatchAgentQueues(agent, now_ns);

@@ -425,8 +425,8 @@ skill_queue = ["q"]
                                  "agent_grace_seconds, agent_outbox_limit, log_level"));
   EXPECT_THAT(r.errors, HasError(Line("max_sessions"), "tenants[0] 't'",
                                  "unknown key 'max_sessions'; allowed keys: id, multimedia_access_mode, "
-                                 "max_concurrent_sessions, session_idle_timeout_seconds, ous, skill_queues, "
-                                 "agents, channels"));
+                                 "max_concurrent_sessions, max_concurrent_sessions_by_channel_kind, "
+                                 "session_idle_timeout_seconds, ous, skill_queues, agents, channels"));
   EXPECT_THAT(r.errors, HasError(Line("parnet"), "tenants[0].ous[0] 'o'",
                                  "unknown key 'parnet' (did you mean 'parent'?); allowed keys: id, parent, "
                                  "max_concurrent_sessions"));
@@ -435,8 +435,8 @@ skill_queue = ["q"]
                                  "max_wait_seconds, max_waiting, on_overflow, media"));
   EXPECT_THAT(r.errors, HasError(Line("skill_queue ="), "tenants[0].agents[0] 'a'",
                                  "unknown key 'skill_queue' (did you mean 'skill_queues'?); allowed keys: "
-                                 "employee_id, ou, type, skill_queues, max_concurrent_sessions, business_account, "
-                                 "name"));
+                                 "employee_id, ou, type, skill_queues, max_concurrent_sessions, "
+                                 "max_concurrent_sessions_by_channel_kind, business_account, name"));
 }
 
 TEST_F(ConfigLoaderTest, ChannelKeysGoToTheFactoryAndUnreadOnesAreUnknown) {
@@ -670,8 +670,8 @@ type = "supervisor"
                                  "log_level = \"verbose\" is not valid (allowed: trace, debug, info, warn, error, "
                                  "critical, off)"));
   EXPECT_THAT(r.errors, HasError(Line("multimedia_access_mode"), "tenants[0] 't'",
-                                 "multimedia_access_mode = \"per_channel\" is not valid (allowed: unified); only "
-                                 "unified channel access"));
+                                 "multimedia_access_mode = \"per_channel\" is not valid (allowed: unified, "
+                                 "per_channel_kind); unified: one cap across all channels"));
   EXPECT_THAT(r.errors, HasError(Line("strategy"), "tenants[0].skill_queues[0] 'q'",
                                  "strategy = \"random\" is not a known strategy (allowed: least_busy, "
                                  "longest_idle, round_robin, most_skilled)"));

@@ -104,6 +104,36 @@ TEST_F(WallboardSnapshotTest, CaptureRendersQueuesAndAgentsWithCapOrigins) {
   EXPECT_EQ(WaitingCounts(h_.router()), capture.waiting);
 }
 
+// Per-channel-kind access: email capped at 1, every other kind at 2.
+TEST(WallboardKindsTest, QueueLoadAndAgentsCountEachKindAgainstItsCap) {
+  const config::TenantConfig tenant = TenantBuilder("t", 2)
+                                          .PerChannelKind({{"email", 1, 0}})
+                                          .Ou("sup")
+                                          .Queue("chat")
+                                          .Agent("a1", "sup", {"chat"})
+                                          .Channel("mail", "chat", "email")
+                                          .Channel("web", "chat", "web")
+                                          .Build();
+  RouterHarness h(tenant);
+  h.SignInReady("a1");
+  h.Contact("mail", "m1");
+  QueueLoad chat = LoadOfQueue(h.router(), 0, h.now());
+  EXPECT_EQ(chat.agents_at_cap, 0u);  // email is full, web has room
+  EXPECT_EQ(chat.free_capacity, 2u);
+  h.Contact("web", "w1");
+  h.Contact("web", "w2");
+  chat = LoadOfQueue(h.router(), 0, h.now());
+  EXPECT_EQ(chat.agents_at_cap, 1u);
+  EXPECT_EQ(chat.free_capacity, 0u);
+
+  const TenantCapture capture = CaptureTenant(h.router(), tenant, h.now());
+  EXPECT_NE(capture.members.find(R"("effective_cap":2,"cap_origin":"tenant","channel_kinds":[)"
+                                 R"({"kind":"email","in_use":1,"effective_cap":1,"cap_origin":"tenant"},)"
+                                 R"({"kind":"web","in_use":2,"effective_cap":2,"cap_origin":"tenant"}]})"),
+            std::string::npos)
+      << capture.members;
+}
+
 TEST(WaitingHistoryTest, KeepsTheMostWaitingPerBucketWithGapsAsNull) {
   WaitingHistory h(2, 1000, 3);
   h.Record(10'500, std::vector<std::uint32_t>{1, 0});

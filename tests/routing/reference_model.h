@@ -56,6 +56,7 @@ class ReferenceModel {
   struct Wrap {
     std::int64_t until = 0;
     std::uint64_t seq = 0;
+    std::uint32_t kind = 0;  // per-channel-kind access: its session's channel kind
   };
   struct Agent {
     std::string employee_id;
@@ -74,6 +75,10 @@ class ReferenceModel {
     std::vector<std::uint32_t> queues;
     std::map<std::uint32_t, std::uint64_t> last_served;
     std::map<std::string, int> skills;
+    // Per-channel-kind access: its own cap for each kind (0: none), and the
+    // effective cap of each kind.
+    std::vector<std::uint8_t> own_kind_caps;
+    std::vector<routing::EffectiveCap> kind_caps;
   };
   struct Queue {
     const AssignmentPolicy* policy;
@@ -117,18 +122,32 @@ class ReferenceModel {
       any_sticky_ = any_sticky_ || rq.sticky > 0;
       queues_.push_back(rq);
     }
+    per_kind_ = t.multimedia_access_mode == config::AccessMode::kPerChannelKind;
+    if (per_kind_) {
+      for (const auto& c : t.channels) kinds_.push_back(c.kind);
+      std::sort(kinds_.begin(), kinds_.end());
+      kinds_.erase(std::unique(kinds_.begin(), kinds_.end()), kinds_.end());
+      for (const auto& kind : kinds_) tenant_kind_caps_.push_back(config::CapOfKind(t.kind_caps, kind).value_or(0));
+      for (const auto& ou : t.ous) {
+        for (const auto& kind : kinds_) ou_kind_caps_.push_back(config::CapOfKind(ou.kind_caps, kind).value_or(0));
+      }
+    }
     for (const auto& a : t.agents) {
       Agent ra;
+      for (const auto& kind : kinds_) ra.own_kind_caps.push_back(config::CapOfKind(a.kind_caps, kind).value_or(0));
       ra.employee_id = a.employee_id;
       ra.type = a.type;
       ra.ou = Index(t.ous, a.ou);
       if (a.max_concurrent_sessions) ra.own_cap = *a.max_concurrent_sessions;
-      ra.cap = routing::ResolveCap(ra.own_cap, ra.ou, ous_, tenant_cap_);
+      ResolveCaps(ra);
       for (const auto& q : a.skill_queues) ra.queues.push_back(IndexQ(t.skill_queues, q));
       for (const auto& skill : a.skills) ra.skills[skill.skill] = skill.level;
       agents_.push_back(ra);
     }
     for (const auto& c : t.channels) {
+      channel_kind_.push_back(per_kind_ ? static_cast<std::uint32_t>(
+                                              std::lower_bound(kinds_.begin(), kinds_.end(), c.kind) - kinds_.begin())
+                                        : 0);
       channel_queue_.push_back(IndexQ(t.skill_queues, c.skill_queue));
       channel_priority_.push_back(c.priority);
       std::map<std::string, int> required;
@@ -301,7 +320,7 @@ class ReferenceModel {
           if (to_agent == target) return routerd::StatusCode::kInvalidArgument;
           const Agent& to = agents_[to_agent];
           if (to.type == config::AgentType::kVoice ||
-              (!into_queue && (to.state != routing::AgentState::kReady || to.load() >= to.cap.cap))) {
+              (!into_queue && (to.state != routing::AgentState::kReady || !HasRoom(to, KindOf(*session))))) {
             return routerd::StatusCode::kFailedPrecondition;
           }
         }
@@ -312,9 +331,9 @@ class ReferenceModel {
           return routerd::StatusCode::kInvalidArgument;
         }
         const Key k = *session;
-        const bool was_full = a.load() >= a.cap.cap;
+        const std::uint64_t full_before = FullMask(a);
         a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
-        if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+        NoteFreed(a, full_before, now);
         sessions_[k].agent = -1;
         events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
                            static_cast<int>(routing::EndReason::kTransferred), 0});
@@ -335,13 +354,13 @@ class ReferenceModel {
         Agent& a = agents_[target];
         if (wrap_index && *wrap_index >= a.wraps.size()) return routerd::StatusCode::kNotFound;
         if (a.wraps.empty()) return routerd::StatusCode::kNotFound;
-        const bool was_full = a.load() >= a.cap.cap;
+        const std::uint64_t full_before = FullMask(a);
         if (wrap_index) {
           a.wraps.erase(a.wraps.begin() + static_cast<std::ptrdiff_t>(*wrap_index));
         } else {
           a.wraps.clear();
         }
-        if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+        NoteFreed(a, full_before, now);
         DispatchAgent(target, now);
         return routerd::StatusCode::kOk;
       }
@@ -385,9 +404,9 @@ class ReferenceModel {
       }
       if (due_agent < 0) break;
       Agent& a = agents_[due_agent];
-      const bool was_full = a.load() >= a.cap.cap;
+      const std::uint64_t full_before = FullMask(a);
       a.wraps.erase(a.wraps.begin() + static_cast<std::ptrdiff_t>(due_index));
-      if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+      NoteFreed(a, full_before, now);
       DispatchAgent(static_cast<std::uint32_t>(due_agent), now);
     }
     // Then sessions whose wait for their preferred agent is over, in order of
@@ -451,9 +470,53 @@ class ReferenceModel {
     return it == enqueue_order_.end() ? 0 : it->second;
   }
 
-  bool Eligible(const Agent& a) const {
-    const std::uint32_t cap = a.cap.cap + (cap_bug_ ? 1 : 0);
-    return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && a.load() < cap;
+  // Capacity: in unified access all of an agent's units count against its
+  // cap; in per-channel-kind access those of each kind against the kind's cap,
+  // and all of them against 60.
+  std::uint32_t KindOf(const Key& k) const { return channel_kind_[k.first]; }
+  std::uint32_t LoadOf(const Agent& a, std::uint32_t kind) const {
+    std::uint32_t n = 0;
+    for (const Key& k : a.sessions) n += KindOf(k) == kind;
+    for (const Wrap& w : a.wraps) n += w.kind == kind;
+    return n;
+  }
+  // The load and cap a session of `kind` counts against.
+  std::pair<std::uint32_t, routing::EffectiveCap> Capacity(const Agent& a, std::uint32_t kind) const {
+    if (!per_kind_) return {static_cast<std::uint32_t>(a.load()), a.cap};
+    return {LoadOf(a, kind), a.kind_caps[kind]};
+  }
+  bool HasRoom(const Agent& a, std::uint32_t kind) const {
+    if (per_kind_ && a.load() >= 60) return false;
+    const auto [load, cap] = Capacity(a, kind);
+    return load < cap.cap + (cap_bug_ ? 1 : 0);
+  }
+  bool Eligible(const Agent& a, std::uint32_t kind) const {
+    return a.state == routing::AgentState::kReady && a.type != config::AgentType::kVoice && HasRoom(a, kind);
+  }
+  // Bit k: the agent is at its cap for kind k (unified access: bit 0, its cap).
+  std::uint64_t FullMask(const Agent& a) const {
+    if (!per_kind_) return a.load() >= a.cap.cap ? 1 : 0;
+    std::uint64_t mask = 0;
+    for (std::uint32_t k = 0; k < kinds_.size(); ++k) {
+      if (a.load() >= 60 || LoadOf(a, k) >= a.kind_caps[k].cap) mask |= std::uint64_t{1} << k;
+    }
+    return mask;
+  }
+  // An agent at a cap that is below it now starts a new idle stretch.
+  void NoteFreed(Agent& a, std::uint64_t full_before, std::int64_t now) const {
+    if ((full_before & ~FullMask(a)) != 0) a.idle_since = now;
+  }
+  void ResolveCaps(Agent& a) const {
+    a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
+    a.kind_caps.resize(kinds_.size());
+    for (std::uint32_t k = 0; k < kinds_.size(); ++k) {
+      routing::KindCapLevels levels;
+      levels.agent = a.own_kind_caps[k];
+      if (!ou_kind_caps_.empty()) levels.ous = std::span<const std::uint8_t>(ou_kind_caps_).subspan(k);
+      levels.ou_stride = kinds_.size();
+      levels.tenant = tenant_kind_caps_[k];
+      a.kind_caps[k] = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_, false, &levels);
+    }
   }
 
   // The skills session k needs in queue q: the queue's and its channel's,
@@ -473,7 +536,7 @@ class ReferenceModel {
     PolicyRank best_rank;
     for (std::uint32_t i = 0; i < agents_.size(); ++i) {
       const Agent& a = agents_[i];
-      if (!Eligible(a) || std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) continue;
+      if (!Eligible(a, KindOf(k)) || std::find(a.queues.begin(), a.queues.end(), q) == a.queues.end()) continue;
       std::uint32_t level_sum = 0;
       bool qualifies = true;
       for (const auto& [skill, level] : need) {
@@ -484,8 +547,12 @@ class ReferenceModel {
       }
       if (!qualifies) continue;
       AgentRankInput in;
-      in.active_sessions = static_cast<std::uint32_t>(a.load());
-      in.effective_cap = a.cap.cap;
+      const auto [load, cap] = Capacity(a, KindOf(k));
+      in.active_sessions = load;
+      // The model with the cap bug believes every cap one higher, so that
+      // what it ranks stays below the cap it ranks against (least_busy
+      // asserts that).
+      in.effective_cap = cap.cap + (cap_bug_ ? 1 : 0);
       in.idle_since_ns = a.idle_since;
       in.skill_level = level_sum;
       auto ls = a.last_served.find(q);
@@ -537,7 +604,7 @@ class ReferenceModel {
       const Agent& p = agents_[s.preferred];
       if (!Qualified(p, k, q) || p.state == routing::AgentState::kSignedOut) {
         s.outcome = Outcome::kUnavailable;
-      } else if (Eligible(p)) {
+      } else if (Eligible(p, KindOf(k))) {
         s.outcome = Outcome::kServed;
         Assign(k, s.preferred, q, now);
         return;
@@ -600,14 +667,14 @@ class ReferenceModel {
 
   void EndAssigned(const Key& k, routing::EndReason reason, std::int64_t now) {
     Agent& a = agents_[sessions_[k].agent];
-    const bool was_full = a.load() >= a.cap.cap;
+    const std::uint64_t full_before = FullMask(a);
     a.sessions.erase(std::find(a.sessions.begin(), a.sessions.end(), k));
     const std::int64_t wrap = queues_[sessions_[k].queue].wrap_up;
     if (any_sticky_) last_agent_[k] = {sessions_[k].agent, now};
     if (wrap > 0) {
-      a.wraps.push_back({now + wrap, next_wrap_seq_++});
-    } else if (was_full && a.load() < a.cap.cap) {
-      a.idle_since = now;
+      a.wraps.push_back({now + wrap, next_wrap_seq_++, KindOf(k)});
+    } else {
+      NoteFreed(a, full_before, now);
     }
     events_.push_back(
         {routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id, static_cast<int>(reason), 0});
@@ -647,11 +714,13 @@ class ReferenceModel {
   void ServeReserved(std::uint32_t agent, std::int64_t now) {
     for (;;) {
       const std::vector<Key> mine = ReservedFor(static_cast<int>(agent));
-      if (mine.empty() || !Eligible(agents_[agent])) return;
-      Session& s = sessions_[mine.front()];
+      auto first = std::find_if(mine.begin(), mine.end(),
+                                [&](const Key& k) { return Eligible(agents_[agent], KindOf(k)); });
+      if (first == mine.end()) return;
+      Session& s = sessions_[*first];
       s.reserved = false;
       s.outcome = routing::TenantRouter::PreferenceOutcome::kServed;
-      Assign(mine.front(), static_cast<int>(agent), s.queue, now);
+      Assign(*first, static_cast<int>(agent), s.queue, now);
     }
   }
   void DispatchAgent(std::uint32_t agent, std::int64_t now) {
@@ -668,9 +737,9 @@ class ReferenceModel {
 
   void Recompute(std::int64_t now) {
     for (Agent& a : agents_) {
-      const bool was_full = a.load() >= a.cap.cap;
-      a.cap = routing::ResolveCap(a.own_cap, a.ou, ous_, tenant_cap_);
-      if (was_full && a.load() < a.cap.cap) a.idle_since = now;
+      const std::uint64_t full_before = FullMask(a);
+      ResolveCaps(a);
+      NoteFreed(a, full_before, now);
     }
     for (std::uint32_t i = 0; i < agents_.size(); ++i) ServeReserved(i, now);
     std::vector<std::uint32_t> all;
@@ -685,6 +754,11 @@ class ReferenceModel {
   std::vector<Queue> queues_;
   std::vector<Agent> agents_;
   std::vector<std::uint32_t> channel_queue_;
+  bool per_kind_ = false;
+  std::vector<std::string> kinds_;                // per-channel-kind access: sorted
+  std::vector<std::uint32_t> channel_kind_;       // channel -> kind (0 in unified access)
+  std::vector<std::uint8_t> tenant_kind_caps_;    // kind -> cap, 0: none
+  std::vector<std::uint8_t> ou_kind_caps_;        // ou * kinds + kind
   std::vector<std::optional<int>> channel_priority_;
   std::vector<std::map<std::string, int>> channel_required_;
   bool any_sticky_ = false;

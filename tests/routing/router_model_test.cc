@@ -80,8 +80,11 @@ struct Step {
 // A tenant whose shape varies with the seed: 3-level OU tree, three multimedia
 // queues (an overflow chain and a standalone one), one voice queue, agents of
 // all types serving one or two queues, tight limits so overflow happens;
-// skills at a few levels, required by some queues and channels.
-config::TenantConfig RandomTenant(std::mt19937_64& rng) {
+// skills at a few levels, required by some queues and channels. With
+// `per_kind`, per-channel-kind access: channels of two or three kinds, and caps
+// per kind at some levels (the draws for it come last, so a unified tenant of
+// a seed is the same as before the mode existed).
+config::TenantConfig RandomTenant(std::mt19937_64& rng, bool per_kind = false) {
   static const char* kStrategies[] = {"least_busy", "longest_idle", "round_robin", "most_skilled"};
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   TenantBuilder b("t", 1 + pick(4));
@@ -142,7 +145,26 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng) {
   if (pick(2) == 0) b.ChannelPriority(pick(10));
   b.ChannelRequires(requirement(2));
   b.Channel("c2", "q2").ChannelRequires(requirement(3));
-  return b.Build();
+  if (!per_kind) return b.Build();
+  config::TenantConfig t = b.Build();
+  static const char* kKinds[] = {"email", "web", "wechat"};
+  t.channels[0].kind = "web";
+  t.channels[1].kind = "email";
+  t.channels[2].kind = kKinds[pick(3)];
+  // Each level caps each kind with some chance; small caps, so that one kind
+  // fills while another has room.
+  auto kind_caps = [&] {
+    config::KindCaps caps;
+    for (const char* kind : kKinds) {
+      if (pick(3) == 0) caps.push_back({kind, 1 + pick(3), 0});
+    }
+    return caps;
+  };
+  t.multimedia_access_mode = config::AccessMode::kPerChannelKind;
+  t.kind_caps = kind_caps();
+  for (auto& ou : t.ous) ou.kind_caps = kind_caps();
+  for (auto& a : t.agents) a.kind_caps = kind_caps();
+  return t;
 }
 
 // What the random events made the router do, summed over runs; printed so a
@@ -282,7 +304,10 @@ class Checker {
       }
       switch (e.type) {
         case RoutingEventType::kAssigned:
-          if (e.active_sessions > e.effective_cap) {
+          // Per-channel-kind access: the cap is the kind's, while
+          // active_sessions counts every kind (the state comparison checks
+          // each kind's units against the model instead).
+          if (!per_kind() && e.active_sessions > e.effective_cap) {
             return "agent " + std::string(e.employee_id) + " assigned above its cap: " +
                    std::to_string(e.active_sessions) + " > " + std::to_string(e.effective_cap);
           }
@@ -327,6 +352,17 @@ class Checker {
       const auto& m = model_->agents()[i];
       if (a.state != m.state) return "agent " + m.employee_id + " state differs";
       if (!(a.cap == m.cap)) return "agent " + m.employee_id + " effective cap differs";
+      if (a.kinds.size() != m.kind_caps.size()) return "agent " + m.employee_id + " kinds differ";
+      for (std::size_t k = 0; k < a.kinds.size(); ++k) {
+        if (!(a.kinds[k].cap == m.kind_caps[k])) return "agent " + m.employee_id + " cap of a kind differs";
+        std::uint32_t units = 0;
+        for (std::uint32_t slot : a.session_slots) units += router_->ChannelKind(router_->SessionAtSlot(slot).channel) == k;
+        for (const auto& w : a.wrap_ups) units += w.kind == k;
+        if (a.kinds[k].load != units) return "agent " + m.employee_id + " units of a kind miscounted";
+        if (a.kinds[k].load >= a.kinds[k].cap.cap && a.state == routing::AgentState::kReady) {
+          g_coverage.Add("ready agent full in one kind");
+        }
+      }
       const std::string_view want_reason =
           m.reason == 0 ? std::string_view() : std::string_view(tenant_.not_ready_reasons[m.reason - 1]);
       if (a.not_ready_reason != want_reason) return "agent " + m.employee_id + " not-ready reason differs";
@@ -401,6 +437,8 @@ class Checker {
     if (seen.size() + waiting != router_->open_sessions()) return "an open session is neither assigned nor waiting";
     return std::nullopt;
   }
+
+  bool per_kind() const { return tenant_.multimedia_access_mode == config::AccessMode::kPerChannelKind; }
 
   config::TenantConfig tenant_;
   routing::PolicyRegistry policies_;
@@ -552,9 +590,9 @@ struct RunResult {
   bool cap_bug = false;
 };
 
-RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug) {
+RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_kind = false) {
   std::mt19937_64 config_rng(seed);
-  RunResult result{seed, std::nullopt, {}, RandomTenant(config_rng), cap_bug};
+  RunResult result{seed, std::nullopt, {}, RandomTenant(config_rng, per_kind), cap_bug};
   StepGenerator gen(result.tenant, seed * 7919 + 1);
   // The generator reads a model of its own so that it never depends on the
   // checker's state (a shrunk replay must mean the same steps).
@@ -636,6 +674,26 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
   }
 }
 
+// Per-channel-kind access: the same rules with each kind against its own cap.
+TEST(RouterModelTest, PerChannelKindAccessAgreesWithTheReferenceModel) {
+  std::uint64_t first_seed = 1001;
+  std::size_t runs = 16;
+  if (const char* s = std::getenv("ROUTERD_MODEL_KIND_SEED")) {
+    first_seed = std::strtoull(s, nullptr, 10);
+    runs = 1;
+  }
+  g_coverage = Coverage{};
+  for (std::size_t run = 0; run < runs; ++run) {
+    RunResult r = RunOne(first_seed + run, 25'000, /*cap_bug=*/false, /*per_kind=*/true);
+    ASSERT_FALSE(r.failure.has_value()) << Report(r) << "(rerun with ROUTERD_MODEL_KIND_SEED=" << r.seed << ")";
+  }
+  for (const char* what : {"assigned at once", "assigned after waiting", "ended closed", "ended transferred",
+                           "leave queue_full", "command FailedPrecondition", "after-contact work expired",
+                           "waiting for a preferred agent", "ready agent full in one kind"}) {
+    EXPECT_GT(g_coverage.counts[what], 0u) << what;
+  }
+}
+
 // The checker is only worth something if it can fail: a model that lets an
 // agent take one session too many must be caught, and shrunk to a few steps.
 TEST(RouterModelTest, CheckerCatchesACapBugAndShrinksIt) {
@@ -646,6 +704,13 @@ TEST(RouterModelTest, CheckerCatchesACapBugAndShrinksIt) {
   auto again = Replay(r.tenant, r.shortest, true);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->step + 1, r.shortest.size());
+}
+
+// The same for per-channel-kind access: one session over a kind's cap is caught.
+TEST(RouterModelTest, CheckerCatchesAKindCapBug) {
+  RunResult r = RunOne(1001, 20'000, /*cap_bug=*/true, /*per_kind=*/true);
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_LE(r.shortest.size(), 12u) << Report(r);
 }
 
 }  // namespace

@@ -100,6 +100,21 @@ class TenantBuilder {
     t_.channels.push_back(std::move(c));
     return *this;
   }
+  // Per-channel-kind access, with the tenant's caps per kind.
+  TenantBuilder& PerChannelKind(config::KindCaps tenant_caps = {}) {
+    t_.multimedia_access_mode = config::AccessMode::kPerChannelKind;
+    t_.kind_caps = Sorted(std::move(tenant_caps));
+    return *this;
+  }
+  // Caps per kind of the last OU or agent added.
+  TenantBuilder& OuKindCaps(config::KindCaps caps) {
+    t_.ous.back().kind_caps = Sorted(std::move(caps));
+    return *this;
+  }
+  TenantBuilder& AgentKindCaps(config::KindCaps caps) {
+    t_.agents.back().kind_caps = Sorted(std::move(caps));
+    return *this;
+  }
   const config::TenantConfig& Build() const { return t_; }
 
  private:
@@ -108,6 +123,10 @@ class TenantBuilder {
     std::sort(skills.begin(), skills.end(),
               [](const config::SkillLevel& a, const config::SkillLevel& b) { return a.skill < b.skill; });
     return skills;
+  }
+  static config::KindCaps Sorted(config::KindCaps caps) {
+    std::sort(caps.begin(), caps.end(), [](const config::KindCap& a, const config::KindCap& b) { return a.kind < b.kind; });
+    return caps;
   }
   config::TenantConfig t_;
 };

@@ -44,7 +44,9 @@ const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
 export const DIALER_SECRET = 'e2e-dialer-secret-0123456789';
 
 // With `dialerUrl`, acme asks that telephony for call-backs (DIALER_SECRET).
-export function configToml(dataDir, {dialerUrl} = {}) {
+// With `perChannelKind`, acme caps each channel kind apart, and the support OU
+// caps web sessions at 1 (its cap of 2 stays for the other kinds).
+export function configToml(dataDir, {dialerUrl, perChannelKind} = {}) {
   return `
 [server]
 listen = "127.0.0.1:0"
@@ -60,6 +62,7 @@ allocation_poll_seconds = 1
 [[tenants]]
 id = "acme"
 max_concurrent_sessions = 3
+${perChannelKind ? 'multimedia_access_mode = "per_channel_kind"' : ''}
 
 [tenants.personal_settings]
 agent_cap_max = 8
@@ -67,6 +70,7 @@ agent_cap_max = 8
 [[tenants.ous]]
 id = "support"
 max_concurrent_sessions = 2
+${perChannelKind ? 'max_concurrent_sessions_by_channel_kind = { web = 1 }' : ''}
 
 [[tenants.ous]]
 id = "voice-desk"

@@ -140,25 +140,36 @@ function stateText(a) {
   return text;
 }
 
+// A meter of `taken` out of `cap` units; `kind` names the channel kind it
+// counts in per-channel-kind access.
+function loadMeter(taken, cap, kind) {
+  const full = taken >= cap;
+  const label = kind ? `${kind} ` : '';
+  return el('span', {class: 'load', dataset: kind ? {kind} : {}},
+    el('meter', {min: '0', max: String(cap), value: String(taken),
+                 high: String(Math.max(0, cap - 0.5)), optimum: '0',
+                 'aria-label': `${label}${taken} of ${cap} units taken`}),
+    el('span', {class: `mono ${full ? 'full' : ''}`, dataset: {stat: 'load'},
+                text: `${label}${taken} / ${cap}`}));
+}
+
 function agentRow(a) {
   const cell = (label, ...content) => el('td', {'data-label': label}, ...content);
-  // After-contact work holds capacity like a session.
-  const taken = a.active_sessions + (a.wrap_ups || 0);
-  const full = taken >= a.effective_cap;
+  // After-contact work holds capacity like a session. In per-channel-kind
+  // access each kind has its own cap: one meter per kind.
+  const kinds = a.channel_kinds || [];
+  const load = kinds.length
+    ? kinds.map((k) => loadMeter(k.in_use, k.effective_cap, k.kind))
+    : [loadMeter(a.active_sessions + (a.wrap_ups || 0), a.effective_cap)];
+  const origin = kinds.length ? kinds.map((k) => `${k.kind}: ${capOrigin(k)}`).join(', ') : capOrigin(a);
   return el('tr', {dataset: {agent: a.employee_id, state: a.state}},
     cell('Employee ID', el('span', {class: 'mono', text: a.employee_id})),
     cell('Name', a.name || '—'),
     cell('OU', a.ou || '—'),
     cell('Type', a.agent_type),
     cell('State', el('span', {class: `state state-${a.state}`, dataset: {stat: 'state'}, text: stateText(a)})),
-    cell('Sessions / cap',
-      el('span', {class: 'load'},
-        el('meter', {min: '0', max: String(a.effective_cap), value: String(taken),
-                     high: String(Math.max(0, a.effective_cap - 0.5)), optimum: '0',
-                     'aria-label': `${taken} of ${a.effective_cap} units taken`}),
-        el('span', {class: `mono ${full ? 'full' : ''}`, dataset: {stat: 'load'},
-                    text: `${taken} / ${a.effective_cap}`}))),
-    cell('Cap from', capOrigin(a)));
+    cell('Sessions / cap', ...load),
+    cell('Cap from', origin));
 }
 
 function render(snapshot) {
