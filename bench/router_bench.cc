@@ -6,8 +6,9 @@
 // levels up to 10, and the channels of odd-numbered queues require one of them
 // at level 3 or more, so each queue has four skill lanes beside its own.
 // The PerChannelKind shape uses per-channel-kind access: the queues' channels
-// are email, web and wechat in turn, capped at 1, 2 and 1 (the same 4 units
-// per agent as the other shapes, split by kind).
+// are email, web and wechat in turn, each kind capped at 4 (as the one cap of
+// the other shapes), so the open sessions are the same and only the
+// bookkeeping per kind and the lanes per kind differ.
 //
 //   build/bench/router_bench --benchmark_filter=Assign
 #include <benchmark/benchmark.h>
@@ -40,10 +41,7 @@ config::TenantConfig MakeTenant(int agents, const std::string& strategy, bool sk
   config::TenantConfig t;
   t.id = "bench";
   t.max_concurrent_sessions = kCap;
-  if (per_kind) {
-    t.multimedia_access_mode = config::AccessMode::kPerChannelKind;
-    t.kind_caps = {{"email", 1, 0}, {"web", 2, 0}, {"wechat", 1, 0}};
-  }
+  if (per_kind) t.multimedia_access_mode = config::AccessMode::kPerChannelKind;
   t.session_idle_timeout_seconds = 3600;
   t.ous.push_back({"ou", "", std::nullopt, 0});
   for (int q = 0; q < kQueues; ++q) {
