@@ -13,6 +13,7 @@
 #include "engine/gateway/api_common.h"
 #include "engine/gateway/gateway_json.h"
 #include "engine/gateway/state_change.h"
+#include "engine/gateway/tenant_config_json.h"
 #include "engine/routing/queue_load.h"
 
 namespace routerd::gateway {
@@ -160,6 +161,17 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     }
     auto [employee, tail] = Head(rest);
     return AgentRoute(request, *who, employee, tail, ctx);
+  }
+  if (first == "config") {
+    // The tenant's configuration in effect; the run-time caps come from the router.
+    if (!rest.empty()) return JsonError(HttpStatus::not_found, "not_found", "no such configuration resource");
+    if (!who->admin()) return Forbidden("tenant_admin only");
+    if (verb != Verb::get) return MethodNotAllowed("GET");
+    const config::TenantConfig* tenant = who->tenant;
+    Query(*who, ctx, [tenant](const routing::TenantRouter& t, std::int64_t) {
+      return Json(HttpStatus::ok, TenantConfigJson(*tenant, t));
+    });
+    return std::nullopt;
   }
   if (first == "sessions") {
     auto [id, tail] = Head(rest);

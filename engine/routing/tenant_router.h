@@ -190,6 +190,10 @@ class TenantRouter {
     // Per-channel-kind access: by kind index (KindName); empty in unified
     // access. `cap` is then the cap of kinds that no level caps by itself.
     std::span<const KindLoad> kinds;
+    // The agent's own cap now (configured, or set at run time; nullopt:
+    // none), and whether the agent set it itself.
+    std::optional<std::uint32_t> own_cap;
+    bool own_cap_personal;
     // Units of capacity taken: sessions and after-contact work.
     std::uint32_t load() const { return static_cast<std::uint32_t>(session_slots.size() + wrap_ups.size()); }
   };
@@ -290,6 +294,10 @@ class TenantRouter {
   std::uint32_t agent_count() const { return static_cast<std::uint32_t>(agents_.size()); }
   std::uint32_t queue_count() const { return queue_count_; }
   std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
+  // The caps the tenant and an OU set now: configured, or changed at run time
+  // (an OU's nullopt: none).
+  std::uint32_t TenantCapSetting() const { return tenant_cap_; }
+  std::optional<std::uint32_t> OuCapSetting(std::uint32_t ou) const { return ous_[ou].cap; }
   // Per-channel-kind access: the channel kinds of the tenant's channels,
   // sorted (0 in unified access), and the kind of each channel.
   std::uint32_t kind_count() const { return kind_count_; }

@@ -20,7 +20,9 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
           std::span<const std::uint32_t>(a.sessions.begin(), a.sessions.size()),
           std::span<const WrapUp>(a.wrap_ups),
           &agent_skills_[agent],
-          std::span<const KindLoad>(KindsOf(agent), kind_count_)};
+          std::span<const KindLoad>(KindsOf(agent), kind_count_),
+          a.own_cap,
+          a.own_cap_personal};
 }
 
 TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {

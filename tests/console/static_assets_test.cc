@@ -154,7 +154,7 @@ TEST(EmbeddedConsoleTest, PagesReferenceOnlyEmbeddedFilesAndHaveNoInlineCode) {
       EXPECT_EQ(std::string(a.content_type), "text/css; charset=utf-8");
     }
   }
-  EXPECT_EQ(pages, 4);  // sign-in, messages, wallboard, personal settings
+  EXPECT_EQ(pages, 5);  // sign-in, messages, wallboard, configuration, personal settings
 }
 
 TEST(EmbeddedConsoleTest, EveryAssetHasAStrongQuotedEtag) {

@@ -126,8 +126,8 @@ export async function requireSession() {
   }
 }
 
-// The header's "who" line, the wallboard link (admins), the personal settings
-// link (agents) and sign-out.
+// The header's "who" line, the wallboard and configuration links (admins),
+// the personal settings link (agents) and sign-out.
 export function fillHeader(session) {
   const who = document.getElementById('who');
   if (who) {
@@ -135,6 +135,8 @@ export function fillHeader(session) {
   }
   const wallboard = document.getElementById('nav-wallboard');
   if (wallboard) wallboard.hidden = !session.wallboard;
+  const configuration = document.getElementById('nav-configuration');
+  if (configuration) configuration.hidden = session.role !== 'tenant_admin';
   const settings = document.getElementById('nav-settings');
   if (settings) settings.hidden = session.role !== 'agent';
   const out = document.getElementById('sign-out');

@@ -4,7 +4,7 @@ import {ApiError, getJson, moveToOwner, setToken, token} from './api.js';
 function destination() {
   const next = new URLSearchParams(location.search).get('next');
   // Only pages of the console itself.
-  return next === 'wallboard' ? '/console/wallboard' : '/console/messages';
+  return ['wallboard', 'configuration'].includes(next) ? `/console/${next}` : '/console/messages';
 }
 
 async function trySignIn(value) {

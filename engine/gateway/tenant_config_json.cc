@@ -1,0 +1,233 @@
+#include "engine/gateway/tenant_config_json.h"
+
+#include <algorithm>
+
+#include "engine/gateway/gateway_json.h"
+#include "engine/gateway/json_parts.h"
+#include "engine/http/http_message.h"
+
+namespace routerd::gateway {
+namespace {
+
+constexpr auto& Key = http::AppendJsonKey;
+constexpr auto& Str = http::AppendJsonStringField;
+constexpr auto& Num = http::AppendJsonIntField;
+
+void Bool(std::string& out, std::string_view key, bool value) {
+  Key(out, key);
+  out += value ? "true" : "false";
+}
+
+// "key":n, or "key":null when unset.
+void OptNum(std::string& out, std::string_view key, std::optional<std::int64_t> value) {
+  if (value) {
+    Num(out, key, *value);
+    return;
+  }
+  Key(out, key);
+  out += "null";
+}
+
+void Strings(std::string& out, std::string_view key, const std::vector<std::string>& values) {
+  Key(out, key);
+  out += "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ",";
+    http::AppendJsonString(out, values[i]);
+  }
+  out += "]";
+}
+
+// "max_concurrent_sessions_by_channel_kind":{"email":8}
+void KindCaps(std::string& out, const config::KindCaps& caps) {
+  Key(out, "max_concurrent_sessions_by_channel_kind");
+  out += "{";
+  for (std::size_t i = 0; i < caps.size(); ++i) {
+    if (i) out += ",";
+    Num(out, caps[i].kind, caps[i].cap);
+  }
+  out += "}";
+}
+
+std::optional<std::int64_t> Opt(std::optional<std::uint32_t> v) {
+  return v ? std::optional<std::int64_t>(*v) : std::nullopt;
+}
+std::optional<std::int64_t> Opt(std::optional<int> v) {
+  return v ? std::optional<std::int64_t>(*v) : std::nullopt;
+}
+
+void AppendTenant(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
+  Key(out, "tenant");
+  out += "{";
+  Str(out, "id", t.id);
+  out += ",";
+  Str(out, "multimedia_access_mode", config::AccessModeName(t.multimedia_access_mode));
+  out += ",";
+  // In effect (an administrator may have set it at run time), and the file's,
+  // which clearing the run-time cap gives back.
+  Num(out, "max_concurrent_sessions", router.TenantCapSetting());
+  out += ",";
+  Num(out, "configured_max_concurrent_sessions", t.max_concurrent_sessions);
+  out += ",";
+  KindCaps(out, t.kind_caps);
+  out += ",";
+  Num(out, "session_idle_timeout_seconds", t.session_idle_timeout_seconds);
+  out += ",";
+  Strings(out, "not_ready_reasons", t.not_ready_reasons);
+  out += ",";
+  Key(out, "personal_settings");
+  out += "{";
+  Bool(out, "agent_sets_cap", t.personal_settings.agent_sets_cap);
+  out += ",";
+  Num(out, "agent_cap_min", t.personal_settings.agent_cap_min);
+  out += ",";
+  Num(out, "agent_cap_max", t.personal_settings.agent_cap_max);
+  out += "}}";
+}
+
+void AppendOus(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
+  Key(out, "ous");
+  out += "[";
+  for (std::size_t i = 0; i < t.ous.size(); ++i) {
+    const config::OuConfig& ou = t.ous[i];
+    if (i) out += ",";
+    out += "{";
+    Str(out, "id", ou.id);
+    out += ",";
+    Str(out, "parent", ou.parent);
+    out += ",";
+    OptNum(out, "max_concurrent_sessions", Opt(router.OuCapSetting(static_cast<std::uint32_t>(i))));
+    out += ",";
+    KindCaps(out, ou.kind_caps);
+    out += ",";
+    Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(),
+                                     [&](const config::AgentConfig& a) { return a.ou == ou.id; }));
+    out += "}";
+  }
+  out += "]";
+}
+
+void AppendQueues(std::string& out, const config::TenantConfig& t) {
+  Key(out, "skill_queues");
+  out += "[";
+  for (std::size_t i = 0; i < t.skill_queues.size(); ++i) {
+    const config::SkillQueueConfig& q = t.skill_queues[i];
+    if (i) out += ",";
+    out += "{";
+    Str(out, "id", q.id);
+    out += ",";
+    Str(out, "media", config::QueueMediaName(q.media));
+    out += ",";
+    Str(out, "strategy", q.strategy);
+    out += ",";
+    Num(out, "max_wait_seconds", q.max_wait_seconds);
+    out += ",";
+    Num(out, "max_waiting", q.max_waiting);
+    out += ",";
+    Str(out, "on_overflow",
+        q.on_overflow.kind == config::OverflowTarget::Kind::kQueue ? "queue:" + q.on_overflow.queue_id
+                                                                   : std::string("leave_message"));
+    out += ",";
+    Bool(out, "auto_allocate", q.auto_allocate);
+    out += ",";
+    Num(out, "priority", q.priority);
+    out += ",";
+    Num(out, "priority_aging_seconds", q.priority_aging_seconds);
+    out += ",";
+    Num(out, "service_level_seconds", q.service_level_seconds);
+    out += ",";
+    Num(out, "wrap_up_seconds", q.wrap_up_seconds);
+    out += ",";
+    AppendSkillLevels(out, "required_skills", q.required_skills);
+    out += ",";
+    Num(out, "sticky_seconds", q.sticky_seconds);
+    out += ",";
+    Num(out, "sticky_wait_seconds", q.sticky_wait_seconds);
+    out += ",";
+    Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(), [&](const config::AgentConfig& a) {
+          return std::find(a.skill_queues.begin(), a.skill_queues.end(), q.id) != a.skill_queues.end();
+        }));
+    out += "}";
+  }
+  out += "]";
+}
+
+void AppendAgents(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
+  Key(out, "agents");
+  out += "[";
+  for (std::size_t i = 0; i < t.agents.size(); ++i) {
+    const config::AgentConfig& a = t.agents[i];
+    const routing::TenantRouter::AgentView view = router.Agent(static_cast<std::uint32_t>(i));
+    if (i) out += ",";
+    out += "{";
+    Str(out, "employee_id", a.employee_id);
+    out += ",";
+    Str(out, "name", a.name);
+    out += ",";
+    Str(out, "type", config::AgentTypeName(a.type));
+    out += ",";
+    Str(out, "ou", a.ou);
+    out += ",";
+    Str(out, "business_account", a.business_account);
+    out += ",";
+    Strings(out, "skill_queues", a.skill_queues);
+    out += ",";
+    AppendSkillLevels(out, "skills", a.skills);
+    out += ",";
+    // The agent's own cap in effect, and who set it.
+    OptNum(out, "max_concurrent_sessions", Opt(view.own_cap));
+    if (view.own_cap) {
+      out += ",";
+      Str(out, "cap_set_by", view.own_cap_personal ? "agent" : "administrator");
+    }
+    out += ",";
+    KindCaps(out, a.kind_caps);
+    out += ",";
+    Num(out, "effective_cap", view.cap.cap);
+    out += ",";
+    AppendCapOrigin(out, view.cap.origin, view.cap.origin == routing::CapOrigin::kOu ? router.OuId(view.cap.ou) : "");
+    AppendChannelKindCaps(out, router, view);
+    out += "}";
+  }
+  out += "]";
+}
+
+void AppendChannels(std::string& out, const config::TenantConfig& t) {
+  Key(out, "channels");
+  out += "[";
+  for (std::size_t i = 0; i < t.channels.size(); ++i) {
+    const config::ChannelConfig& c = t.channels[i];
+    if (i) out += ",";
+    out += "{";
+    Str(out, "id", c.id);
+    out += ",";
+    Str(out, "kind", c.kind);
+    out += ",";
+    Str(out, "skill_queue", c.skill_queue);
+    out += ",";
+    OptNum(out, "priority", Opt(c.priority));
+    out += ",";
+    AppendSkillLevels(out, "required_skills", c.required_skills);
+    out += "}";
+  }
+  out += "]";
+}
+
+}  // namespace
+
+std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::TenantRouter& router) {
+  std::string out = "{";
+  AppendTenant(out, tenant, router);
+  out += ",";
+  AppendOus(out, tenant, router);
+  out += ",";
+  AppendQueues(out, tenant);
+  out += ",";
+  AppendAgents(out, tenant, router);
+  out += ",";
+  AppendChannels(out, tenant);
+  out += "}";
+  return out;
+}
+
+}  // namespace routerd::gateway

@@ -1,0 +1,21 @@
+// The configuration of one tenant as it is in effect, for its administrator
+// (GET /api/v1/config and the console's configuration pages): the file's
+// tenant parameters, OUs, skill queues, employees and channels, with the caps
+// as they stand after changes made at run time, and each employee's effective
+// cap and where it comes from. Never a secret: channels list their kind and
+// routing only, and tokens are not part of it (GET /api/v1/tokens).
+//
+// Thread safety: reads the tenant's router, so it runs on its shard thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/config/config.h"
+#include "engine/routing/tenant_router.h"
+
+namespace routerd::gateway {
+
+std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);
+
+}  // namespace routerd::gateway

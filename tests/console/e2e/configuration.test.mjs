@@ -1,0 +1,129 @@
+// The configuration pages in Chromium against the real daemon: an
+// administrator reads the tenant parameters, the OU tree, employees with their
+// effective caps and where they come from, skill queues and channels (never a
+// secret), and sets and clears caps at each level with the keyboard; an agent
+// gets no configuration; the phone layout has no sideways scrolling.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+
+import {Daemon, PHONE, TOKENS, WEB_SECRET, launchBrowser, openPage, screenshot, signIn} from './harness.mjs';
+
+let daemon, browser;
+
+before(async () => {
+  daemon = await Daemon.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  const stopped = await daemon?.stop();
+  await browser?.close();
+  assert.deepEqual(stopped, {code: 0, signal: null});
+});
+
+const row = (page, kind, id) => page.locator(`tr[data-${kind}="${id}"]`);
+const text = async (locator) => (await locator.textContent()).trim();
+
+async function openConfiguration(page) {
+  await signIn(page, daemon, TOKENS.admin, 'configuration');
+  await page.waitForURL('**/console/configuration');
+  await page.locator('#agents-section').waitFor();
+}
+
+test('an administrator reads every part of the configuration', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const params = page.locator('#tenant-params');
+  assert.match(await text(params), /Unified channel access/);
+  assert.equal(await text(page.locator('[data-stat="tenant-cap"]')), '3');
+  assert.match(await text(params), /Yes, from 1 to 8/);
+  // The tree: each OU after its parent.
+  assert.deepEqual(await page.locator('#ous-body .ou-name').allTextContents(), ['support', 'voice-desk']);
+  const ouCap = row(page, 'ou', 'support').getByRole('spinbutton', {name: 'Cap of OU support', exact: true});
+  assert.equal(await ouCap.inputValue(), '2');
+  // Employees: effective cap and where it comes from.
+  assert.equal(await text(row(page, 'agent', '10001').locator('td[data-label="Effective cap"]')), '2 (OU support)');
+  assert.equal(await text(row(page, 'agent', '10002').locator('td[data-label="Effective cap"]')),
+               '1 (employee setting)');
+  assert.match(await text(row(page, 'agent', '20001').locator('td[data-label="Own cap"]')), /Voice only/);
+  assert.equal(await text(row(page, 'queue', 'general').locator('td[data-label="After-contact work"]')), '10 min');
+  assert.equal(await text(row(page, 'queue', 'hotline').locator('td[data-label="Media"]')), 'voice');
+  assert.equal(await text(row(page, 'channel', 'acme-web').locator('td[data-label="Skill queue"]')), 'general');
+  assert.equal((await page.content()).includes(WEB_SECRET), false);
+  await screenshot(page, 'configuration-desktop');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('caps are set and cleared at each level from the keyboard', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const notice = page.getByRole('status').filter({hasText: ':'});
+  const effective = () => text(row(page, 'agent', '10001').locator('td[data-label="Effective cap"]'));
+
+  // OU: typed and saved with Enter.
+  const ou = row(page, 'ou', 'support').getByRole('spinbutton', {name: 'Cap of OU support', exact: true});
+  await ou.fill('4');
+  await ou.press('Enter');
+  await notice.filter({hasText: 'OU support: cap set to 4.'}).waitFor();
+  assert.equal(await effective(), '4 (OU support)');
+
+  // Employee: its own cap wins over the OU's.
+  const own = row(page, 'agent', '10001').getByRole('spinbutton', {name: 'Cap of employee 10001', exact: true});
+  await own.fill('6');
+  await own.press('Enter');
+  await notice.filter({hasText: 'employee 10001: cap set to 6.'}).waitFor();
+  assert.equal(await effective(), '6 (employee setting)');
+  await row(page, 'agent', '10001').getByRole('button', {name: 'Clear: the cap of employee 10001'}).click();
+  await notice.filter({hasText: 'employee 10001: cap cleared.'}).waitFor();
+  assert.equal(await effective(), '4 (OU support)');
+
+  // Without the OU's cap the tenant's applies; the tenant's can go back to the file's.
+  await row(page, 'ou', 'support').getByRole('button', {name: 'Clear: the cap of OU support'}).click();
+  await notice.filter({hasText: 'OU support: cap cleared.'}).waitFor();
+  assert.equal(await effective(), '3 (tenant)');
+  const tenantCap = page.getByRole('spinbutton', {name: 'Cap of the tenant', exact: true});
+  await tenantCap.fill('2');
+  await tenantCap.press('Enter');
+  await notice.filter({hasText: 'the tenant: cap set to 2.'}).waitFor();
+  assert.equal(await text(page.locator('[data-stat="tenant-cap"]')), '2 (the file says 3)');
+  assert.equal(await effective(), '2 (tenant)');
+  await page.getByRole('button', {name: 'Use the file’s: the cap of the tenant'}).click();
+  await notice.filter({hasText: 'the tenant: cap cleared.'}).waitFor();
+  assert.equal(await text(page.locator('[data-stat="tenant-cap"]')), '3');
+
+  // A value out of range is refused before any request is made.
+  await ou.fill('0');
+  await ou.press('Enter');
+  await page.getByRole('alert').filter({hasText: 'OU support: enter a whole number of sessions from 1 to 60.'}).waitFor();
+
+  // Restored for the next test.
+  const r = await daemon.api('PUT', '/api/v1/ous/support/cap', {token: TOKENS.admin, json: {max_concurrent_sessions: 2}});
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the phone layout stacks every table without sideways scrolling', async () => {
+  const page = await openPage(browser, PHONE);
+  await openConfiguration(page);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true);
+  await screenshot(page, 'configuration-phone');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an agent gets no configuration', async () => {
+  const page = await openPage(browser);
+  await signIn(page, daemon, TOKENS.agent10001);
+  await page.waitForURL('**/console/messages');
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#nav-configuration').isHidden(), true);
+  await page.goto(`${daemon.base}/console/configuration`);
+  await page.getByRole('alert').filter({hasText: 'The configuration needs a tenant administrator token.'}).waitFor();
+  assert.equal(await page.locator('#agents-section').isHidden(), true);
+  const r = await daemon.api('GET', '/api/v1/config', {token: TOKENS.agent10001});
+  assert.equal(r.status, 403, r.text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
