@@ -17,7 +17,7 @@ using testing::LeaveApiTest;
 using config::LeaveOperation;
 using config::LeavePermissions;
 
-std::string Str(std::int64_t id) { return std::to_string(id); }
+using testing::Str;
 
 TEST(MaskContactNumberTest, KeepsOnlyTheLastFourCharacters) {
   EXPECT_EQ(MaskContactNumber("+8613800001234"), "**********1234");

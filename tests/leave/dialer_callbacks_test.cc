@@ -7,6 +7,7 @@
 
 #include "routerd/signed_request.h"
 #include "tests/leave/leave_api_fixture.h"
+#include "tests/leave/telephony_server.h"
 
 namespace routerd::leave {
 namespace {
@@ -15,14 +16,14 @@ using ::testing::ElementsAre;
 using testing::kT0;
 using testing::LeaveApiTest;
 
-constexpr const char* kSecret = "telephony-secret-0123456789";
+using testing::kTelephonySecret;
 
 class DialerCallbacksTest : public LeaveApiTest {
  protected:
   void SetUp() override {
     LeaveApiTest::SetUp();
     config_.tenants[0].dialer.url = "http://127.0.0.1:9/calls";
-    config_.tenants[0].dialer.secret = kSecret;
+    config_.tenants[0].dialer.secret = kTelephonySecret;
     config_.tenants[0].dialer.callback_tolerance_seconds = 60;
     id_ = Create("+34600111222", kT0);
     // The call the reports are about, as the call API records it.
@@ -36,7 +37,8 @@ class DialerCallbacksTest : public LeaveApiTest {
     if (!callbacks_) callbacks_ = std::make_unique<DialerCallbacks>(config_, *store_, clock_, max_remembered_);
     http::HttpRequest req{boost::beast::http::verb::post, "/callbacks/dialer/" + tenant, 11};
     req.set(kTimestampHeader, std::to_string(ts_s));
-    req.set(kSignatureHeader, signature.empty() ? SignRequest(kSecret, std::to_string(ts_s), body) : signature);
+    req.set(kSignatureHeader,
+            signature.empty() ? SignRequest(kTelephonySecret, std::to_string(ts_s), body) : signature);
     req.body() = body;
     auto promise = std::make_shared<std::promise<http::HttpResponse>>();
     auto now = callbacks_->Handle(req, "/" + tenant, [&]() -> LeaveMessageApi::Reply {

@@ -16,7 +16,7 @@ namespace {
 
 using testing::TelephonyServer;
 
-constexpr const char* kSecret = "telephony-secret-0123456789";
+using testing::kTelephonySecret;
 
 class DialerTest : public ::testing::Test {
  protected:
@@ -24,7 +24,7 @@ class DialerTest : public ::testing::Test {
     config::TenantConfig t;
     t.id = "t";
     t.dialer.url = telephony_.url("/pbx/originate");
-    t.dialer.secret = kSecret;
+    t.dialer.secret = kTelephonySecret;
     t.dialer.timeout_ms = 300;
     t.dialer.max_attempts = 3;
     t.dialer.retry_backoff_ms = 10;
@@ -57,7 +57,7 @@ class DialerTest : public ::testing::Test {
     return c;
   }
 
-  TelephonyServer telephony_{kSecret};
+  TelephonyServer telephony_{kTelephonySecret};
   config::Config config_;
   ManualClock clock_;
   std::mutex failed_mu_;

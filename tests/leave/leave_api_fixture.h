@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <map>
@@ -29,6 +30,9 @@
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::leave::testing {
+
+// A leave-message id as the API writes it in paths and bodies.
+inline std::string Str(std::int64_t id) { return std::to_string(id); }
 
 inline constexpr std::int64_t kT0 = 1'700'000'000'000;  // ManualClock's default wall time
 

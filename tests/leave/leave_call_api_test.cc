@@ -22,9 +22,9 @@ using testing::kT0;
 using testing::LeaveApiTest;
 using testing::TelephonyServer;
 
-constexpr const char* kSecret = "telephony-secret-0123456789";
+using testing::kTelephonySecret;
 
-std::string Str(std::int64_t id) { return std::to_string(id); }
+using testing::Str;
 
 class LeaveCallApiTest : public LeaveApiTest {
  protected:
@@ -32,7 +32,7 @@ class LeaveCallApiTest : public LeaveApiTest {
     LeaveApiTest::SetUp();
     config::DialerConfig& d = config_.tenants[0].dialer;
     d.url = telephony_.url("/calls");
-    d.secret = kSecret;
+    d.secret = kTelephonySecret;
     d.timeout_ms = 2000;
     d.max_attempts = 2;
     d.retry_backoff_ms = 10;
@@ -75,7 +75,7 @@ class LeaveCallApiTest : public LeaveApiTest {
     return history.back().detail;
   }
 
-  TelephonyServer telephony_{kSecret};
+  TelephonyServer telephony_{kTelephonySecret};
   std::unique_ptr<Dialer> dialer_;
   std::vector<std::string> failures_;  // guarded by mu_
 };
@@ -140,7 +140,7 @@ TEST_P(LeaveCallApiTest, ACallIsRequestedSignedAndItsStatesComeBack) {
         "{\"call_id\":\"" + call_id + "\",\"message_id\":" + Str(id) + ",\"state\":\"" + state + "\"}";
     http::HttpRequest req{boost::beast::http::verb::post, "/callbacks/dialer/t", 11};
     req.set(kTimestampHeader, Str(ts_s));
-    req.set(kSignatureHeader, SignRequest(kSecret, Str(ts_s), body));
+    req.set(kSignatureHeader, SignRequest(kTelephonySecret, Str(ts_s), body));
     req.body() = body;
     auto promise = std::make_shared<std::promise<http::HttpResponse>>();
     auto now = callbacks.Handle(req, "/t", [&]() -> LeaveMessageApi::Reply {

@@ -18,7 +18,7 @@ using ::testing::Not;
 using testing::kT0;
 using testing::LeaveApiTest;
 
-std::string Str(std::int64_t id) { return std::to_string(id); }
+using testing::Str;
 
 // Every test runs on SQLite and on PostgreSQL.
 INSTANTIATE_TEST_SUITE_P(Backends, LeaveApiTest, storage::testing::SqliteAndPostgres(),

@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 using testing::kT0;
 using testing::LeaveApiTest;
 
-std::string Str(std::int64_t id) { return std::to_string(id); }
+using testing::Str;
 
 // The API through real storage, on SQLite and on PostgreSQL.
 class LeaveQueryRulesTest : public LeaveApiTest {};

@@ -22,7 +22,7 @@ using testing::LeaveApiTest;
 using testing::Result;
 using Field = boost::beast::http::field;
 
-std::string Str(std::int64_t id) { return std::to_string(id); }
+using testing::Str;
 
 class LeaveVoiceApiTest : public LeaveApiTest {
  protected:

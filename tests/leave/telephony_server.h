@@ -23,6 +23,9 @@
 
 namespace routerd::leave::testing {
 
+// The secret the tests share with their telephony server (a [tenants.dialer] secret).
+inline constexpr const char* kTelephonySecret = "telephony-secret-0123456789";
+
 class TelephonyServer {
  public:
   struct Received {

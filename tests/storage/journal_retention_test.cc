@@ -23,7 +23,7 @@ using testing::MakeContact;
 using testing::WriteContacts;
 using testing::WriteSessionEvents;
 
-constexpr std::int64_t kRetentionMs = 3'600'000;
+using testing::kRetentionMs;
 
 class JournalRetentionTest : public ::testing::TestWithParam<BackendParam> {
  protected:

@@ -27,7 +27,7 @@ using testing::MakeContact;
 using testing::WriteContacts;
 using testing::WriteSessionEvents;
 
-constexpr std::int64_t kRetentionMs = 3'600'000;
+using testing::kRetentionMs;
 
 // Opaque to storage, but what the API keeps: JSON with quotes, escapes,
 // non-ASCII text, a newline and characters an array literal must quote.

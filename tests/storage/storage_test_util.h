@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -19,6 +20,9 @@
 #include "routerd/contact.h"
 
 namespace routerd::storage::testing {
+
+// The dedup and range retention the retention tests give their storage.
+inline constexpr std::int64_t kRetentionMs = 3'600'000;
 
 class TempDir {
  public:

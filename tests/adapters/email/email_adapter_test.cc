@@ -9,13 +9,14 @@
 namespace routerd::adapters::email {
 namespace {
 
+using testing::kUrlEncoded;
+
 using testing::kSigningKey;
 using testing::MultipartContentType;
 using testing::ReadFixture;
 using testing::ReplaceField;
 using testing::UrlEncode;
 
-constexpr std::string_view kUrlEncoded = "application/x-www-form-urlencoded";
 
 ChannelIdentity Identity() { return ChannelIdentity{"acme", "support-mail", "email"}; }
 

@@ -7,11 +7,12 @@
 namespace routerd::adapters::email {
 namespace {
 
+using testing::kUrlEncoded;
+
 using testing::MultipartContentType;
 using testing::ReadFixture;
 using testing::UrlEncode;
 
-constexpr std::string_view kUrlEncoded = "application/x-www-form-urlencoded";
 
 TEST(MailgunPayloadTest, UrlEncodedWithMessageIdField) {
   auto contact = ParseMailgunPayload(kUrlEncoded, ReadFixture("email/urlencoded_text.txt"));

@@ -8,6 +8,8 @@
 
 namespace routerd::adapters::email::testing {
 
+inline constexpr std::string_view kUrlEncoded = "application/x-www-form-urlencoded";
+
 // The signing key the fixtures are signed with (mailgun-php's test vector key).
 inline constexpr std::string_view kSigningKey = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
 

@@ -9,17 +9,19 @@
 #include "wechat/wechat_payload.h"
 #include "wechat/wechat_signature.h"
 #include "wechat_test_util.h"
+#include "tests/adapters/wechat/wechat_vectors.h"
 
 namespace routerd::adapters::wechat {
 namespace {
+
+using testing::kW4Key;
+using testing::kW4AppId;
+using testing::kW5Key;
 
 using testing::EncryptForTest;
 using testing::Query;
 using testing::ReadFixture;
 
-constexpr std::string_view kW4Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-constexpr std::string_view kW4AppId = "wxb11529c136998cb6";
-constexpr std::string_view kW5Key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
 constexpr std::string_view kOtherKey = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
 
 struct Config {

@@ -4,26 +4,23 @@
 
 #include "common/encoding.h"
 #include "wechat_test_util.h"
+#include "tests/adapters/wechat/wechat_vectors.h"
 
 namespace routerd::adapters::wechat {
 namespace {
 
+using testing::kW4Key;
+using testing::kW4AppId;
+using testing::kW4Encrypt;
+using testing::kW5Key;
+
 using testing::EncryptForTest;
 
-constexpr std::string_view kW4Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-constexpr std::string_view kW4AppId = "wxb11529c136998cb6";
-constexpr std::string_view kW4Encrypt =
-    "rTNFcsut4LfGuAFKEUVVpwcaCOTJzOd9twZdIW910jb3k+iicx2uvhttIZ3Qg9Qgty3BEF2xbOrz6boTfb30dMomcgrkTqdFPwnhqbk+"
-    "kIQ7rZiwny9D7NUrTgA5kpX3KsZvrXzUZyP2x9YOlxbgm572lmxKvM7HAQQhIQ/p6HBmoY30bGXFK0BtIu1pW9TjhOYrLQoU18nWYjWqDA1y"
-    "nkmOytpv7QRI1P1+0NoxL0q2zO1DgeSvnE8CZGo/o5Ap/WHK5W2RAsinpzN4/LjPnmB6U01I5XCoJoC0GK/yMZycd2Oh8Nq6+wBkC1U85oy0"
-    "ktOY4nLvsQMLrourmMGdZHuTbqpeJ8Ao/5PRYJ+WBvRUwPfGKBL2+2IKZF49vAJqkcGWSHGE76ZN2erXeuNazf/o9o3lIE3q739o4c8t9QGP"
-    "e31GT2Go/rOz1BsrASwvauNulCh+++yz+CQzBIuikA==";
 constexpr std::string_view kW4Message =
     "<xml><URL><![CDATA[http://wechat.laravel.so/server]]></URL><ToUserName><![CDATA[asdasdasd]]></ToUserName>"
     "<FromUserName><![CDATA[asdasdasdsadasd]]></FromUserName><CreateTime>1234567898</CreateTime>"
     "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>12345</MsgId></xml>";
 
-constexpr std::string_view kW5Key = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
 constexpr std::string_view kW5ReceiveId = "wx49f0ab532d5d035a";
 
 std::string Key(std::string_view encoding_aes_key) { return DecodeEncodingAesKey(encoding_aes_key).value(); }

@@ -4,15 +4,12 @@
 
 #include <array>
 
+#include "tests/adapters/wechat/wechat_vectors.h"
+
 namespace routerd::adapters::wechat {
 namespace {
 
-constexpr std::string_view kW4Encrypt =
-    "rTNFcsut4LfGuAFKEUVVpwcaCOTJzOd9twZdIW910jb3k+iicx2uvhttIZ3Qg9Qgty3BEF2xbOrz6boTfb30dMomcgrkTqdFPwnhqbk+"
-    "kIQ7rZiwny9D7NUrTgA5kpX3KsZvrXzUZyP2x9YOlxbgm572lmxKvM7HAQQhIQ/p6HBmoY30bGXFK0BtIu1pW9TjhOYrLQoU18nWYjWqDA1y"
-    "nkmOytpv7QRI1P1+0NoxL0q2zO1DgeSvnE8CZGo/o5Ap/WHK5W2RAsinpzN4/LjPnmB6U01I5XCoJoC0GK/yMZycd2Oh8Nq6+wBkC1U85oy0"
-    "ktOY4nLvsQMLrourmMGdZHuTbqpeJ8Ao/5PRYJ+WBvRUwPfGKBL2+2IKZF49vAJqkcGWSHGE76ZN2erXeuNazf/o9o3lIE3q739o4c8t9QGP"
-    "e31GT2Go/rOz1BsrASwvauNulCh+++yz+CQzBIuikA==";
+using testing::kW4Encrypt;
 
 TEST(WeChatSignatureTest, W1HandshakeVector) {
   EXPECT_TRUE(VerifySignature("AAAAA", "1714036504", "1514711492", "f464b24fc39322e44b38aa78f5edd27bd1441696"));
