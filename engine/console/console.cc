@@ -7,6 +7,7 @@
 #include "engine/config/token_rules.h"
 #include "engine/console/embedded_assets.h"
 #include "engine/console/wallboard_session.h"
+#include "engine/gateway/gateway_json.h"
 
 namespace routerd::console {
 namespace {
@@ -224,21 +225,8 @@ HttpResponse Console::Agents(const http::HttpRequest& request) const {
     if (!first) out += ',';
     first = false;
     out += '{';
-    Str(out, "employee_id", a.employee_id);
-    out += ',';
-    Str(out, "name", a.name);
-    out += ',';
-    Str(out, "business_account", a.business_account);
-    out += ',';
-    Str(out, "agent_type", config::AgentTypeName(a.type));
-    out += ',';
-    Str(out, "ou", a.ou);
-    out += ",\"skill_queues\":[";
-    for (std::size_t i = 0; i < a.skill_queues.size(); ++i) {
-      if (i) out += ',';
-      http::AppendJsonString(out, a.skill_queues[i]);
-    }
-    out += "]}";
+    gateway::AppendConfiguredAgent(out, a);
+    out += '}';
   }
   out += "]}";
   return Json(HttpStatus::ok, std::move(out));

@@ -126,6 +126,26 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e) {
   return out;
 }
 
+void AppendConfiguredAgent(std::string& out, const config::AgentConfig& a) {
+  Str(out, "employee_id", a.employee_id);
+  out += ",";
+  Str(out, "name", a.name);
+  out += ",";
+  Str(out, "business_account", a.business_account);
+  out += ",";
+  Str(out, "agent_type", config::AgentTypeName(a.type));
+  out += ",";
+  Str(out, "ou", a.ou);
+  out += ",";
+  Key(out, "skill_queues");
+  out += "[";
+  for (std::size_t i = 0; i < a.skill_queues.size(); ++i) {
+    if (i) out += ",";
+    http::AppendJsonString(out, a.skill_queues[i]);
+  }
+  out += "]";
+}
+
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
                            const routing::TenantRouter::AgentView& view) {
   if (view.kinds.empty()) return;

@@ -28,6 +28,9 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // after-contact work of that kind; nothing in unified access.
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
                            const routing::TenantRouter::AgentView& view);
+// An agent as configured, the fields only (the caller writes the braces):
+// "employee_id","name","business_account","agent_type","ou","skill_queues":[..].
+void AppendConfiguredAgent(std::string& out, const config::AgentConfig& agent);
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
 // An ended session's trace as it is kept, in memory or in storage: its id,

@@ -160,17 +160,7 @@ void AppendAgents(std::string& out, const config::TenantConfig& t, const routing
     const routing::TenantRouter::AgentView view = router.Agent(static_cast<std::uint32_t>(i));
     if (i) out += ",";
     out += "{";
-    Str(out, "employee_id", a.employee_id);
-    out += ",";
-    Str(out, "name", a.name);
-    out += ",";
-    Str(out, "type", config::AgentTypeName(a.type));
-    out += ",";
-    Str(out, "ou", a.ou);
-    out += ",";
-    Str(out, "business_account", a.business_account);
-    out += ",";
-    Strings(out, "skill_queues", a.skill_queues);
+    AppendConfiguredAgent(out, a);
     out += ",";
     AppendSkillLevels(out, "skills", a.skills);
     out += ",";

@@ -134,7 +134,7 @@ function renderOus(ous) {
 
 function renderAgents(agents) {
   $('agents-body').replaceChildren(...agents.map((a) => {
-    const own = a.type === 'voice'
+    const own = a.agent_type === 'voice'
       ? el('span', {class: 'muted', text: 'Voice only: no multimedia cap'})
       : capForm(`employee ${a.employee_id}`, a.max_concurrent_sessions,
                 `/api/v1/agents/${encodeURIComponent(a.employee_id)}/cap`);
@@ -142,7 +142,7 @@ function renderAgents(agents) {
     return el('tr', {dataset: {agent: a.employee_id}},
       cell('Employee ID', el('span', {class: 'mono', text: a.employee_id})),
       cell('Name', dash(a.name)),
-      cell('Type', a.type),
+      cell('Type', a.agent_type),
       cell('OU', dash(a.ou)),
       cell('Skill queues', a.skill_queues.length ? a.skill_queues.join(', ') : '—'),
       cell('Skills', pairs(a.skills)),
