@@ -137,13 +137,7 @@ void AppendConfiguredAgent(std::string& out, const config::AgentConfig& a) {
   out += ",";
   Str(out, "ou", a.ou);
   out += ",";
-  Key(out, "skill_queues");
-  out += "[";
-  for (std::size_t i = 0; i < a.skill_queues.size(); ++i) {
-    if (i) out += ",";
-    http::AppendJsonString(out, a.skill_queues[i]);
-  }
-  out += "]";
+  AppendStringArray(out, "skill_queues", a.skill_queues);
 }
 
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,

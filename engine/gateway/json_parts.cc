@@ -35,6 +35,15 @@ void AppendNotReadyReason(std::string& out, std::string_view reason) {
   out += ",";
   Str(out, "not_ready_reason", reason);
 }
+void AppendStringArray(std::string& out, std::string_view key, const std::vector<std::string>& values) {
+  http::AppendJsonKey(out, key);
+  out += "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ",";
+    http::AppendJsonString(out, values[i]);
+  }
+  out += "]";
+}
 void AppendCapOrigin(std::string& out, routing::CapOrigin origin, std::string_view ou) {
   Str(out, "cap_origin", routing::CapOriginName(origin));
   if (origin == routing::CapOrigin::kOu) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/routing/routing_events.h"
 #include "routerd/contact.h"
@@ -22,5 +23,7 @@ void AppendChannel(std::string& out, const Contact& c);
 void AppendNotReadyReason(std::string& out, std::string_view reason);
 // "cap_origin":"ou","cap_origin_ou":"<ou>" (the OU only for an OU's cap).
 void AppendCapOrigin(std::string& out, routing::CapOrigin origin, std::string_view ou);
+// "key":["a","b"]
+void AppendStringArray(std::string& out, std::string_view key, const std::vector<std::string>& values);
 
 }  // namespace routerd::gateway

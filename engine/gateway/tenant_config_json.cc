@@ -28,16 +28,6 @@ void OptNum(std::string& out, std::string_view key, std::optional<std::int64_t> 
   out += "null";
 }
 
-void Strings(std::string& out, std::string_view key, const std::vector<std::string>& values) {
-  Key(out, key);
-  out += "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ",";
-    http::AppendJsonString(out, values[i]);
-  }
-  out += "]";
-}
-
 // "max_concurrent_sessions_by_channel_kind":{"email":8}
 void KindCaps(std::string& out, const config::KindCaps& caps) {
   Key(out, "max_concurrent_sessions_by_channel_kind");
@@ -73,7 +63,7 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
   out += ",";
   Num(out, "session_idle_timeout_seconds", t.session_idle_timeout_seconds);
   out += ",";
-  Strings(out, "not_ready_reasons", t.not_ready_reasons);
+  AppendStringArray(out, "not_ready_reasons", t.not_ready_reasons);
   out += ",";
   Key(out, "personal_settings");
   out += "{";
