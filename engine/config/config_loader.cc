@@ -46,9 +46,6 @@ constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
 constexpr std::int64_t kMaxWaitSeconds = 86400;
 constexpr std::int64_t kMaxWaiting = 1000000;
 
-constexpr std::string_view kLeaveMessage = "leave_message";
-
-
 // Per-item facts needed by the checks that span items, such as the line of a
 // reference to report an unknown target at.
 struct OuInfo {
@@ -285,7 +282,7 @@ class Loader {
       r.IntInto("max_wait_seconds", 1, kMaxWaitSeconds, queue.max_wait_seconds);
       r.IntInto("max_waiting", 1, kMaxWaiting, queue.max_waiting);
       if (auto overflow = r.String("on_overflow", Presence::kOptional)) {
-        if (*overflow == kLeaveMessage) {
+        if (*overflow == kOverflowLeaveMessage) {
           queue.on_overflow = {OverflowTarget::Kind::kLeaveMessage, {}};
         } else if (overflow->starts_with(kOverflowQueuePrefix) && overflow->size() > kOverflowQueuePrefix.size()) {
           queue.on_overflow = {OverflowTarget::Kind::kQueue, overflow->substr(kOverflowQueuePrefix.size())};

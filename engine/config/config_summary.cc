@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/config/overflow_target.h"
+
 namespace routerd::config {
 namespace {
 
@@ -26,10 +28,6 @@ std::string Names(const std::vector<std::string>& names) {
 
 std::string Plural(size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-std::string Overflow(const OverflowTarget& target) {
-  return target.kind == OverflowTarget::Kind::kQueue ? "queue:" + target.queue_id : "leave_message";
 }
 
 // "email 8, wechat 3"
@@ -69,7 +67,7 @@ void AppendTenant(const TenantConfig& tenant, std::string& out) {
     });
     out += "    " + q.id + ": " + std::string(QueueMediaName(q.media)) + ", " + q.strategy + ", max wait " +
            std::to_string(q.max_wait_seconds) + " s, max waiting " + std::to_string(q.max_waiting) +
-           ", overflow -> " + Overflow(q.on_overflow) + ", " + Plural(agents, "agent") + "\n";
+           ", overflow -> " + OverflowTargetText(q.on_overflow) + ", " + Plural(agents, "agent") + "\n";
   }
 
   out += "  agents (" + std::to_string(tenant.agents.size()) + "):\n";

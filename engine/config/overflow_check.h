@@ -10,11 +10,10 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/config/overflow_target.h"
 #include "engine/config/toml_reader.h"
 
 namespace routerd::config {
-
-inline constexpr std::string_view kOverflowQueuePrefix = "queue:";
 
 // Where each queue of the tenant was read, in the same order as its skill_queues.
 struct QueueInfo {

@@ -173,11 +173,8 @@ HttpResponse Console::Session(const http::HttpRequest& request) const {
   out += "],\"wallboard\":";
   out += who->admin() ? "true" : "false";
   // What the Personal settings page offers an agent.
-  const config::PersonalSettings& personal = who->tenant->personal_settings;
-  out += ",\"personal_settings\":{\"agent_sets_cap\":";
-  out += personal.agent_sets_cap ? "true" : "false";
-  out += ",\"agent_cap_min\":" + std::to_string(personal.agent_cap_min);
-  out += ",\"agent_cap_max\":" + std::to_string(personal.agent_cap_max) + "}";
+  out += ",";
+  gateway::AppendPersonalSettings(out, who->tenant->personal_settings);
   // Whether call-backs can be requested: the Call button needs a dialer.
   out += ",\"dialer\":";
   out += who->tenant->dialer.url.empty() ? "false" : "true";

@@ -140,6 +140,18 @@ void AppendConfiguredAgent(std::string& out, const config::AgentConfig& a) {
   AppendStringArray(out, "skill_queues", a.skill_queues);
 }
 
+void AppendPersonalSettings(std::string& out, const config::PersonalSettings& personal) {
+  Key(out, "personal_settings");
+  out += "{";
+  Key(out, "agent_sets_cap");
+  out += personal.agent_sets_cap ? "true" : "false";
+  out += ",";
+  Num(out, "agent_cap_min", personal.agent_cap_min);
+  out += ",";
+  Num(out, "agent_cap_max", personal.agent_cap_max);
+  out += "}";
+}
+
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
                            const routing::TenantRouter::AgentView& view) {
   if (view.kinds.empty()) return;

@@ -31,6 +31,9 @@ void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant
 // An agent as configured, the fields only (the caller writes the braces):
 // "employee_id","name","business_account","agent_type","ou","skill_queues":[..].
 void AppendConfiguredAgent(std::string& out, const config::AgentConfig& agent);
+// "personal_settings":{"agent_sets_cap","agent_cap_min","agent_cap_max"}: what
+// an agent of the tenant may set for itself.
+void AppendPersonalSettings(std::string& out, const config::PersonalSettings& personal);
 std::string AgentJson(const routing::TenantRouter& tenant, std::uint32_t agent, std::string_view type,
                       std::int64_t now_ns);
 // An ended session's trace as it is kept, in memory or in storage: its id,

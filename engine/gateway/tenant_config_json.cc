@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/config/overflow_target.h"
 #include "engine/gateway/gateway_json.h"
 #include "engine/gateway/json_parts.h"
 #include "engine/http/http_message.h"
@@ -65,14 +66,8 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
   out += ",";
   AppendStringArray(out, "not_ready_reasons", t.not_ready_reasons);
   out += ",";
-  Key(out, "personal_settings");
-  out += "{";
-  Bool(out, "agent_sets_cap", t.personal_settings.agent_sets_cap);
-  out += ",";
-  Num(out, "agent_cap_min", t.personal_settings.agent_cap_min);
-  out += ",";
-  Num(out, "agent_cap_max", t.personal_settings.agent_cap_max);
-  out += "}}";
+  AppendPersonalSettings(out, t.personal_settings);
+  out += "}";
 }
 
 void AppendOus(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
@@ -114,9 +109,7 @@ void AppendQueues(std::string& out, const config::TenantConfig& t) {
     out += ",";
     Num(out, "max_waiting", q.max_waiting);
     out += ",";
-    Str(out, "on_overflow",
-        q.on_overflow.kind == config::OverflowTarget::Kind::kQueue ? "queue:" + q.on_overflow.queue_id
-                                                                   : std::string("leave_message"));
+    Str(out, "on_overflow", config::OverflowTargetText(q.on_overflow));
     out += ",";
     Bool(out, "auto_allocate", q.auto_allocate);
     out += ",";
