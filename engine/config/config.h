@@ -263,6 +263,16 @@ struct TenantConfig {
   int TenantCap() const { return runtime_max_concurrent_sessions.value_or(max_concurrent_sessions); }
 };
 
+// [[operator_tokens]]: the bearer tokens of the process's operators, who
+// may use the server-wide routes (/api/v1/operator/...: reloading the
+// configuration file). They act for no tenant, and no tenant token acts as
+// one. Only the SHA-256 is kept, as for TokenConfig.
+struct OperatorTokenConfig {
+  std::string name;    // who, in audit logs; REQUIRED
+  std::string sha256;  // 32 raw bytes
+  int line = 0;
+};
+
 // [storage]: where accepted contacts, sessions and leave messages are kept.
 enum class Durability {
   kSync,   // the provider's 2xx follows the commit (fsync) that holds its contacts
@@ -312,6 +322,7 @@ struct Config {
   StorageOptions storage;
   ClusterOptions cluster;
   std::vector<TenantConfig> tenants;
+  std::vector<OperatorTokenConfig> operator_tokens;
 };
 
 // storage.data_dir made absolute against the configuration file's directory

@@ -44,7 +44,7 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
   const toml::table after = toml::parse(new_text);
   std::vector<std::string> changed;
   for (const std::string& key : KeysOf(before, after)) {
-    if (key == "tenants") continue;
+    if (key == "tenants" || key == "operator_tokens") continue;
     if (Render(before.get(key)) != Render(after.get(key))) changed.push_back("[" + key + "]");
   }
   const auto old_tenants = TenantsById(before);

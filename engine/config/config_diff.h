@@ -1,7 +1,7 @@
 // What differs between the configuration file a daemon runs and a new version
 // of it, as a reload (SIGHUP) sees it: the tables and keys that changed,
 // compared as TOML (so reformatting or reordering keys is no change). Tokens
-// are left out: a reload applies them live.
+// (the tenants' and the operators') are left out: a reload applies them live.
 //
 // Thread safety: a pure function.
 #pragma once

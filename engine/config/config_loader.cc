@@ -107,7 +107,10 @@ class Loader {
       LoadClusterTable(*cluster, config.storage, config.cluster, errors_);
     }
     std::vector<const toml::table*> tenants = r.TableArray("tenants");
+    const std::vector<const toml::table*> operator_tokens = r.TableArray("operator_tokens");
     r.ReportUnknownKeys();
+    // Before the tenants, whose own tokens must not repeat an operator's.
+    LoadOperatorTokenTables(operator_tokens, token_places_, config.operator_tokens, errors_);
     const toml::node* tenants_node = root.get("tenants");
     if (tenants.empty() && (tenants_node == nullptr || tenants_node->is_array())) {
       errors_.Add(std::max(1, r.KeyLine("tenants")), "",

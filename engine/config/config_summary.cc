@@ -136,6 +136,11 @@ std::string FormatConfigSummary(const Config& config) {
            " ms renewed every " + std::to_string(EffectiveRenewIntervalMs(c)) + " ms, inbox poll " +
            std::to_string(c.inbox_poll_ms) + " ms\n";
   }
+  if (!config.operator_tokens.empty()) {
+    std::vector<std::string> names;
+    for (const OperatorTokenConfig& t : config.operator_tokens) names.push_back(t.name);
+    out += "operator tokens (" + std::to_string(names.size()) + "): " + Names(names) + "\n";
+  }
   for (const TenantConfig& tenant : config.tenants) AppendTenant(tenant, out);
   return out;
 }

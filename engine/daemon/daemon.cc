@@ -170,16 +170,27 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
     api_->SetOwnerCheck(owner);
     console_->SetOwnerCheck(owner);
   }
+  reloads_ = leave::TaskThread::Create("rd-reload");
+  operator_api_ = std::make_unique<gateway::OperatorApi>(
+      config_.operator_tokens, [this](std::function<void(gateway::ReloadReport)> done) {
+        reloads_->Post([this, done] { done(Reload()); }, [done] {
+          gateway::ReloadReport failed;
+          failed.failed = true;
+          done(std::move(failed));
+        });
+      });
   router_ = std::make_unique<http::HttpRouter>(
       *webhooks_,
       std::vector<http::HttpRouter::MetricsRenderer>{[this](metrics::PrometheusWriter& out) { RenderMetrics(out); }},
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
+        if (gateway::OperatorApi::Serves(path)) return operator_api_->Handle(request, path, ctx);
         return api_->Handle(request, path, ctx);
       },
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
         return console_->Handle(request, path, ctx);
       },
       [this](const http::HttpRequest& head, std::string_view path, std::size_t default_limit) {
+        if (gateway::OperatorApi::Serves(path)) return operator_api_->AdmitBody(head, path);
         return api_->AdmitBody(head, path, default_limit);
       },
       [this](http::HttpRequest& request, std::string_view path, http::RequestContext& ctx) {
@@ -245,6 +256,7 @@ void Daemon::Stop() {
   // Reads the message API still had queued hold their requests' sessions.
   leave_api_->Stop();
   trace_reads_->Stop();
+  reloads_->Stop();
   // Calls not yet handed to the telephony are abandoned; the journal still runs
   // for the failures reported before.
   dialer_->Stop();

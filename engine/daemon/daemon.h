@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "engine/config/config.h"
@@ -20,6 +21,7 @@
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
 #include "engine/gateway/command_broker.h"
+#include "engine/gateway/operator_api.h"
 #include "engine/gateway/token_api.h"
 #include "engine/ingest/dedup_window.h"
 #include "engine/http/http_router.h"
@@ -59,19 +61,15 @@ class Daemon {
   void Stop();
   std::uint16_t http_port() const { return http_server_->port(); }
 
-  // Reads the configuration file again (SIGHUP). An invalid file changes
-  // nothing (`errors`, each file:line: key: why, also logged). A valid one:
-  // its tokens replace the running file tokens at once (connections of a
-  // removed token are closed with 4003); every other change is named in
+  // Reads the configuration file again (SIGHUP, or POST /api/v1/operator/reload).
+  // An invalid file changes nothing (`errors`, each file:line: key: why, also
+  // logged). A valid one: its tokens (the tenants' and the operators')
+  // replace the running file tokens at once (connections of a removed tenant
+  // token are closed with 4003); every other change is named in
   // `needs_restart` and the log, and applies at the next start. Run-time
-  // changes made through the API are not touched. From one thread at a time.
-  struct ReloadResult {
-    std::vector<std::string> errors;
-    std::vector<std::string> needs_restart;
-    std::size_t tokens_added = 0;
-    std::size_t tokens_removed = 0;
-    std::size_t connections_closed = 0;
-  };
+  // changes made through the API are not touched. Any thread; one reload at
+  // a time.
+  using ReloadResult = gateway::ReloadReport;
   ReloadResult Reload();
 
   const config::Config& config() const { return config_; }
@@ -132,6 +130,10 @@ class Daemon {
   // Reads of kept route traces (ApiHandler::SetTraceLookup), off the I/O threads.
   std::shared_ptr<leave::TaskThread> trace_reads_;
   std::unique_ptr<console::Console> console_;
+  // The operator routes, and the thread their reloads run on.
+  std::unique_ptr<gateway::OperatorApi> operator_api_;
+  std::shared_ptr<leave::TaskThread> reloads_;
+  std::mutex reload_mu_;  // one Reload at a time (the signal's and the route's)
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
   std::unique_ptr<ClusterRuntime> cluster_;  // cluster mode only

@@ -1,5 +1,5 @@
-// A reload of the configuration file (SIGHUP): what changed is applied where
-// it can be live, and named where it needs a restart.
+// A reload of the configuration file (SIGHUP or the operator route): what
+// changed is applied where it can be live, and named where it needs a restart.
 #include <spdlog/spdlog.h>
 
 #include "engine/config/config_diff.h"
@@ -19,6 +19,7 @@ std::string Join(const std::vector<std::string>& parts) {
 }  // namespace
 
 Daemon::ReloadResult Daemon::Reload() {
+  std::lock_guard lock(reload_mu_);
   ReloadResult result;
   const config::ConfigSchema schema{adapters_.get(), policies_->Names()};
   config::LoadResult loaded = config::LoadConfigFile(config_.source_path, schema);
@@ -61,8 +62,11 @@ Daemon::ReloadResult Daemon::Reload() {
       console_->CloseWallboardsOfToken(running.id, gone.token_serial);
     }
   }
-  spdlog::info("reload of {}: file tokens {} added, {} removed ({} agent connections closed)", config_.source_path,
-               result.tokens_added, result.tokens_removed, result.connections_closed);
+  operator_api_->ReplaceTokens(next.operator_tokens);
+  result.operator_tokens = next.operator_tokens.size();
+  spdlog::info("reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s)",
+               config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
+               result.operator_tokens);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

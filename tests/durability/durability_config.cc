@@ -135,6 +135,7 @@ verify_token = "wa-test-verify-token"
   toml += TokenToml("agent", "a2", kA2Token);
   toml += TokenToml("agent", "a3", kA3Token);
   for (int n = 2; n <= c.tenants; ++n) toml += ExtraTenantToml(n);
+  toml += c.extra_toml;
   return toml;
 }
 

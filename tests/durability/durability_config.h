@@ -58,6 +58,7 @@ struct DurabilityConfig {
   int lease_ms = 0;           // 0: the daemon's default
   int renew_interval_ms = 0;  // 0: the daemon's default (lease_ms / 3)
   int inbox_poll_ms = 0;      // 0: the daemon's default
+  std::string extra_toml;     // appended as it is (top-level tables such as [[operator_tokens]])
 };
 
 std::string DurabilityToml(const DurabilityConfig& config);

@@ -2,8 +2,12 @@
 // token changes apply at once (a removed token's WebSocket is closed with
 // 4003, a new token works), other changes are named as waiting for a restart,
 // an invalid file changes nothing, and no webhook request fails meanwhile.
+// The same reload through POST /api/v1/operator/reload, which answers what it
+// did, and opens for operator tokens only.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -19,6 +23,13 @@ namespace {
 
 constexpr auto kWait = std::chrono::seconds(10);
 constexpr std::string_view kNewA2Token = "acme-a2-reloaded-token";
+constexpr std::string_view kOperatorToken = "operator-token-of-ops";
+constexpr std::string_view kNewOperatorToken = "operator-token-rotated";
+
+std::string OperatorTokenToml(std::string_view name, std::string_view token) {
+  return "\n[[operator_tokens]]\nname = \"" + std::string(name) + "\"\ntoken_sha256 = \"" +
+         gateway_test::Sha256Hex(token) + "\"\n";
+}
 
 class ReloadTest : public ::testing::Test {
  protected:
@@ -51,6 +62,13 @@ class ReloadTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
+  }
+
+  gateway_test::HttpReply Reload(std::string_view token, std::string_view method = "POST") {
+    gateway_test::HttpClient http(runner_.port());
+    auto reply = http.Send(method, "/api/v1/operator/reload", {}, Bearer(token));
+    EXPECT_TRUE(reply.ok()) << reply.status().ToString();
+    return reply.ok() ? *reply : gateway_test::HttpReply{};
   }
 
   storage::testing::TempDir dir_;
@@ -117,6 +135,70 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   traffic.join();
   EXPECT_GT(sent.load(), 0);
   EXPECT_EQ(failed.load(), 0) << "of " << sent.load() << " webhook requests";
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
+TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
+  DurabilityConfig config;
+  config.data_dir = dir_.path() + "/data";
+  config.log_level = "info";
+  config.extra_toml = OperatorTokenToml("ops", kOperatorToken);
+  const Status started = runner_.Start(config);
+  ASSERT_TRUE(started.ok()) << started.ToString();
+  config.port = runner_.port();
+
+  // Only an operator token opens it: no token, a tenant admin's, an agent's.
+  EXPECT_EQ(Reload("").status, 401);
+  EXPECT_EQ(Reload(kAdminToken).status, 401);
+  EXPECT_EQ(Reload(kA2Token).status, 401);
+  EXPECT_EQ(Reload(kOperatorToken, "GET").status, 405);
+  {
+    gateway_test::HttpClient http(runner_.port());
+    auto other = http.Send("POST", "/api/v1/operator/restart", {}, Bearer(kOperatorToken));
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(other->status, 404);
+    // An operator token opens no tenant route.
+    auto tenant_route = http.Send("GET", "/api/v1/agents/a2/state", {}, Bearer(kOperatorToken));
+    ASSERT_TRUE(tenant_route.ok());
+    EXPECT_EQ(tenant_route->status, 401);
+  }
+
+  // The same file: nothing to do.
+  gateway_test::HttpReply same = Reload(kOperatorToken);
+  EXPECT_EQ(same.status, 200) << same.body;
+  EXPECT_THAT(same.body, ::testing::HasSubstr("\"reloaded\":true,\"tokens_added\":0,\"tokens_removed\":0,"
+                                              "\"connections_closed\":0,\"operator_tokens\":1,\"needs_restart\":[]"));
+
+  // a2's token replaced, the tenant's cap changed, the operator's token rotated.
+  std::string text = DurabilityToml(config);
+  const std::string old_digest = gateway_test::Sha256Hex(kA2Token);
+  text.replace(text.find(old_digest), old_digest.size(), gateway_test::Sha256Hex(kNewA2Token));
+  const std::string cap_line = "max_concurrent_sessions = " + std::to_string(config.tenant_cap);
+  ASSERT_NE(text.find(cap_line), std::string::npos);
+  text.replace(text.find(cap_line), cap_line.size(), "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 1));
+  const std::string operator_digest = gateway_test::Sha256Hex(kOperatorToken);
+  text.replace(text.find(operator_digest), operator_digest.size(), gateway_test::Sha256Hex(kNewOperatorToken));
+  Write(text);
+  gateway_test::HttpReply changed = Reload(kOperatorToken);
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  EXPECT_THAT(changed.body, ::testing::HasSubstr("\"tokens_added\":1,\"tokens_removed\":1,"));
+  EXPECT_THAT(changed.body, ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': max_concurrent_sessions\"]"));
+  EXPECT_EQ(StatusOf(kA2Token), 401);
+  EXPECT_EQ(StatusOf(kNewA2Token), 200);
+  EXPECT_EQ(Reload(kOperatorToken).status, 401) << "the rotated operator token is gone at once";
+
+  // An invalid file: 422 naming the file and line; nothing changes.
+  const std::string bad = text + "\n[[tenants]]\nid = \"acme\"\nsurprise = 1\n";
+  Write(bad);
+  gateway_test::HttpReply refused = Reload(kNewOperatorToken);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_THAT(refused.body, ::testing::HasSubstr("\"error\":\"invalid_configuration\""));
+  const int surprise_line = static_cast<int>(std::count(bad.begin(), bad.begin() + bad.find("surprise"), '\n')) + 1;
+  EXPECT_THAT(refused.body, ::testing::HasSubstr(runner_.config_path() + ":" + std::to_string(surprise_line) + ": "));
+  EXPECT_THAT(refused.body, ::testing::HasSubstr("unknown key 'surprise'"));
+  EXPECT_EQ(StatusOf(kNewA2Token), 200);
+  EXPECT_EQ(Reload(kNewOperatorToken).status, 422) << "the operator tokens in effect are the last valid file's";
+  EXPECT_TRUE(runner_.process().Running());
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
