@@ -1,11 +1,10 @@
 #include "common/content_type.h"
+#include "common/text.h"
 
 namespace routerd::adapters {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 

@@ -3,11 +3,10 @@
 #include "common/encoding.h"
 #include "common/hmac.h"
 #include "common/responses.h"
+#include "common/text.h"
 
 namespace routerd::adapters {
 namespace {
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool VerifyHexSignature(std::string_view header, std::string_view prefix, const std::string& mac) {
   // An empty MAC means OpenSSL failed; never let "prefix + nothing" match it.

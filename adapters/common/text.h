@@ -8,6 +8,9 @@
 
 namespace routerd::adapters {
 
+// 'A'..'Z' to 'a'..'z'; every other byte as it is (no locale).
+inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 

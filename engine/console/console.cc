@@ -12,8 +12,7 @@
 namespace routerd::console {
 namespace {
 
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
+using namespace http::json_fields;
 
 using Field = boost::beast::http::field;
 using Verb = boost::beast::http::verb;

@@ -9,9 +9,7 @@
 namespace routerd::console {
 namespace {
 
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
-constexpr auto& Num = http::AppendJsonIntField;
+using namespace http::json_fields;
 
 // Floor division, so that bucket indices stay aligned before the epoch too.
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }

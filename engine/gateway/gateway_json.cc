@@ -7,13 +7,7 @@
 #include "engine/http/http_message.h"
 
 namespace routerd::gateway {
-namespace {
-
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
-constexpr auto& Num = http::AppendJsonIntField;
-
-}  // namespace
+using namespace http::json_fields;
 
 void AppendMessage(std::string& out, const Contact& c) {
   out += "{";

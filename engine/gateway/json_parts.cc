@@ -3,12 +3,7 @@
 #include "engine/http/http_message.h"
 
 namespace routerd::gateway {
-namespace {
-
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
-
-}  // namespace
+using namespace http::json_fields;
 
 void AppendSessionId(std::string& out, std::uint64_t id) {
   Key(out, "session_id");

@@ -9,9 +9,7 @@
 namespace routerd::gateway {
 namespace {
 
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
-constexpr auto& Num = http::AppendJsonIntField;
+using namespace http::json_fields;
 
 using http::AppendJsonString;
 

@@ -10,9 +10,7 @@
 namespace routerd::gateway {
 namespace {
 
-constexpr auto& Key = http::AppendJsonKey;
-constexpr auto& Str = http::AppendJsonStringField;
-constexpr auto& Num = http::AppendJsonIntField;
+using namespace http::json_fields;
 
 void Bool(std::string& out, std::string_view key, bool value) {
   Key(out, key);

@@ -33,4 +33,12 @@ void AppendJsonKey(std::string& out, std::string_view key);
 void AppendJsonStringField(std::string& out, std::string_view key, std::string_view value);
 void AppendJsonIntField(std::string& out, std::string_view key, std::int64_t value);
 
+// Short names of the three, for files that write many fields
+// (`using namespace http::json_fields;`).
+namespace json_fields {
+inline constexpr auto& Key = AppendJsonKey;
+inline constexpr auto& Str = AppendJsonStringField;
+inline constexpr auto& Num = AppendJsonIntField;
+}  // namespace json_fields
+
 }  // namespace routerd::http
