@@ -50,7 +50,7 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
   }
   out += "],\"agents\":[";
   for (std::uint32_t a = 0; a < tenant.agent_count(); ++a) {
-    const routing::TenantRouter::AgentView agent = tenant.Agent(a);
+    const routing::AgentView agent = tenant.Agent(a);
     // The router keeps the configuration's agent order; the check only
     // guards the names against a mismatch.
     const config::AgentConfig* configured =

@@ -147,13 +147,13 @@ void AppendPersonalSettings(std::string& out, const config::PersonalSettings& pe
 }
 
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
-                           const routing::TenantRouter::AgentView& view) {
+                           const routing::AgentView& view) {
   if (view.kinds.empty()) return;
   out += ",";
   Key(out, "channel_kinds");
   out += "[";
   for (std::size_t k = 0; k < view.kinds.size(); ++k) {
-    const routing::TenantRouter::KindLoad& kind = view.kinds[k];
+    const routing::KindLoad& kind = view.kinds[k];
     if (k) out += ",";
     out += "{";
     Str(out, "kind", tenant.KindName(static_cast<std::uint32_t>(k)));

@@ -27,7 +27,7 @@ std::string StateJsonFromEvent(const routing::RoutingEvent& e);
 // "cap_origin"[,"cap_origin_ou"]}] with in_use the agent's sessions and
 // after-contact work of that kind; nothing in unified access.
 void AppendChannelKindCaps(std::string& out, const routing::TenantRouter& tenant,
-                           const routing::TenantRouter::AgentView& view);
+                           const routing::AgentView& view);
 // An agent as configured, the fields only (the caller writes the braces):
 // "employee_id","name","business_account","agent_type","ou","skill_queues":[..].
 void AppendConfiguredAgent(std::string& out, const config::AgentConfig& agent);
@@ -46,7 +46,7 @@ std::string EndedSessionJson(std::string_view trace, std::int64_t ended_ms_ago);
 // "<key>":{"<skill>":<level>,...}
 void AppendSkillLevels(std::string& out, std::string_view key, const config::SkillLevels& skills);
 // A session with its messages and route trace.
-std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
+std::string SessionJson(const routing::TenantRouter& tenant, const routing::SessionView& s,
                         bool with_messages, std::int64_t now_ns);
 // "statistics":{...}: a queue's counts since start, its service level and
 // its wait and handle times (average, and the bucket bound of the 50th and

@@ -17,15 +17,15 @@ using http::AppendJsonString;
 // of the session's way, `after_ms` counted from its first arrival.
 void AppendHops(std::string& out, const routing::TenantRouter& tenant, std::uint64_t session_id,
                 std::int64_t arrival_ns) {
-  using Kind = routing::TenantRouter::HopKind;
+  using Kind = routing::HopKind;
   Key(out, "hops");
   out += "[";
   const auto hops = tenant.RouteOf(session_id);
   for (std::size_t i = 0; hops && i < hops->size(); ++i) {
-    const routing::TenantRouter::RouteHop& h = (*hops)[i];
+    const routing::RouteHop& h = (*hops)[i];
     if (i) out += ",";
     out += "{";
-    Str(out, "kind", routing::TenantRouter::HopKindName(h.kind));
+    Str(out, "kind", routing::HopKindName(h.kind));
     out += ",";
     Num(out, "after_ms", (h.at_ns - arrival_ns) / 1'000'000);
     if (h.queue != routing::kNone) {
@@ -47,13 +47,13 @@ void AppendHops(std::string& out, const routing::TenantRouter& tenant, std::uint
         break;
       case Kind::kReserved:
         out += ",";
-        Str(out, "source", routing::TenantRouter::PreferenceSourceName(
-                               static_cast<routing::TenantRouter::PreferenceSource>(h.detail)));
+        Str(out, "source", routing::PreferenceSourceName(
+                               static_cast<routing::PreferenceSource>(h.detail)));
         break;
       case Kind::kWaitEnded:
         out += ",";
-        Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(
-                                static_cast<routing::TenantRouter::PreferenceOutcome>(h.detail)));
+        Str(out, "outcome", routing::PreferenceOutcomeName(
+                                static_cast<routing::PreferenceOutcome>(h.detail)));
         break;
       case Kind::kOverflowed:
       case Kind::kLeaveMessage:
@@ -99,7 +99,7 @@ std::string EndedSessionJson(std::string_view trace, std::int64_t ended_ms_ago) 
   return out;
 }
 
-std::string SessionJson(const routing::TenantRouter& tenant, const routing::TenantRouter::SessionView& s,
+std::string SessionJson(const routing::TenantRouter& tenant, const routing::SessionView& s,
                         bool with_messages, std::int64_t now_ns) {
   std::string out = "{";
   AppendSessionId(out, s.id);
@@ -112,7 +112,7 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
   out += ",";
   Num(out, "priority", s.priority);
   out += ",";
-  Str(out, "priority_origin", routing::TenantRouter::PriorityOriginName(s.priority_origin));
+  Str(out, "priority_origin", routing::PriorityOriginName(s.priority_origin));
   if (s.agent != routing::kNone) {
     out += ",";
     Str(out, "employee_id", tenant.Agent(s.agent).employee_id);
@@ -131,11 +131,11 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     Num(out, "effective_cap", t.cap.cap);
     out += ",";
     AppendCapOrigin(out, t.cap.origin, t.cap.origin == routing::CapOrigin::kOu ? tenant.OuId(t.cap.ou) : "");
-    if (t.preference != routing::TenantRouter::PreferenceSource::kNone) {
+    if (t.preference != routing::PreferenceSource::kNone) {
       out += ",";
-      Str(out, "preference", routing::TenantRouter::PreferenceSourceName(t.preference));
+      Str(out, "preference", routing::PreferenceSourceName(t.preference));
       out += ",";
-      Str(out, "preference_outcome", routing::TenantRouter::PreferenceOutcomeName(t.preference_outcome));
+      Str(out, "preference_outcome", routing::PreferenceOutcomeName(t.preference_outcome));
     }
     out += "}";
   } else {
@@ -143,12 +143,12 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
     // Its time in this queue: since it last entered one, as max_wait counts.
     Num(out, "waiting_ms", (now_ns - s.enqueued_ns) / 1'000'000);
   }
-  if (s.preference != routing::TenantRouter::PreferenceSource::kNone) {
+  if (s.preference != routing::PreferenceSource::kNone) {
     // Whom it prefers, why, and what became of it (pending while it waits for them).
     out += ",";
     Key(out, "preferred_agent");
     out += "{";
-    Str(out, "source", routing::TenantRouter::PreferenceSourceName(s.preference));
+    Str(out, "source", routing::PreferenceSourceName(s.preference));
     out += ",";
     Key(out, "employee_id");
     if (s.preferred_agent != routing::kNone) {
@@ -157,7 +157,7 @@ std::string SessionJson(const routing::TenantRouter& tenant, const routing::Tena
       out += "null";
     }
     out += ",";
-    Str(out, "outcome", routing::TenantRouter::PreferenceOutcomeName(s.preference_outcome));
+    Str(out, "outcome", routing::PreferenceOutcomeName(s.preference_outcome));
     out += ",\"reserved\":";
     out += s.reserved ? "true" : "false";
     out += "}";

@@ -138,7 +138,7 @@ void AppendAgents(std::string& out, const config::TenantConfig& t, const routing
   out += "[";
   for (std::size_t i = 0; i < t.agents.size(); ++i) {
     const config::AgentConfig& a = t.agents[i];
-    const routing::TenantRouter::AgentView view = router.Agent(static_cast<std::uint32_t>(i));
+    const routing::AgentView view = router.Agent(static_cast<std::uint32_t>(i));
     if (i) out += ",";
     out += "{";
     AppendConfiguredAgent(out, a);

@@ -7,11 +7,11 @@ namespace {
 
 // Units the agent may still take: below its cap, or in per-channel-kind
 // access below each kind's cap, within kMaxCap in all.
-std::uint32_t Room(const TenantRouter::AgentView& agent) {
+std::uint32_t Room(const routing::AgentView& agent) {
   const std::uint32_t taken = agent.load();
   if (agent.kinds.empty()) return taken < agent.cap.cap ? agent.cap.cap - taken : 0;
   std::uint32_t room = 0;
-  for (const TenantRouter::KindLoad& k : agent.kinds) room += k.load < k.cap.cap ? k.cap.cap - k.load : 0;
+  for (const routing::KindLoad& k : agent.kinds) room += k.load < k.cap.cap ? k.cap.cap - k.load : 0;
   const auto most = static_cast<std::uint32_t>(config::kMaxCap);
   return std::min(room, taken < most ? most - taken : 0);
 }
@@ -20,11 +20,11 @@ std::uint32_t Room(const TenantRouter::AgentView& agent) {
 
 QueueLoad LoadOfQueue(const TenantRouter& tenant, std::uint32_t queue, std::int64_t now_ns) {
   QueueLoad load;
-  const TenantRouter::QueueStats stats = tenant.Queue(queue);
+  const routing::QueueStats stats = tenant.Queue(queue);
   load.waiting = stats.waiting;
   load.oldest_wait_ms = stats.waiting ? std::max<std::int64_t>(0, (now_ns - stats.oldest_enqueued_ns) / 1'000'000) : 0;
   for (std::uint32_t m = 0; m < tenant.QueueMemberCount(queue); ++m) {
-    const TenantRouter::AgentView agent = tenant.Agent(tenant.QueueMember(queue, m));
+    const routing::AgentView agent = tenant.Agent(tenant.QueueMember(queue, m));
     if (agent.state == AgentState::kSignedOut) continue;
     ++load.agents_signed_in;
     const std::uint32_t room = Room(agent);

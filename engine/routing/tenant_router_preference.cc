@@ -8,7 +8,7 @@
 
 namespace routerd::routing {
 
-std::string_view TenantRouter::PreferenceSourceName(PreferenceSource s) {
+std::string_view PreferenceSourceName(PreferenceSource s) {
   switch (s) {
     case PreferenceSource::kNone: return "none";
     case PreferenceSource::kLastAgent: return "last_agent";
@@ -18,7 +18,7 @@ std::string_view TenantRouter::PreferenceSourceName(PreferenceSource s) {
   return "none";
 }
 
-std::string_view TenantRouter::PreferenceOutcomeName(PreferenceOutcome o) {
+std::string_view PreferenceOutcomeName(PreferenceOutcome o) {
   switch (o) {
     case PreferenceOutcome::kPending: return "pending";
     case PreferenceOutcome::kServed: return "served";

@@ -10,17 +10,17 @@ namespace {
 
 // The hops of a session that wrote none: it arrived in its channel's queue
 // `first_queue` and, when `agent` is set, was assigned once as `trace` says.
-void AppendUntracedHops(std::vector<TenantRouter::RouteHop>& hops, std::uint32_t first_queue,
-                        std::int64_t arrival_ns, const TenantRouter::RouteTrace& trace, std::uint32_t agent) {
-  TenantRouter::RouteHop entered;
+void AppendUntracedHops(std::vector<routing::RouteHop>& hops, std::uint32_t first_queue,
+                        std::int64_t arrival_ns, const routing::RouteTrace& trace, std::uint32_t agent) {
+  routing::RouteHop entered;
   entered.at_ns = arrival_ns;
-  entered.kind = TenantRouter::HopKind::kEntered;
+  entered.kind = routing::HopKind::kEntered;
   entered.queue = first_queue;
   hops.push_back(entered);
   if (agent == kNone) return;
-  TenantRouter::RouteHop assigned;
+  routing::RouteHop assigned;
   assigned.at_ns = arrival_ns + trace.waited_ns;
-  assigned.kind = TenantRouter::HopKind::kAssigned;
+  assigned.kind = routing::HopKind::kAssigned;
   assigned.queue = trace.queue;
   assigned.agent = agent;
   assigned.detail = trace.transferred ? 1 : 0;
@@ -31,7 +31,7 @@ void AppendUntracedHops(std::vector<TenantRouter::RouteHop>& hops, std::uint32_t
 
 }  // namespace
 
-std::string_view TenantRouter::HopKindName(HopKind k) {
+std::string_view HopKindName(HopKind k) {
   switch (k) {
     case HopKind::kEntered: return "entered";
     case HopKind::kReserved: return "waiting_for_agent";
@@ -46,7 +46,7 @@ std::string_view TenantRouter::HopKindName(HopKind k) {
   return "entered";
 }
 
-std::vector<TenantRouter::RouteHop>& TenantRouter::TraceOf(std::uint32_t slot) {
+std::vector<routing::RouteHop>& TenantRouter::TraceOf(std::uint32_t slot) {
   SessionSlot& s = sessions_[slot];
   if (s.traced) return traced_hops_[slot];
   std::vector<RouteHop>& hops = traced_hops_[slot];
@@ -57,7 +57,7 @@ std::vector<TenantRouter::RouteHop>& TenantRouter::TraceOf(std::uint32_t slot) {
 
 void TenantRouter::NoteHop(std::uint32_t slot, RouteHop hop) { TraceOf(slot).push_back(hop); }
 
-std::vector<TenantRouter::RouteHop> TenantRouter::HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const {
+std::vector<routing::RouteHop> TenantRouter::HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const {
   if (s.traced) return traced_hops_.at(slot);
   std::vector<RouteHop> hops;
   AppendUntracedHops(hops, channel_queue_[s.channel], s.arrival_ns, s.trace, s.agent);
@@ -117,14 +117,14 @@ std::uint32_t TenantRouter::FindEnded(std::uint64_t session_id) const {
   return kNone;
 }
 
-std::optional<TenantRouter::EndedSessionView> TenantRouter::EndedSession(std::uint64_t session_id) const {
+std::optional<routing::EndedSessionView> TenantRouter::EndedSession(std::uint64_t session_id) const {
   const std::uint32_t at = FindEnded(session_id);
   if (at == kNone) return std::nullopt;
   const EndedTrace& e = ended_[at];
   return EndedSessionView{session_id, e.channel, e.arrival_ns, e.ended_ns, &e.first};
 }
 
-std::optional<std::vector<TenantRouter::RouteHop>> TenantRouter::RouteOf(std::uint64_t session_id) const {
+std::optional<std::vector<routing::RouteHop>> TenantRouter::RouteOf(std::uint64_t session_id) const {
   const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
   if (session_id != 0 && slot < sessions_.size() && sessions_[slot].id == session_id) {
     return HopsOfOpen(sessions_[slot], slot);

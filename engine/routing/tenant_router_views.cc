@@ -10,7 +10,7 @@ std::uint32_t TenantRouter::IndexOf(const std::vector<std::string>& ids, std::st
   return it == ids.end() ? kNone : static_cast<std::uint32_t>(it - ids.begin());
 }
 
-TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
+routing::AgentView TenantRouter::Agent(std::uint32_t agent) const {
   const AgentSlot& a = agents_[agent];
   return {a.employee_id,
           a.type,
@@ -25,7 +25,7 @@ TenantRouter::AgentView TenantRouter::Agent(std::uint32_t agent) const {
           a.own_cap_personal};
 }
 
-TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
+routing::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const {
   const SessionSlot& s = sessions_[slot];
   return {s.id,
           s.channel,
@@ -48,13 +48,13 @@ TenantRouter::SessionView TenantRouter::SessionAtSlot(std::uint32_t slot) const 
           s.reserved};
 }
 
-std::optional<TenantRouter::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
+std::optional<routing::SessionView> TenantRouter::Session(std::uint64_t session_id) const {
   const std::uint32_t slot = static_cast<std::uint32_t>(session_id & (kMaxOpenSessions - 1));
   if (session_id == 0 || slot >= sessions_.size() || sessions_[slot].id != session_id) return std::nullopt;
   return SessionAtSlot(slot);
 }
 
-TenantRouter::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
+routing::QueueStats TenantRouter::Queue(std::uint32_t queue) const {
   const QueueState& base = *queues_[queue];
   QueueStats stats;
   const WaitEntry* next = nullptr;

@@ -80,7 +80,7 @@ std::optional<std::uint64_t> RestartTest::Metric(std::string_view sample) {
 std::vector<RouterSession> RestartTest::Sessions() {
   return OnRouter([](const routing::TenantRouter& t) {
     std::vector<RouterSession> out;
-    t.ForEachSession([&](const routing::TenantRouter::SessionView& v) {
+    t.ForEachSession([&](const routing::SessionView& v) {
       RouterSession s;
       s.id = v.id;
       s.customer = (*v.first)->customer_id;

@@ -86,7 +86,7 @@ RouterSnapshot WebhookIntegrationTest::Snapshot() {
   daemon_->shards().shard(ref->shard).Post([promise, tenant_config, tenant_index](routing::Router& router) {
     const routing::TenantRouter& tenant = router.tenant(tenant_index);
     RouterSnapshot snapshot;
-    tenant.ForEachSession([&](const routing::TenantRouter::SessionView& view) {
+    tenant.ForEachSession([&](const routing::SessionView& view) {
       SessionInfo info;
       info.id = view.id;
       info.channel_id = tenant_config->channels[view.channel].id;

@@ -11,8 +11,8 @@ namespace routerd::testing {
 namespace {
 
 using routing::AgentCommandType;
-using Outcome = routing::TenantRouter::PreferenceOutcome;
-using Source = routing::TenantRouter::PreferenceSource;
+using Outcome = routing::PreferenceOutcome;
+using Source = routing::PreferenceSource;
 using Assignments = std::vector<std::pair<std::string, std::string>>;
 
 // Round robin over c1, c2 (cap 1 each): without stickiness a returning
@@ -30,7 +30,7 @@ config::TenantConfig StickyTenant(int sticky_seconds, int wait_seconds) {
       .Build();
 }
 
-routing::TenantRouter::SessionView View(RouterHarness& h, const std::string& agent) {
+routing::SessionView View(RouterHarness& h, const std::string& agent) {
   return *h.router().Session(h.SessionOf(agent));
 }
 

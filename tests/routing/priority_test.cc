@@ -85,12 +85,12 @@ TEST(PriorityTest, APrioritySetAtRunTimeMovesAWaitingSessionAndKeepsItsTimeInThe
   EXPECT_EQ(SetPriority(h, c2, 3), StatusCode::kOk);
   EXPECT_EQ(WaitingCustomers(h), (std::vector<std::string>{"c2", "c1"}));
   EXPECT_EQ(h.router().Session(c2)->priority, 3);
-  EXPECT_EQ(h.router().Session(c2)->priority_origin, routing::TenantRouter::PriorityOrigin::kSession);
+  EXPECT_EQ(h.router().Session(c2)->priority_origin, routing::PriorityOrigin::kSession);
   EXPECT_EQ(h.router().Session(c2)->enqueued_ns, entered);
   // Cleared: back to its channel's (here the queue's) priority and its turn.
   EXPECT_EQ(SetPriority(h, c2, std::nullopt), StatusCode::kOk);
   EXPECT_EQ(WaitingCustomers(h), (std::vector<std::string>{"c1", "c2"}));
-  EXPECT_EQ(h.router().Session(c2)->priority_origin, routing::TenantRouter::PriorityOrigin::kQueue);
+  EXPECT_EQ(h.router().Session(c2)->priority_origin, routing::PriorityOrigin::kQueue);
   EXPECT_EQ(SetPriority(h, c2, 10), StatusCode::kInvalidArgument);
   EXPECT_EQ(SetPriority(h, 12345, 1), StatusCode::kNotFound);
   // A run-time priority beats the channel's.
@@ -126,7 +126,7 @@ TEST(PriorityTest, TheQueuesPriorityFollowsASessionToAnotherQueue) {
   ASSERT_EQ(h.router().WaitingInOrder(0).size(), 1u);
   const auto v1 = h.router().Session(h.router().WaitingInOrder(0).at(0));
   EXPECT_EQ(v1->priority, 5);
-  EXPECT_EQ(v1->priority_origin, routing::TenantRouter::PriorityOrigin::kChannel);
+  EXPECT_EQ(v1->priority_origin, routing::PriorityOrigin::kChannel);
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ class ReferenceModel {
     // A preferred agent (-1: none or unknown), where from, what became of it,
     // and whether the session waits for it (then not in Waiting()).
     int preferred = -1;
-    routing::TenantRouter::PreferenceSource source = routing::TenantRouter::PreferenceSource::kNone;
-    routing::TenantRouter::PreferenceOutcome outcome = routing::TenantRouter::PreferenceOutcome::kPending;
+    routing::PreferenceSource source = routing::PreferenceSource::kNone;
+    routing::PreferenceOutcome outcome = routing::PreferenceOutcome::kPending;
     bool reserved = false;
   };
   // After-contact work: ends at `until`; ties end in the order they began.
@@ -222,12 +222,12 @@ class ReferenceModel {
     s.seq = next_seq_++;
     s.last_activity = now;
     s.messages = 1;
-    using Source = routing::TenantRouter::PreferenceSource;
+    using Source = routing::PreferenceSource;
     const std::uint32_t q = channel_queue_[channel];
     if (preferred) {
       s.source = Source::kContact;
       s.preferred = *preferred;
-      if (*preferred < 0) s.outcome = routing::TenantRouter::PreferenceOutcome::kUnavailable;
+      if (*preferred < 0) s.outcome = routing::PreferenceOutcome::kUnavailable;
     } else if (queues_[q].sticky > 0) {
       auto last = last_agent_.find(key);
       if (last != last_agent_.end() && now - last->second.second <= queues_[q].sticky) {
@@ -290,13 +290,13 @@ class ReferenceModel {
         for (const Key& k : keys) {
           Session& s = sessions_[k];
           s.preferred = -1;
-          s.source = routing::TenantRouter::PreferenceSource::kNone;
-          s.outcome = routing::TenantRouter::PreferenceOutcome::kPending;
+          s.source = routing::PreferenceSource::kNone;
+          s.outcome = routing::PreferenceOutcome::kPending;
           Enqueue(k, s.queue, now);
         }
         // Sessions waiting for it go to any agent, first in service order first.
         std::vector<Key> waiting_for = ReservedFor(static_cast<int>(target));
-        for (const Key& k : waiting_for) StopWaiting(k, routing::TenantRouter::PreferenceOutcome::kUnavailable, now);
+        for (const Key& k : waiting_for) StopWaiting(k, routing::PreferenceOutcome::kUnavailable, now);
         return routerd::StatusCode::kOk;
       }
       case T::kCloseSession: {
@@ -342,9 +342,9 @@ class ReferenceModel {
         } else {
           Session& s = sessions_[k];
           s.preferred = to_agent == UINT32_MAX ? -1 : static_cast<int>(to_agent);
-          s.source = to_agent == UINT32_MAX ? routing::TenantRouter::PreferenceSource::kNone
-                                            : routing::TenantRouter::PreferenceSource::kTransfer;
-          s.outcome = routing::TenantRouter::PreferenceOutcome::kPending;
+          s.source = to_agent == UINT32_MAX ? routing::PreferenceSource::kNone
+                                            : routing::PreferenceSource::kTransfer;
+          s.outcome = routing::PreferenceOutcome::kPending;
           Enqueue(k, to_queue, now);
         }
         DispatchAgent(target, now);
@@ -422,7 +422,7 @@ class ReferenceModel {
           it->second.enqueued + queues_[it->second.queue].sticky_wait != until) {
         continue;
       }
-      StopWaiting(k, routing::TenantRouter::PreferenceOutcome::kExpired, now);
+      StopWaiting(k, routing::PreferenceOutcome::kExpired, now);
     }
     for (std::uint32_t q = 0; q < queues_.size(); ++q) {
       for (;;) {
@@ -597,7 +597,7 @@ class ReferenceModel {
     s.queue = q;
     s.enqueued = now;
     enqueue_order_[k] = next_enqueue_++;
-    using Outcome = routing::TenantRouter::PreferenceOutcome;
+    using Outcome = routing::PreferenceOutcome;
     if (s.preferred >= 0 && s.outcome == Outcome::kPending) {
       // The preferred agent takes it now, or it waits for that agent, or (the
       // agent signed out or not qualified) it goes on as any other session.
@@ -637,7 +637,7 @@ class ReferenceModel {
 
   void Overflow(const Key& k, std::uint32_t from, routing::LeaveReason reason, std::int64_t now) {
     Session& s = sessions_[k];
-    if (s.reserved) s.outcome = routing::TenantRouter::PreferenceOutcome::kLeft;
+    if (s.reserved) s.outcome = routing::PreferenceOutcome::kLeft;
     s.reserved = false;
     s.waiting = false;
     if (queues_[from].overflow == UINT32_MAX) {
@@ -719,7 +719,7 @@ class ReferenceModel {
       if (first == mine.end()) return;
       Session& s = sessions_[*first];
       s.reserved = false;
-      s.outcome = routing::TenantRouter::PreferenceOutcome::kServed;
+      s.outcome = routing::PreferenceOutcome::kServed;
       Assign(*first, static_cast<int>(agent), s.queue, now);
     }
   }
@@ -728,7 +728,7 @@ class ReferenceModel {
     Dispatch(agents_[agent].queues, now);
   }
   // A reserved session joins its queue's waiting sessions.
-  void StopWaiting(const Key& k, routing::TenantRouter::PreferenceOutcome outcome, std::int64_t now) {
+  void StopWaiting(const Key& k, routing::PreferenceOutcome outcome, std::int64_t now) {
     Session& s = sessions_[k];
     s.reserved = false;
     s.outcome = outcome;

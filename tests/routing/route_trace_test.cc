@@ -9,7 +9,7 @@ namespace routerd::testing {
 namespace {
 
 using routing::AgentCommandType;
-using Kind = routing::TenantRouter::HopKind;
+using Kind = routing::HopKind;
 
 config::TenantConfig TwoQueues() {
   return TenantBuilder("t", 1)
@@ -22,7 +22,7 @@ config::TenantConfig TwoQueues() {
       .Build();
 }
 
-std::vector<Kind> Kinds(const std::vector<routing::TenantRouter::RouteHop>& hops) {
+std::vector<Kind> Kinds(const std::vector<routing::RouteHop>& hops) {
   std::vector<Kind> out;
   for (const auto& h : hops) out.push_back(h.kind);
   return out;

@@ -254,7 +254,7 @@ class Checker {
   // Any open session with this key, waiting or assigned.
   std::uint64_t AnySessionId(const ReferenceModel::Key& key) const {
     std::uint64_t id = 12345;  // none: both must refuse
-    router_->ForEachSession([&](const routing::TenantRouter::SessionView& s) {
+    router_->ForEachSession([&](const routing::SessionView& s) {
       if (s.channel == key.first && (*s.first)->customer_id == key.second) id = s.id;
     });
     return id;
@@ -387,7 +387,7 @@ class Checker {
     }
     // Preferred agents: whom, why, what became of it, and who waits for one.
     std::optional<std::string> preference_error;
-    router_->ForEachSession([&](const routing::TenantRouter::SessionView& v) {
+    router_->ForEachSession([&](const routing::SessionView& v) {
       if (preference_error) return;
       const ReferenceModel::Key key{v.channel, (*v.first)->customer_id};
       auto it = model_->sessions().find(key);
@@ -397,16 +397,16 @@ class Checker {
       if (preferred != m.preferred || v.preference != m.source || v.preference_outcome != m.outcome ||
           v.reserved != m.reserved) {
         preference_error = "session " + key.second + " preference differs: router " + std::to_string(preferred) + " " +
-                           std::string(routing::TenantRouter::PreferenceOutcomeName(v.preference_outcome)) +
+                           std::string(routing::PreferenceOutcomeName(v.preference_outcome)) +
                            (v.reserved ? " reserved" : "") + ", model " + std::to_string(m.preferred) + " " +
-                           std::string(routing::TenantRouter::PreferenceOutcomeName(m.outcome)) +
+                           std::string(routing::PreferenceOutcomeName(m.outcome)) +
                            (m.reserved ? " reserved" : "");
       }
       if (v.reserved) g_coverage.Add("waiting for a preferred agent");
-      if (v.agent != routing::kNone && v.trace->preference != routing::TenantRouter::PreferenceSource::kNone) {
+      if (v.agent != routing::kNone && v.trace->preference != routing::PreferenceSource::kNone) {
         g_coverage.Add("preference " +
-                       std::string(routing::TenantRouter::PreferenceSourceName(v.trace->preference)) + " " +
-                       std::string(routing::TenantRouter::PreferenceOutcomeName(v.trace->preference_outcome)));
+                       std::string(routing::PreferenceSourceName(v.trace->preference)) + " " +
+                       std::string(routing::PreferenceOutcomeName(v.trace->preference_outcome)));
       }
     });
     if (preference_error) return preference_error;

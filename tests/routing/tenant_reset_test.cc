@@ -67,11 +67,11 @@ std::uint64_t LeaveEveryKindOfState(ClusterHarness& h, std::uint32_t t) {
 // Tenant 0's open sessions, with what events do not show (preferences).
 std::vector<std::string> DescribeSessions(ClusterHarness& h) {
   std::vector<std::string> out;
-  h.tenant(0).ForEachSession([&](const TenantRouter::SessionView& s) {
+  h.tenant(0).ForEachSession([&](const routing::SessionView& s) {
     out.push_back(std::to_string(s.id) + " queue=" + std::to_string(s.queue) + " agent=" + std::to_string(s.agent) +
                   " prefers=" + std::to_string(s.preferred_agent) + " " +
-                  std::string(TenantRouter::PreferenceSourceName(s.preference)) + "/" +
-                  std::string(TenantRouter::PreferenceOutcomeName(s.preference_outcome)) +
+                  std::string(routing::PreferenceSourceName(s.preference)) + "/" +
+                  std::string(routing::PreferenceOutcomeName(s.preference_outcome)) +
                   (s.reserved ? " reserved" : "") + " priority=" + std::to_string(s.priority));
   });
   std::sort(out.begin(), out.end());
@@ -108,7 +108,7 @@ TEST(TenantResetTest, DropsSessionsAgentStatesAndWrapUpsWithoutEvents) {
   ASSERT_GT(t.open_sessions(), 0u);
   ASSERT_TRUE(t.EndedSession(ended).has_value());
   std::vector<std::uint64_t> open;
-  t.ForEachSession([&](const TenantRouter::SessionView& s) { open.push_back(s.id); });
+  t.ForEachSession([&](const routing::SessionView& s) { open.push_back(s.id); });
   ASSERT_EQ(t.Agent(h.Agent(0, "a3")).not_ready_reason, "lunch");
   ASSERT_EQ(t.Queue(0).reserved, 1u);
   const std::uint32_t other_sessions = h.tenant(1).open_sessions();
@@ -118,7 +118,7 @@ TEST(TenantResetTest, DropsSessionsAgentStatesAndWrapUpsWithoutEvents) {
   EXPECT_TRUE(h.router().events().empty());
   EXPECT_EQ(t.open_sessions(), 0u);
   std::size_t left = 0;
-  t.ForEachSession([&](const TenantRouter::SessionView&) { ++left; });
+  t.ForEachSession([&](const routing::SessionView&) { ++left; });
   EXPECT_EQ(left, 0u);
   for (std::uint64_t id : open) {
     EXPECT_FALSE(t.Session(id).has_value()) << id;
