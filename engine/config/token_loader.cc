@@ -15,12 +15,20 @@ using internal::TableReader;
 
 namespace {
 
-// The digest of the token a table gives: exactly one of token_sha256 (hex),
-// token_env (an environment variable holding the token) or token_file (a file
-// holding it; a final newline is not part of it). Errors go to `r`.
-std::optional<std::string> ReadTokenDigest(TableReader& r, const std::optional<std::string>& hex,
-                                           const std::optional<std::string>& env,
-                                           const std::optional<std::string>& file) {
+// Where a table gives its token: token_sha256 (hex), token_env (an
+// environment variable holding the token) or token_file (a file holding it;
+// a final newline is not part of it).
+struct TokenKeys {
+  std::optional<std::string> hex, env, file;
+};
+TokenKeys ReadTokenKeys(TableReader& r) {
+  return {r.String("token_sha256", Presence::kOptional), r.String("token_env", Presence::kOptional),
+          r.String("token_file", Presence::kOptional)};
+}
+
+// The digest of the token: exactly one of the keys given. Errors go to `r`.
+std::optional<std::string> ReadTokenDigest(TableReader& r, const TokenKeys& keys) {
+  const auto& [hex, env, file] = keys;
   const int given = hex.has_value() + env.has_value() + file.has_value();
   if (given != 1) {
     r.TableError("give exactly one of token_sha256 (hex SHA-256 of the token), token_env or token_file");
@@ -78,9 +86,7 @@ void LoadTokenTables(const std::vector<const toml::table*>& tables, const std::s
     auto role = r.Choice("role", {"tenant_admin", "agent"}, Presence::kRequired);
     auto employee = r.String("employee_id", Presence::kOptional);
     auto name = r.String("name", Presence::kOptional);
-    auto hex = r.String("token_sha256", Presence::kOptional);
-    auto env = r.String("token_env", Presence::kOptional);
-    auto file = r.String("token_file", Presence::kOptional);
+    const TokenKeys keys = ReadTokenKeys(r);
     r.ReportUnknownKeys();
     if (!role) continue;
     token.role = *ParseTokenRole(*role);  // Choice allowed only the two names
@@ -90,7 +96,7 @@ void LoadTokenTables(const std::vector<const toml::table*>& tables, const std::s
     }
     if (employee) token.employee_id = *employee;
     token.name = name ? *name : DefaultTokenName(token.role, token.employee_id, i);
-    std::optional<std::string> digest = ReadTokenDigest(r, hex, env, file);
+    std::optional<std::string> digest = ReadTokenDigest(r, keys);
     if (!digest) continue;
     token.sha256 = std::move(*digest);
     if (!Claim(places, token.sha256, r, errors)) continue;
@@ -106,16 +112,14 @@ void LoadOperatorTokenTables(const std::vector<const toml::table*>& tables, Toke
     OperatorTokenConfig token;
     token.line = r.line();
     auto name = r.String("name", Presence::kRequired);
-    auto hex = r.String("token_sha256", Presence::kOptional);
-    auto env = r.String("token_env", Presence::kOptional);
-    auto file = r.String("token_file", Presence::kOptional);
+    const TokenKeys keys = ReadTokenKeys(r);
     r.ReportUnknownKeys();
     if (!name) continue;
     if (name->empty()) {
       r.Error("name", "name must not be empty: it names the operator in the audit log");
       continue;
     }
-    std::optional<std::string> digest = ReadTokenDigest(r, hex, env, file);
+    std::optional<std::string> digest = ReadTokenDigest(r, keys);
     if (!digest || !Claim(places, *digest, r, errors)) continue;
     token.name = std::move(*name);
     token.sha256 = std::move(*digest);
