@@ -119,35 +119,9 @@ void ClusterRuntime::Stop() {
 
 Status ClusterRuntime::OnShard(const shard::TenantRef& tenant,
                                std::function<void(routing::Router&, shard::RouterShard&)> fn) {
-  // A task the caller gave up on must not run later (it would change the
-  // tenant behind the caller's back): it runs only if it starts in time, and
-  // once started it is waited for.
-  struct Task {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool started = false, abandoned = false, done = false;  // guarded by mu
-  };
-  auto task = std::make_shared<Task>();
   shard::RouterShard& shard = parts_.shards.shard(tenant.shard);
-  shard.Post([&shard, fn = std::move(fn), task](routing::Router& router) {
-    {
-      std::lock_guard lock(task->mu);
-      if (task->abandoned) return;
-      task->started = true;
-    }
-    task->cv.notify_all();
-    fn(router, shard);
-    std::lock_guard lock(task->mu);
-    task->done = true;
-    task->cv.notify_all();
-  });
-  std::unique_lock lock(task->mu);
-  if (!task->cv.wait_for(lock, kShardTaskTimeout, [&] { return task->started; })) {
-    task->abandoned = true;
-    return Status::Unavailable("router shard " + std::to_string(tenant.shard) + " did not answer");
-  }
-  task->cv.wait(lock, [&] { return task->done; });
-  return Status::Ok();
+  return shard.RunAndWait([&shard, fn = std::move(fn)](routing::Router& router) { fn(router, shard); },
+                          kShardTaskTimeout);
 }
 
 Status ClusterRuntime::Activate(storage::ClusterSession& session, const storage::HeldLease& lease,

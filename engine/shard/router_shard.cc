@@ -3,6 +3,8 @@
 #include "engine/base/thread_name.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -93,6 +95,40 @@ void RouterShard::Post(std::function<void(routing::Router&)> fn) {
     GuardedCall(failures, [&] { fn(router_); });
     Flush();
   });
+}
+
+Status RouterShard::RunAndWait(std::function<void(routing::Router&)> fn, std::chrono::milliseconds start_timeout) {
+  struct Task {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool started = false, abandoned = false, done = false;  // guarded by mu
+  };
+  auto task = std::make_shared<Task>();
+  Post([fn = std::move(fn), task](routing::Router& router) {
+    {
+      std::lock_guard lock(task->mu);
+      if (task->abandoned) return;
+      task->started = true;
+    }
+    task->cv.notify_all();
+    // Done even if fn throws (Post logs it): the caller must not wait forever.
+    struct MarkDone {
+      Task& t;
+      ~MarkDone() {
+        std::lock_guard lock(t.mu);
+        t.done = true;
+        t.cv.notify_all();
+      }
+    } mark{*task};
+    fn(router);
+  });
+  std::unique_lock lock(task->mu);
+  if (!task->cv.wait_for(lock, start_timeout, [&] { return task->started || task->done; })) {
+    task->abandoned = true;
+    return Status::Unavailable("router shard " + std::to_string(index_) + " did not answer");
+  }
+  task->cv.wait(lock, [&] { return task->done; });
+  return Status::Ok();
 }
 
 void RouterShard::Drain() {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +37,7 @@
 #include "engine/routing/routing_events.h"
 #include "engine/shard/shard_input.h"
 #include "routerd/clock.h"
+#include "routerd/status.h"
 
 namespace routerd::shard {
 
@@ -86,6 +88,11 @@ class RouterShard {
   // Runs `fn` on the shard thread with the Router (control plane: admin
   // queries, never per message).
   void Post(std::function<void(routing::Router&)> fn);
+  // The same, and waits for it: Unavailable when the shard has not started
+  // it within `start_timeout` (it then never runs, so that it cannot change
+  // the router behind a caller that gave up); once started it is waited for,
+  // also when it throws (which is logged). Never from the shard thread.
+  Status RunAndWait(std::function<void(routing::Router&)> fn, std::chrono::milliseconds start_timeout);
 
   std::uint32_t index() const { return index_; }
   // The index of the shard whose thread calls this; nullopt on any other thread.
