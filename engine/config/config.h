@@ -88,6 +88,10 @@ struct OuConfig {
   std::string id;
   std::string parent;  // "" = top level
   std::optional<int> max_concurrent_sessions;
+  // Never read from the file: max_concurrent_sessions was set (or cleared)
+  // through the API and stored (daemon/stored_settings.h), so a reloaded
+  // file's value for it waits until the stored one is cleared.
+  bool runtime_cap = false;
   int line = 0;
   KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
 };
@@ -153,8 +157,10 @@ struct AgentConfig {
   std::vector<std::string> skill_queues;
   SkillLevels skills;
   std::optional<int> max_concurrent_sessions;
-  // Never read from the file: max_concurrent_sessions was set by the agent
-  // itself through the API and stored (daemon/stored_settings.h).
+  // Never read from the file: max_concurrent_sessions was set (or cleared)
+  // through the API and stored (daemon/stored_settings.h), by the agent itself
+  // when personal_cap.
+  bool runtime_cap = false;
   bool personal_cap = false;
   std::string business_account;  // defaults to employee_id
   std::string name;              // display name, may be empty

@@ -1,7 +1,9 @@
 #include "engine/config/config_diff.h"
 
+#include <iterator>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include <toml++/toml.h>
 
@@ -25,6 +27,25 @@ std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
     if (!a.contains(k.str())) keys.emplace_back(k.str());
   }
   return keys;
+}
+
+// The keys of a cap, at tenant, OU and agent level: a reload applies them live.
+bool IsCapKey(std::string_view key) {
+  return key == "max_concurrent_sessions" || key == "max_concurrent_sessions_by_channel_kind";
+}
+
+// A tenant's key as TOML text, its caps left out: the tenant's own, and those
+// of each of its OUs and agents.
+std::string RenderWithoutCaps(const toml::table& tenant, const std::string& key) {
+  const toml::node* node = tenant.get(key);
+  if (node == nullptr || (key != "ous" && key != "agents") || !node->is_array()) return Render(node);
+  toml::array items = *node->as_array();
+  for (toml::node& item : items) {
+    if (toml::table* t = item.as_table()) {
+      for (auto it = t->begin(); it != t->end();) it = IsCapKey(it->first.str()) ? t->erase(it) : std::next(it);
+    }
+  }
+  return Render(&items);
 }
 
 std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
@@ -56,8 +77,10 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
       continue;
     }
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens") continue;
-      if (Render(table->get(key)) != Render(it->second->get(key))) changed.push_back("tenant '" + id + "': " + key);
+      if (key == "tokens" || IsCapKey(key)) continue;
+      if (RenderWithoutCaps(*table, key) != RenderWithoutCaps(*it->second, key)) {
+        changed.push_back("tenant '" + id + "': " + key);
+      }
     }
   }
   for (const auto& [id, table] : new_tenants) {

@@ -1,7 +1,9 @@
 // What differs between the configuration file a daemon runs and a new version
 // of it, as a reload (SIGHUP) sees it: the tables and keys that changed,
 // compared as TOML (so reformatting or reordering keys is no change). Tokens
-// (the tenants' and the operators') are left out: a reload applies them live.
+// (the tenants' and the operators') and caps (max_concurrent_sessions and
+// max_concurrent_sessions_by_channel_kind of the tenants, their OUs and their
+// agents) are left out: a reload applies them live.
 //
 // Thread safety: a pure function.
 #pragma once

@@ -1,5 +1,8 @@
 // A reload of the configuration file (SIGHUP or the operator route): what
 // changed is applied where it can be live, and named where it needs a restart.
+#include <chrono>
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include "engine/config/config_diff.h"
@@ -9,6 +12,9 @@
 
 namespace routerd::daemon {
 namespace {
+
+// How long a reload waits for a router shard to take a tenant's caps.
+constexpr std::chrono::seconds kShardTaskTimeout{10};
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;
@@ -62,11 +68,37 @@ Daemon::ReloadResult Daemon::Reload() {
       console_->CloseWallboardsOfToken(running.id, gone.token_serial);
     }
   }
+  // Caps, tenant by tenant, on the tenant's shard (ordered with its contacts
+  // and commands): what a restart with this file would give; the caps set at
+  // run time keep winning, as at start-up.
+  for (const config::TenantConfig& running : config_.tenants) {
+    const config::TenantConfig* reloaded = nullptr;
+    for (const config::TenantConfig& t : next.tenants) {
+      if (t.id == running.id) reloaded = &t;
+    }
+    const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(running.id);
+    if (reloaded == nullptr || !ref) continue;
+    const std::uint32_t tenant = ref->tenant;
+    // `reloaded` outlives the task: RunAndWait waits for a task it started,
+    // and one it gave up on never runs.
+    const Status applied = shards_->shard(ref->shard).RunAndWait(
+        [this, reloaded, tenant](routing::Router& router) {
+          router.tenant(tenant).ApplyFileCaps(*reloaded, clock_.NowNs());
+        },
+        kShardTaskTimeout);
+    if (applied.ok()) {
+      ++result.caps_applied;
+    } else {
+      result.needs_restart.push_back("tenant '" + running.id + "': caps (" + applied.message() + ")");
+    }
+  }
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
-  spdlog::info("reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s)",
-               config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-               result.operator_tokens);
+  spdlog::info(
+      "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); caps of {} "
+      "tenant(s) as the file sets them",
+      config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
+      result.operator_tokens, result.caps_applied);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

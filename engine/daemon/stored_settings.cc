@@ -26,6 +26,7 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
         case storage::CapScope::kOu:
           if (auto* ou = FindById(tenant->ous, s.subject_id, &config::OuConfig::id)) {
             ou->max_concurrent_sessions = s.cap;
+            ou->runtime_cap = true;
           } else {
             found = false;
           }
@@ -33,6 +34,7 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
         case storage::CapScope::kAgent:
           if (auto* agent = FindById(tenant->agents, s.subject_id, &config::AgentConfig::employee_id)) {
             agent->max_concurrent_sessions = s.cap;
+            agent->runtime_cap = true;
             agent->personal_cap = s.cap.has_value() && s.personal;
           } else {
             found = false;

@@ -27,13 +27,20 @@ void OptNum(std::string& out, std::string_view key, std::optional<std::int64_t> 
   out += "null";
 }
 
-// "max_concurrent_sessions_by_channel_kind":{"email":8}
-void KindCaps(std::string& out, const config::KindCaps& caps) {
+// "max_concurrent_sessions_by_channel_kind":{"email":8}: the caps one level
+// sets per channel kind (`cap_of(kind index)`), as the router holds them (a
+// reloaded file changes them).
+template <typename CapOf>
+void KindCaps(std::string& out, const routing::TenantRouter& router, CapOf cap_of) {
   Key(out, "max_concurrent_sessions_by_channel_kind");
   out += "{";
-  for (std::size_t i = 0; i < caps.size(); ++i) {
-    if (i) out += ",";
-    Num(out, caps[i].kind, caps[i].cap);
+  bool first = true;
+  for (std::uint32_t k = 0; k < router.kind_count(); ++k) {
+    const std::optional<std::uint32_t> cap = cap_of(k);
+    if (!cap) continue;
+    if (!first) out += ",";
+    first = false;
+    Num(out, router.KindName(k), *cap);
   }
   out += "}";
 }
@@ -56,9 +63,9 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
   // which clearing the run-time cap gives back.
   Num(out, "max_concurrent_sessions", router.TenantCapSetting());
   out += ",";
-  Num(out, "configured_max_concurrent_sessions", t.max_concurrent_sessions);
+  Num(out, "configured_max_concurrent_sessions", router.ConfiguredTenantCap());
   out += ",";
-  KindCaps(out, t.kind_caps);
+  KindCaps(out, router, [&](std::uint32_t k) { return router.TenantKindCap(k); });
   out += ",";
   Num(out, "session_idle_timeout_seconds", t.session_idle_timeout_seconds);
   out += ",";
@@ -81,7 +88,7 @@ void AppendOus(std::string& out, const config::TenantConfig& t, const routing::T
     out += ",";
     OptNum(out, "max_concurrent_sessions", Opt(router.OuCapSetting(static_cast<std::uint32_t>(i))));
     out += ",";
-    KindCaps(out, ou.kind_caps);
+    KindCaps(out, router, [&](std::uint32_t k) { return router.OuKindCap(static_cast<std::uint32_t>(i), k); });
     out += ",";
     Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(),
                                      [&](const config::AgentConfig& a) { return a.ou == ou.id; }));
@@ -152,7 +159,7 @@ void AppendAgents(std::string& out, const config::TenantConfig& t, const routing
       Str(out, "cap_set_by", view.own_cap_personal ? "agent" : "administrator");
     }
     out += ",";
-    KindCaps(out, a.kind_caps);
+    KindCaps(out, router, [&](std::uint32_t k) { return router.AgentKindCap(static_cast<std::uint32_t>(i), k); });
     out += ",";
     Num(out, "effective_cap", view.cap.cap);
     out += ",";

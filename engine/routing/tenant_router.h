@@ -155,6 +155,18 @@ class TenantRouter {
   // Applies max-wait overflow and the session idle timeout up to `now_ns`.
   void OnTick(std::int64_t now_ns);
 
+  // ---- A reloaded configuration file ----
+  // Gives every cap the value a restart with `file` would give it: the
+  // tenant's, each OU's and each agent's, and their caps per channel kind.
+  // A level whose cap was set or cleared at run time (the API, the agent's
+  // own setting; stored, see daemon/stored_settings.h) keeps it, and gets the
+  // file's when that is cleared. OUs and agents are matched by id: those the
+  // file lacks or adds are structural changes, left as they are; so are the
+  // caps per kind when the file changes the access mode. Agents whose
+  // effective cap changes are told (kAgentState); a higher cap may assign
+  // waiting sessions at once, a lower one takes nothing back.
+  void ApplyFileCaps(const config::TenantConfig& file, std::int64_t now_ns);
+
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
   // The strategy that chose the agent of a trace.
@@ -174,6 +186,17 @@ class TenantRouter {
   // (an OU's nullopt: none).
   std::uint32_t TenantCapSetting() const { return tenant_cap_; }
   std::optional<std::uint32_t> OuCapSetting(std::uint32_t ou) const { return ous_[ou].cap; }
+  // The tenant cap of the configuration file (what clearing a run-time one gives back).
+  std::uint32_t ConfiguredTenantCap() const { return configured_tenant_cap_; }
+  // Per-channel-kind access: the caps the tenant, an OU and an agent set for
+  // one kind (nullopt: none; by kind index, see KindName).
+  std::optional<std::uint32_t> TenantKindCap(std::uint32_t kind) const { return KindCapSetting(tenant_kind_caps_[kind]); }
+  std::optional<std::uint32_t> OuKindCap(std::uint32_t ou, std::uint32_t kind) const {
+    return KindCapSetting(ou_kind_caps_[std::size_t{ou} * kind_count_ + kind]);
+  }
+  std::optional<std::uint32_t> AgentKindCap(std::uint32_t agent, std::uint32_t kind) const {
+    return KindCapSetting(agent_kind_caps_[std::size_t{agent} * kind_count_ + kind]);
+  }
   // Per-channel-kind access: the channel kinds of the tenant's channels,
   // sorted (0 in unified access), and the kind of each channel.
   std::uint32_t kind_count() const { return kind_count_; }
@@ -353,6 +376,7 @@ class TenantRouter {
     EffectiveCap cap;
     std::optional<std::uint32_t> own_cap;
     bool own_cap_personal = false;  // own_cap was set by the agent itself
+    bool own_cap_runtime = false;   // own_cap was set or cleared at run time (not the file's)
     std::int64_t idle_since_ns = 0;
     std::span<Membership> memberships;  // into membership_pool_
     std::string_view employee_id;       // into employee_ids_
@@ -473,6 +497,10 @@ class TenantRouter {
     if (per_kind()) KindsOf(agent)[kind].load += static_cast<std::uint32_t>(delta);
   }
   std::uint8_t KindOfChannel(std::uint32_t channel) const { return per_kind() ? channel_kind_[channel] : 0; }
+  // A cap of the per-kind tables: 0 there means none.
+  static std::optional<std::uint32_t> KindCapSetting(std::uint8_t cap) {
+    return cap == 0 ? std::nullopt : std::optional<std::uint32_t>(cap);
+  }
   // The agent's caps from the caps in effect at each level, kinds included;
   // whether any changed.
   bool ResolveCaps(std::uint32_t agent);
@@ -549,17 +577,20 @@ class TenantRouter {
   const TenantRouterOptions options_;
   std::vector<RoutingEvent>* const events_;
   std::vector<std::string> not_ready_reasons_;  // AgentCommand::reason - 1 indexes it
-  const std::uint32_t configured_tenant_cap_;  // what kSetTenantCap without a cap restores
-  const std::uint32_t initial_tenant_cap_;     // the tenant cap in effect at construction
+  std::uint32_t configured_tenant_cap_;  // the file's: what kSetTenantCap without a cap restores
+  std::uint32_t initial_tenant_cap_;     // the tenant cap in effect at construction
+  bool initial_tenant_cap_runtime_;      // ... and whether it was set at run time
   std::int64_t idle_timeout_ns_;
   // What Reset() builds the run-time caps and agents from: the configuration
   // at construction (commands change caps at run time).
   std::vector<OuNode> initial_ous_;
+  std::vector<std::uint8_t> initial_ou_cap_runtime_;  // by OU: its cap was set or cleared at run time
   struct InitialAgent {
     config::AgentType type = config::AgentType::kMultimedia;
     std::uint32_t ou = kNone;
     std::optional<std::uint32_t> own_cap;
     bool own_cap_personal = false;
+    bool own_cap_runtime = false;
     std::span<Membership> memberships;  // into membership_pool_
     std::string_view employee_id;       // into employee_ids_
   };
@@ -570,7 +601,9 @@ class TenantRouter {
   // lane's ClearRouting() part, and every field from sessions_ on. The rest
   // is the model, built once. New routing state must be reset there too.
   std::uint32_t tenant_cap_ = 0;
+  bool tenant_cap_runtime_ = false;  // tenant_cap_ was set at run time, not the file's
   std::vector<OuNode> ous_;
+  std::vector<std::uint8_t> ou_cap_runtime_;  // by OU, as initial_ou_cap_runtime_
   std::vector<std::string> ou_ids_;
   std::vector<AgentSlot> agents_;
   std::vector<std::string> employee_ids_;    // never resized after construction

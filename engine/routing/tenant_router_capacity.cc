@@ -1,6 +1,6 @@
 // An agent's room for sessions in per-channel-kind access, where each channel
-// kind counts against a cap of its own (tenant_router.h says how), and the
-// cap resolution of both access modes.
+// kind counts against a cap of its own (tenant_router.h says how), the cap
+// resolution of both access modes, and the caps of a reloaded file.
 #include <algorithm>
 #include <cassert>
 
@@ -91,6 +91,48 @@ void TenantRouter::ReindexByKind(std::uint32_t agent) {
     input.skill_level = m.skill_level;
     qs.eligible.Set(AgentEntry{qs.policy->Rank(input), agent, m.member});
   }
+}
+
+void TenantRouter::ApplyFileCaps(const config::TenantConfig& file, std::int64_t now_ns) {
+  auto cap_of = [](const std::optional<int>& cap) {
+    return cap ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*cap)) : std::nullopt;
+  };
+  // The per-kind tables of one level from the file's caps for its kinds.
+  const bool kinds = per_kind() && file.multimedia_access_mode == config::AccessMode::kPerChannelKind;
+  auto set_kinds = [&](const config::KindCaps& caps, std::uint8_t* level) {
+    if (!kinds) return;
+    for (std::uint32_t k = 0; k < kind_count_; ++k) {
+      level[k] = static_cast<std::uint8_t>(config::CapOfKind(caps, kind_names_[k]).value_or(0));
+    }
+  };
+
+  configured_tenant_cap_ = static_cast<std::uint32_t>(file.max_concurrent_sessions);
+  if (!tenant_cap_runtime_) tenant_cap_ = configured_tenant_cap_;
+  if (!initial_tenant_cap_runtime_) initial_tenant_cap_ = configured_tenant_cap_;
+  set_kinds(file.kind_caps, tenant_kind_caps_.data());
+  for (const config::OuConfig& ou : file.ous) {
+    const std::optional<std::uint32_t> o = FindOu(ou.id);
+    if (!o) continue;
+    if (!ou_cap_runtime_[*o]) ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
+    if (!initial_ou_cap_runtime_[*o]) initial_ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
+    if (kinds) set_kinds(ou.kind_caps, ou_kind_caps_.data() + std::size_t{*o} * kind_count_);
+  }
+  for (const config::AgentConfig& agent : file.agents) {
+    const std::optional<std::uint32_t> a = FindAgent(agent.employee_id);
+    if (!a) continue;
+    AgentSlot& slot = agents_[*a];
+    if (!slot.own_cap_runtime) {
+      slot.own_cap = cap_of(agent.max_concurrent_sessions);
+      slot.own_cap_personal = false;
+    }
+    InitialAgent& init = initial_agents_[*a];
+    if (!init.own_cap_runtime) {
+      init.own_cap = cap_of(agent.max_concurrent_sessions);
+      init.own_cap_personal = false;
+    }
+    if (kinds) set_kinds(agent.kind_caps, agent_kind_caps_.data() + std::size_t{*a} * kind_count_);
+  }
+  RecomputeCaps(all_agents_, now_ns);
 }
 
 }  // namespace routerd::routing

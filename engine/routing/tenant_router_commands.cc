@@ -209,6 +209,7 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
     case AgentCommandType::kSetAgentCap: {
       agents_[c.target].own_cap = c.cap;
       agents_[c.target].own_cap_personal = c.cap && c.personal;
+      agents_[c.target].own_cap_runtime = true;
       const std::uint32_t one[] = {c.target};
       RecomputeCaps(one, now_ns);
       return {};
@@ -216,10 +217,13 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
     case AgentCommandType::kSetOuCap:
       if (c.target >= ous_.size()) return {StatusCode::kNotFound, "unknown OU"};
       ous_[c.target].cap = c.cap;
+      ou_cap_runtime_[c.target] = 1;
       RecomputeCaps(all_agents_, now_ns);
       return {};
     case AgentCommandType::kSetTenantCap:
+      // Cleared, the tenant's cap is the file's again.
       tenant_cap_ = c.cap.value_or(configured_tenant_cap_);
+      tenant_cap_runtime_ = c.cap.has_value();
       RecomputeCaps(all_agents_, now_ns);
       return {};
   }

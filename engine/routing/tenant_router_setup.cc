@@ -27,16 +27,19 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       events_(events),
       configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
       initial_tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
+      initial_tenant_cap_runtime_(tenant.runtime_max_concurrent_sessions.has_value()),
       idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
   not_ready_reasons_ = tenant.not_ready_reasons;
   // AgentSlot::not_ready_reason is one byte: 1 + index.
   assert(not_ready_reasons_.size() <= config::kMaxNotReadyReasons);
   for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
   initial_ous_.resize(tenant.ous.size());
+  initial_ou_cap_runtime_.resize(tenant.ous.size());
   for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
     const auto& ou = tenant.ous[i];
     initial_ous_[i].parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
     if (ou.max_concurrent_sessions) initial_ous_[i].cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
+    initial_ou_cap_runtime_[i] = ou.runtime_cap;
   }
 
   std::vector<std::string> queue_ids;
@@ -156,6 +159,7 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
     a.ou = IndexOf(ou_ids_, cfg.ou);
     if (cfg.max_concurrent_sessions) a.own_cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
     a.own_cap_personal = a.own_cap && cfg.personal_cap;
+    a.own_cap_runtime = cfg.runtime_cap;
     const std::size_t first = membership_pool_.size();
     for (std::uint32_t q : agent_queues[i]) {
       for (std::uint32_t lane : queues_[q]->lanes) {
@@ -179,7 +183,9 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
 
 void TenantRouter::Reset() {
   tenant_cap_ = initial_tenant_cap_;
+  tenant_cap_runtime_ = initial_tenant_cap_runtime_;
   ous_ = initial_ous_;
+  ou_cap_runtime_ = initial_ou_cap_runtime_;
   agents_.resize(initial_agents_.size());
   for (std::size_t i = 0; i < agents_.size(); ++i) {
     const InitialAgent& init = initial_agents_[i];
@@ -190,6 +196,7 @@ void TenantRouter::Reset() {
     a.ou = init.ou;
     a.own_cap = init.own_cap;
     a.own_cap_personal = init.own_cap_personal;
+    a.own_cap_runtime = init.own_cap_runtime;
     a.memberships = init.memberships;
     a.employee_id = init.employee_id;
   }

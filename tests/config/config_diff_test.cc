@@ -1,6 +1,6 @@
 // What a reload reports as needing a restart: every changed table or tenant
-// key, tenants added and removed, never the tokens, and nothing for a file
-// that was only reformatted.
+// key, tenants added and removed, never the tokens or the caps, and nothing
+// for a file that was only reformatted.
 #include "engine/config/config_diff.h"
 
 #include <gmock/gmock.h>
@@ -61,8 +61,34 @@ TEST(ConfigDiffTest, NamesEachChangedPart) {
   changed += "\n[storage]\ndurability = \"async\"\n";
   changed.replace(changed.find("employee_id = \"a1\""), 18, "employee_id = \"a2\"");
   EXPECT_THAT(ChangedPartsBesideTokens(kBase, changed),
-              ElementsAre("[server]", "[storage]", "tenant 'acme': agents", "tenant 'acme': max_concurrent_sessions",
-                          "tenant 'globex' removed", "tenant 'initech' added"));
+              ElementsAre("[server]", "[storage]", "tenant 'acme': agents", "tenant 'globex' removed",
+                          "tenant 'initech' added"));
+}
+
+TEST(ConfigDiffTest, CapsAtEveryLevelNeedNoRestart) {
+  constexpr std::string_view kWithOu = R"toml(
+[[tenants]]
+id = "acme"
+max_concurrent_sessions = 5
+[[tenants.ous]]
+id = "root"
+[[tenants.agents]]
+employee_id = "a1"
+ou = "root"
+)toml";
+  std::string caps(kWithOu);
+  caps.replace(caps.find("max_concurrent_sessions = 5"), 27,
+               "max_concurrent_sessions = 6\nmax_concurrent_sessions_by_channel_kind = { email = 2 }");
+  caps.replace(caps.find("id = \"root\""), 11, "id = \"root\"\nmax_concurrent_sessions = 3");
+  caps.replace(caps.find("ou = \"root\""), 11,
+               "ou = \"root\"\nmax_concurrent_sessions = 1\nmax_concurrent_sessions_by_channel_kind = { web = 1 }");
+  EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, caps), IsEmpty());
+  // Beside another change of the same table, that one is named.
+  std::string moved = caps;
+  moved.replace(moved.find("ou = \"root\""), 11, "ou = \"desk\"");
+  EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, moved), ElementsAre("tenant 'acme': agents"));
+  std::string added = caps + "[[tenants.agents]]\nemployee_id = \"a2\"\nmax_concurrent_sessions = 2\n";
+  EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, added), ElementsAre("tenant 'acme': agents"));
 }
 
 }  // namespace

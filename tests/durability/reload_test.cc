@@ -1,6 +1,7 @@
 // SIGHUP through the real executable, under webhook traffic: a valid file's
-// token changes apply at once (a removed token's WebSocket is closed with
-// 4003, a new token works), other changes are named as waiting for a restart,
+// token and cap changes apply at once (a removed token's WebSocket is closed
+// with 4003, a new token works, agents get the new caps unless one was set at
+// run time), other changes are named as waiting for a restart,
 // an invalid file changes nothing, and no webhook request fails meanwhile.
 // The same reload through POST /api/v1/operator/reload, which answers what it
 // did, and opens for operator tokens only.
@@ -44,6 +45,26 @@ class ReloadTest : public ::testing::Test {
     gateway_test::HttpClient http(runner_.port());
     auto reply = http.Send("GET", "/api/v1/agents/a2/state", {}, Bearer(token));
     return reply.ok() ? reply->status : 0;
+  }
+  // An agent's state as the tenant admin reads it.
+  std::string StateOf(std::string_view agent) {
+    gateway_test::HttpClient http(runner_.port());
+    auto reply = http.Send("GET", "/api/v1/agents/" + std::string(agent) + "/state", {}, Bearer(kAdminToken));
+    return reply.ok() ? reply->body : std::string();
+  }
+  bool WaitState(std::string_view agent, std::string_view text) {
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (StateOf(agent).find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  // The file's text with `from` replaced by `to` (which must be there).
+  static void Replace(std::string& text, std::string_view from, std::string_view to) {
+    const std::size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
   }
   // Polls until `token` is answered `status` (a reload runs when the signal
   // is handled, shortly after it is sent).
@@ -100,16 +121,14 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
     }
   });
 
-  // a2's token replaced, and the tenant's cap changed (that waits for a restart).
+  // a2's token replaced, the tenant's cap changed (applied at once) and its
+  // idle timeout (that waits for a restart).
+  ASSERT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap) + ","));
   std::string text = DurabilityToml(config);
-  const std::string old_digest = gateway_test::Sha256Hex(kA2Token);
-  ASSERT_NE(text.find(old_digest), std::string::npos);
-  text.replace(text.find(old_digest), old_digest.size(), gateway_test::Sha256Hex(kNewA2Token));
-  DurabilityConfig bigger = config;
-  bigger.tenant_cap = config.tenant_cap + 2;
-  const std::string cap_line = "max_concurrent_sessions = " + std::to_string(config.tenant_cap);
-  ASSERT_NE(text.find(cap_line), std::string::npos);
-  text.replace(text.find(cap_line), cap_line.size(), "max_concurrent_sessions = " + std::to_string(bigger.tenant_cap));
+  Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
+  Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
+          "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 2));
+  Replace(text, "session_idle_timeout_seconds = 604800", "session_idle_timeout_seconds = 604799");
   Write(text);
   runner_.process().Signal(SIGHUP);
 
@@ -119,8 +138,13 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   EXPECT_EQ(StatusOf(kNewA2Token), 200);
   EXPECT_EQ(StatusOf(kAdminToken), 200) << "tokens the file kept still work";
   EXPECT_TRUE(WaitOutput("file tokens 1 added, 1 removed (1 agent connections closed)")) << runner_.process().Output();
-  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': max_concurrent_sessions"))
+  EXPECT_TRUE(WaitOutput("caps of 1 tenant(s) as the file sets them")) << runner_.process().Output();
+  EXPECT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap + 2) + ","))
+      << StateOf("a2");
+  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': session_idle_timeout_seconds"))
       << runner_.process().Output();
+  EXPECT_EQ(runner_.process().Output().find("not applied until a restart: tenant 'acme': max_concurrent_sessions"),
+            std::string::npos);
 
   // An invalid file: the reload is refused, naming the line; nothing changes.
   Write(text + "\n[[tenants]]\nid = \"acme\"\nsurprise = 1\n");
@@ -167,22 +191,34 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   gateway_test::HttpReply same = Reload(kOperatorToken);
   EXPECT_EQ(same.status, 200) << same.body;
   EXPECT_THAT(same.body, ::testing::HasSubstr("\"reloaded\":true,\"tokens_added\":0,\"tokens_removed\":0,"
-                                              "\"connections_closed\":0,\"operator_tokens\":1,\"needs_restart\":[]"));
+                                              "\"connections_closed\":0,\"operator_tokens\":1,\"caps_applied\":1,"
+                                              "\"needs_restart\":[]"));
 
-  // a2's token replaced, the tenant's cap changed, the operator's token rotated.
+  // An administrator sets a1's cap through the API: it wins over the file's caps.
+  {
+    gateway_test::HttpClient http(runner_.port());
+    auto set = http.Send("PUT", "/api/v1/agents/a1/cap", "{\"max_concurrent_sessions\":4}", Bearer(kAdminToken));
+    ASSERT_TRUE(set.ok());
+    ASSERT_EQ(set->status, 200) << set->body;
+  }
+
+  // a2's token replaced, the tenant's cap and idle timeout changed, the
+  // operator's token rotated.
   std::string text = DurabilityToml(config);
-  const std::string old_digest = gateway_test::Sha256Hex(kA2Token);
-  text.replace(text.find(old_digest), old_digest.size(), gateway_test::Sha256Hex(kNewA2Token));
-  const std::string cap_line = "max_concurrent_sessions = " + std::to_string(config.tenant_cap);
-  ASSERT_NE(text.find(cap_line), std::string::npos);
-  text.replace(text.find(cap_line), cap_line.size(), "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 1));
-  const std::string operator_digest = gateway_test::Sha256Hex(kOperatorToken);
-  text.replace(text.find(operator_digest), operator_digest.size(), gateway_test::Sha256Hex(kNewOperatorToken));
+  Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
+  Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
+          "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 1));
+  Replace(text, "session_idle_timeout_seconds = 604800", "session_idle_timeout_seconds = 604799");
+  Replace(text, gateway_test::Sha256Hex(kOperatorToken), gateway_test::Sha256Hex(kNewOperatorToken));
   Write(text);
   gateway_test::HttpReply changed = Reload(kOperatorToken);
   EXPECT_EQ(changed.status, 200) << changed.body;
   EXPECT_THAT(changed.body, ::testing::HasSubstr("\"tokens_added\":1,\"tokens_removed\":1,"));
-  EXPECT_THAT(changed.body, ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': max_concurrent_sessions\"]"));
+  EXPECT_THAT(changed.body,
+              ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': session_idle_timeout_seconds\"]"));
+  // Answered once applied: the new cap is in effect, the API's still wins.
+  EXPECT_THAT(StateOf("a2"), ::testing::HasSubstr("\"effective_cap\":" + std::to_string(config.tenant_cap + 1) + ","));
+  EXPECT_THAT(StateOf("a1"), ::testing::HasSubstr("\"effective_cap\":4,"));
   EXPECT_EQ(StatusOf(kA2Token), 401);
   EXPECT_EQ(StatusOf(kNewA2Token), 200);
   EXPECT_EQ(Reload(kOperatorToken).status, 401) << "the rotated operator token is gone at once";
