@@ -29,20 +29,29 @@ std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
   return keys;
 }
 
-// The keys of a cap, at tenant, OU and agent level: a reload applies them live.
+// The keys a reload applies live: caps at every level, the tenant's idle
+// timeout, and the limits of its queues.
 bool IsCapKey(std::string_view key) {
   return key == "max_concurrent_sessions" || key == "max_concurrent_sessions_by_channel_kind";
 }
+bool IsLiveTenantKey(std::string_view key) { return IsCapKey(key) || key == "session_idle_timeout_seconds"; }
+bool IsLiveQueueKey(std::string_view key) {
+  return key == "max_wait_seconds" || key == "max_waiting" || key == "wrap_up_seconds" || key == "sticky_seconds";
+}
 
-// A tenant's key as TOML text, its caps left out: the tenant's own, and those
-// of each of its OUs and agents.
-std::string RenderWithoutCaps(const toml::table& tenant, const std::string& key) {
+// A tenant's key as TOML text without what a reload applies live: in each of
+// its OUs and agents the caps, in each of its queues the limits.
+std::string RenderWithoutLiveKeys(const toml::table& tenant, const std::string& key) {
   const toml::node* node = tenant.get(key);
-  if (node == nullptr || (key != "ous" && key != "agents") || !node->is_array()) return Render(node);
+  const bool caps = key == "ous" || key == "agents";
+  if (node == nullptr || (!caps && key != "skill_queues") || !node->is_array()) return Render(node);
   toml::array items = *node->as_array();
   for (toml::node& item : items) {
-    if (toml::table* t = item.as_table()) {
-      for (auto it = t->begin(); it != t->end();) it = IsCapKey(it->first.str()) ? t->erase(it) : std::next(it);
+    toml::table* t = item.as_table();
+    if (t == nullptr) continue;
+    for (auto it = t->begin(); it != t->end();) {
+      const std::string_view k = it->first.str();
+      it = (caps ? IsCapKey(k) : IsLiveQueueKey(k)) ? t->erase(it) : std::next(it);
     }
   }
   return Render(&items);
@@ -77,8 +86,8 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
       continue;
     }
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens" || IsCapKey(key)) continue;
-      if (RenderWithoutCaps(*table, key) != RenderWithoutCaps(*it->second, key)) {
+      if (key == "tokens" || IsLiveTenantKey(key)) continue;
+      if (RenderWithoutLiveKeys(*table, key) != RenderWithoutLiveKeys(*it->second, key)) {
         changed.push_back("tenant '" + id + "': " + key);
       }
     }

@@ -1,9 +1,11 @@
 // What differs between the configuration file a daemon runs and a new version
 // of it, as a reload (SIGHUP) sees it: the tables and keys that changed,
-// compared as TOML (so reformatting or reordering keys is no change). Tokens
-// (the tenants' and the operators') and caps (max_concurrent_sessions and
-// max_concurrent_sessions_by_channel_kind of the tenants, their OUs and their
-// agents) are left out: a reload applies them live.
+// compared as TOML (so reformatting or reordering keys is no change). What a
+// reload applies live is left out: tokens (the tenants' and the operators'),
+// caps (max_concurrent_sessions and max_concurrent_sessions_by_channel_kind of
+// the tenants, their OUs and their agents), the tenants'
+// session_idle_timeout_seconds, and the queues' max_wait_seconds,
+// max_waiting, wrap_up_seconds and sticky_seconds.
 //
 // Thread safety: a pure function.
 #pragma once

@@ -68,9 +68,9 @@ Daemon::ReloadResult Daemon::Reload() {
       console_->CloseWallboardsOfToken(running.id, gone.token_serial);
     }
   }
-  // Caps, tenant by tenant, on the tenant's shard (ordered with its contacts
-  // and commands): what a restart with this file would give; the caps set at
-  // run time keep winning, as at start-up.
+  // Caps and limits, tenant by tenant, on the tenant's shard (ordered with
+  // its contacts and commands): what a restart with this file would give; the
+  // caps set at run time keep winning, as at start-up.
   for (const config::TenantConfig& running : config_.tenants) {
     const config::TenantConfig* reloaded = nullptr;
     for (const config::TenantConfig& t : next.tenants) {
@@ -84,19 +84,20 @@ Daemon::ReloadResult Daemon::Reload() {
     const Status applied = shards_->shard(ref->shard).RunAndWait(
         [this, reloaded, tenant](routing::Router& router) {
           router.tenant(tenant).ApplyFileCaps(*reloaded, clock_.NowNs());
+          router.tenant(tenant).ApplyFileLimits(*reloaded);
         },
         kShardTaskTimeout);
     if (applied.ok()) {
       ++result.caps_applied;
     } else {
-      result.needs_restart.push_back("tenant '" + running.id + "': caps (" + applied.message() + ")");
+      result.needs_restart.push_back("tenant '" + running.id + "': caps and limits (" + applied.message() + ")");
     }
   }
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
-      "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); caps of {} "
-      "tenant(s) as the file sets them",
+      "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); caps and limits of "
+      "{} tenant(s) as the file sets them",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
       result.operator_tokens, result.caps_applied);
   if (!result.needs_restart.empty()) {

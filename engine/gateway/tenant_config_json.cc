@@ -12,6 +12,9 @@ namespace {
 
 using namespace http::json_fields;
 
+// Whole seconds of a router duration (the configuration gives seconds).
+std::int64_t SecondsOf(std::int64_t ns) { return ns / 1'000'000'000; }
+
 void Bool(std::string& out, std::string_view key, bool value) {
   Key(out, key);
   out += value ? "true" : "false";
@@ -67,7 +70,7 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
   out += ",";
   KindCaps(out, router, [&](std::uint32_t k) { return router.TenantKindCap(k); });
   out += ",";
-  Num(out, "session_idle_timeout_seconds", t.session_idle_timeout_seconds);
+  Num(out, "session_idle_timeout_seconds", SecondsOf(router.IdleTimeoutNs()));
   out += ",";
   AppendStringArray(out, "not_ready_reasons", t.not_ready_reasons);
   out += ",";
@@ -97,11 +100,13 @@ void AppendOus(std::string& out, const config::TenantConfig& t, const routing::T
   out += "]";
 }
 
-void AppendQueues(std::string& out, const config::TenantConfig& t) {
+void AppendQueues(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
   Key(out, "skill_queues");
   out += "[";
   for (std::size_t i = 0; i < t.skill_queues.size(); ++i) {
     const config::SkillQueueConfig& q = t.skill_queues[i];
+    // The limits in effect (a reloaded file changes them).
+    const auto queue = static_cast<std::uint32_t>(i);
     if (i) out += ",";
     out += "{";
     Str(out, "id", q.id);
@@ -110,9 +115,9 @@ void AppendQueues(std::string& out, const config::TenantConfig& t) {
     out += ",";
     Str(out, "strategy", q.strategy);
     out += ",";
-    Num(out, "max_wait_seconds", q.max_wait_seconds);
+    Num(out, "max_wait_seconds", SecondsOf(router.QueueMaxWaitNs(queue)));
     out += ",";
-    Num(out, "max_waiting", q.max_waiting);
+    Num(out, "max_waiting", router.QueueMaxWaiting(queue));
     out += ",";
     Str(out, "on_overflow", config::OverflowTargetText(q.on_overflow));
     out += ",";
@@ -124,11 +129,11 @@ void AppendQueues(std::string& out, const config::TenantConfig& t) {
     out += ",";
     Num(out, "service_level_seconds", q.service_level_seconds);
     out += ",";
-    Num(out, "wrap_up_seconds", q.wrap_up_seconds);
+    Num(out, "wrap_up_seconds", SecondsOf(router.QueueWrapUpNs(queue)));
     out += ",";
     AppendSkillLevels(out, "required_skills", q.required_skills);
     out += ",";
-    Num(out, "sticky_seconds", q.sticky_seconds);
+    Num(out, "sticky_seconds", SecondsOf(router.QueueStickyNs(queue)));
     out += ",";
     Num(out, "sticky_wait_seconds", q.sticky_wait_seconds);
     out += ",";
@@ -199,7 +204,7 @@ std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::
   out += ",";
   AppendOus(out, tenant, router);
   out += ",";
-  AppendQueues(out, tenant);
+  AppendQueues(out, tenant, router);
   out += ",";
   AppendAgents(out, tenant, router);
   out += ",";

@@ -166,6 +166,13 @@ class TenantRouter {
   // effective cap changes are told (kAgentState); a higher cap may assign
   // waiting sessions at once, a lower one takes nothing back.
   void ApplyFileCaps(const config::TenantConfig& file, std::int64_t now_ns);
+  // The same for the limits of time and size that apply to what comes next:
+  // each queue's max_wait_seconds (waiting sessions overflow by the new one
+  // at the next tick), max_waiting (no waiting session is turned away),
+  // wrap_up_seconds (for sessions closed from now on) and sticky_seconds, and
+  // the tenant's session_idle_timeout_seconds. Queues the file adds or lacks
+  // are left alone.
+  void ApplyFileLimits(const config::TenantConfig& file);
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
@@ -186,6 +193,12 @@ class TenantRouter {
   // (an OU's nullopt: none).
   std::uint32_t TenantCapSetting() const { return tenant_cap_; }
   std::optional<std::uint32_t> OuCapSetting(std::uint32_t ou) const { return ous_[ou].cap; }
+  // The limits in effect (the configuration's, or a reloaded file's).
+  std::int64_t IdleTimeoutNs() const { return idle_timeout_ns_; }
+  std::int64_t QueueMaxWaitNs(std::uint32_t queue) const { return queues_[queue]->max_wait_ns; }
+  std::uint32_t QueueMaxWaiting(std::uint32_t queue) const { return queues_[queue]->max_waiting; }
+  std::int64_t QueueWrapUpNs(std::uint32_t queue) const { return queues_[queue]->wrap_up_ns; }
+  std::int64_t QueueStickyNs(std::uint32_t queue) const { return queues_[queue]->sticky_ns; }
   // The tenant cap of the configuration file (what clearing a run-time one gives back).
   std::uint32_t ConfiguredTenantCap() const { return configured_tenant_cap_; }
   // Per-channel-kind access: the caps the tenant, an OU and an agent set for

@@ -230,4 +230,22 @@ void TenantRouter::Reset() {
   Release(last_agent_order_);
 }
 
+void TenantRouter::ApplyFileLimits(const config::TenantConfig& file) {
+  idle_timeout_ns_ = static_cast<std::int64_t>(file.session_idle_timeout_seconds) * kNsPerSecond;
+  for (const config::SkillQueueConfig& q : file.skill_queues) {
+    const std::optional<std::uint32_t> queue = FindQueue(q.id);
+    if (!queue) continue;
+    // Every lane of the queue holds a copy.
+    for (std::uint32_t lane : queues_[*queue]->lanes) {
+      QueueState& qs = *queues_[lane];
+      qs.max_wait_ns = static_cast<std::int64_t>(q.max_wait_seconds) * kNsPerSecond;
+      qs.max_waiting = static_cast<std::uint32_t>(q.max_waiting);
+      qs.wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
+      qs.sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kNsPerSecond;
+    }
+  }
+  max_sticky_ns_ = 0;
+  for (std::uint32_t q = 0; q < queue_count_; ++q) max_sticky_ns_ = std::max(max_sticky_ns_, queues_[q]->sticky_ns);
+}
+
 }  // namespace routerd::routing

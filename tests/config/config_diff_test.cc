@@ -91,5 +91,25 @@ ou = "root"
   EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, added), ElementsAre("tenant 'acme': agents"));
 }
 
+TEST(ConfigDiffTest, TheIdleTimeoutAndTheLimitsOfQueuesNeedNoRestart) {
+  constexpr std::string_view kQueue = R"toml(
+[[tenants]]
+id = "acme"
+session_idle_timeout_seconds = 600
+[[tenants.skill_queues]]
+id = "q"
+strategy = "least_busy"
+max_wait_seconds = 60
+)toml";
+  std::string limits(kQueue);
+  limits.replace(limits.find("600"), 3, "300");
+  limits.replace(limits.find("max_wait_seconds = 60"), 21,
+                 "max_wait_seconds = 30\nmax_waiting = 5\nwrap_up_seconds = 20\nsticky_seconds = 3600");
+  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits), IsEmpty());
+  std::string strategy = limits;
+  strategy.replace(strategy.find("least_busy"), 10, "round_robin");
+  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, strategy), ElementsAre("tenant 'acme': skill_queues"));
+}
+
 }  // namespace
 }  // namespace routerd::config

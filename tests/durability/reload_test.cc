@@ -121,14 +121,14 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
     }
   });
 
-  // a2's token replaced, the tenant's cap changed (applied at once) and its
-  // idle timeout (that waits for a restart).
+  // a2's token replaced, the tenant's cap changed (applied at once) and a
+  // queue's strategy (that waits for a restart).
   ASSERT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap) + ","));
   std::string text = DurabilityToml(config);
   Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
   Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
           "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 2));
-  Replace(text, "session_idle_timeout_seconds = 604800", "session_idle_timeout_seconds = 604799");
+  Replace(text, "strategy = \"least_busy\"", "strategy = \"longest_idle\"");
   Write(text);
   runner_.process().Signal(SIGHUP);
 
@@ -138,10 +138,10 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   EXPECT_EQ(StatusOf(kNewA2Token), 200);
   EXPECT_EQ(StatusOf(kAdminToken), 200) << "tokens the file kept still work";
   EXPECT_TRUE(WaitOutput("file tokens 1 added, 1 removed (1 agent connections closed)")) << runner_.process().Output();
-  EXPECT_TRUE(WaitOutput("caps of 1 tenant(s) as the file sets them")) << runner_.process().Output();
+  EXPECT_TRUE(WaitOutput("caps and limits of 1 tenant(s) as the file sets them")) << runner_.process().Output();
   EXPECT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap + 2) + ","))
       << StateOf("a2");
-  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': session_idle_timeout_seconds"))
+  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': skill_queues"))
       << runner_.process().Output();
   EXPECT_EQ(runner_.process().Output().find("not applied until a restart: tenant 'acme': max_concurrent_sessions"),
             std::string::npos);
@@ -202,23 +202,33 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
     ASSERT_EQ(set->status, 200) << set->body;
   }
 
-  // a2's token replaced, the tenant's cap and idle timeout changed, the
-  // operator's token rotated.
+  // a2's token replaced, the tenant's cap and idle timeout changed (applied
+  // at once), a queue's strategy (that waits for a restart), the operator's
+  // token rotated.
   std::string text = DurabilityToml(config);
   Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
   Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
           "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 1));
   Replace(text, "session_idle_timeout_seconds = 604800", "session_idle_timeout_seconds = 604799");
+  Replace(text, "strategy = \"least_busy\"", "strategy = \"longest_idle\"");
   Replace(text, gateway_test::Sha256Hex(kOperatorToken), gateway_test::Sha256Hex(kNewOperatorToken));
   Write(text);
   gateway_test::HttpReply changed = Reload(kOperatorToken);
   EXPECT_EQ(changed.status, 200) << changed.body;
   EXPECT_THAT(changed.body, ::testing::HasSubstr("\"tokens_added\":1,\"tokens_removed\":1,"));
   EXPECT_THAT(changed.body,
-              ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': session_idle_timeout_seconds\"]"));
+              ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': skill_queues\"]"));
   // Answered once applied: the new cap is in effect, the API's still wins.
   EXPECT_THAT(StateOf("a2"), ::testing::HasSubstr("\"effective_cap\":" + std::to_string(config.tenant_cap + 1) + ","));
   EXPECT_THAT(StateOf("a1"), ::testing::HasSubstr("\"effective_cap\":4,"));
+  {
+    gateway_test::HttpClient http(runner_.port());
+    auto in_effect = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
+    ASSERT_TRUE(in_effect.ok());
+    EXPECT_THAT(in_effect->body, ::testing::HasSubstr("\"session_idle_timeout_seconds\":604799,"));
+    EXPECT_THAT(in_effect->body, ::testing::HasSubstr("\"configured_max_concurrent_sessions\":" +
+                                                      std::to_string(config.tenant_cap + 1) + ","));
+  }
   EXPECT_EQ(StatusOf(kA2Token), 401);
   EXPECT_EQ(StatusOf(kNewA2Token), 200);
   EXPECT_EQ(Reload(kOperatorToken).status, 401) << "the rotated operator token is gone at once";
