@@ -12,9 +12,6 @@
 namespace routerd::daemon {
 namespace {
 
-// A shard that does not run a task in this time is stopping (or stuck): the
-// tenant is not taken over rather than waited for forever.
-constexpr std::chrono::seconds kShardTaskTimeout{10};
 // Pending contacts of a tenant taken over wait this long at most for room in
 // its router queue.
 constexpr std::chrono::seconds kPendingRoomTimeout{5};
@@ -119,9 +116,11 @@ void ClusterRuntime::Stop() {
 
 Status ClusterRuntime::OnShard(const shard::TenantRef& tenant,
                                std::function<void(routing::Router&, shard::RouterShard&)> fn) {
+  // A shard that does not start the task in time is stopping (or stuck): the
+  // tenant is not taken over rather than waited for forever.
   shard::RouterShard& shard = parts_.shards.shard(tenant.shard);
   return shard.RunAndWait([&shard, fn = std::move(fn)](routing::Router& router) { fn(router, shard); },
-                          kShardTaskTimeout);
+                          shard::kShardTaskStartTimeout);
 }
 
 Status ClusterRuntime::Activate(storage::ClusterSession& session, const storage::HeldLease& lease,

@@ -63,12 +63,12 @@ class Daemon {
 
   // Reads the configuration file again (SIGHUP, or POST /api/v1/operator/reload).
   // An invalid file changes nothing (`errors`, each file:line: key: why, also
-  // logged). A valid one: its tokens (the tenants' and the operators')
-  // replace the running file tokens at once (connections of a removed tenant
-  // token are closed with 4003); every other change is named in
-  // `needs_restart` and the log, and applies at the next start. Run-time
-  // changes made through the API are not touched. Any thread; one reload at
-  // a time.
+  // logged). A valid one applies at once: its tokens (the tenants' and the
+  // operators'; connections of a removed tenant token are closed with 4003),
+  // and its caps and limits (TenantRouter::ApplyFileCaps, ApplyFileLimits).
+  // Every other change is named in `needs_restart` and the log, and applies
+  // at the next start. Run-time changes made through the API are not
+  // touched. Not from a shard thread; one reload at a time.
   using ReloadResult = gateway::ReloadReport;
   ReloadResult Reload();
 
@@ -95,6 +95,9 @@ class Daemon {
          std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
          std::optional<storage::OpenState> open_state, std::vector<storage::StoredToken> api_tokens);
   Status Recover();
+  // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
+  void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
+  void ReloadCapsAndLimits(const std::string& tenant_id, const config::TenantConfig& reloaded, ReloadResult& result);
   void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
   void SyncStoredTokens();
   void RenderMetrics(metrics::PrometheusWriter& out) const;

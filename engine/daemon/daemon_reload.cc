@@ -1,6 +1,5 @@
 // A reload of the configuration file (SIGHUP or the operator route): what
 // changed is applied where it can be live, and named where it needs a restart.
-#include <chrono>
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -13,9 +12,6 @@
 namespace routerd::daemon {
 namespace {
 
-// How long a reload waits for a router shard to take a tenant's caps.
-constexpr std::chrono::seconds kShardTaskTimeout{10};
-
 std::string Join(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
@@ -23,6 +19,52 @@ std::string Join(const std::vector<std::string>& parts) {
 }
 
 }  // namespace
+
+void Daemon::ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded,
+                          ReloadResult& result) {
+  // A token for an agent the running configuration does not have yet waits
+  // for the restart that adds the agent.
+  std::vector<config::TokenConfig> tokens;
+  for (const config::TokenConfig& t : reloaded.tokens) {
+    std::optional<std::string> employee;
+    if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
+    if (config::CheckTokenSubject(running, t.role, employee)) {
+      result.needs_restart.push_back("tenant '" + running.id + "': token '" + t.name + "' (its agent is new)");
+      continue;
+    }
+    tokens.push_back(t);
+  }
+  gateway::Authenticator::FileTokenChange change = auth_->ReplaceFileTokens(running, tokens);
+  result.tokens_added += change.added;
+  result.tokens_removed += change.removed.size();
+  for (const gateway::Principal& gone : change.removed) {
+    result.connections_closed += agent_gateway_->CloseConnectionsOfToken(running.id, gone.token_serial);
+    console_->CloseWallboardsOfToken(running.id, gone.token_serial);
+  }
+}
+
+void Daemon::ReloadCapsAndLimits(const std::string& tenant_id, const config::TenantConfig& reloaded,
+                                 ReloadResult& result) {
+  // On the tenant's shard, ordered with its contacts and commands: what a
+  // restart with this file would give; the caps set at run time keep
+  // winning, as at start-up.
+  const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(tenant_id);
+  if (!ref) return;
+  const std::uint32_t tenant = ref->tenant;
+  // `reloaded` outlives the task: RunAndWait waits for a task it started,
+  // and one it gave up on never runs.
+  const Status applied = shards_->shard(ref->shard).RunAndWait(
+      [this, &reloaded, tenant](routing::Router& router) {
+        router.tenant(tenant).ApplyFileCaps(reloaded, clock_.NowNs());
+        router.tenant(tenant).ApplyFileLimits(reloaded);
+      },
+      shard::kShardTaskStartTimeout);
+  if (applied.ok()) {
+    ++result.tenants_applied;
+  } else {
+    result.needs_restart.push_back("tenant '" + tenant_id + "': caps and limits (" + applied.message() + ")");
+  }
+}
 
 Daemon::ReloadResult Daemon::Reload() {
   std::lock_guard lock(reload_mu_);
@@ -42,56 +84,14 @@ Daemon::ReloadResult Daemon::Reload() {
     result.needs_restart.push_back(std::string("the file could not be compared: ") + e.what());
   }
 
-  // Tokens, tenant by tenant. A token for an agent the running configuration
-  // does not have yet waits for the restart that adds the agent.
   for (const config::TenantConfig& running : config_.tenants) {
     const config::TenantConfig* reloaded = nullptr;
     for (const config::TenantConfig& t : next.tenants) {
       if (t.id == running.id) reloaded = &t;
     }
     if (reloaded == nullptr) continue;  // removed: listed as needing a restart
-    std::vector<config::TokenConfig> tokens;
-    for (const config::TokenConfig& t : reloaded->tokens) {
-      std::optional<std::string> employee;
-      if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
-      if (config::CheckTokenSubject(running, t.role, employee)) {
-        result.needs_restart.push_back("tenant '" + running.id + "': token '" + t.name + "' (its agent is new)");
-        continue;
-      }
-      tokens.push_back(t);
-    }
-    gateway::Authenticator::FileTokenChange change = auth_->ReplaceFileTokens(running, tokens);
-    result.tokens_added += change.added;
-    result.tokens_removed += change.removed.size();
-    for (const gateway::Principal& gone : change.removed) {
-      result.connections_closed += agent_gateway_->CloseConnectionsOfToken(running.id, gone.token_serial);
-      console_->CloseWallboardsOfToken(running.id, gone.token_serial);
-    }
-  }
-  // Caps and limits, tenant by tenant, on the tenant's shard (ordered with
-  // its contacts and commands): what a restart with this file would give; the
-  // caps set at run time keep winning, as at start-up.
-  for (const config::TenantConfig& running : config_.tenants) {
-    const config::TenantConfig* reloaded = nullptr;
-    for (const config::TenantConfig& t : next.tenants) {
-      if (t.id == running.id) reloaded = &t;
-    }
-    const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(running.id);
-    if (reloaded == nullptr || !ref) continue;
-    const std::uint32_t tenant = ref->tenant;
-    // `reloaded` outlives the task: RunAndWait waits for a task it started,
-    // and one it gave up on never runs.
-    const Status applied = shards_->shard(ref->shard).RunAndWait(
-        [this, reloaded, tenant](routing::Router& router) {
-          router.tenant(tenant).ApplyFileCaps(*reloaded, clock_.NowNs());
-          router.tenant(tenant).ApplyFileLimits(*reloaded);
-        },
-        kShardTaskTimeout);
-    if (applied.ok()) {
-      ++result.caps_applied;
-    } else {
-      result.needs_restart.push_back("tenant '" + running.id + "': caps and limits (" + applied.message() + ")");
-    }
+    ReloadTokens(running, *reloaded, result);
+    ReloadCapsAndLimits(running.id, *reloaded, result);
   }
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
@@ -99,7 +99,7 @@ Daemon::ReloadResult Daemon::Reload() {
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); caps and limits of "
       "{} tenant(s) as the file sets them",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-      result.operator_tokens, result.caps_applied);
+      result.operator_tokens, result.tenants_applied);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

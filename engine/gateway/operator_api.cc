@@ -98,7 +98,7 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   body += ',';
   http::AppendJsonIntField(body, "operator_tokens", static_cast<std::int64_t>(report.operator_tokens));
   body += ',';
-  http::AppendJsonIntField(body, "caps_applied", static_cast<std::int64_t>(report.caps_applied));
+  http::AppendJsonIntField(body, "tenants_applied", static_cast<std::int64_t>(report.tenants_applied));
   body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);
   body += '}';

@@ -34,7 +34,7 @@ struct ReloadReport {
   std::size_t tokens_removed = 0;
   std::size_t connections_closed = 0;      // agent connections of removed tokens
   std::size_t operator_tokens = 0;         // operator tokens in effect now
-  std::size_t caps_applied = 0;            // tenants whose caps now are the file's (run-time ones kept)
+  std::size_t tenants_applied = 0;         // tenants whose caps and limits are the file's now (run-time caps kept)
   bool failed = false;                     // the reload broke off (logged); nothing more changed
 };
 

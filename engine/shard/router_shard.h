@@ -41,6 +41,10 @@
 
 namespace routerd::shard {
 
+// How long a control-plane caller waits for a shard to start its task
+// (RunAndWait) before it gives up: a shard that busy is reported, not waited on.
+inline constexpr std::chrono::seconds kShardTaskStartTimeout{10};
+
 struct RouterShardOptions {
   std::size_t queue_capacity = 65536;          // contacts
   std::size_t command_queue_capacity = 16384;  // agent commands

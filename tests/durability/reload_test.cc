@@ -191,7 +191,7 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   gateway_test::HttpReply same = Reload(kOperatorToken);
   EXPECT_EQ(same.status, 200) << same.body;
   EXPECT_THAT(same.body, ::testing::HasSubstr("\"reloaded\":true,\"tokens_added\":0,\"tokens_removed\":0,"
-                                              "\"connections_closed\":0,\"operator_tokens\":1,\"caps_applied\":1,"
+                                              "\"connections_closed\":0,\"operator_tokens\":1,\"tenants_applied\":1,"
                                               "\"needs_restart\":[]"));
 
   // An administrator sets a1's cap through the API: it wins over the file's caps.
