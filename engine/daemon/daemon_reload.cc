@@ -96,8 +96,8 @@ Daemon::ReloadResult Daemon::Reload() {
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
-      "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); caps and limits of "
-      "{} tenant(s) as the file sets them",
+      "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
+      "caps and limits of {} tenant(s) as the file sets them",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
       result.operator_tokens, result.tenants_applied);
   if (!result.needs_restart.empty()) {

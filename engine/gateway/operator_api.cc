@@ -16,8 +16,8 @@ namespace {
 constexpr std::string_view kPrefix = "/operator/";
 
 http::HttpResponse OperatorUnauthorized() {
-  http::HttpResponse r =
-      http::JsonError(http::HttpStatus::unauthorized, "unauthorized", "an operator token ([[operator_tokens]]) is required");
+  http::HttpResponse r = http::JsonError(http::HttpStatus::unauthorized, "unauthorized",
+                                         "an operator token ([[operator_tokens]]) is required");
   r.set(boost::beast::http::field::www_authenticate, "Bearer");
   return r;
 }

@@ -203,7 +203,9 @@ class TenantRouter {
   std::uint32_t ConfiguredTenantCap() const { return configured_tenant_cap_; }
   // Per-channel-kind access: the caps the tenant, an OU and an agent set for
   // one kind (nullopt: none; by kind index, see KindName).
-  std::optional<std::uint32_t> TenantKindCap(std::uint32_t kind) const { return KindCapSetting(tenant_kind_caps_[kind]); }
+  std::optional<std::uint32_t> TenantKindCap(std::uint32_t kind) const {
+    return KindCapSetting(tenant_kind_caps_[kind]);
+  }
   std::optional<std::uint32_t> OuKindCap(std::uint32_t ou, std::uint32_t kind) const {
     return KindCapSetting(ou_kind_caps_[std::size_t{ou} * kind_count_ + kind]);
   }

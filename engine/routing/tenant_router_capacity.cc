@@ -115,7 +115,7 @@ void TenantRouter::ApplyFileCaps(const config::TenantConfig& file, std::int64_t 
     if (!o) continue;
     if (!ou_cap_runtime_[*o]) ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
     if (!initial_ou_cap_runtime_[*o]) initial_ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
-    if (kinds) set_kinds(ou.kind_caps, ou_kind_caps_.data() + std::size_t{*o} * kind_count_);
+    set_kinds(ou.kind_caps, ou_kind_caps_.data() + std::size_t{*o} * kind_count_);
   }
   for (const config::AgentConfig& agent : file.agents) {
     const std::optional<std::uint32_t> a = FindAgent(agent.employee_id);
@@ -130,7 +130,7 @@ void TenantRouter::ApplyFileCaps(const config::TenantConfig& file, std::int64_t 
       init.own_cap = cap_of(agent.max_concurrent_sessions);
       init.own_cap_personal = false;
     }
-    if (kinds) set_kinds(agent.kind_caps, agent_kind_caps_.data() + std::size_t{*a} * kind_count_);
+    set_kinds(agent.kind_caps, agent_kind_caps_.data() + std::size_t{*a} * kind_count_);
   }
   RecomputeCaps(all_agents_, now_ns);
 }
