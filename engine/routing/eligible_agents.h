@@ -74,6 +74,16 @@ class EligibleAgents {
     }
   }
 
+  // One more member, absent, numbered after the others; its number.
+  std::uint32_t AddMember() {
+    if (limit_ == 0) {
+      slot_.push_back(kAbsent);
+      return static_cast<std::uint32_t>(slot_.size() - 1);
+    }
+    nodes_.push_back(Node{});
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+  }
+
   bool empty() const { return size_ == 0; }
   std::uint32_t size() const { return size_; }
   bool contains(std::uint32_t member) const {

@@ -23,17 +23,17 @@ QueueLoad LoadOfQueue(const TenantRouter& tenant, std::uint32_t queue, std::int6
   const routing::QueueStats stats = tenant.Queue(queue);
   load.waiting = stats.waiting;
   load.oldest_wait_ms = stats.waiting ? std::max<std::int64_t>(0, (now_ns - stats.oldest_enqueued_ns) / 1'000'000) : 0;
-  for (std::uint32_t m = 0; m < tenant.QueueMemberCount(queue); ++m) {
-    const routing::AgentView agent = tenant.Agent(tenant.QueueMember(queue, m));
-    if (agent.state == AgentState::kSignedOut) continue;
+  tenant.ForEachQueueMember(queue, [&](std::uint32_t member) {
+    const routing::AgentView agent = tenant.Agent(member);
+    if (agent.state == AgentState::kSignedOut) return;
     ++load.agents_signed_in;
     const std::uint32_t room = Room(agent);
     if (room == 0) ++load.agents_at_cap;
     if (!agent.wrap_ups.empty()) ++load.agents_in_wrap_up;
-    if (agent.state != AgentState::kReady) continue;
+    if (agent.state != AgentState::kReady) return;
     ++load.agents_ready;
     if (agent.type != config::AgentType::kVoice) load.free_capacity += room;
-  }
+  });
   return load;
 }
 

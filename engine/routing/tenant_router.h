@@ -173,6 +173,29 @@ class TenantRouter {
   // the tenant's session_idle_timeout_seconds. Queues the file adds or lacks
   // are left alone.
   void ApplyFileLimits(const config::TenantConfig& file);
+  // Gives agent `agent` the OU, type, skill queues, skills and caps of `cfg`
+  // (the same employee; a cap set at run time keeps winning), as a restart
+  // would, without signing it out: its state and what it holds stay (assigned sessions and
+  // after-contact work end as usual, in the queues they came from). Sessions
+  // reserved for it (waiting for it in particular) in lanes it leaves go back
+  // to their lanes for any agent. Then it is offered what waits in its
+  // queues, if it may take something. Emits kAgentState when anything
+  // changed. REQUIRES: the OU and the queues `cfg` names are the tenant's.
+  void ApplyAgentConfig(std::uint32_t agent, const config::AgentConfig& cfg, std::int64_t now_ns);
+  // An agent the file adds: signed out, with the OU, type, queues, skills and
+  // caps of `cfg` (a cap set at run time: `cfg.runtime_cap`). It gets the next
+  // index, or its old one if it was retired. Returns the index.
+  // REQUIRES: no agent of the tenant has this employee id; its OU and queues are the tenant's.
+  std::uint32_t AddAgent(const config::AgentConfig& cfg, std::int64_t now_ns);
+  // An agent the file no longer has: signed out as if it signed out itself
+  // (its sessions go back to their queues at their arrival time, its
+  // after-contact work ends, sessions waiting for it go to any agent), out of
+  // every lane, and unknown from then on: FindAgent does not find it, and a
+  // command for it is answered NotFound. Its index stays reserved (events
+  // already emitted name it; tables elsewhere are by index), and AddAgent
+  // gives it back if the agent returns. Emits kAgentState (signed out).
+  void RetireAgent(std::uint32_t agent, std::int64_t now_ns);
+  bool AgentRetired(std::uint32_t agent) const { return agents_[agent].retired; }
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
@@ -236,11 +259,12 @@ class TenantRouter {
   // Readable from any thread while the router runs (see QueueStatistics),
   // also during Reset(), which neither moves nor clears them.
   const QueueStatistics& Statistics(std::uint32_t queue) const { return queues_[queue]->stats; }
-  std::uint32_t QueueMemberCount(std::uint32_t queue) const {
-    return static_cast<std::uint32_t>(queues_[queue]->member_agent.size());
-  }
-  std::uint32_t QueueMember(std::uint32_t queue, std::uint32_t member) const {
-    return queues_[queue]->member_agent[member];
+  // Calls fn(agent index) for each agent of a lane, in no particular order.
+  template <typename Fn>
+  void ForEachQueueMember(std::uint32_t queue, Fn&& fn) const {
+    for (std::uint32_t agent : queues_[queue]->member_agent) {
+      if (agent != kNone) fn(agent);
+    }
   }
   QueueStats Queue(std::uint32_t queue) const;
   // The first `limit` waiting sessions of a queue in service order.
@@ -318,7 +342,7 @@ class TenantRouter {
     std::uint32_t base = kNone;            // the queue's first lane (itself for a first lane)
     std::uint32_t reserved = 0;            // first lanes only: sessions waiting for a preferred agent
     std::vector<std::uint32_t> lanes;      // first lanes only: itself, then its skill lanes
-    std::vector<std::uint32_t> member_agent;  // member -> agent index
+    std::vector<std::uint32_t> member_agent;  // member -> agent index; kNone: it left the lane
     std::uint64_t served_seq = 0;
     EligibleAgents eligible;  // by member; an entry's ordinal is the agent's index
     IndexedHeap<WaitEntry, WaitLess, WaitMove> waiting;
@@ -387,6 +411,7 @@ class TenantRouter {
     std::uint8_t not_ready_reason = 0;  // as AgentCommand::reason
     std::uint8_t wrap_up_count = 0;     // wrap_ups.size(), kept here on the hot line
     bool has_reserved = false;          // !reserved.empty(), ditto
+    bool retired = false;               // RetireAgent: no longer the tenant's
     std::uint32_t ou = kNone;
     EffectiveCap cap;
     std::optional<std::uint32_t> own_cap;
@@ -447,6 +472,10 @@ class TenantRouter {
   // the agents' memberships in the lanes they qualify for.
   void BuildLanes(const config::TenantConfig& tenant);
   void BuildMemberships(const config::TenantConfig& tenant);
+  // An agent's place in each lane its queues and skills qualify it for: (lane, skill level).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> LanesFor(const config::AgentConfig& cfg) const;
+  // The agent's memberships become `lanes` (LanesFor); false if they were already.
+  bool ReplaceMemberships(std::uint32_t agent, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& lanes);
   std::uint32_t AllocateSlot();
   void FreeSlot(std::uint32_t slot);
   void EnqueueSession(std::uint32_t slot, std::uint32_t queue, std::int64_t now_ns);
@@ -516,6 +545,9 @@ class TenantRouter {
   static std::optional<std::uint32_t> KindCapSetting(std::uint8_t cap) {
     return cap == 0 ? std::nullopt : std::optional<std::uint32_t>(cap);
   }
+  // The caps `cfg` configures for the agent (its own, unless one was set at
+  // run time; with `kinds`, its caps per channel kind), not yet resolved.
+  void SetConfiguredAgentCaps(std::uint32_t agent, const config::AgentConfig& cfg, bool kinds);
   // The agent's caps from the caps in effect at each level, kinds included;
   // whether any changed.
   bool ResolveCaps(std::uint32_t agent);
@@ -545,6 +577,11 @@ class TenantRouter {
   // Reserved sessions go to their lanes' heaps: the wait is over, or the agent signed out.
   void ExpireReservations(std::int64_t now_ns);
   void ReleaseReservationsOf(std::uint32_t agent, std::int64_t now_ns);
+  // These reserved sessions go back to their lanes' heaps for any agent,
+  // first in service order first.
+  void ReleaseReservations(std::vector<std::uint32_t> slots, std::int64_t now_ns);
+  // `slots` in the order their queues serve them: first served first.
+  void SortInServiceOrder(std::vector<std::uint32_t>& slots) const;
   void StopWaitingFor(std::uint32_t slot, PreferenceOutcome outcome, std::int64_t now_ns);
   void RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns);
   void ForgetOldCustomers(std::int64_t now_ns);
@@ -606,10 +643,13 @@ class TenantRouter {
     std::optional<std::uint32_t> own_cap;
     bool own_cap_personal = false;
     bool own_cap_runtime = false;
-    std::span<Membership> memberships;  // into membership_pool_
+    bool retired = false;
+    std::span<Membership> memberships;  // into membership_pool_ or changed_memberships_
     std::string_view employee_id;       // into employee_ids_
   };
   std::vector<InitialAgent> initial_agents_;
+  // A signed-out agent as `init` configures it.
+  static AgentSlot FreshAgent(const InitialAgent& init);
 
   // Reset() (tenant_router_setup.cc) gives the routing state its initial
   // value: tenant_cap_, ous_, agents_, the memberships' last_served_seq, each
@@ -621,8 +661,13 @@ class TenantRouter {
   std::vector<std::uint8_t> ou_cap_runtime_;  // by OU, as initial_ou_cap_runtime_
   std::vector<std::string> ou_ids_;
   std::vector<AgentSlot> agents_;
-  std::vector<std::string> employee_ids_;    // never resized after construction
+  // By agent; a deque, so that the views into it (events, agent_by_employee_)
+  // stay valid when AddAgent appends.
+  std::deque<std::string> employee_ids_;
   std::vector<Membership> membership_pool_;  // never resized after construction
+  // The memberships of agents whose lanes changed since construction
+  // (ApplyAgentConfig), by agent: a node's vector stays where it is.
+  std::unordered_map<std::uint32_t, std::vector<Membership>> changed_memberships_;
   std::vector<std::unique_ptr<QueueState>> queues_;  // lanes; the first queue_count_ are the queues
   std::uint32_t queue_count_ = 0;
   // channel -> 0, or 1 + its set of required skills (channels requiring the

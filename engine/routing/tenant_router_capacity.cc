@@ -119,20 +119,29 @@ void TenantRouter::ApplyFileCaps(const config::TenantConfig& file, std::int64_t 
   }
   for (const config::AgentConfig& agent : file.agents) {
     const std::optional<std::uint32_t> a = FindAgent(agent.employee_id);
-    if (!a) continue;
-    AgentSlot& slot = agents_[*a];
-    if (!slot.own_cap_runtime) {
-      slot.own_cap = cap_of(agent.max_concurrent_sessions);
-      slot.own_cap_personal = false;
-    }
-    InitialAgent& init = initial_agents_[*a];
-    if (!init.own_cap_runtime) {
-      init.own_cap = cap_of(agent.max_concurrent_sessions);
-      init.own_cap_personal = false;
-    }
-    set_kinds(agent.kind_caps, agent_kind_caps_.data() + std::size_t{*a} * kind_count_);
+    if (a) SetConfiguredAgentCaps(*a, agent, kinds);
   }
   RecomputeCaps(all_agents_, now_ns);
+}
+
+void TenantRouter::SetConfiguredAgentCaps(std::uint32_t agent, const config::AgentConfig& cfg, bool kinds) {
+  std::optional<std::uint32_t> own;
+  if (cfg.max_concurrent_sessions) own = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
+  AgentSlot& slot = agents_[agent];
+  if (!slot.own_cap_runtime) {
+    slot.own_cap = own;
+    slot.own_cap_personal = false;
+  }
+  InitialAgent& init = initial_agents_[agent];
+  if (!init.own_cap_runtime) {
+    init.own_cap = own;
+    init.own_cap_personal = false;
+  }
+  if (!kinds || !per_kind()) return;
+  for (std::uint32_t k = 0; k < kind_count_; ++k) {
+    agent_kind_caps_[std::size_t{agent} * kind_count_ + k] =
+        static_cast<std::uint8_t>(config::CapOfKind(cfg.kind_caps, kind_names_[k]).value_or(0));
+  }
 }
 
 }  // namespace routerd::routing

@@ -35,12 +35,7 @@ void TenantRouter::SignOut(std::uint32_t agent, std::int64_t now_ns) {
   Reindex(agent);
   // Back to their queues in their original turn, first served first.
   std::vector<std::uint32_t> slots(a.sessions.begin(), a.sessions.end());
-  std::sort(slots.begin(), slots.end(), [this](std::uint32_t x, std::uint32_t y) {
-    const SessionSlot& sx = sessions_[x];
-    const SessionSlot& sy = sessions_[y];
-    return WaitLess()(WaitEntry{ServiceKey(sx, sx.queue), sx.arrival_seq, x},
-                      WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
-  });
+  SortInServiceOrder(slots);
   for (std::uint32_t slot : slots) {
     NoteHop(slot, RouteHop{now_ns, HopKind::kRequeued, 0, 0, CapOrigin::kTenant, kNone, agent, 0});
     RoutingEvent& e = EmitSessionEnded(sessions_[slot], agent, EndReason::kRequeued);
@@ -88,7 +83,9 @@ TenantRouter::CommandResult TenantRouter::Transfer(const AgentCommand& c, std::i
   // be free now: the session waits for it a while).
   const bool to_queue = c.to_queue != kNone;
   if (c.to_agent != kNone) {
-    if (c.to_agent >= agents_.size()) return {StatusCode::kNotFound, "unknown target agent"};
+    if (c.to_agent >= agents_.size() || agents_[c.to_agent].retired) {
+      return {StatusCode::kNotFound, "unknown target agent"};
+    }
     if (c.to_agent == from) return {StatusCode::kInvalidArgument, "the session is already with that agent"};
     const AgentSlot& to = agents_[c.to_agent];
     if (to.type == config::AgentType::kVoice) {
@@ -152,7 +149,9 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
                          c.target == kAnyAgent;
   const bool targets_agent = c.type != AgentCommandType::kSetOuCap && c.type != AgentCommandType::kSetTenantCap &&
                              c.type != AgentCommandType::kSetPriority && !any_agent;
-  if (targets_agent && c.target >= agents_.size()) return {StatusCode::kNotFound, "unknown agent"};
+  if (targets_agent && (c.target >= agents_.size() || agents_[c.target].retired)) {
+    return {StatusCode::kNotFound, "unknown agent"};
+  }
   if (c.cap && (*c.cap < static_cast<std::uint32_t>(config::kMinCap) ||
                 *c.cap > static_cast<std::uint32_t>(config::kMaxCap))) {
     return {StatusCode::kInvalidArgument, "max_concurrent_sessions must be 1..60"};

@@ -155,14 +155,21 @@ void TenantRouter::ExpireReservations(std::int64_t now_ns) {
 }
 
 void TenantRouter::ReleaseReservationsOf(std::uint32_t agent, std::int64_t now_ns) {
-  std::vector<std::uint32_t> slots = agents_[agent].reserved;
+  ReleaseReservations(agents_[agent].reserved, now_ns);
+}
+
+void TenantRouter::ReleaseReservations(std::vector<std::uint32_t> slots, std::int64_t now_ns) {
+  SortInServiceOrder(slots);
+  for (std::uint32_t slot : slots) StopWaitingFor(slot, PreferenceOutcome::kUnavailable, now_ns);
+}
+
+void TenantRouter::SortInServiceOrder(std::vector<std::uint32_t>& slots) const {
   std::sort(slots.begin(), slots.end(), [this](std::uint32_t x, std::uint32_t y) {
     const SessionSlot& sx = sessions_[x];
     const SessionSlot& sy = sessions_[y];
     return WaitLess()(WaitEntry{ServiceKey(sx, sx.queue), sx.arrival_seq, x},
                       WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
   });
-  for (std::uint32_t slot : slots) StopWaitingFor(slot, PreferenceOutcome::kUnavailable, now_ns);
 }
 
 void TenantRouter::RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns) {

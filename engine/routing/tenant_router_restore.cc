@@ -10,7 +10,9 @@ Status TenantRouter::Restore(RestoredSession r, std::int64_t now_ns) {
   if ((r.id >> kSessionSlotBits) == 0) return Status::InvalidArgument("session id " + std::to_string(r.id) + " is not one of ours");
   if (r.channel >= channel_queue_.size()) return Status::InvalidArgument("unknown channel");
   if (r.queue >= queue_count_) return Status::InvalidArgument("unknown skill queue");
-  if (r.agent != kNone && r.agent >= agents_.size()) return Status::InvalidArgument("unknown agent");
+  if (r.agent != kNone && (r.agent >= agents_.size() || agents_[r.agent].retired)) {
+    return Status::InvalidArgument("unknown agent");
+  }
   if (r.contacts.empty()) return Status::InvalidArgument("a session needs at least one message");
   if (slot < sessions_.size() && sessions_[slot].id != 0) {
     return Status::InvalidArgument("session " + std::to_string(r.id) + " is already open");

@@ -134,21 +134,30 @@ void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
   }
 }
 
+std::vector<std::pair<std::uint32_t, std::uint32_t>> TenantRouter::LanesFor(const config::AgentConfig& cfg) const {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> lanes;
+  for (const auto& qid : cfg.skill_queues) {
+    const std::optional<std::uint32_t> q = FindQueue(qid);
+    assert(q && "configuration validation checks skill queues");
+    for (std::uint32_t lane : queues_[*q]->lanes) {
+      // An agent without the skills a lane requires is never offered its sessions.
+      if (!Qualifies(cfg.skills, lane_required_[lane])) continue;
+      lanes.emplace_back(lane, LevelSum(cfg.skills, lane_required_[lane]));
+    }
+  }
+  return lanes;
+}
+
 void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
   initial_agents_.resize(tenant.agents.size());
   agent_skills_.reserve(tenant.agents.size());
-  employee_ids_.reserve(tenant.agents.size());
-  std::vector<std::vector<std::uint32_t>> agent_queues(tenant.agents.size());
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> agent_lanes(tenant.agents.size());
   std::size_t memberships = 0;
   for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
     employee_ids_.push_back(tenant.agents[i].employee_id);
     agent_skills_.push_back(tenant.agents[i].skills);
-    for (const auto& qid : tenant.agents[i].skill_queues) {
-      const std::optional<std::uint32_t> q = FindQueue(qid);
-      assert(q && "configuration validation checks skill queues");
-      agent_queues[i].push_back(*q);
-      memberships += queues_[*q]->lanes.size();
-    }
+    agent_lanes[i] = LanesFor(tenant.agents[i]);
+    memberships += agent_lanes[i].size();
   }
   membership_pool_.reserve(memberships);
   for (std::size_t i = 0; i < tenant.agents.size(); ++i) {
@@ -161,15 +170,10 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
     a.own_cap_personal = a.own_cap && cfg.personal_cap;
     a.own_cap_runtime = cfg.runtime_cap;
     const std::size_t first = membership_pool_.size();
-    for (std::uint32_t q : agent_queues[i]) {
-      for (std::uint32_t lane : queues_[q]->lanes) {
-        // An agent without the skills a lane requires is never offered its sessions.
-        if (!Qualifies(cfg.skills, lane_required_[lane])) continue;
-        QueueState& ls = *queues_[lane];
-        membership_pool_.push_back(
-            {lane, static_cast<std::uint32_t>(ls.member_agent.size()), 0, q, LevelSum(cfg.skills, lane_required_[lane])});
-        ls.member_agent.push_back(static_cast<std::uint32_t>(i));
-      }
+    for (const auto& [lane, level] : agent_lanes[i]) {
+      QueueState& ls = *queues_[lane];
+      membership_pool_.push_back({lane, static_cast<std::uint32_t>(ls.member_agent.size()), 0, ls.base, level});
+      ls.member_agent.push_back(static_cast<std::uint32_t>(i));
     }
     a.memberships = std::span<Membership>(membership_pool_.data() + first, membership_pool_.size() - first);
     all_agents_.push_back(static_cast<std::uint32_t>(i));
@@ -181,28 +185,33 @@ void TenantRouter::BuildMemberships(const config::TenantConfig& tenant) {
   for (std::uint32_t i = 0; i < initial_agents_.size(); ++i) agent_by_employee_.emplace(employee_ids_[i], i);
 }
 
+TenantRouter::AgentSlot TenantRouter::FreshAgent(const InitialAgent& init) {
+  // Every field that routing changes at its default; the rest as configured.
+  AgentSlot a;
+  a.type = init.type;
+  a.ou = init.ou;
+  a.own_cap = init.own_cap;
+  a.own_cap_personal = init.own_cap_personal;
+  a.own_cap_runtime = init.own_cap_runtime;
+  a.retired = init.retired;
+  a.memberships = init.memberships;
+  a.employee_id = init.employee_id;
+  return a;
+}
+
 void TenantRouter::Reset() {
   tenant_cap_ = initial_tenant_cap_;
   tenant_cap_runtime_ = initial_tenant_cap_runtime_;
   ous_ = initial_ous_;
   ou_cap_runtime_ = initial_ou_cap_runtime_;
   agents_.resize(initial_agents_.size());
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const InitialAgent& init = initial_agents_[i];
-    AgentSlot& a = agents_[i];
-    // Every field that routing changes back to its default; the rest as configured.
-    a = AgentSlot{};
-    a.type = init.type;
-    a.ou = init.ou;
-    a.own_cap = init.own_cap;
-    a.own_cap_personal = init.own_cap_personal;
-    a.own_cap_runtime = init.own_cap_runtime;
-    a.memberships = init.memberships;
-    a.employee_id = init.employee_id;
-  }
+  for (std::size_t i = 0; i < agents_.size(); ++i) agents_[i] = FreshAgent(initial_agents_[i]);
   kind_loads_.assign(agents_.size() * kind_count_, KindLoad{});
   for (std::uint32_t i = 0; i < agents_.size(); ++i) ResolveCaps(i);
   for (Membership& m : membership_pool_) m.last_served_seq = 0;
+  for (auto& [agent, memberships] : changed_memberships_) {
+    for (Membership& m : memberships) m.last_served_seq = 0;
+  }
   for (auto& lane : queues_) lane->ClearRouting();
 
   // Swapped with empty ones rather than cleared, so that a tenant that moved

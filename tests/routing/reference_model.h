@@ -79,6 +79,7 @@ class ReferenceModel {
     // effective cap of each kind.
     std::vector<std::uint8_t> own_kind_caps;
     std::vector<routing::EffectiveCap> kind_caps;
+    bool retired = false;  // removed by a reload: unknown to commands and contacts
   };
   struct Queue {
     const AssignmentPolicy* policy;
@@ -226,8 +227,9 @@ class ReferenceModel {
     const std::uint32_t q = channel_queue_[channel];
     if (preferred) {
       s.source = Source::kContact;
-      s.preferred = *preferred;
-      if (*preferred < 0) s.outcome = routing::PreferenceOutcome::kUnavailable;
+      // A removed agent's name is a name nobody has.
+      s.preferred = *preferred >= 0 && agents_[*preferred].retired ? -1 : *preferred;
+      if (s.preferred < 0) s.outcome = routing::PreferenceOutcome::kUnavailable;
     } else if (queues_[q].sticky > 0) {
       auto last = last_agent_.find(key);
       if (last != last_agent_.end() && now - last->second.second <= queues_[q].sticky) {
@@ -247,6 +249,8 @@ class ReferenceModel {
                                 std::optional<std::size_t> wrap_index = std::nullopt,
                                 std::optional<std::uint8_t> priority = std::nullopt) {
     using T = routing::AgentCommandType;
+    const bool targets_agent = type != T::kSetOuCap && type != T::kSetTenantCap && type != T::kSetPriority;
+    if (targets_agent && agents_[target].retired) return routerd::StatusCode::kNotFound;
     if (cap && (*cap < 1 || *cap > 60)) return routerd::StatusCode::kInvalidArgument;
     switch (type) {
       case T::kSignIn:
@@ -271,34 +275,9 @@ class ReferenceModel {
         agents_[target].state = routing::AgentState::kNotReady;
         agents_[target].reason = reason;
         return routerd::StatusCode::kOk;
-      case T::kSignOut: {
-        Agent& a = agents_[target];
-        if (a.state == routing::AgentState::kSignedOut) return routerd::StatusCode::kOk;
-        a.state = routing::AgentState::kSignedOut;
-        a.reason = 0;
-        a.wraps.clear();
-        std::vector<Key> keys = a.sessions;
-        std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
-          return Order(x, sessions_[x].queue) < Order(y, sessions_[y].queue);
-        });
-        for (const Key& k : keys) {
-          events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
-                             static_cast<int>(routing::EndReason::kRequeued), 0});
-          sessions_[k].agent = -1;
-        }
-        a.sessions.clear();
-        for (const Key& k : keys) {
-          Session& s = sessions_[k];
-          s.preferred = -1;
-          s.source = routing::PreferenceSource::kNone;
-          s.outcome = routing::PreferenceOutcome::kPending;
-          Enqueue(k, s.queue, now);
-        }
-        // Sessions waiting for it go to any agent, first in service order first.
-        std::vector<Key> waiting_for = ReservedFor(static_cast<int>(target));
-        for (const Key& k : waiting_for) StopWaiting(k, routing::PreferenceOutcome::kUnavailable, now);
+      case T::kSignOut:
+        SignOut(target, now);
         return routerd::StatusCode::kOk;
-      }
       case T::kCloseSession: {
         Agent& a = agents_[target];
         if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
@@ -316,7 +295,7 @@ class ReferenceModel {
         // To an agent, to a queue, or to a queue preferring an agent.
         const bool into_queue = to_queue != UINT32_MAX;
         if (to_agent != UINT32_MAX) {
-          if (to_agent >= agents_.size()) return routerd::StatusCode::kNotFound;
+          if (to_agent >= agents_.size() || agents_[to_agent].retired) return routerd::StatusCode::kNotFound;
           if (to_agent == target) return routerd::StatusCode::kInvalidArgument;
           const Agent& to = agents_[to_agent];
           if (to.type == config::AgentType::kVoice ||
@@ -453,7 +432,98 @@ class ReferenceModel {
     }
   }
 
+  // The agent's OU, queues, skills and type change while it works
+  // (TenantRouter::ApplyAgentConfig): it keeps its state and what it holds;
+  // its turn in a queue it serves before and after carries over; sessions
+  // waiting for it in particular that it no longer qualifies for go back to
+  // their queue; then it serves what it may.
+  void ChangeAgent(std::uint32_t agent, std::uint32_t ou, std::vector<std::uint32_t> queues,
+                   std::map<std::string, int> skills, config::AgentType type, std::int64_t now) {
+    Agent& a = agents_[agent];
+    auto serves = [&](const std::vector<std::uint32_t>& qs, const std::map<std::string, int>& held, std::uint32_t q) {
+      if (std::find(qs.begin(), qs.end(), q) == qs.end()) return false;
+      for (const auto& [skill, level] : queues_[q].required) {
+        auto it = held.find(skill);
+        if (it == held.end() || it->second < level) return false;
+      }
+      return true;
+    };
+    for (auto it = a.last_served.begin(); it != a.last_served.end();) {
+      const bool kept = serves(a.queues, a.skills, it->first) && serves(queues, skills, it->first);
+      it = kept ? std::next(it) : a.last_served.erase(it);
+    }
+    a.queues = std::move(queues);
+    a.skills = std::move(skills);
+    a.type = type;
+    a.ou = ou;
+    const std::uint64_t full_before = FullMask(a);
+    ResolveCaps(a);
+    NoteFreed(a, full_before, now);
+    for (const Key& k : ReservedFor(static_cast<int>(agent))) {
+      if (!Qualified(a, k, sessions_[k].queue)) StopWaiting(k, routing::PreferenceOutcome::kUnavailable, now);
+    }
+    DispatchAgent(agent, now);
+  }
+
+  // An agent a reload adds (TenantRouter::AddAgent): signed out, last, or in
+  // its old place if it was removed before.
+  std::uint32_t AddAgent(const std::string& employee_id, std::uint32_t ou, std::vector<std::uint32_t> queues,
+                         std::map<std::string, int> skills, config::AgentType type) {
+    std::uint32_t i = static_cast<std::uint32_t>(agents_.size());
+    for (std::uint32_t j = 0; j < agents_.size(); ++j) {
+      if (agents_[j].employee_id == employee_id) i = j;
+    }
+    if (i == agents_.size()) agents_.emplace_back();
+    Agent& a = agents_[i];
+    a = Agent{};
+    a.employee_id = employee_id;
+    a.type = type;
+    a.ou = ou;
+    a.queues = std::move(queues);
+    a.skills = std::move(skills);
+    a.own_kind_caps.assign(kinds_.size(), 0);
+    ResolveCaps(a);
+    return i;
+  }
+  // An agent a reload removes (TenantRouter::RetireAgent): signed out, out of
+  // its queues, unknown from then on.
+  void RetireAgent(std::uint32_t agent, std::int64_t now) {
+    SignOut(agent, now);
+    Agent& a = agents_[agent];
+    a.queues.clear();
+    a.last_served.clear();
+    a.retired = true;
+  }
+
  private:
+  void SignOut(std::uint32_t target, std::int64_t now) {
+    Agent& a = agents_[target];
+    if (a.state == routing::AgentState::kSignedOut) return;
+    a.state = routing::AgentState::kSignedOut;
+    a.reason = 0;
+    a.wraps.clear();
+    std::vector<Key> keys = a.sessions;
+    std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
+      return Order(x, sessions_[x].queue) < Order(y, sessions_[y].queue);
+    });
+    for (const Key& k : keys) {
+      events_.push_back({routing::RoutingEventType::kSessionEnded, k.first, k.second, a.employee_id,
+                         static_cast<int>(routing::EndReason::kRequeued), 0});
+      sessions_[k].agent = -1;
+    }
+    a.sessions.clear();
+    for (const Key& k : keys) {
+      Session& s = sessions_[k];
+      s.preferred = -1;
+      s.source = routing::PreferenceSource::kNone;
+      s.outcome = routing::PreferenceOutcome::kPending;
+      Enqueue(k, s.queue, now);
+    }
+    // Sessions waiting for it go to any agent, first in service order first.
+    std::vector<Key> waiting_for = ReservedFor(static_cast<int>(target));
+    for (const Key& k : waiting_for) StopWaiting(k, routing::PreferenceOutcome::kUnavailable, now);
+  }
+
   template <typename T>
   static std::uint32_t Index(const std::vector<T>& v, const std::string& id) {
     for (std::uint32_t i = 0; i < v.size(); ++i) {
@@ -737,6 +807,7 @@ class ReferenceModel {
 
   void Recompute(std::int64_t now) {
     for (Agent& a : agents_) {
+      if (a.retired) continue;  // the router resolves the caps of its agents only
       const std::uint64_t full_before = FullMask(a);
       ResolveCaps(a);
       NoteFreed(a, full_before, now);

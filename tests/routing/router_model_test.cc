@@ -26,7 +26,7 @@ using routing::RoutingEventType;
 constexpr std::int64_t kSec = 1'000'000'000;
 
 struct Step {
-  enum class Kind { kContact, kCommand, kAdvance } kind = Kind::kContact;
+  enum class Kind { kContact, kCommand, kAdvance, kChangeAgent, kAddAgent, kRetireAgent } kind = Kind::kContact;
   std::uint32_t channel = 0;
   std::string customer;
   AgentCommandType command = AgentCommandType::kSignIn;
@@ -39,6 +39,13 @@ struct Step {
   std::optional<std::uint8_t> priority;     // kSetPriority; nullopt clears
   std::optional<int> preferred;             // kContact: the agent it names; -1 a name nobody has
   std::int64_t advance_ns = 0;
+  // kChangeAgent (of `target`), kAddAgent (of `employee`): its OU, queues,
+  // skills and type.
+  std::string employee;
+  std::uint32_t ou = 0;
+  std::vector<std::uint32_t> queues;
+  std::vector<config::SkillLevel> skills;
+  config::AgentType type = config::AgentType::kMultimedia;
 
   std::string ToString() const {
     std::ostringstream o;
@@ -48,6 +55,16 @@ struct Step {
         if (preferred) o << " preferred_agent=" << *preferred;
         break;
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
+      case Kind::kRetireAgent: o << "retire agent " << target; break;
+      case Kind::kAddAgent:
+      case Kind::kChangeAgent:
+        if (kind == Kind::kAddAgent) o << "add agent " << employee;
+        if (kind == Kind::kChangeAgent) o << "change agent " << target;
+        o << ": ou=" << ou << " type=" << static_cast<int>(type) << " queues=";
+        for (std::uint32_t q : queues) o << q << ",";
+        o << " skills=";
+        for (const auto& s : skills) o << s.skill << ":" << s.level << ",";
+        break;
       case Kind::kCommand: {
         static const char* kNames[] = {"sign_in",       "ready",      "not_ready",      "sign_out", "close",
                                        "set_agent_cap", "set_ou_cap", "set_tenant_cap", "transfer",
@@ -167,6 +184,12 @@ config::TenantConfig RandomTenant(std::mt19937_64& rng, bool per_kind = false) {
   return t;
 }
 
+std::map<std::string, int> SkillMap(const std::vector<config::SkillLevel>& skills) {
+  std::map<std::string, int> out;
+  for (const auto& s : skills) out[s.skill] = s.level;
+  return out;
+}
+
 // What the random events made the router do, summed over runs; printed so a
 // reader can see the test reaches every outcome.
 struct Coverage {
@@ -188,6 +211,16 @@ class Checker {
   // Applies one step to both; returns a description of the first disagreement.
   std::optional<std::string> Apply(const Step& step) {
     routerd::StatusCode router_code = routerd::StatusCode::kOk, model_code = routerd::StatusCode::kOk;
+    // A shrunk replay may have dropped the step that added an agent a later
+    // step names: such a step does nothing.
+    const std::uint32_t agents = router_->agent_count();
+    if (step.kind == Step::Kind::kContact && step.preferred && *step.preferred >= static_cast<int>(agents)) {
+      return std::nullopt;
+    }
+    if (step.kind == Step::Kind::kCommand && step.target >= agents && step.command != AgentCommandType::kSetOuCap &&
+        step.command != AgentCommandType::kSetTenantCap && step.command != AgentCommandType::kSetPriority) {
+      return std::nullopt;
+    }
     switch (step.kind) {
       case Step::Kind::kContact: {
         auto c = std::make_shared<Contact>();
@@ -239,6 +272,44 @@ class Checker {
         for (const auto& e : events_) {
           if (e.type == RoutingEventType::kCommandResult) router_code = e.result;
         }
+        break;
+      }
+      case Step::Kind::kAddAgent: {
+        config::AgentConfig cfg;
+        cfg.employee_id = step.employee;
+        cfg.business_account = step.employee;
+        cfg.ou = tenant_.ous[step.ou].id;
+        cfg.type = step.type;
+        for (std::uint32_t q : step.queues) cfg.skill_queues.push_back(tenant_.skill_queues[q].id);
+        cfg.skills = step.skills;
+        if (router_->FindAgent(step.employee)) return std::nullopt;  // a shrunk replay: already there
+        const std::uint32_t agent = router_->AddAgent(cfg, now_);
+        const std::uint32_t modeled =
+            model_->AddAgent(step.employee, step.ou, step.queues, SkillMap(step.skills), step.type);
+        if (agent != modeled) return "added agent at " + std::to_string(agent) + " != model " + std::to_string(modeled);
+        if (agent == tenant_.agents.size()) tenant_.agents.push_back(cfg);
+        tenant_.agents[agent] = cfg;
+        g_coverage.Add("agent added");
+        break;
+      }
+      case Step::Kind::kRetireAgent:
+        if (step.target >= router_->agent_count() || router_->AgentRetired(step.target)) return std::nullopt;
+        router_->RetireAgent(step.target, now_);
+        model_->RetireAgent(step.target, now_);
+        g_coverage.Add("agent retired");
+        break;
+      case Step::Kind::kChangeAgent: {
+        // In a shrunk replay the agent may be gone or not there yet.
+        if (step.target >= router_->agent_count() || router_->AgentRetired(step.target)) return std::nullopt;
+        config::AgentConfig cfg = tenant_.agents[step.target];
+        cfg.ou = tenant_.ous[step.ou].id;
+        cfg.type = step.type;
+        cfg.skill_queues.clear();
+        for (std::uint32_t q : step.queues) cfg.skill_queues.push_back(tenant_.skill_queues[q].id);
+        cfg.skills = step.skills;
+        router_->ApplyAgentConfig(step.target, cfg, now_);
+        model_->ChangeAgent(step.target, step.ou, step.queues, SkillMap(step.skills), step.type, now_);
+        g_coverage.Add("agent changed");
         break;
       }
     }
@@ -347,10 +418,17 @@ class Checker {
 
   std::optional<std::string> CompareState() {
     std::set<ReferenceModel::Key> seen;
+    if (router_->agent_count() != model_->agents().size()) return "agent counts differ";
     for (std::uint32_t i = 0; i < router_->agent_count(); ++i) {
       auto a = router_->Agent(i);
       const auto& m = model_->agents()[i];
+      if (router_->AgentRetired(i) != m.retired) return "agent " + m.employee_id + " retired differs";
       if (a.state != m.state) return "agent " + m.employee_id + " state differs";
+      if (m.retired) {
+        // Signed out and holding nothing; its caps are no longer resolved.
+        if (!a.session_slots.empty() || !a.wrap_ups.empty()) return "retired agent " + m.employee_id + " holds work";
+        continue;
+      }
       if (!(a.cap == m.cap)) return "agent " + m.employee_id + " effective cap differs";
       if (a.kinds.size() != m.kind_caps.size()) return "agent " + m.employee_id + " kinds differ";
       for (std::size_t k = 0; k < a.kinds.size(); ++k) {
@@ -456,7 +534,7 @@ class StepGenerator {
   Step Next(const ReferenceModel& model) {
     Step s;
     const int r = Pick(100);
-    const auto agents = static_cast<std::uint32_t>(tenant_.agents.size());
+    const auto agents = static_cast<std::uint32_t>(model.agents().size());
     if (r < 30) {
       s.kind = Step::Kind::kContact;
       s.channel = static_cast<std::uint32_t>(Pick(3));
@@ -524,6 +602,43 @@ class StepGenerator {
       } else {
         s.channel = 0;
         s.customer = "nobody";
+      }
+    } else if (r >= 96) {
+      // An agent moved to other queues or an OU, given other skills or type;
+      // some removed, some added (new, or back after a removal).
+      s.kind = Step::Kind::kChangeAgent;
+      s.target = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
+      const int what = Pick(8);
+      if (what == 0) {
+        s.kind = Step::Kind::kRetireAgent;
+        return s;
+      }
+      if (what == 1) {
+        std::vector<std::uint32_t> retired;
+        for (std::uint32_t i = 0; i < agents; ++i) {
+          if (model.agents()[i].retired) retired.push_back(i);
+        }
+        if (!retired.empty() && Pick(2) == 0) {
+          s.kind = Step::Kind::kAddAgent;
+          s.employee = model.agents()[retired[Pick(static_cast<int>(retired.size()))]].employee_id;
+        } else if (agents < 12) {
+          s.kind = Step::Kind::kAddAgent;
+          s.employee = "n" + std::to_string(agents);
+        }
+      }
+      s.ou = static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.ous.size())));
+      const int type = Pick(6);
+      if (type == 0) {
+        s.type = config::AgentType::kVoice;
+        s.queues = {3};  // the voice queue
+      } else {
+        static const std::vector<std::vector<std::uint32_t>> kSets = {{0}, {1}, {2}, {0, 2}, {1, 2}, {0, 1, 2}};
+        s.queues = kSets[Pick(static_cast<int>(kSets.size()))];
+        s.type = type == 1 ? config::AgentType::kVersatile : config::AgentType::kMultimedia;
+        if (s.type == config::AgentType::kVersatile) s.queues.push_back(3);
+        for (const char* skill : {"en", "es", "vip"}) {
+          if (Pick(2)) s.skills.push_back({skill, 1 + Pick(4), 0});
+        }
       }
     } else {
       s.kind = Step::Kind::kCommand;
@@ -611,6 +726,18 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_k
     switch (s.kind) {
       case Step::Kind::kContact: shadow.OnContact(s.channel, s.customer, now); break;
       case Step::Kind::kAdvance: now += s.advance_ns; shadow.OnTick(now); break;
+      // As the checker applies them: steps on removed agents do nothing.
+      case Step::Kind::kChangeAgent:
+        if (!shadow.agents()[s.target].retired) {
+          shadow.ChangeAgent(s.target, s.ou, s.queues, SkillMap(s.skills), s.type, now);
+        }
+        break;
+      case Step::Kind::kRetireAgent:
+        if (!shadow.agents()[s.target].retired) shadow.RetireAgent(s.target, now);
+        break;
+      case Step::Kind::kAddAgent:
+        shadow.AddAgent(s.employee, s.ou, s.queues, SkillMap(s.skills), s.type);
+        break;
       case Step::Kind::kCommand: {
         std::optional<ReferenceModel::Key> key;
         if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer ||
@@ -669,7 +796,8 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "assigned by most_skilled", "waiting for a preferred agent",
                            "preference last_agent served", "preference last_agent expired",
                            "preference contact served", "preference contact unavailable",
-                           "preference transfer served", "preference transfer expired"}) {
+                           "preference transfer served", "preference transfer expired", "agent changed",
+                           "agent added", "agent retired"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }
