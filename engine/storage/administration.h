@@ -1,6 +1,7 @@
 // AdministrationRepository: the run-time changes an administrator makes to a
 // tenant (concurrency caps set through the API, API tokens created or
-// revoked), kept durably so that a restart does not undo them.
+// revoked, agents created, changed or removed), kept durably so that a
+// restart does not undo them.
 //
 // The configuration file stays the bootstrap: what is stored here is applied
 // over it at start-up (stored_settings.h says which wins). Every change is a
@@ -61,11 +62,24 @@ struct StoredToken {
   std::string created_by;
 };
 
+// An agent as an administrator defined it through the API: its table in the
+// configuration file's form (TOML, the keys of [[tenants.agents]], read by the
+// same rules), or its removal.
+struct StoredAgent {
+  std::string tenant_id;
+  std::string employee_id;
+  std::optional<std::string> definition;  // nullopt: removed
+  std::int64_t set_at_ms = 0;             // stamped by the store
+  std::string set_by;                     // the token's name, for the audit trail
+};
+
 // What a start-up applies over the configuration file: the latest cap of each
-// subject and the tokens still active, oldest first.
+// subject, the tokens still active and the latest definition of each agent,
+// oldest first.
 struct AdministrationState {
   std::vector<CapSetting> caps;
   std::vector<StoredToken> tokens;
+  std::vector<StoredAgent> agents;
 };
 
 class AdministrationRepository {
@@ -82,6 +96,8 @@ class AdministrationRepository {
   // NotFound when the tenant has no active token of that name. A revoked
   // token stays in the store (who revoked it, when); its name may be reused.
   virtual Status RevokeTokenAsync(std::string tenant_id, std::string name, std::string revoked_by, Done done) = 0;
+  // Replaces the agent's stored definition (or removal).
+  virtual Status SaveAgentAsync(StoredAgent agent, Done done) = 0;
   virtual StatusOr<AdministrationState> Load() = 0;
 };
 

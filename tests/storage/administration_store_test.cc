@@ -1,7 +1,8 @@
 // The administration repository on SQLite, with one partition and with four
-// (tenants t1 and t2 then live in different files): the latest cap of each
-// subject and the active tokens come back after reopening; the active-name
-// rule and revocation are decided in the write.
+// (tenants t1 and t2 then live in different files), and on PostgreSQL: the
+// latest cap of each subject, the active tokens and the latest definition of
+// each agent come back after reopening; the active-name rule and revocation
+// are decided in the write.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -47,6 +48,14 @@ class AdministrationStoreTest : public ::testing::TestWithParam<BackendParam> {
     std::promise<Status> done;
     Status queued = s.administration().RevokeTokenAsync(std::move(tenant), std::move(name), "admin",
                                                         [&](const Status& st) { done.set_value(st); });
+    if (!queued.ok()) return queued;
+    return done.get_future().get();
+  }
+
+  static Status SaveAgent(Storage& s, std::string tenant, std::string employee, std::optional<std::string> definition) {
+    StoredAgent a{std::move(tenant), std::move(employee), std::move(definition), 0, "admin"};
+    std::promise<Status> done;
+    Status queued = s.administration().SaveAgentAsync(std::move(a), [&](const Status& st) { done.set_value(st); });
     if (!queued.ok()) return queued;
     return done.get_future().get();
   }
@@ -112,6 +121,31 @@ TEST_P(AdministrationStoreTest, ActiveTokenNamesAreUniquePerTenantAndRevokedOnes
   EXPECT_EQ(digests["t2/kiosk"], std::string(32, 'c'));
   EXPECT_EQ(state->tokens.front().role, config::TokenConfig::Role::kAgent);
   EXPECT_EQ(state->tokens.front().employee_id, "e1");
+}
+
+TEST_P(AdministrationStoreTest, TheLatestDefinitionOfEachAgentComesBackAfterReopeningOldestFirst) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(SaveAgent(*s, "t1", "e1", "employee_id = \"e1\"\nou = \"root\"\n").ok());
+    clock_.Advance(10'000'000);
+    ASSERT_TRUE(SaveAgent(*s, "t2", "e1", std::nullopt).ok()) << "another tenant's agent of that id: removed";
+    clock_.Advance(10'000'000);
+    ASSERT_TRUE(SaveAgent(*s, "t1", "e2", "employee_id = \"e2\"\n").ok());
+    clock_.Advance(10'000'000);
+    ASSERT_TRUE(SaveAgent(*s, "t1", "e1", "employee_id = \"e1\"\nou = \"desk\"\n").ok()) << "replaces the first";
+    s->Stop();
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->agents.size(), 3u);
+  EXPECT_EQ(state->agents[0].tenant_id, "t2");
+  EXPECT_FALSE(state->agents[0].definition.has_value());
+  EXPECT_EQ(state->agents[1].employee_id, "e2");
+  EXPECT_EQ(state->agents[2].employee_id, "e1");
+  EXPECT_EQ(state->agents[2].definition, "employee_id = \"e1\"\nou = \"desk\"\n");
+  EXPECT_EQ(state->agents[2].set_by, "admin");
+  EXPECT_LT(state->agents[1].set_at_ms, state->agents[2].set_at_ms);
 }
 
 }  // namespace

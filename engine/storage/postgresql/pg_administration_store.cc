@@ -115,6 +115,54 @@ class RevokeTokenRecord final : public PgRecord {
   AdministrationRepository::Done done_;
 };
 
+class AgentDefinitionRecord final : public PgRecord {
+ public:
+  AgentDefinitionRecord(StoredAgent agent, AdministrationRepository::Done done)
+      : agent_(std::move(agent)), done_(std::move(done)) {}
+
+  Status Apply(PgWriteContext& ctx) override {
+    PgParams p;
+    p.Add(std::string_view(agent_.tenant_id)).Add(std::string_view(agent_.employee_id));
+    if (agent_.definition) {
+      p.Add(std::string_view(*agent_.definition));
+    } else {
+      p.AddNull();
+    }
+    p.Add(ctx.now_ms).Add(std::string_view(agent_.set_by));
+    StatusOr<PgResult> r = ctx.conn.Query(
+        "INSERT INTO agent_definitions (tenant_id, employee_id, definition, set_at_ms, set_by)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, employee_id) DO UPDATE SET"
+        " definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by",
+        p);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  void Complete(const Status& status) override {
+    if (done_) done_(status);
+  }
+
+ private:
+  StoredAgent agent_;
+  AdministrationRepository::Done done_;
+};
+
+Status LoadAgents(PgConnection& conn, AdministrationState& into) {
+  StatusOr<PgResult> r = conn.Query(
+      "SELECT tenant_id, employee_id, definition, set_at_ms, set_by FROM agent_definitions"
+      " ORDER BY set_at_ms, tenant_id, employee_id");
+  if (!r.ok()) return r.status();
+  for (int row = 0; row < r->rows(); ++row) {
+    StoredAgent a;
+    a.tenant_id = r->Text(row, 0);
+    a.employee_id = r->Text(row, 1);
+    if (!r->IsNull(row, 2)) a.definition = r->Text(row, 2);
+    a.set_at_ms = r->Int64(row, 3);
+    a.set_by = r->Text(row, 4);
+    into.agents.push_back(std::move(a));
+  }
+  return Status::Ok();
+}
+
 Status LoadCaps(PgConnection& conn, AdministrationState& into) {
   StatusOr<PgResult> r = conn.Query(
       "SELECT tenant_id, scope, subject_id, cap, set_at_ms, set_by, personal FROM cap_settings"
@@ -181,15 +229,21 @@ Status PgAdministrationStore::RevokeTokenAsync(std::string tenant_id, std::strin
                                                       std::move(done)));
 }
 
+Status PgAdministrationStore::SaveAgentAsync(StoredAgent agent, Done done) {
+  PgWriter& w = writers_.ForTenant(agent.tenant_id);
+  return w.Submit(std::make_unique<AgentDefinitionRecord>(std::move(agent), std::move(done)));
+}
+
 StatusOr<AdministrationState> PgAdministrationStore::Load() {
   StatusOr<PgReaderPool::Lease> lease = readers_.Acquire();
   if (!lease.ok()) return lease.status();
   PgConnection& conn = **lease;
-  // One snapshot for both tables: the state of one moment.
+  // One snapshot for the three tables: the state of one moment.
   ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   AdministrationState state;
   Status s = LoadCaps(conn, state);
   if (s.ok()) s = LoadTokens(conn, state);
+  if (s.ok()) s = LoadAgents(conn, state);
   if (!conn.Broken()) {
     Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
     if (s.ok()) s = std::move(end);

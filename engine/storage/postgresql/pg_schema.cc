@@ -187,7 +187,20 @@ SET LOCAL statement_timeout = 0;
 CREATE INDEX session_events_traces ON session_events (tenant_id, session_id, seq) WHERE kind = 7;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Agents created, changed or removed through the administration API, the
+// latest of each (definition NULL: removed), in the configuration file's form.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE agent_definitions (
+  tenant_id text NOT NULL,
+  employee_id text NOT NULL,
+  definition text,
+  set_at_ms bigint NOT NULL,
+  set_by text NOT NULL,
+  PRIMARY KEY (tenant_id, employee_id)
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 static_assert(std::size(kMigrations) == kPgSchemaVersion);
 
 StatusOr<int> Migrate(PgConnection& conn) {

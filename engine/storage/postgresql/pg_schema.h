@@ -16,6 +16,8 @@
 //      indexed by tenant.
 //   3  session_events_traces: a partial index on the kept route traces
 //      (kind 7) for LoadSessionTrace; rows are unchanged.
+//   4  agent_definitions: agents created, changed or removed through the
+//      administration API.
 //
 // Thread safety: stateless.
 #pragma once
@@ -25,7 +27,7 @@
 
 namespace routerd::storage {
 
-inline constexpr int kPgSchemaVersion = 3;
+inline constexpr int kPgSchemaVersion = 4;
 
 // Creates the tables when the database is empty, applies the missing
 // migrations, and returns the version found before (0: empty database).

@@ -352,6 +352,19 @@ CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (tenant_id, name) WHERE
 constexpr std::string_view kMigration6 =
     "CREATE INDEX session_events_traces ON session_events (tenant_id, session_id) WHERE kind = 7;";
 
+// Version 7: agents created, changed or removed through the API, the latest
+// of each (definition NULL: removed), in the configuration file's form.
+constexpr std::string_view kMigration7 = R"sql(
+CREATE TABLE agent_definitions (
+  tenant_id   TEXT NOT NULL,
+  employee_id TEXT NOT NULL,
+  definition  TEXT,
+  set_at_ms   INTEGER NOT NULL,
+  set_by      TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, employee_id)
+);
+)sql";
+
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
     case 1:
@@ -366,6 +379,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return conn.Exec(kMigration5);
     case 6:
       return conn.Exec(kMigration6);
+    case 7:
+      return conn.Exec(kMigration7);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

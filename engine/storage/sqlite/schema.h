@@ -20,6 +20,8 @@
 //      through the administration API (storage/administration.h).
 //   6  session_events_traces: a partial index on the kept route traces
 //      (kind 7) for LoadSessionTrace; rows are unchanged.
+//   7  agent_definitions: agents created, changed or removed through the
+//      administration API.
 //
 // Thread safety: constant data.
 #pragma once
@@ -35,7 +37,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

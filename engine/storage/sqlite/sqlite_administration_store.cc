@@ -1,5 +1,6 @@
 #include "engine/storage/sqlite/sqlite_administration_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -114,6 +115,55 @@ class RevokeTokenRecord final : public JournalRecord {
   AdministrationRepository::Done done_;
 };
 
+class AgentDefinitionRecord final : public JournalRecord {
+ public:
+  AgentDefinitionRecord(StoredAgent agent, AdministrationRepository::Done done)
+      : agent_(std::move(agent)), done_(std::move(done)) {}
+
+  Status Apply(WriteContext& ctx) override {
+    StatusOr<Statement> st = ctx.conn.Prepare(
+        "INSERT INTO agent_definitions (tenant_id, employee_id, definition, set_at_ms, set_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, employee_id) DO UPDATE SET"
+        " definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by");
+    if (!st.ok()) return st.status();
+    st->Bind(1, agent_.tenant_id).Bind(2, agent_.employee_id);
+    if (agent_.definition) {
+      st->Bind(3, *agent_.definition);
+    } else {
+      st->BindNull(3);
+    }
+    return st->Bind(4, ctx.now_ms).Bind(5, agent_.set_by).Run();
+  }
+
+  void Complete(const Status& status) override {
+    if (done_) done_(status);
+  }
+
+ private:
+  StoredAgent agent_;
+  AdministrationRepository::Done done_;
+};
+
+Status LoadAgents(SqliteConnection& conn, AdministrationState& into) {
+  StatusOr<Statement> st = conn.Prepare(
+      "SELECT tenant_id, employee_id, definition, set_at_ms, set_by FROM agent_definitions"
+      " ORDER BY set_at_ms, rowid");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    StoredAgent a;
+    a.tenant_id = st->ColumnText(0);
+    a.employee_id = st->ColumnText(1);
+    if (!st->ColumnIsNull(2)) a.definition = st->ColumnText(2);
+    a.set_at_ms = st->ColumnInt64(3);
+    a.set_by = st->ColumnText(4);
+    into.agents.push_back(std::move(a));
+  }
+  return Status::Ok();
+}
+
 Status LoadPartition(Database& db, AdministrationState& into) {
   StatusOr<ReaderPool::Lease> lease = db.readers().Acquire();
   if (!lease.ok()) return lease.status();
@@ -165,7 +215,7 @@ Status LoadPartition(Database& db, AdministrationState& into) {
     t.created_by = st->ColumnText(6);
     into.tokens.push_back(std::move(t));
   }
-  return Status::Ok();
+  return LoadAgents(conn, into);
 }
 
 }  // namespace
@@ -188,11 +238,20 @@ Status SqliteAdministrationStore::RevokeTokenAsync(std::string tenant_id, std::s
       std::make_unique<RevokeTokenRecord>(std::move(tenant_id), std::move(name), std::move(revoked_by), std::move(done)));
 }
 
+Status SqliteAdministrationStore::SaveAgentAsync(StoredAgent agent, Done done) {
+  Partition& p = partitions_.ForTenant(agent.tenant_id);
+  return p.writer->Submit(std::make_unique<AgentDefinitionRecord>(std::move(agent), std::move(done)));
+}
+
 StatusOr<AdministrationState> SqliteAdministrationStore::Load() {
   AdministrationState state;
   for (std::size_t i = 0; i < partitions_.size(); ++i) {
     ROUTERD_RETURN_IF_ERROR(LoadPartition(*partitions_.at(i).db, state));
   }
+  // A tenant's records are in one partition, in order; across partitions,
+  // oldest first.
+  std::stable_sort(state.agents.begin(), state.agents.end(),
+                   [](const StoredAgent& a, const StoredAgent& b) { return a.set_at_ms < b.set_at_ms; });
   return state;
 }
 
