@@ -166,6 +166,10 @@ struct AgentConfig {
   std::string name;              // display name, may be empty
   int line = 0;
   KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
+  // Never read from the file: a reload removed the agent while the daemon
+  // runs (agent_changes.h). It keeps its place in the tenant's agents, whose
+  // positions are the routers' indices; everything else skips it.
+  bool retired = false;
 };
 
 struct ChannelConfig {

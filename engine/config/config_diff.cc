@@ -40,10 +40,11 @@ bool IsLiveQueueKey(std::string_view key) {
 }
 
 // A tenant's key as TOML text without what a reload applies live: in each of
-// its OUs and agents the caps, in each of its queues the limits.
+// its OUs the caps, in each of its queues the limits. (Agents are compared by
+// AgentIds.)
 std::string RenderWithoutLiveKeys(const toml::table& tenant, const std::string& key) {
   const toml::node* node = tenant.get(key);
-  const bool caps = key == "ous" || key == "agents";
+  const bool caps = key == "ous";
   if (node == nullptr || (!caps && key != "skill_queues") || !node->is_array()) return Render(node);
   toml::array items = *node->as_array();
   for (toml::node& item : items) {
@@ -55,6 +56,25 @@ std::string RenderWithoutLiveKeys(const toml::table& tenant, const std::string& 
     }
   }
   return Render(&items);
+}
+
+std::string RenderWithoutCaps(const toml::table& table) {
+  toml::table copy = table;
+  for (auto it = copy.begin(); it != copy.end();) it = IsCapKey(it->first.str()) ? copy.erase(it) : std::next(it);
+  return Render(&copy);
+}
+
+// The employee ids of a tenant's agents, each with its table.
+std::map<std::string, const toml::table*> AgentIds(const toml::table& tenant) {
+  std::map<std::string, const toml::table*> out;
+  if (const toml::array* agents = tenant["agents"].as_array()) {
+    for (const toml::node& a : *agents) {
+      const toml::table* table = a.as_table();
+      if (table == nullptr) continue;
+      if (const auto id = table->get_as<std::string>("employee_id")) out[id->get()] = table;
+    }
+  }
+  return out;
 }
 
 std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
@@ -70,9 +90,14 @@ std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
 }  // namespace
 
 std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text) {
+  return CompareConfigFiles(running_text, new_text).needs_restart;
+}
+
+FileChanges CompareConfigFiles(std::string_view running_text, std::string_view new_text) {
   const toml::table before = toml::parse(running_text);
   const toml::table after = toml::parse(new_text);
-  std::vector<std::string> changed;
+  FileChanges result;
+  std::vector<std::string>& changed = result.needs_restart;
   for (const std::string& key : KeysOf(before, after)) {
     if (key == "tenants" || key == "operator_tokens") continue;
     if (Render(before.get(key)) != Render(after.get(key))) changed.push_back("[" + key + "]");
@@ -85,17 +110,31 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
       changed.push_back("tenant '" + id + "' removed");
       continue;
     }
+    bool restructured = false;
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens" || IsLiveTenantKey(key)) continue;
+      if (key == "tokens" || key == "agents" || IsLiveTenantKey(key)) continue;
       if (RenderWithoutLiveKeys(*table, key) != RenderWithoutLiveKeys(*it->second, key)) {
         changed.push_back("tenant '" + id + "': " + key);
+        restructured |= key == "ous" || key == "skill_queues" || key == "multimedia_access_mode";
       }
     }
+    if (!restructured) continue;
+    result.restructured_tenants.push_back(id);
+    // With new OUs or queues, no agent change applies live but the caps of
+    // the agents the running file has.
+    const auto old_agents = AgentIds(*table);
+    const auto new_agents = AgentIds(*it->second);
+    bool agents_changed = old_agents.size() != new_agents.size();
+    for (const auto& [agent, t] : old_agents) {
+      const auto other = new_agents.find(agent);
+      agents_changed |= other == new_agents.end() || RenderWithoutCaps(*t) != RenderWithoutCaps(*other->second);
+    }
+    if (agents_changed) changed.push_back("tenant '" + id + "': agents (with its OUs, queues or access mode)");
   }
   for (const auto& [id, table] : new_tenants) {
     if (!old_tenants.contains(id)) changed.push_back("tenant '" + id + "' added");
   }
-  return changed;
+  return result;
 }
 
 }  // namespace routerd::config

@@ -4,8 +4,10 @@
 // reload applies live is left out: tokens (the tenants' and the operators'),
 // caps (max_concurrent_sessions and max_concurrent_sessions_by_channel_kind of
 // the tenants, their OUs and their agents), the tenants'
-// session_idle_timeout_seconds, and the queues' max_wait_seconds,
-// max_waiting, wrap_up_seconds and sticky_seconds.
+// session_idle_timeout_seconds, the queues' max_wait_seconds, max_waiting,
+// wrap_up_seconds and sticky_seconds, and the agents, added, removed or
+// changed (agent_changes.h; matched by employee_id, so reordering them is no
+// change either) unless the tenant's OUs or skill queues change too.
 //
 // Thread safety: a pure function.
 #pragma once
@@ -17,11 +19,20 @@
 namespace routerd::config {
 
 // One line per changed part, tables and tenants by name: "[server]", "[storage]",
-// "[cluster]", "tenant 'acme': agents", "tenant 'x' added", "tenant 'y' removed".
+// "[cluster]", "tenant 'acme': skill_queues", "tenant 'x' added", "tenant 'y' removed".
 // Any change of [cluster] needs a restart: an instance's identity and lease
 // timing are fixed while it holds leases. The variables its *_env keys name
 // are read at start only, so only the file's text is compared.
 // REQUIRES: both texts are valid configuration files.
 std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text);
+
+struct FileChanges {
+  std::vector<std::string> needs_restart;  // as ChangedPartsBesideTokens
+  // Tenants (by id) whose OUs, skill queues or access mode changed beside
+  // their live keys: their agents' changes wait for the restart too
+  // (agent_changes.h).
+  std::vector<std::string> restructured_tenants;
+};
+FileChanges CompareConfigFiles(std::string_view running_text, std::string_view new_text);
 
 }  // namespace routerd::config

@@ -21,7 +21,7 @@ std::optional<TokenFieldError> CheckTokenSubject(const TenantConfig& tenant, Tok
   if (role == TokenConfig::Role::kAgent) {
     if (!employee_id) return TokenFieldError{"employee_id", "an agent token needs employee_id (the agent it acts as)"};
     const bool known = std::any_of(tenant.agents.begin(), tenant.agents.end(),
-                                   [&](const AgentConfig& a) { return a.employee_id == *employee_id; });
+                                   [&](const AgentConfig& a) { return a.employee_id == *employee_id && !a.retired; });
     if (!known) {
       return TokenFieldError{"employee_id",
                              "employee_id = " + internal::Quote(*employee_id) + " is not an agent of tenant '" + tenant.id + "'"};

@@ -7,7 +7,7 @@
 namespace routerd::config::internal {
 
 void ErrorList::Add(int line, std::string_view where, std::string_view message) {
-  std::string text = file_ + ":" + std::to_string(line) + ": ";
+  std::string text = file_.empty() ? std::string() : file_ + ":" + std::to_string(line) + ": ";
   if (!where.empty()) {
     text += where;
     text += ": ";

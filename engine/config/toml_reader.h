@@ -28,6 +28,8 @@ namespace routerd::config::internal {
 // Load errors with the line they belong to, so they can be reported in file order.
 class ErrorList {
  public:
+  // `file` empty: the text checked is not a file (an API request), and its
+  // messages carry no "<file>:<line>: ".
   explicit ErrorList(std::string file) : file_(std::move(file)) {}
 
   const std::string& file() const { return file_; }
@@ -36,6 +38,7 @@ class ErrorList {
   // Adds a message that already names its file and line (from an adapter factory).
   void AddFormatted(int line, std::string message);
   bool empty() const { return entries_.empty(); }
+  std::size_t size() const { return entries_.size(); }
   // All messages, stably sorted by line, each on a single line.
   std::vector<std::string> TakeSorted();
 

@@ -215,7 +215,8 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
         Captured c;
         c.tenant = t;
         if (std::find(mine.begin(), mine.end(), t) != mine.end()) {
-          TenantCapture capture = CaptureTenant(state, *tenant.config, now_ns);
+          // Names and OUs as in effect: a reload may have changed them.
+          TenantCapture capture = CaptureTenant(state, *shards_.tenant_configs().Get(tenant.config->id), now_ns);
           c.full = true;
           c.members = std::move(capture.members);
           c.waiting = std::move(capture.waiting);

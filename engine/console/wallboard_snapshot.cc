@@ -49,13 +49,16 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
     out += '}';
   }
   out += "],\"agents\":[";
+  bool first = true;
   for (std::uint32_t a = 0; a < tenant.agent_count(); ++a) {
+    if (tenant.AgentRetired(a)) continue;  // removed by a reload
     const routing::AgentView agent = tenant.Agent(a);
     // The router keeps the configuration's agent order; the check only
     // guards the names against a mismatch.
     const config::AgentConfig* configured =
         a < config.agents.size() && config.agents[a].employee_id == agent.employee_id ? &config.agents[a] : nullptr;
-    if (a) out += ',';
+    if (!first) out += ',';
+    first = false;
     out += '{';
     Str(out, "employee_id", agent.employee_id);
     out += ',';

@@ -4,40 +4,41 @@ namespace routerd::daemon {
 
 AgentPresence::AgentPresence(const config::Config& config) {
   for (const auto& t : config.tenants) {
-    Tenant& tenant = tenants_[t.id];
-    for (const auto& a : t.agents) tenant.employee_ids.push_back(a.employee_id);
-    tenant.signed_in = std::make_unique<std::atomic<bool>[]>(t.agents.size());
-    tenant.active_sessions = std::make_unique<std::atomic<std::uint32_t>[]>(t.agents.size());
+    tenants_.try_emplace(t.id);
+    AddAgents(t);
   }
 }
 
-const AgentPresence::Tenant* AgentPresence::Find(std::string_view tenant_id, std::string_view employee_id,
-                                                 std::size_t& index) const {
+void AgentPresence::AddAgents(const config::TenantConfig& tenant) {
+  auto it = tenants_.find(tenant.id);
+  if (it == tenants_.end()) return;
+  Tenant& agents = it->second;
+  for (std::size_t i = agents.size(); i < tenant.agents.size(); ++i) {
+    agents.Append([&](Agent& a) { a.employee_id = tenant.agents[i].employee_id; });
+  }
+}
+
+const AgentPresence::Agent* AgentPresence::Find(std::string_view tenant_id, std::string_view employee_id) const {
   auto it = tenants_.find(tenant_id);
   if (it == tenants_.end()) return nullptr;
-  const Tenant& t = it->second;
-  for (std::size_t i = 0; i < t.employee_ids.size(); ++i) {
-    if (t.employee_ids[i] == employee_id) {
-      index = i;
-      return &t;
-    }
+  const Tenant& agents = it->second;
+  for (std::size_t i = 0, n = agents.size(); i < n; ++i) {
+    if (agents[i].employee_id == employee_id) return &agents[i];
   }
   return nullptr;
 }
 
 bool AgentPresence::SignedIn(std::string_view tenant_id, std::string_view employee_id) const {
-  std::size_t i = 0;
-  const Tenant* t = Find(tenant_id, employee_id, i);
-  return t != nullptr && t->signed_in[i].load(std::memory_order_acquire);
+  const Agent* a = Find(tenant_id, employee_id);
+  return a != nullptr && a->signed_in.load(std::memory_order_acquire);
 }
 
 std::optional<leave::AgentActivity> AgentPresence::Activity(std::string_view tenant_id,
                                                             std::string_view employee_id) const {
-  std::size_t i = 0;
-  const Tenant* t = Find(tenant_id, employee_id, i);
-  if (t == nullptr) return std::nullopt;
-  return leave::AgentActivity{t->signed_in[i].load(std::memory_order_acquire),
-                              t->active_sessions[i].load(std::memory_order_acquire)};
+  const Agent* a = Find(tenant_id, employee_id);
+  if (a == nullptr) return std::nullopt;
+  return leave::AgentActivity{a->signed_in.load(std::memory_order_acquire),
+                              a->active_sessions.load(std::memory_order_acquire)};
 }
 
 void AgentPresence::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
@@ -47,14 +48,15 @@ void AgentPresence::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
                       e.type == Type::kMessage;
     if (!load) continue;
     auto it = tenants_.find(e.tenant_id);
-    if (it == tenants_.end() || e.agent >= it->second.employee_ids.size()) continue;
+    if (it == tenants_.end() || e.agent >= it->second.size()) continue;
+    Agent& a = it->second[e.agent];
     // After-contact work counts as activity: an agent writing up a session is
     // not idle.
-    it->second.active_sessions[e.agent].store(e.active_sessions + e.wrap_ups, std::memory_order_release);
+    a.active_sessions.store(e.active_sessions + e.wrap_ups, std::memory_order_release);
     if (e.type != Type::kAgentState) continue;
     const bool now_in = e.agent_state != routing::AgentState::kSignedOut;
-    const bool was_in = it->second.signed_in[e.agent].exchange(now_in, std::memory_order_acq_rel);
-    if (now_in && !was_in && hook_) hook_(it->first, it->second.employee_ids[e.agent]);
+    const bool was_in = a.signed_in.exchange(now_in, std::memory_order_acq_rel);
+    if (now_in && !was_in && hook_) hook_(it->first, a.employee_id);
   }
 }
 

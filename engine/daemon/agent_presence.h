@@ -6,7 +6,7 @@
 // call-backs need an idle agent (agent_idle.h).
 //
 // Thread safety: OnRoutingEvents on shard threads; SignedIn from any thread
-// (atomics per agent, no lock).
+// (atomics per agent, no lock); AddAgents from one thread at a time.
 #pragma once
 
 #include <atomic>
@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/append_only_array.h"
 #include "engine/config/config.h"
 #include "engine/leave/agent_idle.h"
 #include "engine/routing/routing_events.h"
@@ -33,6 +34,9 @@ class AgentPresence final : public routing::RoutingEventSink {
 
   // Before the shards start.
   void SetSignedInHook(SignedInHook hook) { hook_ = std::move(hook); }
+  // The agents a reload added to `tenant` (those past the ones known, by
+  // position), before its router may report them.
+  void AddAgents(const config::TenantConfig& tenant);
   bool SignedIn(std::string_view tenant_id, std::string_view employee_id) const;
   // nullopt for an unknown agent.
   std::optional<leave::AgentActivity> Activity(std::string_view tenant_id, std::string_view employee_id) const;
@@ -40,17 +44,19 @@ class AgentPresence final : public routing::RoutingEventSink {
   void OnRoutingEvents(std::span<routing::RoutingEvent> events) override;
 
  private:
-  struct Tenant {
-    std::vector<std::string> employee_ids;  // by agent index
-    std::unique_ptr<std::atomic<bool>[]> signed_in;
-    std::unique_ptr<std::atomic<std::uint32_t>[]> active_sessions;
+  struct Agent {
+    std::string employee_id;  // written before the agent is published
+    std::atomic<bool> signed_in{false};
+    std::atomic<std::uint32_t> active_sessions{0};
   };
-  const Tenant* Find(std::string_view tenant_id, std::string_view employee_id, std::size_t& index) const;
+  using Tenant = base::AppendOnlyArray<Agent>;  // by agent index
+  const Agent* Find(std::string_view tenant_id, std::string_view employee_id) const;
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  std::unordered_map<std::string, Tenant, NameHash, std::equal_to<>> tenants_;  // read-only after construction
+  // The map is read-only after construction; each tenant's agents may grow.
+  std::unordered_map<std::string, Tenant, NameHash, std::equal_to<>> tenants_;
   SignedInHook hook_;
 };
 

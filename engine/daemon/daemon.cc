@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/daemon/stored_settings.h"
+#include "engine/gateway/api_common.h"
 #include "engine/metrics/queue_metrics.h"
 
 namespace routerd::daemon {
@@ -44,11 +45,15 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   }
   auto administration = (*storage)->administration().Load();
   if (!administration.ok()) return administration.status();
+  const AppliedAgents agents = ApplyStoredAgents(config, administration->agents);
   const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
-  if (applied.caps > 0 || !administration->tokens.empty()) {
-    spdlog::info("stored administration: {} cap settings applied over the configuration file, {} API tokens",
-                 applied.caps, administration->tokens.size());
+  if (agents.agents > 0 || applied.caps > 0 || !administration->tokens.empty()) {
+    spdlog::info(
+        "stored administration: {} agent definitions and {} cap settings applied over the configuration file, {} "
+        "API tokens",
+        agents.agents, applied.caps, administration->tokens.size());
   }
+  for (const std::string& line : agents.skipped) spdlog::warn("stored agent skipped: {}", line);
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
                                             std::move(storage).value(), std::move(state),
@@ -109,6 +114,9 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   if (cluster) {
     allocator_options.routes_tenant = [this](const std::string& tenant) { return ownership_->RoutedHere(tenant); };
   }
+  allocator_options.tenant_in_effect = [this](const std::string& tenant) {
+    return shards_->tenant_configs().Get(tenant);
+  };
   allocator_ = std::make_unique<leave::LeaveMessageAllocator>(
       config_, storage_->leave_messages(),
       [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
@@ -171,6 +179,13 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
     console_->SetOwnerCheck(owner);
   }
   reloads_ = leave::TaskThread::Create("rd-reload");
+  // Provisioning runs where reloads do, one change of the configuration at a time.
+  agent_api_ = std::make_unique<gateway::AgentApi>([this](gateway::AgentApi::Change change,
+                                                          gateway::AgentApi::Done done) {
+    reloads_->Post([this, change = std::move(change), done] { done(Provision(change)); },
+                   [done] { done(gateway::FromCode(StatusCode::kUnavailable, "the daemon is stopping")); });
+  });
+  api_->SetAgentApi(agent_api_.get());
   operator_api_ = std::make_unique<gateway::OperatorApi>(
       config_.operator_tokens, [this](std::function<void(gateway::ReloadReport)> done) {
         reloads_->Post([this, done] { done(Reload()); }, [done] {

@@ -5,10 +5,12 @@
 // Thread safety: Start/Stop/Run from the main thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 
+#include "engine/config/agent_changes.h"
 #include "engine/config/config.h"
 #include "engine/console/console.h"
 #include "engine/daemon/command_line.h"
@@ -17,6 +19,7 @@
 #include "engine/daemon/cluster_runtime.h"
 #include "engine/daemon/routing_event_fanout.h"
 #include "engine/daemon/session_journal.h"
+#include "engine/gateway/agent_api.h"
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
@@ -65,7 +68,9 @@ class Daemon {
   // An invalid file changes nothing (`errors`, each file:line: key: why, also
   // logged). A valid one applies at once: its tokens (the tenants' and the
   // operators'; connections of a removed tenant token are closed with 4003),
-  // and its caps and limits (TenantRouter::ApplyFileCaps, ApplyFileLimits).
+  // its agents' OUs, types, queues, skills, names and accounts (agents stay
+  // signed in; config/agent_changes.h, TenantRouter::ApplyAgentConfig), and
+  // its caps and limits (TenantRouter::ApplyFileCaps, ApplyFileLimits).
   // Every other change is named in `needs_restart` and the log, and applies
   // at the next start. Run-time changes made through the API are not
   // touched. Not from a shard thread; one reload at a time.
@@ -97,7 +102,16 @@ class Daemon {
   Status Recover();
   // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
   void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
-  void ReloadCapsAndLimits(const std::string& tenant_id, const config::TenantConfig& reloaded, ReloadResult& result);
+  // The tenant's agents (unless `restructured`: its OUs or queues changed
+  // too), caps and limits, on its shard.
+  void ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result);
+  // Agents added, changed and removed (a reload's or the provisioning API's),
+  // with `also` in the same shard task; then the tenant's agents published.
+  // How many agent connections were closed (removed agents'). Under reload_mu_.
+  StatusOr<std::size_t> ApplyAgentChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
+                                          const std::function<void(routing::TenantRouter&, std::int64_t)>& also);
+  // The provisioning API's change (gateway/agent_api.h), on the reload thread.
+  http::HttpResponse Provision(const gateway::AgentApi::Change& change);
   void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
   void SyncStoredTokens();
   void RenderMetrics(metrics::PrometheusWriter& out) const;
@@ -125,6 +139,7 @@ class Daemon {
   std::unique_ptr<gateway::CapChanges> cap_changes_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
   std::unique_ptr<gateway::TokenApi> token_api_;
+  std::unique_ptr<gateway::AgentApi> agent_api_;
   std::unique_ptr<leave::LeaveMessageAllocator> allocator_;
   std::unique_ptr<leave::Dialer> dialer_;
   std::unique_ptr<leave::DialerCallbacks> dialer_callbacks_;

@@ -1,13 +1,16 @@
 // A reload of the configuration file (SIGHUP or the operator route): what
 // changed is applied where it can be live, and named where it needs a restart.
+#include <algorithm>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
+#include "engine/config/agent_changes.h"
 #include "engine/config/config_diff.h"
 #include "engine/config/config_loader.h"
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
+#include "engine/daemon/stored_settings.h"
 
 namespace routerd::daemon {
 namespace {
@@ -22,14 +25,17 @@ std::string Join(const std::vector<std::string>& parts) {
 
 void Daemon::ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded,
                           ReloadResult& result) {
-  // A token for an agent the running configuration does not have yet waits
-  // for the restart that adds the agent.
+  // After the agents (ReloadRouting): a token for an agent the tenant does
+  // not have (the file's agents wait for a restart when its OUs or queues
+  // changed too) waits for the restart that adds the agent.
+  const std::shared_ptr<const config::TenantConfig> in_effect = shards_->tenant_configs().Get(running.id);
   std::vector<config::TokenConfig> tokens;
   for (const config::TokenConfig& t : reloaded.tokens) {
     std::optional<std::string> employee;
     if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
-    if (config::CheckTokenSubject(running, t.role, employee)) {
-      result.needs_restart.push_back("tenant '" + running.id + "': token '" + t.name + "' (its agent is new)");
+    if (config::CheckTokenSubject(*in_effect, t.role, employee)) {
+      result.needs_restart.push_back("tenant '" + running.id + "': token '" + t.name +
+                                     "' (its agent waits for a restart)");
       continue;
     }
     tokens.push_back(t);
@@ -43,27 +49,66 @@ void Daemon::ReloadTokens(const config::TenantConfig& running, const config::Ten
   }
 }
 
-void Daemon::ReloadCapsAndLimits(const std::string& tenant_id, const config::TenantConfig& reloaded,
-                                 ReloadResult& result) {
-  // On the tenant's shard, ordered with its contacts and commands: what a
-  // restart with this file would give; the caps set at run time keep
-  // winning, as at start-up.
-  const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(tenant_id);
-  if (!ref) return;
-  const std::uint32_t tenant = ref->tenant;
-  // `reloaded` outlives the task: RunAndWait waits for a task it started,
-  // and one it gave up on never runs.
-  const Status applied = shards_->shard(ref->shard).RunAndWait(
-      [this, &reloaded, tenant](routing::Router& router) {
-        router.tenant(tenant).ApplyFileCaps(reloaded, clock_.NowNs());
-        router.tenant(tenant).ApplyFileLimits(reloaded);
+void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result) {
+  // Against the agents in effect, so that a change applied by an earlier
+  // reload is not applied (nor counted) again.
+  const std::shared_ptr<const config::TenantConfig> running = shards_->tenant_configs().Get(reloaded.id);
+  const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(reloaded.id);
+  if (!running || !ref) return;
+  const config::AgentChanges agents = config::MergeAgentChanges(*running, reloaded, restructured);
+  // What a restart with this file would give; the caps set at run time keep
+  // winning, as at start-up. The agents first, so that the caps resolve
+  // under their new OUs. `reloaded` outlives the task (ApplyAgentChanges
+  // waits for it).
+  const StatusOr<std::size_t> closed =
+      ApplyAgentChanges(*ref, agents, [&reloaded](routing::TenantRouter& t, std::int64_t now_ns) {
+        t.ApplyFileCaps(reloaded, now_ns);
+        t.ApplyFileLimits(reloaded);
+      });
+  if (!closed.ok()) {
+    result.needs_restart.push_back("tenant '" + reloaded.id + "': agents, caps and limits (" +
+                                   closed.status().message() + ")");
+    return;
+  }
+  result.connections_closed += *closed;
+  ++result.tenants_applied;
+  result.agents_changed += agents.changed;
+}
+
+StatusOr<std::size_t> Daemon::ApplyAgentChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
+                                                const std::function<void(routing::TenantRouter&, std::int64_t)>& also) {
+  const std::uint32_t tenant = ref.tenant;
+  // Room for the added agents first, so that no event of theirs is dropped.
+  presence_.AddAgents(*agents.tenant);
+  agent_gateway_->AddAgents(*agents.tenant);
+  // On the tenant's shard, ordered with its contacts and commands. `agents`
+  // and `also` outlive the task: RunAndWait waits for a task it started, and
+  // one it gave up on never runs.
+  bool placed = true;
+  const Status applied = shards_->shard(ref.shard).RunAndWait(
+      [this, &agents, &also, &placed, tenant](routing::Router& router) {
+        routing::TenantRouter& t = router.tenant(tenant);
+        const std::int64_t now_ns = clock_.NowNs();
+        for (std::uint32_t agent : agents.added) {
+          placed &= t.AddAgent(agents.tenant->agents[agent], now_ns) == agent;
+        }
+        for (std::uint32_t agent : agents.routed) t.ApplyAgentConfig(agent, agents.tenant->agents[agent], now_ns);
+        for (std::uint32_t agent : agents.retired) t.RetireAgent(agent, now_ns);
+        if (also) also(t, now_ns);
       },
       shard::kShardTaskStartTimeout);
-  if (applied.ok()) {
-    ++result.tenants_applied;
-  } else {
-    result.needs_restart.push_back("tenant '" + tenant_id + "': caps and limits (" + applied.message() + ")");
+  if (!applied.ok()) return applied;
+  if (!placed) {
+    // The router's agents and the configuration's are by the same positions;
+    // a mismatch is a bug, not an input: say so loudly.
+    spdlog::critical("tenant {}: the router placed an added agent elsewhere than the configuration",
+                     agents.tenant->id);
   }
+  const std::size_t closed = agent_gateway_->RetireRemovedAgents(*agents.tenant);
+  // Readers off the shard (the API, the console, leave allocation) see the
+  // agents as the router now routes them.
+  shards_->PublishTenant(agents.tenant);
+  return closed;
 }
 
 Daemon::ReloadResult Daemon::Reload() {
@@ -77,12 +122,27 @@ Daemon::ReloadResult Daemon::Reload() {
     result.errors = std::move(loaded.errors);
     return result;
   }
-  const config::Config& next = *loaded.config;
-  try {
-    result.needs_restart = config::ChangedPartsBesideTokens(config_.source_text, next.source_text);
-  } catch (const std::exception& e) {
-    result.needs_restart.push_back(std::string("the file could not be compared: ") + e.what());
+  // Agents created, changed or removed through the API win over the file's,
+  // as at start-up (stored_settings.h).
+  StatusOr<storage::AdministrationState> stored = storage_->administration().Load();
+  if (!stored.ok()) {
+    result.errors.push_back("the stored administration could not be read: " + stored.status().ToString() +
+                            "; nothing changed");
+    spdlog::error("reload of {} refused: {}", config_.source_path, result.errors.back());
+    return result;
   }
+  const AppliedAgents stored_agents = ApplyStoredAgents(*loaded.config, stored->agents);
+  for (const std::string& line : stored_agents.skipped) spdlog::warn("reload: stored agent skipped: {}", line);
+  const config::Config& next = *loaded.config;
+  config::FileChanges changes;
+  try {
+    changes = config::CompareConfigFiles(config_.source_text, next.source_text);
+  } catch (const std::exception& e) {
+    // Nothing structural is applied then: every tenant counts as changed.
+    changes.needs_restart.push_back(std::string("the file could not be compared: ") + e.what());
+    for (const config::TenantConfig& t : config_.tenants) changes.restructured_tenants.push_back(t.id);
+  }
+  result.needs_restart = std::move(changes.needs_restart);
 
   for (const config::TenantConfig& running : config_.tenants) {
     const config::TenantConfig* reloaded = nullptr;
@@ -90,16 +150,18 @@ Daemon::ReloadResult Daemon::Reload() {
       if (t.id == running.id) reloaded = &t;
     }
     if (reloaded == nullptr) continue;  // removed: listed as needing a restart
+    const bool restructured = std::find(changes.restructured_tenants.begin(), changes.restructured_tenants.end(),
+                                        running.id) != changes.restructured_tenants.end();
+    ReloadRouting(*reloaded, restructured, result);
     ReloadTokens(running, *reloaded, result);
-    ReloadCapsAndLimits(running.id, *reloaded, result);
   }
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
-      "caps and limits of {} tenant(s) as the file sets them",
+      "caps and limits of {} tenant(s) as the file sets them; {} agent(s) changed",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-      result.operator_tokens, result.tenants_applied);
+      result.operator_tokens, result.tenants_applied, result.agents_changed);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

@@ -23,7 +23,10 @@ void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bo
     }
     std::optional<std::string> employee;
     if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
-    if (tenant == nullptr || config::CheckTokenSubject(*tenant, t.role, employee)) {
+    // Its agent as in effect: a reload may have added or removed it.
+    const std::shared_ptr<const config::TenantConfig> in_effect =
+        tenant == nullptr ? nullptr : shards_->tenant_configs().Get(tenant->id);
+    if (in_effect == nullptr || config::CheckTokenSubject(*in_effect, t.role, employee)) {
       if (!report_skipped) continue;
       spdlog::warn("stored API token '{}' of tenant {} skipped: the configuration no longer has its {}", t.name,
                    t.tenant_id, tenant == nullptr ? "tenant" : "agent");

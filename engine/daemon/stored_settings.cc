@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "engine/config/agent_definition.h"
+#include "engine/config/agents_loader.h"
+
 namespace routerd::daemon {
 namespace {
 
@@ -48,6 +51,53 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
       applied.skipped.push_back("the " + std::string(storage::CapScopeName(s.scope)) + " cap of " + s.tenant_id +
                                 (s.subject_id.empty() ? "" : "/" + s.subject_id) + " set by " + s.set_by +
                                 ": the configuration no longer has it");
+    }
+  }
+  return applied;
+}
+
+std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::StoredAgent& stored) {
+  std::vector<config::AgentConfig>& agents = tenant.agents;
+  const auto at = std::find_if(agents.begin(), agents.end(),
+                               [&](const config::AgentConfig& a) { return a.employee_id == stored.employee_id; });
+  if (!stored.definition) {
+    if (at != agents.end()) agents.erase(at);
+    // The file's tokens for it would act for nobody.
+    std::erase_if(tenant.tokens, [&](const config::TokenConfig& t) {
+      return t.role == config::TokenConfig::Role::kAgent && t.employee_id == stored.employee_id;
+    });
+    return {};
+  }
+  std::vector<std::string> errors;
+  std::optional<config::AgentConfig> agent = config::ReadAgentDefinition(*stored.definition, tenant, errors);
+  if (!agent) return errors.empty() ? "unreadable" : errors.front();
+  if (agent->employee_id != stored.employee_id) return "its definition names another employee id";
+  config::AgentIdentities taken;
+  for (const config::AgentConfig& other : agents) {
+    if (other.employee_id != agent->employee_id) taken.Claim(other, other.employee_id, other.employee_id);
+  }
+  if (std::optional<config::AgentIdentities::Conflict> c = taken.Claim(*agent, "", "")) {
+    return std::string(c->key) + " is agent '" + c->holder + "''s";
+  }
+  if (at != agents.end()) {
+    *at = std::move(*agent);
+  } else {
+    agents.push_back(std::move(*agent));
+  }
+  return {};
+}
+
+AppliedAgents ApplyStoredAgents(config::Config& config, const std::vector<storage::StoredAgent>& agents) {
+  AppliedAgents applied;
+  for (const storage::StoredAgent& a : agents) {
+    config::TenantConfig* tenant = FindById(config.tenants, a.tenant_id, &config::TenantConfig::id);
+    const std::string why =
+        tenant == nullptr ? "the configuration no longer has its tenant" : ApplyStoredAgent(*tenant, a);
+    if (why.empty()) {
+      ++applied.agents;
+    } else {
+      applied.skipped.push_back("agent " + a.tenant_id + "/" + a.employee_id + " as " + a.set_by + " " +
+                                (a.definition ? "defined" : "removed") + " it: " + why);
     }
   }
   return applied;

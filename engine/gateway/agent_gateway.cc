@@ -17,16 +17,40 @@ AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards
                            std::size_t outbox_limit)
     : shards_(shards), broker_(broker), caps_(caps), clock_(clock), grace_(grace), outbox_limit_(outbox_limit) {
   for (const auto& tenant : config.tenants) {
-    auto ref = shards.directory().FindTenant(tenant.id);
-    auto& list = channels_[tenant.id];
-    for (std::uint32_t i = 0; i < tenant.agents.size(); ++i) {
-      auto ch = std::make_unique<AgentChannel>();
-      ch->tenant = *ref;
-      ch->agent = i;
-      ch->employee_id = tenant.agents[i].employee_id;
-      list.push_back(std::move(ch));
-    }
+    channels_.try_emplace(tenant.id);
+    AddAgents(tenant);
   }
+}
+
+void AgentGateway::AddAgents(const config::TenantConfig& tenant) {
+  auto it = channels_.find(tenant.id);
+  const std::optional<shard::TenantRef> ref = shards_.directory().FindTenant(tenant.id);
+  if (it == channels_.end() || !ref) return;
+  Channels& list = it->second;
+  for (std::size_t i = list.size(); i < tenant.agents.size(); ++i) {
+    list.Append([&](std::unique_ptr<AgentChannel>& ch) {
+      ch = std::make_unique<AgentChannel>();
+      ch->tenant = *ref;
+      ch->agent = static_cast<std::uint32_t>(i);
+      ch->employee_id = tenant.agents[i].employee_id;
+      ch->retired.store(tenant.agents[i].retired, std::memory_order_relaxed);
+    });
+  }
+}
+
+std::size_t AgentGateway::RetireRemovedAgents(const config::TenantConfig& tenant) {
+  auto it = channels_.find(tenant.id);
+  if (it == channels_.end()) return 0;
+  Channels& list = it->second;
+  std::vector<std::shared_ptr<AgentWsSession>> opened;
+  for (std::size_t i = 0; i < list.size() && i < tenant.agents.size(); ++i) {
+    AgentChannel& ch = *list[i];
+    const bool retired = tenant.agents[i].retired;
+    if (ch.retired.exchange(retired, std::memory_order_acq_rel) == retired || !retired) continue;
+    if (auto connection = ResetChannel(ch)) opened.push_back(std::move(connection));
+  }
+  for (auto& connection : opened) connection->Close(AgentCloseCode::kAgentRemoved);
+  return opened.size();
 }
 
 AgentGateway::~AgentGateway() { Stop(); }
@@ -50,9 +74,10 @@ void AgentGateway::CloseConnections() {
   closing_.store(true, std::memory_order_release);
   std::vector<std::shared_ptr<AgentWsSession>> open;
   for (auto& [tenant, list] : channels_) {
-    for (auto& ch : list) {
-      std::lock_guard lock(ch->mu);
-      if (auto connection = ch->connection.lock()) open.push_back(std::move(connection));
+    for (std::size_t i = 0, n = list.size(); i < n; ++i) {
+      AgentChannel& ch = *list[i];
+      std::lock_guard lock(ch.mu);
+      if (auto connection = ch.connection.lock()) open.push_back(std::move(connection));
     }
   }
   for (auto& connection : open) connection->Close(AgentCloseCode::kShuttingDown);
@@ -62,7 +87,8 @@ std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, st
   auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return 0;
   std::vector<std::shared_ptr<AgentWsSession>> opened;
-  for (auto& ch : it->second) {
+  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
+    AgentChannel* ch = it->second[i].get();
     std::lock_guard lock(ch->mu);
     auto connection = ch->connection.lock();
     if (connection && connection->principal().token_serial == token_serial) {
@@ -80,8 +106,8 @@ std::size_t AgentGateway::CloseTenantConnections(std::string_view tenant_id, std
   if (!owner_url.empty()) owner.url.emplace(owner_url);
   const std::string reason = OwnerMovedReason(owner);
   std::vector<std::shared_ptr<AgentWsSession>> opened;
-  for (auto& ch : it->second) {
-    if (auto connection = ResetChannel(*ch)) opened.push_back(std::move(connection));
+  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
+    if (auto connection = ResetChannel(*it->second[i])) opened.push_back(std::move(connection));
   }
   for (auto& connection : opened) connection->Close(AgentCloseCode::kOwnerMoved, reason);
   return opened.size();
@@ -103,8 +129,9 @@ std::shared_ptr<AgentWsSession> AgentGateway::ResetChannel(AgentChannel& channel
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
   auto it = channels_.find(tenant_id);
   if (it == channels_.end()) return nullptr;
-  for (auto& ch : it->second) {
-    if (ch->employee_id == employee_id) return ch.get();
+  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
+    AgentChannel* ch = it->second[i].get();
+    if (ch->employee_id == employee_id) return ch->retired.load(std::memory_order_acquire) ? nullptr : ch;
   }
   return nullptr;
 }
@@ -118,9 +145,10 @@ AgentChannel* AgentGateway::ChannelFor(const routing::RoutingEvent& e) {
 std::size_t AgentGateway::connected() const {
   std::size_t n = 0;
   for (const auto& [tenant, list] : channels_) {
-    for (const auto& ch : list) {
-      std::lock_guard lock(ch->mu);
-      n += !ch->connection.expired();
+    for (std::size_t i = 0, count = list.size(); i < count; ++i) {
+      AgentChannel& ch = *list[i];
+      std::lock_guard lock(ch.mu);
+      n += !ch.connection.expired();
     }
   }
   return n;

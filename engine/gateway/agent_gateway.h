@@ -2,9 +2,10 @@
 // connections, and runs the disconnect grace period.
 //
 // DESIGN
-// Every configured agent has an AgentChannel, made at start-up and never
-// removed, so routing events find their recipient by (tenant, agent index)
-// through read-only tables, with no global lock. A channel holds the agent's
+// Every configured agent has an AgentChannel, made at start-up or when a
+// reload adds the agent, and never removed (a removed agent's is marked
+// retired), so routing events find their recipient by (tenant, agent index)
+// through tables that only grow, with no lock. A channel holds the agent's
 // current connection (one at a time: a new one replaces the old), or, during
 // the grace period after a disconnect, the messages the agent is missing
 // (bounded). Events are rendered to JSON once, on the shard thread, and handed
@@ -37,6 +38,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "engine/base/append_only_array.h"
 #include "engine/gateway/cap_changes.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/routing/routing_events.h"
@@ -52,6 +54,8 @@ struct AgentChannel {
   shard::TenantRef tenant;
   std::uint32_t agent = 0;
   std::string employee_id;
+  // A reload removed the agent: no connection is accepted for it.
+  std::atomic<bool> retired{false};
 
   std::mutex mu;
   std::weak_ptr<AgentWsSession> connection;  // guarded by mu
@@ -108,8 +112,16 @@ class AgentGateway final : public routing::RoutingEventSink {
   // recalled. Returns the connection it had, for the caller to close.
   std::shared_ptr<AgentWsSession> ResetChannel(AgentChannel& channel);
 
-  // nullptr when the tenant has no such agent.
+  // nullptr when the tenant has no such agent (or a reload removed it).
   AgentChannel* Channel(std::string_view tenant_id, std::string_view employee_id);
+
+  // A reloaded tenant's agents (by position, as its router has them): before
+  // its router applies it, channels for the agents it adds; after, the
+  // removed agents' channels marked retired and their connections closed
+  // with 4005 (how many), and those that came back open again. From one
+  // thread at a time (the reload).
+  void AddAgents(const config::TenantConfig& tenant);
+  std::size_t RetireRemovedAgents(const config::TenantConfig& tenant);
 
   // A connection for the agent is open: it replaces any other, and receives
   // what was missed during a grace period. False (and nothing changes) once
@@ -156,13 +168,15 @@ class AgentGateway final : public routing::RoutingEventSink {
   const Clock& clock_;
   const std::chrono::seconds grace_;
   const std::size_t outbox_limit_;
-  // tenant id -> its agents' channels, by agent index. Read-only after
-  // construction; looked up by string_view, so a routing event costs no allocation.
+  // tenant id -> its agents' channels, by agent index. The map is read-only
+  // after construction, each tenant's channels only grow (AddAgents); looked
+  // up by string_view, so a routing event costs no allocation.
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  std::unordered_map<std::string, std::vector<std::unique_ptr<AgentChannel>>, NameHash, std::equal_to<>> channels_;
+  using Channels = base::AppendOnlyArray<std::unique_ptr<AgentChannel>>;
+  std::unordered_map<std::string, Channels, NameHash, std::equal_to<>> channels_;
   GatewayCounters counters_;
   std::atomic<bool> closing_{false};  // read under a channel's mutex (see Attach)
   // Grace-period timers run here.

@@ -204,9 +204,11 @@ void AgentWsSession::ChangeOwnCap(const std::string& raw_id, std::optional<simdj
     }
     cmd.cap = static_cast<std::uint32_t>(cap);
   }
-  const config::TenantConfig& tenant = *principal_.tenant;
   if (!principal_.admin()) {
-    const Status allowed = CapChanges::CheckPersonal(tenant, tenant.agents[channel_.agent], cmd.cap);
+    // In effect: a reload may have changed the agent's type.
+    const std::shared_ptr<const config::TenantConfig> tenant =
+        gateway_.shards().tenant_configs().Get(principal_.tenant->id);
+    const Status allowed = CapChanges::CheckPersonal(*tenant, tenant->agents[channel_.agent], cmd.cap);
     if (!allowed.ok()) return Reply(ErrorJson(raw_id, CodeName(allowed.code()), allowed.message()));
     cmd.personal = true;
   }

@@ -147,11 +147,15 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
   if (first == "agents") {
     if (rest.empty()) {
       if (!who->admin()) return Forbidden("tenant_admin only");
-      if (verb != Verb::get) return MethodNotAllowed("GET");
+      if (verb == Verb::post && agent_api_ != nullptr) return agent_api_->Create(request, *who, ctx);
+      if (verb != Verb::get) return MethodNotAllowed(agent_api_ != nullptr ? "GET, POST" : "GET");
       Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t now) {
         std::string out = "{\"agents\":[";
+        bool first = true;
         for (std::uint32_t a = 0; a < t.agent_count(); ++a) {
-          if (a) out += ",";
+          if (t.AgentRetired(a)) continue;  // removed by a reload
+          if (!first) out += ",";
+          first = false;
           out += AgentJson(t, a, "", now);
         }
         out += "]}";
@@ -167,8 +171,9 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     if (!rest.empty()) return JsonError(HttpStatus::not_found, "not_found", "no such configuration resource");
     if (!who->admin()) return Forbidden("tenant_admin only");
     if (verb != Verb::get) return MethodNotAllowed("GET");
-    const config::TenantConfig* tenant = who->tenant;
-    Query(*who, ctx, [tenant](const routing::TenantRouter& t, std::int64_t) {
+    // In effect: a reload may have changed its agents.
+    std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(who->tenant->id);
+    Query(*who, ctx, [tenant = std::move(tenant)](const routing::TenantRouter& t, std::int64_t) {
       return Json(HttpStatus::ok, TenantConfigJson(*tenant, t));
     });
     return std::nullopt;
@@ -258,11 +263,17 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
 std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const Principal& who,
                                                    std::string_view employee, std::string_view rest,
                                                    http::RequestContext& ctx) {
+  const Verb verb = request.method();
+  // Provisioning decides itself whether the agent exists, in turn with the
+  // other changes of the configuration.
+  if (rest.empty() && agent_api_ != nullptr) {
+    if (verb == Verb::put) return agent_api_->Replace(request, who, employee, ctx);
+    if (verb == Verb::delete_) return agent_api_->Remove(who, employee, ctx);
+  }
   auto ref = shards_.directory().FindTenant(who.tenant->id);
   auto agent = shards_.directory().FindAgent(*ref, employee);
   if (!agent) return JsonError(HttpStatus::not_found, "not_found", "no such agent");
   if (!who.MayActFor(employee)) return Forbidden("this token acts for another agent");
-  const Verb verb = request.method();
   routing::AgentCommand cmd;
   cmd.target = *agent;
 
@@ -329,7 +340,8 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
     cmd.type = routing::AgentCommandType::kSetAgentCap;
     if (auto refused = ReadCapChange(request, cmd)) return refused;
     if (!who.admin()) {
-      const Status allowed = CapChanges::CheckPersonal(*who.tenant, who.tenant->agents[*agent], cmd.cap);
+      const std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(who.tenant->id);
+      const Status allowed = CapChanges::CheckPersonal(*tenant, tenant->agents[*agent], cmd.cap);
       if (!allowed.ok()) return FromCode(allowed.code(), allowed.message());
       cmd.personal = true;
     }

@@ -100,6 +100,8 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   body += ',';
   http::AppendJsonIntField(body, "tenants_applied", static_cast<std::int64_t>(report.tenants_applied));
   body += ',';
+  http::AppendJsonIntField(body, "agents_changed", static_cast<std::int64_t>(report.agents_changed));
+  body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);
   body += '}';
   return Json(http::HttpStatus::ok, std::move(body));

@@ -32,9 +32,10 @@ struct ReloadReport {
   std::vector<std::string> needs_restart;  // changed parts not applied until a restart
   std::size_t tokens_added = 0;            // tenants' file tokens
   std::size_t tokens_removed = 0;
-  std::size_t connections_closed = 0;      // agent connections of removed tokens
+  std::size_t connections_closed = 0;      // agent connections of removed tokens and removed agents
   std::size_t operator_tokens = 0;         // operator tokens in effect now
   std::size_t tenants_applied = 0;         // tenants whose caps and limits are the file's now (run-time caps kept)
+  std::size_t agents_changed = 0;          // agents added, removed, or given another OU, type, queues, skills, ...
   bool failed = false;                     // the reload broke off (logged); nothing more changed
 };
 

@@ -94,7 +94,7 @@ void AppendOus(std::string& out, const config::TenantConfig& t, const routing::T
     KindCaps(out, router, [&](std::uint32_t k) { return router.OuKindCap(static_cast<std::uint32_t>(i), k); });
     out += ",";
     Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(),
-                                     [&](const config::AgentConfig& a) { return a.ou == ou.id; }));
+                                     [&](const config::AgentConfig& a) { return !a.retired && a.ou == ou.id; }));
     out += "}";
   }
   out += "]";
@@ -138,7 +138,7 @@ void AppendQueues(std::string& out, const config::TenantConfig& t, const routing
     Num(out, "sticky_wait_seconds", q.sticky_wait_seconds);
     out += ",";
     Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(), [&](const config::AgentConfig& a) {
-          return std::find(a.skill_queues.begin(), a.skill_queues.end(), q.id) != a.skill_queues.end();
+          return !a.retired && std::find(a.skill_queues.begin(), a.skill_queues.end(), q.id) != a.skill_queues.end();
         }));
     out += "}";
   }
@@ -148,10 +148,13 @@ void AppendQueues(std::string& out, const config::TenantConfig& t, const routing
 void AppendAgents(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
   Key(out, "agents");
   out += "[";
+  bool first = true;
   for (std::size_t i = 0; i < t.agents.size(); ++i) {
     const config::AgentConfig& a = t.agents[i];
+    if (a.retired) continue;  // removed by a reload; its position stays reserved
     const routing::AgentView view = router.Agent(static_cast<std::uint32_t>(i));
-    if (i) out += ",";
+    if (!first) out += ",";
+    first = false;
     out += "{";
     AppendConfiguredAgent(out, a);
     out += ",";

@@ -91,7 +91,10 @@ std::optional<HttpResponse> TokenApi::Create(const http::HttpRequest& request, c
     if (employee_field.get_string().get(employee) != simdjson::SUCCESS) return BadRequest("employee_id must be a string");
     employee_id = std::string(employee);
   }
-  if (auto bad = config::CheckTokenSubject(*who.tenant, role, employee_id)) return BadRequest(bad->message);
+  // Against the agents in effect: a reload may have added or removed some.
+  const std::shared_ptr<const config::TenantConfig> in_effect =
+      gateway_.shards().tenant_configs().Get(who.tenant->id);
+  if (auto bad = config::CheckTokenSubject(*in_effect, role, employee_id)) return BadRequest(bad->message);
   for (const TokenInfo& t : auth_.Tokens(who.tenant->id)) {
     if (t.name != name) continue;
     return JsonError(HttpStatus::conflict, "conflict",

@@ -30,6 +30,9 @@ enum class AgentCloseCode : std::uint16_t {
   // backoff. The agent's sessions are kept through the grace period, and the
   // owner replays their `assigned` frames once the agent is connected there.
   kOwnerMoved = 4004,
+  // The agent was removed from the configuration file and the file reloaded:
+  // it is no longer the tenant's; do not reconnect.
+  kAgentRemoved = 4005,
 };
 
 // The close frame's reason text (short: a close frame payload is at most 125 bytes).
@@ -41,6 +44,7 @@ constexpr std::string_view AgentCloseReason(AgentCloseCode code) {
     case AgentCloseCode::kTokenRevoked: return "token revoked";
     // Sent with the owner's URL instead (OwnerMovedReason, owner_check.h).
     case AgentCloseCode::kOwnerMoved: return "owner unknown: reconnect";
+    case AgentCloseCode::kAgentRemoved: return "agent removed";
   }
   return "closed";
 }

@@ -88,12 +88,21 @@ void LeaveMessageAllocator::Run() {
   }
 }
 
+std::shared_ptr<const config::TenantConfig> LeaveMessageAllocator::InEffect(const config::TenantConfig& startup) const {
+  if (options_.tenant_in_effect) {
+    if (std::shared_ptr<const config::TenantConfig> t = options_.tenant_in_effect(startup.id)) return t;
+  }
+  // Owns nothing: the start-up configuration outlives the allocator.
+  return std::shared_ptr<const config::TenantConfig>(std::shared_ptr<const config::TenantConfig>(), &startup);
+}
+
 AllocationResult LeaveMessageAllocator::RunPass() {
   AllocationResult result;
-  for (const config::TenantConfig& tenant : config_.tenants) {
-    if (options_.routes_tenant && !options_.routes_tenant(tenant.id)) continue;
-    for (const config::SkillQueueConfig& queue : tenant.skill_queues) {
-      if (queue.auto_allocate) AllocateQueue(tenant, queue, LeaveStatus::kToBeAllocated, result);
+  for (const config::TenantConfig& startup : config_.tenants) {
+    if (options_.routes_tenant && !options_.routes_tenant(startup.id)) continue;
+    const std::shared_ptr<const config::TenantConfig> tenant = InEffect(startup);
+    for (const config::SkillQueueConfig& queue : tenant->skill_queues) {
+      if (queue.auto_allocate) AllocateQueue(*tenant, queue, LeaveStatus::kToBeAllocated, result);
     }
   }
   return result;
@@ -101,14 +110,15 @@ AllocationResult LeaveMessageAllocator::RunPass() {
 
 AllocationResult LeaveMessageAllocator::Rearm(const std::string& tenant_id, const std::string& employee_id) {
   AllocationResult result;
-  for (const config::TenantConfig& tenant : config_.tenants) {
-    if (tenant.id != tenant_id) continue;
-    if (options_.routes_tenant && !options_.routes_tenant(tenant.id)) continue;
-    for (const config::AgentConfig& agent : tenant.agents) {
+  for (const config::TenantConfig& startup : config_.tenants) {
+    if (startup.id != tenant_id) continue;
+    if (options_.routes_tenant && !options_.routes_tenant(startup.id)) continue;
+    const std::shared_ptr<const config::TenantConfig> tenant = InEffect(startup);
+    for (const config::AgentConfig& agent : tenant->agents) {
       if (agent.employee_id != employee_id) continue;
-      for (const config::SkillQueueConfig& queue : tenant.skill_queues) {
+      for (const config::SkillQueueConfig& queue : tenant->skill_queues) {
         if (queue.auto_allocate && InQueue(agent, queue.id)) {
-          AllocateQueue(tenant, queue, LeaveStatus::kAllocationFailed, result);
+          AllocateQueue(*tenant, queue, LeaveStatus::kAllocationFailed, result);
         }
       }
     }
@@ -141,7 +151,7 @@ void LeaveMessageAllocator::AllocateQueue(const config::TenantConfig& tenant, co
 
   std::vector<Candidate> candidates;
   for (const config::AgentConfig& agent : tenant.agents) {
-    if (!InQueue(agent, queue.id)) continue;
+    if (agent.retired || !InQueue(agent, queue.id)) continue;
     if (signed_in_ && !signed_in_(tenant.id, agent.employee_id)) continue;
     Candidate c{&agent};
     for (LeaveStatus open : {LeaveStatus::kUnprocessed, LeaveStatus::kProcessing}) {

@@ -12,12 +12,25 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
     TenantEntry entry;
     entry.ref = {shard, static_cast<std::uint32_t>(shard_tenants_[shard].size()), &t};
     for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
-    for (std::uint32_t i = 0; i < t.agents.size(); ++i) entry.agents.emplace(t.agents[i].employee_id, i);
+    entry.agents = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(AgentsOf(t));
     for (std::uint32_t i = 0; i < t.ous.size(); ++i) entry.ous.emplace(t.ous[i].id, i);
     for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) entry.queues.emplace(t.skill_queues[i].id, i);
     shard_tenants_[shard].push_back(&t);
     tenants_.emplace(t.id, std::move(entry));
   }
+}
+
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::AgentsOf(const config::TenantConfig& tenant) {
+  auto agents = std::make_shared<IndexMap>();
+  for (std::uint32_t i = 0; i < tenant.agents.size(); ++i) {
+    if (!tenant.agents[i].retired) agents->emplace(tenant.agents[i].employee_id, i);
+  }
+  return agents;
+}
+
+void RoutingDirectory::PublishAgents(const config::TenantConfig& tenant) {
+  auto it = tenants_.find(tenant.id);
+  if (it != tenants_.end()) it->second.agents->store(AgentsOf(tenant), std::memory_order_release);
 }
 
 std::optional<TenantRef> RoutingDirectory::FindTenant(std::string_view tenant_id) const {
@@ -44,7 +57,7 @@ std::optional<std::uint32_t> RoutingDirectory::FindChannel(const TenantRef& t, s
 
 std::optional<std::uint32_t> RoutingDirectory::FindAgent(const TenantRef& t, std::string_view id) const {
   const TenantEntry* e = Entry(t);
-  return e ? Lookup(e->agents, id) : std::nullopt;
+  return e ? Lookup(*e->agents->load(std::memory_order_acquire), id) : std::nullopt;
 }
 
 std::optional<std::uint32_t> RoutingDirectory::FindOu(const TenantRef& t, std::string_view id) const {

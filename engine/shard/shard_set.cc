@@ -23,7 +23,7 @@ ShardSet::Producer::Producer(ShardSet& set) : staged_(set.shards_.size()) {
 
 ShardSet::ShardSet(const config::Config& config, const routing::PolicyRegistry& policies,
                    const RouterShardOptions& options, const Clock& clock, routing::RoutingEventSink& sink)
-    : directory_(config, static_cast<std::uint32_t>(config.server.router_shards)) {
+    : directory_(config, static_cast<std::uint32_t>(config.server.router_shards)), tenant_configs_(config) {
   for (std::uint32_t i = 0; i < directory_.shard_count(); ++i) {
     shards_.push_back(
         std::make_unique<RouterShard>(i, directory_.TenantsOfShard(i), policies, options, clock, sink));
@@ -31,6 +31,11 @@ ShardSet::ShardSet(const config::Config& config, const routing::PolicyRegistry& 
 }
 
 ShardSet::~ShardSet() { Stop(); }
+
+void ShardSet::PublishTenant(std::shared_ptr<const config::TenantConfig> tenant) {
+  directory_.PublishAgents(*tenant);
+  tenant_configs_.Publish(std::move(tenant));
+}
 
 void ShardSet::Start() {
   for (auto& s : shards_) s->Start();

@@ -18,6 +18,7 @@
 #include "engine/routing/policy_registry.h"
 #include "engine/shard/router_shard.h"
 #include "engine/shard/routing_directory.h"
+#include "engine/shard/tenant_configs.h"
 #include "routerd/clock.h"
 #include "routerd/status.h"
 
@@ -50,6 +51,12 @@ class ShardSet {
   void Stop();
 
   const RoutingDirectory& directory() const { return directory_; }
+  // Each tenant's configuration in effect (what a reload changed live).
+  const TenantConfigs& tenant_configs() const { return tenant_configs_; }
+  // A reloaded tenant, once its router applies it: from now on readers off
+  // the shard see its agents (TenantConfigs, RoutingDirectory::FindAgent).
+  // From one thread at a time (the reload).
+  void PublishTenant(std::shared_ptr<const config::TenantConfig> tenant);
   std::uint32_t size() const { return static_cast<std::uint32_t>(shards_.size()); }
   RouterShard& shard(std::uint32_t i) { return *shards_[i]; }
 
@@ -78,6 +85,7 @@ class ShardSet {
 
  private:
   RoutingDirectory directory_;
+  TenantConfigs tenant_configs_;
   std::vector<std::unique_ptr<RouterShard>> shards_;
 };
 

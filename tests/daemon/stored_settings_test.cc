@@ -1,6 +1,8 @@
 // Stored run-time caps over the file's configuration: each wins for its
 // subject, a cleared one clears the file's, the tenant's keeps the file's
-// value to return to, and a setting whose subject is gone is reported.
+// value to return to, and a setting whose subject is gone is reported. Stored
+// agents: a definition replaces or adds, a removal removes the agent and its
+// file tokens, and one that no longer fits the file is skipped saying why.
 #include "engine/daemon/stored_settings.h"
 
 #include <gtest/gtest.h>
@@ -51,6 +53,40 @@ TEST(StoredSettingsTest, StoredCapsWinOverTheFileAndMissingSubjectsAreReported) 
   const config::EffectiveCap a2 = config::ResolveEffectiveCap(t, t.agents[1]);
   EXPECT_EQ(a2.cap, 3);
   EXPECT_EQ(a2.origin, config::EffectiveCap::Origin::kOu);
+}
+
+TEST(StoredSettingsTest, StoredAgentsWinOverTheFileAndThoseThatNoLongerFitAreReported) {
+  config::Config c = TwoAgents();
+  config::SkillQueueConfig chat;
+  chat.id = "chat";
+  c.tenants[0].skill_queues.push_back(chat);
+  config::TokenConfig a1_token;
+  a1_token.role = config::TokenConfig::Role::kAgent;
+  a1_token.employee_id = "a1";
+  c.tenants[0].tokens.push_back(a1_token);
+  auto stored = [](std::string employee, std::optional<std::string> definition) {
+    return storage::StoredAgent{"acme", std::move(employee), std::move(definition), 1, "tenant_admin:0"};
+  };
+  const AppliedAgents applied = ApplyStoredAgents(
+      c, {stored("a2", "employee_id = \"a2\"\nou = \"desk\"\ntype = \"multimedia\"\nskill_queues = [\"chat\"]\n"),
+          stored("a9", "employee_id = \"a9\"\nou = \"desk\"\ntype = \"voice\"\nname = \"Nia\"\n"),
+          stored("a1", std::nullopt),
+          stored("a8", "employee_id = \"a8\"\nou = \"attic\"\ntype = \"multimedia\"\n"),
+          stored("a7", "employee_id = \"a7\"\nou = \"desk\"\ntype = \"multimedia\"\nbusiness_account = \"a2\"\n")});
+  EXPECT_EQ(applied.agents, 3);
+  ASSERT_EQ(applied.skipped.size(), 2u);
+  EXPECT_NE(applied.skipped[0].find("agent acme/a8 as tenant_admin:0 defined it: agent 'a8': ou = \"attic\""),
+            std::string::npos)
+      << applied.skipped[0];
+  EXPECT_EQ(applied.skipped[1], "agent acme/a7 as tenant_admin:0 defined it: business_account is agent 'a2''s");
+  const config::TenantConfig& t = c.tenants[0];
+  ASSERT_EQ(t.agents.size(), 2u);
+  EXPECT_EQ(t.agents[0].employee_id, "a2");
+  EXPECT_EQ(t.agents[0].skill_queues, std::vector<std::string>{"chat"});
+  EXPECT_EQ(t.agents[0].max_concurrent_sessions, std::nullopt) << "replaced whole";
+  EXPECT_EQ(t.agents[1].employee_id, "a9");
+  EXPECT_EQ(t.agents[1].type, config::AgentType::kVoice);
+  EXPECT_TRUE(t.tokens.empty()) << "a1's token acts for nobody now";
 }
 
 }  // namespace

@@ -1,12 +1,20 @@
 // Run-time administration through the real executable killed with SIGKILL: a
-// cap set and a token created through the API are answered only once stored,
-// so both are there after the kill and restart, and win over the file. On
-// SQLite and on PostgreSQL (a fresh database of the test's own).
+// cap set, a token created and agents created, changed or removed through the
+// API are answered only once stored, so all are there after the kill and
+// restart, and win over the file (also at a reload). Provisioning checks a
+// body by the file's rules, answers 400 naming the key, 404 and 409, and
+// changes agents while they stay connected. On SQLite and on PostgreSQL (a
+// fresh database of the test's own).
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/routerd_process.h"
+#include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/test_clients.h"
 #include "tests/storage/storage_test_util.h"
 
@@ -69,6 +77,86 @@ TEST_P(AdministrationKillTest, ACapAndATokenAnsweredBeforeAKillAreThereAfterIt) 
   EXPECT_EQ(Call("GET", "/api/v1/agents/a2/state", token).status, 200);
   const std::string log = runner_.process().Output();
   EXPECT_NE(log.find("1 cap settings applied over the configuration file, 1 API tokens"), std::string::npos) << log;
+}
+
+TEST_P(AdministrationKillTest, AgentsProvisionedThroughTheApiServeAtOnceAndOutliveAKillAndAReload) {
+  Start();
+  // Hired: a9 in "chat", with a token of its own.
+  gateway_test::HttpReply reply = Call("POST", "/api/v1/agents", kAdminToken,
+                                       R"({"employee_id":"a9","ou":"desk","type":"multimedia","skill_queues":["chat"],)"
+                                       R"("name":"Nia Lee","skills":{"fr":2},"max_concurrent_sessions":2})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/agent/name"), "Nia Lee") << reply.body;
+  EXPECT_EQ(reply.Json().Int("/agent/max_concurrent_sessions"), 2) << reply.body;
+  reply = Call("POST", "/api/v1/tokens", kAdminToken, R"({"name":"a9-desk","role":"agent","employee_id":"a9"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  const std::string token = reply.Json().Str("/token").value_or("");
+
+  // Refused with the file's rules, naming the key; nothing changes.
+  auto refused = [&](std::string_view method, std::string_view target, std::string body, int status,
+                     std::string_view says) {
+    gateway_test::HttpReply r = Call(method, target, kAdminToken, std::move(body));
+    EXPECT_EQ(r.status, status) << target << " " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << r.body;
+  };
+  refused("POST", "/api/v1/agents", R"({"employee_id":"a8","ou":"nowhere","type":"multimedia"})", 400,
+          "ou = \\\"nowhere\\\" is not an OU of this tenant");
+  refused("POST", "/api/v1/agents", R"({"employee_id":"a8","ou":"desk","type":"multimedia","colour":"red"})", 400,
+          "unknown key 'colour'");
+  refused("POST", "/api/v1/agents", R"({"employee_id":"a8","ou":"desk","type":"robot"})", 400, "type");
+  refused("POST", "/api/v1/agents",
+          R"({"employee_id":"a8","ou":"desk","type":"multimedia","max_concurrent_sessions":2.5})", 400,
+          "max_concurrent_sessions must be an integer");
+  refused("POST", "/api/v1/agents", R"({"employee_id":"a9","ou":"desk","type":"multimedia"})", 409,
+          "agent 'a9' exists");
+  refused("POST", "/api/v1/agents", R"({"employee_id":"a8","ou":"desk","type":"multimedia","business_account":"a1"})",
+          409, "business_account 'a1' is agent 'a1''s");
+  refused("PUT", "/api/v1/agents/nobody", R"({"ou":"desk","type":"multimedia"})", 404, "no agent 'nobody'");
+  refused("PUT", "/api/v1/agents/a9", R"({"employee_id":"a8","ou":"desk","type":"multimedia"})", 400,
+          "an agent's id does not change");
+  refused("DELETE", "/api/v1/agents/nobody", "", 404, "no agent 'nobody'");
+  EXPECT_EQ(Call("POST", "/api/v1/agents", token, R"({"employee_id":"a8"})").status, 403) << "an agent's token";
+
+  // a9 signs in and serves "chat" at once.
+  std::unique_ptr<gateway_test::AgentConnection> a9 = gateway_test::ConnectReadyAgent(runner_.port(), "a9", token);
+  ASSERT_EQ(Deliver(*http_, WebEvent(kWebChannel, "hired-1", "message", "visitor-hired", "bonjour")).status, 200);
+  EXPECT_EQ(a9->NextOfType("assigned").Str("/customer/id"), "visitor-hired");
+
+  // Moved to "senior" while connected; a1 removed.
+  reply = Call("PUT", "/api/v1/agents/a9", kAdminToken,
+               R"({"ou":"desk","type":"multimedia","skill_queues":["senior"],"name":"Nia Lee"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/agent/skill_queues/0"), "senior") << reply.body;
+  EXPECT_EQ(reply.Json().Int("/agent/max_concurrent_sessions"), std::nullopt) << "replaced whole: " << reply.body;
+  reply = Call("DELETE", "/api/v1/agents/a1", kAdminToken);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/removed"), "a1") << reply.body;
+  EXPECT_EQ(Call("GET", "/api/v1/agents/a1/state", kAdminToken).status, 404);
+
+  // All of it outlives a kill, and a reload of the file that knows none of it.
+  http_.reset();
+  runner_.Kill();
+  Start();
+  auto in_effect = [&] {
+    gateway_test::HttpReply config = Call("GET", "/api/v1/config", kAdminToken);
+    EXPECT_EQ(config.status, 200) << config.body;
+    EXPECT_NE(config.body.find(R"("employee_id":"a9","name":"Nia Lee")"), std::string::npos) << config.body;
+    EXPECT_NE(config.body.find(R"("skill_queues":["senior"])"), std::string::npos) << config.body;
+    EXPECT_EQ(config.body.find(R"("employee_id":"a1")"), std::string::npos) << config.body;
+    EXPECT_EQ(Call("GET", "/api/v1/agents/a9/state", token).status, 200);
+  };
+  in_effect();
+  const std::string log = runner_.process().Output();
+  EXPECT_NE(log.find("2 agent definitions and 0 cap settings applied over the configuration file"), std::string::npos)
+      << log;
+  runner_.process().Signal(SIGHUP);
+  const auto deadline = std::chrono::steady_clock::now() + gateway_test::kWait;
+  while (runner_.process().Output().find("reload of ") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(runner_.process().Output().find("0 agent(s) changed"), std::string::npos) << runner_.process().Output();
+  in_effect();
 }
 
 }  // namespace

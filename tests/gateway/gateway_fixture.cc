@@ -380,6 +380,20 @@ std::unique_ptr<AgentConnection> GatewayTest::ConnectReady(std::string_view empl
   return agent;
 }
 
+std::unique_ptr<AgentConnection> ConnectReadyAgent(std::uint16_t port, std::string_view employee,
+                                                   std::string_view token) {
+  auto ws = std::make_unique<WsClient>(port);
+  const StatusOr<int> status = ws->Connect("/api/v1/agents/" + std::string(employee) + "/ws", token, kWait);
+  EXPECT_TRUE(status.ok() && *status == 101) << (status.ok() ? ws->refusal_body() : status.status().ToString());
+  auto agent = std::make_unique<AgentConnection>(std::move(ws), std::string(employee));
+  EXPECT_EQ(agent->NextOfType("state").Str("/state"), "signed_out");
+  agent->Ack(R"("type":"sign_in")");
+  agent->Ack(R"("type":"ready")");
+  EXPECT_EQ(agent->NextOfType("state").Str("/state"), "not_ready");
+  EXPECT_EQ(agent->NextOfType("state").Str("/state"), "ready");
+  return agent;
+}
+
 std::optional<std::uint64_t> GatewayTest::Metric(std::string_view sample) {
   const HttpReply metrics = Api("GET", "/metrics", "");
   EXPECT_EQ(metrics.status, 200);

@@ -102,6 +102,11 @@ class AgentConnection {
   int next_id_ = 1;
 };
 
+// Opens the agent's WebSocket on 127.0.0.1:port, signs it in and makes it
+// ready; its state frames up to "ready" are read.
+std::unique_ptr<AgentConnection> ConnectReadyAgent(std::uint16_t port, std::string_view employee,
+                                                   std::string_view token);
+
 class GatewayTest : public ::testing::Test {
  protected:
   void StartDaemon(const GatewayConfig& config = {});

@@ -1,12 +1,15 @@
 // The configuration pages in Chromium against the real daemon: an
 // administrator reads the tenant parameters, the OU tree, employees with their
 // effective caps and where they come from, skill queues and channels (never a
-// secret), and sets and clears caps at each level with the keyboard; an agent
-// gets no configuration; the phone layout has no sideways scrolling.
+// secret), sets and clears caps at each level with the keyboard, and adds,
+// changes and removes an employee (a refusal shown with routerd's reason); an
+// agent gets no configuration; the phone layout has no sideways scrolling.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {Daemon, PHONE, TOKENS, WEB_SECRET, launchBrowser, openPage, screenshot, signIn} from './harness.mjs';
+import {
+  Daemon, PHONE, TOKENS, WEB_SECRET, launchBrowser, openPage, screenshot, signIn, takeExpectedError,
+} from './harness.mjs';
 
 let daemon, browser;
 
@@ -124,6 +127,56 @@ test('an agent gets no configuration', async () => {
   assert.equal(await page.locator('#agents-section').isHidden(), true);
   const r = await daemon.api('GET', '/api/v1/config', {token: TOKENS.agent10001});
   assert.equal(r.status, 403, r.text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an employee is added, changed and removed, and a refusal says why', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const notice = page.getByRole('status').filter({hasText: 'Employee'});
+  const hired = row(page, 'agent', '10009');
+
+  await page.getByRole('button', {name: 'Add an employee'}).click();
+  const add = page.getByRole('dialog', {name: 'Add an employee'});
+  await add.getByLabel('Employee ID', {exact: true}).fill('10009');
+  await add.getByLabel('Name', {exact: true}).fill('Nia Lee');
+  await add.getByLabel('OU', {exact: true}).selectOption('support');
+  await add.getByRole('checkbox', {name: /general/}).check();
+  await add.getByLabel('Skills', {exact: true}).fill('fr 2');
+  await add.getByLabel('Skills', {exact: true}).press('Enter');
+  await notice.filter({hasText: 'Employee 10009 added.'}).waitFor();
+  assert.equal(await text(hired.locator('td[data-label="Name"]')), 'Nia Lee');
+  assert.equal(await text(hired.locator('td[data-label="Skill queues"]')), 'general');
+  assert.equal(await text(hired.locator('td[data-label="Skills"]')), 'fr 2');
+  assert.equal(await text(hired.locator('td[data-label="Effective cap"]')), '2 (OU support)');
+
+  // The file's rules refuse a bad one: the dialog says why, nothing is added.
+  await page.getByRole('button', {name: 'Add an employee'}).click();
+  await add.getByLabel('Employee ID', {exact: true}).fill('no spaces');
+  await add.getByLabel('Employee ID', {exact: true}).press('Enter');
+  await add.getByRole('alert').filter({hasText: 'Invalid request: '}).filter({hasText: 'employee_id'}).waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await row(page, 'agent', 'no spaces').count(), 0);
+  takeExpectedError(page, /status of 400/);
+
+  await hired.getByRole('button', {name: 'Change employee 10009'}).click();
+  const change = page.getByRole('dialog', {name: 'Change employee 10009'});
+  assert.equal(await change.getByLabel('Employee ID', {exact: true}).inputValue(), '10009');
+  assert.equal(await change.getByLabel('Name', {exact: true}).inputValue(), 'Nia Lee');
+  await change.getByRole('checkbox', {name: /orphans/}).check();
+  await change.getByRole('button', {name: 'Save'}).click();
+  await notice.filter({hasText: 'Employee 10009 changed.'}).waitFor();
+  assert.equal(await text(hired.locator('td[data-label="Skill queues"]')), 'general, orphans');
+  assert.equal(await text(hired.locator('td[data-label="Skills"]')), 'fr 2');
+
+  await hired.getByRole('button', {name: 'Remove employee 10009'}).click();
+  await page.getByRole('dialog', {name: 'Remove the employee?'}).getByRole('button', {name: 'Remove', exact: true})
+      .click();
+  await notice.filter({hasText: 'Employee 10009 removed.'}).waitFor();
+  assert.equal(await hired.count(), 0);
+  const gone = await daemon.api('GET', '/api/v1/agents/10009/state');
+  assert.equal(gone.status, 404, gone.text);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,9 +1,11 @@
 // The tenant's configuration as it is in effect, for its administrator:
 // tenant parameters, the OU tree, employees, skill queues and channels (never
 // a secret), from GET /api/v1/config. The three cap levels (tenant, OU,
-// employee) can be set and cleared here; routerd stores each change before it
-// answers, and it applies at once.
+// employee) can be set and cleared here, and employees added, changed and
+// removed (employees.js); routerd stores each change before it answers, and
+// it applies at once.
 import {ApiError, fillHeader, getJson, request, requireSession} from './api.js';
+import {editEmployee, removeEmployee} from './employees.js';
 import {el} from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -84,6 +86,15 @@ async function change(path, method, body, done) {
   }
 }
 
+// After an employee was added, changed or removed.
+async function reloadWith(notice) {
+  show($('page-error'), '');
+  await load();
+  show($('page-notice'), notice);
+}
+
+let current = null;  // the last GET /api/v1/config
+
 function renderTenant(t) {
   const row = (term, ...content) => [el('dt', {text: term}), el('dd', {}, ...content)];
   const mode = t.multimedia_access_mode === 'per_channel_kind'
@@ -134,6 +145,11 @@ function renderOus(ous) {
 
 function renderAgents(agents) {
   $('agents-body').replaceChildren(...agents.map((a) => {
+    const actions = el('div', {class: 'row-actions'},
+      el('button', {type: 'button', text: 'Change', 'aria-label': `Change employee ${a.employee_id}`,
+                    onclick: () => editEmployee(current, a, reloadWith)}),
+      el('button', {type: 'button', class: 'danger', text: 'Remove', 'aria-label': `Remove employee ${a.employee_id}`,
+                    onclick: () => removeEmployee(a, reloadWith, (text) => show($('page-error'), text))}));
     const own = a.agent_type === 'voice'
       ? el('span', {class: 'muted', text: 'Voice only: no multimedia cap'})
       : capForm(`employee ${a.employee_id}`, a.max_concurrent_sessions,
@@ -147,7 +163,8 @@ function renderAgents(agents) {
       cell('Skill queues', a.skill_queues.length ? a.skill_queues.join(', ') : '—'),
       cell('Skills', pairs(a.skills)),
       cell('Effective cap', effectiveCap(a)),
-      cell('Own cap', own, setBy));
+      cell('Own cap', own, setBy),
+      cell('Actions', actions));
   }));
 }
 
@@ -176,6 +193,7 @@ function renderChannels(channels) {
 
 async function load() {
   const config = await getJson('/api/v1/config');
+  current = config;
   renderTenant(config.tenant);
   renderOus(config.ous);
   renderAgents(config.agents);
@@ -194,6 +212,7 @@ async function init() {
     show($('page-error'), 'The configuration needs a tenant administrator token.');
     return;
   }
+  $('add-agent').addEventListener('click', () => editEmployee(current, undefined, reloadWith));
   await load();
 }
 
