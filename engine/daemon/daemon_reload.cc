@@ -126,9 +126,9 @@ Daemon::ReloadResult Daemon::Reload() {
   // as at start-up (stored_settings.h).
   StatusOr<storage::AdministrationState> stored = storage_->administration().Load();
   if (!stored.ok()) {
-    result.errors.push_back("the stored administration could not be read: " + stored.status().ToString() +
-                            "; nothing changed");
-    spdlog::error("reload of {} refused: {}", config_.source_path, result.errors.back());
+    result.unavailable = "the stored administration could not be read (" + stored.status().ToString() +
+                         "); nothing changed: reload again";
+    spdlog::error("reload of {} not done: {}", config_.source_path, result.unavailable);
     return result;
   }
   const AppliedAgents stored_agents = ApplyStoredAgents(*loaded.config, stored->agents);

@@ -66,7 +66,10 @@ std::optional<http::HttpResponse> OperatorApi::Handle(http::HttpRequest& request
   http::DeferredResponse reply = ctx.Defer();
   reload_([reply, who = *who](ReloadReport report) {
     spdlog::info("operator '{}': reload {}", EscapeForLog(who),
-                 report.failed ? "broke off" : report.errors.empty() ? "done" : "refused");
+                 report.failed                 ? "broke off"
+                 : !report.unavailable.empty() ? "not done"
+                 : report.errors.empty()       ? "done"
+                                               : "refused");
     reply.Send(ReportResponse(report));
   });
   return std::nullopt;
@@ -77,6 +80,7 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
     return http::JsonError(http::HttpStatus::internal_server_error, "internal",
                            "the reload broke off (see the log); what it had not applied is unchanged");
   }
+  if (!report.unavailable.empty()) return FromCode(StatusCode::kUnavailable, report.unavailable);
   std::string body = "{";
   if (!report.errors.empty()) {
     http::AppendJsonStringField(body, "error", "invalid_configuration");

@@ -37,6 +37,7 @@ struct ReloadReport {
   std::size_t tenants_applied = 0;         // tenants whose caps and limits are the file's now (run-time caps kept)
   std::size_t agents_changed = 0;          // agents added, removed, or given another OU, type, queues, skills, ...
   bool failed = false;                     // the reload broke off (logged); nothing more changed
+  std::string unavailable;                 // what it could not read (storage): nothing changed, try again
 };
 
 class OperatorApi {
