@@ -86,6 +86,19 @@ class ReloadTest : public ::testing::Test {
     return false;
   }
 
+  // Starts routerd on the durability configuration (with an operator token
+  // when `with_operator`); the configuration it runs.
+  DurabilityConfig StartDaemon(bool with_operator) {
+    DurabilityConfig config;
+    config.data_dir = dir_.path() + "/data";
+    config.log_level = "info";
+    if (with_operator) config.extra_toml = OperatorTokenToml("ops", kOperatorToken);
+    const Status started = runner_.Start(config);
+    EXPECT_TRUE(started.ok()) << started.ToString();
+    config.port = runner_.port();
+    return config;
+  }
+
   gateway_test::HttpReply Reload(std::string_view token, std::string_view method = "POST") {
     gateway_test::HttpClient http(runner_.port());
     auto reply = http.Send(method, "/api/v1/operator/reload", {}, Bearer(token));
@@ -98,12 +111,8 @@ class ReloadTest : public ::testing::Test {
 };
 
 TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNothing) {
-  DurabilityConfig config;
-  config.data_dir = dir_.path() + "/data";
-  config.log_level = "info";
-  const Status started = runner_.Start(config);
-  ASSERT_TRUE(started.ok()) << started.ToString();
-  config.port = runner_.port();
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/false);
+  ASSERT_FALSE(HasFailure());
 
   gateway_test::WsClient a2(runner_.port());
   ASSERT_EQ(*a2.Connect("/api/v1/agents/a2/ws", kA2Token, kWait), 101);
@@ -166,13 +175,8 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
 }
 
 TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
-  DurabilityConfig config;
-  config.data_dir = dir_.path() + "/data";
-  config.log_level = "info";
-  config.extra_toml = OperatorTokenToml("ops", kOperatorToken);
-  const Status started = runner_.Start(config);
-  ASSERT_TRUE(started.ok()) << started.ToString();
-  config.port = runner_.port();
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
+  ASSERT_FALSE(HasFailure());
 
   // Only an operator token opens it: no token, a tenant admin's, an agent's.
   EXPECT_EQ(Reload("").status, 401);
@@ -252,13 +256,8 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
 }
 
 TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
-  DurabilityConfig config;
-  config.data_dir = dir_.path() + "/data";
-  config.log_level = "info";
-  config.extra_toml = OperatorTokenToml("ops", kOperatorToken);
-  const Status started = runner_.Start(config);
-  ASSERT_TRUE(started.ok()) << started.ToString();
-  config.port = runner_.port();
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
+  ASSERT_FALSE(HasFailure());
 
   // a3 serves "senior" only; a web customer waits in "chat", where nobody is signed in.
   std::unique_ptr<gateway_test::AgentConnection> a3 = gateway_test::ConnectReadyAgent(runner_.port(), "a3", kA3Token);
@@ -290,13 +289,8 @@ TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
 }
 
 TEST_F(ReloadTest, AgentsTheFileAddsOrRemovesJoinOrLeaveAtOnce) {
-  DurabilityConfig config;
-  config.data_dir = dir_.path() + "/data";
-  config.log_level = "info";
-  config.extra_toml = OperatorTokenToml("ops", kOperatorToken);
-  const Status started = runner_.Start(config);
-  ASSERT_TRUE(started.ok()) << started.ToString();
-  config.port = runner_.port();
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
+  ASSERT_FALSE(HasFailure());
   constexpr std::string_view kA4Token = "acme-a4-hired-token";
   // a1 holds a customer.
   auto a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
