@@ -217,7 +217,10 @@ HttpResponse Console::Agents(const http::HttpRequest& request) const {
   }
   std::string out = "{\"agents\":[";
   bool first = true;
-  for (const config::AgentConfig& a : who->tenant->agents) {
+  // In effect: a reload or the provisioning API may have added or removed some.
+  const std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(who->tenant->id);
+  for (const config::AgentConfig& a : tenant->agents) {
+    if (a.retired) continue;
     if (!first) out += ',';
     first = false;
     out += '{';

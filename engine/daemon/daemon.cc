@@ -141,6 +141,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
     return presence_.Activity(tenant, employee);
   };
   hooks.request_call = [this](leave::CallRequest call) { return dialer_->Request(std::move(call)); };
+  hooks.tenant_in_effect = [this](const std::string& tenant) { return shards_->tenant_configs().Get(tenant); };
   leave_api_ = std::make_unique<leave::LeaveMessageApi>(config_, storage_->leave_messages(), clock_, std::move(hooks));
   token_api_ = std::make_unique<gateway::TokenApi>(
       *auth_, storage_->administration(), *agent_gateway_,

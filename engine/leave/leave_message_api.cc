@@ -260,9 +260,13 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   auto field = std::get<simdjson::dom::element>(body)["employee_id"];
   if (field.error() == simdjson::NO_SUCH_FIELD) return BadRequest("employee_id is required");
   if (field.get_string().get(employee) != simdjson::SUCCESS) return BadRequest("employee_id must be a string");
+  // The agents in effect; the snapshot lives as long as the task that uses it.
+  std::shared_ptr<const config::TenantConfig> tenant;
+  if (hooks_.tenant_in_effect) tenant = hooks_.tenant_in_effect(who.tenant->id);
+  if (tenant == nullptr) tenant = std::shared_ptr<const config::TenantConfig>(std::shared_ptr<void>(), who.tenant);
   const config::AgentConfig* agent = nullptr;
-  for (const config::AgentConfig& a : who.tenant->agents) {
-    if (a.employee_id == employee) agent = &a;
+  for (const config::AgentConfig& a : tenant->agents) {
+    if (a.employee_id == employee && !a.retired) agent = &a;
   }
   if (agent == nullptr) {
     return BadRequest("employee_id: \"" + std::string(employee) + "\" is not an agent of this tenant");
@@ -272,7 +276,8 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   Reply reply = defer();
   // The message's channel decides which agents may take it; it never changes,
   // so reading it before the write is enough (the status is checked in the write).
-  reads_->Post([this, id, agent, who, reply] {
+  reads_->Post([this, id, tenant, agent, who, reply] {
+    (void)tenant;  // keeps `agent` alive
     StatusOr<leave::StoredLeaveMessage> m = store_.Get(who.tenant->id, id);
     if (!m.ok()) return reply(ErrorResponse(m.status()));
     if (Status rule = CheckAllocationTarget(m->channel_kind, *agent); !rule.ok()) {

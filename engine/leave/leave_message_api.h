@@ -70,6 +70,10 @@ class LeaveMessageApi {
     AgentActivityLookup agent_activity;
     // Without it calls are refused (409), as for a tenant without a dialer url.
     CallRequester request_call;
+    // The tenant's agents in effect (a reload or the provisioning API may
+    // have added or removed some). Without it, or nullptr from it: the
+    // start-up configuration's.
+    std::function<std::shared_ptr<const config::TenantConfig>(const std::string& tenant_id)> tenant_in_effect;
   };
 
   // `config`, `store` and `clock` must outlive this object.

@@ -321,10 +321,21 @@ TEST_F(ReloadTest, AgentsTheFileAddsOrRemovesJoinOrLeaveAtOnce) {
     ASSERT_TRUE(state.ok());
     EXPECT_EQ(state->status, 404) << state->body;
   }
-  auto listed = http.Send("GET", "/api/v1/agents", {}, Bearer(kAdminToken));
-  ASSERT_TRUE(listed.ok());
-  EXPECT_THAT(listed->body, ::testing::HasSubstr("\"employee_id\":\"a4\""));
-  EXPECT_THAT(listed->body, ::testing::Not(::testing::HasSubstr("\"employee_id\":\"a1\"")));
+  // Every list of agents follows: the API's, and the console's (leave-message allocation).
+  for (const char* target : {"/api/v1/agents", "/console/api/agents"}) {
+    auto listed = http.Send("GET", target, {}, Bearer(kAdminToken));
+    ASSERT_TRUE(listed.ok());
+    EXPECT_THAT(listed->body, ::testing::HasSubstr("\"employee_id\":\"a4\"")) << target;
+    EXPECT_THAT(listed->body, ::testing::Not(::testing::HasSubstr("\"employee_id\":\"a1\""))) << target;
+  }
+  // A leave message is allocated to a4, not to a1 (no message 999999: the agent is checked first).
+  auto to_a1 = http.Send("POST", "/api/v1/messages/999999/allocate", R"({"employee_id":"a1"})", Bearer(kAdminToken));
+  ASSERT_TRUE(to_a1.ok());
+  EXPECT_EQ(to_a1->status, 400) << to_a1->body;
+  EXPECT_THAT(to_a1->body, ::testing::HasSubstr("is not an agent of this tenant"));
+  auto to_a4 = http.Send("POST", "/api/v1/messages/999999/allocate", R"({"employee_id":"a4"})", Bearer(kAdminToken));
+  ASSERT_TRUE(to_a4.ok());
+  EXPECT_EQ(to_a4->status, 404) << to_a4->body;
 
   // a4 signs in with its new token and gets the customer a1 left, at once.
   auto a4 = gateway_test::ConnectReadyAgent(runner_.port(), "a4", kA4Token);
