@@ -33,7 +33,7 @@ std::string TomlString(std::string_view value) {
       out += c;
     } else if (u < 0x20 || u == 0x7f) {
       char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", u);
       out += escaped;
     } else {
       out += c;

@@ -37,6 +37,17 @@ std::optional<AgentIdentities::Conflict> AgentIdentities::Claim(const AgentConfi
   return std::nullopt;
 }
 
+std::optional<AgentIdentities::Conflict> IdentityConflict(const std::vector<AgentConfig>& agents,
+                                                          const AgentConfig& agent) {
+  AgentIdentities taken;
+  for (const AgentConfig& other : agents) {
+    if (other.employee_id != agent.employee_id && !other.retired) {
+      taken.Claim(other, other.employee_id, other.employee_id);
+    }
+  }
+  return taken.Claim(agent, "", "");
+}
+
 std::optional<AgentConfig> ReadAgentTable(const toml::table& table, const std::string& path,
                                           const TenantConfig& tenant, ErrorList& errors) {
   std::vector<std::string> ou_ids;

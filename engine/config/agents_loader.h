@@ -46,4 +46,10 @@ class AgentIdentities {
   std::map<std::string, std::string, std::less<>> ids_, accounts_;
 };
 
+// Whether `agent` may join `agents` (a run-time definition): its business
+// account is no other agent's (retired ones and its own former self left
+// out); the conflict's holder is the other agent's employee id.
+std::optional<AgentIdentities::Conflict> IdentityConflict(const std::vector<AgentConfig>& agents,
+                                                          const AgentConfig& agent);
+
 }  // namespace routerd::config

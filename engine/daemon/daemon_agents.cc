@@ -69,11 +69,7 @@ HttpResponse Daemon::Provision(const Change& change) {
   }
   storage::StoredAgent stored{change.tenant_id, employee_id, std::nullopt, 0, change.by};
   if (agent) {
-    config::AgentIdentities taken;
-    for (const config::AgentConfig& other : desired.agents) {
-      if (other.employee_id != employee_id) taken.Claim(other, other.employee_id, other.employee_id);
-    }
-    if (std::optional<config::AgentIdentities::Conflict> c = taken.Claim(*agent, "", "")) {
+    if (std::optional<config::AgentIdentities::Conflict> c = config::IdentityConflict(desired.agents, *agent)) {
       return Conflict(std::string(c->key) + " '" +
                       (c->key == "employee_id" ? agent->employee_id : agent->business_account) +
                       "' is agent '" + c->holder + "''s");

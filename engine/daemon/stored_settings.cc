@@ -72,11 +72,7 @@ std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::Stored
   std::optional<config::AgentConfig> agent = config::ReadAgentDefinition(*stored.definition, tenant, errors);
   if (!agent) return errors.empty() ? "unreadable" : errors.front();
   if (agent->employee_id != stored.employee_id) return "its definition names another employee id";
-  config::AgentIdentities taken;
-  for (const config::AgentConfig& other : agents) {
-    if (other.employee_id != agent->employee_id) taken.Claim(other, other.employee_id, other.employee_id);
-  }
-  if (std::optional<config::AgentIdentities::Conflict> c = taken.Claim(*agent, "", "")) {
+  if (std::optional<config::AgentIdentities::Conflict> c = config::IdentityConflict(agents, *agent)) {
     return std::string(c->key) + " is agent '" + c->holder + "''s";
   }
   if (at != agents.end()) {

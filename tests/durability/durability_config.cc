@@ -1,5 +1,7 @@
 #include "tests/durability/durability_config.h"
 
+#include "engine/config/agent_definition.h"
+
 #include "tests/integration/integration_config.h"
 #include "tests/integration/signing.h"
 
@@ -33,24 +35,7 @@ std::string ClusterToml(const DurabilityConfig& c) {
 
 }  // namespace
 
-std::string TomlString(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
+std::string TomlString(std::string_view value) { return config::TomlString(value); }
 
 std::string ExtraWebChannel(int n) { return "web-chat-" + std::to_string(n); }
 std::string ExtraTenant(int n) { return "acme-" + std::to_string(n); }
