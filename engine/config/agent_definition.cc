@@ -5,23 +5,51 @@
 #include <toml++/toml.h>
 
 #include "engine/config/agents_loader.h"
+#include "engine/config/ous_loader.h"
 #include "engine/config/toml_reader.h"
 
 namespace routerd::config {
 
-std::optional<AgentConfig> ReadAgentDefinition(std::string_view toml_text, const TenantConfig& tenant,
-                                               std::vector<std::string>& errors) {
-  toml::table table;
+namespace {
+
+// `toml_text` as a table; nullopt with the error when it is not TOML.
+std::optional<toml::table> ParseDefinition(std::string_view toml_text, std::vector<std::string>& errors) {
   try {
-    table = toml::parse(toml_text);
+    return toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
     errors.push_back("not a TOML table: " + std::string(e.description()));
     return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<AgentConfig> ReadAgentDefinition(std::string_view toml_text, const TenantConfig& tenant,
+                                               std::vector<std::string>& errors) {
+  const std::optional<toml::table> table = ParseDefinition(toml_text, errors);
+  if (!table) return std::nullopt;
   internal::ErrorList list("");
-  std::optional<AgentConfig> agent = ReadAgentTable(table, "agent", tenant, list);
+  std::optional<AgentConfig> agent = ReadAgentTable(*table, "agent", tenant, list);
   for (std::string& e : list.TakeSorted()) errors.push_back(std::move(e));
   return agent;
+}
+
+std::optional<OuConfig> ReadOuDefinition(std::string_view toml_text, std::vector<std::string>& errors) {
+  const std::optional<toml::table> table = ParseDefinition(toml_text, errors);
+  if (!table) return std::nullopt;
+  internal::ErrorList list("");
+  std::optional<OuConfig> ou = ReadOuTable(*table, "ou", list);
+  if (!list.empty()) ou.reset();
+  for (std::string& e : list.TakeSorted()) errors.push_back(std::move(e));
+  return ou;
+}
+
+std::vector<std::string> OuTreeErrors(const TenantConfig& tenant) {
+  std::vector<OuLocation> locations;
+  for (const OuConfig& ou : tenant.ous) locations.push_back({"ou '" + ou.id + "'", 0});
+  internal::ErrorList list("");
+  CheckOuTree(tenant, locations, list);
+  return list.TakeSorted();
 }
 
 std::string TomlString(std::string_view value) {

@@ -1,7 +1,7 @@
-// An agent defined at run time (the provisioning API, and what its store keeps):
-// one [[tenants.agents]] table as TOML text, read by the configuration file's
-// rules (agents_loader.h), so that a file and an API request are held to the
-// same ones.
+// An agent or OU defined at run time (the provisioning API, and what its store
+// keeps): one [[tenants.agents]] or [[tenants.ous]] table as TOML text, read
+// by the configuration file's rules (agents_loader.h, ous_loader.h), so that a
+// file and an API request are held to the same ones.
 //
 // Thread safety: pure functions of their arguments.
 #pragma once
@@ -20,6 +20,15 @@ namespace routerd::config {
 // breaks a rule or is not TOML.
 std::optional<AgentConfig> ReadAgentDefinition(std::string_view toml_text, const TenantConfig& tenant,
                                                std::vector<std::string>& errors);
+
+// The OU `toml_text` defines (one [[tenants.ous]] table); nullopt with
+// `errors` ("ou '<id>': <key> ...: why") when it breaks a rule or is not
+// TOML. Its parent is checked with the tree (OuTreeErrors).
+std::optional<OuConfig> ReadOuDefinition(std::string_view toml_text, std::vector<std::string>& errors);
+
+// What is wrong with `tenant`'s OU tree (ous_loader.h: CheckOuTree), each
+// error naming its OU; empty when nothing is.
+std::vector<std::string> OuTreeErrors(const TenantConfig& tenant);
 
 // `value` as a TOML basic string, quotes included.
 std::string TomlString(std::string_view value);

@@ -51,7 +51,9 @@ std::optional<AgentIdentities::Conflict> IdentityConflict(const std::vector<Agen
 std::optional<AgentConfig> ReadAgentTable(const toml::table& table, const std::string& path,
                                           const TenantConfig& tenant, ErrorList& errors) {
   std::vector<std::string> ou_ids;
-  for (const OuConfig& ou : tenant.ous) ou_ids.push_back(ou.id);
+  for (const OuConfig& ou : tenant.ous) {
+    if (!ou.retired) ou_ids.push_back(ou.id);
+  }
   const QueueCatalog queues = CatalogOfQueues(tenant);
   const std::vector<std::string>& queue_ids = queues.ids;
   const std::map<std::string_view, QueueMedia>& queue_media = queues.media;

@@ -103,7 +103,7 @@ EffectiveCap ResolveEffectiveCap(const TenantConfig& tenant, const AgentConfig& 
   // Linear lookups: OU trees are small and this runs at start-up, not per session.
   auto find_ou = [&](const std::string& id) -> const OuConfig* {
     for (const OuConfig& ou : tenant.ous) {
-      if (ou.id == id) return &ou;
+      if (ou.id == id && !ou.retired) return &ou;
     }
     return nullptr;
   };

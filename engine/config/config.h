@@ -94,6 +94,9 @@ struct OuConfig {
   bool runtime_cap = false;
   int line = 0;
   KindCaps kind_caps;  // per-channel-kind access: before max_concurrent_sessions
+  // Removed at run time (a reload or the provisioning API): it keeps its
+  // position, the routers' index of it, and is no OU of the tenant.
+  bool retired = false;
 };
 
 // A skill and a level: an agent's level in it, or the lowest level a queue

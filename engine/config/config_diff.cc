@@ -30,7 +30,8 @@ std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
 }
 
 // The keys a reload applies live: caps at every level, the tenant's idle
-// timeout, and the limits of its queues.
+// timeout, and the limits of its queues. (OUs and agents apply live whole,
+// unless the queues or the access mode change too.)
 bool IsCapKey(std::string_view key) {
   return key == "max_concurrent_sessions" || key == "max_concurrent_sessions_by_channel_kind";
 }
@@ -112,16 +113,17 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
     }
     bool restructured = false;
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens" || key == "agents" || IsLiveTenantKey(key)) continue;
+      if (key == "tokens" || key == "agents" || key == "ous" || IsLiveTenantKey(key)) continue;
       if (RenderWithoutLiveKeys(*table, key) != RenderWithoutLiveKeys(*it->second, key)) {
         changed.push_back("tenant '" + id + "': " + key);
-        restructured |= key == "ous" || key == "skill_queues" || key == "multimedia_access_mode";
+        restructured |= key == "skill_queues" || key == "multimedia_access_mode";
       }
     }
     if (!restructured) continue;
     result.restructured_tenants.push_back(id);
-    // With new OUs or queues, no agent change applies live but the caps of
-    // the agents the running file has.
+    // With new queues or access mode, no OU or agent change applies live but
+    // the caps of those the running file has.
+    const bool ous_changed = RenderWithoutLiveKeys(*table, "ous") != RenderWithoutLiveKeys(*it->second, "ous");
     const auto old_agents = AgentIds(*table);
     const auto new_agents = AgentIds(*it->second);
     bool agents_changed = old_agents.size() != new_agents.size();
@@ -129,7 +131,9 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
       const auto other = new_agents.find(agent);
       agents_changed |= other == new_agents.end() || RenderWithoutCaps(*t) != RenderWithoutCaps(*other->second);
     }
-    if (agents_changed) changed.push_back("tenant '" + id + "': agents (with its OUs, queues or access mode)");
+    if (agents_changed || ous_changed) {
+      changed.push_back("tenant '" + id + "': OUs and agents (with its skill queues or access mode)");
+    }
   }
   for (const auto& [id, table] : new_tenants) {
     if (!old_tenants.contains(id)) changed.push_back("tenant '" + id + "' added");

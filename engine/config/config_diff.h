@@ -28,9 +28,9 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
 
 struct FileChanges {
   std::vector<std::string> needs_restart;  // as ChangedPartsBesideTokens
-  // Tenants (by id) whose OUs, skill queues or access mode changed beside
-  // their live keys: their agents' changes wait for the restart too
-  // (agent_changes.h).
+  // Tenants (by id) whose skill queues or access mode changed beside their
+  // live keys: their OUs' and agents' changes wait for the restart too
+  // (ou_changes.h, agent_changes.h).
   std::vector<std::string> restructured_tenants;
 };
 FileChanges CompareConfigFiles(std::string_view running_text, std::string_view new_text);

@@ -19,8 +19,8 @@
 #include "engine/config/dialer_loader.h"
 #include "engine/config/permissions_loader.h"
 #include "engine/config/personal_settings_loader.h"
+#include "engine/config/ous_loader.h"
 #include "engine/config/overflow_check.h"
-#include "engine/config/successor_cycles.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/kind_caps_loader.h"
 #include "engine/config/skills_loader.h"
@@ -45,14 +45,6 @@ constexpr std::int64_t kMinIdleTimeout = 10;
 constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
 constexpr std::int64_t kMaxWaitSeconds = 86400;
 constexpr std::int64_t kMaxWaiting = 1000000;
-
-// Per-item facts needed by the checks that span items, such as the line of a
-// reference to report an unknown target at.
-struct OuInfo {
-  std::string where;
-  int parent_line = 0;
-};
-
 
 class Loader {
  public:
@@ -181,7 +173,7 @@ class Loader {
     const toml::table* agent_states = r.Table("agent_states");
     r.ReportUnknownKeys();
 
-    LoadOus(ous, r.path(), tenant);
+    LoadOuTables(ous, r.path(), tenant, errors_);
     LoadSkillQueues(queues, r.path(), tenant);
     LoadAgentTables(agents, r.path(), tenant, errors_);
     LoadChannelTables(channels, r.path(), schema_, tenant, errors_);
@@ -193,65 +185,6 @@ class Loader {
     if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
     if (agent_states) LoadAgentStatesTable(*agent_states, r.path(), tenant, errors_);
     return id.has_value();
-  }
-
-  // ---- OUs -----------------------------------------------------------------
-
-  void LoadOus(const std::vector<const toml::table*>& tables, const std::string& path, TenantConfig& tenant) {
-    std::vector<OuInfo> infos;
-    std::map<std::string, int, std::less<>> seen;
-    for (size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i] == nullptr) continue;
-      TableReader r(*tables[i], path + ".ous[" + std::to_string(i) + "]", errors_);
-      OuConfig ou;
-      ou.line = r.line();
-      std::optional<std::string> id = ReadPlainId(r, "id");
-      if (id) r.set_label(*id);
-      if (auto parent = r.String("parent", Presence::kOptional)) ou.parent = *parent;
-      if (auto cap = r.Int("max_concurrent_sessions", kMinCap, kMaxCap, Presence::kOptional)) {
-        ou.max_concurrent_sessions = static_cast<int>(*cap);
-      }
-      ou.kind_caps = ReadKindCaps(r, errors_);
-      r.ReportUnknownKeys();
-      if (!id) continue;
-      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
-      if (!inserted) {
-        r.Error("id", "duplicate OU id '" + *id + "' (first defined at line " + std::to_string(it->second) + ")");
-        continue;
-      }
-      ou.id = *id;
-      infos.push_back({r.where(), r.KeyLine("parent")});
-      tenant.ous.push_back(std::move(ou));
-    }
-    CheckOuTree(tenant, infos);
-  }
-
-  void CheckOuTree(TenantConfig& tenant, const std::vector<OuInfo>& infos) {
-    std::vector<std::string> ids;
-    std::map<std::string_view, size_t> index;
-    for (const OuConfig& ou : tenant.ous) {
-      index.emplace(ou.id, ids.size());
-      ids.push_back(ou.id);
-    }
-    std::vector<long> parent(tenant.ous.size(), -1);
-    for (size_t i = 0; i < tenant.ous.size(); ++i) {
-      const OuConfig& ou = tenant.ous[i];
-      if (ou.parent.empty()) continue;
-      auto it = index.find(ou.parent);
-      if (it == index.end()) {
-        errors_.Add(infos[i].parent_line, infos[i].where,
-                    "parent = " + Quote(ou.parent) + " is not an OU of this tenant " + KnownList("OUs", ids) +
-                        "; use \"\" for a top-level OU");
-        continue;
-      }
-      parent[i] = static_cast<long>(it->second);
-    }
-    for (const std::vector<size_t>& cycle : FindCycles(parent)) {
-      size_t first = *std::min_element(cycle.begin(), cycle.end());
-      errors_.Add(infos[first].parent_line, infos[first].where,
-                  "OU parents form a cycle: " + NameCycle(cycle, ids) +
-                      " (every OU must lead up to a top-level OU with parent = \"\")");
-    }
   }
 
   // ---- Skill queues --------------------------------------------------------

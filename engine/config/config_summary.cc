@@ -39,9 +39,9 @@ std::string KindCapsText(const KindCaps& caps) {
 
 void AppendOuTree(const TenantConfig& tenant, const std::string& parent, int depth, std::string& out) {
   for (const OuConfig& ou : tenant.ous) {
-    if (ou.parent != parent) continue;
+    if (ou.parent != parent || ou.retired) continue;
     size_t agents = std::count_if(tenant.agents.begin(), tenant.agents.end(),
-                                  [&](const AgentConfig& a) { return a.ou == ou.id; });
+                                  [&](const AgentConfig& a) { return !a.retired && a.ou == ou.id; });
     out += std::string(4 + 2 * depth, ' ') + ou.id + " (";
     if (ou.max_concurrent_sessions) out += "cap " + std::to_string(*ou.max_concurrent_sessions) + ", ";
     if (!ou.kind_caps.empty()) out += "caps " + KindCapsText(ou.kind_caps) + ", ";

@@ -41,7 +41,9 @@ void CheckKindCaps(const TenantConfig& tenant, const std::vector<std::string>& k
   };
   const std::string tenant_where = std::string(path) + " '" + tenant.id + "'";
   check(tenant.kind_caps, tenant_where);
-  for (const OuConfig& ou : tenant.ous) check(ou.kind_caps, std::string(path) + ".ous '" + ou.id + "'");
+  for (const OuConfig& ou : tenant.ous) {
+    if (!ou.retired) check(ou.kind_caps, std::string(path) + ".ous '" + ou.id + "'");
+  }
   for (const AgentConfig& a : tenant.agents) check(a.kind_caps, std::string(path) + ".agents '" + a.employee_id + "'");
   if (!per_kind) return;
   std::set<std::string_view> kinds;

@@ -81,9 +81,12 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
 void AppendOus(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
   Key(out, "ous");
   out += "[";
+  bool first = true;
   for (std::size_t i = 0; i < t.ous.size(); ++i) {
     const config::OuConfig& ou = t.ous[i];
-    if (i) out += ",";
+    if (ou.retired) continue;
+    if (!first) out += ",";
+    first = false;
     out += "{";
     Str(out, "id", ou.id);
     out += ",";

@@ -197,6 +197,19 @@ class TenantRouter {
   // gives it back if the agent returns. Emits kAgentState (signed out).
   void RetireAgent(std::uint32_t agent, std::int64_t now_ns);
   bool AgentRetired(std::uint32_t agent) const { return agents_[agent].retired; }
+  // The tenant's OUs become those of `tenant`, by position (positions are
+  // the OUs' indices, as config/ou_changes.h keeps them), in two steps around
+  // the agents' changes (ApplyAgentConfig), so that an agent always has an OU:
+  // ApplyOus adds the OUs past the known ones and gives every OU that is not
+  // retired its parent and configured caps (a cap set at run time keeps
+  // winning), then resolves every agent's cap again (kAgentState for those
+  // whose cap changed); RetireOus then makes the retired ones no OU (FindOu
+  // does not find them; the index stays reserved, and comes back with the OU).
+  // REQUIRES: `tenant`'s OUs extend the router's (same ids at the same
+  // positions) and form a tree; for RetireOus, no agent is in a retired one.
+  void ApplyOus(const config::TenantConfig& tenant, std::int64_t now_ns);
+  void RetireOus(const config::TenantConfig& tenant);
+  bool OuRetired(std::uint32_t ou) const { return ou_retired_[ou] != 0; }
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
@@ -295,7 +308,11 @@ class TenantRouter {
   using WrapUpDeadline = router_state::WrapUpDeadline;
 
   // The position of `id` in `ids`, else kNone.
-  static std::uint32_t IndexOf(const std::vector<std::string>& ids, std::string_view id);
+  template <typename Ids>
+  static std::uint32_t IndexOf(const Ids& ids, std::string_view id) {
+    auto it = std::find(ids.begin(), ids.end(), id);
+    return it == ids.end() ? kNone : static_cast<std::uint32_t>(it - ids.begin());
+  }
 
   // Sessions
   static constexpr std::uint8_t kNoPriority = router_state::kNoPriority;
@@ -513,7 +530,10 @@ class TenantRouter {
   bool tenant_cap_runtime_ = false;  // tenant_cap_ was set at run time, not the file's
   std::vector<OuNode> ous_;
   std::vector<std::uint8_t> ou_cap_runtime_;  // by OU, as initial_ou_cap_runtime_
-  std::vector<std::string> ou_ids_;
+  // By OU; a deque, so that the views into it (events' cap_origin_ou) stay
+  // valid when ApplyOus appends.
+  std::deque<std::string> ou_ids_;
+  std::vector<std::uint8_t> ou_retired_;  // by OU: removed at run time
   std::vector<AgentSlot> agents_;
   // By agent; a deque, so that the views into it (events, agent_by_employee_)
   // stay valid when AddAgent appends.

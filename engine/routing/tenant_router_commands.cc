@@ -214,7 +214,7 @@ TenantRouter::CommandResult TenantRouter::ApplyCommand(const AgentCommand& c, st
       return {};
     }
     case AgentCommandType::kSetOuCap:
-      if (c.target >= ous_.size()) return {StatusCode::kNotFound, "unknown OU"};
+      if (c.target >= ous_.size() || ou_retired_[c.target]) return {StatusCode::kNotFound, "unknown OU"};
       ous_[c.target].cap = c.cap;
       ou_cap_runtime_[c.target] = 1;
       RecomputeCaps(all_agents_, now_ns);

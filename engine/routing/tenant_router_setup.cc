@@ -35,11 +35,13 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   for (const auto& ou : tenant.ous) ou_ids_.push_back(ou.id);
   initial_ous_.resize(tenant.ous.size());
   initial_ou_cap_runtime_.resize(tenant.ous.size());
+  ou_retired_.resize(tenant.ous.size());
   for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
     const auto& ou = tenant.ous[i];
     initial_ous_[i].parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
     if (ou.max_concurrent_sessions) initial_ous_[i].cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
     initial_ou_cap_runtime_[i] = ou.runtime_cap;
+    ou_retired_[i] = ou.retired;
   }
 
   std::vector<std::string> queue_ids;

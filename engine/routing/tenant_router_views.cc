@@ -5,11 +5,6 @@
 
 namespace routerd::routing {
 
-std::uint32_t TenantRouter::IndexOf(const std::vector<std::string>& ids, std::string_view id) {
-  auto it = std::find(ids.begin(), ids.end(), id);
-  return it == ids.end() ? kNone : static_cast<std::uint32_t>(it - ids.begin());
-}
-
 routing::AgentView TenantRouter::Agent(std::uint32_t agent) const {
   const AgentSlot& a = agents_[agent];
   return {a.employee_id,
@@ -94,7 +89,7 @@ std::optional<std::uint32_t> TenantRouter::FindAgent(std::string_view employee_i
 
 std::optional<std::uint32_t> TenantRouter::FindOu(std::string_view ou_id) const {
   std::uint32_t i = IndexOf(ou_ids_, ou_id);
-  return i == kNone ? std::nullopt : std::optional<std::uint32_t>(i);
+  return i == kNone || ou_retired_[i] ? std::nullopt : std::optional<std::uint32_t>(i);
 }
 
 std::optional<std::uint32_t> TenantRouter::FindChannel(std::string_view channel_id) const {

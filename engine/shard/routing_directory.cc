@@ -13,7 +13,7 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
     entry.ref = {shard, static_cast<std::uint32_t>(shard_tenants_[shard].size()), &t};
     for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
     entry.agents = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(AgentsOf(t));
-    for (std::uint32_t i = 0; i < t.ous.size(); ++i) entry.ous.emplace(t.ous[i].id, i);
+    entry.ous = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(OusOf(t));
     for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) entry.queues.emplace(t.skill_queues[i].id, i);
     shard_tenants_[shard].push_back(&t);
     tenants_.emplace(t.id, std::move(entry));
@@ -28,9 +28,19 @@ std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::AgentsOf(con
   return agents;
 }
 
-void RoutingDirectory::PublishAgents(const config::TenantConfig& tenant) {
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::OusOf(const config::TenantConfig& tenant) {
+  auto ous = std::make_shared<IndexMap>();
+  for (std::uint32_t i = 0; i < tenant.ous.size(); ++i) {
+    if (!tenant.ous[i].retired) ous->emplace(tenant.ous[i].id, i);
+  }
+  return ous;
+}
+
+void RoutingDirectory::PublishMembers(const config::TenantConfig& tenant) {
   auto it = tenants_.find(tenant.id);
-  if (it != tenants_.end()) it->second.agents->store(AgentsOf(tenant), std::memory_order_release);
+  if (it == tenants_.end()) return;
+  it->second.ous->store(OusOf(tenant), std::memory_order_release);
+  it->second.agents->store(AgentsOf(tenant), std::memory_order_release);
 }
 
 std::optional<TenantRef> RoutingDirectory::FindTenant(std::string_view tenant_id) const {
@@ -62,7 +72,7 @@ std::optional<std::uint32_t> RoutingDirectory::FindAgent(const TenantRef& t, std
 
 std::optional<std::uint32_t> RoutingDirectory::FindOu(const TenantRef& t, std::string_view id) const {
   const TenantEntry* e = Entry(t);
-  return e ? Lookup(e->ous, id) : std::nullopt;
+  return e ? Lookup(*e->ous->load(std::memory_order_acquire), id) : std::nullopt;
 }
 
 std::optional<std::uint32_t> RoutingDirectory::FindQueue(const TenantRef& t, std::string_view id) const {

@@ -2,8 +2,8 @@
 // (tenant, channel, agent, OU ids) to the shard and indices the router uses.
 //
 // Built once from the configuration; immutable afterwards but for the agents
-// of a tenant, which a reload may add or remove (PublishAgents), so any thread
-// may read it without a lock. Tenants are spread over shards by a hash of
+// and OUs of a tenant, which a reload or the provisioning API may add or
+// remove (PublishMembers), so any thread may read it without a lock. Tenants are spread over shards by a hash of
 // their id.
 #pragma once
 
@@ -33,7 +33,7 @@ class RoutingDirectory {
   std::uint32_t shard_count() const { return shard_count_; }
   std::optional<TenantRef> FindTenant(std::string_view tenant_id) const;
   // Index of a channel/agent/OU within its tenant (configuration order; for
-  // an agent, its position in the tenant's agents in effect: TenantConfigs).
+  // an agent or an OU, its position in the tenant in effect: TenantConfigs).
   std::optional<std::uint32_t> FindChannel(const TenantRef& t, std::string_view channel_id) const;
   std::optional<std::uint32_t> FindAgent(const TenantRef& t, std::string_view employee_id) const;
   std::optional<std::uint32_t> FindOu(const TenantRef& t, std::string_view ou_id) const;
@@ -42,9 +42,9 @@ class RoutingDirectory {
   const std::vector<const config::TenantConfig*>& TenantsOfShard(std::uint32_t shard) const {
     return shard_tenants_[shard];
   }
-  // The tenant's agents become those of `tenant` (by position, retired ones
-  // left out). From one thread at a time (the reload).
-  void PublishAgents(const config::TenantConfig& tenant);
+  // The tenant's agents and OUs become those of `tenant` (by position,
+  // retired ones left out). From one thread at a time (the reload).
+  void PublishMembers(const config::TenantConfig& tenant);
 
  private:
   // Heterogeneous lookup: finding by string_view allocates nothing.
@@ -57,11 +57,12 @@ class RoutingDirectory {
   using IndexMap = NameMap<std::uint32_t>;
   struct TenantEntry {
     TenantRef ref;
-    IndexMap channels, ous, queues;
-    // Replaced whole when a reload changes the agents.
-    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents;
+    IndexMap channels, queues;
+    // Replaced whole when a reload changes them.
+    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents, ous;
   };
   static std::shared_ptr<const IndexMap> AgentsOf(const config::TenantConfig& tenant);
+  static std::shared_ptr<const IndexMap> OusOf(const config::TenantConfig& tenant);
   static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
   const TenantEntry* Entry(const TenantRef& t) const;
 

@@ -33,7 +33,7 @@ ShardSet::ShardSet(const config::Config& config, const routing::PolicyRegistry& 
 ShardSet::~ShardSet() { Stop(); }
 
 void ShardSet::PublishTenant(std::shared_ptr<const config::TenantConfig> tenant) {
-  directory_.PublishAgents(*tenant);
+  directory_.PublishMembers(*tenant);
   tenant_configs_.Publish(std::move(tenant));
 }
 

@@ -84,7 +84,7 @@ ou = "root"
   EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, caps), IsEmpty());
 }
 
-TEST(ConfigDiffTest, AgentsAddedRemovedChangedOrReorderedNeedNoRestartUnlessTheOusOrQueuesChangeToo) {
+TEST(ConfigDiffTest, AgentsAndOusAddedRemovedChangedOrReorderedNeedNoRestartUnlessTheQueuesChangeToo) {
   constexpr std::string_view kTwo = R"toml(
 [[tenants]]
 id = "acme"
@@ -117,19 +117,27 @@ ou = "root"
   std::string left(kTwo);
   left.erase(left.find("[[tenants.agents]]\nemployee_id = \"a2\""));
   EXPECT_THAT(ChangedPartsBesideTokens(kTwo, left), IsEmpty());
-  // With new OUs, only the agents' caps would apply: the rest is named.
+  // OUs added, moved and re-capped apply live, with the agents.
   std::string desk_cap(kTwo);
   desk_cap.replace(desk_cap.find("id = \"desk\""), 11, "id = \"desk\"\nparent = \"root\"");
   desk_cap.replace(desk_cap.find("employee_id = \"a1\""), 18, "employee_id = \"a1\"\nmax_concurrent_sessions = 2");
-  EXPECT_THAT(ChangedPartsBesideTokens(kTwo, desk_cap), ElementsAre("tenant 'acme': ous"));
-  EXPECT_THAT(ChangedPartsBesideTokens(kTwo, desk_cap + "[[tenants.agents]]\nemployee_id = \"a3\"\nou = \"root\"\n"),
-              ElementsAre("tenant 'acme': ous", "tenant 'acme': agents (with its OUs, queues or access mode)"));
-  // A new queue with them: the agents wait for the restart that brings it.
+  const std::string with_ou = desk_cap + "[[tenants.ous]]\nid = \"night\"\n";
+  changes = CompareConfigFiles(kTwo, with_ou + "[[tenants.agents]]\nemployee_id = \"a3\"\nou = \"night\"\n");
+  EXPECT_THAT(changes.needs_restart, IsEmpty());
+  EXPECT_THAT(changes.restructured_tenants, IsEmpty());
+  // A new queue with them: the OUs and agents wait for the restart that brings it.
   std::string with_queue = moved + "[[tenants.skill_queues]]\nid = \"q2\"\n";
   changes = CompareConfigFiles(kTwo, with_queue);
   EXPECT_THAT(changes.needs_restart,
               ElementsAre("tenant 'acme': skill_queues",
-                          "tenant 'acme': agents (with its OUs, queues or access mode)"));
+                          "tenant 'acme': OUs and agents (with its skill queues or access mode)"));
+  EXPECT_THAT(changes.restructured_tenants, ElementsAre("acme"));
+  // A new queue and a new OU, the agents unchanged: the OU is named too.
+  changes = CompareConfigFiles(kTwo, std::string(kTwo) + "[[tenants.ous]]\nid = \"night\"\n" +
+                                         "[[tenants.skill_queues]]\nid = \"q2\"\n");
+  EXPECT_THAT(changes.needs_restart,
+              ElementsAre("tenant 'acme': skill_queues",
+                          "tenant 'acme': OUs and agents (with its skill queues or access mode)"));
   EXPECT_THAT(changes.restructured_tenants, ElementsAre("acme"));
 }
 
