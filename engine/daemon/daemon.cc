@@ -45,15 +45,15 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   }
   auto administration = (*storage)->administration().Load();
   if (!administration.ok()) return administration.status();
-  const AppliedAgents agents = ApplyStoredAgents(config, administration->agents);
+  const AppliedDefinitions defined = ApplyStoredDefinitions(config, administration->definitions, adapters->Kinds());
   const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
-  if (agents.agents > 0 || applied.caps > 0 || !administration->tokens.empty()) {
+  if (defined.ous > 0 || defined.agents > 0 || applied.caps > 0 || !administration->tokens.empty()) {
     spdlog::info(
-        "stored administration: {} agent definitions and {} cap settings applied over the configuration file, {} "
-        "API tokens",
-        agents.agents, applied.caps, administration->tokens.size());
+        "stored administration: {} OU and {} agent definitions and {} cap settings applied over the configuration "
+        "file, {} API tokens",
+        defined.ous, defined.agents, applied.caps, administration->tokens.size());
   }
-  for (const std::string& line : agents.skipped) spdlog::warn("stored agent skipped: {}", line);
+  for (const std::string& line : defined.skipped) spdlog::warn("stored definition skipped: {}", line);
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
                                             std::move(storage).value(), std::move(state),
@@ -181,12 +181,12 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   }
   reloads_ = leave::TaskThread::Create("rd-reload");
   // Provisioning runs where reloads do, one change of the configuration at a time.
-  agent_api_ = std::make_unique<gateway::AgentApi>([this](gateway::AgentApi::Change change,
-                                                          gateway::AgentApi::Done done) {
+  provisioning_api_ = std::make_unique<gateway::ProvisioningApi>([this](gateway::ProvisioningApi::Change change,
+                                                                        gateway::ProvisioningApi::Done done) {
     reloads_->Post([this, change = std::move(change), done] { done(Provision(change)); },
                    [done] { done(gateway::FromCode(StatusCode::kUnavailable, "the daemon is stopping")); });
   });
-  api_->SetAgentApi(agent_api_.get());
+  api_->SetProvisioningApi(provisioning_api_.get());
   operator_api_ = std::make_unique<gateway::OperatorApi>(
       config_.operator_tokens, [this](std::function<void(gateway::ReloadReport)> done) {
         reloads_->Post([this, done] { done(Reload()); }, [done] {

@@ -19,7 +19,7 @@
 #include "engine/daemon/cluster_runtime.h"
 #include "engine/daemon/routing_event_fanout.h"
 #include "engine/daemon/session_journal.h"
-#include "engine/gateway/agent_api.h"
+#include "engine/gateway/provisioning_api.h"
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/auth.h"
@@ -102,16 +102,24 @@ class Daemon {
   Status Recover();
   // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
   void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
-  // The tenant's agents (unless `restructured`: its OUs or queues changed
-  // too), caps and limits, on its shard.
+  // The tenant's OUs and agents (unless `restructured`: its queues or access
+  // mode changed too), caps and limits, on its shard.
   void ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result);
-  // Agents added, changed and removed (a reload's or the provisioning API's),
-  // with `also` in the same shard task; then the tenant's agents published.
-  // How many agent connections were closed (removed agents'). Under reload_mu_.
-  StatusOr<std::size_t> ApplyAgentChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
-                                          const std::function<void(routing::TenantRouter&, std::int64_t)>& also);
-  // The provisioning API's change (gateway/agent_api.h), on the reload thread.
-  http::HttpResponse Provision(const gateway::AgentApi::Change& change);
+  // OUs and agents added, changed and removed (a reload's or the provisioning
+  // API's): `agents.tenant` is the tenant as it is to be, by position. With
+  // `also` in the same shard task; then the tenant published. How many agent
+  // connections were closed (removed agents'). Under reload_mu_.
+  StatusOr<std::size_t> ApplyMemberChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
+                                           const std::function<void(routing::TenantRouter&, std::int64_t)>& also);
+  // The provisioning API's change (gateway/provisioning_api.h), on the
+  // reload thread (daemon_provisioning.cc).
+  http::HttpResponse Provision(const gateway::ProvisioningApi::Change& change);
+  http::HttpResponse ProvisionAgent(const gateway::ProvisioningApi::Change& change,
+                                    const config::TenantConfig& live, const shard::TenantRef& ref);
+  http::HttpResponse ProvisionOu(const gateway::ProvisioningApi::Change& change, const config::TenantConfig& live,
+                                 const shard::TenantRef& ref);
+  // Stores a run-time definition and waits until it is durable.
+  Status StoreDefinition(storage::StoredDefinition definition);
   void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
   void SyncStoredTokens();
   void RenderMetrics(metrics::PrometheusWriter& out) const;
@@ -139,7 +147,7 @@ class Daemon {
   std::unique_ptr<gateway::CapChanges> cap_changes_;
   std::unique_ptr<gateway::AgentGateway> agent_gateway_;
   std::unique_ptr<gateway::TokenApi> token_api_;
-  std::unique_ptr<gateway::AgentApi> agent_api_;
+  std::unique_ptr<gateway::ProvisioningApi> provisioning_api_;
   std::unique_ptr<leave::LeaveMessageAllocator> allocator_;
   std::unique_ptr<leave::Dialer> dialer_;
   std::unique_ptr<leave::DialerCallbacks> dialer_callbacks_;

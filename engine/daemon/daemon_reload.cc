@@ -8,6 +8,7 @@
 #include "engine/config/agent_changes.h"
 #include "engine/config/config_diff.h"
 #include "engine/config/config_loader.h"
+#include "engine/config/ou_changes.h"
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/stored_settings.h"
@@ -50,33 +51,35 @@ void Daemon::ReloadTokens(const config::TenantConfig& running, const config::Ten
 }
 
 void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result) {
-  // Against the agents in effect, so that a change applied by an earlier
-  // reload is not applied (nor counted) again.
+  // Against the OUs and agents in effect, so that a change applied by an
+  // earlier reload is not applied (nor counted) again.
   const std::shared_ptr<const config::TenantConfig> running = shards_->tenant_configs().Get(reloaded.id);
   const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(reloaded.id);
   if (!running || !ref) return;
-  const config::AgentChanges agents = config::MergeAgentChanges(*running, reloaded, restructured);
+  const config::OuChanges ous = config::MergeOuChanges(*running, reloaded, restructured);
+  const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
   // What a restart with this file would give; the caps set at run time keep
-  // winning, as at start-up. The agents first, so that the caps resolve
-  // under their new OUs. `reloaded` outlives the task (ApplyAgentChanges
-  // waits for it).
+  // winning, as at start-up. The OUs and agents first, so that the caps
+  // resolve under their new OUs. `reloaded` outlives the task
+  // (ApplyMemberChanges waits for it).
   const StatusOr<std::size_t> closed =
-      ApplyAgentChanges(*ref, agents, [&reloaded](routing::TenantRouter& t, std::int64_t now_ns) {
+      ApplyMemberChanges(*ref, agents, [&reloaded](routing::TenantRouter& t, std::int64_t now_ns) {
         t.ApplyFileCaps(reloaded, now_ns);
         t.ApplyFileLimits(reloaded);
       });
   if (!closed.ok()) {
-    result.needs_restart.push_back("tenant '" + reloaded.id + "': agents, caps and limits (" +
+    result.needs_restart.push_back("tenant '" + reloaded.id + "': OUs, agents, caps and limits (" +
                                    closed.status().message() + ")");
     return;
   }
   result.connections_closed += *closed;
   ++result.tenants_applied;
+  result.ous_changed += ous.count();
   result.agents_changed += agents.changed;
 }
 
-StatusOr<std::size_t> Daemon::ApplyAgentChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
-                                                const std::function<void(routing::TenantRouter&, std::int64_t)>& also) {
+StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, const config::AgentChanges& agents,
+                                                 const std::function<void(routing::TenantRouter&, std::int64_t)>& also) {
   const std::uint32_t tenant = ref.tenant;
   // Room for the added agents first, so that no event of theirs is dropped.
   presence_.AddAgents(*agents.tenant);
@@ -89,11 +92,15 @@ StatusOr<std::size_t> Daemon::ApplyAgentChanges(const shard::TenantRef& ref, con
       [this, &agents, &also, &placed, tenant](routing::Router& router) {
         routing::TenantRouter& t = router.tenant(tenant);
         const std::int64_t now_ns = clock_.NowNs();
+        // New OUs before the agents that join them; removed ones after the
+        // agents that leave them.
+        t.ApplyOus(*agents.tenant, now_ns);
         for (std::uint32_t agent : agents.added) {
           placed &= t.AddAgent(agents.tenant->agents[agent], now_ns) == agent;
         }
         for (std::uint32_t agent : agents.routed) t.ApplyAgentConfig(agent, agents.tenant->agents[agent], now_ns);
         for (std::uint32_t agent : agents.retired) t.RetireAgent(agent, now_ns);
+        t.RetireOus(*agents.tenant);
         if (also) also(t, now_ns);
       },
       shard::kShardTaskStartTimeout);
@@ -106,7 +113,7 @@ StatusOr<std::size_t> Daemon::ApplyAgentChanges(const shard::TenantRef& ref, con
   }
   const std::size_t closed = agent_gateway_->RetireRemovedAgents(*agents.tenant);
   // Readers off the shard (the API, the console, leave allocation) see the
-  // agents as the router now routes them.
+  // OUs and agents as the router now routes them.
   shards_->PublishTenant(agents.tenant);
   return closed;
 }
@@ -122,8 +129,8 @@ Daemon::ReloadResult Daemon::Reload() {
     result.errors = std::move(loaded.errors);
     return result;
   }
-  // Agents created, changed or removed through the API win over the file's,
-  // as at start-up (stored_settings.h).
+  // OUs and agents created, changed or removed through the API win over the
+  // file's, as at start-up (stored_settings.h).
   StatusOr<storage::AdministrationState> stored = storage_->administration().Load();
   if (!stored.ok()) {
     result.unavailable = "the stored administration could not be read (" + stored.status().ToString() +
@@ -131,8 +138,8 @@ Daemon::ReloadResult Daemon::Reload() {
     spdlog::error("reload of {} not done: {}", config_.source_path, result.unavailable);
     return result;
   }
-  const AppliedAgents stored_agents = ApplyStoredAgents(*loaded.config, stored->agents);
-  for (const std::string& line : stored_agents.skipped) spdlog::warn("reload: stored agent skipped: {}", line);
+  const AppliedDefinitions defined = ApplyStoredDefinitions(*loaded.config, stored->definitions, adapters_->Kinds());
+  for (const std::string& line : defined.skipped) spdlog::warn("reload: stored definition skipped: {}", line);
   const config::Config& next = *loaded.config;
   config::FileChanges changes;
   try {
@@ -159,9 +166,9 @@ Daemon::ReloadResult Daemon::Reload() {
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
-      "caps and limits of {} tenant(s) as the file sets them; {} agent(s) changed",
+      "caps and limits of {} tenant(s) as the file sets them; {} OU(s) and {} agent(s) changed",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-      result.operator_tokens, result.tenants_applied, result.agents_changed);
+      result.operator_tokens, result.tenants_applied, result.ous_changed, result.agents_changed);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

@@ -4,6 +4,7 @@
 
 #include "engine/config/agent_definition.h"
 #include "engine/config/agents_loader.h"
+#include "engine/config/kind_caps_loader.h"
 
 namespace routerd::daemon {
 namespace {
@@ -56,22 +57,22 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
   return applied;
 }
 
-std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::StoredAgent& stored) {
+std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::StoredDefinition& stored) {
   std::vector<config::AgentConfig>& agents = tenant.agents;
   const auto at = std::find_if(agents.begin(), agents.end(),
-                               [&](const config::AgentConfig& a) { return a.employee_id == stored.employee_id; });
+                               [&](const config::AgentConfig& a) { return a.employee_id == stored.object_id; });
   if (!stored.definition) {
     if (at != agents.end()) agents.erase(at);
     // The file's tokens for it would act for nobody.
     std::erase_if(tenant.tokens, [&](const config::TokenConfig& t) {
-      return t.role == config::TokenConfig::Role::kAgent && t.employee_id == stored.employee_id;
+      return t.role == config::TokenConfig::Role::kAgent && t.employee_id == stored.object_id;
     });
     return {};
   }
   std::vector<std::string> errors;
   std::optional<config::AgentConfig> agent = config::ReadAgentDefinition(*stored.definition, tenant, errors);
   if (!agent) return errors.empty() ? "unreadable" : errors.front();
-  if (agent->employee_id != stored.employee_id) return "its definition names another employee id";
+  if (agent->employee_id != stored.object_id) return "its definition names another employee id";
   if (std::optional<config::AgentIdentities::Conflict> c = config::IdentityConflict(agents, *agent)) {
     return std::string(c->key) + " is agent '" + c->holder + "''s";
   }
@@ -83,18 +84,81 @@ std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::Stored
   return {};
 }
 
-AppliedAgents ApplyStoredAgents(config::Config& config, const std::vector<storage::StoredAgent>& agents) {
-  AppliedAgents applied;
-  for (const storage::StoredAgent& a : agents) {
-    config::TenantConfig* tenant = FindById(config.tenants, a.tenant_id, &config::TenantConfig::id);
-    const std::string why =
-        tenant == nullptr ? "the configuration no longer has its tenant" : ApplyStoredAgent(*tenant, a);
-    if (why.empty()) {
-      ++applied.agents;
-    } else {
-      applied.skipped.push_back("agent " + a.tenant_id + "/" + a.employee_id + " as " + a.set_by + " " +
-                                (a.definition ? "defined" : "removed") + " it: " + why);
+std::string ApplyStoredOu(config::TenantConfig& tenant, const storage::StoredDefinition& stored,
+                          const std::vector<std::string>& known_kinds) {
+  config::TenantConfig next = tenant;
+  std::vector<config::OuConfig>& ous = next.ous;
+  const auto at =
+      std::find_if(ous.begin(), ous.end(), [&](const config::OuConfig& o) { return o.id == stored.object_id; });
+  if (!stored.definition) {
+    if (at == ous.end()) return {};
+    for (const config::AgentConfig& a : next.agents) {
+      if (a.ou == stored.object_id) return "agent '" + a.employee_id + "' is in it";
     }
+    for (const config::OuConfig& o : ous) {
+      if (o.parent == stored.object_id) return "OU '" + o.id + "' is under it";
+    }
+    ous.erase(at);
+    tenant.ous = std::move(ous);
+    return {};
+  }
+  std::vector<std::string> errors;
+  std::optional<config::OuConfig> ou = config::ReadOuDefinition(*stored.definition, errors);
+  if (!ou) return errors.empty() ? "unreadable" : errors.front();
+  if (ou->id != stored.object_id) return "its definition names another id";
+  if (at != ous.end()) {
+    *at = std::move(*ou);
+  } else {
+    ous.push_back(std::move(*ou));
+  }
+  errors = config::OuTreeErrors(next);
+  config::internal::ErrorList kinds("");
+  config::CheckKindCaps(next, known_kinds, "tenant", kinds);
+  for (std::string& e : kinds.TakeSorted()) errors.push_back(std::move(e));
+  if (!errors.empty()) return errors.front();
+  tenant.ous = std::move(next.ous);
+  return {};
+}
+
+AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
+                                          const std::vector<storage::StoredDefinition>& definitions,
+                                          const std::vector<std::string>& known_kinds) {
+  AppliedDefinitions applied;
+  auto apply = [&](const storage::StoredDefinition& d) {
+    config::TenantConfig* tenant = FindById(config.tenants, d.tenant_id, &config::TenantConfig::id);
+    const bool is_ou = d.kind == storage::DefinitionKind::kOu;
+    std::string why = "the configuration no longer has its tenant";
+    if (tenant != nullptr) why = is_ou ? ApplyStoredOu(*tenant, d, known_kinds) : ApplyStoredAgent(*tenant, d);
+    if (why.empty()) {
+      ++(is_ou ? applied.ous : applied.agents);
+    } else {
+      applied.skipped.push_back(std::string(is_ou ? "OU " : "agent ") + d.tenant_id + "/" + d.object_id + " as " +
+                                d.set_by + " " + (d.definition ? "defined" : "removed") + " it: " + why);
+    }
+  };
+  using Kind = storage::DefinitionKind;
+  // An OU may be under one stored after it (its parent changed later): each
+  // pass applies those whose parent is there, until a pass applies none.
+  std::vector<const storage::StoredDefinition*> pending;
+  for (const storage::StoredDefinition& d : definitions) {
+    if (d.kind == Kind::kOu && d.definition) pending.push_back(&d);
+  }
+  for (bool progress = true; progress && !pending.empty();) {
+    progress = false;
+    std::erase_if(pending, [&](const storage::StoredDefinition* d) {
+      config::TenantConfig* tenant = FindById(config.tenants, d->tenant_id, &config::TenantConfig::id);
+      if (tenant == nullptr || !ApplyStoredOu(*tenant, *d, known_kinds).empty()) return false;
+      ++applied.ous;
+      progress = true;
+      return true;
+    });
+  }
+  for (const storage::StoredDefinition* d : pending) apply(*d);  // each skipped, saying why
+  for (const storage::StoredDefinition& d : definitions) {
+    if (d.kind == Kind::kAgent) apply(d);
+  }
+  for (const storage::StoredDefinition& d : definitions) {
+    if (d.kind == Kind::kOu && !d.definition) apply(d);
   }
   return applied;
 }

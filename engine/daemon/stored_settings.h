@@ -9,12 +9,13 @@
 // longer has is skipped and reported. Tokens created through the API are
 // valid alongside the file's tokens until revoked.
 //
-// Agents created, changed or removed through the API win over the file's
-// agent of the same employee id, for the same reason: the stored definition
-// replaces it (or adds the agent), a stored removal removes it (with the
-// file's tokens for it). A definition that no longer fits the file (its OU
-// or a queue is gone, its business account is another agent's) is skipped
-// and reported, and stays stored.
+// Agents and OUs created, changed or removed through the API win over the
+// file's agent of the same employee id or OU of the same id, for the same
+// reason: the stored definition replaces it (or adds it), a stored removal
+// removes it (an agent with the file's tokens for it). A definition that no
+// longer fits the file (an agent's OU or a queue is gone, its business
+// account is another agent's; an OU's parent is gone, or agents of the file
+// are in an OU removed) is skipped and reported, and stays stored.
 //
 // Thread safety: a plain function, at start-up.
 #pragma once
@@ -36,16 +37,29 @@ struct AppliedSettings {
 // tenants' runtime_max_concurrent_sessions).
 AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storage::CapSetting>& caps);
 
-struct AppliedAgents {
-  int agents = 0;                    // definitions and removals applied
+struct AppliedDefinitions {
+  int ous = 0;                       // OU definitions and removals applied
+  int agents = 0;                    // agent definitions and removals applied
   std::vector<std::string> skipped;  // one line per definition that no longer fits
 };
 
-// Applies `agents` (oldest first) to `config`'s agents. Before ApplyStoredCaps:
-// caps name agents.
-AppliedAgents ApplyStoredAgents(config::Config& config, const std::vector<storage::StoredAgent>& agents);
+// Applies `definitions` (oldest first) to `config`'s OUs and agents: the OUs
+// defined first, then the agents (which may be in them), then the OU removals
+// (once their agents may have moved out). `known_kinds`: the registered
+// channel kinds, for an OU's caps per kind. Before ApplyStoredCaps: caps name
+// OUs and agents.
+AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
+                                          const std::vector<storage::StoredDefinition>& definitions,
+                                          const std::vector<std::string>& known_kinds);
 
-// Applies one stored agent to `tenant`; an empty string when it applied, else why not.
-std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::StoredAgent& agent);
+// Applies one stored agent definition to `tenant`; an empty string when it
+// applied, else why not.
+std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::StoredDefinition& agent);
+
+// The same for an OU: a definition replaces or adds it unless the tree or its
+// caps would break a rule; a removal removes it unless an agent or an OU is
+// in it.
+std::string ApplyStoredOu(config::TenantConfig& tenant, const storage::StoredDefinition& ou,
+                          const std::vector<std::string>& known_kinds);
 
 }  // namespace routerd::daemon

@@ -147,8 +147,10 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
   if (first == "agents") {
     if (rest.empty()) {
       if (!who->admin()) return Forbidden("tenant_admin only");
-      if (verb == Verb::post && agent_api_ != nullptr) return agent_api_->Create(request, *who, ctx);
-      if (verb != Verb::get) return MethodNotAllowed(agent_api_ != nullptr ? "GET, POST" : "GET");
+      if (verb == Verb::post && provisioning_ != nullptr) {
+        return provisioning_->Create(request, *who, ProvisioningApi::Object::kAgent, ctx);
+      }
+      if (verb != Verb::get) return MethodNotAllowed(provisioning_ != nullptr ? "GET, POST" : "GET");
       Query(*who, ctx, [](const routing::TenantRouter& t, std::int64_t now) {
         std::string out = "{\"agents\":[";
         bool first = true;
@@ -235,6 +237,20 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     });
     return std::nullopt;
   }
+  if (first == "ous" && provisioning_ != nullptr && Head(rest).second.empty()) {
+    // The OUs themselves (their caps alone: /ous/{id}/cap, below). The OUs
+    // in effect are listed by GET /config.
+    if (!who->admin()) return Forbidden("tenant_admin only");
+    constexpr auto kOu = ProvisioningApi::Object::kOu;
+    if (rest.empty()) {
+      if (verb != Verb::post) return MethodNotAllowed("POST");
+      return provisioning_->Create(request, *who, kOu, ctx);
+    }
+    const std::string_view ou = Head(rest).first;
+    if (verb == Verb::put) return provisioning_->Replace(request, *who, kOu, ou, ctx);
+    if (verb == Verb::delete_) return provisioning_->Remove(*who, kOu, ou, ctx);
+    return MethodNotAllowed("PUT, DELETE");
+  }
   if ((first == "ous" || first == "tenant") && !rest.empty()) {
     if (!who->admin()) return Forbidden("tenant_admin only");
     routing::AgentCommand cmd;
@@ -266,9 +282,9 @@ std::optional<HttpResponse> ApiHandler::AgentRoute(HttpRequest& request, const P
   const Verb verb = request.method();
   // Provisioning decides itself whether the agent exists, in turn with the
   // other changes of the configuration.
-  if (rest.empty() && agent_api_ != nullptr) {
-    if (verb == Verb::put) return agent_api_->Replace(request, who, employee, ctx);
-    if (verb == Verb::delete_) return agent_api_->Remove(who, employee, ctx);
+  if (rest.empty() && provisioning_ != nullptr) {
+    if (verb == Verb::put) return provisioning_->Replace(request, who, ProvisioningApi::Object::kAgent, employee, ctx);
+    if (verb == Verb::delete_) return provisioning_->Remove(who, ProvisioningApi::Object::kAgent, employee, ctx);
   }
   auto ref = shards_.directory().FindTenant(who.tenant->id);
   auto agent = shards_.directory().FindAgent(*ref, employee);

@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/gateway/agent_api.h"
+#include "engine/gateway/provisioning_api.h"
 #include "engine/gateway/agent_gateway.h"
 #include "engine/gateway/auth.h"
 #include "engine/gateway/cap_changes.h"
@@ -71,7 +71,7 @@ class ApiHandler {
   void SetTraceLookup(TraceLookup lookup) { trace_lookup_ = std::move(lookup); }
   // POST /api/v1/agents, PUT and DELETE /api/v1/agents/{id}: provisioning.
   // Set before the server starts; without it they are 405.
-  void SetAgentApi(AgentApi* agents) { agent_api_ = agents; }
+  void SetProvisioningApi(ProvisioningApi* provisioning) { provisioning_ = provisioning; }
 
   // Before the body is read: a request that sends one is 401 without a valid
   // token, whatever its route, so that nobody unauthenticated makes the
@@ -122,7 +122,7 @@ class ApiHandler {
   const MessagesBodyRule messages_body_;
   OwnerCheck owner_check_;
   TraceLookup trace_lookup_;
-  AgentApi* agent_api_ = nullptr;
+  ProvisioningApi* provisioning_ = nullptr;
 };
 
 }  // namespace routerd::gateway

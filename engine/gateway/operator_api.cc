@@ -104,6 +104,8 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   body += ',';
   http::AppendJsonIntField(body, "tenants_applied", static_cast<std::int64_t>(report.tenants_applied));
   body += ',';
+  http::AppendJsonIntField(body, "ous_changed", static_cast<std::int64_t>(report.ous_changed));
+  body += ',';
   http::AppendJsonIntField(body, "agents_changed", static_cast<std::int64_t>(report.agents_changed));
   body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);

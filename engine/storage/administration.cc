@@ -18,4 +18,18 @@ std::optional<CapScope> ParseCapScope(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view DefinitionKindName(DefinitionKind kind) {
+  switch (kind) {
+    case DefinitionKind::kAgent: return "agent";
+    case DefinitionKind::kOu: return "ou";
+  }
+  return "agent";
+}
+
+std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name) {
+  if (name == "agent") return DefinitionKind::kAgent;
+  if (name == "ou") return DefinitionKind::kOu;
+  return std::nullopt;
+}
+
 }  // namespace routerd::storage

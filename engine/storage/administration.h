@@ -1,7 +1,7 @@
 // AdministrationRepository: the run-time changes an administrator makes to a
 // tenant (concurrency caps set through the API, API tokens created or
-// revoked, agents created, changed or removed), kept durably so that a
-// restart does not undo them.
+// revoked, configured objects such as agents and OUs created, changed or
+// removed), kept durably so that a restart does not undo them.
 //
 // The configuration file stays the bootstrap: what is stored here is applied
 // over it at start-up (stored_settings.h says which wins). Every change is a
@@ -62,24 +62,32 @@ struct StoredToken {
   std::string created_by;
 };
 
-// An agent as an administrator defined it through the API: its table in the
-// configuration file's form (TOML, the keys of [[tenants.agents]], read by the
-// same rules), or its removal.
-struct StoredAgent {
+// Which kind of configured object a stored definition is. One store holds
+// them all, so that a new kind provisioned through the API needs no new table.
+enum class DefinitionKind : std::uint8_t { kAgent, kOu };
+std::string_view DefinitionKindName(DefinitionKind kind);  // "agent", "ou": the stored text
+std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name);
+
+// A configured object as an administrator defined it through the API: its
+// table in the configuration file's form (TOML, the keys of [[tenants.agents]]
+// for an agent, [[tenants.ous]] for an OU, read by the same rules), or its
+// removal. Objects of different kinds may share an id.
+struct StoredDefinition {
+  DefinitionKind kind = DefinitionKind::kAgent;
   std::string tenant_id;
-  std::string employee_id;
+  std::string object_id;                  // an agent's employee_id, an OU's id
   std::optional<std::string> definition;  // nullopt: removed
   std::int64_t set_at_ms = 0;             // stamped by the store
   std::string set_by;                     // the token's name, for the audit trail
 };
 
 // What a start-up applies over the configuration file: the latest cap of each
-// subject, the tokens still active and the latest definition of each agent,
-// oldest first.
+// subject, the tokens still active and the latest definition of each object
+// (tenant, kind, id), oldest first.
 struct AdministrationState {
   std::vector<CapSetting> caps;
   std::vector<StoredToken> tokens;
-  std::vector<StoredAgent> agents;
+  std::vector<StoredDefinition> definitions;
 };
 
 class AdministrationRepository {
@@ -96,8 +104,9 @@ class AdministrationRepository {
   // NotFound when the tenant has no active token of that name. A revoked
   // token stays in the store (who revoked it, when); its name may be reused.
   virtual Status RevokeTokenAsync(std::string tenant_id, std::string name, std::string revoked_by, Done done) = 0;
-  // Replaces the agent's stored definition (or removal).
-  virtual Status SaveAgentAsync(StoredAgent agent, Done done) = 0;
+  // Replaces the stored definition (or removal) of that (tenant, kind,
+  // object_id); it then loads as the newest.
+  virtual Status SaveDefinitionAsync(StoredDefinition definition, Done done) = 0;
   virtual StatusOr<AdministrationState> Load() = 0;
 };
 

@@ -1,8 +1,10 @@
 // Stored run-time caps over the file's configuration: each wins for its
 // subject, a cleared one clears the file's, the tenant's keeps the file's
 // value to return to, and a setting whose subject is gone is reported. Stored
-// agents: a definition replaces or adds, a removal removes the agent and its
-// file tokens, and one that no longer fits the file is skipped saying why.
+// agents and OUs: a definition replaces or adds, a removal removes the agent
+// (and its file tokens) or the empty OU, OUs apply before the agents and
+// their removals after, and one that no longer fits the file is skipped
+// saying why.
 #include "engine/daemon/stored_settings.h"
 
 #include <gtest/gtest.h>
@@ -65,15 +67,19 @@ TEST(StoredSettingsTest, StoredAgentsWinOverTheFileAndThoseThatNoLongerFitAreRep
   a1_token.employee_id = "a1";
   c.tenants[0].tokens.push_back(a1_token);
   auto stored = [](std::string employee, std::optional<std::string> definition) {
-    return storage::StoredAgent{"acme", std::move(employee), std::move(definition), 1, "tenant_admin:0"};
+    return storage::StoredDefinition{storage::DefinitionKind::kAgent, "acme", std::move(employee),
+                                      std::move(definition), 1, "tenant_admin:0"};
   };
-  const AppliedAgents applied = ApplyStoredAgents(
+  const AppliedDefinitions applied = ApplyStoredDefinitions(
       c, {stored("a2", "employee_id = \"a2\"\nou = \"desk\"\ntype = \"multimedia\"\nskill_queues = [\"chat\"]\n"),
           stored("a9", "employee_id = \"a9\"\nou = \"desk\"\ntype = \"voice\"\nname = \"Nia\"\n"),
           stored("a1", std::nullopt),
           stored("a8", "employee_id = \"a8\"\nou = \"attic\"\ntype = \"multimedia\"\n"),
-          stored("a7", "employee_id = \"a7\"\nou = \"desk\"\ntype = \"multimedia\"\nbusiness_account = \"a2\"\n")});
-  EXPECT_EQ(applied.agents, 3);
+          stored("a7", "employee_id = \"a7\"\nou = \"desk\"\ntype = \"multimedia\"\nbusiness_account = \"a2\"\n"),
+          storage::StoredDefinition{storage::DefinitionKind::kOu, "acme", "a2", std::nullopt, 1, "tenant_admin:0"}},
+      {});
+  EXPECT_EQ(applied.agents, 3) << "an OU's definition is not an agent's, even of the same id";
+  EXPECT_EQ(applied.ous, 1) << "the removal of an OU the file does not have";
   ASSERT_EQ(applied.skipped.size(), 2u);
   EXPECT_NE(applied.skipped[0].find("agent acme/a8 as tenant_admin:0 defined it: agent 'a8': ou = \"attic\""),
             std::string::npos)
@@ -87,6 +93,43 @@ TEST(StoredSettingsTest, StoredAgentsWinOverTheFileAndThoseThatNoLongerFitAreRep
   EXPECT_EQ(t.agents[1].employee_id, "a9");
   EXPECT_EQ(t.agents[1].type, config::AgentType::kVoice);
   EXPECT_TRUE(t.tokens.empty()) << "a1's token acts for nobody now";
+}
+
+TEST(StoredSettingsTest, StoredOusApplyAroundTheAgentsAndThoseThatNoLongerFitAreReported) {
+  config::Config c = TwoAgents();
+  auto ou = [](std::string id, std::optional<std::string> definition, std::int64_t at) {
+    return storage::StoredDefinition{storage::DefinitionKind::kOu, "acme", std::move(id), std::move(definition), at,
+                                      "tenant_admin:0"};
+  };
+  auto agent = [](std::string id, std::string definition, std::int64_t at) {
+    return storage::StoredDefinition{storage::DefinitionKind::kAgent, "acme", std::move(id), std::move(definition),
+                                      at, "tenant_admin:0"};
+  };
+  // Oldest first: a1 moved to night after night was made; desk emptied of
+  // a1 but not of a2, so its removal does not fit; an OU under a gone parent.
+  const AppliedDefinitions applied = ApplyStoredDefinitions(
+      c,
+      {agent("a1", "employee_id = \"a1\"\nou = \"night\"\ntype = \"multimedia\"\n", 1),
+       ou("night", "id = \"night\"\nparent = \"desk\"\nmax_concurrent_sessions = 2\n", 2),
+       ou("attic", "id = \"attic\"\nparent = \"roof\"\n", 3), ou("desk", std::nullopt, 4),
+       ou("loft", "id = \"loft\"\nmax_concurrent_sessions_by_channel_kind = { fax = 1 }\n", 5)},
+      {"email", "web"});
+  EXPECT_EQ(applied.ous, 1);
+  EXPECT_EQ(applied.agents, 1);
+  ASSERT_EQ(applied.skipped.size(), 3u);
+  EXPECT_NE(applied.skipped[0].find("OU acme/attic as tenant_admin:0 defined it: ou 'attic': parent = \"roof\""),
+            std::string::npos)
+      << applied.skipped[0];
+  EXPECT_NE(applied.skipped[1].find("OU acme/loft as tenant_admin:0 defined it:"), std::string::npos)
+      << applied.skipped[1];
+  EXPECT_EQ(applied.skipped[2], "OU acme/desk as tenant_admin:0 removed it: agent 'a2' is in it");
+  const config::TenantConfig& t = c.tenants[0];
+  ASSERT_EQ(t.ous.size(), 2u);
+  EXPECT_EQ(t.ous[1].id, "night");
+  EXPECT_EQ(t.agents[0].ou, "night");
+  const config::EffectiveCap a1 = config::ResolveEffectiveCap(t, t.agents[0]);
+  EXPECT_EQ(a1.cap, 2) << "a1 has no cap of its own now: night's";
+  EXPECT_EQ(a1.ou_id, "night");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Run-time administration through the real executable killed with SIGKILL: a
-// cap set, a token created and agents created, changed or removed through the
-// API are answered only once stored, so all are there after the kill and
-// restart, and win over the file (also at a reload). Provisioning checks a
-// body by the file's rules, answers 400 naming the key, 404 and 409, and
-// changes agents while they stay connected. On SQLite and on PostgreSQL (a
+// cap set, a token created and agents and OUs created, changed or removed
+// through the API are answered only once stored, so all are there after the
+// kill and restart, and win over the file (also at a reload). Provisioning
+// checks a body by the file's rules, answers 400 naming the key, 404 and 409,
+// and changes agents and OUs while the agents stay connected. On SQLite and on PostgreSQL (a
 // fresh database of the test's own).
 #include <gtest/gtest.h>
 
@@ -147,7 +147,7 @@ TEST_P(AdministrationKillTest, AgentsProvisionedThroughTheApiServeAtOnceAndOutli
   };
   in_effect();
   const std::string log = runner_.process().Output();
-  EXPECT_NE(log.find("2 agent definitions and 0 cap settings applied over the configuration file"), std::string::npos)
+  EXPECT_NE(log.find("0 OU and 2 agent definitions and 0 cap settings applied over the configuration file"), std::string::npos)
       << log;
   runner_.process().Signal(SIGHUP);
   const auto deadline = std::chrono::steady_clock::now() + gateway_test::kWait;
@@ -157,6 +157,79 @@ TEST_P(AdministrationKillTest, AgentsProvisionedThroughTheApiServeAtOnceAndOutli
   }
   EXPECT_NE(runner_.process().Output().find("0 agent(s) changed"), std::string::npos) << runner_.process().Output();
   in_effect();
+}
+
+TEST_P(AdministrationKillTest, OusProvisionedThroughTheApiCapTheirAgentsAtOnceAndOutliveAKill) {
+  Start();
+  std::unique_ptr<gateway_test::AgentConnection> a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
+  gateway_test::HttpReply reply = Call("POST", "/api/v1/ous", kAdminToken, R"({"id":"night","max_concurrent_sessions":1})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/ou/parent"), "") << reply.body;
+  EXPECT_EQ(reply.Json().Int("/ou/max_concurrent_sessions"), 1) << reply.body;
+  reply = Call("POST", "/api/v1/ous", kAdminToken, R"({"id":"late","parent":"night"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+
+  // Refused with the file's rules, naming the key, or for what it would break.
+  auto refused = [&](std::string_view method, std::string_view target, std::string body, int status,
+                     std::string_view says) {
+    gateway_test::HttpReply r = Call(method, target, kAdminToken, std::move(body));
+    EXPECT_EQ(r.status, status) << target << " " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << r.body;
+  };
+  refused("POST", "/api/v1/ous", R"({"id":"x","parent":"nowhere"})", 400, R"(parent = \"nowhere\" is not an OU)");
+  refused("POST", "/api/v1/ous", R"({"id":"x","max_concurrent_sessions":99})", 400, "max_concurrent_sessions");
+  refused("POST", "/api/v1/ous", R"({"id":"x","colour":"red"})", 400, "unknown key 'colour'");
+  refused("POST", "/api/v1/ous", R"({"id":"night"})", 409, "OU 'night' exists");
+  refused("PUT", "/api/v1/ous/night", R"({"parent":"late"})", 400, "OU parents form a cycle");
+  refused("PUT", "/api/v1/ous/nowhere", "{}", 404, "no OU 'nowhere'");
+  refused("DELETE", "/api/v1/ous/desk", "", 409, "OU 'desk' has 3 agent(s) (a1, a2, a3)");
+  refused("DELETE", "/api/v1/ous/night", "", 409, "OU 'night' has OUs under it (late)");
+  EXPECT_EQ(Call("POST", "/api/v1/ous", kA1Token, R"({"id":"x"})").status, 403) << "an agent's token";
+
+  // a1 moves to "late" while connected, and takes its cap from "night": one
+  // session; a second customer waits until night's cap is raised.
+  reply = Call("PUT", "/api/v1/agents/a1", kAdminToken, R"({"ou":"late","type":"multimedia","skill_queues":["chat"]})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  reply = Call("GET", "/api/v1/agents/a1/state", kAdminToken);
+  EXPECT_EQ(reply.Json().Int("/effective_cap"), 1) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/cap_origin_ou"), "night") << reply.body;
+  ASSERT_EQ(Deliver(*http_, WebEvent(kWebChannel, "ou-1", "message", "visitor-1", "hello")).status, 200);
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-1");
+  ASSERT_EQ(Deliver(*http_, WebEvent(kWebChannel, "ou-2", "message", "visitor-2", "hello")).status, 200);
+  reply = Call("PUT", "/api/v1/ous/night", kAdminToken, R"({"max_concurrent_sessions":2})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Int("/ou/max_concurrent_sessions"), 2) << reply.body;
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-2");
+
+  // All of it outlives a kill.
+  a1.reset();
+  http_.reset();
+  runner_.Kill();
+  Start();
+  reply = Call("GET", "/api/v1/config", kAdminToken);
+  EXPECT_NE(reply.body.find(R"("id":"night","parent":"","max_concurrent_sessions":2)"), std::string::npos)
+      << reply.body;
+  EXPECT_NE(reply.body.find(R"("id":"late","parent":"night")"), std::string::npos) << reply.body;
+  reply = Call("GET", "/api/v1/agents/a1/state", kAdminToken);
+  EXPECT_EQ(reply.Json().Str("/cap_origin_ou"), "night") << reply.body;
+
+  // Emptied, then removed; still removed after another kill.
+  refused("DELETE", "/api/v1/ous/late", "", 409, "OU 'late' has 1 agent(s) (a1)");
+  ASSERT_EQ(Call("PUT", "/api/v1/agents/a1", kAdminToken, R"({"ou":"desk","type":"multimedia","skill_queues":["chat"]})")
+                .status,
+            200);
+  reply = Call("DELETE", "/api/v1/ous/late", kAdminToken);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/removed"), "late") << reply.body;
+  ASSERT_EQ(Call("DELETE", "/api/v1/ous/night", kAdminToken).status, 200);
+  EXPECT_EQ(Call("PUT", "/api/v1/ous/night/cap", kAdminToken, R"({"max_concurrent_sessions":3})").status, 404);
+  http_.reset();
+  runner_.Kill();
+  Start();
+  reply = Call("GET", "/api/v1/config", kAdminToken);
+  EXPECT_EQ(reply.body.find(R"("id":"night")"), std::string::npos) << reply.body;
+  EXPECT_EQ(reply.body.find(R"("id":"late")"), std::string::npos) << reply.body;
+  EXPECT_NE(reply.body.find(R"("id":"desk")"), std::string::npos) << reply.body;
 }
 
 }  // namespace

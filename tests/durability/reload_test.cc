@@ -199,7 +199,7 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   EXPECT_EQ(same.status, 200) << same.body;
   EXPECT_THAT(same.body, ::testing::HasSubstr("\"reloaded\":true,\"tokens_added\":0,\"tokens_removed\":0,"
                                               "\"connections_closed\":0,\"operator_tokens\":1,\"tenants_applied\":1,"
-                                              "\"agents_changed\":0,\"needs_restart\":[]"));
+                                              "\"ous_changed\":0,\"agents_changed\":0,\"needs_restart\":[]"));
 
   // An administrator sets a1's cap through the API: it wins over the file's caps.
   {
@@ -272,7 +272,8 @@ TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
   Write(text);
   gateway_test::HttpReply moved = Reload(kOperatorToken);
   EXPECT_EQ(moved.status, 200) << moved.body;
-  EXPECT_THAT(moved.body, ::testing::HasSubstr("\"tenants_applied\":1,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_THAT(moved.body,
+              ::testing::HasSubstr("\"tenants_applied\":1,\"ous_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
 
   // On the connection it had: the waiting customer is its at once.
   const gateway_test::JsonDoc assigned = a3->NextOfType("assigned");
@@ -285,6 +286,57 @@ TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
   // The same file again: nothing left to change.
   gateway_test::HttpReply again = Reload(kOperatorToken);
   EXPECT_THAT(again.body, ::testing::HasSubstr("\"agents_changed\":0,"));
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
+TEST_F(ReloadTest, OusTheFileAddsMovesOrRemovesApplyAtOnceWhileTheirAgentsStayConnected) {
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
+  ASSERT_FALSE(HasFailure());
+  auto a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
+  gateway_test::HttpClient http(runner_.port());
+  auto a1_state = [&] {
+    auto reply = http.Send("GET", "/api/v1/agents/a1/state", {}, Bearer(kAdminToken));
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? reply->Json() : gateway_test::JsonDoc::Parse("{}");
+  };
+
+  // A new OU "night" (cap 1) under "desk", and a1 in it.
+  const std::string base = DurabilityToml(config);
+  std::string text = base;
+  Replace(text, "[[tenants.ous]]\nid = \"desk\"\n",
+          "[[tenants.ous]]\nid = \"desk\"\n\n[[tenants.ous]]\nid = \"night\"\nparent = \"desk\"\n"
+          "max_concurrent_sessions = 1\n");
+  std::string with_a1 = text;
+  Replace(with_a1, "employee_id = \"a1\"\nou = \"desk\"", "employee_id = \"a1\"\nou = \"night\"");
+  Write(with_a1);
+  gateway_test::HttpReply reloaded = Reload(kOperatorToken);
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_EQ(a1_state().Int("/effective_cap"), 1);
+  EXPECT_EQ(a1_state().Str("/cap_origin_ou"), "night");
+  // Told on the connection it had (after the states of its sign-in, if unread).
+  std::optional<std::int64_t> told;
+  for (int i = 0; i < 4 && told != 1; ++i) told = a1->NextOfType("state").Int("/effective_cap");
+  EXPECT_EQ(told, 1);
+
+  // Its cap raised in the file: a1's follows.
+  Replace(with_a1, "max_concurrent_sessions = 1\n", "max_concurrent_sessions = 3\n");
+  Write(with_a1);
+  reloaded = Reload(kOperatorToken);
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"agents_changed\":0,"));
+  EXPECT_EQ(a1_state().Int("/effective_cap"), 3);
+
+  // a1 back in desk and night gone, in one file.
+  Write(base);
+  reloaded = Reload(kOperatorToken);
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_EQ(a1_state().Str("/state"), "ready") << "still signed in";
+  EXPECT_EQ(a1_state().Int("/effective_cap"), config.tenant_cap);
+  auto in_effect = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
+  ASSERT_TRUE(in_effect.ok());
+  EXPECT_THAT(in_effect->body, ::testing::Not(::testing::HasSubstr("\"id\":\"night\"")));
+  EXPECT_EQ(http.Send("PUT", "/api/v1/ous/night/cap", R"({"max_concurrent_sessions":2})", Bearer(kAdminToken))->status,
+            404);
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 

@@ -1,12 +1,17 @@
 // The administration repository on SQLite, with one partition and with four
 // (tenants t1 and t2 then live in different files), and on PostgreSQL: the
 // latest cap of each subject, the active tokens and the latest definition of
-// each agent come back after reopening; the active-name rule and revocation
-// are decided in the write.
+// each object (an agent, an OU) come back after reopening; the active-name
+// rule and revocation are decided in the write. Databases written before
+// definitions of every kind shared one table (SQLite schema 7, PostgreSQL
+// schema 4) keep their agents' definitions, in their order.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <future>
 
+#include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/sqlite_storage.h"
 #include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
 
@@ -52,12 +57,16 @@ class AdministrationStoreTest : public ::testing::TestWithParam<BackendParam> {
     return done.get_future().get();
   }
 
-  static Status SaveAgent(Storage& s, std::string tenant, std::string employee, std::optional<std::string> definition) {
-    StoredAgent a{std::move(tenant), std::move(employee), std::move(definition), 0, "admin"};
+  static Status SaveDefinition(Storage& s, DefinitionKind kind, std::string tenant, std::string object,
+                               std::optional<std::string> definition) {
+    StoredDefinition d{kind, std::move(tenant), std::move(object), std::move(definition), 0, "admin"};
     std::promise<Status> done;
-    Status queued = s.administration().SaveAgentAsync(std::move(a), [&](const Status& st) { done.set_value(st); });
+    Status queued = s.administration().SaveDefinitionAsync(std::move(d), [&](const Status& st) { done.set_value(st); });
     if (!queued.ok()) return queued;
     return done.get_future().get();
+  }
+  static Status SaveAgent(Storage& s, std::string tenant, std::string employee, std::optional<std::string> definition) {
+    return SaveDefinition(s, DefinitionKind::kAgent, std::move(tenant), std::move(employee), std::move(definition));
   }
 
   BackendLocation where_{GetParam()};
@@ -138,14 +147,160 @@ TEST_P(AdministrationStoreTest, TheLatestDefinitionOfEachAgentComesBackAfterReop
   auto s = Open();
   StatusOr<AdministrationState> state = s->administration().Load();
   ASSERT_TRUE(state.ok()) << state.status().ToString();
-  ASSERT_EQ(state->agents.size(), 3u);
-  EXPECT_EQ(state->agents[0].tenant_id, "t2");
-  EXPECT_FALSE(state->agents[0].definition.has_value());
-  EXPECT_EQ(state->agents[1].employee_id, "e2");
-  EXPECT_EQ(state->agents[2].employee_id, "e1");
-  EXPECT_EQ(state->agents[2].definition, "employee_id = \"e1\"\nou = \"desk\"\n");
-  EXPECT_EQ(state->agents[2].set_by, "admin");
-  EXPECT_LT(state->agents[1].set_at_ms, state->agents[2].set_at_ms);
+  ASSERT_EQ(state->definitions.size(), 3u);
+  EXPECT_EQ(state->definitions[0].tenant_id, "t2");
+  EXPECT_FALSE(state->definitions[0].definition.has_value());
+  EXPECT_EQ(state->definitions[1].object_id, "e2");
+  EXPECT_EQ(state->definitions[2].object_id, "e1");
+  EXPECT_EQ(state->definitions[2].definition, "employee_id = \"e1\"\nou = \"desk\"\n");
+  EXPECT_EQ(state->definitions[2].set_by, "admin");
+  EXPECT_LT(state->definitions[1].set_at_ms, state->definitions[2].set_at_ms);
+  for (const StoredDefinition& d : state->definitions) EXPECT_EQ(d.kind, DefinitionKind::kAgent);
+}
+
+// All in the same millisecond: the order of the changes alone decides.
+TEST_P(AdministrationStoreTest, DefinitionsOfEachKindAreKeptApartAndAChangeLoadsAsTheNewest) {
+  const std::string agent_x = "employee_id = \"x\"\nou = \"x\"\n";
+  {
+    auto s = Open();
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kAgent, "t1", "x", "employee_id = \"x\"\n").ok());
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kOu, "t1", "x", "id = \"x\"\n").ok())
+        << "an OU may share an agent's id";
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kAgent, "t1", "y", "employee_id = \"y\"\n").ok());
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kAgent, "t1", "x", agent_x).ok()) << "replaces the first";
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kOu, "t1", "x", std::nullopt).ok()) << "removes the OU";
+    s->Stop();
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->definitions.size(), 3u);
+  const StoredDefinition& y = state->definitions[0];
+  EXPECT_EQ(y.kind, DefinitionKind::kAgent);
+  EXPECT_EQ(y.object_id, "y");
+  const StoredDefinition& x = state->definitions[1];
+  EXPECT_EQ(x.kind, DefinitionKind::kAgent);
+  EXPECT_EQ(x.object_id, "x");
+  EXPECT_EQ(x.definition, agent_x) << "the agent's own change, not the OU's";
+  const StoredDefinition& ou = state->definitions[2];
+  EXPECT_EQ(ou.kind, DefinitionKind::kOu);
+  EXPECT_EQ(ou.tenant_id, "t1");
+  EXPECT_EQ(ou.object_id, "x");
+  EXPECT_FALSE(ou.definition.has_value()) << "a removal is kept as removed";
+  EXPECT_EQ(ou.set_by, "admin");
+  EXPECT_EQ(ou.set_at_ms, clock_.WallMs());
+}
+
+TEST_P(AdministrationStoreTest, ADefinitionOfAnUnknownKindFailsTheLoadNamingIt) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(SaveAgent(*s, "t1", "e1", "employee_id = \"e1\"\n").ok());
+    s->Stop();
+  }
+  const std::string insert =
+      "INSERT INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_by)"
+      " VALUES ('t1', 'gizmo', 'g1', NULL, 1, 'admin')";
+  if (where_.postgresql()) {
+    ASSERT_TRUE(where_.Psql(insert).ok());
+  } else {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((where_.data_dir() + "/routerd.db").c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(state.status().message().find("t1/gizmo/g1"), std::string::npos) << state.status().message();
+}
+
+TEST(SqliteDefinitionsUpgradeTest, AVersion7DatabaseMovesItsAgentDefinitionsIntoDefinitionsInOrder) {
+  testing::TempDir dir;
+  {
+    DatabaseOptions o;
+    o.data_dir = dir.data_dir();
+    o.target_version_for_test = 7;
+    StatusOr<std::unique_ptr<Database>> db = Database::Open(o);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_EQ((*db)->schema_version(), 7);
+    // Loaded by set_at_ms, then rowid: e1, e3, e2.
+    Status s = (*db)->writer().Exec(R"sql(
+      INSERT INTO agent_definitions (tenant_id, employee_id, definition, set_at_ms, set_by) VALUES
+        ('t1', 'e3', 'employee_id = "e3"', 2000, 'admin'),
+        ('t1', 'e1', NULL, 1000, 'tenant_admin:0'),
+        ('t1', 'e2', 'employee_id = "e2"', 2000, 'admin');
+    )sql");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  ManualClock clock;
+  auto storage = testing::OpenStorageOrDie(dir.data_dir(), 1, clock);
+  ASSERT_NE(storage, nullptr);
+  Database& db = *storage->partitions().at(0).db;
+  EXPECT_EQ(db.schema_version(), 8);
+  EXPECT_EQ(*db.writer().QueryText(
+                "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
+            "1,2,3,4,5,6,7,8");
+  EXPECT_EQ(testing::CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'agent_definitions'"), 0);
+
+  StatusOr<AdministrationState> state = storage->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->definitions.size(), 3u);
+  std::string order;
+  for (const StoredDefinition& d : state->definitions) {
+    EXPECT_EQ(d.kind, DefinitionKind::kAgent);
+    EXPECT_EQ(d.tenant_id, "t1");
+    order += d.object_id + " ";
+  }
+  EXPECT_EQ(order, "e1 e3 e2 ");
+  EXPECT_FALSE(state->definitions[0].definition.has_value()) << "a removal stays a removal";
+  EXPECT_EQ(state->definitions[0].set_at_ms, 1000);
+  EXPECT_EQ(state->definitions[0].set_by, "tenant_admin:0");
+  EXPECT_EQ(state->definitions[2].definition, "employee_id = \"e2\"");
+}
+
+TEST(PgDefinitionsUpgradeTest, AVersion4DatabaseMovesItsAgentDefinitionsIntoDefinitionsInOrder) {
+  BackendLocation where{BackendParam{"postgresql", 1}};
+  ManualClock clock;
+  {
+    auto storage = where.Open(clock);
+    ASSERT_NE(storage, nullptr);
+  }
+  // Back to what version 4 wrote; loaded by set_at_ms, tenant, employee: e1, e2, e3.
+  ASSERT_TRUE(where.Psql(R"sql(
+    DROP TABLE definitions;
+    CREATE TABLE agent_definitions (
+      tenant_id text NOT NULL,
+      employee_id text NOT NULL,
+      definition text,
+      set_at_ms bigint NOT NULL,
+      set_by text NOT NULL,
+      PRIMARY KEY (tenant_id, employee_id)
+    );
+    INSERT INTO agent_definitions VALUES
+      ('t1', 'e3', 'employee_id = "e3"', 2000, 'admin'),
+      ('t1', 'e1', NULL, 1000, 'tenant_admin:0'),
+      ('t1', 'e2', 'employee_id = "e2"', 2000, 'admin');
+    DELETE FROM routerd_schema WHERE version >= 5;
+  )sql").ok());
+
+  auto storage = where.Open(clock);
+  ASSERT_NE(storage, nullptr);
+  EXPECT_EQ(*where.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM routerd_schema"), "1,2,3,4,5");
+  EXPECT_EQ(*where.Psql("SELECT count(*) FROM pg_tables WHERE tablename = 'agent_definitions'"), "0");
+  StatusOr<AdministrationState> state = storage->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->definitions.size(), 3u);
+  std::string order;
+  for (const StoredDefinition& d : state->definitions) {
+    EXPECT_EQ(d.kind, DefinitionKind::kAgent);
+    order += d.object_id + " ";
+  }
+  EXPECT_EQ(order, "e1 e2 e3 ");
+  EXPECT_FALSE(state->definitions[0].definition.has_value()) << "a removal stays a removal";
+  EXPECT_EQ(state->definitions[0].set_by, "tenant_admin:0");
+  EXPECT_EQ(state->definitions[2].definition, "employee_id = \"e3\"");
 }
 
 }  // namespace

@@ -196,7 +196,7 @@ TEST(PgClusterSchemaTest, AVersion1DatabaseIsMigratedToTheLatestVersionKeepingIt
     ASSERT_TRUE(testing::WriteContacts(*storage, {testing::MakeContact("wa1", "A", "m1", "kept")}).status.ok());
   }
   // Back to what version 1 wrote.
-  ASSERT_TRUE(where.Psql("DROP TABLE cluster_instances, tenant_leases, contact_inbox, agent_definitions;"
+  ASSERT_TRUE(where.Psql("DROP TABLE cluster_instances, tenant_leases, contact_inbox, definitions;"
                          " DROP INDEX contacts_by_tenant, session_events_traces;"
                          " DELETE FROM routerd_schema WHERE version >= 2").ok());
   auto storage = testing::OpenInstance(where, clock, "a");
@@ -204,7 +204,7 @@ TEST(PgClusterSchemaTest, AVersion1DatabaseIsMigratedToTheLatestVersionKeepingIt
   StatusOr<std::string> version =
       where.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM routerd_schema");
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ(*version, "1,2,3,4");
+  EXPECT_EQ(*version, "1,2,3,4,5");
   StatusOr<std::string> kept = where.Psql("SELECT string_agg(provider_message_id, ',') FROM contacts");
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, "m1");

@@ -88,10 +88,10 @@ TEST_P(SqliteTraceUpgradeTest, AVersion5DatabaseGetsTheTraceIndexAndKeepsItsRows
   auto storage = OpenStorageOrDie(dir.data_dir(), GetParam(), clock, {"t1", "t2"});
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
-  EXPECT_EQ(db.schema_version(), 7);
+  EXPECT_EQ(db.schema_version(), 8);
   EXPECT_EQ(*db.writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7");
+            "1,2,3,4,5,6,7,8");
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
                           " AND name = 'session_events_traces' AND sql LIKE '%WHERE kind = 7'"),
             1);
@@ -154,7 +154,7 @@ TEST(PgTraceUpgradeTest, AVersion2DatabaseGetsTheTraceIndexAndKeepsItsRows) {
                     .ok());
   }
   // Back to what version 2 wrote.
-  ASSERT_TRUE(where.Psql("DROP INDEX session_events_traces; DROP TABLE agent_definitions;"
+  ASSERT_TRUE(where.Psql("DROP INDEX session_events_traces; DROP TABLE definitions;"
                          " DELETE FROM routerd_schema WHERE version >= 3").ok());
   const std::string has_index =
       "SELECT count(*) FROM pg_indexes WHERE indexname = 'session_events_traces' AND indexdef LIKE '%WHERE (kind = 7)'";
@@ -162,7 +162,7 @@ TEST(PgTraceUpgradeTest, AVersion2DatabaseGetsTheTraceIndexAndKeepsItsRows) {
 
   auto storage = where.Open(clock);
   ASSERT_NE(storage, nullptr);
-  EXPECT_EQ(*where.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM routerd_schema"), "1,2,3,4");
+  EXPECT_EQ(*where.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM routerd_schema"), "1,2,3,4,5");
   EXPECT_EQ(*where.Psql(has_index), "1");
   StatusOr<OpenState> state = storage->LoadOpenState();
   ASSERT_TRUE(state.ok()) << state.status().ToString();

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "engine/config/token_rules.h"
@@ -115,24 +116,27 @@ class RevokeTokenRecord final : public PgRecord {
   AdministrationRepository::Done done_;
 };
 
-class AgentDefinitionRecord final : public PgRecord {
+class DefinitionRecord final : public PgRecord {
  public:
-  AgentDefinitionRecord(StoredAgent agent, AdministrationRepository::Done done)
-      : agent_(std::move(agent)), done_(std::move(done)) {}
+  DefinitionRecord(StoredDefinition definition, AdministrationRepository::Done done)
+      : definition_(std::move(definition)), done_(std::move(done)) {}
 
   Status Apply(PgWriteContext& ctx) override {
     PgParams p;
-    p.Add(std::string_view(agent_.tenant_id)).Add(std::string_view(agent_.employee_id));
-    if (agent_.definition) {
-      p.Add(std::string_view(*agent_.definition));
+    p.Add(std::string_view(definition_.tenant_id)).Add(DefinitionKindName(definition_.kind));
+    p.Add(std::string_view(definition_.object_id));
+    if (definition_.definition) {
+      p.Add(std::string_view(*definition_.definition));
     } else {
       p.AddNull();
     }
-    p.Add(ctx.now_ms).Add(std::string_view(agent_.set_by));
+    p.Add(ctx.now_ms).Add(std::string_view(definition_.set_by));
+    // A new seq on a change too: it then loads after every earlier change,
+    // even one stamped in the same millisecond.
     StatusOr<PgResult> r = ctx.conn.Query(
-        "INSERT INTO agent_definitions (tenant_id, employee_id, definition, set_at_ms, set_by)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, employee_id) DO UPDATE SET"
-        " definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by",
+        "INSERT INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, kind, object_id) DO UPDATE SET"
+        " seq = DEFAULT, definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by",
         p);
     return r.ok() ? Status::Ok() : r.status();
   }
@@ -142,23 +146,31 @@ class AgentDefinitionRecord final : public PgRecord {
   }
 
  private:
-  StoredAgent agent_;
+  StoredDefinition definition_;
   AdministrationRepository::Done done_;
 };
 
-Status LoadAgents(PgConnection& conn, AdministrationState& into) {
+Status LoadDefinitions(PgConnection& conn, AdministrationState& into) {
   StatusOr<PgResult> r = conn.Query(
-      "SELECT tenant_id, employee_id, definition, set_at_ms, set_by FROM agent_definitions"
-      " ORDER BY set_at_ms, tenant_id, employee_id");
+      "SELECT tenant_id, kind, object_id, definition, set_at_ms, set_by FROM definitions ORDER BY set_at_ms, seq");
   if (!r.ok()) return r.status();
   for (int row = 0; row < r->rows(); ++row) {
-    StoredAgent a;
-    a.tenant_id = r->Text(row, 0);
-    a.employee_id = r->Text(row, 1);
-    if (!r->IsNull(row, 2)) a.definition = r->Text(row, 2);
-    a.set_at_ms = r->Int64(row, 3);
-    a.set_by = r->Text(row, 4);
-    into.agents.push_back(std::move(a));
+    StoredDefinition d;
+    d.tenant_id = r->Text(row, 0);
+    const std::string kind(r->Text(row, 1));
+    d.object_id = r->Text(row, 2);
+    // Skipping the row would apply the file's object where the administrator
+    // defined another: refuse instead.
+    const std::optional<DefinitionKind> known = DefinitionKindFromName(kind);
+    if (!known) {
+      return Status::DataLoss(conn.Describe() + ": the definition of " + d.tenant_id + "/" + kind + "/" +
+                              d.object_id + " has an unknown kind '" + kind + "'");
+    }
+    d.kind = *known;
+    if (!r->IsNull(row, 3)) d.definition = r->Text(row, 3);
+    d.set_at_ms = r->Int64(row, 4);
+    d.set_by = r->Text(row, 5);
+    into.definitions.push_back(std::move(d));
   }
   return Status::Ok();
 }
@@ -229,9 +241,9 @@ Status PgAdministrationStore::RevokeTokenAsync(std::string tenant_id, std::strin
                                                       std::move(done)));
 }
 
-Status PgAdministrationStore::SaveAgentAsync(StoredAgent agent, Done done) {
-  PgWriter& w = writers_.ForTenant(agent.tenant_id);
-  return w.Submit(std::make_unique<AgentDefinitionRecord>(std::move(agent), std::move(done)));
+Status PgAdministrationStore::SaveDefinitionAsync(StoredDefinition definition, Done done) {
+  PgWriter& w = writers_.ForTenant(definition.tenant_id);
+  return w.Submit(std::make_unique<DefinitionRecord>(std::move(definition), std::move(done)));
 }
 
 StatusOr<AdministrationState> PgAdministrationStore::Load() {
@@ -243,7 +255,7 @@ StatusOr<AdministrationState> PgAdministrationStore::Load() {
   AdministrationState state;
   Status s = LoadCaps(conn, state);
   if (s.ok()) s = LoadTokens(conn, state);
-  if (s.ok()) s = LoadAgents(conn, state);
+  if (s.ok()) s = LoadDefinitions(conn, state);
   if (!conn.Broken()) {
     Status end = conn.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
     if (s.ok()) s = std::move(end);

@@ -200,7 +200,28 @@ CREATE TABLE agent_definitions (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// One table for every kind of configured object defined through the API
+// (agents, OUs, ...), keyed by its kind; agent_definitions moves into it as
+// kind 'agent'. seq orders changes stamped in the same millisecond (a change
+// takes a new one) and follows the order the old rows loaded in.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE definitions (
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  tenant_id text NOT NULL,
+  kind text NOT NULL,
+  object_id text NOT NULL,
+  definition text,
+  set_at_ms bigint NOT NULL,
+  set_by text NOT NULL,
+  PRIMARY KEY (tenant_id, kind, object_id)
+);
+INSERT INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_by)
+  SELECT tenant_id, 'agent', employee_id, definition, set_at_ms, set_by FROM agent_definitions
+  ORDER BY set_at_ms, tenant_id, employee_id;
+DROP TABLE agent_definitions;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 static_assert(std::size(kMigrations) == kPgSchemaVersion);
 
 StatusOr<int> Migrate(PgConnection& conn) {

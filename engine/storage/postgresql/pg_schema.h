@@ -18,6 +18,9 @@
 //      (kind 7) for LoadSessionTrace; rows are unchanged.
 //   4  agent_definitions: agents created, changed or removed through the
 //      administration API.
+//   5  definitions: every kind of configured object (agents, OUs) created,
+//      changed or removed through the administration API, keyed by kind;
+//      the rows of agent_definitions move into it, which is dropped.
 //
 // Thread safety: stateless.
 #pragma once
@@ -27,7 +30,7 @@
 
 namespace routerd::storage {
 
-inline constexpr int kPgSchemaVersion = 4;
+inline constexpr int kPgSchemaVersion = 5;
 
 // Creates the tables when the database is empty, applies the missing
 // migrations, and returns the version found before (0: empty database).

@@ -365,6 +365,25 @@ CREATE TABLE agent_definitions (
 );
 )sql";
 
+// Version 8: one table for every kind of configured object defined through
+// the API (agents, OUs, ...), keyed by its kind; agent_definitions moves into
+// it as kind 'agent', in the order it loaded (the new rowids follow it).
+constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE definitions (
+  tenant_id  TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  object_id  TEXT NOT NULL,
+  definition TEXT,
+  set_at_ms  INTEGER NOT NULL,
+  set_by     TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, kind, object_id)
+);
+INSERT INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_by)
+  SELECT tenant_id, 'agent', employee_id, definition, set_at_ms, set_by FROM agent_definitions
+  ORDER BY set_at_ms, rowid;
+DROP TABLE agent_definitions;
+)sql";
+
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
     case 1:
@@ -381,6 +400,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return conn.Exec(kMigration6);
     case 7:
       return conn.Exec(kMigration7);
+    case 8:
+      return conn.Exec(kMigration8);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

@@ -22,6 +22,9 @@
 //      (kind 7) for LoadSessionTrace; rows are unchanged.
 //   7  agent_definitions: agents created, changed or removed through the
 //      administration API.
+//   8  definitions: every kind of configured object (agents, OUs) created,
+//      changed or removed through the administration API, keyed by kind;
+//      the rows of agent_definitions move into it, which is dropped.
 //
 // Thread safety: constant data.
 #pragma once
@@ -37,7 +40,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

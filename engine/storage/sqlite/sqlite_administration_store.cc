@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "engine/config/token_rules.h"
@@ -115,24 +117,26 @@ class RevokeTokenRecord final : public JournalRecord {
   AdministrationRepository::Done done_;
 };
 
-class AgentDefinitionRecord final : public JournalRecord {
+class DefinitionRecord final : public JournalRecord {
  public:
-  AgentDefinitionRecord(StoredAgent agent, AdministrationRepository::Done done)
-      : agent_(std::move(agent)), done_(std::move(done)) {}
+  DefinitionRecord(StoredDefinition definition, AdministrationRepository::Done done)
+      : definition_(std::move(definition)), done_(std::move(done)) {}
 
   Status Apply(WriteContext& ctx) override {
+    // A replace, not an update in place: the row gets a new rowid, so that it
+    // loads after every earlier change, even one stamped in the same
+    // millisecond.
     StatusOr<Statement> st = ctx.conn.Prepare(
-        "INSERT INTO agent_definitions (tenant_id, employee_id, definition, set_at_ms, set_by)"
-        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, employee_id) DO UPDATE SET"
-        " definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by");
+        "INSERT OR REPLACE INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st.ok()) return st.status();
-    st->Bind(1, agent_.tenant_id).Bind(2, agent_.employee_id);
-    if (agent_.definition) {
-      st->Bind(3, *agent_.definition);
+    st->Bind(1, definition_.tenant_id).Bind(2, DefinitionKindName(definition_.kind)).Bind(3, definition_.object_id);
+    if (definition_.definition) {
+      st->Bind(4, *definition_.definition);
     } else {
-      st->BindNull(3);
+      st->BindNull(4);
     }
-    return st->Bind(4, ctx.now_ms).Bind(5, agent_.set_by).Run();
+    return st->Bind(5, ctx.now_ms).Bind(6, definition_.set_by).Run();
   }
 
   void Complete(const Status& status) override {
@@ -140,26 +144,34 @@ class AgentDefinitionRecord final : public JournalRecord {
   }
 
  private:
-  StoredAgent agent_;
+  StoredDefinition definition_;
   AdministrationRepository::Done done_;
 };
 
-Status LoadAgents(SqliteConnection& conn, AdministrationState& into) {
+Status LoadDefinitions(const std::string& path, SqliteConnection& conn, AdministrationState& into) {
   StatusOr<Statement> st = conn.Prepare(
-      "SELECT tenant_id, employee_id, definition, set_at_ms, set_by FROM agent_definitions"
-      " ORDER BY set_at_ms, rowid");
+      "SELECT tenant_id, kind, object_id, definition, set_at_ms, set_by FROM definitions ORDER BY set_at_ms, rowid");
   if (!st.ok()) return st.status();
   for (;;) {
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    StoredAgent a;
-    a.tenant_id = st->ColumnText(0);
-    a.employee_id = st->ColumnText(1);
-    if (!st->ColumnIsNull(2)) a.definition = st->ColumnText(2);
-    a.set_at_ms = st->ColumnInt64(3);
-    a.set_by = st->ColumnText(4);
-    into.agents.push_back(std::move(a));
+    StoredDefinition d;
+    d.tenant_id = st->ColumnText(0);
+    const std::string kind = st->ColumnText(1);
+    d.object_id = st->ColumnText(2);
+    // Skipping the row would apply the file's object where the administrator
+    // defined another: refuse instead.
+    const std::optional<DefinitionKind> known = DefinitionKindFromName(kind);
+    if (!known) {
+      return Status::DataLoss(path + ": the definition of " + d.tenant_id + "/" + kind + "/" + d.object_id +
+                              " has an unknown kind '" + kind + "'");
+    }
+    d.kind = *known;
+    if (!st->ColumnIsNull(3)) d.definition = st->ColumnText(3);
+    d.set_at_ms = st->ColumnInt64(4);
+    d.set_by = st->ColumnText(5);
+    into.definitions.push_back(std::move(d));
   }
   return Status::Ok();
 }
@@ -215,7 +227,7 @@ Status LoadPartition(Database& db, AdministrationState& into) {
     t.created_by = st->ColumnText(6);
     into.tokens.push_back(std::move(t));
   }
-  return LoadAgents(conn, into);
+  return LoadDefinitions(db.path(), conn, into);
 }
 
 }  // namespace
@@ -238,9 +250,9 @@ Status SqliteAdministrationStore::RevokeTokenAsync(std::string tenant_id, std::s
       std::make_unique<RevokeTokenRecord>(std::move(tenant_id), std::move(name), std::move(revoked_by), std::move(done)));
 }
 
-Status SqliteAdministrationStore::SaveAgentAsync(StoredAgent agent, Done done) {
-  Partition& p = partitions_.ForTenant(agent.tenant_id);
-  return p.writer->Submit(std::make_unique<AgentDefinitionRecord>(std::move(agent), std::move(done)));
+Status SqliteAdministrationStore::SaveDefinitionAsync(StoredDefinition definition, Done done) {
+  Partition& p = partitions_.ForTenant(definition.tenant_id);
+  return p.writer->Submit(std::make_unique<DefinitionRecord>(std::move(definition), std::move(done)));
 }
 
 StatusOr<AdministrationState> SqliteAdministrationStore::Load() {
@@ -250,8 +262,8 @@ StatusOr<AdministrationState> SqliteAdministrationStore::Load() {
   }
   // A tenant's records are in one partition, in order; across partitions,
   // oldest first.
-  std::stable_sort(state.agents.begin(), state.agents.end(),
-                   [](const StoredAgent& a, const StoredAgent& b) { return a.set_at_ms < b.set_at_ms; });
+  std::stable_sort(state.definitions.begin(), state.definitions.end(),
+                   [](const StoredDefinition& a, const StoredDefinition& b) { return a.set_at_ms < b.set_at_ms; });
   return state;
 }
 

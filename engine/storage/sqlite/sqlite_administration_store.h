@@ -20,7 +20,7 @@ class SqliteAdministrationStore final : public AdministrationRepository {
   Status SaveCapAsync(CapSetting setting, Done done) override;
   Status CreateTokenAsync(StoredToken token, Created done) override;
   Status RevokeTokenAsync(std::string tenant_id, std::string name, std::string revoked_by, Done done) override;
-  Status SaveAgentAsync(StoredAgent agent, Done done) override;
+  Status SaveDefinitionAsync(StoredDefinition definition, Done done) override;
   StatusOr<AdministrationState> Load() override;
 
  private:

@@ -1,7 +1,7 @@
 // The provisioning body as a TOML table (JsonObjectAsToml): each JSON value
 // as TOML, keys and strings escaped, and the values TOML cannot hold here
 // refused naming the key.
-#include "engine/gateway/agent_api.h"
+#include "engine/gateway/provisioning_api.h"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@ std::optional<std::string> AsToml(std::string_view json, std::string& error) {
   return JsonObjectAsToml(object, error);
 }
 
-TEST(AgentApiTest, AJsonObjectBecomesTheSameTomlTable) {
+TEST(ProvisioningApiTest, AJsonObjectBecomesTheSameTomlTable) {
   std::string error;
   const std::optional<std::string> text =
       AsToml(R"({"employee_id":"a\"9","max_concurrent_sessions":3,"on":true,)"
@@ -34,7 +34,7 @@ TEST(AgentApiTest, AJsonObjectBecomesTheSameTomlTable) {
   EXPECT_TRUE(t["none"].is_table());
 }
 
-TEST(AgentApiTest, ValuesTomlCannotHoldHereAreRefusedNamingTheKey) {
+TEST(ProvisioningApiTest, ValuesTomlCannotHoldHereAreRefusedNamingTheKey) {
   std::string error;
   EXPECT_FALSE(AsToml(R"({"name":null})", error));
   EXPECT_EQ(error, "name: leave the key out instead of null");

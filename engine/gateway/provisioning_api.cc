@@ -1,4 +1,4 @@
-#include "engine/gateway/agent_api.h"
+#include "engine/gateway/provisioning_api.h"
 
 #include "engine/config/agent_definition.h"
 #include "engine/gateway/api_common.h"
@@ -40,23 +40,33 @@ std::string Why(std::string_view key, simdjson::dom::element value) {
   }
 }
 
-// The body as the definition of one agent (a TOML table), with the employee
-// id it names, if any; else the 400.
-struct AgentBody {
+struct Noun {
+  std::string_view id_key;  // the key of the object's id
+  std::string_view table;   // its table in the configuration file
+  std::string_view whose;   // "an agent's"
+};
+Noun NounOf(ProvisioningApi::Object object) {
+  if (object == ProvisioningApi::Object::kOu) return {"id", "[[tenants.ous]]", "an OU's"};
+  return {"employee_id", "[[tenants.agents]]", "an agent's"};
+}
+
+// The body as the definition of one object (a TOML table), with the id it
+// names, if any; else the 400.
+struct DefinitionBody {
   std::string definition;
-  std::optional<std::string> employee_id;
-  bool names_employee = false;  // employee_id is there, a string or not
+  std::optional<std::string> id;
+  bool names_id = false;  // the id key is there, a string or not
   std::optional<HttpResponse> error;
 };
 
-AgentBody ParseAgentBody(const http::HttpRequest& request) {
+DefinitionBody ParseDefinitionBody(const http::HttpRequest& request, const Noun& noun) {
   thread_local simdjson::dom::parser parser;
-  AgentBody body;
+  DefinitionBody body;
   simdjson::dom::element root;
   simdjson::dom::object object;
   if (parser.parse(simdjson::padded_string(request.body())).get(root) != simdjson::SUCCESS ||
       root.get_object().get(object) != simdjson::SUCCESS) {
-    body.error = Refused("the body must be a JSON object: the agent's keys, as in [[tenants.agents]]");
+    body.error = Refused("the body must be a JSON object: the keys of " + std::string(noun.table));
     return body;
   }
   std::string error;
@@ -67,9 +77,9 @@ AgentBody ParseAgentBody(const http::HttpRequest& request) {
   }
   body.definition = std::move(*definition);
   simdjson::dom::element id;
-  body.names_employee = object["employee_id"].get(id) == simdjson::SUCCESS;
+  body.names_id = object[noun.id_key].get(id) == simdjson::SUCCESS;
   std::string_view named;
-  if (body.names_employee && id.get_string().get(named) == simdjson::SUCCESS) body.employee_id = std::string(named);
+  if (body.names_id && id.get_string().get(named) == simdjson::SUCCESS) body.id = std::string(named);
   return body;
 }
 
@@ -126,54 +136,72 @@ std::string ProvisionedAgentJson(const config::AgentConfig& agent) {
   return out;
 }
 
-std::optional<HttpResponse> AgentApi::Create(const http::HttpRequest& request, const Principal& who,
-                                             http::RequestContext& ctx) {
+std::string ProvisionedOuJson(const config::OuConfig& ou) {
+  std::string out = "{";
+  http::AppendJsonStringField(out, "id", ou.id);
+  out += ',';
+  http::AppendJsonStringField(out, "parent", ou.parent);
+  out += ",\"max_concurrent_sessions\":";
+  out += ou.max_concurrent_sessions ? std::to_string(*ou.max_concurrent_sessions) : "null";
+  out += ",\"max_concurrent_sessions_by_channel_kind\":{";
+  for (std::size_t i = 0; i < ou.kind_caps.size(); ++i) {
+    if (i) out += ',';
+    http::AppendJsonIntField(out, ou.kind_caps[i].kind, ou.kind_caps[i].cap);
+  }
+  out += "}}";
+  return out;
+}
+
+std::optional<HttpResponse> ProvisioningApi::Create(const http::HttpRequest& request, const Principal& who,
+                                                    Object object, http::RequestContext& ctx) {
   if (!who.admin()) return Forbidden("tenant_admin only");
-  AgentBody body = ParseAgentBody(request);
+  DefinitionBody body = ParseDefinitionBody(request, NounOf(object));
   if (body.error) return std::move(*body.error);
   Change change;
   change.kind = Change::Kind::kCreate;
+  change.object = object;
   change.tenant_id = who.tenant->id;
   change.definition = std::move(body.definition);
   change.by = who.name;
   return Submit(std::move(change), ctx);
 }
 
-std::optional<HttpResponse> AgentApi::Replace(const http::HttpRequest& request, const Principal& who,
-                                              std::string_view employee_id, http::RequestContext& ctx) {
+std::optional<HttpResponse> ProvisioningApi::Replace(const http::HttpRequest& request, const Principal& who,
+                                                     Object object, std::string_view id, http::RequestContext& ctx) {
   if (!who.admin()) return Forbidden("tenant_admin only");
-  AgentBody body = ParseAgentBody(request);
+  const Noun noun = NounOf(object);
+  DefinitionBody body = ParseDefinitionBody(request, noun);
   if (body.error) return std::move(*body.error);
-  if (body.employee_id && *body.employee_id != employee_id) {
-    return Refused("employee_id = " + config::TomlString(*body.employee_id) + " is not the agent of the path ('" +
-                      std::string(employee_id) + "'); an agent's id does not change");
+  if (body.id && *body.id != id) {
+    return Refused(std::string(noun.id_key) + " = " + config::TomlString(*body.id) + " is not the one of the path ('" +
+                   std::string(id) + "'); " + std::string(noun.whose) + " id does not change");
   }
-  // The path names the agent; the body need not repeat it. (A non-string
-  // employee_id stays in the body for the rules to refuse.)
-  if (!body.names_employee) {
-    body.definition = "employee_id = " + config::TomlString(employee_id) + "\n" + body.definition;
-  }
+  // The path names the object; the body need not repeat it. (A non-string id
+  // stays in the body for the rules to refuse.)
+  if (!body.names_id) body.definition = std::string(noun.id_key) + " = " + config::TomlString(id) + "\n" + body.definition;
   Change change;
   change.kind = Change::Kind::kReplace;
+  change.object = object;
   change.tenant_id = who.tenant->id;
-  change.employee_id = std::string(employee_id);
+  change.object_id = std::string(id);
   change.definition = std::move(body.definition);
   change.by = who.name;
   return Submit(std::move(change), ctx);
 }
 
-std::optional<HttpResponse> AgentApi::Remove(const Principal& who, std::string_view employee_id,
-                                             http::RequestContext& ctx) {
+std::optional<HttpResponse> ProvisioningApi::Remove(const Principal& who, Object object, std::string_view id,
+                                                    http::RequestContext& ctx) {
   if (!who.admin()) return Forbidden("tenant_admin only");
   Change change;
   change.kind = Change::Kind::kRemove;
+  change.object = object;
   change.tenant_id = who.tenant->id;
-  change.employee_id = std::string(employee_id);
+  change.object_id = std::string(id);
   change.by = who.name;
   return Submit(std::move(change), ctx);
 }
 
-std::optional<HttpResponse> AgentApi::Submit(Change change, http::RequestContext& ctx) {
+std::optional<HttpResponse> ProvisioningApi::Submit(Change change, http::RequestContext& ctx) {
   http::DeferredResponse later = ctx.Defer();
   provisioner_(std::move(change), [later](HttpResponse r) { later.Send(std::move(r)); });
   return std::nullopt;

@@ -1,0 +1,231 @@
+// The provisioning API's changes to a tenant's agents and OUs
+// (gateway/provisioning_api.h): checked by the configuration file's rules
+// against the tenant in effect, stored, then applied like a reload's changes.
+// One at a time, in turn with reloads (reload_mu_), on the reload thread.
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/base/log_escape.h"
+#include "engine/config/agent_changes.h"
+#include "engine/config/agent_definition.h"
+#include "engine/config/agents_loader.h"
+#include "engine/config/kind_caps_loader.h"
+#include "engine/config/ou_changes.h"
+#include "engine/daemon/daemon.h"
+#include "engine/gateway/api_common.h"
+
+namespace routerd::daemon {
+namespace {
+
+using Change = gateway::ProvisioningApi::Change;
+using http::HttpResponse;
+using http::HttpStatus;
+
+HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
+  std::string body = "{\"error\":\"bad_request\",";
+  http::AppendJsonStringField(body, "detail", errors.empty() ? "the definition is not valid" : errors.front());
+  body += ",\"errors\":[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i) body += ',';
+    http::AppendJsonString(body, errors[i]);
+  }
+  body += "]}";
+  return gateway::Json(HttpStatus::bad_request, std::move(body));
+}
+
+HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
+
+// "a1, a2, a3 and 4 more": the first of `ids`, for a message.
+std::string SomeOf(const std::vector<std::string>& ids) {
+  constexpr std::size_t kNamed = 3;
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < kNamed; ++i) out += (i ? ", " : "") + ids[i];
+  if (ids.size() > kNamed) out += " and " + std::to_string(ids.size() - kNamed) + " more";
+  return out;
+}
+
+}  // namespace
+
+Status Daemon::StoreDefinition(storage::StoredDefinition definition) {
+  std::promise<Status> saved;
+  const Status queued = storage_->administration().SaveDefinitionAsync(
+      std::move(definition), [&saved](const Status& s) { saved.set_value(s); });
+  if (!queued.ok()) return queued;
+  return saved.get_future().get();
+}
+
+HttpResponse Daemon::Provision(const Change& change) {
+  std::lock_guard lock(reload_mu_);
+  if (config_.cluster.enabled) {
+    // Other instances would not see the change until their next reload.
+    return http::JsonError(HttpStatus::not_implemented, "not_implemented",
+                           "in cluster mode agents and OUs change through the configuration file: edit it on every "
+                           "instance and reload each (SIGHUP or POST /api/v1/operator/reload)");
+  }
+  const std::shared_ptr<const config::TenantConfig> live = shards_->tenant_configs().Get(change.tenant_id);
+  const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(change.tenant_id);
+  if (!live || !ref) return http::JsonError(HttpStatus::not_found, "not_found", "no such tenant");
+
+  if (change.object == gateway::ProvisioningApi::Object::kOu) return ProvisionOu(change, *live, *ref);
+  return ProvisionAgent(change, *live, *ref);
+}
+
+HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantConfig& live,
+                                    const shard::TenantRef& ref) {
+  std::optional<config::AgentConfig> agent;
+  std::string employee_id = change.object_id;
+  if (change.kind != Change::Kind::kRemove) {
+    std::vector<std::string> errors;
+    agent = config::ReadAgentDefinition(change.definition, live, errors);
+    if (!agent) return InvalidDefinition(errors);
+    employee_id = agent->employee_id;
+  }
+  // The agents the tenant has, with this change.
+  config::TenantConfig desired = live;
+  std::erase_if(desired.agents, [](const config::AgentConfig& a) { return a.retired; });
+  const auto at = std::find_if(desired.agents.begin(), desired.agents.end(),
+                               [&](const config::AgentConfig& a) { return a.employee_id == employee_id; });
+  if (change.kind == Change::Kind::kCreate && at != desired.agents.end()) {
+    return Conflict("agent '" + employee_id + "' exists; PUT /api/v1/agents/" + employee_id + " changes it");
+  }
+  if (change.kind != Change::Kind::kCreate && at == desired.agents.end()) {
+    return http::JsonError(HttpStatus::not_found, "not_found", "no agent '" + employee_id + "' in this tenant");
+  }
+  storage::StoredDefinition stored{storage::DefinitionKind::kAgent, change.tenant_id, employee_id, std::nullopt, 0,
+                                   change.by};
+  if (agent) {
+    if (std::optional<config::AgentIdentities::Conflict> c = config::IdentityConflict(desired.agents, *agent)) {
+      return Conflict(std::string(c->key) + " '" +
+                      (c->key == "employee_id" ? agent->employee_id : agent->business_account) +
+                      "' is agent '" + c->holder + "''s");
+    }
+    if (at != desired.agents.end()) {
+      *at = *agent;
+    } else {
+      desired.agents.push_back(*agent);
+    }
+    stored.definition = change.definition;
+  } else {
+    desired.agents.erase(at);
+  }
+
+  // Durable first: nothing is in effect that a restart would undo.
+  if (const Status written = StoreDefinition(std::move(stored)); !written.ok()) {
+    return gateway::FromCode(written.code(), written.message());
+  }
+
+  const config::AgentChanges changes = config::MergeAgentChanges(live, desired, /*structure_changed=*/false);
+  const StatusOr<std::size_t> closed = ApplyMemberChanges(ref, changes, {});
+  if (!closed.ok()) {
+    return gateway::FromCode(StatusCode::kUnavailable,
+                             "stored, but not applied yet (" + closed.status().message() +
+                                 "): it applies at the next reload or restart");
+  }
+  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
+  spdlog::info("agent {}/{} {} through the API by '{}'", change.tenant_id, EscapeForLog(employee_id),
+               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+  if (change.kind == Change::Kind::kRemove) {
+    std::string body = "{";
+    http::AppendJsonStringField(body, "removed", employee_id);
+    body += ',';
+    http::AppendJsonIntField(body, "connections_closed", static_cast<std::int64_t>(*closed));
+    body += '}';
+    return gateway::Json(HttpStatus::ok, std::move(body));
+  }
+  // As in effect now (a cap set at run time kept).
+  const std::shared_ptr<const config::TenantConfig> now = shards_->tenant_configs().Get(change.tenant_id);
+  const auto in_effect = std::find_if(now->agents.begin(), now->agents.end(), [&](const config::AgentConfig& a) {
+    return a.employee_id == employee_id && !a.retired;
+  });
+  const config::AgentConfig& shown = in_effect != now->agents.end() ? *in_effect : *agent;
+  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
+                       "{\"agent\":" + gateway::ProvisionedAgentJson(shown) + "}");
+}
+
+
+HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfig& live, const shard::TenantRef& ref) {
+  std::optional<config::OuConfig> ou;
+  std::string id = change.object_id;
+  if (change.kind != Change::Kind::kRemove) {
+    std::vector<std::string> errors;
+    ou = config::ReadOuDefinition(change.definition, errors);
+    if (!ou) return InvalidDefinition(errors);
+    id = ou->id;
+  }
+  // The OUs and agents the tenant has, with this change.
+  config::TenantConfig desired = live;
+  std::erase_if(desired.ous, [](const config::OuConfig& o) { return o.retired; });
+  std::erase_if(desired.agents, [](const config::AgentConfig& a) { return a.retired; });
+  const auto at =
+      std::find_if(desired.ous.begin(), desired.ous.end(), [&](const config::OuConfig& o) { return o.id == id; });
+  if (change.kind == Change::Kind::kCreate && at != desired.ous.end()) {
+    return Conflict("OU '" + id + "' exists; PUT /api/v1/ous/" + id + " changes it");
+  }
+  if (change.kind != Change::Kind::kCreate && at == desired.ous.end()) {
+    return http::JsonError(HttpStatus::not_found, "not_found", "no OU '" + id + "' in this tenant");
+  }
+  if (ou) {
+    if (at != desired.ous.end()) {
+      *at = *ou;
+    } else {
+      desired.ous.push_back(*ou);
+    }
+  } else {
+    // An agent always has an OU, and an OU its parent: both move first.
+    std::vector<std::string> agents, children;
+    for (const config::AgentConfig& a : desired.agents) {
+      if (a.ou == id) agents.push_back(a.employee_id);
+    }
+    for (const config::OuConfig& o : desired.ous) {
+      if (o.parent == id) children.push_back(o.id);
+    }
+    if (!agents.empty()) {
+      return Conflict("OU '" + id + "' has " + std::to_string(agents.size()) + " agent(s) (" + SomeOf(agents) +
+                      "): move them to another OU first (PUT /api/v1/agents/{id})");
+    }
+    if (!children.empty()) {
+      return Conflict("OU '" + id + "' has OUs under it (" + SomeOf(children) +
+                      "): move or remove them first (PUT or DELETE /api/v1/ous/{id})");
+    }
+    desired.ous.erase(at);
+  }
+  std::vector<std::string> errors = config::OuTreeErrors(desired);
+  config::internal::ErrorList kinds("");
+  config::CheckKindCaps(desired, adapters_->Kinds(), "tenant", kinds);
+  for (std::string& e : kinds.TakeSorted()) errors.push_back(std::move(e));
+  if (!errors.empty()) return InvalidDefinition(errors);
+
+  // Durable first: nothing is in effect that a restart would undo.
+  storage::StoredDefinition stored{storage::DefinitionKind::kOu, change.tenant_id, id, std::nullopt, 0, change.by};
+  if (ou) stored.definition = change.definition;
+  if (const Status written = StoreDefinition(std::move(stored)); !written.ok()) {
+    return gateway::FromCode(written.code(), written.message());
+  }
+  const config::OuChanges ous = config::MergeOuChanges(live, desired, /*structure_changed=*/false);
+  const config::AgentChanges changes = config::MergeAgentChanges(*ous.tenant, desired, /*structure_changed=*/false);
+  const StatusOr<std::size_t> applied = ApplyMemberChanges(ref, changes, {});
+  if (!applied.ok()) {
+    return gateway::FromCode(StatusCode::kUnavailable,
+                             "stored, but not applied yet (" + applied.status().message() +
+                                 "): it applies at the next reload or restart");
+  }
+  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
+  spdlog::info("OU {}/{} {} through the API by '{}'", change.tenant_id, EscapeForLog(id),
+               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+  if (!ou) {
+    std::string body = "{";
+    http::AppendJsonStringField(body, "removed", id);
+    body += '}';
+    return gateway::Json(HttpStatus::ok, std::move(body));
+  }
+  // As in effect now (a cap set at run time kept).
+  const config::OuConfig* shown = &*ou;
+  for (const config::OuConfig& o : changes.tenant->ous) {
+    if (o.id == id && !o.retired) shown = &o;
+  }
+  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
+                       "{\"ou\":" + gateway::ProvisionedOuJson(*shown) + "}");
+}
+
+}  // namespace routerd::daemon
