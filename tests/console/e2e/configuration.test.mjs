@@ -2,8 +2,8 @@
 // administrator reads the tenant parameters, the OU tree, employees with their
 // effective caps and where they come from, skill queues and channels (never a
 // secret), sets and clears caps at each level with the keyboard, and adds,
-// changes and removes an employee (a refusal shown with routerd's reason); an
-// agent gets no configuration; the phone layout has no sideways scrolling.
+// changes and removes an OU and an employee (a refusal shown with routerd's
+// reason); an agent gets no configuration; the phone layout has no sideways scrolling.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
@@ -177,6 +177,53 @@ test('an employee is added, changed and removed, and a refusal says why', async 
   assert.equal(await hired.count(), 0);
   const gone = await daemon.api('GET', '/api/v1/agents/10009/state');
   assert.equal(gone.status, 404, gone.text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an OU is added, moved and removed, and a refusal says why', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const notice = page.getByRole('status').filter({hasText: 'OU'});
+  const night = row(page, 'ou', 'night');
+  const order = () => page.locator('#ous-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.ou));
+
+  await page.getByRole('button', {name: 'Add an OU'}).click();
+  const add = page.getByRole('dialog', {name: 'Add an OU'});
+  await add.getByLabel('OU ID', {exact: true}).fill('night');
+  await add.getByLabel('Parent OU', {exact: true}).selectOption('support');
+  await add.getByLabel('OU ID', {exact: true}).press('Enter');
+  await notice.filter({hasText: 'OU night added.'}).waitFor();
+  assert.equal(await text(night.locator('td[data-label="Employees"]')), '0');
+  assert.deepEqual(await order(), ['support', 'night', 'voice-desk'], 'under its parent');
+
+  // Moved to the top level; it cannot be its own parent.
+  await night.getByRole('button', {name: 'Change OU night'}).click();
+  const change = page.getByRole('dialog', {name: 'Change OU night'});
+  assert.equal(await change.getByLabel('OU ID', {exact: true}).inputValue(), 'night');
+  const parent = change.getByLabel('Parent OU', {exact: true});
+  assert.equal(await parent.inputValue(), 'support');
+  assert.deepEqual(await parent.locator('option').evaluateAll((os) => os.map((o) => o.value)),
+                   ['', 'support', 'voice-desk']);
+  await parent.selectOption('');
+  await change.getByRole('button', {name: 'Save'}).click();
+  await notice.filter({hasText: 'OU night changed.'}).waitFor();
+  assert.deepEqual(await order(), ['support', 'voice-desk', 'night']);
+
+  // An OU with employees is not removed: routerd's reason is shown.
+  const remove = page.getByRole('dialog', {name: 'Remove the OU?'});
+  await row(page, 'ou', 'support').getByRole('button', {name: 'Remove OU support'}).click();
+  await remove.getByRole('button', {name: 'Remove', exact: true}).click();
+  await page.locator('#page-error').filter({hasText: "OU 'support' has"}).waitFor();
+  takeExpectedError(page, /status of 409/);
+  assert.equal(await row(page, 'ou', 'support').count(), 1);
+
+  await night.getByRole('button', {name: 'Remove OU night'}).click();
+  await remove.getByRole('button', {name: 'Remove', exact: true}).click();
+  await notice.filter({hasText: 'OU night removed.'}).waitFor();
+  assert.equal(await night.count(), 0);
+  const config = await daemon.api('GET', '/api/v1/config');
+  assert.doesNotMatch(config.text, /"id":"night"/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,12 +1,13 @@
 // The tenant's configuration as it is in effect, for its administrator:
 // tenant parameters, the OU tree, employees, skill queues and channels (never
 // a secret), from GET /api/v1/config. The three cap levels (tenant, OU,
-// employee) can be set and cleared here, and employees added, changed and
-// removed (employees.js); routerd stores each change before it answers, and
+// employee) can be set and cleared here, and OUs and employees added,
+// changed and removed (ous.js, employees.js); routerd stores each change before it answers, and
 // it applies at once.
 import {ApiError, fillHeader, getJson, request, requireSession} from './api.js';
 import {editEmployee, removeEmployee} from './employees.js';
 import {el} from './format.js';
+import {editOu, removeOu} from './ous.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -86,7 +87,7 @@ async function change(path, method, body, done) {
   }
 }
 
-// After an employee was added, changed or removed.
+// After an OU or an employee was added, changed or removed.
 async function reloadWith(notice) {
   show($('page-error'), '');
   await load();
@@ -133,14 +134,20 @@ function renderOus(ous) {
   $('ous-body').replaceChildren(...ouTree(ous).map(({ou, depth}) => {
     const name = el('span', {class: 'mono ou-name', text: ou.id});
     name.style.paddingLeft = `${depth * 1.25}em`;
+    const actions = el('div', {class: 'row-actions'},
+      el('button', {type: 'button', text: 'Change', 'aria-label': `Change OU ${ou.id}`,
+                    onclick: () => editOu(current, ou, reloadWith)}),
+      el('button', {type: 'button', class: 'danger', text: 'Remove', 'aria-label': `Remove OU ${ou.id}`,
+                    onclick: () => removeOu(ou, reloadWith, (text) => show($('page-error'), text))}));
     return el('tr', {dataset: {ou: ou.id}},
       cell('OU', name),
       cell('Employees', String(ou.agents)),
       cell('Caps per channel kind', pairs(ou.max_concurrent_sessions_by_channel_kind)),
       cell('Concurrent sessions cap', capForm(`OU ${ou.id}`, ou.max_concurrent_sessions,
-                                              `/api/v1/ous/${encodeURIComponent(ou.id)}/cap`)));
+                                              `/api/v1/ous/${encodeURIComponent(ou.id)}/cap`)),
+      cell('Actions', actions));
   }));
-  if (!ous.length) $('ous-body').replaceChildren(el('tr', {}, el('td', {class: 'empty', colspan: '4', text: 'No OUs.'})));
+  if (!ous.length) $('ous-body').replaceChildren(el('tr', {}, el('td', {class: 'empty', colspan: '5', text: 'No OUs.'})));
 }
 
 function renderAgents(agents) {
@@ -213,6 +220,7 @@ async function init() {
     return;
   }
   $('add-agent').addEventListener('click', () => editEmployee(current, undefined, reloadWith));
+  $('add-ou').addEventListener('click', () => editOu(current, undefined, reloadWith));
   await load();
 }
 

@@ -98,6 +98,7 @@ export function editEmployee(config, agent, done) {
 
 // Asks, then removes the employee; `fail(text)` shows a refusal.
 export async function removeEmployee(agent, done, fail) {
+  $('remove-title').textContent = 'Remove the employee?';
   $('remove-subject').textContent =
     `Employee ${agent.employee_id}${agent.name ? ` (${agent.name})` : ''} will be signed out, and the sessions it ` +
     'holds go back to their queues in their original turn.';
