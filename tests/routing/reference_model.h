@@ -107,6 +107,7 @@ class ReferenceModel {
       n.parent = ou.parent.empty() ? routing::kNoOu : Index(t.ous, ou.parent);
       if (ou.max_concurrent_sessions) n.cap = *ou.max_concurrent_sessions;
       ous_.push_back(n);
+      ou_cap_runtime_.push_back(false);
     }
     for (const auto& q : t.skill_queues) {
       Queue rq{policies.Find(q.strategy), static_cast<std::int64_t>(q.max_wait_seconds) * 1'000'000'000,
@@ -355,6 +356,7 @@ class ReferenceModel {
         return routerd::StatusCode::kOk;
       case T::kSetOuCap:
         ous_[target].cap = cap;
+        ou_cap_runtime_[target] = true;
         Recompute(now);
         return routerd::StatusCode::kOk;
       case T::kSetTenantCap:
@@ -463,6 +465,29 @@ class ReferenceModel {
       if (!Qualified(a, k, sessions_[k].queue)) StopWaiting(k, routing::PreferenceOutcome::kUnavailable, now);
     }
     DispatchAgent(agent, now);
+  }
+
+  std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
+  // Whether OU `ou` may go under `parent` (routing::kNoOu: the top) and the
+  // OUs stay a tree.
+  bool OuParentFits(std::uint32_t ou, std::uint32_t parent) const {
+    for (std::uint32_t p = parent; p != routing::kNoOu; p = ous_[p].parent) {
+      if (p == ou) return false;
+    }
+    return true;
+  }
+  // An OU moved under `parent` and given `cap` as its configured cap, or added
+  // last (ou == ou_count()) (TenantRouter::ApplyOus): a cap set at run time
+  // keeps winning; every agent's cap resolves again.
+  void ChangeOu(std::uint32_t ou, std::uint32_t parent, std::optional<std::uint32_t> cap, std::int64_t now) {
+    if (ou == ous_.size()) {
+      ous_.emplace_back();
+      ou_cap_runtime_.push_back(false);
+      ou_kind_caps_.resize(ou_kind_caps_.size() + kinds_.size(), 0);
+    }
+    ous_[ou].parent = parent;
+    if (!ou_cap_runtime_[ou]) ous_[ou].cap = cap;
+    Recompute(now);
   }
 
   // An agent a reload adds (TenantRouter::AddAgent): signed out, last, or in
@@ -822,6 +847,7 @@ class ReferenceModel {
   std::uint32_t tenant_cap_, configured_cap_;
   std::int64_t idle_timeout_;
   std::vector<routing::OuNode> ous_;
+  std::vector<bool> ou_cap_runtime_;  // by OU: its cap was set by a command
   std::vector<Queue> queues_;
   std::vector<Agent> agents_;
   std::vector<std::uint32_t> channel_queue_;

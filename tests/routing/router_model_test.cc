@@ -26,7 +26,8 @@ using routing::RoutingEventType;
 constexpr std::int64_t kSec = 1'000'000'000;
 
 struct Step {
-  enum class Kind { kContact, kCommand, kAdvance, kChangeAgent, kAddAgent, kRetireAgent } kind = Kind::kContact;
+  enum class Kind { kContact, kCommand, kAdvance, kChangeAgent, kAddAgent, kRetireAgent, kChangeOu } kind =
+      Kind::kContact;
   std::uint32_t channel = 0;
   std::string customer;
   AgentCommandType command = AgentCommandType::kSignIn;
@@ -40,7 +41,8 @@ struct Step {
   std::optional<int> preferred;             // kContact: the agent it names; -1 a name nobody has
   std::int64_t advance_ns = 0;
   // kChangeAgent (of `target`), kAddAgent (of `employee`): its OU, queues,
-  // skills and type.
+  // skills and type. kChangeOu: OU `target` (the next one: added) under OU
+  // `ou` (routing::kNoOu: at the top), with configured cap `cap`.
   std::string employee;
   std::uint32_t ou = 0;
   std::vector<std::uint32_t> queues;
@@ -56,6 +58,10 @@ struct Step {
         break;
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
       case Kind::kRetireAgent: o << "retire agent " << target; break;
+      case Kind::kChangeOu:
+        o << "change OU " << target << ": parent=" << static_cast<std::int64_t>(ou == routing::kNoOu ? -1 : ou)
+          << " cap=" << (cap ? std::to_string(*cap) : "none");
+        break;
       case Kind::kAddAgent:
       case Kind::kChangeAgent:
         if (kind == Kind::kAddAgent) o << "add agent " << employee;
@@ -283,6 +289,7 @@ class Checker {
         for (std::uint32_t q : step.queues) cfg.skill_queues.push_back(tenant_.skill_queues[q].id);
         cfg.skills = step.skills;
         if (router_->FindAgent(step.employee)) return std::nullopt;  // a shrunk replay: already there
+        if (step.ou >= tenant_.ous.size()) return std::nullopt;      // ... or its OU not yet
         const std::uint32_t agent = router_->AddAgent(cfg, now_);
         const std::uint32_t modeled =
             model_->AddAgent(step.employee, step.ou, step.queues, SkillMap(step.skills), step.type);
@@ -290,6 +297,26 @@ class Checker {
         if (agent == tenant_.agents.size()) tenant_.agents.push_back(cfg);
         tenant_.agents[agent] = cfg;
         g_coverage.Add("agent added");
+        break;
+      }
+      case Step::Kind::kChangeOu: {
+        // In a shrunk replay the OU or its parent may not be there yet, or
+        // the move would make a cycle without the moves dropped.
+        const std::uint32_t count = model_->ou_count();
+        if (step.target > count || (step.ou != routing::kNoOu && step.ou >= count) ||
+            !model_->OuParentFits(step.target, step.ou)) {
+          return std::nullopt;
+        }
+        if (step.target == tenant_.ous.size()) {
+          tenant_.ous.emplace_back();
+          tenant_.ous.back().id = "o" + std::to_string(step.target);
+        }
+        config::OuConfig& ou = tenant_.ous[step.target];
+        ou.parent = step.ou == routing::kNoOu ? std::string() : tenant_.ous[step.ou].id;
+        ou.max_concurrent_sessions = step.cap ? std::optional<int>(static_cast<int>(*step.cap)) : std::nullopt;
+        router_->ApplyOus(tenant_, now_);
+        model_->ChangeOu(step.target, step.ou, step.cap, now_);
+        g_coverage.Add(step.target == count ? "OU added" : "OU moved");
         break;
       }
       case Step::Kind::kRetireAgent:
@@ -301,6 +328,7 @@ class Checker {
       case Step::Kind::kChangeAgent: {
         // In a shrunk replay the agent may be gone or not there yet.
         if (step.target >= router_->agent_count() || router_->AgentRetired(step.target)) return std::nullopt;
+        if (step.ou >= tenant_.ous.size()) return std::nullopt;
         config::AgentConfig cfg = tenant_.agents[step.target];
         cfg.ou = tenant_.ous[step.ou].id;
         cfg.type = step.type;
@@ -613,6 +641,16 @@ class StepGenerator {
         s.kind = Step::Kind::kRetireAgent;
         return s;
       }
+      if (what == 2) {
+        // An OU moved and re-capped, or added (up to a few).
+        const std::uint32_t count = model.ou_count();
+        s.kind = Step::Kind::kChangeOu;
+        s.target = static_cast<std::uint32_t>(Pick(static_cast<int>(count < 8 ? count + 1 : count)));
+        const std::uint32_t parent = static_cast<std::uint32_t>(Pick(static_cast<int>(count + 1)));
+        s.ou = parent < count && model.OuParentFits(s.target, parent) ? parent : routing::kNoOu;
+        if (Pick(3) != 0) s.cap = static_cast<std::uint32_t>(1 + Pick(5));
+        return s;
+      }
       if (what == 1) {
         std::vector<std::uint32_t> retired;
         for (std::uint32_t i = 0; i < agents; ++i) {
@@ -626,7 +664,7 @@ class StepGenerator {
           s.employee = "n" + std::to_string(agents);
         }
       }
-      s.ou = static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.ous.size())));
+      s.ou = static_cast<std::uint32_t>(Pick(static_cast<int>(model.ou_count())));
       const int type = Pick(6);
       if (type == 0) {
         s.type = config::AgentType::kVoice;
@@ -735,6 +773,9 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_k
       case Step::Kind::kRetireAgent:
         if (!shadow.agents()[s.target].retired) shadow.RetireAgent(s.target, now);
         break;
+      case Step::Kind::kChangeOu:
+        shadow.ChangeOu(s.target, s.ou, s.cap, now);
+        break;
       case Step::Kind::kAddAgent:
         shadow.AddAgent(s.employee, s.ou, s.queues, SkillMap(s.skills), s.type);
         break;
@@ -797,7 +838,7 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "preference last_agent served", "preference last_agent expired",
                            "preference contact served", "preference contact unavailable",
                            "preference transfer served", "preference transfer expired", "agent changed",
-                           "agent added", "agent retired"}) {
+                           "agent added", "agent retired", "OU added", "OU moved"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }
