@@ -86,6 +86,9 @@ class ApiHandler {
   std::optional<http::HttpResponse> AgentRoute(http::HttpRequest& request, const Principal& who,
                                                std::string_view employee, std::string_view rest,
                                                http::RequestContext& ctx);
+  // /queues and /queues/{id}/waiting (api_queue_route.cc).
+  std::optional<http::HttpResponse> QueueRoute(http::HttpRequest& request, const Principal& who,
+                                               std::string_view rest, http::RequestContext& ctx);
   std::optional<http::HttpResponse> SessionRoute(http::HttpRequest& request, const Principal& who,
                                                  std::string_view id, std::string_view rest,
                                                  http::RequestContext& ctx);
