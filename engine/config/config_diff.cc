@@ -1,5 +1,6 @@
 #include "engine/config/config_diff.h"
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <sstream>
@@ -30,14 +31,34 @@ std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
 }
 
 // The keys a reload applies live: caps at every level, the tenant's idle
-// timeout, and the limits of its queues. (OUs and agents apply live whole,
-// unless the queues or the access mode change too.)
+// timeout, and the queue keys of kLiveQueueKeys. (OUs and agents apply live
+// whole, unless the queues or the access mode change too.)
 bool IsCapKey(std::string_view key) {
   return key == "max_concurrent_sessions" || key == "max_concurrent_sessions_by_channel_kind";
 }
 bool IsLiveTenantKey(std::string_view key) { return IsCapKey(key) || key == "session_idle_timeout_seconds"; }
+
+// Each key of a skill queue that a reload applies live, with what copies it.
+// The router applies them (TenantRouter::ApplyFileLimits); the rest of a queue
+// (its media, strategy, required skills, aging and sticky wait, which the
+// sessions waiting in it were ordered or reserved by) waits for a restart.
+struct LiveQueueKey {
+  std::string_view key;
+  void (*copy)(SkillQueueConfig& to, const SkillQueueConfig& from);
+};
+using SkillQueue = SkillQueueConfig;
+constexpr LiveQueueKey kLiveQueueKeys[] = {
+    {"max_wait_seconds", [](SkillQueue& to, const SkillQueue& from) { to.max_wait_seconds = from.max_wait_seconds; }},
+    {"max_waiting", [](SkillQueue& to, const SkillQueue& from) { to.max_waiting = from.max_waiting; }},
+    {"wrap_up_seconds", [](SkillQueue& to, const SkillQueue& from) { to.wrap_up_seconds = from.wrap_up_seconds; }},
+    {"sticky_seconds", [](SkillQueue& to, const SkillQueue& from) { to.sticky_seconds = from.sticky_seconds; }},
+    {"on_overflow", [](SkillQueue& to, const SkillQueue& from) { to.on_overflow = from.on_overflow; }},
+    {"priority", [](SkillQueue& to, const SkillQueue& from) { to.priority = from.priority; }},
+    {"auto_allocate", [](SkillQueue& to, const SkillQueue& from) { to.auto_allocate = from.auto_allocate; }},
+};
 bool IsLiveQueueKey(std::string_view key) {
-  return key == "max_wait_seconds" || key == "max_waiting" || key == "wrap_up_seconds" || key == "sticky_seconds";
+  return std::any_of(std::begin(kLiveQueueKeys), std::end(kLiveQueueKeys),
+                     [key](const LiveQueueKey& k) { return k.key == key; });
 }
 
 // A tenant's key as TOML text without what a reload applies live: in each of
@@ -89,6 +110,15 @@ std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
 }
 
 }  // namespace
+
+void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file) {
+  for (SkillQueueConfig& queue : running.skill_queues) {
+    for (const SkillQueueConfig& next : file.skill_queues) {
+      if (next.id != queue.id) continue;
+      for (const LiveQueueKey& k : kLiveQueueKeys) k.copy(queue, next);
+    }
+  }
+}
 
 std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text, std::string_view new_text) {
   return CompareConfigFiles(running_text, new_text).needs_restart;

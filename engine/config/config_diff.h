@@ -5,12 +5,15 @@
 // caps (max_concurrent_sessions and max_concurrent_sessions_by_channel_kind of
 // the tenants, their OUs and their agents), the tenants'
 // session_idle_timeout_seconds, the queues' max_wait_seconds, max_waiting,
-// wrap_up_seconds and sticky_seconds, and the agents, added, removed or
-// changed (agent_changes.h; matched by employee_id, so reordering them is no
-// change either) unless the tenant's OUs or skill queues change too.
+// wrap_up_seconds, sticky_seconds, on_overflow, priority and auto_allocate,
+// and the OUs and agents, added, removed or changed (ou_changes.h,
+// agent_changes.h; matched by id, so reordering them is no change either)
+// unless the tenant's skill queues or access mode change too.
 //
 // Thread safety: a pure function.
 #pragma once
+
+#include "engine/config/config.h"
 
 #include <string>
 #include <string_view>
@@ -34,5 +37,10 @@ struct FileChanges {
   std::vector<std::string> restructured_tenants;
 };
 FileChanges CompareConfigFiles(std::string_view running_text, std::string_view new_text);
+
+// Gives `running`'s skill queues the values `file` has (matched by id) for
+// the keys a reload applies live: max_wait_seconds, max_waiting,
+// wrap_up_seconds, sticky_seconds, on_overflow, priority, auto_allocate.
+void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file);
 
 }  // namespace routerd::config

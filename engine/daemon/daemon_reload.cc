@@ -58,6 +58,7 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   if (!running || !ref) return;
   const config::OuChanges ous = config::MergeOuChanges(*running, reloaded, restructured);
   const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
+  config::CopyLiveQueueKeys(*agents.tenant, reloaded);
   // What a restart with this file would give; the caps set at run time keep
   // winning, as at start-up. The OUs and agents first, so that the caps
   // resolve under their new OUs. `reloaded` outlives the task

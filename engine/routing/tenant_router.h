@@ -170,8 +170,10 @@ class TenantRouter {
   // The same for the limits of time and size that apply to what comes next:
   // each queue's max_wait_seconds (waiting sessions overflow by the new one
   // at the next tick), max_waiting (no waiting session is turned away),
-  // wrap_up_seconds (for sessions closed from now on) and sticky_seconds, and
-  // the tenant's session_idle_timeout_seconds. Queues the file adds or lacks
+  // wrap_up_seconds (for sessions closed from now on), sticky_seconds,
+  // on_overflow (for sessions that overflow from now on) and priority (of
+  // sessions that enter from now on), and the tenant's
+  // session_idle_timeout_seconds. Queues the file adds or lacks
   // are left alone.
   void ApplyFileLimits(const config::TenantConfig& file);
   // Gives agent `agent` the OU, type, skill queues, skills and caps of `cfg`
@@ -335,6 +337,9 @@ class TenantRouter {
     return skill_class == 0 ? queue : class_lanes_[(skill_class - 1) * queue_count_ + queue];
   }
   QueueState& BaseOf(std::uint32_t lane) { return *queues_[queues_[lane]->base]; }
+  // Gives the waiting sessions of every lane of `queue` their service key
+  // again (the queue's priority changed).
+  void ReorderWaiting(std::uint32_t queue);
   // Sessions in the heaps of the lanes of the queue whose first lane is
   // `base` (its reserved sessions are counted in base.reserved).
   std::uint32_t WaitingInHeaps(const QueueState& base) const;

@@ -246,6 +246,13 @@ void TenantRouter::ApplyFileLimits(const config::TenantConfig& file) {
   for (const config::SkillQueueConfig& q : file.skill_queues) {
     const std::optional<std::uint32_t> queue = FindQueue(q.id);
     if (!queue) continue;
+    // The file's overflow target is one of its queues (the loader checked);
+    // one the running router lacks waits for the restart that adds it.
+    std::uint32_t overflow = kNone;
+    if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
+      overflow = FindQueue(q.on_overflow.queue_id).value_or(queues_[*queue]->overflow_queue);
+    }
+    const bool reprioritized = queues_[*queue]->priority != static_cast<std::uint8_t>(q.priority);
     // Every lane of the queue holds a copy.
     for (std::uint32_t lane : queues_[*queue]->lanes) {
       QueueState& qs = *queues_[lane];
@@ -253,10 +260,24 @@ void TenantRouter::ApplyFileLimits(const config::TenantConfig& file) {
       qs.max_waiting = static_cast<std::uint32_t>(q.max_waiting);
       qs.wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
       qs.sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kNsPerSecond;
+      qs.overflow_queue = overflow;
+      qs.priority = static_cast<std::uint8_t>(q.priority);
     }
+    if (reprioritized) ReorderWaiting(*queue);
   }
   max_sticky_ns_ = 0;
   for (std::uint32_t q = 0; q < queue_count_; ++q) max_sticky_ns_ = std::max(max_sticky_ns_, queues_[q]->sticky_ns);
+}
+
+void TenantRouter::ReorderWaiting(std::uint32_t queue) {
+  // Each waiting session takes its place by the priority in effect now, as a
+  // priority set for it at run time does; its time in the queue goes on. No
+  // dispatch is due: a lane with waiting sessions has no eligible agent.
+  for (std::uint32_t slot = 0; slot < sessions_.size(); ++slot) {
+    const SessionSlot& s = sessions_[slot];
+    if (s.id == 0 || s.heap_slot == kNone || queues_[s.queue]->base != queue) continue;
+    queues_[s.queue]->waiting.Update(s.heap_slot, WaitEntry{ServiceKey(s, s.queue), s.arrival_seq, slot});
+  }
 }
 
 }  // namespace routerd::routing

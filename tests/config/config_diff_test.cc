@@ -154,11 +154,42 @@ max_wait_seconds = 60
   std::string limits(kQueue);
   limits.replace(limits.find("600"), 3, "300");
   limits.replace(limits.find("max_wait_seconds = 60"), 21,
-                 "max_wait_seconds = 30\nmax_waiting = 5\nwrap_up_seconds = 20\nsticky_seconds = 3600");
+                 "max_wait_seconds = 30\nmax_waiting = 5\nwrap_up_seconds = 20\nsticky_seconds = 3600\n"
+                 "on_overflow = \"queue:q\"\npriority = 3\nauto_allocate = false");
   EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits), IsEmpty());
   std::string strategy = limits;
   strategy.replace(strategy.find("least_busy"), 10, "round_robin");
   EXPECT_THAT(ChangedPartsBesideTokens(kQueue, strategy), ElementsAre("tenant 'acme': skill_queues"));
+  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits + "sticky_wait_seconds = 5\n"),
+              ElementsAre("tenant 'acme': skill_queues"))
+      << "reservations already made run by the old one";
+}
+
+TEST(ConfigDiffTest, TheLiveKeysOfAQueueAreCopiedIntoTheRunningTenant) {
+  TenantConfig running;
+  SkillQueueConfig q;
+  q.id = "q";
+  running.skill_queues = {q};
+  TenantConfig file = running;
+  SkillQueueConfig& next = file.skill_queues[0];
+  next.max_wait_seconds = 7;
+  next.max_waiting = 8;
+  next.wrap_up_seconds = 9;
+  next.sticky_seconds = 10;
+  next.on_overflow = {OverflowTarget::Kind::kQueue, "q"};
+  next.priority = 4;
+  next.auto_allocate = false;
+  next.strategy = "round_robin";  // not live
+  CopyLiveQueueKeys(running, file);
+  const SkillQueueConfig& now = running.skill_queues[0];
+  EXPECT_EQ(now.max_wait_seconds, 7);
+  EXPECT_EQ(now.max_waiting, 8);
+  EXPECT_EQ(now.wrap_up_seconds, 9);
+  EXPECT_EQ(now.sticky_seconds, 10);
+  EXPECT_EQ(now.on_overflow.kind, OverflowTarget::Kind::kQueue);
+  EXPECT_EQ(now.priority, 4);
+  EXPECT_FALSE(now.auto_allocate);
+  EXPECT_EQ(now.strategy, q.strategy);
 }
 
 }  // namespace

@@ -289,7 +289,7 @@ TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
-TEST_F(ReloadTest, OusTheFileAddsMovesOrRemovesApplyAtOnceWhileTheirAgentsStayConnected) {
+TEST_F(ReloadTest, OusAndQueueKeysTheFileChangesApplyAtOnceWhileTheAgentsStayConnected) {
   const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
   ASSERT_FALSE(HasFailure());
   auto a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
@@ -308,12 +308,19 @@ TEST_F(ReloadTest, OusTheFileAddsMovesOrRemovesApplyAtOnceWhileTheirAgentsStayCo
           "max_concurrent_sessions = 1\n");
   std::string with_a1 = text;
   Replace(with_a1, "employee_id = \"a1\"\nou = \"desk\"", "employee_id = \"a1\"\nou = \"night\"");
+  // And, live too, another priority and no automatic allocation for "chat".
+  Replace(with_a1, "id = \"chat\"\nstrategy = \"least_busy\"",
+          "id = \"chat\"\nstrategy = \"least_busy\"\npriority = 4\nauto_allocate = false");
   Write(with_a1);
   gateway_test::HttpReply reloaded = Reload(kOperatorToken);
   EXPECT_EQ(reloaded.status, 200) << reloaded.body;
   EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"agents_changed\":1,\"needs_restart\":[]"));
   EXPECT_EQ(a1_state().Int("/effective_cap"), 1);
   EXPECT_EQ(a1_state().Str("/cap_origin_ou"), "night");
+  auto config_now = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
+  ASSERT_TRUE(config_now.ok());
+  EXPECT_EQ(config_now->Json().Int("/skill_queues/0/priority"), 4) << config_now->body;
+  EXPECT_EQ(config_now->Json().Bool("/skill_queues/0/auto_allocate"), false) << config_now->body;
   // Told on the connection it had (after the states of its sign-in, if unread).
   std::optional<std::int64_t> told;
   for (int i = 0; i < 4 && told != 1; ++i) told = a1->NextOfType("state").Int("/effective_cap");

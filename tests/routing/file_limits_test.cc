@@ -1,6 +1,7 @@
 // A reloaded configuration file's limits (TenantRouter::ApplyFileLimits): a
-// queue's max_wait, max_waiting, after-contact work and sticky window, and the
-// tenant's idle timeout, each applying to what comes next.
+// queue's max_wait, max_waiting, after-contact work, sticky window, overflow
+// target and priority, and the tenant's idle timeout, each applying to what
+// comes next.
 #include <gtest/gtest.h>
 
 #include "tests/routing/router_harness.h"
@@ -106,6 +107,58 @@ TEST(FileLimitsTest, EveryLaneOfAQueueTakesTheLimitsAndQueuesTheFileAddsAreLeftA
   h.Take();
   h.Tick();
   EXPECT_EQ(h.Take(RoutingEventType::kLeaveMessage).size(), 1u);
+}
+
+TEST(FileLimitsTest, AnotherOverflowTargetAppliesToSessionsThatOverflowFromThenOn) {
+  // q overflows to leave messages, then to "spare".
+  auto build = [](std::string overflow) {
+    TenantBuilder b("t", 1);
+    b.Ou("root");
+    b.Queue("q", "least_busy", 60, 1000, overflow);
+    b.Queue("spare");
+    b.Agent("a1", "root", {"q"});
+    b.Channel("chat", "q");
+    return b.Build();
+  };
+  RouterHarness h(build(""));
+  routing::TenantRouter& r = h.router();
+  h.Contact("chat", "c1");
+  r.ApplyFileLimits(build("spare"));
+  h.Advance(61 * kSecond);
+  h.Take();
+  h.Tick();
+  EXPECT_TRUE(h.Take(RoutingEventType::kLeaveMessage).empty()) << "it overflows into spare now";
+  EXPECT_EQ(r.Queue(*r.FindQueue("spare")).waiting, 1u);
+  EXPECT_EQ(r.Queue(0).waiting, 0u);
+}
+
+TEST(FileLimitsTest, AnotherPriorityOfTheQueueReordersItsWaitingSessions) {
+  // One queue "q" (an aging of 60 s) and two channels into it: "chat" with
+  // the queue's priority, "gold" with priority 2.
+  auto build = [](int priority) {
+    TenantBuilder b("t", 1);
+    b.Ou("root");
+    b.Queue("q").Priority(priority, 60);
+    b.Agent("a1", "root", {"q"});
+    b.Channel("chat", "q");
+    b.Channel("gold", "q").ChannelPriority(2);
+    return b.Build();
+  };
+  RouterHarness h(build(0));
+  routing::TenantRouter& r = h.router();
+  h.Contact("chat", "c1");
+  h.Advance(30 * kSecond);
+  h.Contact("gold", "g1");  // two agings ahead: served before c1
+  h.Take();
+  // The queue's priority 3 for the sessions of "chat": c1 goes first again.
+  r.ApplyFileLimits(build(3));
+  std::uint8_t c1_priority = 0;
+  r.ForEachSession([&](const routing::SessionView& s) {
+    if ((*s.first)->customer_id == "c1") c1_priority = s.priority;
+  });
+  EXPECT_EQ(c1_priority, 3);
+  h.SignInReady("a1");
+  EXPECT_EQ(h.TakeAssignments(), (std::vector<std::pair<std::string, std::string>>{{"c1", "a1"}}));
 }
 
 }  // namespace
