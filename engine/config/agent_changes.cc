@@ -1,8 +1,8 @@
 #include "engine/config/agent_changes.h"
 
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+
+#include "engine/config/merge_by_id.h"
 
 namespace routerd::config {
 namespace {
@@ -25,39 +25,18 @@ AgentChanges MergeAgentChanges(const TenantConfig& running, const TenantConfig& 
   AgentChanges out;
   out.tenant = std::make_shared<TenantConfig>(running);
   if (structure_changed) return out;
-  std::unordered_map<std::string_view, const AgentConfig*> in_file;
-  for (const AgentConfig& a : file.agents) in_file.emplace(a.employee_id, &a);
-  std::vector<AgentConfig>& agents = out.tenant->agents;
-  std::unordered_set<std::string_view> known;
-  for (std::uint32_t i = 0; i < agents.size(); ++i) {
-    AgentConfig& agent = agents[i];
-    known.insert(running.agents[i].employee_id);
-    const auto it = in_file.find(agent.employee_id);
-    if (it == in_file.end()) {
-      if (!agent.retired) {
-        agent.retired = true;
-        out.retired.push_back(i);
-      }
-      continue;
-    }
-    const AgentConfig& next = *it->second;
-    if (agent.retired) {
-      agent = next;
-      out.added.push_back(i);
-      continue;
-    }
-    const bool routed = agent.ou != next.ou || agent.type != next.type || agent.skill_queues != next.skill_queues ||
-                        agent.skills != next.skills;
-    const bool described = agent.name != next.name || agent.business_account != next.business_account;
-    agent = FromFile(agent, next);
-    if (routed) out.routed.push_back(i);
-    if (routed || described) ++out.changed;
-  }
-  for (const AgentConfig& next : file.agents) {
-    if (known.contains(next.employee_id)) continue;
-    out.added.push_back(static_cast<std::uint32_t>(agents.size()));
-    agents.push_back(next);
-  }
+  MergedPositions positions = MergeById(
+      out.tenant->agents, file.agents, [](const AgentConfig& a) -> std::string_view { return a.employee_id; },
+      [&out](AgentConfig& agent, const AgentConfig& next, std::uint32_t i) {
+        const bool routed = agent.ou != next.ou || agent.type != next.type ||
+                            agent.skill_queues != next.skill_queues || agent.skills != next.skills;
+        const bool described = agent.name != next.name || agent.business_account != next.business_account;
+        agent = FromFile(agent, next);
+        if (routed) out.routed.push_back(i);
+        if (routed || described) ++out.changed;
+      });
+  out.added = std::move(positions.added);
+  out.retired = std::move(positions.retired);
   out.changed += static_cast<std::uint32_t>(out.added.size() + out.retired.size());
   return out;
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+
+#include "engine/config/merge_by_id.h"
 
 namespace routerd::config {
 namespace {
@@ -19,43 +19,22 @@ OuChanges MergeOuChanges(const TenantConfig& running, const TenantConfig& file, 
   OuChanges out;
   out.tenant = std::make_shared<TenantConfig>(running);
   if (structure_changed) return out;
-  std::unordered_map<std::string_view, const OuConfig*> in_file;
-  for (const OuConfig& ou : file.ous) in_file.emplace(ou.id, &ou);
-  std::vector<OuConfig>& ous = out.tenant->ous;
-  std::unordered_set<std::string_view> known;
-  for (std::uint32_t i = 0; i < ous.size(); ++i) {
-    OuConfig& ou = ous[i];
-    known.insert(running.ous[i].id);
-    const auto it = in_file.find(ou.id);
-    if (it == in_file.end()) {
-      if (!ou.retired) {
-        ou.retired = true;
-        out.retired.push_back(i);
-      }
-      continue;
-    }
-    const OuConfig& next = *it->second;
-    if (ou.retired) {
-      ou = next;
-      out.added.push_back(i);
-      continue;
-    }
-    OuConfig merged = next;
-    if (ou.runtime_cap) {
-      merged.runtime_cap = true;
-      merged.max_concurrent_sessions = ou.max_concurrent_sessions;
-    }
-    if (merged.parent != ou.parent || merged.max_concurrent_sessions != ou.max_concurrent_sessions ||
-        !SameCaps(merged.kind_caps, ou.kind_caps)) {
-      out.changed.push_back(i);
-    }
-    ou = std::move(merged);
-  }
-  for (const OuConfig& next : file.ous) {
-    if (known.contains(next.id)) continue;
-    out.added.push_back(static_cast<std::uint32_t>(ous.size()));
-    ous.push_back(next);
-  }
+  MergedPositions positions = MergeById(
+      out.tenant->ous, file.ous, [](const OuConfig& ou) -> std::string_view { return ou.id; },
+      [&out](OuConfig& ou, const OuConfig& next, std::uint32_t i) {
+        OuConfig merged = next;
+        if (ou.runtime_cap) {
+          merged.runtime_cap = true;
+          merged.max_concurrent_sessions = ou.max_concurrent_sessions;
+        }
+        if (merged.parent != ou.parent || merged.max_concurrent_sessions != ou.max_concurrent_sessions ||
+            !SameCaps(merged.kind_caps, ou.kind_caps)) {
+          out.changed.push_back(i);
+        }
+        ou = std::move(merged);
+      });
+  out.added = std::move(positions.added);
+  out.retired = std::move(positions.retired);
   return out;
 }
 
