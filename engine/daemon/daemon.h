@@ -118,8 +118,10 @@ class Daemon {
                                     const config::TenantConfig& live, const shard::TenantRef& ref);
   http::HttpResponse ProvisionOu(const gateway::ProvisioningApi::Change& change, const config::TenantConfig& live,
                                  const shard::TenantRef& ref);
-  // Stores a run-time definition and waits until it is durable.
-  Status StoreDefinition(storage::StoredDefinition definition);
+  // Stores a run-time definition, waits until it is durable, then applies
+  // `changes` (ApplyMemberChanges); how many agent connections were closed.
+  StatusOr<std::size_t> StoreAndApply(storage::StoredDefinition definition, const shard::TenantRef& ref,
+                                      const config::AgentChanges& changes);
   void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
   void SyncStoredTokens();
   void RenderMetrics(metrics::PrometheusWriter& out) const;

@@ -45,14 +45,28 @@ std::string SomeOf(const std::vector<std::string>& ids) {
   return out;
 }
 
+void LogChange(std::string_view noun, const Change& change, std::string_view id) {
+  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
+  spdlog::info("{} {}/{} {} through the API by '{}'", noun, change.tenant_id, EscapeForLog(id),
+               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+}
+
 }  // namespace
 
-Status Daemon::StoreDefinition(storage::StoredDefinition definition) {
+StatusOr<std::size_t> Daemon::StoreAndApply(storage::StoredDefinition definition, const shard::TenantRef& ref,
+                                            const config::AgentChanges& changes) {
+  // Durable first: nothing is in effect that a restart would undo.
   std::promise<Status> saved;
   const Status queued = storage_->administration().SaveDefinitionAsync(
       std::move(definition), [&saved](const Status& s) { saved.set_value(s); });
   if (!queued.ok()) return queued;
-  return saved.get_future().get();
+  if (const Status written = saved.get_future().get(); !written.ok()) return written;
+  StatusOr<std::size_t> closed = ApplyMemberChanges(ref, changes, {});
+  if (!closed.ok()) {
+    return Status::Unavailable("stored, but not applied yet (" + closed.status().message() +
+                               "): it applies at the next reload or restart");
+  }
+  return closed;
 }
 
 HttpResponse Daemon::Provision(const Change& change) {
@@ -110,21 +124,10 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
     desired.agents.erase(at);
   }
 
-  // Durable first: nothing is in effect that a restart would undo.
-  if (const Status written = StoreDefinition(std::move(stored)); !written.ok()) {
-    return gateway::FromCode(written.code(), written.message());
-  }
-
   const config::AgentChanges changes = config::MergeAgentChanges(live, desired, /*structure_changed=*/false);
-  const StatusOr<std::size_t> closed = ApplyMemberChanges(ref, changes, {});
-  if (!closed.ok()) {
-    return gateway::FromCode(StatusCode::kUnavailable,
-                             "stored, but not applied yet (" + closed.status().message() +
-                                 "): it applies at the next reload or restart");
-  }
-  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
-  spdlog::info("agent {}/{} {} through the API by '{}'", change.tenant_id, EscapeForLog(employee_id),
-               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+  const StatusOr<std::size_t> closed = StoreAndApply(std::move(stored), ref, changes);
+  if (!closed.ok()) return gateway::FromCode(closed.status().code(), closed.status().message());
+  LogChange("agent", change, employee_id);
   if (change.kind == Change::Kind::kRemove) {
     std::string body = "{";
     http::AppendJsonStringField(body, "removed", employee_id);
@@ -196,23 +199,13 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
   for (std::string& e : kinds.TakeSorted()) errors.push_back(std::move(e));
   if (!errors.empty()) return InvalidDefinition(errors);
 
-  // Durable first: nothing is in effect that a restart would undo.
   storage::StoredDefinition stored{storage::DefinitionKind::kOu, change.tenant_id, id, std::nullopt, 0, change.by};
   if (ou) stored.definition = change.definition;
-  if (const Status written = StoreDefinition(std::move(stored)); !written.ok()) {
-    return gateway::FromCode(written.code(), written.message());
-  }
   const config::OuChanges ous = config::MergeOuChanges(live, desired, /*structure_changed=*/false);
   const config::AgentChanges changes = config::MergeAgentChanges(*ous.tenant, desired, /*structure_changed=*/false);
-  const StatusOr<std::size_t> applied = ApplyMemberChanges(ref, changes, {});
-  if (!applied.ok()) {
-    return gateway::FromCode(StatusCode::kUnavailable,
-                             "stored, but not applied yet (" + applied.status().message() +
-                                 "): it applies at the next reload or restart");
-  }
-  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
-  spdlog::info("OU {}/{} {} through the API by '{}'", change.tenant_id, EscapeForLog(id),
-               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, changes);
+  if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
+  LogChange("OU", change, id);
   if (!ou) {
     std::string body = "{";
     http::AppendJsonStringField(body, "removed", id);
