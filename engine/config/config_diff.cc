@@ -112,10 +112,20 @@ std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
 }  // namespace
 
 void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file) {
+  auto runs = [&running](const std::string& id) {
+    return std::any_of(running.skill_queues.begin(), running.skill_queues.end(),
+                       [&id](const SkillQueueConfig& q) { return q.id == id; });
+  };
   for (SkillQueueConfig& queue : running.skill_queues) {
     for (const SkillQueueConfig& next : file.skill_queues) {
       if (next.id != queue.id) continue;
+      const OverflowTarget before = queue.on_overflow;
       for (const LiveQueueKey& k : kLiveQueueKeys) k.copy(queue, next);
+      // Overflow into a queue the same file adds waits with it for the
+      // restart, as in the router (TenantRouter::ApplyFileLimits).
+      if (queue.on_overflow.kind == OverflowTarget::Kind::kQueue && !runs(queue.on_overflow.queue_id)) {
+        queue.on_overflow = before;
+      }
     }
   }
 }

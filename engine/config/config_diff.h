@@ -40,7 +40,8 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
 
 // Gives `running`'s skill queues the values `file` has (matched by id) for
 // the keys a reload applies live: max_wait_seconds, max_waiting,
-// wrap_up_seconds, sticky_seconds, on_overflow, priority, auto_allocate.
+// wrap_up_seconds, sticky_seconds, on_overflow (unless into a queue
+// `running` lacks), priority, auto_allocate.
 void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file);
 
 }  // namespace routerd::config

@@ -190,6 +190,11 @@ TEST(ConfigDiffTest, TheLiveKeysOfAQueueAreCopiedIntoTheRunningTenant) {
   EXPECT_EQ(now.priority, 4);
   EXPECT_FALSE(now.auto_allocate);
   EXPECT_EQ(now.strategy, q.strategy);
+
+  // Overflow into a queue only the file has waits for the restart that adds it.
+  next.on_overflow = {OverflowTarget::Kind::kQueue, "new"};
+  CopyLiveQueueKeys(running, file);
+  EXPECT_EQ(running.skill_queues[0].on_overflow.queue_id, "q");
 }
 
 }  // namespace
