@@ -71,6 +71,8 @@ class ClusterHarness {
   std::string id(int i) const { return instances_[i].id; }
   int IndexOf(const std::string& id) const;  // -1 when unknown
   std::uint16_t port(int i) const { return instances_[i].runner.port(); }
+  // The configuration file instance i runs (a reload reads it again).
+  const std::string& config_path(int i) const { return instances_[i].runner.config_path(); }
   const durability::DurabilityConfig& config() const { return base_; }
   testing::PostgresServer& server() { return *server_; }
   const std::string& database() const { return database_; }

@@ -1,0 +1,117 @@
+// A reload in cluster mode through the real executable: two instances on one
+// PostgreSQL database each reload the same change of their file (SIGHUP), an
+// OU added with a cap of 1 and agent a1 moved into it. The owner of acme
+// routes by it at once; when the owner is killed, the other instance takes
+// acme over (Reset and restore) with the reloaded OUs and agents, not with
+// those it started with. The provisioning API answers 501 there: in cluster
+// mode agents and OUs change through the file on every instance.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "tests/cluster/cluster_harness.h"
+#include "tests/gateway/test_clients.h"
+#include "tests/storage/storage_test_util.h"
+
+namespace routerd::cluster_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class ClusterReloadTest : public ::testing::Test {
+ protected:
+  // a1's effective cap and the OU it comes from, as instance i answers once
+  // it routes acme (a takeover may still be settling).
+  std::pair<std::optional<std::int64_t>, std::optional<std::string>> CapOfA1(ClusterHarness& h, int i) {
+    gateway_test::HttpClient http(h.port(i));
+    const gateway_test::Headers admin = {{"Authorization", "Bearer " + std::string(durability::kAdminToken)}};
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    for (;;) {
+      auto reply = http.Send("GET", "/api/v1/agents/a1/state", {}, admin);
+      if (reply.ok() && reply->status == 200) {
+        const gateway_test::JsonDoc doc = reply->Json();
+        return {doc.Int("/effective_cap"), doc.Str("/cap_origin_ou")};
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "instance " << h.id(i) << ": "
+                      << (reply.ok() ? std::to_string(reply->status) + " " + reply->body : reply.status().ToString());
+        return {};
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
+  storage::testing::TempDir dir_;
+};
+
+TEST_F(ClusterReloadTest, EveryInstanceReloadsTheFileAndATakeoverRoutesByTheReloadedOne) {
+  durability::DurabilityConfig base;
+  base.tenants = 1;
+  base.log_level = "info";
+  ClusterHarness h(dir_.path(), base, 2);
+  const Status opened = h.Open();
+  ASSERT_TRUE(opened.ok()) << opened.ToString();
+  for (int i = 0; i < 2; ++i) {
+    const Status started = h.Start(i);
+    ASSERT_TRUE(started.ok()) << started.ToString();
+  }
+  const std::optional<Owners> owners = h.WaitAllOwned(30s);
+  ASSERT_TRUE(owners) << h.LogTails();
+  const int owner = h.IndexOf(owners->at("acme"));
+  const int other = 1 - owner;
+  ASSERT_GE(owner, 0);
+
+  // The same change on both instances: OU "night" (cap 1), a1 in it.
+  for (int i = 0; i < 2; ++i) {
+    std::string text = ReadFile(h.config_path(i));
+    const std::string desk = "[[tenants.ous]]\nid = \"desk\"\n";
+    const std::string a1 = "employee_id = \"a1\"\nou = \"desk\"";
+    ASSERT_NE(text.find(desk), std::string::npos);
+    ASSERT_NE(text.find(a1), std::string::npos);
+    text.replace(text.find(desk), desk.size(),
+                 desk + "\n[[tenants.ous]]\nid = \"night\"\nmax_concurrent_sessions = 1\n");
+    text.replace(text.find(a1), a1.size(), "employee_id = \"a1\"\nou = \"night\"");
+    std::ofstream(h.config_path(i), std::ios::trunc) << text;
+    h.process(i).Signal(SIGHUP);
+  }
+  for (int i = 0; i < 2; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (h.process(i).Output().find("1 OU(s) and 1 agent(s) changed") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_NE(h.process(i).Output().find("1 OU(s) and 1 agent(s) changed"), std::string::npos)
+        << "instance " << h.id(i) << "\n" << h.LogTails();
+  }
+  EXPECT_EQ(CapOfA1(h, owner), std::make_pair(std::optional<std::int64_t>(1), std::optional<std::string>("night")));
+
+  gateway_test::HttpClient http(h.port(owner));
+  auto refused = http.Send("POST", "/api/v1/ous", R"({"id":"x"})",
+                           {{"Authorization", "Bearer " + std::string(durability::kAdminToken)},
+                            {"Content-Type", "application/json"}});
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 501) << refused->body;
+
+  // The other instance takes acme over with what it reloaded.
+  h.Kill(owner);
+  const std::optional<Owners> after = h.WaitAllOwned(30s, h.id(owner));
+  ASSERT_TRUE(after) << h.LogTails();
+  ASSERT_EQ(after->at("acme"), h.id(other));
+  EXPECT_EQ(CapOfA1(h, other), std::make_pair(std::optional<std::int64_t>(1), std::optional<std::string>("night")));
+  if (HasFailure()) std::cout << h.LogTails();
+}
+
+}  // namespace
+}  // namespace routerd::cluster_test
