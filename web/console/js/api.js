@@ -142,3 +142,16 @@ export function fillHeader(session) {
   const out = document.getElementById('sign-out');
   if (out) out.addEventListener('click', signOut);
 }
+
+// The caps of a configured agent or OU (as GET /api/v1/config gives it), as
+// body keys of its PUT: a form that does not show them sends them back as they
+// are, so that an edit changes only what was edited. {} for a new one.
+export function keptCaps(configured) {
+  const kept = {};
+  if (configured && configured.max_concurrent_sessions !== null && configured.max_concurrent_sessions !== undefined) {
+    kept.max_concurrent_sessions = configured.max_concurrent_sessions;
+  }
+  const kinds = configured?.max_concurrent_sessions_by_channel_kind;
+  if (kinds && Object.keys(kinds).length) kept.max_concurrent_sessions_by_channel_kind = kinds;
+  return kept;
+}

@@ -3,7 +3,7 @@
 // /api/v1/agents or PUT /api/v1/agents/{id}, and a confirmation before DELETE.
 // routerd checks the fields with the configuration file's rules and stores
 // the change before it answers; its reason is shown as it gives it.
-import {ApiError, request} from './api.js';
+import {ApiError, keptCaps, request} from './api.js';
 import {confirmDialog, openDialog, showError} from './dialogs.js';
 import {el} from './format.js';
 
@@ -39,13 +39,7 @@ function bodyOf(agent) {
   if (account) body.business_account = account;
   const skills = parseSkills($('agent-skills').value);
   if (skills && Object.keys(skills).length) body.skills = skills;
-  if (agent && agent.max_concurrent_sessions !== null && agent.max_concurrent_sessions !== undefined) {
-    body.max_concurrent_sessions = agent.max_concurrent_sessions;
-  }
-  if (agent && Object.keys(agent.max_concurrent_sessions_by_channel_kind || {}).length) {
-    body.max_concurrent_sessions_by_channel_kind = agent.max_concurrent_sessions_by_channel_kind;
-  }
-  return body;
+  return {...body, ...keptCaps(agent)};
 }
 
 // Opens the dialog for a new employee (agent undefined) or to change one.

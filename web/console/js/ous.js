@@ -5,7 +5,7 @@
 // changes only its place. routerd checks the change with the configuration
 // file's rules (a parent of the tenant, no cycle; only an empty OU is
 // removed) and stores it before it answers; its reason is shown as it gives it.
-import {ApiError, request} from './api.js';
+import {ApiError, keptCaps, request} from './api.js';
 import {confirmDialog, openDialog, showError} from './dialogs.js';
 import {el} from './format.js';
 
@@ -31,15 +31,9 @@ function subtree(ous, id) {
 }
 
 function bodyOf(ou) {
-  const body = {};
+  const body = keptCaps(ou);
   const parent = $('ou-parent').value;
   if (parent) body.parent = parent;
-  if (ou && ou.max_concurrent_sessions !== null && ou.max_concurrent_sessions !== undefined) {
-    body.max_concurrent_sessions = ou.max_concurrent_sessions;
-  }
-  if (ou && Object.keys(ou.max_concurrent_sessions_by_channel_kind || {}).length) {
-    body.max_concurrent_sessions_by_channel_kind = ou.max_concurrent_sessions_by_channel_kind;
-  }
   return body;
 }
 
