@@ -184,19 +184,34 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     return SessionRoute(request, *who, id, tail, ctx);
   }
   if (first == "queues") return QueueRoute(request, *who, rest, ctx);
-  if (first == "ous" && provisioning_ != nullptr && Head(rest).second.empty()) {
-    // The OUs themselves (their caps alone: /ous/{id}/cap, below). The OUs
-    // in effect are listed by GET /config.
+  if (first == "ous" && Head(rest).second.empty()) {
+    // The OUs themselves (their caps alone: /ous/{id}/cap, below).
     if (!who->admin()) return Forbidden("tenant_admin only");
+    const std::string id(Head(rest).first);
+    if (verb == Verb::get) {
+      // In effect: a reload or a provisioning change may have changed them.
+      std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(who->tenant->id);
+      Query(*who, ctx, [tenant = std::move(tenant), id, all = rest.empty()](const routing::TenantRouter& t,
+                                                                             std::int64_t) {
+        if (all) return Json(HttpStatus::ok, OusJson(*tenant, t));
+        std::optional<std::string> ou = OuJson(*tenant, t, id);
+        if (!ou) return JsonError(HttpStatus::not_found, "not_found", "no OU '" + id + "' in this tenant");
+        return Json(HttpStatus::ok, std::move(*ou));
+      });
+      return std::nullopt;
+    }
     constexpr auto kOu = ProvisioningApi::Object::kOu;
-    if (rest.empty()) {
-      if (verb != Verb::post) return MethodNotAllowed("POST");
+    if (provisioning_ != nullptr && rest.empty() && verb == Verb::post) {
       return provisioning_->Create(request, *who, kOu, ctx);
     }
-    const std::string_view ou = Head(rest).first;
-    if (verb == Verb::put) return provisioning_->Replace(request, *who, kOu, ou, ctx);
-    if (verb == Verb::delete_) return provisioning_->Remove(*who, kOu, ou, ctx);
-    return MethodNotAllowed("PUT, DELETE");
+    if (provisioning_ != nullptr && !rest.empty() && verb == Verb::put) {
+      return provisioning_->Replace(request, *who, kOu, id, ctx);
+    }
+    if (provisioning_ != nullptr && !rest.empty() && verb == Verb::delete_) {
+      return provisioning_->Remove(*who, kOu, id, ctx);
+    }
+    if (provisioning_ == nullptr) return MethodNotAllowed("GET");
+    return MethodNotAllowed(rest.empty() ? "GET, POST" : "GET, PUT, DELETE");
   }
   if ((first == "ous" || first == "tenant") && !rest.empty()) {
     if (!who->admin()) return Forbidden("tenant_admin only");

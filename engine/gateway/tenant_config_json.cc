@@ -78,27 +78,32 @@ void AppendTenant(std::string& out, const config::TenantConfig& t, const routing
   out += "}";
 }
 
+// OU `i` of `t`, as configured now (its caps from the router).
+void AppendOu(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router, std::size_t i) {
+  const config::OuConfig& ou = t.ous[i];
+  out += "{";
+  Str(out, "id", ou.id);
+  out += ",";
+  Str(out, "parent", ou.parent);
+  out += ",";
+  OptNum(out, "max_concurrent_sessions", Opt(router.OuCapSetting(static_cast<std::uint32_t>(i))));
+  out += ",";
+  KindCaps(out, router, [&](std::uint32_t k) { return router.OuKindCap(static_cast<std::uint32_t>(i), k); });
+  out += ",";
+  Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(),
+                                   [&](const config::AgentConfig& a) { return !a.retired && a.ou == ou.id; }));
+  out += "}";
+}
+
 void AppendOus(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
   Key(out, "ous");
   out += "[";
   bool first = true;
   for (std::size_t i = 0; i < t.ous.size(); ++i) {
-    const config::OuConfig& ou = t.ous[i];
-    if (ou.retired) continue;
+    if (t.ous[i].retired) continue;
     if (!first) out += ",";
     first = false;
-    out += "{";
-    Str(out, "id", ou.id);
-    out += ",";
-    Str(out, "parent", ou.parent);
-    out += ",";
-    OptNum(out, "max_concurrent_sessions", Opt(router.OuCapSetting(static_cast<std::uint32_t>(i))));
-    out += ",";
-    KindCaps(out, router, [&](std::uint32_t k) { return router.OuKindCap(static_cast<std::uint32_t>(i), k); });
-    out += ",";
-    Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(),
-                                     [&](const config::AgentConfig& a) { return !a.retired && a.ou == ou.id; }));
-    out += "}";
+    AppendOu(out, t, router, i);
   }
   out += "]";
 }
@@ -217,6 +222,25 @@ std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::
   AppendChannels(out, tenant);
   out += "}";
   return out;
+}
+
+std::string OusJson(const config::TenantConfig& tenant, const routing::TenantRouter& router) {
+  std::string out = "{";
+  AppendOus(out, tenant, router);
+  out += "}";
+  return out;
+}
+
+std::optional<std::string> OuJson(const config::TenantConfig& tenant, const routing::TenantRouter& router,
+                                  std::string_view id) {
+  for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
+    if (tenant.ous[i].retired || tenant.ous[i].id != id) continue;
+    std::string out = "{\"ou\":";
+    AppendOu(out, tenant, router, i);
+    out += "}";
+    return out;
+  }
+  return std::nullopt;
 }
 
 }  // namespace routerd::gateway

@@ -1,5 +1,5 @@
 // The configuration of one tenant as it is in effect, for its administrator
-// (GET /api/v1/config and the console's configuration pages): the file's
+// (GET /api/v1/config, GET /api/v1/ous and the console's configuration pages): the file's
 // tenant parameters, OUs, skill queues, employees and channels, with the caps
 // as they stand after changes made at run time, and each employee's effective
 // cap and where it comes from. Never a secret: channels list their kind and
@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/config/config.h"
 #include "engine/routing/tenant_router.h"
@@ -17,5 +19,12 @@
 namespace routerd::gateway {
 
 std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);
+
+// {"ous":[...]}: the OUs of GET /api/v1/config alone (GET /api/v1/ous).
+std::string OusJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);
+// {"ou":{...}}: one of them (GET /api/v1/ous/{id}); nullopt when the tenant
+// has no such OU.
+std::optional<std::string> OuJson(const config::TenantConfig& tenant, const routing::TenantRouter& router,
+                                  std::string_view id);
 
 }  // namespace routerd::gateway

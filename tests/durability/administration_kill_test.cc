@@ -168,6 +168,13 @@ TEST_P(AdministrationKillTest, OusProvisionedThroughTheApiCapTheirAgentsAtOnceAn
   EXPECT_EQ(reply.Json().Int("/ou/max_concurrent_sessions"), 1) << reply.body;
   reply = Call("POST", "/api/v1/ous", kAdminToken, R"({"id":"late","parent":"night"})");
   ASSERT_EQ(reply.status, 201) << reply.body;
+  reply = Call("GET", "/api/v1/ous", kAdminToken);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Size("/ous"), 3u) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/ous/2/parent"), "night") << reply.body;
+  reply = Call("GET", "/api/v1/ous/night", kAdminToken);
+  EXPECT_EQ(reply.Json().Int("/ou/max_concurrent_sessions"), 1) << reply.body;
+  EXPECT_EQ(reply.Json().Int("/ou/agents"), 0) << reply.body;
 
   // Refused with the file's rules, naming the key, or for what it would break.
   auto refused = [&](std::string_view method, std::string_view target, std::string body, int status,
@@ -182,6 +189,7 @@ TEST_P(AdministrationKillTest, OusProvisionedThroughTheApiCapTheirAgentsAtOnceAn
   refused("POST", "/api/v1/ous", R"({"id":"night"})", 409, "OU 'night' exists");
   refused("PUT", "/api/v1/ous/night", R"({"parent":"late"})", 400, "OU parents form a cycle");
   refused("PUT", "/api/v1/ous/nowhere", "{}", 404, "no OU 'nowhere'");
+  refused("GET", "/api/v1/ous/nowhere", "", 404, "no OU 'nowhere'");
   refused("DELETE", "/api/v1/ous/desk", "", 409, "OU 'desk' has 3 agent(s) (a1, a2, a3)");
   refused("DELETE", "/api/v1/ous/night", "", 409, "OU 'night' has OUs under it (late)");
   EXPECT_EQ(Call("POST", "/api/v1/ous", kA1Token, R"({"id":"x"})").status, 403) << "an agent's token";
@@ -222,6 +230,7 @@ TEST_P(AdministrationKillTest, OusProvisionedThroughTheApiCapTheirAgentsAtOnceAn
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.Json().Str("/removed"), "late") << reply.body;
   ASSERT_EQ(Call("DELETE", "/api/v1/ous/night", kAdminToken).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/ous/late", kAdminToken).status, 404);
   EXPECT_EQ(Call("PUT", "/api/v1/ous/night/cap", kAdminToken, R"({"max_concurrent_sessions":3})").status, 404);
   http_.reset();
   runner_.Kill();
