@@ -105,7 +105,8 @@ class AdministrationRepository {
   // token stays in the store (who revoked it, when); its name may be reused.
   virtual Status RevokeTokenAsync(std::string tenant_id, std::string name, std::string revoked_by, Done done) = 0;
   // Replaces the stored definition (or removal) of that (tenant, kind,
-  // object_id); it then loads as the newest.
+  // object_id); it then loads as the newest. A removal of an agent or an OU
+  // also forgets its stored cap, in the same write.
   virtual Status SaveDefinitionAsync(StoredDefinition definition, Done done) = 0;
   virtual StatusOr<AdministrationState> Load() = 0;
 };

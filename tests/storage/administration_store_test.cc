@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <future>
 
 #include "engine/storage/sqlite/database.h"
@@ -189,6 +190,33 @@ TEST_P(AdministrationStoreTest, DefinitionsOfEachKindAreKeptApartAndAChangeLoads
   EXPECT_FALSE(ou.definition.has_value()) << "a removal is kept as removed";
   EXPECT_EQ(ou.set_by, "admin");
   EXPECT_EQ(ou.set_at_ms, clock_.WallMs());
+}
+
+TEST_P(AdministrationStoreTest, ARemovedAgentOrOuForgetsItsRunTimeCapAndNothingElse) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kAgent, "x", 4, /*personal=*/true).ok());
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kOu, "x", 5).ok());
+    ASSERT_TRUE(Save(*s, "t1", CapScope::kOu, "y", 6).ok());
+    ASSERT_TRUE(Save(*s, "t2", CapScope::kAgent, "x", 7).ok());
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kOu, "t1", "y", "id = \"y\"\n").ok()) << "a change keeps it";
+    ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kAgent, "t1", "x", std::nullopt).ok());
+    s->Stop();
+  }
+  auto s = Open();
+  StatusOr<AdministrationState> state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  std::vector<std::string> caps;
+  for (const CapSetting& c : state->caps) {
+    caps.push_back(c.tenant_id + "/" + std::string(CapScopeName(c.scope)) + "/" + c.subject_id);
+  }
+  std::sort(caps.begin(), caps.end());
+  EXPECT_EQ(caps, (std::vector<std::string>{"t1/ou/x", "t1/ou/y", "t2/agent/x"}))
+      << "only t1's agent x: not the OU of the same id, nor another tenant's agent";
+  ASSERT_TRUE(SaveDefinition(*s, DefinitionKind::kOu, "t1", "x", std::nullopt).ok());
+  state = s->administration().Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(state->caps.size(), 2u);
 }
 
 TEST_P(AdministrationStoreTest, ADefinitionOfAnUnknownKindFailsTheLoadNamingIt) {

@@ -138,7 +138,16 @@ class DefinitionRecord final : public PgRecord {
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, kind, object_id) DO UPDATE SET"
         " seq = DEFAULT, definition = excluded.definition, set_at_ms = excluded.set_at_ms, set_by = excluded.set_by",
         p);
-    return r.ok() ? Status::Ok() : r.status();
+    if (!r.ok() || definition_.definition) return r.ok() ? Status::Ok() : r.status();
+    // A removed agent's or OU's run-time cap ends with it, in the same
+    // transaction: one created again later starts from its definition, after
+    // a restart as before it.
+    PgParams subject;
+    subject.Add(std::string_view(definition_.tenant_id)).Add(DefinitionKindName(definition_.kind));
+    subject.Add(std::string_view(definition_.object_id));
+    StatusOr<PgResult> forgotten =
+        ctx.conn.Query("DELETE FROM cap_settings WHERE tenant_id = $1 AND scope = $2 AND subject_id = $3", subject);
+    return forgotten.ok() ? Status::Ok() : forgotten.status();
   }
 
   void Complete(const Status& status) override {

@@ -136,7 +136,18 @@ class DefinitionRecord final : public JournalRecord {
     } else {
       st->BindNull(4);
     }
-    return st->Bind(5, ctx.now_ms).Bind(6, definition_.set_by).Run();
+    ROUTERD_RETURN_IF_ERROR(st->Bind(5, ctx.now_ms).Bind(6, definition_.set_by).Run());
+    if (definition_.definition) return Status::Ok();
+    // A removed agent's or OU's run-time cap ends with it, in the same
+    // transaction: one created again later starts from its definition, after
+    // a restart as before it.
+    StatusOr<Statement> forget =
+        ctx.conn.Prepare("DELETE FROM cap_settings WHERE tenant_id = ?1 AND scope = ?2 AND subject_id = ?3");
+    if (!forget.ok()) return forget.status();
+    return forget->Bind(1, definition_.tenant_id)
+        .Bind(2, DefinitionKindName(definition_.kind))
+        .Bind(3, definition_.object_id)
+        .Run();
   }
 
   void Complete(const Status& status) override {
