@@ -424,6 +424,10 @@ class TenantRouter {
   // The caps `cfg` configures for the agent (its own, unless one was set at
   // run time; with `kinds`, its caps per channel kind), not yet resolved.
   void SetConfiguredAgentCaps(std::uint32_t agent, const config::AgentConfig& cfg, bool kinds);
+  // The same for an OU.
+  void SetConfiguredOuCaps(std::uint32_t ou, const config::OuConfig& cfg, bool kinds);
+  // One level's row of the per-kind tables (kind_count_ entries) from `caps`.
+  void FillKindCaps(const config::KindCaps& caps, std::uint8_t* level) const;
   // The agent's caps from the caps in effect at each level, kinds included;
   // whether any changed.
   bool ResolveCaps(std::uint32_t agent);

@@ -94,34 +94,32 @@ void TenantRouter::ReindexByKind(std::uint32_t agent) {
 }
 
 void TenantRouter::ApplyFileCaps(const config::TenantConfig& file, std::int64_t now_ns) {
-  auto cap_of = [](const std::optional<int>& cap) {
-    return cap ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*cap)) : std::nullopt;
-  };
-  // The per-kind tables of one level from the file's caps for its kinds.
   const bool kinds = per_kind() && file.multimedia_access_mode == config::AccessMode::kPerChannelKind;
-  auto set_kinds = [&](const config::KindCaps& caps, std::uint8_t* level) {
-    if (!kinds) return;
-    for (std::uint32_t k = 0; k < kind_count_; ++k) {
-      level[k] = static_cast<std::uint8_t>(config::CapOfKind(caps, kind_names_[k]).value_or(0));
-    }
-  };
-
   configured_tenant_cap_ = static_cast<std::uint32_t>(file.max_concurrent_sessions);
   if (!tenant_cap_runtime_) tenant_cap_ = configured_tenant_cap_;
   if (!initial_tenant_cap_runtime_) initial_tenant_cap_ = configured_tenant_cap_;
-  set_kinds(file.kind_caps, tenant_kind_caps_.data());
+  if (kinds) FillKindCaps(file.kind_caps, tenant_kind_caps_.data());
   for (const config::OuConfig& ou : file.ous) {
-    const std::optional<std::uint32_t> o = FindOu(ou.id);
-    if (!o) continue;
-    if (!ou_cap_runtime_[*o]) ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
-    if (!initial_ou_cap_runtime_[*o]) initial_ous_[*o].cap = cap_of(ou.max_concurrent_sessions);
-    set_kinds(ou.kind_caps, ou_kind_caps_.data() + std::size_t{*o} * kind_count_);
+    if (const std::optional<std::uint32_t> o = FindOu(ou.id)) SetConfiguredOuCaps(*o, ou, kinds);
   }
   for (const config::AgentConfig& agent : file.agents) {
-    const std::optional<std::uint32_t> a = FindAgent(agent.employee_id);
-    if (a) SetConfiguredAgentCaps(*a, agent, kinds);
+    if (const std::optional<std::uint32_t> a = FindAgent(agent.employee_id)) SetConfiguredAgentCaps(*a, agent, kinds);
   }
   RecomputeCaps(all_agents_, now_ns);
+}
+
+void TenantRouter::FillKindCaps(const config::KindCaps& caps, std::uint8_t* level) const {
+  for (std::uint32_t k = 0; k < kind_count_; ++k) {
+    level[k] = static_cast<std::uint8_t>(config::CapOfKind(caps, kind_names_[k]).value_or(0));
+  }
+}
+
+void TenantRouter::SetConfiguredOuCaps(std::uint32_t ou, const config::OuConfig& cfg, bool kinds) {
+  std::optional<std::uint32_t> cap;
+  if (cfg.max_concurrent_sessions) cap = static_cast<std::uint32_t>(*cfg.max_concurrent_sessions);
+  if (!ou_cap_runtime_[ou]) ous_[ou].cap = cap;
+  if (!initial_ou_cap_runtime_[ou]) initial_ous_[ou].cap = cap;
+  if (kinds && per_kind()) FillKindCaps(cfg.kind_caps, ou_kind_caps_.data() + std::size_t{ou} * kind_count_);
 }
 
 void TenantRouter::SetConfiguredAgentCaps(std::uint32_t agent, const config::AgentConfig& cfg, bool kinds) {
@@ -137,11 +135,7 @@ void TenantRouter::SetConfiguredAgentCaps(std::uint32_t agent, const config::Age
     init.own_cap = own;
     init.own_cap_personal = false;
   }
-  if (!kinds || !per_kind()) return;
-  for (std::uint32_t k = 0; k < kind_count_; ++k) {
-    agent_kind_caps_[std::size_t{agent} * kind_count_ + k] =
-        static_cast<std::uint8_t>(config::CapOfKind(cfg.kind_caps, kind_names_[k]).value_or(0));
-  }
+  if (kinds && per_kind()) FillKindCaps(cfg.kind_caps, agent_kind_caps_.data() + std::size_t{agent} * kind_count_);
 }
 
 }  // namespace routerd::routing

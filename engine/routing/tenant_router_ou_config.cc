@@ -28,15 +28,7 @@ void TenantRouter::ApplyOus(const config::TenantConfig& tenant, std::int64_t now
     ou_retired_[i] = 0;
     const std::uint32_t parent = ou.parent.empty() ? kNone : IndexOf(ou_ids_, ou.parent);
     ous_[i].parent = initial_ous_[i].parent = parent;
-    std::optional<std::uint32_t> cap;
-    if (ou.max_concurrent_sessions) cap = static_cast<std::uint32_t>(*ou.max_concurrent_sessions);
-    if (!ou_cap_runtime_[i]) ous_[i].cap = cap;
-    if (!initial_ou_cap_runtime_[i]) initial_ous_[i].cap = cap;
-    if (!kinds) continue;
-    for (std::uint32_t k = 0; k < kind_count_; ++k) {
-      ou_kind_caps_[i * kind_count_ + k] =
-          static_cast<std::uint8_t>(config::CapOfKind(ou.kind_caps, kind_names_[k]).value_or(0));
-    }
+    SetConfiguredOuCaps(static_cast<std::uint32_t>(i), ou, kinds);
   }
   RecomputeCaps(all_agents_, now_ns);
 }
