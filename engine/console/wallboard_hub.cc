@@ -57,6 +57,10 @@ void WallboardHub::Stop() {
   for (auto& s : open) s->Close();
   io_.stop();
   if (thread_.joinable()) thread_.join();
+  // A capture still queued on a shard finds the hub gone; one running now
+  // is waited for.
+  std::lock_guard lock(lifetime_->mu);
+  lifetime_->alive = false;
 }
 
 void WallboardHub::MarkDirty(std::string_view tenant_id) {
@@ -204,7 +208,10 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
     if (mine.empty() && (!sample_all || tenants_of_shard_[s].empty())) continue;
     for (std::uint32_t t : mine) tenants_[t]->in_flight = true;
     std::vector<std::uint32_t> which = sample_all ? tenants_of_shard_[s] : mine;
-    shards_.shard(s).Post([this, which = std::move(which), mine = std::move(mine)](routing::Router& router) {
+    shards_.shard(s).Post([this, lifetime = lifetime_, which = std::move(which),
+                           mine = std::move(mine)](routing::Router& router) {
+      std::lock_guard alive(lifetime->mu);
+      if (!lifetime->alive) return;
       const std::int64_t now_ns = clock_.NowNs();
       const std::int64_t at_ms = clock_.WallMs();
       auto results = std::make_shared<std::vector<Captured>>();

@@ -149,6 +149,14 @@ class WallboardHub {
   std::vector<std::uint64_t> last_inputs_;  // hub thread: per shard
   std::thread thread_;
 
+  // Shard tasks of Capture read the hub on a shard thread and may run after
+  // the hub's own thread stopped (the shards outlive it); they hold this for
+  // the length of the task and do nothing once Stop has cleared `alive`.
+  struct Lifetime {
+    std::mutex mu;
+    bool alive = true;  // guarded by mu
+  };
+  const std::shared_ptr<Lifetime> lifetime_ = std::make_shared<Lifetime>();
   mutable std::mutex mu_;
   std::unordered_map<const WallboardSession*, Connection> connections_;  // guarded by mu_
   bool stopping_ = false;                                                // guarded by mu_
