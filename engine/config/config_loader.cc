@@ -23,6 +23,7 @@
 #include "engine/config/overflow_check.h"
 #include "engine/config/server_storage_loader.h"
 #include "engine/config/kind_caps_loader.h"
+#include "engine/config/skill_queues_loader.h"
 #include "engine/config/skills_loader.h"
 #include "engine/config/token_loader.h"
 #include "engine/config/token_rules.h"
@@ -43,8 +44,6 @@ using internal::TableReader;
 // Ranges documented in config/README.md; keep them in step.
 constexpr std::int64_t kMinIdleTimeout = 10;
 constexpr std::int64_t kMaxIdleTimeout = 604800;  // a week
-constexpr std::int64_t kMaxWaitSeconds = 86400;
-constexpr std::int64_t kMaxWaiting = 1000000;
 
 class Loader {
  public:
@@ -174,7 +173,7 @@ class Loader {
     r.ReportUnknownKeys();
 
     LoadOuTables(ous, r.path(), tenant, errors_);
-    LoadSkillQueues(queues, r.path(), tenant);
+    LoadSkillQueueTables(queues, r.path(), schema_.strategies, tenant, errors_);
     LoadAgentTables(agents, r.path(), tenant, errors_);
     LoadChannelTables(channels, r.path(), schema_, tenant, errors_);
     CheckRequiredSkillsHeld(tenant, r.path(), errors_);
@@ -185,72 +184,6 @@ class Loader {
     if (personal) LoadPersonalSettingsTable(*personal, r.path(), tenant.personal_settings, errors_);
     if (agent_states) LoadAgentStatesTable(*agent_states, r.path(), tenant, errors_);
     return id.has_value();
-  }
-
-  // ---- Skill queues --------------------------------------------------------
-
-  void LoadSkillQueues(const std::vector<const toml::table*>& tables, const std::string& path,
-                       TenantConfig& tenant) {
-    std::vector<QueueInfo> infos;
-    std::map<std::string, int, std::less<>> seen;
-    const std::vector<std::string>& strategies = schema_.strategies;
-    for (size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i] == nullptr) continue;
-      TableReader r(*tables[i], path + ".skill_queues[" + std::to_string(i) + "]", errors_);
-      SkillQueueConfig queue;
-      queue.line = r.line();
-      std::optional<std::string> id = ReadPlainId(r, "id");
-      if (id) r.set_label(*id);
-
-      std::optional<std::string> strategy = r.String("strategy", Presence::kOptional);
-      const std::string& chosen = strategy ? *strategy : queue.strategy;
-      if (std::find(strategies.begin(), strategies.end(), chosen) == strategies.end()) {
-        std::string allowed = strategies.empty() ? "none are registered" : JoinNames(strategies);
-        if (strategy) {
-          r.Error("strategy", "strategy = " + Quote(chosen) + " is not a known strategy (allowed: " + allowed + ")");
-        } else {
-          r.TableError("strategy defaults to " + Quote(chosen) + ", which is not a known strategy (allowed: " +
-                       allowed + "); set strategy explicitly");
-        }
-      } else {
-        queue.strategy = chosen;
-      }
-      r.IntInto("max_wait_seconds", 1, kMaxWaitSeconds, queue.max_wait_seconds);
-      r.IntInto("max_waiting", 1, kMaxWaiting, queue.max_waiting);
-      if (auto overflow = r.String("on_overflow", Presence::kOptional)) {
-        if (*overflow == kOverflowLeaveMessage) {
-          queue.on_overflow = {OverflowTarget::Kind::kLeaveMessage, {}};
-        } else if (overflow->starts_with(kOverflowQueuePrefix) && overflow->size() > kOverflowQueuePrefix.size()) {
-          queue.on_overflow = {OverflowTarget::Kind::kQueue, overflow->substr(kOverflowQueuePrefix.size())};
-        } else {
-          r.Error("on_overflow", "on_overflow = " + Quote(*overflow) +
-                                     " is not valid (allowed: \"leave_message\" or \"queue:<skill queue id>\")");
-        }
-      }
-      if (auto media = r.Choice("media", {"multimedia", "voice"}, Presence::kOptional)) {
-        queue.media = *media == "voice" ? QueueMedia::kVoice : QueueMedia::kMultimedia;
-      }
-      if (auto automatic = r.Bool("auto_allocate", Presence::kOptional)) queue.auto_allocate = *automatic;
-      r.IntInto("wrap_up_seconds", 0, kMaxWrapUpSeconds, queue.wrap_up_seconds);
-      r.IntInto("priority", 0, kMaxPriority, queue.priority);
-      r.IntInto("priority_aging_seconds", 1, kMaxWaitSeconds, queue.priority_aging_seconds);
-      r.IntInto("service_level_seconds", 1, kMaxWaitSeconds, queue.service_level_seconds);
-      queue.required_skills = ReadSkillLevels(r, "required_skills", kMaxRequiredSkills, errors_);
-      r.IntInto("sticky_seconds", 0, kMaxStickySeconds, queue.sticky_seconds);
-      r.IntInto("sticky_wait_seconds", 1, kMaxStickyWaitSeconds, queue.sticky_wait_seconds);
-      r.ReportUnknownKeys();
-      if (!id) continue;
-      auto [it, inserted] = seen.emplace(*id, r.KeyLine("id"));
-      if (!inserted) {
-        r.Error("id", "duplicate skill queue id '" + *id + "' (first defined at line " +
-                          std::to_string(it->second) + ")");
-        continue;
-      }
-      queue.id = *id;
-      infos.push_back({r.where(), r.KeyLine("on_overflow")});
-      tenant.skill_queues.push_back(std::move(queue));
-    }
-    CheckOverflowTargets(tenant, infos, errors_);
   }
 
   ErrorList errors_;
