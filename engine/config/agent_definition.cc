@@ -6,6 +6,9 @@
 
 #include "engine/config/agents_loader.h"
 #include "engine/config/ous_loader.h"
+#include "engine/config/overflow_check.h"
+#include "engine/config/skill_queues_loader.h"
+#include "engine/config/skills_loader.h"
 #include "engine/config/toml_reader.h"
 
 namespace routerd::config {
@@ -49,6 +52,30 @@ std::vector<std::string> OuTreeErrors(const TenantConfig& tenant) {
   for (const OuConfig& ou : tenant.ous) locations.push_back({"ou '" + ou.id + "'", 0});
   internal::ErrorList list("");
   CheckOuTree(tenant, locations, list);
+  return list.TakeSorted();
+}
+
+std::optional<SkillQueueConfig> ReadSkillQueueDefinition(std::string_view toml_text,
+                                                         const std::vector<std::string>& strategies,
+                                                         std::vector<std::string>& errors) {
+  const std::optional<toml::table> table = ParseDefinition(toml_text, errors);
+  if (!table) return std::nullopt;
+  internal::ErrorList list("");
+  std::optional<SkillQueueConfig> queue = ReadSkillQueueTable(*table, "skill_queue", strategies, list);
+  if (!list.empty()) queue.reset();
+  for (std::string& e : list.TakeSorted()) errors.push_back(std::move(e));
+  return queue;
+}
+
+std::vector<std::string> SkillQueueErrors(const TenantConfig& tenant) {
+  TenantConfig live = tenant;
+  std::erase_if(live.skill_queues, [](const SkillQueueConfig& q) { return q.retired; });
+  std::erase_if(live.agents, [](const AgentConfig& a) { return a.retired; });
+  std::vector<QueueInfo> infos;
+  for (const SkillQueueConfig& q : live.skill_queues) infos.push_back({"skill_queue '" + q.id + "'", 0});
+  internal::ErrorList list("");
+  CheckOverflowTargets(live, infos, list);
+  CheckRequiredSkillsHeld(live, "tenant", list);
   return list.TakeSorted();
 }
 

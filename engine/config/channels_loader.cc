@@ -73,6 +73,7 @@ bool CreateAdapter(const ChannelAdapterFactory& factory, const ChannelIdentity& 
 QueueCatalog CatalogOfQueues(const TenantConfig& tenant) {
   QueueCatalog catalog;
   for (const SkillQueueConfig& q : tenant.skill_queues) {
+    if (q.retired) continue;
     catalog.ids.push_back(q.id);
     catalog.media.emplace(q.id, q.media);
   }

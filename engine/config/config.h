@@ -150,6 +150,9 @@ struct SkillQueueConfig {
   // transfer names.
   int sticky_seconds = 0;        // 0..2592000
   int sticky_wait_seconds = 30;  // 1..3600
+  // Removed while the daemon runs: it keeps its position, which is the
+  // routers' index of it (config/queue_changes.h), and is no queue anywhere.
+  bool retired = false;
   int line = 0;
 };
 

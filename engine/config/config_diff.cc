@@ -30,18 +30,17 @@ std::vector<std::string> KeysOf(const toml::table& a, const toml::table& b) {
   return keys;
 }
 
-// The keys a reload applies live: caps at every level, the tenant's idle
-// timeout, and the queue keys of kLiveQueueKeys. (OUs and agents apply live
-// whole, unless the queues or the access mode change too.)
+// The keys a reload applies live: caps at every level and the tenant's idle
+// timeout. (OUs, skill queues and agents apply live whole, unless the access
+// mode changes too.)
 bool IsCapKey(std::string_view key) {
   return key == "max_concurrent_sessions" || key == "max_concurrent_sessions_by_channel_kind";
 }
 bool IsLiveTenantKey(std::string_view key) { return IsCapKey(key) || key == "session_idle_timeout_seconds"; }
 
-// Each key of a skill queue that a reload applies live, with what copies it.
-// The router applies them (TenantRouter::ApplyFileLimits); the rest of a queue
-// (its media, strategy, required skills, aging and sticky wait, which the
-// sessions waiting in it were ordered or reserved by) waits for a restart.
+// The keys of a skill queue that a reload applies even when the access mode
+// changes too (the rest of the queue waits for that restart), each with what
+// copies it. The router applies them (TenantRouter::ApplyQueues).
 struct LiveQueueKey {
   std::string_view key;
   void (*copy)(SkillQueueConfig& to, const SkillQueueConfig& from);
@@ -122,7 +121,7 @@ void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file) {
       const OverflowTarget before = queue.on_overflow;
       for (const LiveQueueKey& k : kLiveQueueKeys) k.copy(queue, next);
       // Overflow into a queue the same file adds waits with it for the
-      // restart, as in the router (TenantRouter::ApplyFileLimits).
+      // restart.
       if (queue.on_overflow.kind == OverflowTarget::Kind::kQueue && !runs(queue.on_overflow.queue_id)) {
         queue.on_overflow = before;
       }
@@ -153,17 +152,21 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
     }
     bool restructured = false;
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens" || key == "agents" || key == "ous" || IsLiveTenantKey(key)) continue;
+      if (key == "tokens" || key == "agents" || key == "ous" || key == "skill_queues" || IsLiveTenantKey(key)) {
+        continue;
+      }
       if (RenderWithoutLiveKeys(*table, key) != RenderWithoutLiveKeys(*it->second, key)) {
         changed.push_back("tenant '" + id + "': " + key);
-        restructured |= key == "skill_queues" || key == "multimedia_access_mode";
+        restructured |= key == "multimedia_access_mode";
       }
     }
     if (!restructured) continue;
     result.restructured_tenants.push_back(id);
-    // With new queues or access mode, no OU or agent change applies live but
-    // the caps of those the running file has.
-    const bool ous_changed = RenderWithoutLiveKeys(*table, "ous") != RenderWithoutLiveKeys(*it->second, "ous");
+    // With a new access mode, no OU, queue or agent change applies live but
+    // the caps of those the running file has, and the queues' live keys.
+    const bool ous_changed = RenderWithoutLiveKeys(*table, "ous") != RenderWithoutLiveKeys(*it->second, "ous") ||
+                             RenderWithoutLiveKeys(*table, "skill_queues") !=
+                                 RenderWithoutLiveKeys(*it->second, "skill_queues");
     const auto old_agents = AgentIds(*table);
     const auto new_agents = AgentIds(*it->second);
     bool agents_changed = old_agents.size() != new_agents.size();
@@ -172,7 +175,7 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
       agents_changed |= other == new_agents.end() || RenderWithoutCaps(*t) != RenderWithoutCaps(*other->second);
     }
     if (agents_changed || ous_changed) {
-      changed.push_back("tenant '" + id + "': OUs and agents (with its skill queues or access mode)");
+      changed.push_back("tenant '" + id + "': OUs, skill queues and agents (with its access mode)");
     }
   }
   for (const auto& [id, table] : new_tenants) {

@@ -4,11 +4,11 @@
 // reload applies live is left out: tokens (the tenants' and the operators'),
 // caps (max_concurrent_sessions and max_concurrent_sessions_by_channel_kind of
 // the tenants, their OUs and their agents), the tenants'
-// session_idle_timeout_seconds, the queues' max_wait_seconds, max_waiting,
-// wrap_up_seconds, sticky_seconds, on_overflow, priority and auto_allocate,
-// and the OUs and agents, added, removed or changed (ou_changes.h,
-// agent_changes.h; matched by id, so reordering them is no change either)
-// unless the tenant's skill queues or access mode change too.
+// session_idle_timeout_seconds, and the OUs, skill queues and agents, added,
+// removed or changed (ou_changes.h, queue_changes.h, agent_changes.h; matched
+// by id, so reordering them is no change either) unless the tenant's access
+// mode changes too. (A queue's media is checked against the queues in effect:
+// queue_changes.h, QueuesWithOtherMedia.)
 //
 // Thread safety: a pure function.
 #pragma once
@@ -22,7 +22,7 @@
 namespace routerd::config {
 
 // One line per changed part, tables and tenants by name: "[server]", "[storage]",
-// "[cluster]", "tenant 'acme': skill_queues", "tenant 'x' added", "tenant 'y' removed".
+// "[cluster]", "tenant 'acme': channels", "tenant 'x' added", "tenant 'y' removed".
 // Any change of [cluster] needs a restart: an instance's identity and lease
 // timing are fixed while it holds leases. The variables its *_env keys name
 // are read at start only, so only the file's text is compared.
@@ -31,15 +31,15 @@ std::vector<std::string> ChangedPartsBesideTokens(std::string_view running_text,
 
 struct FileChanges {
   std::vector<std::string> needs_restart;  // as ChangedPartsBesideTokens
-  // Tenants (by id) whose skill queues or access mode changed beside their
-  // live keys: their OUs' and agents' changes wait for the restart too
-  // (ou_changes.h, agent_changes.h).
+  // Tenants (by id) whose access mode changed: their OUs', queues' and
+  // agents' changes wait for the restart too (ou_changes.h, queue_changes.h,
+  // agent_changes.h), but for the queue keys CopyLiveQueueKeys copies.
   std::vector<std::string> restructured_tenants;
 };
 FileChanges CompareConfigFiles(std::string_view running_text, std::string_view new_text);
 
 // Gives `running`'s skill queues the values `file` has (matched by id) for
-// the keys a reload applies live: max_wait_seconds, max_waiting,
+// the keys a reload applies even with a new access mode: max_wait_seconds, max_waiting,
 // wrap_up_seconds, sticky_seconds, on_overflow (unless into a queue
 // `running` lacks), priority, auto_allocate.
 void CopyLiveQueueKeys(TenantConfig& running, const TenantConfig& file);

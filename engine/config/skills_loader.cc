@@ -46,6 +46,7 @@ void CheckRequiredSkillsHeld(const TenantConfig& tenant, std::string_view path, 
   };
   for (std::size_t i = 0; i < tenant.skill_queues.size(); ++i) {
     const SkillQueueConfig& q = tenant.skill_queues[i];
+    if (q.retired) continue;
     check(q.required_skills, std::string(path) + ".skill_queues '" + q.id + "'");
   }
   for (std::size_t i = 0; i < tenant.channels.size(); ++i) {

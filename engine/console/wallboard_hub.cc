@@ -227,6 +227,7 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
           c.full = true;
           c.members = std::move(capture.members);
           c.waiting = std::move(capture.waiting);
+          c.queue_ids = std::move(capture.queue_ids);
         } else {
           c.waiting = WaitingCounts(state);
         }
@@ -243,6 +244,7 @@ void WallboardHub::OnCaptured(std::int64_t at_ms, std::vector<Captured>& results
     tenant.history.Record(at_ms, c.waiting);
     if (!c.full) continue;
     tenant.in_flight = false;
+    tenant.queue_ids = std::move(c.queue_ids);
     auto frame = std::make_shared<const std::string>(
         SnapshotJson(tenant.config->id, at_ms, c.members, tenant.history, tenant.queue_ids));
     Publish(c.tenant, frame);

@@ -110,6 +110,7 @@ class WallboardHub {
     bool full = false;
     std::string members;
     std::vector<std::uint32_t> waiting;
+    std::vector<std::string> queue_ids;  // full captures: the queues in effect
   };
   struct Connection {
     std::weak_ptr<WallboardSession> session;

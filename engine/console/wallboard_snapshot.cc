@@ -22,10 +22,15 @@ TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::T
   std::string& out = capture.members;
   out.reserve(256 + 96 * tenant.queue_count() + 192 * tenant.agent_count());
   out += "\"queues\":[";
+  bool first_queue = true;
   for (std::uint32_t q = 0; q < tenant.queue_count(); ++q) {
     const QueueLoad load = LoadOfQueue(tenant, q, now_ns);
     capture.waiting.push_back(load.waiting);
-    if (q) out += ',';
+    // A removed queue keeps its index (and its history's column), not its place here.
+    capture.queue_ids.emplace_back(tenant.QueueRetired(q) ? std::string_view() : tenant.QueueId(q));
+    if (tenant.QueueRetired(q)) continue;
+    if (!first_queue) out += ',';
+    first_queue = false;
     out += '{';
     Str(out, "id", tenant.QueueId(q));
     out += ',';
@@ -107,8 +112,11 @@ void WaitingHistory::Record(std::int64_t at_ms, std::span<const std::uint32_t> w
   if (buckets_.empty() || buckets_.back().index != index) {
     buckets_.push_back(Bucket{index, std::vector<std::uint32_t>(queues_, 0)});
   }
+  // Queues added at run time come last.
+  queues_ = std::max(queues_, waiting.size());
   std::vector<std::uint32_t>& max = buckets_.back().max_waiting;
-  for (std::size_t q = 0; q < queues_ && q < waiting.size(); ++q) max[q] = std::max(max[q], waiting[q]);
+  if (max.size() < queues_) max.resize(queues_, 0);
+  for (std::size_t q = 0; q < waiting.size(); ++q) max[q] = std::max(max[q], waiting[q]);
   while (!buckets_.empty() && buckets_.front().index <= index - static_cast<std::int64_t>(capacity_)) {
     buckets_.pop_front();
   }
@@ -130,8 +138,11 @@ void WaitingHistory::AppendJson(std::string& out, std::int64_t now_ms, std::span
   out += ',';
   Num(out, "end_ms", (last + 1) * bucket_ms_);
   out += ",\"queues\":[";
+  bool listed = false;
   for (std::size_t q = 0; q < queue_ids.size(); ++q) {
-    if (q) out += ',';
+    if (queue_ids[q].empty()) continue;  // removed
+    if (listed) out += ',';
+    listed = true;
     out += '{';
     Str(out, "id", queue_ids[q]);
     out += ",\"waiting\":[";

@@ -35,7 +35,8 @@ using routing::QueueLoad;
 // agents' names and OUs.
 struct TenantCapture {
   std::string members;
-  std::vector<std::uint32_t> waiting;
+  std::vector<std::uint32_t> waiting;  // by queue index
+  std::vector<std::string> queue_ids;  // by queue index; empty for a removed queue
 };
 TenantCapture CaptureTenant(const routing::TenantRouter& tenant, const config::TenantConfig& config,
                             std::int64_t now_ns);
@@ -56,7 +57,8 @@ class WaitingHistory {
 
   // "history":{"bucket_ms":..,"end_ms":..,"queues":[{"id":..,"waiting":[..]}..]}: for each queue
   // one value per bucket, oldest first, the last being the bucket of `now_ms`
-  // (which ends at end_ms); null where no sample was taken.
+  // (which ends at end_ms); null where no sample was taken. `queue_ids` by
+  // queue index; an empty id (a removed queue) is left out.
   void AppendJson(std::string& out, std::int64_t now_ms, std::span<const std::string> queue_ids) const;
 
   // The value of `queue` in the bucket holding `at_ms`, if one was recorded.
@@ -68,7 +70,7 @@ class WaitingHistory {
     std::int64_t index;  // at_ms / bucket_ms
     std::vector<std::uint32_t> max_waiting;
   };
-  const std::size_t queues_;
+  std::size_t queues_;  // grows with the queues added at run time
   const std::int64_t bucket_ms_;
   const std::size_t capacity_;
   std::deque<Bucket> buckets_;  // ascending index

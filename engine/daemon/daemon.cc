@@ -45,13 +45,15 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   }
   auto administration = (*storage)->administration().Load();
   if (!administration.ok()) return administration.status();
-  const AppliedDefinitions defined = ApplyStoredDefinitions(config, administration->definitions, adapters->Kinds());
+  const AppliedDefinitions defined =
+      ApplyStoredDefinitions(config, administration->definitions, {adapters->Kinds(), policies->Names()});
   const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
-  if (defined.ous > 0 || defined.agents > 0 || applied.caps > 0 || !administration->tokens.empty()) {
+  if (defined.queues > 0 || defined.ous > 0 || defined.agents > 0 || applied.caps > 0 ||
+      !administration->tokens.empty()) {
     spdlog::info(
-        "stored administration: {} OU and {} agent definitions and {} cap settings applied over the configuration "
-        "file, {} API tokens",
-        defined.ous, defined.agents, applied.caps, administration->tokens.size());
+        "stored administration: {} skill queue, {} OU and {} agent definitions and {} cap settings applied over "
+        "the configuration file, {} API tokens",
+        defined.queues, defined.ous, defined.agents, applied.caps, administration->tokens.size());
   }
   for (const std::string& line : defined.skipped) spdlog::warn("stored definition skipped: {}", line);
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
@@ -304,11 +306,17 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Family("routerd_router_command_errors_total", "counter", "Agent commands the router refused.");
   out.Sample("routerd_router_command_errors_total", {}, r.command_errors());
   std::vector<metrics::QueueStatisticsRef> queues;
-  for (const config::TenantConfig& tenant : config_.tenants) {
-    const auto ref = shards_->directory().FindTenant(tenant.id);
-    // The router keeps the configuration's queue order.
-    for (std::uint32_t q = 0; q < tenant.skill_queues.size(); ++q) {
-      queues.push_back({tenant.id, tenant.skill_queues[q].id, &shards_->shard(ref->shard).Statistics(ref->tenant, q)});
+  // The queues in effect, by the routers' indices (their positions); the
+  // names are views into these.
+  std::vector<std::shared_ptr<const config::TenantConfig>> in_effect;
+  for (const config::TenantConfig& started : config_.tenants) {
+    const auto ref = shards_->directory().FindTenant(started.id);
+    const std::shared_ptr<const config::TenantConfig>& tenant =
+        in_effect.emplace_back(shards_->tenant_configs().Get(started.id));
+    for (std::uint32_t q = 0; q < tenant->skill_queues.size(); ++q) {
+      if (tenant->skill_queues[q].retired) continue;
+      queues.push_back(
+          {tenant->id, tenant->skill_queues[q].id, &shards_->shard(ref->shard).Statistics(ref->tenant, q)});
     }
   }
   metrics::RenderQueueStatistics(out, queues);

@@ -102,10 +102,10 @@ class Daemon {
   Status Recover();
   // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
   void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
-  // The tenant's OUs and agents (unless `restructured`: its queues or access
-  // mode changed too), caps and limits, on its shard.
+  // The tenant's skill queues, OUs and agents (unless `restructured`: its
+  // access mode or a queue's media changed too), caps and limits, on its shard.
   void ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result);
-  // OUs and agents added, changed and removed (a reload's or the provisioning
+  // Skill queues, OUs and agents added, changed and removed (a reload's or the provisioning
   // API's): `agents.tenant` is the tenant as it is to be, by position. With
   // `also` in the same shard task; then the tenant published. How many agent
   // connections were closed (removed agents'). Under reload_mu_.
@@ -118,6 +118,13 @@ class Daemon {
                                     const config::TenantConfig& live, const shard::TenantRef& ref);
   http::HttpResponse ProvisionOu(const gateway::ProvisioningApi::Change& change, const config::TenantConfig& live,
                                  const shard::TenantRef& ref);
+  // daemon_provision_queues.cc
+  http::HttpResponse ProvisionQueue(const gateway::ProvisioningApi::Change& change,
+                                    const config::TenantConfig& live, const shard::TenantRef& ref);
+  // Why queue `id` may not be removed from `desired` (the tenant in effect
+  // less retired objects) now: the 409 (or the shard's error), else nullopt.
+  std::optional<http::HttpResponse> QueueRemovalConflict(const config::TenantConfig& desired,
+                                                         const shard::TenantRef& ref, const std::string& id);
   // Stores a run-time definition, waits until it is durable, then applies
   // `changes` (ApplyMemberChanges); how many agent connections were closed.
   StatusOr<std::size_t> StoreAndApply(storage::StoredDefinition definition, const shard::TenantRef& ref,

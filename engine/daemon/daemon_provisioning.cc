@@ -1,5 +1,5 @@
 // The provisioning API's changes to a tenant's agents and OUs
-// (gateway/provisioning_api.h): checked by the configuration file's rules
+// (gateway/provisioning_api.h; skill queues: daemon_provision_queues.cc): checked by the configuration file's rules
 // against the tenant in effect, stored, then applied like a reload's changes.
 // One at a time, in turn with reloads (reload_mu_), on the reload thread.
 #include <future>
@@ -13,45 +13,18 @@
 #include "engine/config/kind_caps_loader.h"
 #include "engine/config/ou_changes.h"
 #include "engine/daemon/daemon.h"
+#include "engine/daemon/provisioning_answers.h"
 #include "engine/gateway/api_common.h"
 
 namespace routerd::daemon {
-namespace {
 
 using Change = gateway::ProvisioningApi::Change;
 using http::HttpResponse;
 using http::HttpStatus;
-
-HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
-  std::string body = "{\"error\":\"bad_request\",";
-  http::AppendJsonStringField(body, "detail", errors.empty() ? "the definition is not valid" : errors.front());
-  body += ",\"errors\":[";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (i) body += ',';
-    http::AppendJsonString(body, errors[i]);
-  }
-  body += "]}";
-  return gateway::Json(HttpStatus::bad_request, std::move(body));
-}
-
-HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
-
-// "a1, a2, a3 and 4 more": the first of `ids`, for a message.
-std::string SomeOf(const std::vector<std::string>& ids) {
-  constexpr std::size_t kNamed = 3;
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < kNamed; ++i) out += (i ? ", " : "") + ids[i];
-  if (ids.size() > kNamed) out += " and " + std::to_string(ids.size() - kNamed) + " more";
-  return out;
-}
-
-void LogChange(std::string_view noun, const Change& change, std::string_view id) {
-  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
-  spdlog::info("{} {}/{} {} through the API by '{}'", noun, change.tenant_id, EscapeForLog(id),
-               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
-}
-
-}  // namespace
+using provisioning::Conflict;
+using provisioning::InvalidDefinition;
+using provisioning::LogChange;
+using provisioning::SomeOf;
 
 StatusOr<std::size_t> Daemon::StoreAndApply(storage::StoredDefinition definition, const shard::TenantRef& ref,
                                             const config::AgentChanges& changes) {
@@ -74,7 +47,8 @@ HttpResponse Daemon::Provision(const Change& change) {
   if (config_.cluster.enabled) {
     // Other instances would not see the change until their next reload.
     return http::JsonError(HttpStatus::not_implemented, "not_implemented",
-                           "in cluster mode agents and OUs change through the configuration file: edit it on every "
+                           "in cluster mode agents, OUs and skill queues change through the configuration file: edit "
+                           "it on every "
                            "instance and reload each (SIGHUP or POST /api/v1/operator/reload)");
   }
   const std::shared_ptr<const config::TenantConfig> live = shards_->tenant_configs().Get(change.tenant_id);
@@ -82,6 +56,7 @@ HttpResponse Daemon::Provision(const Change& change) {
   if (!live || !ref) return http::JsonError(HttpStatus::not_found, "not_found", "no such tenant");
 
   if (change.object == gateway::ProvisioningApi::Object::kOu) return ProvisionOu(change, *live, *ref);
+  if (change.object == gateway::ProvisioningApi::Object::kSkillQueue) return ProvisionQueue(change, *live, *ref);
   return ProvisionAgent(change, *live, *ref);
 }
 

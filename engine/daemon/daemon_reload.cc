@@ -9,6 +9,7 @@
 #include "engine/config/config_diff.h"
 #include "engine/config/config_loader.h"
 #include "engine/config/ou_changes.h"
+#include "engine/config/queue_changes.h"
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/stored_settings.h"
@@ -51,12 +52,19 @@ void Daemon::ReloadTokens(const config::TenantConfig& running, const config::Ten
 }
 
 void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result) {
-  // Against the OUs and agents in effect, so that a change applied by an
-  // earlier reload is not applied (nor counted) again.
+  // Against the queues, OUs and agents in effect, so that a change applied by
+  // an earlier reload is not applied (nor counted) again.
   const std::shared_ptr<const config::TenantConfig> running = shards_->tenant_configs().Get(reloaded.id);
   const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(reloaded.id);
   if (!running || !ref) return;
-  const config::OuChanges ous = config::MergeOuChanges(*running, reloaded, restructured);
+  const std::vector<std::string> remedia = config::QueuesWithOtherMedia(*running, reloaded);
+  for (const std::string& id : remedia) {
+    result.needs_restart.push_back("tenant '" + reloaded.id + "': skill queue '" + id +
+                                   "' media (and with it the tenant's OUs, skill queues and agents)");
+  }
+  restructured |= !remedia.empty();
+  const config::QueueChanges queues = config::MergeQueueChanges(*running, reloaded, restructured);
+  const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, reloaded, restructured);
   const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
   config::CopyLiveQueueKeys(*agents.tenant, reloaded);
   // What a restart with this file would give; the caps set at run time keep
@@ -69,13 +77,14 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
         t.ApplyFileLimits(reloaded);
       });
   if (!closed.ok()) {
-    result.needs_restart.push_back("tenant '" + reloaded.id + "': OUs, agents, caps and limits (" +
+    result.needs_restart.push_back("tenant '" + reloaded.id + "': skill queues, OUs, agents, caps and limits (" +
                                    closed.status().message() + ")");
     return;
   }
   result.connections_closed += *closed;
   ++result.tenants_applied;
   result.ous_changed += ous.count();
+  result.queues_changed += queues.count();
   result.agents_changed += agents.changed;
 }
 
@@ -93,8 +102,9 @@ StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, co
       [this, &agents, &also, &placed, tenant](routing::Router& router) {
         routing::TenantRouter& t = router.tenant(tenant);
         const std::int64_t now_ns = clock_.NowNs();
-        // New OUs before the agents that join them; removed ones after the
-        // agents that leave them.
+        // New queues and OUs before the agents that join them; removed ones
+        // after the agents that leave them.
+        t.ApplyQueues(*agents.tenant, now_ns);
         t.ApplyOus(*agents.tenant, now_ns);
         for (std::uint32_t agent : agents.added) {
           placed &= t.AddAgent(agents.tenant->agents[agent], now_ns) == agent;
@@ -102,6 +112,7 @@ StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, co
         for (std::uint32_t agent : agents.routed) t.ApplyAgentConfig(agent, agents.tenant->agents[agent], now_ns);
         for (std::uint32_t agent : agents.retired) t.RetireAgent(agent, now_ns);
         t.RetireOus(*agents.tenant);
+        t.RetireQueues(*agents.tenant);
         if (also) also(t, now_ns);
       },
       shard::kShardTaskStartTimeout);
@@ -113,8 +124,8 @@ StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, co
                      agents.tenant->id);
   }
   const std::size_t closed = agent_gateway_->RetireRemovedAgents(*agents.tenant);
-  // Readers off the shard (the API, the console, leave allocation) see the
-  // OUs and agents as the router now routes them.
+  // Readers off the shard (the API, the console, leave allocation, metrics)
+  // see the queues, OUs and agents as the router now routes them.
   shards_->PublishTenant(agents.tenant);
   return closed;
 }
@@ -130,8 +141,8 @@ Daemon::ReloadResult Daemon::Reload() {
     result.errors = std::move(loaded.errors);
     return result;
   }
-  // OUs and agents created, changed or removed through the API win over the
-  // file's, as at start-up (stored_settings.h).
+  // Skill queues, OUs and agents created, changed or removed through the API
+  // win over the file's, as at start-up (stored_settings.h).
   StatusOr<storage::AdministrationState> stored = storage_->administration().Load();
   if (!stored.ok()) {
     result.unavailable = "the stored administration could not be read (" + stored.status().ToString() +
@@ -139,7 +150,8 @@ Daemon::ReloadResult Daemon::Reload() {
     spdlog::error("reload of {} not done: {}", config_.source_path, result.unavailable);
     return result;
   }
-  const AppliedDefinitions defined = ApplyStoredDefinitions(*loaded.config, stored->definitions, adapters_->Kinds());
+  const AppliedDefinitions defined =
+      ApplyStoredDefinitions(*loaded.config, stored->definitions, {adapters_->Kinds(), policies_->Names()});
   for (const std::string& line : defined.skipped) spdlog::warn("reload: stored definition skipped: {}", line);
   const config::Config& next = *loaded.config;
   config::FileChanges changes;
@@ -167,9 +179,10 @@ Daemon::ReloadResult Daemon::Reload() {
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
-      "caps and limits of {} tenant(s) as the file sets them; {} OU(s) and {} agent(s) changed",
+      "caps and limits of {} tenant(s) as the file sets them; {} skill queue(s), {} OU(s) and {} agent(s) changed",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-      result.operator_tokens, result.tenants_applied, result.ous_changed, result.agents_changed);
+      result.operator_tokens, result.tenants_applied, result.queues_changed, result.ous_changed,
+      result.agents_changed);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

@@ -5,6 +5,7 @@
 #include "engine/config/agent_definition.h"
 #include "engine/config/agents_loader.h"
 #include "engine/config/kind_caps_loader.h"
+#include "engine/config/overflow_target.h"
 
 namespace routerd::daemon {
 namespace {
@@ -120,45 +121,117 @@ std::string ApplyStoredOu(config::TenantConfig& tenant, const storage::StoredDef
   return {};
 }
 
+std::string ApplyStoredQueue(config::TenantConfig& tenant, const storage::StoredDefinition& stored,
+                             const std::vector<std::string>& strategies) {
+  config::TenantConfig next = tenant;
+  std::vector<config::SkillQueueConfig>& queues = next.skill_queues;
+  const auto at = std::find_if(queues.begin(), queues.end(),
+                               [&](const config::SkillQueueConfig& q) { return q.id == stored.object_id; });
+  if (!stored.definition) {
+    if (at == queues.end()) return {};
+    for (const config::ChannelConfig& c : next.channels) {
+      if (c.skill_queue == stored.object_id) return "channel '" + c.id + "' routes to it";
+    }
+    for (const config::SkillQueueConfig& q : queues) {
+      if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue && q.on_overflow.queue_id == stored.object_id) {
+        return "skill queue '" + q.id + "' overflows into it";
+      }
+    }
+    for (const config::AgentConfig& a : next.agents) {
+      if (std::find(a.skill_queues.begin(), a.skill_queues.end(), stored.object_id) != a.skill_queues.end()) {
+        return "agent '" + a.employee_id + "' serves it";
+      }
+    }
+    queues.erase(at);
+    tenant.skill_queues = std::move(queues);
+    return {};
+  }
+  std::vector<std::string> errors;
+  std::optional<config::SkillQueueConfig> queue =
+      config::ReadSkillQueueDefinition(*stored.definition, strategies, errors);
+  if (!queue) return errors.empty() ? "unreadable" : errors.front();
+  if (queue->id != stored.object_id) return "its definition names another id";
+  if (at != queues.end()) {
+    // Agents and channels of the file serve it by its media.
+    if (at->media != queue->media) {
+      for (const config::AgentConfig& a : next.agents) {
+        const bool serves = std::find(a.skill_queues.begin(), a.skill_queues.end(), queue->id) != a.skill_queues.end();
+        if (serves && !config::AgentServesMedia(a.type, queue->media)) {
+          return "agent '" + a.employee_id + "' of the file cannot serve a " +
+                 std::string(config::QueueMediaName(queue->media)) + " queue";
+        }
+      }
+    }
+    *at = std::move(*queue);
+  } else {
+    queues.push_back(std::move(*queue));
+  }
+  errors = config::SkillQueueErrors(next);
+  if (!errors.empty()) return errors.front();
+  tenant.skill_queues = std::move(next.skill_queues);
+  return {};
+}
+
 AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
                                           const std::vector<storage::StoredDefinition>& definitions,
-                                          const std::vector<std::string>& known_kinds) {
+                                          const DefinitionRules& rules) {
   AppliedDefinitions applied;
-  auto apply = [&](const storage::StoredDefinition& d) {
+  using Kind = storage::DefinitionKind;
+  // One stored change to its tenant; why it did not apply, else empty.
+  auto apply_one = [&](const storage::StoredDefinition& d) -> std::string {
     config::TenantConfig* tenant = FindById(config.tenants, d.tenant_id, &config::TenantConfig::id);
-    const bool is_ou = d.kind == storage::DefinitionKind::kOu;
-    std::string why = "the configuration no longer has its tenant";
-    if (tenant != nullptr) why = is_ou ? ApplyStoredOu(*tenant, d, known_kinds) : ApplyStoredAgent(*tenant, d);
+    if (tenant == nullptr) return "the configuration no longer has its tenant";
+    switch (d.kind) {
+      case Kind::kOu: return ApplyStoredOu(*tenant, d, rules.known_kinds);
+      case Kind::kSkillQueue: return ApplyStoredQueue(*tenant, d, rules.strategies);
+      case Kind::kAgent: break;
+    }
+    return ApplyStoredAgent(*tenant, d);
+  };
+  auto count = [&applied](Kind kind) -> int& {
+    return kind == Kind::kOu ? applied.ous : kind == Kind::kSkillQueue ? applied.queues : applied.agents;
+  };
+  auto apply = [&](const storage::StoredDefinition& d) {
+    const std::string why = apply_one(d);
     if (why.empty()) {
-      ++(is_ou ? applied.ous : applied.agents);
+      ++count(d.kind);
     } else {
-      applied.skipped.push_back(std::string(is_ou ? "OU " : "agent ") + d.tenant_id + "/" + d.object_id + " as " +
-                                d.set_by + " " + (d.definition ? "defined" : "removed") + " it: " + why);
+      static constexpr std::string_view kNouns[] = {"agent ", "OU ", "skill queue "};
+      applied.skipped.push_back(std::string(kNouns[static_cast<int>(d.kind)]) + d.tenant_id + "/" + d.object_id +
+                                " as " + d.set_by + " " + (d.definition ? "defined" : "removed") + " it: " + why);
     }
   };
-  using Kind = storage::DefinitionKind;
-  // An OU may be under one stored after it (its parent changed later): each
-  // pass applies those whose parent is there, until a pass applies none.
-  std::vector<const storage::StoredDefinition*> pending;
-  for (const storage::StoredDefinition& d : definitions) {
-    if (d.kind == Kind::kOu && d.definition) pending.push_back(&d);
-  }
-  for (bool progress = true; progress && !pending.empty();) {
-    progress = false;
-    std::erase_if(pending, [&](const storage::StoredDefinition* d) {
-      config::TenantConfig* tenant = FindById(config.tenants, d->tenant_id, &config::TenantConfig::id);
-      if (tenant == nullptr || !ApplyStoredOu(*tenant, *d, known_kinds).empty()) return false;
-      ++applied.ous;
-      progress = true;
-      return true;
-    });
-  }
-  for (const storage::StoredDefinition* d : pending) apply(*d);  // each skipped, saying why
+  // A queue may overflow into one stored after it, and an OU be under one
+  // stored after it (its parent changed later): each pass applies those whose
+  // target or parent is there, until a pass applies none.
+  auto apply_in_passes = [&](Kind kind) {
+    std::vector<const storage::StoredDefinition*> pending;
+    for (const storage::StoredDefinition& d : definitions) {
+      if (d.kind == kind && d.definition) pending.push_back(&d);
+    }
+    for (bool progress = true; progress && !pending.empty();) {
+      progress = false;
+      std::erase_if(pending, [&](const storage::StoredDefinition* d) {
+        if (!apply_one(*d).empty()) return false;
+        ++count(kind);
+        progress = true;
+        return true;
+      });
+    }
+    for (const storage::StoredDefinition* d : pending) apply(*d);  // each skipped, saying why
+  };
+  // Queues and OUs before the agents in them; their removals after the
+  // agents may have left them.
+  apply_in_passes(Kind::kSkillQueue);
+  apply_in_passes(Kind::kOu);
   for (const storage::StoredDefinition& d : definitions) {
     if (d.kind == Kind::kAgent) apply(d);
   }
   for (const storage::StoredDefinition& d : definitions) {
     if (d.kind == Kind::kOu && !d.definition) apply(d);
+  }
+  for (const storage::StoredDefinition& d : definitions) {
+    if (d.kind == Kind::kSkillQueue && !d.definition) apply(d);
   }
   return applied;
 }

@@ -9,8 +9,8 @@
 // longer has is skipped and reported. Tokens created through the API are
 // valid alongside the file's tokens until revoked.
 //
-// Agents and OUs created, changed or removed through the API win over the
-// file's agent of the same employee id or OU of the same id, for the same
+// Agents, OUs and skill queues created, changed or removed through the API
+// win over the file's agent of the same employee id, OU or queue of the same id, for the same
 // reason: the stored definition replaces it (or adds it), a stored removal
 // removes it (an agent with the file's tokens for it). A definition that no
 // longer fits the file (an agent's OU or a queue is gone, its business
@@ -38,19 +38,25 @@ struct AppliedSettings {
 AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storage::CapSetting>& caps);
 
 struct AppliedDefinitions {
+  int queues = 0;                    // skill queue definitions and removals applied
   int ous = 0;                       // OU definitions and removals applied
   int agents = 0;                    // agent definitions and removals applied
   std::vector<std::string> skipped;  // one line per definition that no longer fits
 };
 
-// Applies `definitions` (oldest first) to `config`'s OUs and agents: the OUs
-// defined first, then the agents (which may be in them), then the OU removals
-// (once their agents may have moved out). `known_kinds`: the registered
-// channel kinds, for an OU's caps per kind. Before ApplyStoredCaps: caps name
-// OUs and agents.
+// What a stored definition is checked against beside the file.
+struct DefinitionRules {
+  std::vector<std::string> known_kinds;  // the registered channel kinds, for caps per kind
+  std::vector<std::string> strategies;   // the assignment strategies, for a queue's
+};
+
+// Applies `definitions` (oldest first) to `config`'s skill queues, OUs and
+// agents: the queues and OUs defined first, then the agents (which may be in
+// them), then the OU and queue removals (once their agents may have moved
+// out). Before ApplyStoredCaps: caps name OUs and agents.
 AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
                                           const std::vector<storage::StoredDefinition>& definitions,
-                                          const std::vector<std::string>& known_kinds);
+                                          const DefinitionRules& rules);
 
 // Applies one stored agent definition to `tenant`; an empty string when it
 // applied, else why not.
@@ -61,5 +67,12 @@ std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::Stored
 // in it.
 std::string ApplyStoredOu(config::TenantConfig& tenant, const storage::StoredDefinition& ou,
                           const std::vector<std::string>& known_kinds);
+
+// The same for a skill queue: a definition replaces or adds it unless the
+// queues' overflow or required skills, or the media its file agents serve,
+// would break a rule; a removal removes it unless a channel routes to it, a
+// queue overflows into it or an agent serves it.
+std::string ApplyStoredQueue(config::TenantConfig& tenant, const storage::StoredDefinition& queue,
+                             const std::vector<std::string>& strategies);
 
 }  // namespace routerd::daemon

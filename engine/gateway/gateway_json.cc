@@ -259,7 +259,7 @@ void AppendQueueStatistics(std::string& out, const routing::QueueStatistics& s) 
   out += ",";
   Num(out, "answered_in_service_level", static_cast<std::int64_t>(s.answered_in_time.Get()));
   out += ",";
-  Num(out, "service_level_seconds", s.service_level_ms / 1000);
+  Num(out, "service_level_seconds", s.service_level_ms.load(std::memory_order_relaxed) / 1000);
   out += ",";
   // Whole percent, rounded down: a wallboard number, not an accounting one.
   const double level = s.ServiceLevelPercent();

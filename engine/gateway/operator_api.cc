@@ -106,6 +106,8 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   body += ',';
   http::AppendJsonIntField(body, "ous_changed", static_cast<std::int64_t>(report.ous_changed));
   body += ',';
+  http::AppendJsonIntField(body, "queues_changed", static_cast<std::int64_t>(report.queues_changed));
+  body += ',';
   http::AppendJsonIntField(body, "agents_changed", static_cast<std::int64_t>(report.agents_changed));
   body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);

@@ -5,13 +5,18 @@
 //   PUT    /agents/{id}  the agent in the body replaces agent {id} whole: 200
 //   DELETE /agents/{id}  removes agent {id}: 200
 //   POST   /ous, PUT /ous/{id}, DELETE /ous/{id}: the same for OUs
+//   POST   /skill_queues, PUT /skill_queues/{id}, DELETE /skill_queues/{id}: and for skill queues
 //
 // A body has the keys of one table of the configuration file
 // (config/README.md): for an agent [[tenants.agents]] (employee_id, ou, type,
 // skill_queues, skills ({"fr": 2}), max_concurrent_sessions,
 // max_concurrent_sessions_by_channel_kind ({"email": 3}), business_account,
 // name), for an OU [[tenants.ous]] (id, parent, max_concurrent_sessions,
-// max_concurrent_sessions_by_channel_kind). It becomes that table, and the
+// max_concurrent_sessions_by_channel_kind), for a queue [[tenants.skill_queues]]
+// (id, strategy, max_wait_seconds, max_waiting, on_overflow, media,
+// auto_allocate, priority, priority_aging_seconds, service_level_seconds,
+// wrap_up_seconds, required_skills ({"fr": 2}), sticky_seconds,
+// sticky_wait_seconds). It becomes that table, and the
 // file's rules check it (config/agent_definition.h), so a 400 names the key as
 // a file's error would. The change itself (404, 409, storing it before the
 // answer, applying it on the tenant's shard while agents stay connected) is
@@ -36,7 +41,7 @@ namespace routerd::gateway {
 class ProvisioningApi {
  public:
   // What a change defines: the key of its id, its name in messages.
-  enum class Object { kAgent, kOu };
+  enum class Object { kAgent, kOu, kSkillQueue };
   struct Change {
     enum class Kind { kCreate, kReplace, kRemove };
     Kind kind = Kind::kCreate;

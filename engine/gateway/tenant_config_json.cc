@@ -108,47 +108,53 @@ void AppendOus(std::string& out, const config::TenantConfig& t, const routing::T
   out += "]";
 }
 
-void AppendQueues(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
+void AppendQueue(std::string& out, const config::TenantConfig& t, const config::SkillQueueConfig& q) {
+  out += "{";
+  Str(out, "id", q.id);
+  out += ",";
+  Str(out, "media", config::QueueMediaName(q.media));
+  out += ",";
+  Str(out, "strategy", q.strategy);
+  out += ",";
+  Num(out, "max_wait_seconds", q.max_wait_seconds);
+  out += ",";
+  Num(out, "max_waiting", q.max_waiting);
+  out += ",";
+  Str(out, "on_overflow", config::OverflowTargetText(q.on_overflow));
+  out += ",";
+  Bool(out, "auto_allocate", q.auto_allocate);
+  out += ",";
+  Num(out, "priority", q.priority);
+  out += ",";
+  Num(out, "priority_aging_seconds", q.priority_aging_seconds);
+  out += ",";
+  Num(out, "service_level_seconds", q.service_level_seconds);
+  out += ",";
+  Num(out, "wrap_up_seconds", q.wrap_up_seconds);
+  out += ",";
+  AppendSkillLevels(out, "required_skills", q.required_skills);
+  out += ",";
+  Num(out, "sticky_seconds", q.sticky_seconds);
+  out += ",";
+  Num(out, "sticky_wait_seconds", q.sticky_wait_seconds);
+  out += ",";
+  Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(), [&](const config::AgentConfig& a) {
+        return !a.retired && std::find(a.skill_queues.begin(), a.skill_queues.end(), q.id) != a.skill_queues.end();
+      }));
+  out += "}";
+}
+
+// The queues in effect: every key of the configuration in effect is the
+// router's (a reload or the API changes them together).
+void AppendQueues(std::string& out, const config::TenantConfig& t) {
   Key(out, "skill_queues");
   out += "[";
-  for (std::size_t i = 0; i < t.skill_queues.size(); ++i) {
-    const config::SkillQueueConfig& q = t.skill_queues[i];
-    // The limits in effect (a reloaded file changes them).
-    const auto queue = static_cast<std::uint32_t>(i);
-    if (i) out += ",";
-    out += "{";
-    Str(out, "id", q.id);
-    out += ",";
-    Str(out, "media", config::QueueMediaName(q.media));
-    out += ",";
-    Str(out, "strategy", q.strategy);
-    out += ",";
-    Num(out, "max_wait_seconds", SecondsOf(router.QueueMaxWaitNs(queue)));
-    out += ",";
-    Num(out, "max_waiting", router.QueueMaxWaiting(queue));
-    out += ",";
-    Str(out, "on_overflow", config::OverflowTargetText(q.on_overflow));
-    out += ",";
-    Bool(out, "auto_allocate", q.auto_allocate);
-    out += ",";
-    Num(out, "priority", q.priority);
-    out += ",";
-    Num(out, "priority_aging_seconds", q.priority_aging_seconds);
-    out += ",";
-    Num(out, "service_level_seconds", q.service_level_seconds);
-    out += ",";
-    Num(out, "wrap_up_seconds", SecondsOf(router.QueueWrapUpNs(queue)));
-    out += ",";
-    AppendSkillLevels(out, "required_skills", q.required_skills);
-    out += ",";
-    Num(out, "sticky_seconds", SecondsOf(router.QueueStickyNs(queue)));
-    out += ",";
-    Num(out, "sticky_wait_seconds", q.sticky_wait_seconds);
-    out += ",";
-    Num(out, "agents", std::count_if(t.agents.begin(), t.agents.end(), [&](const config::AgentConfig& a) {
-          return !a.retired && std::find(a.skill_queues.begin(), a.skill_queues.end(), q.id) != a.skill_queues.end();
-        }));
-    out += "}";
+  bool first = true;
+  for (const config::SkillQueueConfig& q : t.skill_queues) {
+    if (q.retired) continue;
+    if (!first) out += ",";
+    first = false;
+    AppendQueue(out, t, q);
   }
   out += "]";
 }
@@ -215,7 +221,7 @@ std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::
   out += ",";
   AppendOus(out, tenant, router);
   out += ",";
-  AppendQueues(out, tenant, router);
+  AppendQueues(out, tenant);
   out += ",";
   AppendAgents(out, tenant, router);
   out += ",";
@@ -229,6 +235,24 @@ std::string OusJson(const config::TenantConfig& tenant, const routing::TenantRou
   AppendOus(out, tenant, router);
   out += "}";
   return out;
+}
+
+std::string QueuesJson(const config::TenantConfig& tenant) {
+  std::string out = "{";
+  AppendQueues(out, tenant);
+  out += "}";
+  return out;
+}
+
+std::optional<std::string> QueueJson(const config::TenantConfig& tenant, std::string_view id) {
+  for (const config::SkillQueueConfig& q : tenant.skill_queues) {
+    if (q.retired || q.id != id) continue;
+    std::string out = "{\"skill_queue\":";
+    AppendQueue(out, tenant, q);
+    out += "}";
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> OuJson(const config::TenantConfig& tenant, const routing::TenantRouter& router,

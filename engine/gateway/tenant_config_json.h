@@ -1,5 +1,6 @@
 // The configuration of one tenant as it is in effect, for its administrator
-// (GET /api/v1/config, GET /api/v1/ous and the console's configuration pages): the file's
+// (GET /api/v1/config, GET /api/v1/ous, GET /api/v1/skill_queues and the
+// console's configuration pages): the file's
 // tenant parameters, OUs, skill queues, employees and channels, with the caps
 // as they stand after changes made at run time, and each employee's effective
 // cap and where it comes from. Never a secret: channels list their kind and
@@ -19,6 +20,12 @@
 namespace routerd::gateway {
 
 std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);
+
+// {"skill_queues":[...]}: the skill queues of GET /api/v1/config alone (GET
+// /api/v1/skill_queues), each with its number of agents.
+std::string QueuesJson(const config::TenantConfig& tenant);
+// {"skill_queue":{...}}: one of them; nullopt when the tenant has no such queue.
+std::optional<std::string> QueueJson(const config::TenantConfig& tenant, std::string_view id);
 
 // {"ous":[...]}: the OUs of GET /api/v1/config alone (GET /api/v1/ous).
 std::string OusJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);

@@ -102,7 +102,7 @@ AllocationResult LeaveMessageAllocator::RunPass() {
     if (options_.routes_tenant && !options_.routes_tenant(startup.id)) continue;
     const std::shared_ptr<const config::TenantConfig> tenant = InEffect(startup);
     for (const config::SkillQueueConfig& queue : tenant->skill_queues) {
-      if (queue.auto_allocate) AllocateQueue(*tenant, queue, LeaveStatus::kToBeAllocated, result);
+      if (queue.auto_allocate && !queue.retired) AllocateQueue(*tenant, queue, LeaveStatus::kToBeAllocated, result);
     }
   }
   return result;
@@ -117,7 +117,7 @@ AllocationResult LeaveMessageAllocator::Rearm(const std::string& tenant_id, cons
     for (const config::AgentConfig& agent : tenant->agents) {
       if (agent.employee_id != employee_id) continue;
       for (const config::SkillQueueConfig& queue : tenant->skill_queues) {
-        if (queue.auto_allocate && InQueue(agent, queue.id)) {
+        if (queue.auto_allocate && !queue.retired && InQueue(agent, queue.id)) {
           AllocateQueue(*tenant, queue, LeaveStatus::kAllocationFailed, result);
         }
       }

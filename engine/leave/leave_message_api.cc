@@ -261,9 +261,7 @@ LeaveMessageApi::Response LeaveMessageApi::Allocate(const HttpRequest& request, 
   if (field.error() == simdjson::NO_SUCH_FIELD) return BadRequest("employee_id is required");
   if (field.get_string().get(employee) != simdjson::SUCCESS) return BadRequest("employee_id must be a string");
   // The agents in effect; the snapshot lives as long as the task that uses it.
-  std::shared_ptr<const config::TenantConfig> tenant;
-  if (hooks_.tenant_in_effect) tenant = hooks_.tenant_in_effect(who.tenant->id);
-  if (tenant == nullptr) tenant = std::shared_ptr<const config::TenantConfig>(std::shared_ptr<void>(), who.tenant);
+  const std::shared_ptr<const config::TenantConfig> tenant = TenantInEffect(who);
   const config::AgentConfig* agent = nullptr;
   for (const config::AgentConfig& a : tenant->agents) {
     if (a.employee_id == employee && !a.retired) agent = &a;
@@ -346,6 +344,14 @@ LeaveMessageApi::Response LeaveMessageApi::Transition(const HttpRequest& request
     if (!s.ok()) reply(ErrorResponse(s));
   }, Answer500(reply));
   return std::nullopt;
+}
+
+std::shared_ptr<const config::TenantConfig> LeaveMessageApi::TenantInEffect(const gateway::Principal& who) const {
+  std::shared_ptr<const config::TenantConfig> tenant;
+  if (hooks_.tenant_in_effect) tenant = hooks_.tenant_in_effect(who.tenant->id);
+  // The start-up configuration outlives this object: no owner needed.
+  if (tenant == nullptr) tenant = std::shared_ptr<const config::TenantConfig>(std::shared_ptr<void>(), who.tenant);
+  return tenant;
 }
 
 }  // namespace routerd::leave

@@ -106,6 +106,10 @@ class LeaveMessageApi {
  private:
   using Response = std::optional<http::HttpResponse>;
 
+  // The caller's tenant as in effect now (Hooks::tenant_in_effect), else as
+  // at start-up.
+  std::shared_ptr<const config::TenantConfig> TenantInEffect(const gateway::Principal& who) const;
+
   Response Query(const http::HttpRequest& request, const gateway::Principal& who, const Deferrer& defer);
   Response CreateVoice(http::HttpRequest& request, const gateway::Principal& who, const Deferrer& defer);
   Response GetOne(std::int64_t id, const gateway::Principal& who, const Deferrer& defer);

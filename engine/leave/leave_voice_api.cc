@@ -149,8 +149,9 @@ LeaveMessageApi::Response LeaveMessageApi::CreateVoice(HttpRequest& request, con
       }
       has_type = true;
     } else if (p.name == "skill_queue") {
+      // The queues in effect (a reload or the provisioning API may have changed them).
       bool known = false;
-      for (const config::SkillQueueConfig& q : who.tenant->skill_queues) known |= q.id == data;
+      for (const config::SkillQueueConfig& q : TenantInEffect(who)->skill_queues) known |= q.id == data && !q.retired;
       if (!known) return BadRequest("skill_queue: \"" + std::string(data) + "\" is not a skill queue of this tenant");
       voice.skill_queue = std::string(data);
     } else if (p.name == "channel_id") {

@@ -51,7 +51,8 @@ class DurationHistogram {
 };
 
 struct QueueStatistics {
-  std::int64_t service_level_ms = 20000;  // answered within this counts toward the service level
+  // Answered within this counts toward the service level; a reload may change it.
+  std::atomic<std::int64_t> service_level_ms{20000};
   StatCounter answered;            // assigned to an agent by this queue (transfers to an agent excluded)
   StatCounter answered_in_time;    // ... within service_level_ms of entering the queue
   StatCounter abandoned;           // the customer went silent before any agent took it (idle timeout)

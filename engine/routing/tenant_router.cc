@@ -278,7 +278,7 @@ void TenantRouter::Assign(std::uint32_t slot, std::uint32_t agent, std::uint32_t
   if (!transferred) {
     const std::int64_t in_queue_ms = (now_ns - s.enqueued_ns) / 1'000'000;
     base.stats.answered.Add();
-    if (in_queue_ms <= base.stats.service_level_ms) base.stats.answered_in_time.Add();
+    if (in_queue_ms <= base.stats.service_level_ms.load(std::memory_order_relaxed)) base.stats.answered_in_time.Add();
     base.stats.wait.Record(in_queue_ms);
   }
 

@@ -65,6 +65,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/append_only_array.h"
 #include "engine/config/config.h"
 #include "engine/routing/cap_resolver.h"
 #include "engine/routing/eligible_agents.h"
@@ -212,6 +213,24 @@ class TenantRouter {
   void ApplyOus(const config::TenantConfig& tenant, std::int64_t now_ns);
   void RetireOus(const config::TenantConfig& tenant);
   bool OuRetired(std::uint32_t ou) const { return ou_retired_[ou] != 0; }
+  // The tenant's skill queues become those of `tenant`, by position (the
+  // queues' indices, as config/queue_changes.h keeps them), in two steps
+  // around the agents' changes, as for OUs. ApplyQueues adds the queues past
+  // the known ones (each with a lane per class of channel skills, as at
+  // construction; no agent is in them yet) and gives every queue that is not
+  // retired the keys of its definition: its strategy, limits, priority and
+  // aging (waiting sessions take their new places), service level, sticky
+  // keys and required skills (agents join or leave its lanes by them; sessions
+  // reserved for an agent that leaves go back to the lane). RetireQueues then
+  // makes the retired ones no queue: FindQueue does not find them, and a
+  // session still waiting in one leaves it at its max wait, by the queue's
+  // on_overflow, as before; the index stays reserved and comes back with the
+  // queue. REQUIRES: `tenant`'s queues extend the router's (same ids at the
+  // same positions), each with its media, strategies the router knows, and no
+  // agent listing a retired queue when RetireQueues runs.
+  void ApplyQueues(const config::TenantConfig& tenant, std::int64_t now_ns);
+  void RetireQueues(const config::TenantConfig& tenant);
+  bool QueueRetired(std::uint32_t queue) const { return queue_retired_[queue] != 0; }
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
@@ -265,7 +284,7 @@ class TenantRouter {
   std::string_view OuId(std::uint32_t ou) const { return ou < ou_ids_.size() ? ou_ids_[ou] : std::string_view(); }
   std::optional<std::uint32_t> FindQueue(std::string_view queue_id) const {
     for (std::uint32_t q = 0; q < queue_count_; ++q) {
-      if (queues_[q]->id == queue_id) return q;
+      if (queues_[q]->id == queue_id && !queue_retired_[q]) return q;
     }
     return std::nullopt;
   }
@@ -273,8 +292,10 @@ class TenantRouter {
   // The skills the queue itself requires (channels may add theirs).
   const config::SkillLevels& QueueRequiredSkills(std::uint32_t queue) const { return lane_required_[queue]; }
   // Readable from any thread while the router runs (see QueueStatistics),
-  // also during Reset(), which neither moves nor clears them.
-  const QueueStatistics& Statistics(std::uint32_t queue) const { return queues_[queue]->stats; }
+  // also during Reset(), which neither moves nor clears them, and while
+  // ApplyQueues adds queues: REQUIRES queue < the number of queues the
+  // reader's configuration has, published after ApplyQueues ran.
+  const QueueStatistics& Statistics(std::uint32_t queue) const { return *queue_stats_[queue]; }
   // Calls fn(agent index) for each agent of a lane, in no particular order.
   template <typename Fn>
   void ForEachQueueMember(std::uint32_t queue, Fn&& fn) const {
@@ -347,6 +368,21 @@ class TenantRouter {
   // Setup: the skill lanes of each queue and the skills each requires; then
   // the agents' memberships in the lanes they qualify for.
   void BuildLanes(const config::TenantConfig& tenant);
+  // The first lane of queue `q`, at index `lane`, with its id, media and
+  // strategy (SetQueueKeys sets the rest).
+  std::unique_ptr<QueueState> MakeQueue(const config::SkillQueueConfig& q, std::uint32_t lane);
+  // The lane of class `k` (0-based) for queue `queue`, a copy of its first
+  // lane, appended; the first lane itself for a voice queue.
+  std::uint32_t AddClassLane(std::uint32_t k, std::uint32_t queue);
+  // Queue `q` of the configuration, at index queue_count_ (tenant_router_queue_config.cc).
+  void AddQueue(const config::SkillQueueConfig& q);
+  // Gives every lane of `queue` the keys of `q`; whether its strategy changed.
+  bool SetQueueKeys(std::uint32_t queue, const config::SkillQueueConfig& q);
+  // The class (0-based) of skill lane `lane`.
+  std::uint32_t ClassOfLane(std::uint32_t lane) const;
+  // Sessions reserved for `agent` (waiting for it in particular) in lanes it
+  // is no longer a member of go back to their lanes for any agent.
+  void ReleaseReservationsOutsideLanes(std::uint32_t agent, std::int64_t now_ns);
   void BuildMemberships(const config::TenantConfig& tenant);
   // An agent's place in each lane its queues and skills qualify it for: (lane, skill level).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> LanesFor(const config::AgentConfig& cfg) const;
@@ -551,8 +587,18 @@ class TenantRouter {
   // The memberships of agents whose lanes changed since construction
   // (ApplyAgentConfig), by agent: a node's vector stays where it is.
   std::unordered_map<std::uint32_t, std::vector<Membership>> changed_memberships_;
+  const PolicyRegistry* policies_;
   std::vector<std::unique_ptr<QueueState>> queues_;  // lanes; the first queue_count_ are the queues
   std::uint32_t queue_count_ = 0;
+  std::vector<std::uint8_t> queue_retired_;  // by queue: removed at run time
+  // By queue, for readers on other threads (Statistics): a QueueState never
+  // moves, but queues_ grows when a queue is added.
+  base::AppendOnlyArray<const QueueStatistics*> queue_stats_;
+  // The classes of channel requirements (BuildLanes): each one's kind
+  // (kNoKind in unified access) and required skills; a lane of class k of
+  // every queue.
+  std::vector<std::uint8_t> class_kinds_;
+  std::vector<config::SkillLevels> class_skills_;
   // channel -> 0, or 1 + its set of required skills (channels requiring the
   // same skills share one).
   std::vector<std::uint32_t> channel_skill_class_;

@@ -52,6 +52,20 @@ bool TenantRouter::ReplaceMemberships(std::uint32_t agent,
   return true;
 }
 
+void TenantRouter::ReleaseReservationsOutsideLanes(std::uint32_t agent, std::int64_t now_ns) {
+  const AgentSlot& a = agents_[agent];
+  if (!a.has_reserved) return;
+  // First in service order first (ReleaseReservations).
+  std::vector<std::uint32_t> released;
+  for (std::uint32_t slot : a.reserved) {
+    const std::uint32_t lane = sessions_[slot].queue;
+    const bool member =
+        std::any_of(a.memberships.begin(), a.memberships.end(), [&](const Membership& m) { return m.queue == lane; });
+    if (!member) released.push_back(slot);
+  }
+  ReleaseReservations(std::move(released), now_ns);
+}
+
 void TenantRouter::ApplyAgentConfig(std::uint32_t agent, const config::AgentConfig& cfg, std::int64_t now_ns) {
   AgentSlot& a = agents_[agent];
   assert(cfg.employee_id == a.employee_id);
@@ -77,18 +91,7 @@ void TenantRouter::ApplyAgentConfig(std::uint32_t agent, const config::AgentConf
   ResolveCaps(agent);
   NoteFreedCapacity(agent, full_before, now_ns);
   Reindex(agent);
-  // A session waiting for this agent in particular, in a lane it left, goes
-  // back to its lane for any agent (first in service order first).
-  if (lanes_changed && a.has_reserved) {
-    std::vector<std::uint32_t> released;
-    for (std::uint32_t slot : a.reserved) {
-      const std::uint32_t lane = sessions_[slot].queue;
-      const bool member =
-          std::any_of(a.memberships.begin(), a.memberships.end(), [&](const Membership& m) { return m.queue == lane; });
-      if (!member) released.push_back(slot);
-    }
-    ReleaseReservations(std::move(released), now_ns);
-  }
+  if (lanes_changed) ReleaseReservationsOutsideLanes(agent, now_ns);
   EmitAgentState(agent);
   DispatchAgentQueues(agent, now_ns);
 }

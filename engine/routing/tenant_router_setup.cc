@@ -28,7 +28,8 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       configured_tenant_cap_(static_cast<std::uint32_t>(tenant.max_concurrent_sessions)),
       initial_tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
       initial_tenant_cap_runtime_(tenant.runtime_max_concurrent_sessions.has_value()),
-      idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond) {
+      idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond),
+      policies_(&policies) {
   not_ready_reasons_ = tenant.not_ready_reasons;
   // AgentSlot::not_ready_reason is one byte: 1 + index.
   assert(not_ready_reasons_.size() <= config::kMaxNotReadyReasons);
@@ -44,37 +45,13 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
     ou_retired_[i] = ou.retired;
   }
 
-  std::vector<std::string> queue_ids;
-  for (const auto& q : tenant.skill_queues) queue_ids.push_back(q.id);
-  for (const auto& q : tenant.skill_queues) {
-    auto state = std::make_unique<QueueState>(&sessions_);
-    const auto lane = static_cast<std::uint32_t>(queues_.size());
-    state->id = q.id;
-    state->policy = policies.Find(q.strategy);
-    assert(state->policy != nullptr && "configuration validation checks strategies");
-    state->max_wait_ns = static_cast<std::int64_t>(q.max_wait_seconds) * kNsPerSecond;
-    state->max_waiting = static_cast<std::uint32_t>(q.max_waiting);
-    if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
-      state->overflow_queue = IndexOf(queue_ids, q.on_overflow.queue_id);
-    }
-    state->voice = q.media == config::QueueMedia::kVoice;
-    state->wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
-    state->aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kNsPerSecond;
-    state->priority = static_cast<std::uint8_t>(q.priority);
-    state->sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kNsPerSecond;
-    state->sticky_wait_ns = static_cast<std::int64_t>(q.sticky_wait_seconds) * kNsPerSecond;
-    max_sticky_ns_ = std::max(max_sticky_ns_, state->sticky_ns);
-    state->base = lane;
-    state->lanes.push_back(lane);
-    state->stats.service_level_ms = static_cast<std::int64_t>(q.service_level_seconds) * 1000;
-    all_queues_.push_back(lane);
-    queues_.push_back(std::move(state));
-  }
-  queue_count_ = static_cast<std::uint32_t>(queues_.size());
+  for (const auto& q : tenant.skill_queues) AddQueue(q);
+  // Keys once every queue has its index (overflow targets name queues).
+  for (std::uint32_t q = 0; q < queue_count_; ++q) SetQueueKeys(q, tenant.skill_queues[q]);
 
   for (const auto& ch : tenant.channels) {
     channel_ids_.push_back(ch.id);
-    channel_queue_.push_back(IndexOf(queue_ids, ch.skill_queue));
+    channel_queue_.push_back(FindQueue(ch.skill_queue).value_or(kNone));
     channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
   }
   if (tenant.multimedia_access_mode == config::AccessMode::kPerChannelKind) BuildKinds(tenant);
@@ -83,56 +60,66 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
   Reset();
 }
 
+std::unique_ptr<TenantRouter::QueueState> TenantRouter::MakeQueue(const config::SkillQueueConfig& q,
+                                                                  std::uint32_t lane) {
+  auto state = std::make_unique<QueueState>(&sessions_);
+  state->id = q.id;
+  state->voice = q.media == config::QueueMedia::kVoice;
+  state->base = lane;
+  state->lanes.push_back(lane);
+  // The rest of its keys: SetQueueKeys.
+  state->policy = policies_->Find(q.strategy);
+  assert(state->policy != nullptr && "configuration validation checks strategies");
+  state->eligible.Configure(0, state->policy->PrimaryLimit());
+  return state;
+}
+
+std::uint32_t TenantRouter::AddClassLane(std::uint32_t k, std::uint32_t queue) {
+  QueueState& first = *queues_[queue];
+  // Channels bring multimedia sessions only; no session of theirs waits in a voice queue.
+  if (first.voice) return queue;
+  auto state = std::make_unique<QueueState>(&sessions_);
+  const auto lane = static_cast<std::uint32_t>(queues_.size());
+  state->id = first.id;
+  state->policy = first.policy;
+  state->max_wait_ns = first.max_wait_ns;
+  state->max_waiting = first.max_waiting;
+  state->overflow_queue = first.overflow_queue;
+  state->wrap_up_ns = first.wrap_up_ns;
+  state->aging_ns = first.aging_ns;
+  state->priority = first.priority;
+  state->voice = first.voice;
+  state->sticky_ns = first.sticky_ns;
+  state->sticky_wait_ns = first.sticky_wait_ns;
+  state->base = queue;
+  state->eligible.Configure(0, first.policy->PrimaryLimit());
+  first.lanes.push_back(lane);
+  all_queues_.push_back(lane);
+  lane_required_.push_back(MergeRequirements(lane_required_[queue], class_skills_[k]));
+  lane_kind_.push_back(class_kinds_[k]);
+  queues_.push_back(std::move(state));
+  return lane;
+}
+
 void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
-  for (const auto& q : tenant.skill_queues) lane_required_.push_back(q.required_skills);
   // A class: the skills a channel requires and, in per-channel-kind access,
   // its kind (so that each of its lanes holds sessions of one kind).
-  struct Class {
-    std::uint8_t kind;
-    const config::SkillLevels* skills;
-  };
-  std::vector<Class> classes;
   channel_skill_class_.assign(tenant.channels.size(), 0);
-  lane_kind_.assign(queue_count_, kNoKind);
   for (std::size_t c = 0; c < tenant.channels.size(); ++c) {
     const config::SkillLevels& need = tenant.channels[c].required_skills;
     const std::uint8_t kind = per_kind() ? channel_kind_[c] : kNoKind;
     if (need.empty() && kind == kNoKind) continue;
-    auto it = std::find_if(classes.begin(), classes.end(),
-                           [&](const Class& k) { return k.kind == kind && *k.skills == need; });
-    if (it == classes.end()) it = classes.insert(classes.end(), Class{kind, &need});
-    channel_skill_class_[c] = static_cast<std::uint32_t>(it - classes.begin()) + 1;
-  }
-  class_lanes_.assign(classes.size() * queue_count_, kNone);
-  for (std::size_t k = 0; k < classes.size(); ++k) {
-    for (std::uint32_t q = 0; q < queue_count_; ++q) {
-      QueueState& first = *queues_[q];
-      if (first.voice) {
-        // Channels bring multimedia sessions only; no session of theirs waits here.
-        class_lanes_[k * queue_count_ + q] = q;
-        continue;
-      }
-      auto state = std::make_unique<QueueState>(&sessions_);
-      const auto lane = static_cast<std::uint32_t>(queues_.size());
-      state->id = first.id;
-      state->policy = first.policy;
-      state->max_wait_ns = first.max_wait_ns;
-      state->max_waiting = first.max_waiting;
-      state->overflow_queue = first.overflow_queue;
-      state->wrap_up_ns = first.wrap_up_ns;
-      state->aging_ns = first.aging_ns;
-      state->priority = first.priority;
-      state->voice = first.voice;
-      state->sticky_ns = first.sticky_ns;
-      state->sticky_wait_ns = first.sticky_wait_ns;
-      state->base = q;
-      first.lanes.push_back(lane);
-      class_lanes_[k * queue_count_ + q] = lane;
-      all_queues_.push_back(lane);
-      lane_required_.push_back(MergeRequirements(tenant.skill_queues[q].required_skills, *classes[k].skills));
-      lane_kind_.push_back(classes[k].kind);
-      queues_.push_back(std::move(state));
+    std::size_t k = 0;
+    while (k < class_kinds_.size() && !(class_kinds_[k] == kind && class_skills_[k] == need)) ++k;
+    if (k == class_kinds_.size()) {
+      class_kinds_.push_back(kind);
+      class_skills_.push_back(need);
     }
+    channel_skill_class_[c] = static_cast<std::uint32_t>(k) + 1;
+  }
+  class_lanes_.assign(class_kinds_.size() * queue_count_, kNone);
+  for (std::uint32_t k = 0; k < class_kinds_.size(); ++k) {
+    for (std::uint32_t q = 0; q < queue_count_; ++q) class_lanes_[k * queue_count_ + q] = AddClassLane(k, q);
   }
 }
 
@@ -243,30 +230,6 @@ void TenantRouter::Reset() {
 
 void TenantRouter::ApplyFileLimits(const config::TenantConfig& file) {
   idle_timeout_ns_ = static_cast<std::int64_t>(file.session_idle_timeout_seconds) * kNsPerSecond;
-  for (const config::SkillQueueConfig& q : file.skill_queues) {
-    const std::optional<std::uint32_t> queue = FindQueue(q.id);
-    if (!queue) continue;
-    // The file's overflow target is one of its queues (the loader checked);
-    // one the running router lacks waits for the restart that adds it.
-    std::uint32_t overflow = kNone;
-    if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
-      overflow = FindQueue(q.on_overflow.queue_id).value_or(queues_[*queue]->overflow_queue);
-    }
-    const bool reprioritized = queues_[*queue]->priority != static_cast<std::uint8_t>(q.priority);
-    // Every lane of the queue holds a copy.
-    for (std::uint32_t lane : queues_[*queue]->lanes) {
-      QueueState& qs = *queues_[lane];
-      qs.max_wait_ns = static_cast<std::int64_t>(q.max_wait_seconds) * kNsPerSecond;
-      qs.max_waiting = static_cast<std::uint32_t>(q.max_waiting);
-      qs.wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kNsPerSecond;
-      qs.sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kNsPerSecond;
-      qs.overflow_queue = overflow;
-      qs.priority = static_cast<std::uint8_t>(q.priority);
-    }
-    if (reprioritized) ReorderWaiting(*queue);
-  }
-  max_sticky_ns_ = 0;
-  for (std::uint32_t q = 0; q < queue_count_; ++q) max_sticky_ns_ = std::max(max_sticky_ns_, queues_[q]->sticky_ns);
 }
 
 void TenantRouter::ReorderWaiting(std::uint32_t queue) {

@@ -14,7 +14,7 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
     for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
     entry.agents = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(AgentsOf(t));
     entry.ous = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(OusOf(t));
-    for (std::uint32_t i = 0; i < t.skill_queues.size(); ++i) entry.queues.emplace(t.skill_queues[i].id, i);
+    entry.queues = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(QueuesOf(t));
     shard_tenants_[shard].push_back(&t);
     tenants_.emplace(t.id, std::move(entry));
   }
@@ -36,9 +36,18 @@ std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::OusOf(const 
   return ous;
 }
 
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::QueuesOf(const config::TenantConfig& tenant) {
+  auto queues = std::make_shared<IndexMap>();
+  for (std::uint32_t i = 0; i < tenant.skill_queues.size(); ++i) {
+    if (!tenant.skill_queues[i].retired) queues->emplace(tenant.skill_queues[i].id, i);
+  }
+  return queues;
+}
+
 void RoutingDirectory::PublishMembers(const config::TenantConfig& tenant) {
   auto it = tenants_.find(tenant.id);
   if (it == tenants_.end()) return;
+  it->second.queues->store(QueuesOf(tenant), std::memory_order_release);
   it->second.ous->store(OusOf(tenant), std::memory_order_release);
   it->second.agents->store(AgentsOf(tenant), std::memory_order_release);
 }
@@ -77,7 +86,7 @@ std::optional<std::uint32_t> RoutingDirectory::FindOu(const TenantRef& t, std::s
 
 std::optional<std::uint32_t> RoutingDirectory::FindQueue(const TenantRef& t, std::string_view id) const {
   const TenantEntry* e = Entry(t);
-  return e ? Lookup(e->queues, id) : std::nullopt;
+  return e ? Lookup(*e->queues->load(std::memory_order_acquire), id) : std::nullopt;
 }
 
 }  // namespace routerd::shard

@@ -1,9 +1,9 @@
 // RoutingDirectory: resolves the names in URLs, tokens and admin requests
 // (tenant, channel, agent, OU ids) to the shard and indices the router uses.
 //
-// Built once from the configuration; immutable afterwards but for the agents
-// and OUs of a tenant, which a reload or the provisioning API may add or
-// remove (PublishMembers), so any thread may read it without a lock. Tenants are spread over shards by a hash of
+// Built once from the configuration; immutable afterwards but for the agents,
+// OUs and skill queues of a tenant, which a reload or the provisioning API may
+// add or remove (PublishMembers), so any thread may read it without a lock. Tenants are spread over shards by a hash of
 // their id.
 #pragma once
 
@@ -42,7 +42,7 @@ class RoutingDirectory {
   const std::vector<const config::TenantConfig*>& TenantsOfShard(std::uint32_t shard) const {
     return shard_tenants_[shard];
   }
-  // The tenant's agents and OUs become those of `tenant` (by position,
+  // The tenant's agents, OUs and skill queues become those of `tenant` (by position,
   // retired ones left out). From one thread at a time (the reload).
   void PublishMembers(const config::TenantConfig& tenant);
 
@@ -57,12 +57,13 @@ class RoutingDirectory {
   using IndexMap = NameMap<std::uint32_t>;
   struct TenantEntry {
     TenantRef ref;
-    IndexMap channels, queues;
+    IndexMap channels;
     // Replaced whole when a reload changes them.
-    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents, ous;
+    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents, ous, queues;
   };
   static std::shared_ptr<const IndexMap> AgentsOf(const config::TenantConfig& tenant);
   static std::shared_ptr<const IndexMap> OusOf(const config::TenantConfig& tenant);
+  static std::shared_ptr<const IndexMap> QueuesOf(const config::TenantConfig& tenant);
   static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
   const TenantEntry* Entry(const TenantRef& t) const;
 

@@ -22,6 +22,7 @@ std::string_view DefinitionKindName(DefinitionKind kind) {
   switch (kind) {
     case DefinitionKind::kAgent: return "agent";
     case DefinitionKind::kOu: return "ou";
+    case DefinitionKind::kSkillQueue: return "skill_queue";
   }
   return "agent";
 }
@@ -29,6 +30,7 @@ std::string_view DefinitionKindName(DefinitionKind kind) {
 std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name) {
   if (name == "agent") return DefinitionKind::kAgent;
   if (name == "ou") return DefinitionKind::kOu;
+  if (name == "skill_queue") return DefinitionKind::kSkillQueue;
   return std::nullopt;
 }
 

@@ -64,18 +64,20 @@ struct StoredToken {
 
 // Which kind of configured object a stored definition is. One store holds
 // them all, so that a new kind provisioned through the API needs no new table.
-enum class DefinitionKind : std::uint8_t { kAgent, kOu };
-std::string_view DefinitionKindName(DefinitionKind kind);  // "agent", "ou": the stored text
+enum class DefinitionKind : std::uint8_t { kAgent, kOu, kSkillQueue };
+// "agent", "ou", "skill_queue": the stored text
+std::string_view DefinitionKindName(DefinitionKind kind);
 std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name);
 
 // A configured object as an administrator defined it through the API: its
 // table in the configuration file's form (TOML, the keys of [[tenants.agents]]
-// for an agent, [[tenants.ous]] for an OU, read by the same rules), or its
+// for an agent, [[tenants.ous]] for an OU, [[tenants.skill_queues]] for a
+// skill queue, read by the same rules), or its
 // removal. Objects of different kinds may share an id.
 struct StoredDefinition {
   DefinitionKind kind = DefinitionKind::kAgent;
   std::string tenant_id;
-  std::string object_id;                  // an agent's employee_id, an OU's id
+  std::string object_id;                  // an agent's employee_id, an OU's or a queue's id
   std::optional<std::string> definition;  // nullopt: removed
   std::int64_t set_at_ms = 0;             // stamped by the store
   std::string set_by;                     // the token's name, for the audit trail

@@ -125,23 +125,23 @@ ou = "root"
   changes = CompareConfigFiles(kTwo, with_ou + "[[tenants.agents]]\nemployee_id = \"a3\"\nou = \"night\"\n");
   EXPECT_THAT(changes.needs_restart, IsEmpty());
   EXPECT_THAT(changes.restructured_tenants, IsEmpty());
-  // A new queue with them: the OUs and agents wait for the restart that brings it.
+  // A new queue with them applies live too.
   std::string with_queue = moved + "[[tenants.skill_queues]]\nid = \"q2\"\n";
   changes = CompareConfigFiles(kTwo, with_queue);
-  EXPECT_THAT(changes.needs_restart,
-              ElementsAre("tenant 'acme': skill_queues",
-                          "tenant 'acme': OUs and agents (with its skill queues or access mode)"));
-  EXPECT_THAT(changes.restructured_tenants, ElementsAre("acme"));
-  // A new queue and a new OU, the agents unchanged: the OU is named too.
-  changes = CompareConfigFiles(kTwo, std::string(kTwo) + "[[tenants.ous]]\nid = \"night\"\n" +
+  EXPECT_THAT(changes.needs_restart, IsEmpty());
+  EXPECT_THAT(changes.restructured_tenants, IsEmpty());
+  // A new access mode with a new queue and OU: they wait for its restart.
+  std::string per_kind(kTwo);
+  per_kind.insert(per_kind.find("id = \"acme\"") + 11, "\nmultimedia_access_mode = \"per_channel_kind\"");
+  changes = CompareConfigFiles(kTwo, per_kind + "[[tenants.ous]]\nid = \"night\"\n" +
                                          "[[tenants.skill_queues]]\nid = \"q2\"\n");
   EXPECT_THAT(changes.needs_restart,
-              ElementsAre("tenant 'acme': skill_queues",
-                          "tenant 'acme': OUs and agents (with its skill queues or access mode)"));
+              ElementsAre("tenant 'acme': multimedia_access_mode",
+                          "tenant 'acme': OUs, skill queues and agents (with its access mode)"));
   EXPECT_THAT(changes.restructured_tenants, ElementsAre("acme"));
 }
 
-TEST(ConfigDiffTest, TheIdleTimeoutAndTheLimitsOfQueuesNeedNoRestart) {
+TEST(ConfigDiffTest, TheIdleTimeoutAndEveryKeyOfAQueueNeedNoRestart) {
   constexpr std::string_view kQueue = R"toml(
 [[tenants]]
 id = "acme"
@@ -159,10 +159,9 @@ max_wait_seconds = 60
   EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits), IsEmpty());
   std::string strategy = limits;
   strategy.replace(strategy.find("least_busy"), 10, "round_robin");
-  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, strategy), ElementsAre("tenant 'acme': skill_queues"));
-  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits + "sticky_wait_seconds = 5\n"),
-              ElementsAre("tenant 'acme': skill_queues"))
-      << "reservations already made run by the old one";
+  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, strategy), IsEmpty());
+  EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits + "sticky_wait_seconds = 5\nmedia = \"voice\"\n"), IsEmpty())
+      << "a queue's media is checked against the queues in effect (QueuesWithOtherMedia)";
 }
 
 TEST(ConfigDiffTest, TheLiveKeysOfAQueueAreCopiedIntoTheRunningTenant) {

@@ -1,10 +1,10 @@
 // Stored run-time caps over the file's configuration: each wins for its
 // subject, a cleared one clears the file's, the tenant's keeps the file's
 // value to return to, and a setting whose subject is gone is reported. Stored
-// agents and OUs: a definition replaces or adds, a removal removes the agent
-// (and its file tokens) or the empty OU, OUs apply before the agents and
-// their removals after, and one that no longer fits the file is skipped
-// saying why.
+// agents, OUs and skill queues: a definition replaces or adds, a removal
+// removes the agent (and its file tokens), the empty OU or the unused queue,
+// queues and OUs apply before the agents and their removals after, and one
+// that no longer fits the file is skipped saying why.
 #include "engine/daemon/stored_settings.h"
 
 #include <gtest/gtest.h>
@@ -77,7 +77,7 @@ TEST(StoredSettingsTest, StoredAgentsWinOverTheFileAndThoseThatNoLongerFitAreRep
           stored("a8", "employee_id = \"a8\"\nou = \"attic\"\ntype = \"multimedia\"\n"),
           stored("a7", "employee_id = \"a7\"\nou = \"desk\"\ntype = \"multimedia\"\nbusiness_account = \"a2\"\n"),
           storage::StoredDefinition{storage::DefinitionKind::kOu, "acme", "a2", std::nullopt, 1, "tenant_admin:0"}},
-      {});
+      DefinitionRules{});
   EXPECT_EQ(applied.agents, 3) << "an OU's definition is not an agent's, even of the same id";
   EXPECT_EQ(applied.ous, 1) << "the removal of an OU the file does not have";
   ASSERT_EQ(applied.skipped.size(), 2u);
@@ -113,7 +113,7 @@ TEST(StoredSettingsTest, StoredOusApplyAroundTheAgentsAndThoseThatNoLongerFitAre
        ou("night", "id = \"night\"\nparent = \"desk\"\nmax_concurrent_sessions = 2\n", 2),
        ou("attic", "id = \"attic\"\nparent = \"roof\"\n", 3), ou("desk", std::nullopt, 4),
        ou("loft", "id = \"loft\"\nmax_concurrent_sessions_by_channel_kind = { fax = 1 }\n", 5)},
-      {"email", "web"});
+      DefinitionRules{{"email", "web"}, {}});
   EXPECT_EQ(applied.ous, 1);
   EXPECT_EQ(applied.agents, 1);
   ASSERT_EQ(applied.skipped.size(), 3u);
@@ -130,6 +130,53 @@ TEST(StoredSettingsTest, StoredOusApplyAroundTheAgentsAndThoseThatNoLongerFitAre
   const config::EffectiveCap a1 = config::ResolveEffectiveCap(t, t.agents[0]);
   EXPECT_EQ(a1.cap, 2) << "a1 has no cap of its own now: night's";
   EXPECT_EQ(a1.ou_id, "night");
+}
+
+TEST(StoredSettingsTest, StoredQueuesApplyBeforeTheAgentsAndTheirRemovalsAfter) {
+  config::Config c = TwoAgents();
+  config::SkillQueueConfig chat;
+  chat.id = "chat";
+  c.tenants[0].skill_queues.push_back(chat);
+  c.tenants[0].agents[0].skill_queues = {"chat"};
+  auto queue = [](std::string id, std::optional<std::string> definition) {
+    return storage::StoredDefinition{storage::DefinitionKind::kSkillQueue, "acme", std::move(id),
+                                      std::move(definition), 1, "tenant_admin:0"};
+  };
+  auto agent = [](std::string id, std::string definition) {
+    return storage::StoredDefinition{storage::DefinitionKind::kAgent, "acme", std::move(id), std::move(definition), 1,
+                                      "tenant_admin:0"};
+  };
+  // Oldest first: vip overflows into sales, stored after it; a2 serves vip;
+  // chat's removal comes while a1 (of the file) still serves it; an unknown
+  // strategy; a1 leaves chat, then chat is removed again.
+  const AppliedDefinitions applied = ApplyStoredDefinitions(
+      c,
+      {queue("vip", "id = \"vip\"\non_overflow = \"queue:sales\"\n"),
+       queue("sales", "id = \"sales\"\nstrategy = \"round_robin\"\n"),
+       agent("a2", "employee_id = \"a2\"\nou = \"desk\"\ntype = \"multimedia\"\nskill_queues = [\"vip\"]\n"),
+       queue("odd", "id = \"odd\"\nstrategy = \"fastest\"\n"), queue("gone", std::nullopt)},
+      DefinitionRules{{}, {"least_busy", "round_robin"}});
+  EXPECT_EQ(applied.queues, 3) << "vip, sales, and the removal of a queue the file does not have";
+  EXPECT_EQ(applied.agents, 1);
+  ASSERT_EQ(applied.skipped.size(), 1u);
+  EXPECT_NE(applied.skipped[0].find("skill queue acme/odd as tenant_admin:0 defined it: "), std::string::npos)
+      << applied.skipped[0];
+  const config::TenantConfig& t = c.tenants[0];
+  ASSERT_EQ(t.skill_queues.size(), 3u);
+  EXPECT_EQ(t.skill_queues[1].id, "sales");
+  EXPECT_EQ(t.skill_queues[2].on_overflow.queue_id, "sales");
+  EXPECT_EQ(t.agents[1].skill_queues, std::vector<std::string>{"vip"});
+
+  config::Config d = c;
+  const AppliedDefinitions removal =
+      ApplyStoredDefinitions(d, {queue("chat", std::nullopt)}, DefinitionRules{{}, {"least_busy"}});
+  ASSERT_EQ(removal.skipped.size(), 1u);
+  EXPECT_EQ(removal.skipped[0], "skill queue acme/chat as tenant_admin:0 removed it: agent 'a1' serves it");
+  d.tenants[0].agents[0].skill_queues.clear();
+  const AppliedDefinitions later =
+      ApplyStoredDefinitions(d, {queue("chat", std::nullopt)}, DefinitionRules{{}, {"least_busy"}});
+  EXPECT_EQ(later.queues, 1);
+  EXPECT_EQ(d.tenants[0].skill_queues.size(), 2u);
 }
 
 }  // namespace

@@ -241,5 +241,73 @@ TEST_P(AdministrationKillTest, OusProvisionedThroughTheApiCapTheirAgentsAtOnceAn
   EXPECT_NE(reply.body.find(R"("id":"desk")"), std::string::npos) << reply.body;
 }
 
+TEST_P(AdministrationKillTest, SkillQueuesProvisionedThroughTheApiServeAtOnceAndOutliveAKill) {
+  Start();
+  std::unique_ptr<gateway_test::AgentConnection> a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
+  gateway_test::HttpReply reply =
+      Call("POST", "/api/v1/skill_queues", kAdminToken, R"({"id":"vip","strategy":"longest_idle"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/skill_queue/strategy"), "longest_idle") << reply.body;
+  // a1 joins it; "small" (which nobody serves) overflows into it after a second.
+  reply = Call("PUT", "/api/v1/agents/a1", kAdminToken, R"({"ou":"desk","type":"multimedia","skill_queues":["chat","vip"]})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  reply = Call("PUT", "/api/v1/skill_queues/small", kAdminToken, R"({"max_wait_seconds":1,"on_overflow":"queue:vip"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/skill_queue/on_overflow"), "queue:vip") << reply.body;
+  ASSERT_EQ(Deliver(*http_, WebEvent(kSmallChannel, "q-1", "message", "visitor-q", "hello")).status, 200);
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-q") << "by way of vip";
+  reply = Call("GET", "/api/v1/queues", kAdminToken);
+  EXPECT_NE(reply.body.find(R"("id":"vip")"), std::string::npos) << reply.body;
+
+  auto refused = [&](std::string_view method, std::string_view target, std::string body, int status,
+                     std::string_view says) {
+    gateway_test::HttpReply r = Call(method, target, kAdminToken, std::move(body));
+    EXPECT_EQ(r.status, status) << target << " " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << r.body;
+  };
+  refused("POST", "/api/v1/skill_queues", R"({"id":"x","strategy":"fastest"})", 400,
+          R"(strategy = \"fastest\" is not a known strategy)");
+  refused("POST", "/api/v1/skill_queues", R"({"id":"x","max_waiting":0})", 400, "max_waiting");
+  refused("POST", "/api/v1/skill_queues", R"({"id":"x","on_overflow":"queue:nowhere"})", 400,
+          "names an unknown skill queue");
+  refused("POST", "/api/v1/skill_queues", R"({"id":"vip"})", 409, "skill queue 'vip' exists");
+  refused("PUT", "/api/v1/skill_queues/vip", R"({"media":"voice"})", 409, "its media does not change");
+  refused("DELETE", "/api/v1/skill_queues/chat", "", 409, "takes the sessions of channel(s) web-chat");
+  refused("DELETE", "/api/v1/skill_queues/vip", "", 409, "small overflow into 'vip'");
+  refused("GET", "/api/v1/skill_queues/nowhere", "", 404, "no skill queue 'nowhere'");
+  EXPECT_EQ(Call("POST", "/api/v1/skill_queues", kA1Token, R"({"id":"x"})").status, 403) << "an agent's token";
+
+  // All of it outlives a kill.
+  a1.reset();
+  http_.reset();
+  runner_.Kill();
+  Start();
+  reply = Call("GET", "/api/v1/skill_queues/vip", kAdminToken);
+  EXPECT_EQ(reply.Json().Str("/skill_queue/strategy"), "longest_idle") << reply.body;
+  EXPECT_EQ(reply.Json().Int("/skill_queue/agents"), 1) << reply.body;
+  reply = Call("GET", "/api/v1/skill_queues", kAdminToken);
+  EXPECT_NE(reply.body.find(R"("id":"small","media":"multimedia","strategy":"least_busy","max_wait_seconds":1,)"),
+            std::string::npos)
+      << reply.body;
+
+  // Nothing routes into it any more, then it is removed; still removed after another kill.
+  refused("DELETE", "/api/v1/skill_queues/vip", "", 409, "small overflow into 'vip'");
+  ASSERT_EQ(Call("PUT", "/api/v1/skill_queues/small", kAdminToken, R"({"max_waiting":1})").status, 200);
+  refused("DELETE", "/api/v1/skill_queues/vip", "", 409, "skill queue 'vip' has 1 agent(s) (a1)");
+  ASSERT_EQ(Call("PUT", "/api/v1/agents/a1", kAdminToken, R"({"ou":"desk","type":"multimedia","skill_queues":["chat"]})")
+                .status,
+            200);
+  reply = Call("DELETE", "/api/v1/skill_queues/vip", kAdminToken);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/removed"), "vip") << reply.body;
+  EXPECT_EQ(Call("GET", "/api/v1/skill_queues/vip", kAdminToken).status, 404);
+  http_.reset();
+  runner_.Kill();
+  Start();
+  reply = Call("GET", "/api/v1/config", kAdminToken);
+  EXPECT_EQ(reply.body.find(R"("id":"vip")"), std::string::npos) << reply.body;
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
 }  // namespace
 }  // namespace routerd::durability

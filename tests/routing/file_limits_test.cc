@@ -1,5 +1,5 @@
-// A reloaded configuration file's limits (TenantRouter::ApplyFileLimits): a
-// queue's max_wait, max_waiting, after-contact work, sticky window, overflow
+// A reloaded configuration file's limits (TenantRouter::ApplyQueues,
+// ApplyFileLimits): a queue's max_wait, max_waiting, after-contact work, sticky window, overflow
 // target and priority, and the tenant's idle timeout, each applying to what
 // comes next.
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ TEST(FileLimitsTest, ALowerMaxWaitOverflowsTheWaitingAtTheNextTick) {
   h.Advance(20 * kSecond);
   h.Tick();
   EXPECT_EQ(h.router().Queue(0).waiting, 1u);
-  h.router().ApplyFileLimits(OneQueue(10).Build());
+  h.router().ApplyQueues(OneQueue(10).Build(), h.now());
   EXPECT_EQ(h.router().QueueMaxWaitNs(0), 10 * kSecond);
   h.Take();
   h.Tick();
@@ -44,7 +44,7 @@ TEST(FileLimitsTest, ALowerMaxWaitingTurnsAwayNewSessionsOnly) {
   RouterHarness h(OneQueue(60, 3).Build());
   h.Contact("chat", "c1");
   h.Contact("chat", "c2");
-  h.router().ApplyFileLimits(OneQueue(60, 1).Build());
+  h.router().ApplyQueues(OneQueue(60, 1).Build(), h.now());
   EXPECT_EQ(h.router().Queue(0).waiting, 2u) << "the sessions already waiting stay";
   h.Take();
   h.Contact("chat", "c3");
@@ -60,7 +60,7 @@ TEST(FileLimitsTest, AfterContactWorkAppliesToSessionsClosedFromThenOn) {
   ASSERT_EQ(h.TakeAssignments().size(), 1u);
   TenantBuilder file = OneQueue();
   file.WrapUp(30);
-  h.router().ApplyFileLimits(file.Build());
+  h.router().ApplyQueues(file.Build(), h.now());
   EXPECT_EQ(h.router().QueueWrapUpNs(0), 30 * kSecond);
   ASSERT_EQ(h.Close("a1", h.SessionOf("a1", 0)), StatusCode::kOk);
   const auto a1 = h.router().Agent(h.AgentIndex("a1"));
@@ -87,7 +87,7 @@ TEST(FileLimitsTest, ALowerIdleTimeoutEndsIdleSessionsAtTheNextTick) {
   EXPECT_EQ(h.router().open_sessions(), 0u);
 }
 
-TEST(FileLimitsTest, EveryLaneOfAQueueTakesTheLimitsAndQueuesTheFileAddsAreLeftAlone) {
+TEST(FileLimitsTest, EveryLaneOfAQueueTakesTheLimits) {
   auto build = [](int max_wait) {
     TenantBuilder b("t", 1);
     b.Ou("root");
@@ -101,8 +101,8 @@ TEST(FileLimitsTest, EveryLaneOfAQueueTakesTheLimitsAndQueuesTheFileAddsAreLeftA
   h.Contact("vip", "c1");  // waits in the queue's vip lane
   TenantBuilder file = build(5);
   file.Queue("new-queue", "least_busy", 1);
-  h.router().ApplyFileLimits(file.Build());
-  EXPECT_FALSE(h.router().FindQueue("new-queue").has_value());
+  h.router().ApplyQueues(file.Build(), h.now());
+  EXPECT_TRUE(h.router().FindQueue("new-queue").has_value());
   h.Advance(6 * kSecond);
   h.Take();
   h.Tick();
@@ -123,7 +123,7 @@ TEST(FileLimitsTest, AnotherOverflowTargetAppliesToSessionsThatOverflowFromThenO
   RouterHarness h(build(""));
   routing::TenantRouter& r = h.router();
   h.Contact("chat", "c1");
-  r.ApplyFileLimits(build("spare"));
+  r.ApplyQueues(build("spare"), h.now());
   h.Advance(61 * kSecond);
   h.Take();
   h.Tick();
@@ -151,7 +151,7 @@ TEST(FileLimitsTest, AnotherPriorityOfTheQueueReordersItsWaitingSessions) {
   h.Contact("gold", "g1");  // two agings ahead: served before c1
   h.Take();
   // The queue's priority 3 for the sessions of "chat": c1 goes first again.
-  r.ApplyFileLimits(build(3));
+  r.ApplyQueues(build(3), h.now());
   std::uint8_t c1_priority = 0;
   r.ForEachSession([&](const routing::SessionView& s) {
     if ((*s.first)->customer_id == "c1") c1_priority = s.priority;

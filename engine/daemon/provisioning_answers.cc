@@ -1,0 +1,41 @@
+#include "engine/daemon/provisioning_answers.h"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/base/log_escape.h"
+#include "engine/gateway/api_common.h"
+
+namespace routerd::daemon::provisioning {
+
+using http::HttpResponse;
+using http::HttpStatus;
+
+HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
+  std::string body = "{\"error\":\"bad_request\",";
+  http::AppendJsonStringField(body, "detail", errors.empty() ? "the definition is not valid" : errors.front());
+  body += ",\"errors\":[";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i) body += ',';
+    http::AppendJsonString(body, errors[i]);
+  }
+  body += "]}";
+  return gateway::Json(HttpStatus::bad_request, std::move(body));
+}
+
+HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
+
+std::string SomeOf(const std::vector<std::string>& ids) {
+  constexpr std::size_t kNamed = 3;
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < kNamed; ++i) out += (i ? ", " : "") + ids[i];
+  if (ids.size() > kNamed) out += " and " + std::to_string(ids.size() - kNamed) + " more";
+  return out;
+}
+
+void LogChange(std::string_view noun, const gateway::ProvisioningApi::Change& change, std::string_view id) {
+  static constexpr std::string_view kVerbs[] = {"created", "changed", "removed"};
+  spdlog::info("{} {}/{} {} through the API by '{}'", noun, change.tenant_id, EscapeForLog(id),
+               kVerbs[static_cast<int>(change.kind)], EscapeForLog(change.by));
+}
+
+}  // namespace routerd::daemon::provisioning

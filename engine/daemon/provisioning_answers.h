@@ -1,0 +1,25 @@
+// The answers and log lines the provisioning API's changes share, whatever
+// they change (daemon_provisioning.cc, daemon_provision_queues.cc).
+//
+// Thread safety: pure functions (LogChange logs).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/gateway/provisioning_api.h"
+#include "engine/http/http_message.h"
+
+namespace routerd::daemon::provisioning {
+
+// 400 {"error":"bad_request","detail":<first>,"errors":[...]}: each error names its key.
+http::HttpResponse InvalidDefinition(const std::vector<std::string>& errors);
+// 409 {"error":"conflict","detail":...}: `detail` says why, and what to do first.
+http::HttpResponse Conflict(std::string_view detail);
+// "a1, a2, a3 and 4 more": the first of `ids`, for a message.
+std::string SomeOf(const std::vector<std::string>& ids);
+// "<noun> <tenant>/<id> created through the API by '<token>'".
+void LogChange(std::string_view noun, const gateway::ProvisioningApi::Change& change, std::string_view id);
+
+}  // namespace routerd::daemon::provisioning

@@ -1,0 +1,169 @@
+// Skill queues added, changed or removed while the router runs (a reload or
+// the provisioning API): tenant_router.h, ApplyQueues.
+//
+// Lanes are laid out so that a queue's index is its first lane's: lanes
+// 0..queue_count_-1 are the queues' first lanes, the skill lanes follow. An
+// added queue's first lane therefore goes in at index queue_count_, and every
+// lane from there on moves up by one, in every table that holds a lane index:
+// that is AddQueue's renumbering. Queue indices (overflow targets, channels'
+// queues, after-contact work, route traces) stay as they are.
+#include <algorithm>
+#include <cassert>
+
+#include "engine/routing/skill_match.h"
+#include "engine/routing/tenant_router.h"
+
+namespace routerd::routing {
+namespace {
+
+constexpr std::int64_t kOneSecondNs = 1'000'000'000;
+
+}  // namespace
+
+void TenantRouter::AddQueue(const config::SkillQueueConfig& q) {
+  const std::uint32_t at = queue_count_;
+  const auto moved = [at](std::uint32_t lane) { return lane != kNone && lane >= at ? lane + 1 : lane; };
+  for (auto& lane : queues_) {
+    lane->base = moved(lane->base);
+    for (std::uint32_t& l : lane->lanes) l = moved(l);
+  }
+  for (SessionSlot& s : sessions_) {
+    if (s.id != 0) s.queue = moved(s.queue);
+  }
+  const auto renumber = [&moved](std::span<Membership> memberships) {
+    for (Membership& m : memberships) {
+      m.queue = moved(m.queue);
+      m.base = moved(m.base);
+    }
+  };
+  renumber(membership_pool_);
+  for (auto& [agent, memberships] : changed_memberships_) renumber(memberships);
+  for (std::uint32_t& lane : all_queues_) lane = moved(lane);
+  // class_lanes_ is by (class, queue): one more queue per class.
+  std::vector<std::uint32_t> class_lanes(class_kinds_.size() * (at + 1), kNone);
+  for (std::size_t k = 0; k < class_kinds_.size(); ++k) {
+    for (std::uint32_t queue = 0; queue < at; ++queue) {
+      class_lanes[k * (at + 1) + queue] = moved(class_lanes_[k * at + queue]);
+    }
+  }
+  class_lanes_ = std::move(class_lanes);
+
+  queues_.insert(queues_.begin() + at, MakeQueue(q, at));
+  lane_required_.insert(lane_required_.begin() + at, q.required_skills);
+  lane_kind_.insert(lane_kind_.begin() + at, kNoKind);
+  all_queues_.push_back(at);
+  queue_retired_.push_back(q.retired);
+  const QueueStatistics* stats = &queues_[at]->stats;
+  queue_stats_.Append([stats](const QueueStatistics*& slot) { slot = stats; });
+  queue_count_ = at + 1;
+  for (std::uint32_t k = 0; k < class_kinds_.size(); ++k) class_lanes_[k * queue_count_ + at] = AddClassLane(k, at);
+}
+
+bool TenantRouter::SetQueueKeys(std::uint32_t queue, const config::SkillQueueConfig& q) {
+  QueueState& first = *queues_[queue];
+  assert(first.id == q.id && first.voice == (q.media == config::QueueMedia::kVoice));
+  const AssignmentPolicy* policy = policies_->Find(q.strategy);
+  assert(policy != nullptr && "configuration validation checks strategies");
+  std::uint32_t overflow = kNone;
+  if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
+    overflow = FindQueue(q.on_overflow.queue_id).value_or(first.overflow_queue);
+  }
+  const std::int64_t aging_ns = static_cast<std::int64_t>(q.priority_aging_seconds) * kOneSecondNs;
+  const bool reordered = first.priority != static_cast<std::uint8_t>(q.priority) || first.aging_ns != aging_ns;
+  const bool restrategized = first.policy != policy;
+  // Every lane of the queue holds a copy.
+  for (std::uint32_t lane : first.lanes) {
+    QueueState& qs = *queues_[lane];
+    qs.policy = policy;
+    qs.max_wait_ns = static_cast<std::int64_t>(q.max_wait_seconds) * kOneSecondNs;
+    qs.max_waiting = static_cast<std::uint32_t>(q.max_waiting);
+    qs.overflow_queue = overflow;
+    qs.wrap_up_ns = static_cast<std::int64_t>(q.wrap_up_seconds) * kOneSecondNs;
+    qs.aging_ns = aging_ns;
+    qs.priority = static_cast<std::uint8_t>(q.priority);
+    qs.sticky_ns = static_cast<std::int64_t>(q.sticky_seconds) * kOneSecondNs;
+    qs.sticky_wait_ns = static_cast<std::int64_t>(q.sticky_wait_seconds) * kOneSecondNs;
+    // Ranks are the policy's: the index starts again, and its members are
+    // ranked anew (ApplyQueues).
+    if (restrategized) qs.eligible.Configure(static_cast<std::uint32_t>(qs.member_agent.size()), policy->PrimaryLimit());
+  }
+  // ApplyQueues recomputes it whole when a queue's window shrinks.
+  max_sticky_ns_ = std::max(max_sticky_ns_, first.sticky_ns);
+  first.stats.service_level_ms.store(static_cast<std::int64_t>(q.service_level_seconds) * 1000,
+                                     std::memory_order_relaxed);
+  // Waiting sessions take their places by the priority and aging in effect
+  // now, as a priority set at run time does; their time waited goes on.
+  if (reordered) ReorderWaiting(queue);
+  return restrategized;
+}
+
+void TenantRouter::ApplyQueues(const config::TenantConfig& tenant, std::int64_t now_ns) {
+  assert(tenant.skill_queues.size() >= queue_count_);
+  for (std::size_t i = queue_count_; i < tenant.skill_queues.size(); ++i) AddQueue(tenant.skill_queues[i]);
+  std::vector<std::uint32_t> reranked;  // queues whose members rank anew
+  bool requirements_changed = false;
+  for (std::uint32_t q = 0; q < queue_count_; ++q) {
+    const config::SkillQueueConfig& cfg = tenant.skill_queues[q];
+    if (cfg.retired) continue;  // RetireQueues, once its agents have left
+    queue_retired_[q] = 0;
+    if (SetQueueKeys(q, cfg)) reranked.push_back(q);
+    QueueState& first = *queues_[q];
+    if (lane_required_[q] != cfg.required_skills) {
+      requirements_changed = true;
+      lane_required_[q] = cfg.required_skills;
+      for (std::size_t i = 1; i < first.lanes.size(); ++i) {
+        const std::uint32_t lane = first.lanes[i];
+        lane_required_[lane] = MergeRequirements(cfg.required_skills, class_skills_[ClassOfLane(lane)]);
+      }
+    }
+  }
+  max_sticky_ns_ = 0;
+  for (std::uint32_t q = 0; q < queue_count_; ++q) max_sticky_ns_ = std::max(max_sticky_ns_, queues_[q]->sticky_ns);
+
+  std::vector<std::uint32_t> touched;  // agents to rank again and offer work
+  for (std::uint32_t q : reranked) {
+    for (std::uint32_t lane : queues_[q]->lanes) {
+      for (std::uint32_t agent : queues_[lane]->member_agent) {
+        if (agent != kNone) touched.push_back(agent);
+      }
+    }
+  }
+  if (requirements_changed) {
+    // Each agent joins and leaves lanes by the skills they require now.
+    // Agents the router does not have yet join with AddAgent.
+    for (std::uint32_t agent = 0; agent < tenant.agents.size() && agent < agents_.size(); ++agent) {
+      const config::AgentConfig& cfg = tenant.agents[agent];
+      if (cfg.retired || agents_[agent].retired) continue;
+      if (ReplaceMemberships(agent, LanesFor(cfg))) {
+        ReleaseReservationsOutsideLanes(agent, now_ns);
+        touched.push_back(agent);
+      }
+    }
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (std::uint32_t agent : touched) Reindex(agent);
+  for (std::uint32_t agent : touched) DispatchAgentQueues(agent, now_ns);
+}
+
+void TenantRouter::RetireQueues(const config::TenantConfig& tenant) {
+  for (std::uint32_t q = 0; q < tenant.skill_queues.size() && q < queue_count_; ++q) {
+    if (!tenant.skill_queues[q].retired || queue_retired_[q]) continue;
+    for ([[maybe_unused]] std::uint32_t lane : queues_[q]->lanes) {
+      assert(std::all_of(queues_[lane]->member_agent.begin(), queues_[lane]->member_agent.end(),
+                         [](std::uint32_t agent) { return agent == kNone; }));
+    }
+    queue_retired_[q] = 1;
+  }
+}
+
+std::uint32_t TenantRouter::ClassOfLane(std::uint32_t lane) const {
+  const std::uint32_t queue = queues_[lane]->base;
+  for (std::uint32_t k = 0; k < class_kinds_.size(); ++k) {
+    if (class_lanes_[k * queue_count_ + queue] == lane) return k;
+  }
+  assert(false && "a skill lane belongs to a class");
+  return 0;
+}
+
+}  // namespace routerd::routing

@@ -1,0 +1,170 @@
+// Skill queues added, changed and removed while the tenant works
+// (TenantRouter::ApplyQueues, RetireQueues): an added queue gets its lanes
+// (every lane after it moves up, sessions waiting in them included) and
+// serves the agents that join it; a queue's strategy and required skills
+// change at once; a removed queue is no queue from then on, and what still
+// waits in it leaves by its overflow.
+#include <gtest/gtest.h>
+
+#include "tests/routing/router_harness.h"
+
+namespace routerd::testing {
+namespace {
+
+using routing::LeaveReason;
+using routing::RoutingEventType;
+using Assignments = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+// Queues "q" and "r"; a1 serves q with the skill vip, a2 serves r. Channel
+// "chat" goes to q, "vip" to q for agents with vip, "rchat" to r: so every
+// queue has a skill lane, after the first lanes.
+TenantBuilder TwoQueues() {
+  TenantBuilder b("t", 5);
+  b.Ou("root");
+  b.Queue("q", "least_busy", 60);
+  b.Queue("r");
+  b.Agent("a1", "root", {"q"}).Skills({{"vip", 1, 0}});
+  b.Agent("a2", "root", {"r"});
+  b.Channel("chat", "q");
+  b.Channel("vip", "q").ChannelRequires({{"vip", 1, 0}});
+  b.Channel("rchat", "r");
+  return b;
+}
+
+config::SkillQueueConfig& QueueOf(config::TenantConfig& t, const std::string& id) {
+  for (config::SkillQueueConfig& q : t.skill_queues) {
+    if (q.id == id) return q;
+  }
+  ADD_FAILURE() << "no queue " << id;
+  return t.skill_queues.front();
+}
+
+config::AgentConfig& AgentOf(config::TenantConfig& t, const std::string& id) {
+  for (config::AgentConfig& a : t.agents) {
+    if (a.employee_id == id) return a;
+  }
+  ADD_FAILURE() << "no agent " << id;
+  return t.agents.front();
+}
+
+TEST(QueueConfigTest, AnAddedQueueMovesTheLanesAfterItAndServesTheAgentsThatJoinIt) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  // Waiting before the change: one session in each lane that moves.
+  h.Contact("vip", "v1");
+  h.Contact("rchat", "r1");
+  h.Contact("chat", "c1");
+
+  config::SkillQueueConfig sales;
+  sales.id = "sales";
+  sales.strategy = "longest_idle";
+  tenant.skill_queues.push_back(sales);
+  r.ApplyQueues(tenant, h.now());
+  ASSERT_EQ(r.FindQueue("sales"), 2u);
+  EXPECT_EQ(r.queue_count(), 3u);
+  EXPECT_EQ(r.Queue(0).waiting, 2u) << "q keeps both of its sessions, in both lanes";
+  EXPECT_EQ(r.Queue(1).waiting, 1u);
+  EXPECT_EQ(r.Queue(2).waiting, 0u);
+
+  // The waiting sessions are still where their agents find them.
+  h.SignInReady("a1");
+  h.SignInReady("a2");
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"v1", "a1"}, {"c1", "a1"}, {"r1", "a2"}}));
+
+  // q overflows into sales now; a3 (with vip) joins sales.
+  QueueOf(tenant, "q").max_wait_seconds = 1;
+  QueueOf(tenant, "q").on_overflow = {config::OverflowTarget::Kind::kQueue, "sales"};
+  r.ApplyQueues(tenant, h.now());
+  config::AgentConfig a3;
+  a3.employee_id = a3.business_account = "a3";
+  a3.ou = "root";
+  a3.skill_queues = {"sales"};
+  a3.skills = {{"vip", 1, 0}};
+  tenant.agents.push_back(a3);
+  ASSERT_EQ(r.AddAgent(a3, h.now()), 2u);
+  ASSERT_EQ(h.Close("a1", h.SessionOf("a1", 0)), StatusCode::kOk);
+  ASSERT_EQ(h.Close("a1", h.SessionOf("a1", 0)), StatusCode::kOk);
+  h.Take();
+  // a1 goes on break: a vip session overflows into sales's vip lane, where a3 serves it.
+  ASSERT_EQ(h.Command(routing::AgentCommandType::kNotReady, "a1"), StatusCode::kOk);
+  h.Contact("vip", "v2");
+  h.Advance(2 * kSecond);
+  h.Tick();
+  EXPECT_EQ(h.TakeAssignments(), Assignments{}) << "a3 is signed out";
+  EXPECT_EQ(r.Queue(2).waiting, 1u);
+  h.SignInReady("a3");
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"v2", "a3"}}));
+}
+
+TEST(QueueConfigTest, AnotherStrategyAndOtherRequiredSkillsApplyAtOnce) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  h.SignInReady("a1");
+  // q requires French now, which a1 lacks: a1 leaves its lanes.
+  QueueOf(tenant, "q").required_skills = {{"fr", 1, 0}};
+  QueueOf(tenant, "q").strategy = "round_robin";
+  r.ApplyQueues(tenant, h.now());
+  EXPECT_EQ(r.TraceStrategy(routing::RouteTrace{{}, 0, false, 0, {}, {}, 0}), "round_robin");
+  h.Contact("chat", "c1");
+  EXPECT_EQ(h.TakeAssignments(), Assignments{});
+  EXPECT_EQ(r.Queue(0).waiting, 1u);
+  // a1 learns French: it joins again and is offered what waits.
+  AgentOf(tenant, "a1").skills = {{"fr", 2, 0}, {"vip", 1, 0}};  // sorted, as the loader keeps them
+  r.ApplyAgentConfig(h.AgentIndex("a1"), AgentOf(tenant, "a1"), h.now());
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"c1", "a1"}}));
+}
+
+TEST(QueueConfigTest, ARemovedQueueIsNoQueueAndWhatWaitsInItLeavesByItsOverflow) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  QueueOf(tenant, "r").max_wait_seconds = 5;
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  h.Contact("rchat", "r1");
+  // The file takes r away from a2, and r itself (its channel stays in the
+  // router until a restart, so sessions already there wait out their time).
+  AgentOf(tenant, "a2").skill_queues = {"q"};
+  QueueOf(tenant, "r").retired = true;
+  r.ApplyQueues(tenant, h.now());
+  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  r.RetireQueues(tenant);
+  EXPECT_FALSE(r.FindQueue("r").has_value());
+  EXPECT_TRUE(r.QueueRetired(1));
+  h.SignInReady("a2");
+  EXPECT_EQ(h.TakeAssignments(), Assignments{}) << "a2 no longer serves r";
+  h.Advance(6 * kSecond);
+  h.Tick();
+  const auto left = h.Take(RoutingEventType::kLeaveMessage);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].leave_reason, LeaveReason::kMaxWait);
+
+  // It comes back in its old place, with its keys.
+  QueueOf(tenant, "r").retired = false;
+  QueueOf(tenant, "r").max_wait_seconds = 9;
+  r.ApplyQueues(tenant, h.now());
+  EXPECT_EQ(r.FindQueue("r"), 1u);
+  EXPECT_EQ(r.QueueMaxWaitNs(1), 9 * kSecond);
+}
+
+TEST(QueueConfigTest, AResetKeepsTheQueuesAddedAtRunTime) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  config::SkillQueueConfig sales;
+  sales.id = "sales";
+  tenant.skill_queues.push_back(sales);
+  r.ApplyQueues(tenant, h.now());
+  AgentOf(tenant, "a2").skill_queues = {"r", "sales"};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  r.Reset();
+  EXPECT_EQ(r.FindQueue("sales"), 2u);
+  h.SignInReady("a1");
+  h.Contact("vip", "v1");
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"v1", "a1"}}));
+}
+
+}  // namespace
+}  // namespace routerd::testing
