@@ -2,8 +2,8 @@
 // administrator reads the tenant parameters, the OU tree, employees with their
 // effective caps and where they come from, skill queues and channels (never a
 // secret), sets and clears caps at each level with the keyboard, and adds,
-// changes and removes an OU and an employee (a refusal shown with routerd's
-// reason); an agent gets no configuration; the phone layout has no sideways scrolling.
+// changes and removes an OU, an employee and a skill queue (a refusal shown
+// with routerd's reason); an agent gets no configuration; the phone layout has no sideways scrolling.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
@@ -224,6 +224,62 @@ test('an OU is added, moved and removed, and a refusal says why', async () => {
   assert.equal(await night.count(), 0);
   const config = await daemon.api('GET', '/api/v1/config');
   assert.doesNotMatch(config.text, /"id":"night"/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a skill queue is added, changed and removed, and a refusal says why', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const notice = page.getByRole('status').filter({hasText: 'Skill queue'});
+  const vip = row(page, 'queue', 'vip');
+
+  await page.getByRole('button', {name: 'Add a skill queue'}).click();
+  const add = page.getByRole('dialog', {name: 'Add a skill queue'});
+  await add.getByLabel('Skill queue ID', {exact: true}).fill('vip');
+  await add.getByLabel('Strategy', {exact: true}).fill('longest_idle');
+  await add.getByLabel('Max wait (seconds)', {exact: true}).fill('abc');
+  await add.getByRole('button', {name: 'Save'}).click();
+  await add.getByText('Max wait: 1 to 86400 seconds.').waitFor();
+  await add.getByLabel('Max wait (seconds)', {exact: true}).fill('120');
+  // Only queues of its media are overflow targets: not the voice hotline.
+  const overflow = add.getByLabel('On overflow', {exact: true});
+  assert.deepEqual(await overflow.locator('option').evaluateAll((os) => os.map((o) => o.value)),
+                   ['leave_message', 'queue:general', 'queue:orphans']);
+  await overflow.selectOption('queue:general');
+  await add.getByLabel('Max wait (seconds)', {exact: true}).press('Enter');
+  await notice.filter({hasText: 'Skill queue vip added.'}).waitFor();
+  assert.equal(await text(vip.locator('td[data-label="Strategy"]')), 'longest_idle');
+  assert.equal(await text(vip.locator('td[data-label="On overflow"]')), 'Queue general');
+  assert.equal(await text(vip.locator('td[data-label="Employees"]')), '0');
+
+  // Changed: another priority; its media stays as it is.
+  await vip.getByRole('button', {name: 'Change skill queue vip'}).click();
+  const change = page.getByRole('dialog', {name: 'Change skill queue vip'});
+  assert.equal(await change.getByLabel('Skill queue ID', {exact: true}).inputValue(), 'vip');
+  assert.equal(await change.getByLabel('Media', {exact: true}).isDisabled(), true);
+  assert.equal(await change.getByLabel('Max wait (seconds)', {exact: true}).inputValue(), '120');
+  await change.getByLabel('Priority (0 to 9)', {exact: true}).fill('3');
+  await change.getByRole('button', {name: 'Save'}).click();
+  await notice.filter({hasText: 'Skill queue vip changed.'}).waitFor();
+  assert.equal(await text(vip.locator('td[data-label="Priority"]')), '3');
+  const stored = JSON.parse((await daemon.api('GET', '/api/v1/skill_queues/vip')).text);
+  assert.equal(stored.skill_queue.on_overflow, 'queue:general', 'kept by the change');
+
+  // A queue a channel routes to is not removed: routerd's reason is shown.
+  const remove = page.getByRole('dialog', {name: 'Remove the skill queue?'});
+  await row(page, 'queue', 'general').getByRole('button', {name: 'Remove skill queue general'}).click();
+  await remove.getByRole('button', {name: 'Remove', exact: true}).click();
+  await page.locator('#page-error').filter({hasText: "skill queue 'general' takes the sessions of"}).waitFor();
+  takeExpectedError(page, /status of 409/);
+  assert.equal(await row(page, 'queue', 'general').count(), 1);
+
+  await vip.getByRole('button', {name: 'Remove skill queue vip'}).click();
+  await remove.getByRole('button', {name: 'Remove', exact: true}).click();
+  await notice.filter({hasText: 'Skill queue vip removed.'}).waitFor();
+  assert.equal(await vip.count(), 0);
+  const config = await daemon.api('GET', '/api/v1/config');
+  assert.doesNotMatch(config.text, /"id":"vip"/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,13 +1,15 @@
 // The tenant's configuration as it is in effect, for its administrator:
 // tenant parameters, the OU tree, employees, skill queues and channels (never
 // a secret), from GET /api/v1/config. The three cap levels (tenant, OU,
-// employee) can be set and cleared here, and OUs and employees added,
-// changed and removed (ous.js, employees.js); routerd stores each change before it answers, and
+// employee) can be set and cleared here, and OUs, employees and skill queues
+// added, changed and removed (ous.js, employees.js, skill_queues.js); routerd
+// stores each change before it answers, and
 // it applies at once.
 import {ApiError, fillHeader, getJson, request, requireSession} from './api.js';
 import {editEmployee, removeEmployee} from './employees.js';
 import {el} from './format.js';
 import {editOu, removeOu} from './ous.js';
+import {editQueue, removeQueue} from './skill_queues.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -186,7 +188,12 @@ function renderQueues(queues) {
     cell('Priority', String(q.priority)),
     cell('After-contact work', q.wrap_up_seconds ? seconds(q.wrap_up_seconds) : '—'),
     cell('Required skills', pairs(q.required_skills)),
-    cell('Employees', String(q.agents)))));
+    cell('Employees', String(q.agents)),
+    cell('Actions', el('div', {class: 'row-actions'},
+      el('button', {type: 'button', text: 'Change', 'aria-label': `Change skill queue ${q.id}`,
+                    onclick: () => editQueue(current, q, reloadWith)}),
+      el('button', {type: 'button', class: 'danger', text: 'Remove', 'aria-label': `Remove skill queue ${q.id}`,
+                    onclick: () => removeQueue(q, reloadWith, (text) => show($('page-error'), text))}))))));
 }
 
 function renderChannels(channels) {
@@ -221,6 +228,7 @@ async function init() {
   }
   $('add-agent').addEventListener('click', () => editEmployee(current, undefined, reloadWith));
   $('add-ou').addEventListener('click', () => editOu(current, undefined, reloadWith));
+  $('add-queue').addEventListener('click', () => editQueue(current, undefined, reloadWith));
   await load();
 }
 

@@ -23,7 +23,7 @@ export function parseSkills(text) {
   }
   return skills;
 }
-const skillsText = (skills) => Object.entries(skills || {}).map(([k, v]) => `${k} ${v}`).join(', ');
+export const skillsText = (skills) => Object.entries(skills || {}).map(([k, v]) => `${k} ${v}`).join(', ');
 
 // The agent's table as the form says; what the form does not show (its own
 // caps) is sent as it is, so that an edit changes only what was edited.
