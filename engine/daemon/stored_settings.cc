@@ -154,6 +154,9 @@ std::string ApplyStoredQueue(config::TenantConfig& tenant, const storage::Stored
   if (at != queues.end()) {
     // Agents and channels of the file serve it by its media.
     if (at->media != queue->media) {
+      for (const config::ChannelConfig& c : next.channels) {
+        if (c.skill_queue == queue->id) return "channel '" + c.id + "' brings multimedia sessions to it";
+      }
       for (const config::AgentConfig& a : next.agents) {
         const bool serves = std::find(a.skill_queues.begin(), a.skill_queues.end(), queue->id) != a.skill_queues.end();
         if (serves && !config::AgentServesMedia(a.type, queue->media)) {
