@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "engine/config/channel_changes.h"
+
 namespace routerd::config {
 namespace {
 
@@ -61,19 +63,21 @@ bool IsLiveQueueKey(std::string_view key) {
 }
 
 // A tenant's key as TOML text without what a reload applies live: in each of
-// its OUs the caps, in each of its queues the limits. (Agents are compared by
-// AgentIds.)
+// its OUs the caps, in each of its queues the keys of kLiveQueueKeys, in each
+// of its channels the routing keys. (Agents are compared by AgentIds.)
 std::string RenderWithoutLiveKeys(const toml::table& tenant, const std::string& key) {
   const toml::node* node = tenant.get(key);
   const bool caps = key == "ous";
-  if (node == nullptr || (!caps && key != "skill_queues") || !node->is_array()) return Render(node);
+  const bool channels = key == "channels";
+  if (node == nullptr || (!caps && !channels && key != "skill_queues") || !node->is_array()) return Render(node);
   toml::array items = *node->as_array();
   for (toml::node& item : items) {
     toml::table* t = item.as_table();
     if (t == nullptr) continue;
     for (auto it = t->begin(); it != t->end();) {
       const std::string_view k = it->first.str();
-      it = (caps ? IsCapKey(k) : IsLiveQueueKey(k)) ? t->erase(it) : std::next(it);
+      const bool live = caps ? IsCapKey(k) : channels ? IsLiveChannelKey(k) : IsLiveQueueKey(k);
+      it = live ? t->erase(it) : std::next(it);
     }
   }
   return Render(&items);

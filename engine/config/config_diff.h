@@ -7,7 +7,7 @@
 // session_idle_timeout_seconds, and the OUs, skill queues and agents, added,
 // removed or changed (ou_changes.h, queue_changes.h, agent_changes.h; matched
 // by id, so reordering them is no change either) unless the tenant's access
-// mode changes too. (A queue's media is checked against the queues in effect:
+// mode changes too, and the channels' routing keys (channel_changes.h). (A queue's media is checked against the queues in effect:
 // queue_changes.h, QueuesWithOtherMedia.)
 //
 // Thread safety: a pure function.

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/config/agent_changes.h"
+#include "engine/config/channel_changes.h"
 #include "engine/config/config_diff.h"
 #include "engine/config/config_loader.h"
 #include "engine/config/ou_changes.h"
@@ -67,6 +68,8 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, reloaded, restructured);
   const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
   config::CopyLiveQueueKeys(*agents.tenant, reloaded);
+  // Channels to queues in effect (those the file adds included), after them.
+  const std::uint32_t channels = restructured ? 0 : config::CopyChannelRouting(*agents.tenant, reloaded);
   // What a restart with this file would give; the caps set at run time keep
   // winning, as at start-up. The OUs and agents first, so that the caps
   // resolve under their new OUs. `reloaded` outlives the task
@@ -85,6 +88,7 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   ++result.tenants_applied;
   result.ous_changed += ous.count();
   result.queues_changed += queues.count();
+  result.channels_changed += channels;
   result.agents_changed += agents.changed;
 }
 
@@ -105,6 +109,7 @@ StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, co
         // New queues and OUs before the agents that join them; removed ones
         // after the agents that leave them.
         t.ApplyQueues(*agents.tenant, now_ns);
+        t.ApplyChannels(*agents.tenant, now_ns);
         t.ApplyOus(*agents.tenant, now_ns);
         for (std::uint32_t agent : agents.added) {
           placed &= t.AddAgent(agents.tenant->agents[agent], now_ns) == agent;
@@ -179,10 +184,11 @@ Daemon::ReloadResult Daemon::Reload() {
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
-      "caps and limits of {} tenant(s) as the file sets them; {} skill queue(s), {} OU(s) and {} agent(s) changed",
+      "caps and limits of {} tenant(s) as the file sets them; {} skill queue(s), {} channel(s), {} OU(s) and {} "
+      "agent(s) changed",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
-      result.operator_tokens, result.tenants_applied, result.queues_changed, result.ous_changed,
-      result.agents_changed);
+      result.operator_tokens, result.tenants_applied, result.queues_changed, result.channels_changed,
+      result.ous_changed, result.agents_changed);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

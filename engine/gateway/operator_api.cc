@@ -108,6 +108,8 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   body += ',';
   http::AppendJsonIntField(body, "queues_changed", static_cast<std::int64_t>(report.queues_changed));
   body += ',';
+  http::AppendJsonIntField(body, "channels_changed", static_cast<std::int64_t>(report.channels_changed));
+  body += ',';
   http::AppendJsonIntField(body, "agents_changed", static_cast<std::int64_t>(report.agents_changed));
   body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);

@@ -25,13 +25,14 @@ Admitted Refused(Verdict verdict, std::string detail) {
 
 }  // namespace
 
-leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, ContactPtr contact, std::int64_t now_ms) {
+leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, std::string skill_queue, ContactPtr contact,
+                                   std::int64_t now_ms) {
   leave::LeaveMessage m;
   m.tenant_id = contact->tenant_id;
   m.channel_kind = contact->channel_kind;
   m.channel_id = contact->channel_id;
   m.display_name = contact->display_name;
-  m.skill_queue = route.tenant.config->channels[route.channel].skill_queue;
+  m.skill_queue = std::move(skill_queue);
   m.reason = "customer";
   m.created_at_ms = now_ms;
   m.messages.push_back(std::move(contact));
@@ -76,7 +77,7 @@ Admitted Admission::AdmitNow(const IngestRoute& route, std::vector<Contact>&& in
       ++result.duplicates;
       continue;
     }
-    leave.push_back(LeaveMessageOf(route, std::make_shared<const Contact>(std::move(c)), now_ms));
+    leave.push_back(LeaveMessageOf(route, QueueOfChannel(route), std::make_shared<const Contact>(std::move(c)), now_ms));
   }
   // Nothing of this request is accepted: forget the reservations so the
   // provider's retry goes through.
@@ -190,12 +191,13 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
         for (std::size_t i = 0; i < pending->leave.size(); ++i) {
           if (pending->writes[pending->contacts.size() + i] != storage::ContactWrite::kInserted) continue;
           pending->remaining.fetch_add(1, std::memory_order_relaxed);
-          Status created = repository.CreateAsync(LeaveMessageOf(pending->route, pending->leave[i], pending->now_ms),
-                                                  leave::Actor{"webhook:" + pending->route.id, ""},
-                                                  [pending](StatusOr<leave::StoredLeaveMessage> m) {
-                                                    if (!m.ok()) LogLeaveFailure(m.status());
-                                                    PendingSync::Arrive(pending);
-                                                  });
+          Status created = repository.CreateAsync(
+              LeaveMessageOf(pending->route, pending->admission->QueueOfChannel(pending->route), pending->leave[i],
+                             pending->now_ms),
+              leave::Actor{"webhook:" + pending->route.id, ""}, [pending](StatusOr<leave::StoredLeaveMessage> m) {
+                if (!m.ok()) LogLeaveFailure(m.status());
+                PendingSync::Arrive(pending);
+              });
           if (!created.ok()) {
             // The contact is stored (pending): a restart routes it as a
             // contact, so it is not lost; this request is still accepted.
@@ -281,6 +283,13 @@ Status Admission::Submit(const IngestRoute& route, std::span<ContactPtr> contact
 
 void Admission::FlushAll() {
   for (auto& p : producers_) shards_.Flush(*p);
+}
+
+std::string Admission::QueueOfChannel(const IngestRoute& route) const {
+  // As in effect: a reload may have moved the channel to another queue.
+  const std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(route.tenant.config->id);
+  const config::TenantConfig& t = tenant != nullptr ? *tenant : *route.tenant.config;
+  return t.channels[route.channel].skill_queue;
 }
 
 }  // namespace routerd::ingest

@@ -110,6 +110,8 @@ class Admission {
   void SetOwnership(const cluster::TenantOwnership* ownership) { ownership_ = ownership; }
 
   const Counters& counters() const { return *counters_; }
+  // The skill queue of the route's channel in effect now.
+  std::string QueueOfChannel(const IngestRoute& route) const;
   bool deferred_answers() const { return storage_ != nullptr && durability_ == config::Durability::kSync; }
 
  private:
@@ -139,7 +141,9 @@ class Admission {
   std::unique_ptr<shard::ShardSet::Producer> foreign_producer_;
 };
 
-// The leave message a web leave_message event becomes.
-leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, ContactPtr contact, std::int64_t now_ms);
+// The leave message a web leave_message event becomes, for `skill_queue`
+// (its channel's queue in effect: Admission::QueueOfChannel).
+leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, std::string skill_queue, ContactPtr contact,
+                                   std::int64_t now_ms);
 
 }  // namespace routerd::ingest

@@ -231,6 +231,15 @@ class TenantRouter {
   void ApplyQueues(const config::TenantConfig& tenant, std::int64_t now_ns);
   void RetireQueues(const config::TenantConfig& tenant);
   bool QueueRetired(std::uint32_t queue) const { return queue_retired_[queue] != 0; }
+  // The channels' routing keys become those of `tenant` (the same channels at
+  // the same positions: channels are added and removed with a restart): each
+  // channel's skill queue and priority, for the sessions that arrive from now
+  // on (the waiting take their places by the new priority), and the skills it
+  // requires (a new set gets its lanes in every queue, and agents join them by
+  // their skills). Sessions already waiting stay in their lanes. Between
+  // ApplyQueues and RetireQueues. REQUIRES: every channel's queue is one of
+  // the router's, not retired, of multimedia media.
+  void ApplyChannels(const config::TenantConfig& tenant, std::int64_t now_ns);
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
   // types are in tenant_router_views.h) ----
@@ -383,6 +392,12 @@ class TenantRouter {
   // Sessions reserved for `agent` (waiting for it in particular) in lanes it
   // is no longer a member of go back to their lanes for any agent.
   void ReleaseReservationsOutsideLanes(std::uint32_t agent, std::int64_t now_ns);
+  // Every agent of `tenant` the router has (not retired) joins and leaves
+  // lanes by the lanes' requirements now; the agents whose lanes changed.
+  std::vector<std::uint32_t> RejoinLanes(const config::TenantConfig& tenant, std::int64_t now_ns);
+  // The class (1-based; 0: none) of a channel of `kind` requiring `skills`,
+  // added with its lanes in every queue if it is new.
+  std::uint32_t ClassFor(std::uint8_t kind, const config::SkillLevels& skills);
   void BuildMemberships(const config::TenantConfig& tenant);
   // An agent's place in each lane its queues and skills qualify it for: (lane, skill level).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> LanesFor(const config::AgentConfig& cfg) const;

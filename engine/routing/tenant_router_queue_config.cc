@@ -1,5 +1,6 @@
 // Skill queues added, changed or removed while the router runs (a reload or
-// the provisioning API): tenant_router.h, ApplyQueues.
+// the provisioning API), and channels given other routing keys (a reload):
+// tenant_router.h, ApplyQueues and ApplyChannels.
 //
 // Lanes are laid out so that a queue's index is its first lane's: lanes
 // 0..queue_count_-1 are the queues' first lanes, the skill lanes follow. An
@@ -129,16 +130,8 @@ void TenantRouter::ApplyQueues(const config::TenantConfig& tenant, std::int64_t 
     }
   }
   if (requirements_changed) {
-    // Each agent joins and leaves lanes by the skills they require now.
-    // Agents the router does not have yet join with AddAgent.
-    for (std::uint32_t agent = 0; agent < tenant.agents.size() && agent < agents_.size(); ++agent) {
-      const config::AgentConfig& cfg = tenant.agents[agent];
-      if (cfg.retired || agents_[agent].retired) continue;
-      if (ReplaceMemberships(agent, LanesFor(cfg))) {
-        ReleaseReservationsOutsideLanes(agent, now_ns);
-        touched.push_back(agent);
-      }
-    }
+    const std::vector<std::uint32_t> moved = RejoinLanes(tenant, now_ns);
+    touched.insert(touched.end(), moved.begin(), moved.end());
   }
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
@@ -155,6 +148,62 @@ void TenantRouter::RetireQueues(const config::TenantConfig& tenant) {
     }
     queue_retired_[q] = 1;
   }
+}
+
+std::vector<std::uint32_t> TenantRouter::RejoinLanes(const config::TenantConfig& tenant, std::int64_t now_ns) {
+  // Agents the router does not have yet join with AddAgent.
+  std::vector<std::uint32_t> moved;
+  for (std::uint32_t agent = 0; agent < tenant.agents.size() && agent < agents_.size(); ++agent) {
+    const config::AgentConfig& cfg = tenant.agents[agent];
+    if (cfg.retired || agents_[agent].retired) continue;
+    if (ReplaceMemberships(agent, LanesFor(cfg))) {
+      ReleaseReservationsOutsideLanes(agent, now_ns);
+      moved.push_back(agent);
+    }
+  }
+  return moved;
+}
+
+std::uint32_t TenantRouter::ClassFor(std::uint8_t kind, const config::SkillLevels& skills) {
+  if (skills.empty() && kind == kNoKind) return 0;
+  for (std::uint32_t k = 0; k < class_kinds_.size(); ++k) {
+    if (class_kinds_[k] == kind && class_skills_[k] == skills) return k + 1;
+  }
+  // A new class: its lanes go after every other lane (class_lanes_ is by
+  // class, then queue), so no lane index moves.
+  const auto k = static_cast<std::uint32_t>(class_kinds_.size());
+  class_kinds_.push_back(kind);
+  class_skills_.push_back(skills);
+  class_lanes_.resize(class_lanes_.size() + queue_count_, kNone);
+  for (std::uint32_t q = 0; q < queue_count_; ++q) class_lanes_[k * queue_count_ + q] = AddClassLane(k, q);
+  return k + 1;
+}
+
+void TenantRouter::ApplyChannels(const config::TenantConfig& tenant, std::int64_t now_ns) {
+  assert(tenant.channels.size() == channel_queue_.size());
+  bool reprioritized = false, reclassed = false;
+  for (std::uint32_t c = 0; c < channel_queue_.size(); ++c) {
+    const config::ChannelConfig& ch = tenant.channels[c];
+    assert(ch.id == channel_ids_[c]);
+    const std::optional<std::uint32_t> queue = FindQueue(ch.skill_queue);
+    assert(queue && !queues_[*queue]->voice && "configuration validation checks channels' queues");
+    if (queue) channel_queue_[c] = *queue;
+    const std::uint8_t priority = ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority;
+    reprioritized |= channel_priority_[c] != priority;
+    channel_priority_[c] = priority;
+    const std::uint32_t skill_class = ClassFor(per_kind() ? channel_kind_[c] : kNoKind, ch.required_skills);
+    reclassed |= channel_skill_class_[c] != skill_class;
+    channel_skill_class_[c] = skill_class;
+  }
+  if (reprioritized) {
+    for (std::uint32_t q = 0; q < queue_count_; ++q) ReorderWaiting(q);
+  }
+  if (!reclassed) return;
+  // Agents join the lanes of a new class by their skills, and are offered
+  // what waits there.
+  std::vector<std::uint32_t> moved = RejoinLanes(tenant, now_ns);
+  for (std::uint32_t agent : moved) Reindex(agent);
+  for (std::uint32_t agent : moved) DispatchAgentQueues(agent, now_ns);
 }
 
 std::uint32_t TenantRouter::ClassOfLane(std::uint32_t lane) const {

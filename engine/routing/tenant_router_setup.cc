@@ -103,23 +103,11 @@ std::uint32_t TenantRouter::AddClassLane(std::uint32_t k, std::uint32_t queue) {
 
 void TenantRouter::BuildLanes(const config::TenantConfig& tenant) {
   // A class: the skills a channel requires and, in per-channel-kind access,
-  // its kind (so that each of its lanes holds sessions of one kind).
+  // its kind (so that each of its lanes holds sessions of one kind); channels
+  // requiring the same share one.
   channel_skill_class_.assign(tenant.channels.size(), 0);
   for (std::size_t c = 0; c < tenant.channels.size(); ++c) {
-    const config::SkillLevels& need = tenant.channels[c].required_skills;
-    const std::uint8_t kind = per_kind() ? channel_kind_[c] : kNoKind;
-    if (need.empty() && kind == kNoKind) continue;
-    std::size_t k = 0;
-    while (k < class_kinds_.size() && !(class_kinds_[k] == kind && class_skills_[k] == need)) ++k;
-    if (k == class_kinds_.size()) {
-      class_kinds_.push_back(kind);
-      class_skills_.push_back(need);
-    }
-    channel_skill_class_[c] = static_cast<std::uint32_t>(k) + 1;
-  }
-  class_lanes_.assign(class_kinds_.size() * queue_count_, kNone);
-  for (std::uint32_t k = 0; k < class_kinds_.size(); ++k) {
-    for (std::uint32_t q = 0; q < queue_count_; ++q) class_lanes_[k * queue_count_ + q] = AddClassLane(k, q);
+    channel_skill_class_[c] = ClassFor(per_kind() ? channel_kind_[c] : kNoKind, tenant.channels[c].required_skills);
   }
 }
 

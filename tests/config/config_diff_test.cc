@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/config/channel_changes.h"
+
 namespace routerd::config {
 namespace {
 
@@ -162,6 +164,44 @@ max_wait_seconds = 60
   EXPECT_THAT(ChangedPartsBesideTokens(kQueue, strategy), IsEmpty());
   EXPECT_THAT(ChangedPartsBesideTokens(kQueue, limits + "sticky_wait_seconds = 5\nmedia = \"voice\"\n"), IsEmpty())
       << "a queue's media is checked against the queues in effect (QueuesWithOtherMedia)";
+}
+
+TEST(ConfigDiffTest, AChannelsRoutingKeysNeedNoRestartItsOtherKeysDo) {
+  constexpr std::string_view kChannel = R"toml(
+[[tenants]]
+id = "acme"
+[[tenants.channels]]
+id = "web"
+kind = "web"
+skill_queue = "q"
+secret = "s1"
+)toml";
+  std::string routing(kChannel);
+  routing.replace(routing.find("skill_queue = \"q\""), 17, "skill_queue = \"q2\"\npriority = 3\nrequired_skills = { fr = 1 }");
+  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, routing), IsEmpty());
+  std::string secret(kChannel);
+  secret.replace(secret.find("s1"), 2, "s2");
+  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, secret), ElementsAre("tenant 'acme': channels"));
+  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, std::string(kChannel) + "[[tenants.channels]]\nid = \"web2\"\n"),
+              ElementsAre("tenant 'acme': channels"));
+
+  TenantConfig running;
+  running.skill_queues = {SkillQueueConfig{}, SkillQueueConfig{}};
+  running.skill_queues[0].id = "q";
+  running.skill_queues[1].id = "q2";
+  ChannelConfig web;
+  web.id = "web";
+  web.skill_queue = "q";
+  running.channels = {web};
+  TenantConfig file = running;
+  file.channels[0].skill_queue = "q2";
+  file.channels[0].priority = 3;
+  EXPECT_EQ(CopyChannelRouting(running, file), 1u);
+  EXPECT_EQ(running.channels[0].skill_queue, "q2");
+  EXPECT_EQ(running.channels[0].priority, 3);
+  file.channels[0].skill_queue = "elsewhere";  // a queue the running tenant lacks: at the restart
+  EXPECT_EQ(CopyChannelRouting(running, file), 0u);
+  EXPECT_EQ(running.channels[0].skill_queue, "q2");
 }
 
 TEST(ConfigDiffTest, TheLiveKeysOfAQueueAreCopiedIntoTheRunningTenant) {

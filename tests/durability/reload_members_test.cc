@@ -1,6 +1,7 @@
 // Reloads that change a tenant's skill queues, OUs and agents while they
 // work: each applies at once, agents stay connected, and the operator route
-// counts what changed; a queue's new media waits for a restart.
+// counts what changed; a queue's new media waits for a restart; a channel
+// moves to another queue at once.
 #include "tests/durability/reload_fixture.h"
 
 namespace routerd::durability {
@@ -24,7 +25,7 @@ TEST_F(ReloadTest, AnAgentMovedToAnotherQueueStaysConnectedAndServesItAtOnce) {
   gateway_test::HttpReply moved = Reload(kOperatorToken);
   EXPECT_EQ(moved.status, 200) << moved.body;
   EXPECT_THAT(moved.body,
-              ::testing::HasSubstr("\"tenants_applied\":1,\"ous_changed\":0,\"queues_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
+              ::testing::HasSubstr("\"tenants_applied\":1,\"ous_changed\":0,\"queues_changed\":0,\"channels_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
 
   // On the connection it had: the waiting customer is its at once.
   const gateway_test::JsonDoc assigned = a3->NextOfType("assigned");
@@ -65,7 +66,7 @@ TEST_F(ReloadTest, OusAndQueueKeysTheFileChangesApplyAtOnceWhileTheAgentsStayCon
   Write(with_a1);
   gateway_test::HttpReply reloaded = Reload(kOperatorToken);
   EXPECT_EQ(reloaded.status, 200) << reloaded.body;
-  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":1,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":1,\"channels_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
   EXPECT_EQ(a1_state().Int("/effective_cap"), 1);
   EXPECT_EQ(a1_state().Str("/cap_origin_ou"), "night");
   auto config_now = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
@@ -81,13 +82,13 @@ TEST_F(ReloadTest, OusAndQueueKeysTheFileChangesApplyAtOnceWhileTheAgentsStayCon
   Replace(with_a1, "max_concurrent_sessions = 1\n", "max_concurrent_sessions = 3\n");
   Write(with_a1);
   reloaded = Reload(kOperatorToken);
-  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":0,\"agents_changed\":0,"));
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":0,\"channels_changed\":0,\"agents_changed\":0,"));
   EXPECT_EQ(a1_state().Int("/effective_cap"), 3);
 
   // a1 back in desk and night gone, in one file.
   Write(base);
   reloaded = Reload(kOperatorToken);
-  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":1,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_THAT(reloaded.body, ::testing::HasSubstr("\"ous_changed\":1,\"queues_changed\":1,\"channels_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
   EXPECT_EQ(a1_state().Str("/state"), "ready") << "still signed in";
   EXPECT_EQ(a1_state().Int("/effective_cap"), config.tenant_cap);
   auto in_effect = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
@@ -184,12 +185,21 @@ TEST_F(ReloadTest, SkillQueuesTheFileAddsChangesOrRemovesApplyAtOnce) {
   Write(text);
   gateway_test::HttpReply added = Reload(kOperatorToken);
   EXPECT_EQ(added.status, 200) << added.body;
-  EXPECT_THAT(added.body, ::testing::HasSubstr("\"queues_changed\":2,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_THAT(added.body, ::testing::HasSubstr("\"queues_changed\":2,\"channels_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
   ASSERT_EQ(Deliver(http, WebEvent(kSmallChannel, "vip-1", "message", "visitor-vip", "hello")).status, 200);
   EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-vip") << "by way of vip";
   auto vip = http.Send("GET", "/api/v1/skill_queues/vip", {}, Bearer(kAdminToken));
   ASSERT_TRUE(vip.ok());
   EXPECT_EQ(vip->Json().Str("/skill_queue/strategy"), "longest_idle") << vip->body;
+
+  // web-small straight into vip now: its next customer is a1's at once.
+  std::string direct = text;
+  Replace(direct, "skill_queue = \"small\"", "skill_queue = \"vip\"");
+  Write(direct);
+  gateway_test::HttpReply moved = Reload(kOperatorToken);
+  EXPECT_THAT(moved.body, ::testing::HasSubstr("\"queues_changed\":0,\"channels_changed\":1,\"agents_changed\":0,"));
+  ASSERT_EQ(Deliver(http, WebEvent(kSmallChannel, "vip-2", "message", "visitor-direct", "hello")).status, 200);
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-direct");
 
   // A queue's media waits for a restart, and the tenant's other changes with it.
   std::string voice = text;
@@ -198,7 +208,7 @@ TEST_F(ReloadTest, SkillQueuesTheFileAddsChangesOrRemovesApplyAtOnce) {
   Replace(voice, "employee_id = \"a3\"\nou = \"desk\"\ntype = \"multimedia\"", "employee_id = \"a3\"\nou = \"desk\"\ntype = \"voice\"");
   Write(voice);
   gateway_test::HttpReply waits = Reload(kOperatorToken);
-  EXPECT_THAT(waits.body, ::testing::HasSubstr("\"queues_changed\":0,\"agents_changed\":0,"));
+  EXPECT_THAT(waits.body, ::testing::HasSubstr("\"queues_changed\":0,\"channels_changed\":0,\"agents_changed\":0,"));
   EXPECT_THAT(waits.body, ::testing::HasSubstr("tenant 'acme': skill queue 'senior' media"));
 
   // The first file again, then vip gone.
@@ -206,7 +216,7 @@ TEST_F(ReloadTest, SkillQueuesTheFileAddsChangesOrRemovesApplyAtOnce) {
   EXPECT_THAT(Reload(kOperatorToken).body, ::testing::HasSubstr("\"queues_changed\":0,"));
   Write(base);
   gateway_test::HttpReply removed = Reload(kOperatorToken);
-  EXPECT_THAT(removed.body, ::testing::HasSubstr("\"queues_changed\":2,\"agents_changed\":1,\"needs_restart\":[]"));
+  EXPECT_THAT(removed.body, ::testing::HasSubstr("\"queues_changed\":2,\"channels_changed\":0,\"agents_changed\":1,\"needs_restart\":[]"));
   vip = http.Send("GET", "/api/v1/skill_queues/vip", {}, Bearer(kAdminToken));
   ASSERT_TRUE(vip.ok());
   EXPECT_EQ(vip->status, 404) << vip->body;

@@ -41,13 +41,13 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   });
 
   // a2's token replaced, the tenant's cap changed (applied at once) and a
-  // channel's priority (that waits for a restart).
+  // channel's secret (that waits for a restart).
   ASSERT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap) + ","));
   std::string text = DurabilityToml(config);
   Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
   Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
           "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 2));
-  Replace(text, "skill_queue = \"small\"", "skill_queue = \"small\"\npriority = 2");
+  Replace(text, "secret = \"web-small-test-secret\"", "secret = \"web-small-test-secret-2\"");
   Write(text);
   runner_.process().Signal(SIGHUP);
 
@@ -108,7 +108,7 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   EXPECT_EQ(same.status, 200) << same.body;
   EXPECT_THAT(same.body, ::testing::HasSubstr("\"reloaded\":true,\"tokens_added\":0,\"tokens_removed\":0,"
                                               "\"connections_closed\":0,\"operator_tokens\":1,\"tenants_applied\":1,"
-                                              "\"ous_changed\":0,\"queues_changed\":0,\"agents_changed\":0,\"needs_restart\":[]"));
+                                              "\"ous_changed\":0,\"queues_changed\":0,\"channels_changed\":0,\"agents_changed\":0,\"needs_restart\":[]"));
 
   // An administrator sets a1's cap through the API: it wins over the file's caps.
   {
@@ -119,14 +119,14 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   }
 
   // a2's token replaced, the tenant's cap and idle timeout changed (applied
-  // at once), a channel's priority (that waits for a restart), the operator's
+  // at once), a channel's secret (that waits for a restart), the operator's
   // token rotated.
   std::string text = DurabilityToml(config);
   Replace(text, gateway_test::Sha256Hex(kA2Token), gateway_test::Sha256Hex(kNewA2Token));
   Replace(text, "max_concurrent_sessions = " + std::to_string(config.tenant_cap),
           "max_concurrent_sessions = " + std::to_string(config.tenant_cap + 1));
   Replace(text, "session_idle_timeout_seconds = 604800", "session_idle_timeout_seconds = 604799");
-  Replace(text, "skill_queue = \"small\"", "skill_queue = \"small\"\npriority = 2");
+  Replace(text, "secret = \"web-small-test-secret\"", "secret = \"web-small-test-secret-2\"");
   Replace(text, gateway_test::Sha256Hex(kOperatorToken), gateway_test::Sha256Hex(kNewOperatorToken));
   Write(text);
   gateway_test::HttpReply changed = Reload(kOperatorToken);

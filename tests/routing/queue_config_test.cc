@@ -3,7 +3,8 @@
 // (every lane after it moves up, sessions waiting in them included) and
 // serves the agents that join it; a queue's strategy and required skills
 // change at once; a removed queue is no queue from then on, and what still
-// waits in it leaves by its overflow.
+// waits in it leaves by its overflow. A channel's queue, priority and
+// required skills (TenantRouter::ApplyChannels) apply to what arrives next.
 #include <gtest/gtest.h>
 
 #include "tests/routing/router_harness.h"
@@ -164,6 +165,38 @@ TEST(QueueConfigTest, AResetKeepsTheQueuesAddedAtRunTime) {
   h.SignInReady("a1");
   h.Contact("vip", "v1");
   EXPECT_EQ(h.TakeAssignments(), (Assignments{{"v1", "a1"}}));
+}
+
+TEST(QueueConfigTest, AChannelTakesAnotherQueuePriorityAndSkillsForWhatArrivesNext) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  h.SignInReady("a2");
+  h.Contact("chat", "c1");  // waits in q: a1 is signed out
+  EXPECT_EQ(h.TakeAssignments(), Assignments{});
+
+  // chat goes to r (a2's) now, requiring French, which a2 has: a new class,
+  // with its lanes in every queue.
+  config::ChannelConfig& chat = tenant.channels[0];
+  chat.skill_queue = "r";
+  chat.required_skills = {{"fr", 1, 0}};
+  AgentOf(tenant, "a2").skills = {{"fr", 1, 0}};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  r.ApplyChannels(tenant, h.now());
+  EXPECT_EQ(r.Queue(0).waiting, 1u) << "c1 stays where it waits";
+  h.Contact("chat", "c2");
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"c2", "a2"}}));
+
+  // A priority for rchat: its waiting sessions move ahead of chat's.
+  ASSERT_EQ(h.Command(routing::AgentCommandType::kNotReady, "a2"), StatusCode::kOk);
+  h.Contact("chat", "c3");
+  h.Contact("rchat", "r1");
+  tenant.channels[2].priority = 5;
+  r.ApplyChannels(tenant, h.now());
+  ASSERT_EQ(h.Command(routing::AgentCommandType::kReady, "a2"), StatusCode::kOk);
+  const Assignments served = h.TakeAssignments();
+  ASSERT_FALSE(served.empty());
+  EXPECT_EQ(served.front(), (std::pair<std::string, std::string>{"r1", "a2"}));
 }
 
 }  // namespace
