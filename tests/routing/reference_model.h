@@ -109,21 +109,7 @@ class ReferenceModel {
       ous_.push_back(n);
       ou_cap_runtime_.push_back(false);
     }
-    for (const auto& q : t.skill_queues) {
-      Queue rq{policies.Find(q.strategy), static_cast<std::int64_t>(q.max_wait_seconds) * 1'000'000'000,
-               static_cast<std::uint32_t>(q.max_waiting), UINT32_MAX, q.media == config::QueueMedia::kVoice};
-      if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) {
-        rq.overflow = IndexQ(t.skill_queues, q.on_overflow.queue_id);
-      }
-      rq.wrap_up = static_cast<std::int64_t>(q.wrap_up_seconds) * 1'000'000'000;
-      rq.aging = static_cast<std::int64_t>(q.priority_aging_seconds) * 1'000'000'000;
-      rq.priority = q.priority;
-      for (const auto& need : q.required_skills) rq.required[need.skill] = need.level;
-      rq.sticky = static_cast<std::int64_t>(q.sticky_seconds) * 1'000'000'000;
-      rq.sticky_wait = static_cast<std::int64_t>(q.sticky_wait_seconds) * 1'000'000'000;
-      any_sticky_ = any_sticky_ || rq.sticky > 0;
-      queues_.push_back(rq);
-    }
+    for (const auto& q : t.skill_queues) AddQueue(q, t.skill_queues, policies);
     per_kind_ = t.multimedia_access_mode == config::AccessMode::kPerChannelKind;
     if (per_kind_) {
       for (const auto& c : t.channels) kinds_.push_back(c.kind);
@@ -468,6 +454,23 @@ class ReferenceModel {
   }
 
   std::uint32_t ou_count() const { return static_cast<std::uint32_t>(ous_.size()); }
+  std::uint32_t queue_count() const { return static_cast<std::uint32_t>(queues_.size()); }
+  bool QueueVoice(std::uint32_t q) const { return queues_[q].voice; }
+  // Queue `q`, the next one; `all`: every queue, for its overflow target.
+  void AddQueue(const config::SkillQueueConfig& q, const std::vector<config::SkillQueueConfig>& all,
+                const routing::PolicyRegistry& policies) {
+    Queue rq{policies.Find(q.strategy), static_cast<std::int64_t>(q.max_wait_seconds) * 1'000'000'000,
+             static_cast<std::uint32_t>(q.max_waiting), UINT32_MAX, q.media == config::QueueMedia::kVoice};
+    if (q.on_overflow.kind == config::OverflowTarget::Kind::kQueue) rq.overflow = IndexQ(all, q.on_overflow.queue_id);
+    rq.wrap_up = static_cast<std::int64_t>(q.wrap_up_seconds) * 1'000'000'000;
+    rq.aging = static_cast<std::int64_t>(q.priority_aging_seconds) * 1'000'000'000;
+    rq.priority = q.priority;
+    for (const auto& need : q.required_skills) rq.required[need.skill] = need.level;
+    rq.sticky = static_cast<std::int64_t>(q.sticky_seconds) * 1'000'000'000;
+    rq.sticky_wait = static_cast<std::int64_t>(q.sticky_wait_seconds) * 1'000'000'000;
+    any_sticky_ = any_sticky_ || rq.sticky > 0;
+    queues_.push_back(rq);
+  }
   // Whether OU `ou` may go under `parent` (routing::kNoOu: the top) and the
   // OUs stay a tree.
   bool OuParentFits(std::uint32_t ou, std::uint32_t parent) const {

@@ -26,7 +26,7 @@ using routing::RoutingEventType;
 constexpr std::int64_t kSec = 1'000'000'000;
 
 struct Step {
-  enum class Kind { kContact, kCommand, kAdvance, kChangeAgent, kAddAgent, kRetireAgent, kChangeOu } kind =
+  enum class Kind { kContact, kCommand, kAdvance, kChangeAgent, kAddAgent, kRetireAgent, kChangeOu, kAddQueue } kind =
       Kind::kContact;
   std::uint32_t channel = 0;
   std::string customer;
@@ -48,6 +48,11 @@ struct Step {
   std::vector<std::uint32_t> queues;
   std::vector<config::SkillLevel> skills;
   config::AgentType type = config::AgentType::kMultimedia;
+  // kAddQueue: queue `target` (the next one), with `strategy`, `max_wait`
+  // seconds, `skills` required, of voice media with type kVoice, overflowing
+  // into queue `to_queue` (UINT32_MAX: leave messages).
+  std::string strategy;
+  int max_wait = 30;
 
   std::string ToString() const {
     std::ostringstream o;
@@ -58,6 +63,12 @@ struct Step {
         break;
       case Kind::kAdvance: o << "advance " << advance_ns / 1'000'000 << "ms + tick"; break;
       case Kind::kRetireAgent: o << "retire agent " << target; break;
+      case Kind::kAddQueue:
+        o << "add queue " << target << ": " << strategy << " max_wait=" << max_wait
+          << (type == config::AgentType::kVoice ? " voice" : "") << " overflow="
+          << (to_queue == UINT32_MAX ? -1 : static_cast<std::int64_t>(to_queue)) << " requires=";
+        for (const auto& s : skills) o << s.skill << ":" << s.level << ",";
+        break;
       case Kind::kChangeOu:
         o << "change OU " << target << ": parent=" << static_cast<std::int64_t>(ou == routing::kNoOu ? -1 : ou)
           << " cap=" << (cap ? std::to_string(*cap) : "none");
@@ -286,6 +297,7 @@ class Checker {
         cfg.business_account = step.employee;
         cfg.ou = tenant_.ous[step.ou].id;
         cfg.type = step.type;
+        if (!QueuesFit(step.queues, step.type)) return std::nullopt;  // a shrunk replay: a queue not added yet
         for (std::uint32_t q : step.queues) cfg.skill_queues.push_back(tenant_.skill_queues[q].id);
         cfg.skills = step.skills;
         if (router_->FindAgent(step.employee)) return std::nullopt;  // a shrunk replay: already there
@@ -319,6 +331,30 @@ class Checker {
         g_coverage.Add(step.target == count ? "OU added" : "OU moved");
         break;
       }
+      case Step::Kind::kAddQueue: {
+        // In a shrunk replay the queue may be there already, or its overflow
+        // target not yet (or of the other media without the steps dropped).
+        if (step.target != tenant_.skill_queues.size()) return std::nullopt;
+        config::SkillQueueConfig q;
+        q.id = "added" + std::to_string(step.target);
+        q.strategy = step.strategy;
+        q.max_wait_seconds = step.max_wait;
+        q.max_waiting = 4;
+        q.media = step.type == config::AgentType::kVoice ? config::QueueMedia::kVoice : config::QueueMedia::kMultimedia;
+        q.required_skills = step.skills;
+        if (step.to_queue != UINT32_MAX) {
+          if (step.to_queue >= tenant_.skill_queues.size() || tenant_.skill_queues[step.to_queue].media != q.media) {
+            return std::nullopt;
+          }
+          q.on_overflow = {config::OverflowTarget::Kind::kQueue, tenant_.skill_queues[step.to_queue].id};
+        }
+        tenant_.skill_queues.push_back(q);
+        router_->ApplyQueues(tenant_, now_);
+        model_->AddQueue(q, tenant_.skill_queues, policies_);
+        if (router_->queue_count() != model_->queue_count()) return std::string("queue counts differ");
+        g_coverage.Add(router_->open_sessions() > 0 ? "queue added under traffic" : "queue added");
+        break;
+      }
       case Step::Kind::kRetireAgent:
         if (step.target >= router_->agent_count() || router_->AgentRetired(step.target)) return std::nullopt;
         router_->RetireAgent(step.target, now_);
@@ -333,6 +369,7 @@ class Checker {
         cfg.ou = tenant_.ous[step.ou].id;
         cfg.type = step.type;
         cfg.skill_queues.clear();
+        if (!QueuesFit(step.queues, step.type)) return std::nullopt;  // a shrunk replay: a queue not added yet
         for (std::uint32_t q : step.queues) cfg.skill_queues.push_back(tenant_.skill_queues[q].id);
         cfg.skills = step.skills;
         router_->ApplyAgentConfig(step.target, cfg, now_);
@@ -357,6 +394,15 @@ class Checker {
       if (s.channel == key.first && (*s.first)->customer_id == key.second) id = s.id;
     });
     return id;
+  }
+
+  // Whether an agent of `type` may serve `queues` of the tenant now.
+  bool QueuesFit(const std::vector<std::uint32_t>& queues, config::AgentType type) const {
+    return std::all_of(queues.begin(), queues.end(), [&](std::uint32_t q) {
+      if (q >= tenant_.skill_queues.size()) return false;
+      const bool voice = tenant_.skill_queues[q].media == config::QueueMedia::kVoice;
+      return type == config::AgentType::kVersatile || voice == (type == config::AgentType::kVoice);
+    });
   }
 
   std::size_t WrapUpsHeld() const {
@@ -614,7 +660,7 @@ class StepGenerator {
       s.command = Pick(5) == 0 ? AgentCommandType::kTransfer : AgentCommandType::kCloseSession;
       if (s.command == AgentCommandType::kTransfer) {
         if (Pick(2) == 0) {
-          s.to_queue = static_cast<std::uint32_t>(Pick(static_cast<int>(tenant_.skill_queues.size())));
+          s.to_queue = static_cast<std::uint32_t>(Pick(static_cast<int>(model.queue_count())));
           // Some prefer an agent there.
           if (Pick(3) == 0) s.to_agent = static_cast<std::uint32_t>(Pick(static_cast<int>(agents)));
         } else {
@@ -639,6 +685,26 @@ class StepGenerator {
       const int what = Pick(8);
       if (what == 0) {
         s.kind = Step::Kind::kRetireAgent;
+        return s;
+      }
+      if (what == 3 && model.queue_count() < 8) {
+        // A queue added (up to a few), mostly multimedia, some requiring
+        // skills, some overflowing into another queue of its media.
+        static const char* kNames[] = {"least_busy", "longest_idle", "round_robin", "most_skilled"};
+        s.kind = Step::Kind::kAddQueue;
+        s.target = model.queue_count();
+        s.strategy = kNames[Pick(4)];
+        s.max_wait = 5 + Pick(40);
+        if (Pick(4) == 0) s.type = config::AgentType::kVoice;
+        if (s.type != config::AgentType::kVoice && Pick(3) == 0) {
+          for (const char* skill : {"en", "es", "vip"}) {
+            if (Pick(2)) s.skills.push_back({skill, 1 + Pick(4), 0});
+          }
+        }
+        if (Pick(2) == 0) {
+          const auto to = static_cast<std::uint32_t>(Pick(static_cast<int>(model.queue_count())));
+          if (model.QueueVoice(to) == (s.type == config::AgentType::kVoice)) s.to_queue = to;
+        }
         return s;
       }
       if (what == 2) {
@@ -674,6 +740,11 @@ class StepGenerator {
         s.queues = kSets[Pick(static_cast<int>(kSets.size()))];
         s.type = type == 1 ? config::AgentType::kVersatile : config::AgentType::kMultimedia;
         if (s.type == config::AgentType::kVersatile) s.queues.push_back(3);
+        // Sometimes a queue added at run time too, of a media it serves.
+        if (model.queue_count() > 4 && Pick(2) == 0) {
+          const auto q = static_cast<std::uint32_t>(4 + Pick(static_cast<int>(model.queue_count() - 4)));
+          if (!model.QueueVoice(q) || s.type == config::AgentType::kVersatile) s.queues.push_back(q);
+        }
         for (const char* skill : {"en", "es", "vip"}) {
           if (Pick(2)) s.skills.push_back({skill, 1 + Pick(4), 0});
         }
@@ -749,12 +820,14 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_k
   StepGenerator gen(result.tenant, seed * 7919 + 1);
   // The generator reads a model of its own so that it never depends on the
   // checker's state (a shrunk replay must mean the same steps).
-  ReferenceModel shadow(result.tenant, *[] {
+  const routing::PolicyRegistry* policies = [] {
     static routing::PolicyRegistry p;
     static bool once = routing::RegisterBuiltinPolicies(p).ok();
     (void)once;
     return &p;
-  }(), cap_bug);
+  }();
+  ReferenceModel shadow(result.tenant, *policies, cap_bug);
+  std::vector<config::SkillQueueConfig> shadow_queues = result.tenant.skill_queues;
   Checker checker(result.tenant, cap_bug);
   std::vector<Step> history;
   std::int64_t now = 1000 * kSec;
@@ -779,6 +852,22 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_k
       case Step::Kind::kAddAgent:
         shadow.AddAgent(s.employee, s.ou, s.queues, SkillMap(s.skills), s.type);
         break;
+      case Step::Kind::kAddQueue: {
+        // As the checker builds it (a step that does not fit was not generated).
+        config::SkillQueueConfig q;
+        q.id = "added" + std::to_string(s.target);
+        q.strategy = s.strategy;
+        q.max_wait_seconds = s.max_wait;
+        q.max_waiting = 4;
+        q.media = s.type == config::AgentType::kVoice ? config::QueueMedia::kVoice : config::QueueMedia::kMultimedia;
+        q.required_skills = s.skills;
+        shadow_queues.push_back(q);
+        if (s.to_queue != UINT32_MAX) {
+          shadow_queues.back().on_overflow = {config::OverflowTarget::Kind::kQueue, shadow_queues[s.to_queue].id};
+        }
+        shadow.AddQueue(shadow_queues.back(), shadow_queues, *policies);
+        break;
+      }
       case Step::Kind::kCommand: {
         std::optional<ReferenceModel::Key> key;
         if (s.command == AgentCommandType::kCloseSession || s.command == AgentCommandType::kTransfer ||
@@ -838,7 +927,7 @@ TEST(RouterModelTest, MillionRandomEventsAgreeWithTheReferenceModel) {
                            "preference last_agent served", "preference last_agent expired",
                            "preference contact served", "preference contact unavailable",
                            "preference transfer served", "preference transfer expired", "agent changed",
-                           "agent added", "agent retired", "OU added", "OU moved"}) {
+                           "agent added", "agent retired", "OU added", "OU moved", "queue added under traffic"}) {
     EXPECT_GT(g_coverage.counts[what], 0u) << what;
   }
 }
