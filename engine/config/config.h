@@ -189,6 +189,9 @@ struct ChannelConfig {
   SkillLevels required_skills;
   // Built by the kind's factory while loading; validated, ready to serve.
   ChannelAdapterPtr adapter;
+  // Removed while the daemon runs: it keeps its position, which is the
+  // routers' index of it (config/channel_changes.h); its webhook answers 404.
+  bool retired = false;
   int line = 0;
 };
 

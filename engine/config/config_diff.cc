@@ -89,17 +89,30 @@ std::string RenderWithoutCaps(const toml::table& table) {
   return Render(&copy);
 }
 
-// The employee ids of a tenant's agents, each with its table.
-std::map<std::string, const toml::table*> AgentIds(const toml::table& tenant) {
+// The tables of a tenant's array `key` (agents, channels) by their `id_key`.
+std::map<std::string, const toml::table*> TablesById(const toml::table& tenant, std::string_view key,
+                                                    std::string_view id_key) {
   std::map<std::string, const toml::table*> out;
-  if (const toml::array* agents = tenant["agents"].as_array()) {
-    for (const toml::node& a : *agents) {
+  if (const toml::array* items = tenant[key].as_array()) {
+    for (const toml::node& a : *items) {
       const toml::table* table = a.as_table();
       if (table == nullptr) continue;
-      if (const auto id = table->get_as<std::string>("employee_id")) out[id->get()] = table;
+      if (const auto id = table->get_as<std::string>(id_key)) out[id->get()] = table;
     }
   }
   return out;
+}
+std::map<std::string, const toml::table*> AgentIds(const toml::table& tenant) {
+  return TablesById(tenant, "agents", "employee_id");
+}
+
+// A channel's table without the keys a reload applies to it live.
+std::string RenderWithoutChannelRouting(const toml::table& channel) {
+  toml::table copy = channel;
+  for (auto it = copy.begin(); it != copy.end();) {
+    it = IsLiveChannelKey(it->first.str()) ? copy.erase(it) : std::next(it);
+  }
+  return Render(&copy);
 }
 
 std::map<std::string, const toml::table*> TenantsById(const toml::table& root) {
@@ -156,12 +169,23 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
     }
     bool restructured = false;
     for (const std::string& key : KeysOf(*table, *it->second)) {
-      if (key == "tokens" || key == "agents" || key == "ous" || key == "skill_queues" || IsLiveTenantKey(key)) {
+      if (key == "tokens" || key == "agents" || key == "ous" || key == "skill_queues" || key == "channels" ||
+          IsLiveTenantKey(key)) {
         continue;
       }
       if (RenderWithoutLiveKeys(*table, key) != RenderWithoutLiveKeys(*it->second, key)) {
         changed.push_back("tenant '" + id + "': " + key);
         restructured |= key == "multimedia_access_mode";
+      }
+    }
+    // A channel the running file has, with another kind, secret or option:
+    // its adapter was built with them. (Channels added or removed apply live.)
+    const auto old_channels = TablesById(*table, "channels", "id");
+    const auto new_channels = TablesById(*it->second, "channels", "id");
+    for (const auto& [channel, t] : old_channels) {
+      const auto other = new_channels.find(channel);
+      if (other != new_channels.end() && RenderWithoutChannelRouting(*t) != RenderWithoutChannelRouting(*other->second)) {
+        changed.push_back("tenant '" + id + "': channel '" + channel + "'");
       }
     }
     if (!restructured) continue;
@@ -170,7 +194,8 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
     // the caps of those the running file has, and the queues' live keys.
     const bool ous_changed = RenderWithoutLiveKeys(*table, "ous") != RenderWithoutLiveKeys(*it->second, "ous") ||
                              RenderWithoutLiveKeys(*table, "skill_queues") !=
-                                 RenderWithoutLiveKeys(*it->second, "skill_queues");
+                                 RenderWithoutLiveKeys(*it->second, "skill_queues") ||
+                             RenderWithoutLiveKeys(*table, "channels") != RenderWithoutLiveKeys(*it->second, "channels");
     const auto old_agents = AgentIds(*table);
     const auto new_agents = AgentIds(*it->second);
     bool agents_changed = old_agents.size() != new_agents.size();
@@ -179,7 +204,7 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
       agents_changed |= other == new_agents.end() || RenderWithoutCaps(*t) != RenderWithoutCaps(*other->second);
     }
     if (agents_changed || ous_changed) {
-      changed.push_back("tenant '" + id + "': OUs, skill queues and agents (with its access mode)");
+      changed.push_back("tenant '" + id + "': OUs, skill queues, channels and agents (with its access mode)");
     }
   }
   for (const auto& [id, table] : new_tenants) {

@@ -4,11 +4,13 @@
 // reload applies live is left out: tokens (the tenants' and the operators'),
 // caps (max_concurrent_sessions and max_concurrent_sessions_by_channel_kind of
 // the tenants, their OUs and their agents), the tenants'
-// session_idle_timeout_seconds, and the OUs, skill queues and agents, added,
-// removed or changed (ou_changes.h, queue_changes.h, agent_changes.h; matched
-// by id, so reordering them is no change either) unless the tenant's access
-// mode changes too, and the channels' routing keys (channel_changes.h). (A queue's media is checked against the queues in effect:
-// queue_changes.h, QueuesWithOtherMedia.)
+// session_idle_timeout_seconds, and the OUs, skill queues, channels and
+// agents, added, removed or changed (ou_changes.h, queue_changes.h,
+// channel_changes.h, agent_changes.h; matched by id, so reordering them is no
+// change either) unless the tenant's access mode changes too. A running
+// channel's keys but its routing ones are named ("tenant 'acme': channel
+// 'web'"); a queue's media is checked against the queues in effect
+// (queue_changes.h, QueuesWithOtherMedia).
 //
 // Thread safety: a pure function.
 #pragma once
@@ -22,7 +24,7 @@
 namespace routerd::config {
 
 // One line per changed part, tables and tenants by name: "[server]", "[storage]",
-// "[cluster]", "tenant 'acme': channels", "tenant 'x' added", "tenant 'y' removed".
+// "[cluster]", "tenant 'acme': channel 'web'", "tenant 'x' added", "tenant 'y' removed".
 // Any change of [cluster] needs a restart: an instance's identity and lease
 // timing are fixed while it holds leases. The variables its *_env keys name
 // are read at start only, so only the file's text is compared.

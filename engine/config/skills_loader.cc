@@ -51,6 +51,7 @@ void CheckRequiredSkillsHeld(const TenantConfig& tenant, std::string_view path, 
   }
   for (std::size_t i = 0; i < tenant.channels.size(); ++i) {
     const ChannelConfig& c = tenant.channels[i];
+    if (c.retired) continue;
     check(c.required_skills, std::string(path) + ".channels '" + c.id + "'");
   }
 }

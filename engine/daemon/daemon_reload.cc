@@ -68,8 +68,11 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, reloaded, restructured);
   const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
   config::CopyLiveQueueKeys(*agents.tenant, reloaded);
-  // Channels to queues in effect (those the file adds included), after them.
-  const std::uint32_t channels = restructured ? 0 : config::CopyChannelRouting(*agents.tenant, reloaded);
+  // Channels into queues in effect (those the file adds included), after them.
+  const config::ChannelChanges channels = config::MergeChannelChanges(*agents.tenant, reloaded, restructured);
+  for (const std::string& id : channels.waiting) {
+    result.needs_restart.push_back("tenant '" + reloaded.id + "': channel '" + id + "' added");
+  }
   // What a restart with this file would give; the caps set at run time keep
   // winning, as at start-up. The OUs and agents first, so that the caps
   // resolve under their new OUs. `reloaded` outlives the task
@@ -88,7 +91,7 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   ++result.tenants_applied;
   result.ous_changed += ous.count();
   result.queues_changed += queues.count();
-  result.channels_changed += channels;
+  result.channels_changed += channels.count();
   result.agents_changed += agents.changed;
 }
 
@@ -130,8 +133,11 @@ StatusOr<std::size_t> Daemon::ApplyMemberChanges(const shard::TenantRef& ref, co
   }
   const std::size_t closed = agent_gateway_->RetireRemovedAgents(*agents.tenant);
   // Readers off the shard (the API, the console, leave allocation, metrics)
-  // see the queues, OUs and agents as the router now routes them.
+  // see the queues, channels, OUs and agents as the router now routes them.
   shards_->PublishTenant(agents.tenant);
+  // Webhooks last: what a new channel brings finds the router and the
+  // configuration in effect ready for it.
+  webhooks_->ApplyTenantChannels(*agents.tenant, ref);
   return closed;
 }
 

@@ -21,9 +21,11 @@ std::vector<std::vector<TenantRestore>> PlanRestores(std::vector<storage::Recove
     routing::TenantRouter::RestoredSession session;
     session.id = r.session_id;
     session.channel = *channel;
+    // Its stored queue, else its channel's at start-up (a channel added at
+    // run time has none there; its sessions store their queue).
     const auto& channels = tenant->config->channels;
     auto queue = directory.FindQueue(*tenant, r.queue_id);
-    if (!queue) queue = directory.FindQueue(*tenant, channels[*channel].skill_queue);
+    if (!queue && *channel < channels.size()) queue = directory.FindQueue(*tenant, channels[*channel].skill_queue);
     if (!queue) {
       ++counts.skipped;
       continue;

@@ -37,7 +37,7 @@ struct ReloadReport {
   std::size_t tenants_applied = 0;         // tenants whose caps and limits are the file's now (run-time caps kept)
   std::size_t ous_changed = 0;             // OUs added, removed, or given another parent or caps
   std::size_t queues_changed = 0;          // skill queues added, removed, or given other keys
-  std::size_t channels_changed = 0;        // channels given another queue, priority or required skills
+  std::size_t channels_changed = 0;        // channels added, removed, or given another queue, priority or skills
   std::size_t agents_changed = 0;          // agents added, removed, or given another OU, type, queues, skills, ...
   bool failed = false;                     // the reload broke off (logged); nothing more changed
   std::string unavailable;                 // what it could not read (storage): nothing changed, try again

@@ -195,9 +195,11 @@ void AppendAgents(std::string& out, const config::TenantConfig& t, const routing
 void AppendChannels(std::string& out, const config::TenantConfig& t) {
   Key(out, "channels");
   out += "[";
-  for (std::size_t i = 0; i < t.channels.size(); ++i) {
-    const config::ChannelConfig& c = t.channels[i];
-    if (i) out += ",";
+  bool first = true;
+  for (const config::ChannelConfig& c : t.channels) {
+    if (c.retired) continue;
+    if (!first) out += ",";
+    first = false;
     out += "{";
     Str(out, "id", c.id);
     out += ",";

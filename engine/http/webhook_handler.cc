@@ -9,20 +9,69 @@
 
 namespace routerd::http {
 namespace beast_http = boost::beast::http;
+namespace {
+
+// Handlers get ids that are never reused, so a thread's copy of one
+// handler's routes is never taken for another's built at the same address.
+std::uint64_t NextHandlerId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
 
 WebhookHandler::WebhookHandler(const config::Config& config, shard::ShardSet& shards, ingest::DedupWindow& dedup,
                                leave::LeaveMessageSink& leave_messages, metrics::WebhookMetrics& metrics,
                                const Clock& clock, int io_threads, storage::Storage* storage,
                                config::Durability durability)
-    : metrics_(metrics), clock_(clock), admission_(shards, dedup, leave_messages, storage, durability, io_threads) {
+    : metrics_(metrics),
+      clock_(clock),
+      admission_(shards, dedup, leave_messages, storage, durability, io_threads),
+      handler_id_(NextHandlerId()),
+      routes_(std::make_shared<RouteTable>()) {
   for (const auto& tenant : config.tenants) {
-    auto ref = shards.directory().FindTenant(tenant.id);
-    for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
-      const auto& ch = tenant.channels[i];
-      channels_.emplace(ch.id, ChannelRoute{ingest::IngestRoute{ch.id, ch.kind, *ref, i}, metrics.KindIndex(ch.kind),
-                                            ch.adapter});
-    }
+    if (auto ref = shards.directory().FindTenant(tenant.id)) ApplyTenantChannels(tenant, *ref);
   }
+}
+
+void WebhookHandler::ApplyTenantChannels(const config::TenantConfig& tenant, const shard::TenantRef& ref) {
+  std::lock_guard lock(routes_mu_);
+  auto next = std::make_shared<RouteTable>(*routes_);
+  for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
+    const config::ChannelConfig& ch = tenant.channels[i];
+    auto it = next->by_id.find(ch.id);
+    // Channel ids are unique across tenants; one may have moved from another
+    // tenant in the same file, so a route is this tenant's only by its index.
+    const bool ours = it != next->by_id.end() && it->second->ingest.tenant.shard == ref.shard &&
+                      it->second->ingest.tenant.tenant == ref.tenant && it->second->ingest.channel == i;
+    if (ch.retired) {
+      if (ours) next->by_id.erase(it);
+      continue;
+    }
+    if (ours) continue;
+    const ChannelRoute& route = all_routes_.emplace_back(
+        ChannelRoute{ingest::IngestRoute{ch.id, ch.kind, ref, i}, metrics_.KindIndex(ch.kind), ch.adapter});
+    next->by_id.insert_or_assign(ch.id, &route);
+  }
+  routes_ = std::move(next);
+  routes_version_.fetch_add(1, std::memory_order_release);
+}
+
+const WebhookHandler::RouteTable& WebhookHandler::Routes() {
+  struct Copy {
+    std::uint64_t handler = 0;
+    std::uint64_t version = 0;
+    std::shared_ptr<const RouteTable> table;
+  };
+  thread_local Copy copy;
+  const std::uint64_t version = routes_version_.load(std::memory_order_acquire);
+  if (copy.handler != handler_id_ || copy.version != version || copy.table == nullptr) {
+    std::lock_guard lock(routes_mu_);
+    copy.handler = handler_id_;
+    copy.version = routes_version_.load(std::memory_order_relaxed);
+    copy.table = routes_;
+  }
+  return *copy.table;
 }
 
 std::optional<HttpResponse> WebhookHandler::Handle(const HttpRequest& request, std::string_view kind,
@@ -38,8 +87,9 @@ HttpResponse WebhookHandler::Handle(const HttpRequest& request, std::string_view
 const WebhookHandler::ChannelRoute* WebhookHandler::FindRoute(const HttpRequest& request, std::string_view kind,
                                                               std::string_view channel_id,
                                                               std::optional<HttpResponse>& refusal) {
-  auto it = channels_.find(channel_id);
-  if (it == channels_.end() || it->second.ingest.kind != kind) {
+  const RouteTable& routes = Routes();
+  auto it = routes.by_id.find(channel_id);
+  if (it == routes.by_id.end() || it->second->ingest.kind != kind) {
     refusal = JsonError(HttpStatus::not_found, "not_found", "no " + std::string(kind) + " channel with this id");
     return nullptr;
   }
@@ -47,11 +97,11 @@ const WebhookHandler::ChannelRoute* WebhookHandler::FindRoute(const HttpRequest&
   if (method != beast_http::verb::get && method != beast_http::verb::post) {
     HttpResponse res = JsonError(HttpStatus::method_not_allowed, "method_not_allowed", "use GET or POST");
     res.set(beast_http::field::allow, "GET, POST");
-    metrics_.RecordStatus(it->second.kind_index, 405);
+    metrics_.RecordStatus(it->second->kind_index, 405);
     refusal = std::move(res);
     return nullptr;
   }
-  return &it->second;
+  return it->second;
 }
 
 BodyPermit WebhookHandler::AdmitBody(const HttpRequest& head, std::string_view kind, std::string_view channel_id,

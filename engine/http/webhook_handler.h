@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <mutex>
@@ -59,6 +60,10 @@ class WebhookHandler {
   const ingest::Admission::Counters& ingest_counters() const { return admission_.counters(); }
   // Cluster mode (Admission::SetOwnership). Before the server starts.
   void SetOwnership(const cluster::TenantOwnership* ownership) { admission_.SetOwnership(ownership); }
+  // The webhooks of `tenant`'s channels become those in effect (a reload
+  // added or removed some): a new channel answers from now on, a removed one
+  // 404; a running one keeps its route and adapter. From one thread at a time.
+  void ApplyTenantChannels(const config::TenantConfig& tenant, const shard::TenantRef& ref);
 
  private:
   struct ChannelRoute {
@@ -70,6 +75,16 @@ class WebhookHandler {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
+
+  // The routes in effect, by channel id. A route never moves nor is freed
+  // while the handler lives (all_routes_), so a request may hold a pointer to
+  // one across a reload; a table is replaced whole.
+  struct RouteTable {
+    std::unordered_map<std::string, const ChannelRoute*, NameHash, std::equal_to<>> by_id;
+  };
+  // This thread's copy of the table in effect: one relaxed load of the
+  // version per request, the lock only after a reload.
+  const RouteTable& Routes();
 
   // The channel of a webhook URL, or the answer that refuses the request.
   const ChannelRoute* FindRoute(const HttpRequest& request, std::string_view kind, std::string_view channel_id,
@@ -83,7 +98,11 @@ class WebhookHandler {
   metrics::WebhookMetrics& metrics_;
   const Clock& clock_;
   ingest::Admission admission_;
-  std::unordered_map<std::string, ChannelRoute, NameHash, std::equal_to<>> channels_;
+  const std::uint64_t handler_id_;  // tells this handler's thread copies from another's
+  std::mutex routes_mu_;            // writers, and readers that refresh their copy
+  std::deque<ChannelRoute> all_routes_;
+  std::shared_ptr<const RouteTable> routes_;
+  std::atomic<std::uint64_t> routes_version_{0};
 };
 
 }  // namespace routerd::http

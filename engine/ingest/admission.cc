@@ -289,7 +289,7 @@ std::string Admission::QueueOfChannel(const IngestRoute& route) const {
   // As in effect: a reload may have moved the channel to another queue.
   const std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(route.tenant.config->id);
   const config::TenantConfig& t = tenant != nullptr ? *tenant : *route.tenant.config;
-  return t.channels[route.channel].skill_queue;
+  return route.channel < t.channels.size() ? t.channels[route.channel].skill_queue : std::string();
 }
 
 }  // namespace routerd::ingest

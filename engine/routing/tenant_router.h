@@ -231,14 +231,18 @@ class TenantRouter {
   void ApplyQueues(const config::TenantConfig& tenant, std::int64_t now_ns);
   void RetireQueues(const config::TenantConfig& tenant);
   bool QueueRetired(std::uint32_t queue) const { return queue_retired_[queue] != 0; }
-  // The channels' routing keys become those of `tenant` (the same channels at
-  // the same positions: channels are added and removed with a restart): each
-  // channel's skill queue and priority, for the sessions that arrive from now
-  // on (the waiting take their places by the new priority), and the skills it
-  // requires (a new set gets its lanes in every queue, and agents join them by
-  // their skills). Sessions already waiting stay in their lanes. Between
-  // ApplyQueues and RetireQueues. REQUIRES: every channel's queue is one of
-  // the router's, not retired, of multimedia media.
+  // The tenant's channels become those of `tenant`, by position (the
+  // channels' indices, as config/channel_changes.h keeps them): the channels
+  // past the known ones are added, retired ones are no channel (FindChannel
+  // does not find them; their open sessions end as usual), and each channel's
+  // skill queue and priority apply to the sessions that arrive from now on
+  // (the waiting take their places by the new priority), and the skills it
+  // requires too (a new set gets its lanes in every queue, and agents join
+  // them by their skills). Sessions already waiting stay in their lanes.
+  // Between ApplyQueues and RetireQueues. REQUIRES: `tenant`'s channels
+  // extend the router's; every channel's queue is one of the router's, not
+  // retired, of multimedia media; in per-channel-kind access, its kind one of
+  // the router's kinds.
   void ApplyChannels(const config::TenantConfig& tenant, std::int64_t now_ns);
 
   // ---- Read-only views (tests, admin queries on the shard thread; the view
@@ -625,6 +629,7 @@ class TenantRouter {
   std::vector<std::uint32_t> channel_queue_;  // channel -> skill queue
   std::vector<std::uint8_t> channel_priority_;  // channel -> priority, kNoPriority = the queue's
   std::vector<std::string> channel_ids_;
+  std::vector<std::uint8_t> channel_retired_;  // by channel: removed at run time
   // Per-channel-kind access (kind_count_ == 0: unified). Caps of the model are
   // 0 where a level sets none for a kind.
   std::uint32_t kind_count_ = 0;

@@ -180,11 +180,27 @@ std::uint32_t TenantRouter::ClassFor(std::uint8_t kind, const config::SkillLevel
 }
 
 void TenantRouter::ApplyChannels(const config::TenantConfig& tenant, std::int64_t now_ns) {
-  assert(tenant.channels.size() == channel_queue_.size());
+  assert(tenant.channels.size() >= channel_queue_.size());
+  // Each table by channel grows together; the loop below fills them in.
+  for (std::size_t c = channel_queue_.size(); c < tenant.channels.size(); ++c) {
+    const config::ChannelConfig& ch = tenant.channels[c];
+    channel_ids_.push_back(ch.id);
+    channel_retired_.push_back(0);
+    channel_queue_.push_back(kNone);
+    channel_priority_.push_back(kNoPriority);
+    channel_skill_class_.push_back(0);
+    if (per_kind()) {
+      const auto kind = std::lower_bound(kind_names_.begin(), kind_names_.end(), ch.kind);
+      assert(kind != kind_names_.end() && *kind == ch.kind && "config/channel_changes.h keeps new kinds out");
+      channel_kind_.push_back(static_cast<std::uint8_t>(kind - kind_names_.begin()));
+    }
+  }
   bool reprioritized = false, reclassed = false;
   for (std::uint32_t c = 0; c < channel_queue_.size(); ++c) {
     const config::ChannelConfig& ch = tenant.channels[c];
     assert(ch.id == channel_ids_[c]);
+    channel_retired_[c] = ch.retired;
+    if (ch.retired) continue;  // its open sessions keep its keys
     const std::optional<std::uint32_t> queue = FindQueue(ch.skill_queue);
     assert(queue && !queues_[*queue]->voice && "configuration validation checks channels' queues");
     if (queue) channel_queue_[c] = *queue;

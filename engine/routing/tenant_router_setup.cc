@@ -51,6 +51,7 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
 
   for (const auto& ch : tenant.channels) {
     channel_ids_.push_back(ch.id);
+    channel_retired_.push_back(ch.retired);
     channel_queue_.push_back(FindQueue(ch.skill_queue).value_or(kNone));
     channel_priority_.push_back(ch.priority ? static_cast<std::uint8_t>(*ch.priority) : kNoPriority);
   }

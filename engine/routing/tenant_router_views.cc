@@ -94,7 +94,7 @@ std::optional<std::uint32_t> TenantRouter::FindOu(std::string_view ou_id) const 
 
 std::optional<std::uint32_t> TenantRouter::FindChannel(std::string_view channel_id) const {
   std::uint32_t i = IndexOf(channel_ids_, channel_id);
-  return i == kNone ? std::nullopt : std::optional<std::uint32_t>(i);
+  return i == kNone || channel_retired_[i] ? std::nullopt : std::optional<std::uint32_t>(i);
 }
 
 }  // namespace routerd::routing

@@ -11,7 +11,7 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
         static_cast<std::uint32_t>(std::hash<std::string_view>()(t.id) % shard_count_);
     TenantEntry entry;
     entry.ref = {shard, static_cast<std::uint32_t>(shard_tenants_[shard].size()), &t};
-    for (std::uint32_t i = 0; i < t.channels.size(); ++i) entry.channels.emplace(t.channels[i].id, i);
+    entry.channels = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(ChannelsOf(t));
     entry.agents = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(AgentsOf(t));
     entry.ous = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(OusOf(t));
     entry.queues = std::make_unique<std::atomic<std::shared_ptr<const IndexMap>>>(QueuesOf(t));
@@ -44,10 +44,19 @@ std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::QueuesOf(con
   return queues;
 }
 
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::ChannelsOf(const config::TenantConfig& tenant) {
+  auto channels = std::make_shared<IndexMap>();
+  for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
+    if (!tenant.channels[i].retired) channels->emplace(tenant.channels[i].id, i);
+  }
+  return channels;
+}
+
 void RoutingDirectory::PublishMembers(const config::TenantConfig& tenant) {
   auto it = tenants_.find(tenant.id);
   if (it == tenants_.end()) return;
   it->second.queues->store(QueuesOf(tenant), std::memory_order_release);
+  it->second.channels->store(ChannelsOf(tenant), std::memory_order_release);
   it->second.ous->store(OusOf(tenant), std::memory_order_release);
   it->second.agents->store(AgentsOf(tenant), std::memory_order_release);
 }
@@ -71,7 +80,7 @@ std::optional<std::uint32_t> RoutingDirectory::Lookup(const IndexMap& map, std::
 
 std::optional<std::uint32_t> RoutingDirectory::FindChannel(const TenantRef& t, std::string_view id) const {
   const TenantEntry* e = Entry(t);
-  return e ? Lookup(e->channels, id) : std::nullopt;
+  return e ? Lookup(*e->channels->load(std::memory_order_acquire), id) : std::nullopt;
 }
 
 std::optional<std::uint32_t> RoutingDirectory::FindAgent(const TenantRef& t, std::string_view id) const {

@@ -2,7 +2,7 @@
 // (tenant, channel, agent, OU ids) to the shard and indices the router uses.
 //
 // Built once from the configuration; immutable afterwards but for the agents,
-// OUs and skill queues of a tenant, which a reload or the provisioning API may
+// OUs, skill queues and channels of a tenant, which a reload or the provisioning API may
 // add or remove (PublishMembers), so any thread may read it without a lock. Tenants are spread over shards by a hash of
 // their id.
 #pragma once
@@ -42,7 +42,7 @@ class RoutingDirectory {
   const std::vector<const config::TenantConfig*>& TenantsOfShard(std::uint32_t shard) const {
     return shard_tenants_[shard];
   }
-  // The tenant's agents, OUs and skill queues become those of `tenant` (by position,
+  // The tenant's agents, OUs, skill queues and channels become those of `tenant` (by position,
   // retired ones left out). From one thread at a time (the reload).
   void PublishMembers(const config::TenantConfig& tenant);
 
@@ -57,13 +57,14 @@ class RoutingDirectory {
   using IndexMap = NameMap<std::uint32_t>;
   struct TenantEntry {
     TenantRef ref;
-    IndexMap channels;
+
     // Replaced whole when a reload changes them.
-    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents, ous, queues;
+    std::unique_ptr<std::atomic<std::shared_ptr<const IndexMap>>> agents, ous, queues, channels;
   };
   static std::shared_ptr<const IndexMap> AgentsOf(const config::TenantConfig& tenant);
   static std::shared_ptr<const IndexMap> OusOf(const config::TenantConfig& tenant);
   static std::shared_ptr<const IndexMap> QueuesOf(const config::TenantConfig& tenant);
+  static std::shared_ptr<const IndexMap> ChannelsOf(const config::TenantConfig& tenant);
   static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
   const TenantEntry* Entry(const TenantRef& t) const;
 

@@ -86,7 +86,7 @@ ou = "root"
   EXPECT_THAT(ChangedPartsBesideTokens(kWithOu, caps), IsEmpty());
 }
 
-TEST(ConfigDiffTest, AgentsAndOusAddedRemovedChangedOrReorderedNeedNoRestartUnlessTheQueuesChangeToo) {
+TEST(ConfigDiffTest, AgentsOusAndQueuesAddedRemovedChangedOrReorderedNeedNoRestartUnlessTheAccessModeChangesToo) {
   constexpr std::string_view kTwo = R"toml(
 [[tenants]]
 id = "acme"
@@ -139,7 +139,7 @@ ou = "root"
                                          "[[tenants.skill_queues]]\nid = \"q2\"\n");
   EXPECT_THAT(changes.needs_restart,
               ElementsAre("tenant 'acme': multimedia_access_mode",
-                          "tenant 'acme': OUs, skill queues and agents (with its access mode)"));
+                          "tenant 'acme': OUs, skill queues, channels and agents (with its access mode)"));
   EXPECT_THAT(changes.restructured_tenants, ElementsAre("acme"));
 }
 
@@ -166,7 +166,7 @@ max_wait_seconds = 60
       << "a queue's media is checked against the queues in effect (QueuesWithOtherMedia)";
 }
 
-TEST(ConfigDiffTest, AChannelsRoutingKeysNeedNoRestartItsOtherKeysDo) {
+TEST(ConfigDiffTest, ChannelsAddedRemovedOrRoutedElsewhereNeedNoRestartOtherKeysDo) {
   constexpr std::string_view kChannel = R"toml(
 [[tenants]]
 id = "acme"
@@ -181,27 +181,45 @@ secret = "s1"
   EXPECT_THAT(ChangedPartsBesideTokens(kChannel, routing), IsEmpty());
   std::string secret(kChannel);
   secret.replace(secret.find("s1"), 2, "s2");
-  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, secret), ElementsAre("tenant 'acme': channels"));
+  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, secret), ElementsAre("tenant 'acme': channel 'web'"));
   EXPECT_THAT(ChangedPartsBesideTokens(kChannel, std::string(kChannel) + "[[tenants.channels]]\nid = \"web2\"\n"),
-              ElementsAre("tenant 'acme': channels"));
+              IsEmpty());
+  EXPECT_THAT(ChangedPartsBesideTokens(kChannel, "[[tenants]]\nid = \"acme\"\n"), IsEmpty());
+}
 
+TEST(ConfigDiffTest, ChannelsAreMergedByIdAndWhatCannotRunYetWaits) {
   TenantConfig running;
   running.skill_queues = {SkillQueueConfig{}, SkillQueueConfig{}};
   running.skill_queues[0].id = "q";
   running.skill_queues[1].id = "q2";
-  ChannelConfig web;
-  web.id = "web";
-  web.skill_queue = "q";
-  running.channels = {web};
+  auto channel = [](std::string id, std::string queue, std::string kind = "web") {
+    ChannelConfig c;
+    c.id = std::move(id);
+    c.kind = std::move(kind);
+    c.skill_queue = std::move(queue);
+    return c;
+  };
+  running.channels = {channel("web", "q"), channel("mail", "q")};
   TenantConfig file = running;
-  file.channels[0].skill_queue = "q2";
-  file.channels[0].priority = 3;
-  EXPECT_EQ(CopyChannelRouting(running, file), 1u);
+  file.channels = {channel("chat", "q2"), channel("web", "q2"), channel("later", "elsewhere")};
+  file.channels[1].priority = 3;
+  ChannelChanges changes = MergeChannelChanges(running, file, /*structure_changed=*/false);
+  ASSERT_EQ(running.channels.size(), 3u);
   EXPECT_EQ(running.channels[0].skill_queue, "q2");
   EXPECT_EQ(running.channels[0].priority, 3);
-  file.channels[0].skill_queue = "elsewhere";  // a queue the running tenant lacks: at the restart
-  EXPECT_EQ(CopyChannelRouting(running, file), 0u);
-  EXPECT_EQ(running.channels[0].skill_queue, "q2");
+  EXPECT_TRUE(running.channels[1].retired);
+  EXPECT_EQ(running.channels[2].id, "chat");
+  EXPECT_THAT(changes.added, ElementsAre(2u));
+  EXPECT_THAT(changes.retired, ElementsAre(1u));
+  EXPECT_THAT(changes.changed, ElementsAre(0u));
+  EXPECT_THAT(changes.waiting, ElementsAre("later")) << "its queue is not running";
+
+  // In per-channel-kind access a new kind waits for the restart that gives it caps.
+  running.multimedia_access_mode = AccessMode::kPerChannelKind;
+  file.channels.push_back(channel("fax", "q", "fax"));
+  changes = MergeChannelChanges(running, file, false);
+  EXPECT_THAT(changes.waiting, ElementsAre("later", "fax"));
+  EXPECT_EQ(MergeChannelChanges(running, file, /*structure_changed=*/true).count(), 0u);
 }
 
 TEST(ConfigDiffTest, TheLiveKeysOfAQueueAreCopiedIntoTheRunningTenant) {

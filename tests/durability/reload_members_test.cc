@@ -226,5 +226,39 @@ TEST_F(ReloadTest, SkillQueuesTheFileAddsChangesOrRemovesApplyAtOnce) {
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
+TEST_F(ReloadTest, AChannelTheFileAddsAnswersAtOnceAndOneItRemovesIsNotFound) {
+  const DurabilityConfig config = StartDaemon(/*with_operator=*/true);
+  ASSERT_FALSE(HasFailure());
+  auto a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
+  gateway_test::HttpClient http(runner_.port());
+  const std::string extra = "web-chat-7";
+  ASSERT_EQ(Deliver(http, WebEvent(extra, "x-0", "message", "visitor-early", "hello")).status, 404);
+
+  const std::string base = DurabilityToml(config);
+  std::string text = base;
+  Replace(text, "[[tenants.channels]]\nid = \"web-chat\"",
+          "[[tenants.channels]]\nid = \"" + extra +
+              "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-7\"\n\n"
+              "[[tenants.channels]]\nid = \"web-chat\"");
+  Write(text);
+  gateway_test::HttpReply added = Reload(kOperatorToken);
+  EXPECT_EQ(added.status, 200) << added.body;
+  EXPECT_THAT(added.body, ::testing::HasSubstr("\"channels_changed\":1,\"agents_changed\":0,\"needs_restart\":[]"));
+  ASSERT_EQ(Deliver(http, WebEvent(extra, "x-1", "message", "visitor-new", "hello")).status, 200);
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-new");
+  auto in_effect = http.Send("GET", "/api/v1/config", {}, Bearer(kAdminToken));
+  ASSERT_TRUE(in_effect.ok());
+  EXPECT_THAT(in_effect->body, ::testing::HasSubstr("\"id\":\"" + extra + "\",\"kind\":\"web\""));
+  EXPECT_THAT(in_effect->body, ::testing::Not(::testing::HasSubstr("web-test-secret-7")));
+
+  // Removed: its webhook is 404 again; the session it brought stays a1's.
+  Write(base);
+  gateway_test::HttpReply removed = Reload(kOperatorToken);
+  EXPECT_THAT(removed.body, ::testing::HasSubstr("\"channels_changed\":1,\"agents_changed\":0,\"needs_restart\":[]"));
+  EXPECT_EQ(Deliver(http, WebEvent(extra, "x-2", "message", "visitor-new", "again")).status, 404);
+  EXPECT_THAT(StateOf("a1"), ::testing::HasSubstr("\"active_sessions\":1"));
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
 }  // namespace
 }  // namespace routerd::durability

@@ -62,7 +62,7 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   EXPECT_TRUE(WaitOutput("caps and limits of 1 tenant(s) as the file sets them")) << runner_.process().Output();
   EXPECT_TRUE(WaitState("a2", "\"effective_cap\":" + std::to_string(config.tenant_cap + 2) + ","))
       << StateOf("a2");
-  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': channels"))
+  EXPECT_TRUE(WaitOutput("not applied until a restart: tenant 'acme': channel 'web-small'"))
       << runner_.process().Output();
   EXPECT_EQ(runner_.process().Output().find("not applied until a restart: tenant 'acme': max_concurrent_sessions"),
             std::string::npos);
@@ -133,7 +133,7 @@ TEST_F(ReloadTest, TheOperatorRouteReloadsAndAnswersWhatItDid) {
   EXPECT_EQ(changed.status, 200) << changed.body;
   EXPECT_THAT(changed.body, ::testing::HasSubstr("\"tokens_added\":1,\"tokens_removed\":1,"));
   EXPECT_THAT(changed.body,
-              ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': channels\"]"));
+              ::testing::HasSubstr("\"needs_restart\":[\"tenant 'acme': channel 'web-small'\"]"));
   // Answered once applied: the new cap is in effect, the API's still wins.
   EXPECT_THAT(StateOf("a2"), ::testing::HasSubstr("\"effective_cap\":" + std::to_string(config.tenant_cap + 1) + ","));
   EXPECT_THAT(StateOf("a1"), ::testing::HasSubstr("\"effective_cap\":4,"));

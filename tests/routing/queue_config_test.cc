@@ -3,8 +3,9 @@
 // (every lane after it moves up, sessions waiting in them included) and
 // serves the agents that join it; a queue's strategy and required skills
 // change at once; a removed queue is no queue from then on, and what still
-// waits in it leaves by its overflow. A channel's queue, priority and
-// required skills (TenantRouter::ApplyChannels) apply to what arrives next.
+// waits in it leaves by its overflow. Channels are added and removed, and a
+// channel's queue, priority and required skills apply to what arrives next
+// (TenantRouter::ApplyChannels).
 #include <gtest/gtest.h>
 
 #include "tests/routing/router_harness.h"
@@ -197,6 +198,32 @@ TEST(QueueConfigTest, AChannelTakesAnotherQueuePriorityAndSkillsForWhatArrivesNe
   const Assignments served = h.TakeAssignments();
   ASSERT_FALSE(served.empty());
   EXPECT_EQ(served.front(), (std::pair<std::string, std::string>{"r1", "a2"}));
+}
+
+TEST(QueueConfigTest, AnAddedChannelServesAtOnceAndARemovedOneIsNoChannel) {
+  config::TenantConfig tenant = TwoQueues().Build();
+  RouterHarness h(tenant);
+  routing::TenantRouter& r = h.router();
+  h.SignInReady("a2");
+  config::ChannelConfig mail;
+  mail.id = "mail";
+  mail.kind = "email";
+  mail.skill_queue = "r";
+  mail.required_skills = {{"es", 2, 0}};  // a set no channel required before
+  tenant.channels.push_back(mail);
+  AgentOf(tenant, "a2").skills = {{"es", 3, 0}};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  r.ApplyChannels(tenant, h.now());
+  ASSERT_EQ(r.FindChannel("mail"), 3u);
+  h.Contact("mail", "m1");
+  EXPECT_EQ(h.TakeAssignments(), (Assignments{{"m1", "a2"}}));
+
+  // Removed: no channel from then on; the session it brought ends as usual.
+  tenant.channels.back().retired = true;
+  r.ApplyChannels(tenant, h.now());
+  EXPECT_FALSE(r.FindChannel("mail").has_value());
+  ASSERT_EQ(h.Close("a2", h.SessionOf("a2", 0)), StatusCode::kOk);
+  EXPECT_EQ(r.open_sessions(), 0u);
 }
 
 }  // namespace
