@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "engine/config/agents_loader.h"
+#include "engine/config/channels_loader.h"
 #include "engine/config/ous_loader.h"
 #include "engine/config/overflow_check.h"
 #include "engine/config/skill_queues_loader.h"
@@ -65,6 +66,17 @@ std::optional<SkillQueueConfig> ReadSkillQueueDefinition(std::string_view toml_t
   if (!list.empty()) queue.reset();
   for (std::string& e : list.TakeSorted()) errors.push_back(std::move(e));
   return queue;
+}
+
+std::optional<ChannelConfig> ReadChannelDefinition(std::string_view toml_text, const ConfigSchema& schema,
+                                                   const TenantConfig& tenant, std::vector<std::string>& errors) {
+  const std::optional<toml::table> table = ParseDefinition(toml_text, errors);
+  if (!table) return std::nullopt;
+  internal::ErrorList list("");
+  std::optional<ChannelConfig> channel = ReadChannelTable(*table, "channel", schema, tenant, list);
+  if (!list.empty()) channel.reset();
+  for (std::string& e : list.TakeSorted()) errors.push_back(std::move(e));
+  return channel;
 }
 
 std::vector<std::string> SkillQueueErrors(const TenantConfig& tenant) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/config/config_loader.h"
 
 namespace routerd::config {
 
@@ -38,6 +39,13 @@ std::vector<std::string> OuTreeErrors(const TenantConfig& tenant);
 std::optional<SkillQueueConfig> ReadSkillQueueDefinition(std::string_view toml_text,
                                                          const std::vector<std::string>& strategies,
                                                          std::vector<std::string>& errors);
+
+// The channel `toml_text` defines (one [[tenants.channels]] table, of a kind
+// `schema` registers, into one of `tenant`'s queues), its adapter built;
+// nullopt with `errors` ("channel '<id>': <key> ...: why") when it breaks a
+// rule or is not TOML.
+std::optional<ChannelConfig> ReadChannelDefinition(std::string_view toml_text, const ConfigSchema& schema,
+                                                   const TenantConfig& tenant, std::vector<std::string>& errors);
 
 // What is wrong with `tenant`'s skill queues together (retired ones left
 // out): overflow targets (overflow_check.h) and required skills no agent

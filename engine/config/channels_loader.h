@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,14 @@ struct QueueCatalog {
   std::map<std::string_view, QueueMedia> media;  // views into the tenant
 };
 QueueCatalog CatalogOfQueues(const TenantConfig& tenant);
+
+// One channel's table (located at `path`), checked against `tenant`'s skill
+// queues, its adapter built by its kind's factory (secrets read from their
+// *_env or *_file keys as it says): nullopt, with the errors added, unless it
+// is whole.
+std::optional<ChannelConfig> ReadChannelTable(const toml::table& table, const std::string& path,
+                                              const ConfigSchema& schema, const TenantConfig& tenant,
+                                              internal::ErrorList& errors);
 
 // `path` locates the tenant ("tenants[0]"); its skill queues are loaded already.
 void LoadChannelTables(const std::vector<const toml::table*>& tables, const std::string& path,

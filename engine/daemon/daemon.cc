@@ -46,14 +46,15 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   auto administration = (*storage)->administration().Load();
   if (!administration.ok()) return administration.status();
   const AppliedDefinitions defined =
-      ApplyStoredDefinitions(config, administration->definitions, {adapters->Kinds(), policies->Names()});
+      ApplyStoredDefinitions(config, administration->definitions,
+                             {adapters->Kinds(), policies->Names(), adapters.get()});
   const AppliedSettings applied = ApplyStoredCaps(config, administration->caps);
-  if (defined.queues > 0 || defined.ous > 0 || defined.agents > 0 || applied.caps > 0 ||
+  if (defined.queues > 0 || defined.channels > 0 || defined.ous > 0 || defined.agents > 0 || applied.caps > 0 ||
       !administration->tokens.empty()) {
     spdlog::info(
-        "stored administration: {} skill queue, {} OU and {} agent definitions and {} cap settings applied over "
-        "the configuration file, {} API tokens",
-        defined.queues, defined.ous, defined.agents, applied.caps, administration->tokens.size());
+        "stored administration: {} skill queue, {} channel, {} OU and {} agent definitions and {} cap settings "
+        "applied over the configuration file, {} API tokens",
+        defined.queues, defined.channels, defined.ous, defined.agents, applied.caps, administration->tokens.size());
   }
   for (const std::string& line : defined.skipped) spdlog::warn("stored definition skipped: {}", line);
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);

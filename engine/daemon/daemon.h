@@ -121,6 +121,14 @@ class Daemon {
   // daemon_provision_queues.cc
   http::HttpResponse ProvisionQueue(const gateway::ProvisioningApi::Change& change,
                                     const config::TenantConfig& live, const shard::TenantRef& ref);
+  // daemon_provision_channels.cc
+  http::HttpResponse ProvisionChannel(const gateway::ProvisioningApi::Change& change,
+                                      const config::TenantConfig& live, const shard::TenantRef& ref);
+  // Why channel `next` may not be created, or replace `running`, in `live`:
+  // its id is another tenant's, its kind changes, or its kind is new in
+  // per-channel-kind access. The 409, else nullopt.
+  std::optional<http::HttpResponse> ChannelConflict(const config::TenantConfig& live, const config::ChannelConfig& next,
+                                                    const config::ChannelConfig* running);
   // Why queue `id` may not be removed from `desired` (the tenant in effect
   // less retired objects) now: the 409 (or the shard's error), else nullopt.
   std::optional<http::HttpResponse> QueueRemovalConflict(const config::TenantConfig& desired,

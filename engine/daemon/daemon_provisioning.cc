@@ -47,9 +47,8 @@ HttpResponse Daemon::Provision(const Change& change) {
   if (config_.cluster.enabled) {
     // Other instances would not see the change until their next reload.
     return http::JsonError(HttpStatus::not_implemented, "not_implemented",
-                           "in cluster mode agents, OUs and skill queues change through the configuration file: edit "
-                           "it on every "
-                           "instance and reload each (SIGHUP or POST /api/v1/operator/reload)");
+                           "in cluster mode agents, OUs, skill queues and channels change through the configuration "
+                           "file: edit it on every instance and reload each (SIGHUP or POST /api/v1/operator/reload)");
   }
   const std::shared_ptr<const config::TenantConfig> live = shards_->tenant_configs().Get(change.tenant_id);
   const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(change.tenant_id);
@@ -57,6 +56,7 @@ HttpResponse Daemon::Provision(const Change& change) {
 
   if (change.object == gateway::ProvisioningApi::Object::kOu) return ProvisionOu(change, *live, *ref);
   if (change.object == gateway::ProvisioningApi::Object::kSkillQueue) return ProvisionQueue(change, *live, *ref);
+  if (change.object == gateway::ProvisioningApi::Object::kChannel) return ProvisionChannel(change, *live, *ref);
   return ProvisionAgent(change, *live, *ref);
 }
 

@@ -162,7 +162,8 @@ Daemon::ReloadResult Daemon::Reload() {
     return result;
   }
   const AppliedDefinitions defined =
-      ApplyStoredDefinitions(*loaded.config, stored->definitions, {adapters_->Kinds(), policies_->Names()});
+      ApplyStoredDefinitions(*loaded.config, stored->definitions,
+                             {adapters_->Kinds(), policies_->Names(), adapters_.get()});
   for (const std::string& line : defined.skipped) spdlog::warn("reload: stored definition skipped: {}", line);
   const config::Config& next = *loaded.config;
   config::FileChanges changes;

@@ -4,6 +4,7 @@
 
 #include "engine/config/agent_definition.h"
 #include "engine/config/agents_loader.h"
+#include "engine/config/config_loader.h"
 #include "engine/config/kind_caps_loader.h"
 #include "engine/config/overflow_target.h"
 
@@ -175,6 +176,33 @@ std::string ApplyStoredQueue(config::TenantConfig& tenant, const storage::Stored
   return {};
 }
 
+std::string ApplyStoredChannel(config::Config& config, config::TenantConfig& tenant,
+                               const storage::StoredDefinition& stored, const config::ConfigSchema& schema) {
+  std::vector<config::ChannelConfig>& channels = tenant.channels;
+  const auto at = std::find_if(channels.begin(), channels.end(),
+                               [&](const config::ChannelConfig& c) { return c.id == stored.object_id; });
+  if (!stored.definition) {
+    if (at != channels.end()) channels.erase(at);
+    return {};
+  }
+  std::vector<std::string> errors;
+  std::optional<config::ChannelConfig> channel = config::ReadChannelDefinition(*stored.definition, schema, tenant, errors);
+  if (!channel) return errors.empty() ? "unreadable" : errors.front();
+  if (channel->id != stored.object_id) return "its definition names another id";
+  for (const config::TenantConfig& other : config.tenants) {
+    if (&other == &tenant) continue;
+    for (const config::ChannelConfig& c : other.channels) {
+      if (c.id == channel->id) return "channel id '" + c.id + "' is tenant '" + other.id + "''s";
+    }
+  }
+  if (at != channels.end()) {
+    *at = std::move(*channel);
+  } else {
+    channels.push_back(std::move(*channel));
+  }
+  return {};
+}
+
 AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
                                           const std::vector<storage::StoredDefinition>& definitions,
                                           const DefinitionRules& rules) {
@@ -187,19 +215,28 @@ AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
     switch (d.kind) {
       case Kind::kOu: return ApplyStoredOu(*tenant, d, rules.known_kinds);
       case Kind::kSkillQueue: return ApplyStoredQueue(*tenant, d, rules.strategies);
+      case Kind::kChannel:
+        if (rules.adapters == nullptr) return "no channel kinds to check it against";
+        return ApplyStoredChannel(config, *tenant, d, config::ConfigSchema{rules.adapters, rules.strategies});
       case Kind::kAgent: break;
     }
     return ApplyStoredAgent(*tenant, d);
   };
   auto count = [&applied](Kind kind) -> int& {
-    return kind == Kind::kOu ? applied.ous : kind == Kind::kSkillQueue ? applied.queues : applied.agents;
+    switch (kind) {
+      case Kind::kOu: return applied.ous;
+      case Kind::kSkillQueue: return applied.queues;
+      case Kind::kChannel: return applied.channels;
+      case Kind::kAgent: break;
+    }
+    return applied.agents;
   };
   auto apply = [&](const storage::StoredDefinition& d) {
     const std::string why = apply_one(d);
     if (why.empty()) {
       ++count(d.kind);
     } else {
-      static constexpr std::string_view kNouns[] = {"agent ", "OU ", "skill queue "};
+      static constexpr std::string_view kNouns[] = {"agent ", "OU ", "skill queue ", "channel "};
       applied.skipped.push_back(std::string(kNouns[static_cast<int>(d.kind)]) + d.tenant_id + "/" + d.object_id +
                                 " as " + d.set_by + " " + (d.definition ? "defined" : "removed") + " it: " + why);
     }
@@ -226,6 +263,9 @@ AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
   // Queues and OUs before the agents in them; their removals after the
   // agents may have left them.
   apply_in_passes(Kind::kSkillQueue);
+  for (const storage::StoredDefinition& d : definitions) {
+    if (d.kind == Kind::kChannel) apply(d);
+  }
   apply_in_passes(Kind::kOu);
   for (const storage::StoredDefinition& d : definitions) {
     if (d.kind == Kind::kAgent) apply(d);

@@ -9,8 +9,9 @@
 // longer has is skipped and reported. Tokens created through the API are
 // valid alongside the file's tokens until revoked.
 //
-// Agents, OUs and skill queues created, changed or removed through the API
-// win over the file's agent of the same employee id, OU or queue of the same id, for the same
+// Agents, OUs, skill queues and channels created, changed or removed through
+// the API win over the file's agent of the same employee id, OU, queue or
+// channel of the same id, for the same
 // reason: the stored definition replaces it (or adds it), a stored removal
 // removes it (an agent with the file's tokens for it). A definition that no
 // longer fits the file (an agent's OU or a queue is gone, its business
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/config/config_loader.h"
 #include "engine/storage/administration.h"
 
 namespace routerd::daemon {
@@ -39,6 +41,7 @@ AppliedSettings ApplyStoredCaps(config::Config& config, const std::vector<storag
 
 struct AppliedDefinitions {
   int queues = 0;                    // skill queue definitions and removals applied
+  int channels = 0;                  // channel definitions and removals applied
   int ous = 0;                       // OU definitions and removals applied
   int agents = 0;                    // agent definitions and removals applied
   std::vector<std::string> skipped;  // one line per definition that no longer fits
@@ -48,12 +51,14 @@ struct AppliedDefinitions {
 struct DefinitionRules {
   std::vector<std::string> known_kinds;  // the registered channel kinds, for caps per kind
   std::vector<std::string> strategies;   // the assignment strategies, for a queue's
+  const AdapterRegistry* adapters = nullptr;  // a channel's kinds; channels are skipped without it
 };
 
-// Applies `definitions` (oldest first) to `config`'s skill queues, OUs and
-// agents: the queues and OUs defined first, then the agents (which may be in
-// them), then the OU and queue removals (once their agents may have moved
-// out). Before ApplyStoredCaps: caps name OUs and agents.
+// Applies `definitions` (oldest first) to `config`'s skill queues, channels,
+// OUs and agents: the queues first, then the channels into them and the OUs,
+// then the agents (which may be in them), then the OU and queue removals
+// (once their agents and channels may have moved out). Before
+// ApplyStoredCaps: caps name OUs and agents.
 AppliedDefinitions ApplyStoredDefinitions(config::Config& config,
                                           const std::vector<storage::StoredDefinition>& definitions,
                                           const DefinitionRules& rules);
@@ -67,6 +72,12 @@ std::string ApplyStoredAgent(config::TenantConfig& tenant, const storage::Stored
 // in it.
 std::string ApplyStoredOu(config::TenantConfig& tenant, const storage::StoredDefinition& ou,
                           const std::vector<std::string>& known_kinds);
+
+// The same for a channel: a definition replaces or adds it (its adapter built
+// anew) unless it breaks a rule (its queue is gone, its kind is not
+// registered, its id is another tenant's); a removal removes it.
+std::string ApplyStoredChannel(config::Config& config, config::TenantConfig& tenant,
+                               const storage::StoredDefinition& channel, const config::ConfigSchema& schema);
 
 // The same for a skill queue: a definition replaces or adds it unless the
 // queues' overflow or required skills, or the media its file agents serve,

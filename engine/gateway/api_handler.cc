@@ -184,7 +184,8 @@ std::optional<HttpResponse> ApiHandler::Handle(HttpRequest& request, std::string
     return SessionRoute(request, *who, id, tail, ctx);
   }
   if (first == "queues") return QueueRoute(request, *who, rest, ctx);
-  if (first == "skill_queues") return SkillQueueRoute(request, *who, rest, ctx);
+  if (first == "skill_queues") return DefinitionRoute(request, *who, ProvisioningApi::Object::kSkillQueue, rest, ctx);
+  if (first == "channels") return DefinitionRoute(request, *who, ProvisioningApi::Object::kChannel, rest, ctx);
   if (first == "ous" && Head(rest).second.empty()) {
     // The OUs themselves (their caps alone: /ous/{id}/cap, below).
     if (!who->admin()) return Forbidden("tenant_admin only");

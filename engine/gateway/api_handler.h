@@ -89,9 +89,11 @@ class ApiHandler {
   // /queues and /queues/{id}/waiting (api_queue_route.cc).
   std::optional<http::HttpResponse> QueueRoute(http::HttpRequest& request, const Principal& who,
                                                std::string_view rest, http::RequestContext& ctx);
-  // /skill_queues and /skill_queues/{id}: their definitions (api_queue_route.cc).
-  std::optional<http::HttpResponse> SkillQueueRoute(http::HttpRequest& request, const Principal& who,
-                                                    std::string_view rest, http::RequestContext& ctx);
+  // /skill_queues[/{id}] and /channels[/{id}]: their definitions
+  // (api_definition_route.cc).
+  std::optional<http::HttpResponse> DefinitionRoute(http::HttpRequest& request, const Principal& who,
+                                                    ProvisioningApi::Object object, std::string_view rest,
+                                                    http::RequestContext& ctx);
   std::optional<http::HttpResponse> SessionRoute(http::HttpRequest& request, const Principal& who,
                                                  std::string_view id, std::string_view rest,
                                                  http::RequestContext& ctx);

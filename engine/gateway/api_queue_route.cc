@@ -1,10 +1,9 @@
 // /api/v1/queues[/{id}/waiting]: the tenant's skill queues as the router holds
-// them (loads, statistics, waiting sessions), and /api/v1/skill_queues[/{id}]:
-// their definitions, read and provisioned; for the tenant admin.
+// them (loads, statistics, waiting sessions), for the tenant admin. (Their
+// definitions: api_definition_route.cc.)
 #include "engine/gateway/api_common.h"
 #include "engine/gateway/api_handler.h"
 #include "engine/gateway/gateway_json.h"
-#include "engine/gateway/tenant_config_json.h"
 #include "engine/routing/queue_load.h"
 
 namespace routerd::gateway {
@@ -72,29 +71,6 @@ std::optional<HttpResponse> ApiHandler::QueueRoute(HttpRequest& request, const P
     return Json(HttpStatus::ok, std::move(out));
   });
   return std::nullopt;
-}
-
-std::optional<HttpResponse> ApiHandler::SkillQueueRoute(HttpRequest& request, const Principal& who,
-                                                        std::string_view rest, http::RequestContext& ctx) {
-  if (!who.admin()) return Forbidden("tenant_admin only");
-  const Verb verb = request.method();
-  auto [id_view, tail] = Head(rest);
-  if (!tail.empty()) return JsonError(HttpStatus::not_found, "not_found", "no such endpoint");
-  const std::string id(id_view);
-  if (verb == Verb::get) {
-    // In effect: a reload or a provisioning change may have changed them.
-    const std::shared_ptr<const config::TenantConfig> tenant = shards_.tenant_configs().Get(who.tenant->id);
-    if (rest.empty()) return Json(HttpStatus::ok, QueuesJson(*tenant));
-    std::optional<std::string> queue = QueueJson(*tenant, id);
-    if (!queue) return JsonError(HttpStatus::not_found, "not_found", "no skill queue '" + id + "' in this tenant");
-    return Json(HttpStatus::ok, std::move(*queue));
-  }
-  constexpr auto kQueue = ProvisioningApi::Object::kSkillQueue;
-  if (provisioning_ == nullptr) return MethodNotAllowed("GET");
-  if (rest.empty() && verb == Verb::post) return provisioning_->Create(request, who, kQueue, ctx);
-  if (!rest.empty() && verb == Verb::put) return provisioning_->Replace(request, who, kQueue, id, ctx);
-  if (!rest.empty() && verb == Verb::delete_) return provisioning_->Remove(who, kQueue, id, ctx);
-  return MethodNotAllowed(rest.empty() ? "GET, POST" : "GET, PUT, DELETE");
 }
 
 }  // namespace routerd::gateway

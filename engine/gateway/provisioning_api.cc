@@ -48,6 +48,7 @@ struct Noun {
 Noun NounOf(ProvisioningApi::Object object) {
   if (object == ProvisioningApi::Object::kOu) return {"id", "[[tenants.ous]]", "an OU's"};
   if (object == ProvisioningApi::Object::kSkillQueue) return {"id", "[[tenants.skill_queues]]", "a skill queue's"};
+  if (object == ProvisioningApi::Object::kChannel) return {"id", "[[tenants.channels]]", "a channel's"};
   return {"employee_id", "[[tenants.agents]]", "an agent's"};
 }
 

@@ -6,6 +6,7 @@
 //   DELETE /agents/{id}  removes agent {id}: 200
 //   POST   /ous, PUT /ous/{id}, DELETE /ous/{id}: the same for OUs
 //   POST   /skill_queues, PUT /skill_queues/{id}, DELETE /skill_queues/{id}: and for skill queues
+//   POST   /channels, PUT /channels/{id}, DELETE /channels/{id}: and for channels
 //
 // A body has the keys of one table of the configuration file
 // (config/README.md): for an agent [[tenants.agents]] (employee_id, ou, type,
@@ -16,7 +17,9 @@
 // (id, strategy, max_wait_seconds, max_waiting, on_overflow, media,
 // auto_allocate, priority, priority_aging_seconds, service_level_seconds,
 // wrap_up_seconds, required_skills ({"fr": 2}), sticky_seconds,
-// sticky_wait_seconds). It becomes that table, and the
+// sticky_wait_seconds), for a channel [[tenants.channels]] (id, kind,
+// skill_queue, priority, required_skills, and its kind's keys: secrets as
+// values or *_env / *_file references, never answered back). It becomes that table, and the
 // file's rules check it (config/agent_definition.h), so a 400 names the key as
 // a file's error would. The change itself (404, 409, storing it before the
 // answer, applying it on the tenant's shard while agents stay connected) is
@@ -41,7 +44,7 @@ namespace routerd::gateway {
 class ProvisioningApi {
  public:
   // What a change defines: the key of its id, its name in messages.
-  enum class Object { kAgent, kOu, kSkillQueue };
+  enum class Object { kAgent, kOu, kSkillQueue, kChannel };
   struct Change {
     enum class Kind { kCreate, kReplace, kRemove };
     Kind kind = Kind::kCreate;

@@ -192,6 +192,21 @@ void AppendAgents(std::string& out, const config::TenantConfig& t, const routing
   out += "]";
 }
 
+void AppendChannel(std::string& out, const config::ChannelConfig& c) {
+  out += "{";
+  Str(out, "id", c.id);
+  out += ",";
+  Str(out, "kind", c.kind);
+  out += ",";
+  Str(out, "skill_queue", c.skill_queue);
+  out += ",";
+  OptNum(out, "priority", Opt(c.priority));
+  out += ",";
+  AppendSkillLevels(out, "required_skills", c.required_skills);
+  out += "}";
+}
+
+// Never a secret: a channel's kind and routing only.
 void AppendChannels(std::string& out, const config::TenantConfig& t) {
   Key(out, "channels");
   out += "[";
@@ -200,17 +215,7 @@ void AppendChannels(std::string& out, const config::TenantConfig& t) {
     if (c.retired) continue;
     if (!first) out += ",";
     first = false;
-    out += "{";
-    Str(out, "id", c.id);
-    out += ",";
-    Str(out, "kind", c.kind);
-    out += ",";
-    Str(out, "skill_queue", c.skill_queue);
-    out += ",";
-    OptNum(out, "priority", Opt(c.priority));
-    out += ",";
-    AppendSkillLevels(out, "required_skills", c.required_skills);
-    out += "}";
+    AppendChannel(out, c);
   }
   out += "]";
 }
@@ -237,6 +242,24 @@ std::string OusJson(const config::TenantConfig& tenant, const routing::TenantRou
   AppendOus(out, tenant, router);
   out += "}";
   return out;
+}
+
+std::string ChannelsJson(const config::TenantConfig& tenant) {
+  std::string out = "{";
+  AppendChannels(out, tenant);
+  out += "}";
+  return out;
+}
+
+std::optional<std::string> ChannelJson(const config::TenantConfig& tenant, std::string_view id) {
+  for (const config::ChannelConfig& c : tenant.channels) {
+    if (c.retired || c.id != id) continue;
+    std::string out = "{\"channel\":";
+    AppendChannel(out, c);
+    out += "}";
+    return out;
+  }
+  return std::nullopt;
 }
 
 std::string QueuesJson(const config::TenantConfig& tenant) {

@@ -21,6 +21,12 @@ namespace routerd::gateway {
 
 std::string TenantConfigJson(const config::TenantConfig& tenant, const routing::TenantRouter& router);
 
+// {"channels":[...]}: the channels of GET /api/v1/config alone (GET
+// /api/v1/channels): kind and routing, never a secret.
+std::string ChannelsJson(const config::TenantConfig& tenant);
+// {"channel":{...}}: one of them; nullopt when the tenant has no such channel.
+std::optional<std::string> ChannelJson(const config::TenantConfig& tenant, std::string_view id);
+
 // {"skill_queues":[...]}: the skill queues of GET /api/v1/config alone (GET
 // /api/v1/skill_queues), each with its number of agents.
 std::string QueuesJson(const config::TenantConfig& tenant);

@@ -48,7 +48,8 @@ void WebhookHandler::ApplyTenantChannels(const config::TenantConfig& tenant, con
       if (ours) next->by_id.erase(it);
       continue;
     }
-    if (ours) continue;
+    // A channel provisioned anew (other secrets) gets a route with its new adapter.
+    if (ours && it->second->adapter == ch.adapter) continue;
     const ChannelRoute& route = all_routes_.emplace_back(
         ChannelRoute{ingest::IngestRoute{ch.id, ch.kind, ref, i}, metrics_.KindIndex(ch.kind), ch.adapter});
     next->by_id.insert_or_assign(ch.id, &route);

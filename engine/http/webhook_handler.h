@@ -62,7 +62,8 @@ class WebhookHandler {
   void SetOwnership(const cluster::TenantOwnership* ownership) { admission_.SetOwnership(ownership); }
   // The webhooks of `tenant`'s channels become those in effect (a reload
   // added or removed some): a new channel answers from now on, a removed one
-  // 404; a running one keeps its route and adapter. From one thread at a time.
+  // 404; a running one keeps its route, unless its adapter was built anew
+  // (the provisioning API replaced it). From one thread at a time.
   void ApplyTenantChannels(const config::TenantConfig& tenant, const shard::TenantRef& ref);
 
  private:

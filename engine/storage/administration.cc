@@ -23,6 +23,7 @@ std::string_view DefinitionKindName(DefinitionKind kind) {
     case DefinitionKind::kAgent: return "agent";
     case DefinitionKind::kOu: return "ou";
     case DefinitionKind::kSkillQueue: return "skill_queue";
+    case DefinitionKind::kChannel: return "channel";
   }
   return "agent";
 }
@@ -31,6 +32,7 @@ std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name) {
   if (name == "agent") return DefinitionKind::kAgent;
   if (name == "ou") return DefinitionKind::kOu;
   if (name == "skill_queue") return DefinitionKind::kSkillQueue;
+  if (name == "channel") return DefinitionKind::kChannel;
   return std::nullopt;
 }
 

@@ -64,15 +64,16 @@ struct StoredToken {
 
 // Which kind of configured object a stored definition is. One store holds
 // them all, so that a new kind provisioned through the API needs no new table.
-enum class DefinitionKind : std::uint8_t { kAgent, kOu, kSkillQueue };
-// "agent", "ou", "skill_queue": the stored text
+enum class DefinitionKind : std::uint8_t { kAgent, kOu, kSkillQueue, kChannel };
+// "agent", "ou", "skill_queue", "channel": the stored text
 std::string_view DefinitionKindName(DefinitionKind kind);
 std::optional<DefinitionKind> DefinitionKindFromName(std::string_view name);
 
 // A configured object as an administrator defined it through the API: its
 // table in the configuration file's form (TOML, the keys of [[tenants.agents]]
 // for an agent, [[tenants.ous]] for an OU, [[tenants.skill_queues]] for a
-// skill queue, read by the same rules), or its
+// skill queue, [[tenants.channels]] for a channel (its secrets included:
+// storage is trusted with them as the file is), read by the same rules), or its
 // removal. Objects of different kinds may share an id.
 struct StoredDefinition {
   DefinitionKind kind = DefinitionKind::kAgent;

@@ -309,5 +309,69 @@ TEST_P(AdministrationKillTest, SkillQueuesProvisionedThroughTheApiServeAtOnceAnd
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
+TEST_P(AdministrationKillTest, ChannelsProvisionedThroughTheApiAnswerAtOnceAndOutliveAKill) {
+  Start();
+  std::unique_ptr<gateway_test::AgentConnection> a1 = gateway_test::ConnectReadyAgent(runner_.port(), "a1", kA1Token);
+  const std::string extra = "web-chat-8";  // WebEvent signs it with "web-test-secret-8"
+  ASSERT_EQ(Deliver(*http_, WebEvent(extra, "c-0", "message", "visitor-c", "hello")).status, 404);
+  gateway_test::HttpReply reply = Call("POST", "/api/v1/channels", kAdminToken,
+                                       R"({"id":"web-chat-8","kind":"web","skill_queue":"chat","secret":"web-test-secret-8"})");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/channel/skill_queue"), "chat") << reply.body;
+  EXPECT_EQ(reply.body.find("web-test-secret-8"), std::string::npos) << "a secret is never answered back";
+  ASSERT_EQ(Deliver(*http_, WebEvent(extra, "c-1", "message", "visitor-c", "hello")).status, 200);
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-c");
+
+  auto refused = [&](std::string_view method, std::string_view target, std::string body, int status,
+                     std::string_view says) {
+    gateway_test::HttpReply r = Call(method, target, kAdminToken, std::move(body));
+    EXPECT_EQ(r.status, status) << target << " " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << r.body;
+  };
+  refused("POST", "/api/v1/channels", R"({"id":"web-chat-8","kind":"web","skill_queue":"chat","secret":"x"})", 409,
+          "channel 'web-chat-8' exists");
+  refused("POST", "/api/v1/channels", R"({"id":"f1","kind":"fax","skill_queue":"chat"})", 400,
+          R"(kind = \"fax\" is not a registered channel kind)");
+  refused("POST", "/api/v1/channels", R"({"id":"f1","kind":"web","skill_queue":"nowhere","secret":"x"})", 400,
+          R"(skill_queue = \"nowhere\" is not a skill queue of this tenant)");
+  refused("PUT", "/api/v1/channels/web-chat-8",
+          R"({"kind":"whatsapp","skill_queue":"chat","app_secret":"a","verify_token":"v"})", 409,
+          "a channel's kind does not change");
+  refused("GET", "/api/v1/channels/nowhere", "", 404, "no channel 'nowhere'");
+  EXPECT_EQ(Call("POST", "/api/v1/channels", kA1Token, R"({"id":"x"})").status, 403) << "an agent's token";
+
+  // Another secret verifies at once; then the first again.
+  ASSERT_EQ(Call("PUT", "/api/v1/channels/web-chat-8", kAdminToken,
+                 R"({"kind":"web","skill_queue":"chat","secret":"rotated"})")
+                .status,
+            200);
+  EXPECT_EQ(Deliver(*http_, WebEvent(extra, "c-2", "message", "visitor-d", "hello")).status, 401);
+  ASSERT_EQ(Call("PUT", "/api/v1/channels/web-chat-8", kAdminToken,
+                 R"({"kind":"web","skill_queue":"chat","secret":"web-test-secret-8"})")
+                .status,
+            200);
+
+  // All of it outlives a kill.
+  a1.reset();
+  http_.reset();
+  runner_.Kill();
+  Start();
+  EXPECT_EQ(Deliver(*http_, WebEvent(extra, "c-3", "message", "visitor-e", "hello")).status, 200);
+  reply = Call("GET", "/api/v1/channels", kAdminToken);
+  EXPECT_NE(reply.body.find(R"("id":"web-chat-8","kind":"web","skill_queue":"chat")"), std::string::npos) << reply.body;
+  EXPECT_EQ(reply.body.find("web-test-secret-8"), std::string::npos) << reply.body;
+
+  // Removed: its webhook is 404, also after another kill.
+  reply = Call("DELETE", "/api/v1/channels/web-chat-8", kAdminToken);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.Json().Str("/removed"), "web-chat-8") << reply.body;
+  EXPECT_EQ(Deliver(*http_, WebEvent(extra, "c-4", "message", "visitor-f", "hello")).status, 404);
+  http_.reset();
+  runner_.Kill();
+  Start();
+  EXPECT_EQ(Deliver(*http_, WebEvent(extra, "c-5", "message", "visitor-g", "hello")).status, 404);
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
 }  // namespace
 }  // namespace routerd::durability
