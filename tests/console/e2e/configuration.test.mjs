@@ -283,3 +283,47 @@ test('a skill queue is added, changed and removed, and a refusal says why', asyn
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a channel is added with its secret, changed and removed, and a refusal says why', async () => {
+  const page = await openPage(browser);
+  await openConfiguration(page);
+  const notice = page.getByRole('status').filter({hasText: 'Channel'});
+  const web2 = row(page, 'channel', 'web-2');
+
+  await page.getByRole('button', {name: 'Add a channel'}).click();
+  const add = page.getByRole('dialog', {name: 'Add a channel'});
+  await add.getByLabel('Channel ID', {exact: true}).fill('web-2');
+  await add.getByLabel('Kind', {exact: true}).fill('fax');
+  await add.getByLabel('Adapter keys', {exact: true}).fill('secret = x');
+  await add.getByRole('button', {name: 'Save'}).click();
+  await add.getByText('is not a registered channel kind').waitFor();
+  takeExpectedError(page, /status of 400/);
+  await add.getByLabel('Kind', {exact: true}).fill('web');
+  await add.getByLabel('Skill queue', {exact: true}).selectOption('general');
+  await add.getByLabel('Adapter keys', {exact: true}).fill(`secret = ${WEB_SECRET}`);
+  await add.getByRole('button', {name: 'Save'}).click();
+  await notice.filter({hasText: 'Channel web-2 added.'}).waitFor();
+  assert.equal(await text(web2.locator('td[data-label="Skill queue"]')), 'general');
+  await daemon.webEvent('web-2', 'message', 'visitor-web2', 'Visitor', 'hello');  // its webhook answers 200 at once
+  const listed = await daemon.api('GET', '/api/v1/channels/web-2');
+  assert.equal(listed.status, 200);
+  assert.doesNotMatch(listed.text, new RegExp(WEB_SECRET), 'a secret is never shown');
+
+  // Changed: a priority; its keys are typed in again, never shown.
+  await web2.getByRole('button', {name: 'Change channel web-2'}).click();
+  const change = page.getByRole('dialog', {name: 'Change channel web-2'});
+  assert.equal(await change.getByLabel('Adapter keys', {exact: true}).inputValue(), '');
+  await change.getByLabel('Priority (0 to 9)', {exact: true}).fill('4');
+  await change.getByLabel('Adapter keys', {exact: true}).fill(`secret = ${WEB_SECRET}`);
+  await change.getByRole('button', {name: 'Save'}).click();
+  await notice.filter({hasText: 'Channel web-2 changed.'}).waitFor();
+  assert.equal(await text(web2.locator('td[data-label="Priority"]')), '4');
+
+  await web2.getByRole('button', {name: 'Remove channel web-2'}).click();
+  await page.getByRole('dialog', {name: 'Remove the channel?'}).getByRole('button', {name: 'Remove', exact: true}).click();
+  await notice.filter({hasText: 'Channel web-2 removed.'}).waitFor();
+  assert.equal(await web2.count(), 0);
+  assert.equal((await daemon.api('POST', '/webhooks/web/web-2', {body: '{}'})).status, 404);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

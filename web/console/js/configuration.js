@@ -1,13 +1,15 @@
 // The tenant's configuration as it is in effect, for its administrator:
 // tenant parameters, the OU tree, employees, skill queues and channels (never
 // a secret), from GET /api/v1/config. The three cap levels (tenant, OU,
-// employee) can be set and cleared here, and OUs, employees and skill queues
-// added, changed and removed (ous.js, employees.js, skill_queues.js); routerd
+// employee) can be set and cleared here, and OUs, employees, skill queues and
+// channels added, changed and removed (ous.js, employees.js, skill_queues.js,
+// channels.js); routerd
 // stores each change before it answers, and
 // it applies at once.
 import {ApiError, fillHeader, getJson, request, requireSession} from './api.js';
 import {editEmployee, removeEmployee} from './employees.js';
 import {el} from './format.js';
+import {editChannel, removeChannel} from './channels.js';
 import {editOu, removeOu} from './ous.js';
 import {editQueue, removeQueue} from './skill_queues.js';
 
@@ -202,7 +204,12 @@ function renderChannels(channels) {
     cell('Kind', c.kind),
     cell('Skill queue', c.skill_queue),
     cell('Priority', c.priority === null ? 'the queue’s' : String(c.priority)),
-    cell('Required skills', pairs(c.required_skills)))));
+    cell('Required skills', pairs(c.required_skills)),
+    cell('Actions', el('div', {class: 'row-actions'},
+      el('button', {type: 'button', text: 'Change', 'aria-label': `Change channel ${c.id}`,
+                    onclick: () => editChannel(current, c, reloadWith)}),
+      el('button', {type: 'button', class: 'danger', text: 'Remove', 'aria-label': `Remove channel ${c.id}`,
+                    onclick: () => removeChannel(c, reloadWith, (text) => show($('page-error'), text))}))))));
 }
 
 async function load() {
@@ -229,6 +236,7 @@ async function init() {
   $('add-agent').addEventListener('click', () => editEmployee(current, undefined, reloadWith));
   $('add-ou').addEventListener('click', () => editOu(current, undefined, reloadWith));
   $('add-queue').addEventListener('click', () => editQueue(current, undefined, reloadWith));
+  $('add-channel').addEventListener('click', () => editChannel(current, undefined, reloadWith));
   await load();
 }
 
