@@ -6,11 +6,8 @@
 // by its new keys.
 #include <algorithm>
 
-#include "engine/config/agent_changes.h"
 #include "engine/config/agent_definition.h"
-#include "engine/config/channel_changes.h"
-#include "engine/config/ou_changes.h"
-#include "engine/config/queue_changes.h"
+#include "engine/config/tenant_changes.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/provisioning_answers.h"
 #include "engine/gateway/api_common.h"
@@ -79,9 +76,9 @@ HttpResponse Daemon::ProvisionChannel(const Change& change, const config::Tenant
       return std::move(*refused);
     }
   }
-  // The tenant's channels with this change, as a file would have them.
-  config::TenantConfig desired = live;
-  std::erase_if(desired.channels, [&](const config::ChannelConfig& c) { return c.retired || c.id == id; });
+  // The tenant with this change, as a file would have it.
+  config::TenantConfig desired = config::WithoutRetired(live);
+  std::erase_if(desired.channels, [&](const config::ChannelConfig& c) { return c.id == id; });
   if (channel) desired.channels.push_back(*channel);
   // Its required skills, as the file's: some agent of the tenant has them.
   if (std::vector<std::string> errors = config::SkillQueueErrors(desired); !errors.empty()) {
@@ -90,28 +87,19 @@ HttpResponse Daemon::ProvisionChannel(const Change& change, const config::Tenant
 
   storage::StoredDefinition stored{storage::DefinitionKind::kChannel, change.tenant_id, id, std::nullopt, 0, change.by};
   if (channel) stored.definition = change.definition;
-  const config::QueueChanges queues = config::MergeQueueChanges(live, desired, /*structure_changed=*/false);
-  const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, desired, /*structure_changed=*/false);
-  const config::AgentChanges changes = config::MergeAgentChanges(*ous.tenant, desired, /*structure_changed=*/false);
-  config::MergeChannelChanges(*changes.tenant, desired, /*structure_changed=*/false);
+  const config::TenantChanges merged = config::MergeTenantChanges(live, desired, /*structure_changed=*/false);
   if (channel) {
     // Replaced whole: its new keys and secrets verify from now on.
-    for (config::ChannelConfig& c : changes.tenant->channels) {
+    for (config::ChannelConfig& c : merged.agents.tenant->channels) {
       if (c.id == id && !c.retired) c = *channel;
     }
   }
-  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, changes);
+  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, merged.agents);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("channel", change, id);
-  if (!channel) {
-    std::string body = "{";
-    http::AppendJsonStringField(body, "removed", id);
-    body += '}';
-    return gateway::Json(HttpStatus::ok, std::move(body));
-  }
-  std::optional<std::string> shown = gateway::ChannelJson(*changes.tenant, id);
-  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
-                       shown ? std::move(*shown) : std::string("{}"));
+  if (!channel) return provisioning::Removed(id);
+  return provisioning::Provisioned(change.kind == Change::Kind::kCreate,
+                                   gateway::ChannelJson(*merged.agents.tenant, id));
 }
 
 }  // namespace routerd::daemon

@@ -4,11 +4,10 @@
 // as for agents and OUs (daemon_provisioning.cc).
 #include <algorithm>
 
-#include "engine/config/agent_changes.h"
 #include "engine/config/agent_definition.h"
-#include "engine/config/ou_changes.h"
 #include "engine/config/overflow_target.h"
 #include "engine/config/queue_changes.h"
+#include "engine/config/tenant_changes.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/provisioning_answers.h"
 #include "engine/gateway/api_common.h"
@@ -82,11 +81,8 @@ HttpResponse Daemon::ProvisionQueue(const Change& change, const config::TenantCo
     if (!queue) return InvalidDefinition(errors);
     id = queue->id;
   }
-  // The queues, OUs and agents the tenant has, with this change.
-  config::TenantConfig desired = live;
-  std::erase_if(desired.skill_queues, [](const config::SkillQueueConfig& q) { return q.retired; });
-  std::erase_if(desired.ous, [](const config::OuConfig& o) { return o.retired; });
-  std::erase_if(desired.agents, [](const config::AgentConfig& a) { return a.retired; });
+  // The tenant with this change, as a file would have it.
+  config::TenantConfig desired = config::WithoutRetired(live);
   const auto at = std::find_if(desired.skill_queues.begin(), desired.skill_queues.end(),
                                [&](const config::SkillQueueConfig& q) { return q.id == id; });
   if (change.kind == Change::Kind::kCreate && at != desired.skill_queues.end()) {
@@ -118,21 +114,12 @@ HttpResponse Daemon::ProvisionQueue(const Change& change, const config::TenantCo
   storage::StoredDefinition stored{storage::DefinitionKind::kSkillQueue, change.tenant_id, id, std::nullopt, 0,
                                    change.by};
   if (queue) stored.definition = change.definition;
-  const config::QueueChanges queues = config::MergeQueueChanges(live, desired, /*structure_changed=*/false);
-  const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, desired, /*structure_changed=*/false);
-  const config::AgentChanges changes = config::MergeAgentChanges(*ous.tenant, desired, /*structure_changed=*/false);
-  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, changes);
+  const config::TenantChanges merged = config::MergeTenantChanges(live, desired, /*structure_changed=*/false);
+  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, merged.agents);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("skill queue", change, id);
-  if (!queue) {
-    std::string body = "{";
-    http::AppendJsonStringField(body, "removed", id);
-    body += '}';
-    return gateway::Json(HttpStatus::ok, std::move(body));
-  }
-  std::optional<std::string> shown = gateway::QueueJson(*changes.tenant, id);
-  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
-                       shown ? std::move(*shown) : std::string("{}"));
+  if (!queue) return provisioning::Removed(id);
+  return provisioning::Provisioned(change.kind == Change::Kind::kCreate, gateway::QueueJson(*merged.agents.tenant, id));
 }
 
 }  // namespace routerd::daemon

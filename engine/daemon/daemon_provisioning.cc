@@ -11,7 +11,7 @@
 #include "engine/config/agent_definition.h"
 #include "engine/config/agents_loader.h"
 #include "engine/config/kind_caps_loader.h"
-#include "engine/config/ou_changes.h"
+#include "engine/config/tenant_changes.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/provisioning_answers.h"
 #include "engine/gateway/api_common.h"
@@ -71,8 +71,7 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
     employee_id = agent->employee_id;
   }
   // The agents the tenant has, with this change.
-  config::TenantConfig desired = live;
-  std::erase_if(desired.agents, [](const config::AgentConfig& a) { return a.retired; });
+  config::TenantConfig desired = config::WithoutRetired(live);
   const auto at = std::find_if(desired.agents.begin(), desired.agents.end(),
                                [&](const config::AgentConfig& a) { return a.employee_id == employee_id; });
   if (change.kind == Change::Kind::kCreate && at != desired.agents.end()) {
@@ -99,7 +98,8 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
     desired.agents.erase(at);
   }
 
-  const config::AgentChanges changes = config::MergeAgentChanges(live, desired, /*structure_changed=*/false);
+  const config::AgentChanges changes =
+      config::MergeTenantChanges(live, desired, /*structure_changed=*/false).agents;
   const StatusOr<std::size_t> closed = StoreAndApply(std::move(stored), ref, changes);
   if (!closed.ok()) return gateway::FromCode(closed.status().code(), closed.status().message());
   LogChange("agent", change, employee_id);
@@ -117,10 +117,9 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
     return a.employee_id == employee_id && !a.retired;
   });
   const config::AgentConfig& shown = in_effect != now->agents.end() ? *in_effect : *agent;
-  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
-                       "{\"agent\":" + gateway::ProvisionedAgentJson(shown) + "}");
+  return provisioning::Provisioned(change.kind == Change::Kind::kCreate,
+                                   "{\"agent\":" + gateway::ProvisionedAgentJson(shown) + "}");
 }
-
 
 HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfig& live, const shard::TenantRef& ref) {
   std::optional<config::OuConfig> ou;
@@ -132,9 +131,7 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
     id = ou->id;
   }
   // The OUs and agents the tenant has, with this change.
-  config::TenantConfig desired = live;
-  std::erase_if(desired.ous, [](const config::OuConfig& o) { return o.retired; });
-  std::erase_if(desired.agents, [](const config::AgentConfig& a) { return a.retired; });
+  config::TenantConfig desired = config::WithoutRetired(live);
   const auto at =
       std::find_if(desired.ous.begin(), desired.ous.end(), [&](const config::OuConfig& o) { return o.id == id; });
   if (change.kind == Change::Kind::kCreate && at != desired.ous.end()) {
@@ -176,24 +173,19 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
 
   storage::StoredDefinition stored{storage::DefinitionKind::kOu, change.tenant_id, id, std::nullopt, 0, change.by};
   if (ou) stored.definition = change.definition;
-  const config::OuChanges ous = config::MergeOuChanges(live, desired, /*structure_changed=*/false);
-  const config::AgentChanges changes = config::MergeAgentChanges(*ous.tenant, desired, /*structure_changed=*/false);
+  const config::AgentChanges changes =
+      config::MergeTenantChanges(live, desired, /*structure_changed=*/false).agents;
   const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, changes);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("OU", change, id);
-  if (!ou) {
-    std::string body = "{";
-    http::AppendJsonStringField(body, "removed", id);
-    body += '}';
-    return gateway::Json(HttpStatus::ok, std::move(body));
-  }
+  if (!ou) return provisioning::Removed(id);
   // As in effect now (a cap set at run time kept).
   const config::OuConfig* shown = &*ou;
   for (const config::OuConfig& o : changes.tenant->ous) {
     if (o.id == id && !o.retired) shown = &o;
   }
-  return gateway::Json(change.kind == Change::Kind::kCreate ? HttpStatus::created : HttpStatus::ok,
-                       "{\"ou\":" + gateway::ProvisionedOuJson(*shown) + "}");
+  return provisioning::Provisioned(change.kind == Change::Kind::kCreate,
+                                   "{\"ou\":" + gateway::ProvisionedOuJson(*shown) + "}");
 }
 
 }  // namespace routerd::daemon

@@ -5,12 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/config/agent_changes.h"
-#include "engine/config/channel_changes.h"
 #include "engine/config/config_diff.h"
 #include "engine/config/config_loader.h"
-#include "engine/config/ou_changes.h"
 #include "engine/config/queue_changes.h"
+#include "engine/config/tenant_changes.h"
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/stored_settings.h"
@@ -61,16 +59,12 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   const std::vector<std::string> remedia = config::QueuesWithOtherMedia(*running, reloaded);
   for (const std::string& id : remedia) {
     result.needs_restart.push_back("tenant '" + reloaded.id + "': skill queue '" + id +
-                                   "' media (and with it the tenant's OUs, skill queues and agents)");
+                                   "' media (and with it the tenant's OUs, skill queues, channels and agents)");
   }
   restructured |= !remedia.empty();
-  const config::QueueChanges queues = config::MergeQueueChanges(*running, reloaded, restructured);
-  const config::OuChanges ous = config::MergeOuChanges(*queues.tenant, reloaded, restructured);
-  const config::AgentChanges agents = config::MergeAgentChanges(*ous.tenant, reloaded, restructured);
-  config::CopyLiveQueueKeys(*agents.tenant, reloaded);
-  // Channels into queues in effect (those the file adds included), after them.
-  const config::ChannelChanges channels = config::MergeChannelChanges(*agents.tenant, reloaded, restructured);
-  for (const std::string& id : channels.waiting) {
+  const config::TenantChanges merged = config::MergeTenantChanges(*running, reloaded, restructured);
+  const config::AgentChanges& agents = merged.agents;
+  for (const std::string& id : merged.channels.waiting) {
     result.needs_restart.push_back("tenant '" + reloaded.id + "': channel '" + id + "' added");
   }
   // What a restart with this file would give; the caps set at run time keep
@@ -89,9 +83,9 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   }
   result.connections_closed += *closed;
   ++result.tenants_applied;
-  result.ous_changed += ous.count();
-  result.queues_changed += queues.count();
-  result.channels_changed += channels.count();
+  result.ous_changed += merged.ous.count();
+  result.queues_changed += merged.queues.count();
+  result.channels_changed += merged.channels.count();
   result.agents_changed += agents.changed;
 }
 

@@ -24,6 +24,17 @@ HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
 
 HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
 
+HttpResponse Removed(std::string_view id) {
+  std::string body = "{";
+  http::AppendJsonStringField(body, "removed", id);
+  body += '}';
+  return gateway::Json(HttpStatus::ok, std::move(body));
+}
+
+HttpResponse Provisioned(bool created, std::optional<std::string> json) {
+  return gateway::Json(created ? HttpStatus::created : HttpStatus::ok, json ? std::move(*json) : std::string("{}"));
+}
+
 std::string SomeOf(const std::vector<std::string>& ids) {
   constexpr std::size_t kNamed = 3;
   std::string out;

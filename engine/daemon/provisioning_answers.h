@@ -4,6 +4,7 @@
 // Thread safety: pure functions (LogChange logs).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ namespace routerd::daemon::provisioning {
 http::HttpResponse InvalidDefinition(const std::vector<std::string>& errors);
 // 409 {"error":"conflict","detail":...}: `detail` says why, and what to do first.
 http::HttpResponse Conflict(std::string_view detail);
+// 200 {"removed":<id>}.
+http::HttpResponse Removed(std::string_view id);
+// 201 (`created`) or 200 with `json`, the object as in effect now.
+http::HttpResponse Provisioned(bool created, std::optional<std::string> json);
 // "a1, a2, a3 and 4 more": the first of `ids`, for a message.
 std::string SomeOf(const std::vector<std::string>& ids);
 // "<noun> <tenant>/<id> created through the API by '<token>'".

@@ -20,36 +20,29 @@ RoutingDirectory::RoutingDirectory(const config::Config& config, std::uint32_t s
   }
 }
 
-std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::AgentsOf(const config::TenantConfig& tenant) {
-  auto agents = std::make_shared<IndexMap>();
-  for (std::uint32_t i = 0; i < tenant.agents.size(); ++i) {
-    if (!tenant.agents[i].retired) agents->emplace(tenant.agents[i].employee_id, i);
+template <typename T, typename IdOf>
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::LiveIndex(const std::vector<T>& items, IdOf id_of) {
+  auto index = std::make_shared<IndexMap>();
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    if (!items[i].retired) index->emplace(id_of(items[i]), i);
   }
-  return agents;
+  return index;
+}
+
+std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::AgentsOf(const config::TenantConfig& tenant) {
+  return LiveIndex(tenant.agents, [](const config::AgentConfig& a) -> const std::string& { return a.employee_id; });
 }
 
 std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::OusOf(const config::TenantConfig& tenant) {
-  auto ous = std::make_shared<IndexMap>();
-  for (std::uint32_t i = 0; i < tenant.ous.size(); ++i) {
-    if (!tenant.ous[i].retired) ous->emplace(tenant.ous[i].id, i);
-  }
-  return ous;
+  return LiveIndex(tenant.ous, [](const config::OuConfig& o) -> const std::string& { return o.id; });
 }
 
 std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::QueuesOf(const config::TenantConfig& tenant) {
-  auto queues = std::make_shared<IndexMap>();
-  for (std::uint32_t i = 0; i < tenant.skill_queues.size(); ++i) {
-    if (!tenant.skill_queues[i].retired) queues->emplace(tenant.skill_queues[i].id, i);
-  }
-  return queues;
+  return LiveIndex(tenant.skill_queues, [](const config::SkillQueueConfig& q) -> const std::string& { return q.id; });
 }
 
 std::shared_ptr<const RoutingDirectory::IndexMap> RoutingDirectory::ChannelsOf(const config::TenantConfig& tenant) {
-  auto channels = std::make_shared<IndexMap>();
-  for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
-    if (!tenant.channels[i].retired) channels->emplace(tenant.channels[i].id, i);
-  }
-  return channels;
+  return LiveIndex(tenant.channels, [](const config::ChannelConfig& c) -> const std::string& { return c.id; });
 }
 
 void RoutingDirectory::PublishMembers(const config::TenantConfig& tenant) {

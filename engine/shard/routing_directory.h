@@ -65,6 +65,9 @@ class RoutingDirectory {
   static std::shared_ptr<const IndexMap> OusOf(const config::TenantConfig& tenant);
   static std::shared_ptr<const IndexMap> QueuesOf(const config::TenantConfig& tenant);
   static std::shared_ptr<const IndexMap> ChannelsOf(const config::TenantConfig& tenant);
+  // The positions of the objects of `items` that are not retired, by id.
+  template <typename T, typename IdOf>
+  static std::shared_ptr<const IndexMap> LiveIndex(const std::vector<T>& items, IdOf id_of);
   static std::optional<std::uint32_t> Lookup(const IndexMap& map, std::string_view key);
   const TenantEntry* Entry(const TenantRef& t) const;
 

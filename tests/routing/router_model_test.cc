@@ -215,6 +215,20 @@ struct Coverage {
 };
 Coverage g_coverage;
 
+// The queue a kAddQueue step adds, `queues` being the tenant's so far
+// (REQUIRES: its overflow target, if any, is one of them).
+config::SkillQueueConfig QueueOfStep(const Step& step, const std::vector<config::SkillQueueConfig>& queues) {
+  config::SkillQueueConfig q;
+  q.id = "added" + std::to_string(step.target);
+  q.strategy = step.strategy;
+  q.max_wait_seconds = step.max_wait;
+  q.max_waiting = 4;
+  q.media = step.type == config::AgentType::kVoice ? config::QueueMedia::kVoice : config::QueueMedia::kMultimedia;
+  q.required_skills = step.skills;
+  if (step.to_queue != UINT32_MAX) q.on_overflow = {config::OverflowTarget::Kind::kQueue, queues[step.to_queue].id};
+  return q;
+}
+
 class Checker {
  public:
   Checker(const config::TenantConfig& tenant, bool cap_bug) : tenant_(tenant) {
@@ -335,19 +349,13 @@ class Checker {
         // In a shrunk replay the queue may be there already, or its overflow
         // target not yet (or of the other media without the steps dropped).
         if (step.target != tenant_.skill_queues.size()) return std::nullopt;
-        config::SkillQueueConfig q;
-        q.id = "added" + std::to_string(step.target);
-        q.strategy = step.strategy;
-        q.max_wait_seconds = step.max_wait;
-        q.max_waiting = 4;
-        q.media = step.type == config::AgentType::kVoice ? config::QueueMedia::kVoice : config::QueueMedia::kMultimedia;
-        q.required_skills = step.skills;
-        if (step.to_queue != UINT32_MAX) {
-          if (step.to_queue >= tenant_.skill_queues.size() || tenant_.skill_queues[step.to_queue].media != q.media) {
-            return std::nullopt;
-          }
-          q.on_overflow = {config::OverflowTarget::Kind::kQueue, tenant_.skill_queues[step.to_queue].id};
+        const bool voice = step.type == config::AgentType::kVoice;
+        if (step.to_queue != UINT32_MAX &&
+            (step.to_queue >= tenant_.skill_queues.size() ||
+             (tenant_.skill_queues[step.to_queue].media == config::QueueMedia::kVoice) != voice)) {
+          return std::nullopt;
         }
+        const config::SkillQueueConfig q = QueueOfStep(step, tenant_.skill_queues);
         tenant_.skill_queues.push_back(q);
         router_->ApplyQueues(tenant_, now_);
         model_->AddQueue(q, tenant_.skill_queues, policies_);
@@ -854,17 +862,7 @@ RunResult RunOne(std::uint64_t seed, std::size_t steps, bool cap_bug, bool per_k
         break;
       case Step::Kind::kAddQueue: {
         // As the checker builds it (a step that does not fit was not generated).
-        config::SkillQueueConfig q;
-        q.id = "added" + std::to_string(s.target);
-        q.strategy = s.strategy;
-        q.max_wait_seconds = s.max_wait;
-        q.max_waiting = 4;
-        q.media = s.type == config::AgentType::kVoice ? config::QueueMedia::kVoice : config::QueueMedia::kMultimedia;
-        q.required_skills = s.skills;
-        shadow_queues.push_back(q);
-        if (s.to_queue != UINT32_MAX) {
-          shadow_queues.back().on_overflow = {config::OverflowTarget::Kind::kQueue, shadow_queues[s.to_queue].id};
-        }
+        shadow_queues.push_back(QueueOfStep(s, shadow_queues));
         shadow.AddQueue(shadow_queues.back(), shadow_queues, *policies);
         break;
       }
