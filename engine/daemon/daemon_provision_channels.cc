@@ -65,11 +65,8 @@ HttpResponse Daemon::ProvisionChannel(const Change& change, const config::Tenant
   }
   const auto at = std::find_if(live.channels.begin(), live.channels.end(),
                                [&](const config::ChannelConfig& c) { return c.id == id && !c.retired; });
-  if (change.kind == Change::Kind::kCreate && at != live.channels.end()) {
-    return Conflict("channel '" + id + "' exists; PUT /api/v1/channels/" + id + " changes it");
-  }
-  if (change.kind != Change::Kind::kCreate && at == live.channels.end()) {
-    return http::JsonError(HttpStatus::not_found, "not_found", "no channel '" + id + "' in this tenant");
+  if (auto error = provisioning::ExistenceError(change.kind, at != live.channels.end(), "channel", id, "channels")) {
+    return std::move(*error);
   }
   if (channel) {
     if (std::optional<HttpResponse> refused = ChannelConflict(live, *channel, at != live.channels.end() ? &*at : nullptr)) {

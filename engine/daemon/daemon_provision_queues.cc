@@ -85,11 +85,9 @@ HttpResponse Daemon::ProvisionQueue(const Change& change, const config::TenantCo
   config::TenantConfig desired = config::WithoutRetired(live);
   const auto at = std::find_if(desired.skill_queues.begin(), desired.skill_queues.end(),
                                [&](const config::SkillQueueConfig& q) { return q.id == id; });
-  if (change.kind == Change::Kind::kCreate && at != desired.skill_queues.end()) {
-    return Conflict("skill queue '" + id + "' exists; PUT /api/v1/skill_queues/" + id + " changes it");
-  }
-  if (change.kind != Change::Kind::kCreate && at == desired.skill_queues.end()) {
-    return http::JsonError(HttpStatus::not_found, "not_found", "no skill queue '" + id + "' in this tenant");
+  if (auto error = provisioning::ExistenceError(change.kind, at != desired.skill_queues.end(), "skill queue", id,
+                                                "skill_queues")) {
+    return std::move(*error);
   }
   if (queue) {
     if (at != desired.skill_queues.end()) {

@@ -74,11 +74,9 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
   config::TenantConfig desired = config::WithoutRetired(live);
   const auto at = std::find_if(desired.agents.begin(), desired.agents.end(),
                                [&](const config::AgentConfig& a) { return a.employee_id == employee_id; });
-  if (change.kind == Change::Kind::kCreate && at != desired.agents.end()) {
-    return Conflict("agent '" + employee_id + "' exists; PUT /api/v1/agents/" + employee_id + " changes it");
-  }
-  if (change.kind != Change::Kind::kCreate && at == desired.agents.end()) {
-    return http::JsonError(HttpStatus::not_found, "not_found", "no agent '" + employee_id + "' in this tenant");
+  if (auto error = provisioning::ExistenceError(change.kind, at != desired.agents.end(), "agent", employee_id,
+                                                "agents")) {
+    return std::move(*error);
   }
   storage::StoredDefinition stored{storage::DefinitionKind::kAgent, change.tenant_id, employee_id, std::nullopt, 0,
                                    change.by};
@@ -134,11 +132,8 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
   config::TenantConfig desired = config::WithoutRetired(live);
   const auto at =
       std::find_if(desired.ous.begin(), desired.ous.end(), [&](const config::OuConfig& o) { return o.id == id; });
-  if (change.kind == Change::Kind::kCreate && at != desired.ous.end()) {
-    return Conflict("OU '" + id + "' exists; PUT /api/v1/ous/" + id + " changes it");
-  }
-  if (change.kind != Change::Kind::kCreate && at == desired.ous.end()) {
-    return http::JsonError(HttpStatus::not_found, "not_found", "no OU '" + id + "' in this tenant");
+  if (auto error = provisioning::ExistenceError(change.kind, at != desired.ous.end(), "OU", id, "ous")) {
+    return std::move(*error);
   }
   if (ou) {
     if (at != desired.ous.end()) {

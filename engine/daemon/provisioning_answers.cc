@@ -24,6 +24,19 @@ HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
 
 HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
 
+std::optional<HttpResponse> ExistenceError(gateway::ProvisioningApi::Change::Kind kind, bool exists,
+                                           std::string_view noun, std::string_view id, std::string_view route) {
+  using Kind = gateway::ProvisioningApi::Change::Kind;
+  const std::string named = std::string(noun) + " '" + std::string(id) + "'";
+  if (kind == Kind::kCreate && exists) {
+    return Conflict(named + " exists; PUT /api/v1/" + std::string(route) + "/" + std::string(id) + " changes it");
+  }
+  if (kind != Kind::kCreate && !exists) {
+    return http::JsonError(HttpStatus::not_found, "not_found", "no " + named + " in this tenant");
+  }
+  return std::nullopt;
+}
+
 HttpResponse Removed(std::string_view id) {
   std::string body = "{";
   http::AppendJsonStringField(body, "removed", id);

@@ -18,6 +18,11 @@ namespace routerd::daemon::provisioning {
 http::HttpResponse InvalidDefinition(const std::vector<std::string>& errors);
 // 409 {"error":"conflict","detail":...}: `detail` says why, and what to do first.
 http::HttpResponse Conflict(std::string_view detail);
+// For a change of `kind` to the object `id` (a `noun`, under /api/v1/`route`)
+// that `exists` or not: 409 for a creation of one that exists, 404 for a
+// change or removal of one that does not, else nullopt.
+std::optional<http::HttpResponse> ExistenceError(gateway::ProvisioningApi::Change::Kind kind, bool exists,
+                                                 std::string_view noun, std::string_view id, std::string_view route);
 // 200 {"removed":<id>}.
 http::HttpResponse Removed(std::string_view id);
 // 201 (`created`) or 200 with `json`, the object as in effect now.
