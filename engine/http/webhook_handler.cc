@@ -29,33 +29,41 @@ WebhookHandler::WebhookHandler(const config::Config& config, shard::ShardSet& sh
       admission_(shards, dedup, leave_messages, storage, durability, io_threads),
       handler_id_(NextHandlerId()),
       routes_(std::make_shared<RouteTable>()) {
+  // One table for every tenant at start.
+  auto first = std::make_shared<RouteTable>();
   for (const auto& tenant : config.tenants) {
-    if (auto ref = shards.directory().FindTenant(tenant.id)) ApplyTenantChannels(tenant, *ref);
+    if (auto ref = shards.directory().FindTenant(tenant.id)) SetTenantRoutes(*first, tenant, *ref);
   }
+  routes_ = std::move(first);
 }
 
 void WebhookHandler::ApplyTenantChannels(const config::TenantConfig& tenant, const shard::TenantRef& ref) {
   std::lock_guard lock(routes_mu_);
   auto next = std::make_shared<RouteTable>(*routes_);
+  SetTenantRoutes(*next, tenant, ref);
+  routes_ = std::move(next);
+  routes_version_.fetch_add(1, std::memory_order_release);
+}
+
+void WebhookHandler::SetTenantRoutes(RouteTable& table, const config::TenantConfig& tenant,
+                                     const shard::TenantRef& ref) {
   for (std::uint32_t i = 0; i < tenant.channels.size(); ++i) {
     const config::ChannelConfig& ch = tenant.channels[i];
-    auto it = next->by_id.find(ch.id);
+    auto it = table.by_id.find(ch.id);
     // Channel ids are unique across tenants; one may have moved from another
     // tenant in the same file, so a route is this tenant's only by its index.
-    const bool ours = it != next->by_id.end() && it->second->ingest.tenant.shard == ref.shard &&
+    const bool ours = it != table.by_id.end() && it->second->ingest.tenant.shard == ref.shard &&
                       it->second->ingest.tenant.tenant == ref.tenant && it->second->ingest.channel == i;
     if (ch.retired) {
-      if (ours) next->by_id.erase(it);
+      if (ours) table.by_id.erase(it);
       continue;
     }
     // A channel provisioned anew (other secrets) gets a route with its new adapter.
     if (ours && it->second->adapter == ch.adapter) continue;
     const ChannelRoute& route = all_routes_.emplace_back(
         ChannelRoute{ingest::IngestRoute{ch.id, ch.kind, ref, i}, metrics_.KindIndex(ch.kind), ch.adapter});
-    next->by_id.insert_or_assign(ch.id, &route);
+    table.by_id.insert_or_assign(ch.id, &route);
   }
-  routes_ = std::move(next);
-  routes_version_.fetch_add(1, std::memory_order_release);
 }
 
 const WebhookHandler::RouteTable& WebhookHandler::Routes() {

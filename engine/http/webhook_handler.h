@@ -83,9 +83,12 @@ class WebhookHandler {
   struct RouteTable {
     std::unordered_map<std::string, const ChannelRoute*, NameHash, std::equal_to<>> by_id;
   };
-  // This thread's copy of the table in effect: one relaxed load of the
-  // version per request, the lock only after a reload.
+  // This thread's copy of the table in effect: one load of the version per
+  // request, the lock only after a reload.
   const RouteTable& Routes();
+  // `tenant`'s channels into `table` (ApplyTenantChannels). Under routes_mu_,
+  // or in the constructor.
+  void SetTenantRoutes(RouteTable& table, const config::TenantConfig& tenant, const shard::TenantRef& ref);
 
   // The channel of a webhook URL, or the answer that refuses the request.
   const ChannelRoute* FindRoute(const HttpRequest& request, std::string_view kind, std::string_view channel_id,
