@@ -55,6 +55,38 @@ std::optional<std::int64_t> Opt(std::optional<int> v) {
   return v ? std::optional<std::int64_t>(*v) : std::nullopt;
 }
 
+// The objects of `items` that are not retired as the JSON array `key`, each
+// written by append(out, its index).
+template <typename T, typename Append>
+void AppendLive(std::string& out, std::string_view key, const std::vector<T>& items, Append append) {
+  Key(out, key);
+  out += "[";
+  bool first = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].retired) continue;  // removed at run time; its position stays reserved
+    if (!first) out += ",";
+    first = false;
+    append(out, i);
+  }
+  out += "]";
+}
+
+// {"<key>":{...}}: the object of `items` with this `id`, not retired, written
+// by append(out, its index); nullopt when there is none.
+template <typename T, typename Append>
+std::optional<std::string> OneLive(const std::vector<T>& items, std::string_view id, std::string_view key,
+                                   Append append) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].retired || items[i].id != id) continue;
+    std::string out = "{";
+    Key(out, key);
+    append(out, i);
+    out += "}";
+    return out;
+  }
+  return std::nullopt;
+}
+
 void AppendTenant(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
   Key(out, "tenant");
   out += "{";
@@ -96,16 +128,7 @@ void AppendOu(std::string& out, const config::TenantConfig& t, const routing::Te
 }
 
 void AppendOus(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
-  Key(out, "ous");
-  out += "[";
-  bool first = true;
-  for (std::size_t i = 0; i < t.ous.size(); ++i) {
-    if (t.ous[i].retired) continue;
-    if (!first) out += ",";
-    first = false;
-    AppendOu(out, t, router, i);
-  }
-  out += "]";
+  AppendLive(out, "ous", t.ous, [&](std::string& o, std::size_t i) { AppendOu(o, t, router, i); });
 }
 
 void AppendQueue(std::string& out, const config::TenantConfig& t, const config::SkillQueueConfig& q) {
@@ -147,16 +170,8 @@ void AppendQueue(std::string& out, const config::TenantConfig& t, const config::
 // The queues in effect: every key of the configuration in effect is the
 // router's (a reload or the API changes them together).
 void AppendQueues(std::string& out, const config::TenantConfig& t) {
-  Key(out, "skill_queues");
-  out += "[";
-  bool first = true;
-  for (const config::SkillQueueConfig& q : t.skill_queues) {
-    if (q.retired) continue;
-    if (!first) out += ",";
-    first = false;
-    AppendQueue(out, t, q);
-  }
-  out += "]";
+  AppendLive(out, "skill_queues", t.skill_queues,
+             [&](std::string& o, std::size_t i) { AppendQueue(o, t, t.skill_queues[i]); });
 }
 
 void AppendAgents(std::string& out, const config::TenantConfig& t, const routing::TenantRouter& router) {
@@ -208,16 +223,7 @@ void AppendChannel(std::string& out, const config::ChannelConfig& c) {
 
 // Never a secret: a channel's kind and routing only.
 void AppendChannels(std::string& out, const config::TenantConfig& t) {
-  Key(out, "channels");
-  out += "[";
-  bool first = true;
-  for (const config::ChannelConfig& c : t.channels) {
-    if (c.retired) continue;
-    if (!first) out += ",";
-    first = false;
-    AppendChannel(out, c);
-  }
-  out += "]";
+  AppendLive(out, "channels", t.channels, [&](std::string& o, std::size_t i) { AppendChannel(o, t.channels[i]); });
 }
 
 }  // namespace
@@ -252,14 +258,8 @@ std::string ChannelsJson(const config::TenantConfig& tenant) {
 }
 
 std::optional<std::string> ChannelJson(const config::TenantConfig& tenant, std::string_view id) {
-  for (const config::ChannelConfig& c : tenant.channels) {
-    if (c.retired || c.id != id) continue;
-    std::string out = "{\"channel\":";
-    AppendChannel(out, c);
-    out += "}";
-    return out;
-  }
-  return std::nullopt;
+  return OneLive(tenant.channels, id, "channel",
+                 [&](std::string& out, std::size_t i) { AppendChannel(out, tenant.channels[i]); });
 }
 
 std::string QueuesJson(const config::TenantConfig& tenant) {
@@ -270,26 +270,13 @@ std::string QueuesJson(const config::TenantConfig& tenant) {
 }
 
 std::optional<std::string> QueueJson(const config::TenantConfig& tenant, std::string_view id) {
-  for (const config::SkillQueueConfig& q : tenant.skill_queues) {
-    if (q.retired || q.id != id) continue;
-    std::string out = "{\"skill_queue\":";
-    AppendQueue(out, tenant, q);
-    out += "}";
-    return out;
-  }
-  return std::nullopt;
+  return OneLive(tenant.skill_queues, id, "skill_queue",
+                 [&](std::string& out, std::size_t i) { AppendQueue(out, tenant, tenant.skill_queues[i]); });
 }
 
 std::optional<std::string> OuJson(const config::TenantConfig& tenant, const routing::TenantRouter& router,
                                   std::string_view id) {
-  for (std::size_t i = 0; i < tenant.ous.size(); ++i) {
-    if (tenant.ous[i].retired || tenant.ous[i].id != id) continue;
-    std::string out = "{\"ou\":";
-    AppendOu(out, tenant, router, i);
-    out += "}";
-    return out;
-  }
-  return std::nullopt;
+  return OneLive(tenant.ous, id, "ou", [&](std::string& out, std::size_t i) { AppendOu(out, tenant, router, i); });
 }
 
 }  // namespace routerd::gateway
