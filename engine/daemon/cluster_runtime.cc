@@ -132,6 +132,7 @@ Status ClusterRuntime::Activate(storage::ClusterSession& session, const storage:
   if (!state.ok()) return state.status();
   StatusOr<storage::AdministrationState> administration = parts_.storage.administration().Load();
   if (!administration.ok()) return administration.status();
+  if (parts_.before_takeover) parts_.before_takeover(*administration);
   const std::vector<routing::AgentCommand> caps = CapCommands(administration->caps, directory, *tenant);
 
   const std::int64_t now_ns = parts_.clock.NowNs();

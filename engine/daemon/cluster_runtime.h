@@ -45,9 +45,13 @@ class ClusterRuntime final : public cluster::TenantHost {
     gateway::AgentGateway& gateway;
     console::Console& console;
     const Clock& clock;
-    // Brings run-time administration made on other instances (API tokens
-    // created or revoked) to this one; called every few seconds.
+    // Brings run-time administration made on other instances (definitions
+    // provisioned, API tokens created or revoked) to this one; called every
+    // few seconds.
     std::function<void()> sync_administration;
+    // Applies the stored definitions before a tenant is taken over, so that
+    // its sessions come back to the agents and queues its owner last had.
+    std::function<void(const storage::AdministrationState&)> before_takeover;
   };
 
   // `ownership` is made by the daemon before the parts that read it;

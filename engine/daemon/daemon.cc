@@ -60,12 +60,12 @@ StatusOr<std::unique_ptr<Daemon>> Daemon::Create(config::Config config, std::uni
   for (const std::string& line : applied.skipped) spdlog::warn("stored setting skipped: {}", line);
   return std::unique_ptr<Daemon>(new Daemon(std::move(config), std::move(adapters), std::move(policies),
                                             std::move(storage).value(), std::move(state),
-                                            std::move(administration->tokens)));
+                                            std::move(administration).value()));
 }
 
 Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-               std::optional<storage::OpenState> open_state, std::vector<storage::StoredToken> api_tokens)
+               std::optional<storage::OpenState> open_state, storage::AdministrationState administration)
     : config_(std::move(config)),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
@@ -100,7 +100,8 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                                                      *webhook_metrics_, clock_, server.io_threads, storage_.get(),
                                                      storage_options.durability);
   auth_ = std::make_unique<gateway::Authenticator>(config_);
-  AddStoredTokens(api_tokens);
+  AddStoredTokens(administration.tokens);
+  synced_definitions_ = std::move(administration.definitions);
   broker_ = std::make_unique<gateway::CommandBroker>(*shards_);
   cap_changes_ = std::make_unique<gateway::CapChanges>(*broker_, storage_->administration());
   agent_gateway_ = std::make_unique<gateway::AgentGateway>(
@@ -169,7 +170,10 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   if (cluster) {
     cluster_ = std::make_unique<ClusterRuntime>(
         ClusterRuntime::Parts{config_, *storage_, *shards_, *agent_gateway_, *console_, clock_,
-                              [this] { SyncStoredTokens(); }},
+                              [this] { SyncStoredAdministration(); },
+                              [this](const storage::AdministrationState& stored) {
+                                ApplySyncedDefinitions(stored.definitions);
+                              }},
         *ownership_, gated_pushes_);
     fanout_.Add(&cluster_->gate());
     webhooks_->SetOwnership(ownership_.get());

@@ -5,6 +5,7 @@
 // Thread safety: Start/Stop/Run from the main thread only.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -98,13 +99,15 @@ class Daemon {
  private:
   Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
          std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
-         std::optional<storage::OpenState> open_state, std::vector<storage::StoredToken> api_tokens);
+         std::optional<storage::OpenState> open_state, storage::AdministrationState administration);
   Status Recover();
   // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
   void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
-  // The tenant's skill queues, OUs and agents (unless `restructured`: its
-  // access mode or a queue's media changed too), caps and limits, on its shard.
-  void ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result);
+  // The tenant's skill queues, channels, OUs and agents (unless `restructured`:
+  // its access mode or a queue's media changed too), on its shard; with
+  // `file_settings` also the caps and limits `reloaded` sets.
+  void ReloadRouting(const config::TenantConfig& reloaded, bool restructured, bool file_settings,
+                     ReloadResult& result);
   // Skill queues, OUs and agents added, changed and removed (a reload's or the provisioning
   // API's): `agents.tenant` is the tenant as it is to be, by position. With
   // `also` in the same shard task; then the tenant published. How many agent
@@ -138,7 +141,14 @@ class Daemon {
   StatusOr<std::size_t> StoreAndApply(storage::StoredDefinition definition, const shard::TenantRef& ref,
                                       const config::AgentChanges& changes);
   void AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped = true);
-  void SyncStoredTokens();
+  // Cluster mode (daemon_administration_sync.cc): what the provisioning and
+  // token APIs stored through other instances, read every few seconds on the
+  // reload thread and before a takeover on the cluster thread.
+  void SyncStoredAdministration();
+  void SyncStoredTokens(const std::vector<storage::StoredToken>& tokens);
+  // The stored definitions applied over the tenants in effect, unless they
+  // are those applied last. Takes reload_mu_.
+  void ApplySyncedDefinitions(const std::vector<storage::StoredDefinition>& definitions);
   void RenderMetrics(metrics::PrometheusWriter& out) const;
 
   const config::Config config_;
@@ -177,6 +187,9 @@ class Daemon {
   std::unique_ptr<gateway::OperatorApi> operator_api_;
   std::shared_ptr<leave::TaskThread> reloads_;
   std::mutex reload_mu_;  // one Reload at a time (the signal's and the route's)
+  // The stored definitions in effect here as last read (under reload_mu_).
+  std::vector<storage::StoredDefinition> synced_definitions_;
+  std::atomic<bool> sync_queued_{false};  // a SyncStoredAdministration waits on the reload thread
   std::unique_ptr<http::HttpRouter> router_;
   std::unique_ptr<http::HttpServer> http_server_;
   std::unique_ptr<ClusterRuntime> cluster_;  // cluster mode only

@@ -1,7 +1,10 @@
 // The provisioning API's changes to a tenant's agents and OUs
 // (gateway/provisioning_api.h; skill queues: daemon_provision_queues.cc): checked by the configuration file's rules
 // against the tenant in effect, stored, then applied like a reload's changes.
-// One at a time, in turn with reloads (reload_mu_), on the reload thread.
+// One at a time, in turn with reloads (reload_mu_), on the reload thread. In
+// cluster mode on the tenant's owner; the other instances apply what is
+// stored within seconds, and before they take the tenant over
+// (daemon_administration_sync.cc).
 #include <future>
 
 #include <spdlog/spdlog.h>
@@ -44,11 +47,12 @@ StatusOr<std::size_t> Daemon::StoreAndApply(storage::StoredDefinition definition
 
 HttpResponse Daemon::Provision(const Change& change) {
   std::lock_guard lock(reload_mu_);
-  if (config_.cluster.enabled) {
-    // Other instances would not see the change until their next reload.
-    return http::JsonError(HttpStatus::not_implemented, "not_implemented",
-                           "in cluster mode agents, OUs, skill queues and channels change through the configuration "
-                           "file: edit it on every instance and reload each (SIGHUP or POST /api/v1/operator/reload)");
+  if (ownership_ && !ownership_->RoutedHere(change.tenant_id)) {
+    // The API sent it here as the tenant's owner; it moved since. Its checks
+    // (sessions waiting, agents serving) hold only where the tenant is routed.
+    return http::JsonError(HttpStatus::service_unavailable, "not_owner",
+                           "the tenant moved to another instance while the change was on its way: nothing "
+                           "changed; send it again");
   }
   const std::shared_ptr<const config::TenantConfig> live = shards_->tenant_configs().Get(change.tenant_id);
   const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(change.tenant_id);

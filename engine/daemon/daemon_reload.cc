@@ -50,7 +50,8 @@ void Daemon::ReloadTokens(const config::TenantConfig& running, const config::Ten
   }
 }
 
-void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructured, ReloadResult& result) {
+void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructured, bool file_settings,
+                           ReloadResult& result) {
   // Against the queues, OUs and agents in effect, so that a change applied by
   // an earlier reload is not applied (nor counted) again.
   const std::shared_ptr<const config::TenantConfig> running = shards_->tenant_configs().Get(reloaded.id);
@@ -71,11 +72,14 @@ void Daemon::ReloadRouting(const config::TenantConfig& reloaded, bool restructur
   // winning, as at start-up. The OUs and agents first, so that the caps
   // resolve under their new OUs. `reloaded` outlives the task
   // (ApplyMemberChanges waits for it).
-  const StatusOr<std::size_t> closed =
-      ApplyMemberChanges(*ref, agents, [&reloaded](routing::TenantRouter& t, std::int64_t now_ns) {
-        t.ApplyFileCaps(reloaded, now_ns);
-        t.ApplyFileLimits(reloaded);
-      });
+  std::function<void(routing::TenantRouter&, std::int64_t)> settings;
+  if (file_settings) {
+    settings = [&reloaded](routing::TenantRouter& t, std::int64_t now_ns) {
+      t.ApplyFileCaps(reloaded, now_ns);
+      t.ApplyFileLimits(reloaded);
+    };
+  }
+  const StatusOr<std::size_t> closed = ApplyMemberChanges(*ref, agents, settings);
   if (!closed.ok()) {
     result.needs_restart.push_back("tenant '" + reloaded.id + "': skill queues, OUs, agents, caps and limits (" +
                                    closed.status().message() + ")");
@@ -159,6 +163,7 @@ Daemon::ReloadResult Daemon::Reload() {
       ApplyStoredDefinitions(*loaded.config, stored->definitions,
                              {adapters_->Kinds(), policies_->Names(), adapters_.get()});
   for (const std::string& line : defined.skipped) spdlog::warn("reload: stored definition skipped: {}", line);
+  synced_definitions_ = stored->definitions;
   const config::Config& next = *loaded.config;
   config::FileChanges changes;
   try {
@@ -178,7 +183,7 @@ Daemon::ReloadResult Daemon::Reload() {
     if (reloaded == nullptr) continue;  // removed: listed as needing a restart
     const bool restructured = std::find(changes.restructured_tenants.begin(), changes.restructured_tenants.end(),
                                         running.id) != changes.restructured_tenants.end();
-    ReloadRouting(*reloaded, restructured, result);
+    ReloadRouting(*reloaded, restructured, /*file_settings=*/true, result);
     ReloadTokens(running, *reloaded, result);
   }
   operator_api_->ReplaceTokens(next.operator_tokens);

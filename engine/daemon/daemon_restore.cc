@@ -2,10 +2,6 @@
 // open state, and the API tokens created at run time.
 #include <spdlog/spdlog.h>
 
-#include <set>
-
-#include "engine/base/log_limiter.h"
-
 #include "engine/config/token_rules.h"
 #include "engine/daemon/daemon.h"
 #include "engine/daemon/session_restore.h"
@@ -33,32 +29,6 @@ void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bo
       continue;
     }
     auth_->Add(*tenant, t.sha256, {t.name, t.role, t.employee_id, true, 0, t.created_at_ms, t.created_by});
-  }
-}
-
-// Cluster mode: tokens created or revoked through another instance's API.
-// New ones are added (Add ignores a digest already known); API tokens no
-// longer stored as active were revoked elsewhere: removed here too, and their
-// connections closed as a revocation here would.
-void Daemon::SyncStoredTokens() {
-  StatusOr<storage::AdministrationState> state = storage_->administration().Load();
-  if (!state.ok()) {
-    static LogLimiter limiter(std::chrono::seconds(60));
-    if (limiter.Allow()) spdlog::warn("cluster: stored API tokens not read: {}", state.status().ToString());
-    return;
-  }
-  AddStoredTokens(state->tokens, false);
-  std::set<std::pair<std::string_view, std::string_view>> active;
-  for (const storage::StoredToken& t : state->tokens) active.emplace(t.tenant_id, t.name);
-  for (const config::TenantConfig& tenant : config_.tenants) {
-    for (const gateway::TokenInfo& info : auth_->Tokens(tenant.id)) {
-      if (!info.from_api || active.count({tenant.id, info.name})) continue;
-      if (std::optional<gateway::Principal> was = auth_->Revoke(tenant.id, info.name)) {
-        agent_gateway_->CloseConnectionsOfToken(tenant.id, was->token_serial);
-        console_->CloseWallboardsOfToken(tenant.id, was->token_serial);
-        spdlog::info("API token '{}' of tenant {} revoked on another instance: removed here", info.name, tenant.id);
-      }
-    }
   }
 }
 

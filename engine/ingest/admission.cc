@@ -25,8 +25,7 @@ Admitted Refused(Verdict verdict, std::string detail) {
 
 }  // namespace
 
-leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, std::string skill_queue, ContactPtr contact,
-                                   std::int64_t now_ms) {
+leave::LeaveMessage LeaveMessageOf(std::string skill_queue, ContactPtr contact, std::int64_t now_ms) {
   leave::LeaveMessage m;
   m.tenant_id = contact->tenant_id;
   m.channel_kind = contact->channel_kind;
@@ -77,7 +76,7 @@ Admitted Admission::AdmitNow(const IngestRoute& route, std::vector<Contact>&& in
       ++result.duplicates;
       continue;
     }
-    leave.push_back(LeaveMessageOf(route, QueueOfChannel(route), std::make_shared<const Contact>(std::move(c)), now_ms));
+    leave.push_back(LeaveMessageOf(QueueOfChannel(route), std::make_shared<const Contact>(std::move(c)), now_ms));
   }
   // Nothing of this request is accepted: forget the reservations so the
   // provider's retry goes through.
@@ -192,7 +191,7 @@ std::optional<Admitted> Admission::AdmitSync(const IngestRoute& route, std::vect
           if (pending->writes[pending->contacts.size() + i] != storage::ContactWrite::kInserted) continue;
           pending->remaining.fetch_add(1, std::memory_order_relaxed);
           Status created = repository.CreateAsync(
-              LeaveMessageOf(pending->route, pending->admission->QueueOfChannel(pending->route), pending->leave[i],
+              LeaveMessageOf(pending->admission->QueueOfChannel(pending->route), pending->leave[i],
                              pending->now_ms),
               leave::Actor{"webhook:" + pending->route.id, ""}, [pending](StatusOr<leave::StoredLeaveMessage> m) {
                 if (!m.ok()) LogLeaveFailure(m.status());

@@ -143,7 +143,6 @@ class Admission {
 
 // The leave message a web leave_message event becomes, for `skill_queue`
 // (its channel's queue in effect: Admission::QueueOfChannel).
-leave::LeaveMessage LeaveMessageOf(const IngestRoute& route, std::string skill_queue, ContactPtr contact,
-                                   std::int64_t now_ms);
+leave::LeaveMessage LeaveMessageOf(std::string skill_queue, ContactPtr contact, std::int64_t now_ms);
 
 }  // namespace routerd::ingest

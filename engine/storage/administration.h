@@ -82,6 +82,8 @@ struct StoredDefinition {
   std::optional<std::string> definition;  // nullopt: removed
   std::int64_t set_at_ms = 0;             // stamped by the store
   std::string set_by;                     // the token's name, for the audit trail
+
+  friend bool operator==(const StoredDefinition&, const StoredDefinition&) = default;
 };
 
 // What a start-up applies over the configuration file: the latest cap of each
