@@ -1,7 +1,5 @@
 #include "email/email_payload.h"
 
-#include <strings.h>
-
 #include <utility>
 
 #include "common/content_type.h"
@@ -11,13 +9,10 @@
 #include "common/text.h"
 #include "common/time_units.h"
 #include "email/email_address.h"
+#include "routerd/text_encoding.h"
 
 namespace routerd::adapters::email {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // "attachment-" followed by one or more digits.
 bool IsAttachmentName(std::string_view name) {

@@ -1,7 +1,5 @@
 #include "routerd/form.h"
 
-#include <strings.h>
-
 #include <string>
 #include <utility>
 
@@ -14,10 +12,6 @@ StatusOr<std::string> FormDecode(std::string_view in) {
   StatusOr<std::string> d = DecodeFormComponent(in);
   if (!d.ok()) return Status::InvalidArgument("form: " + d.status().message());
   return d;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool IsOws(char c) { return c == ' ' || c == '\t'; }

@@ -1,5 +1,7 @@
 #include "routerd/text_encoding.h"
 
+#include <strings.h>
+
 namespace routerd {
 namespace {
 
@@ -54,6 +56,10 @@ StatusOr<std::string> DecodeFormComponent(std::string_view in) {
     }
   }
   return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace routerd

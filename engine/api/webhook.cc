@@ -2,14 +2,8 @@
 
 #include "routerd/text_encoding.h"
 
-#include <strings.h>
-
 namespace routerd {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // A name or value with a malformed escape is taken literally, as providers'
 // handshake parameters (tokens, challenges) are compared byte for byte by
