@@ -88,8 +88,8 @@ void TenantRouter::OnTick(std::int64_t now_ns) {
   // sessions that would otherwise overflow at this very tick.
   if (!wrap_up_deadlines_.empty()) ExpireWrapUps(now_ns);
   if (!reservation_deadlines_.empty()) ExpireReservations(now_ns);
-  if (!last_agent_order_.empty()) ForgetOldCustomers(now_ns);
-  if (ended_count_ > 0) ForgetEndedTraces(now_ns);
+  if (!last_agents_.empty()) last_agents_.Forget(max_sticky_ns_, now_ns);
+  if (!ended_.empty()) ended_.Expire(now_ns);
   for (std::uint32_t q = 0; q < queue_count_; ++q) {
     QueueState& qs = *queues_[q];
     while (qs.wait_head != kNone && sessions_[qs.wait_head].enqueued_ns + qs.max_wait_ns <= now_ns) {
@@ -338,7 +338,7 @@ void TenantRouter::EndAssigned(std::uint32_t slot, EndReason reason, std::int64_
   SessionSlot& s = sessions_[slot];
   const std::uint32_t agent = s.agent;
   const std::int64_t wrap_up_ns = queues_[s.queue]->wrap_up_ns;
-  if (max_sticky_ns_ > 0) RememberLastAgent(s.key_hash, agent, now_ns);
+  if (max_sticky_ns_ > 0) last_agents_.Remember(s.key_hash, agent, now_ns);
   // Handled from its assignment (arrival + the wait the trace recorded).
   BaseOf(s.queue).stats.handle.Record((now_ns - s.arrival_ns - s.trace.waited_ns) / 1'000'000);
   if (wrap_up_ns > 0) {

@@ -69,7 +69,9 @@
 #include "engine/config/config.h"
 #include "engine/routing/cap_resolver.h"
 #include "engine/routing/eligible_agents.h"
+#include "engine/routing/ended_traces.h"
 #include "engine/routing/indexed_heap.h"
+#include "engine/routing/last_agents.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/routing/queue_statistics.h"
 #include "engine/routing/routing_events.h"
@@ -518,8 +520,6 @@ class TenantRouter {
   // `slots` in the order their queues serve them: first served first.
   void SortInServiceOrder(std::vector<std::uint32_t>& slots) const;
   void StopWaitingFor(std::uint32_t slot, PreferenceOutcome outcome, std::int64_t now_ns);
-  void RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns);
-  void ForgetOldCustomers(std::int64_t now_ns);
 
   // Route traces (tenant_router_trace.cc). A session that only arrives, is
   // assigned once and ends keeps no hops: its arrival and its RouteTrace say
@@ -530,7 +530,6 @@ class TenantRouter {
   std::vector<RouteHop> HopsOfOpen(const SessionSlot& s, std::uint32_t slot) const;
   // The session leaves the router: its trace goes to the ended ones.
   void KeepEndedTrace(std::uint32_t slot, RouteHop last, std::int64_t now_ns);
-  void ForgetEndedTraces(std::int64_t now_ns);
 
   // After-contact work (tenant_router_wrap_up.cc)
   void StartWrapUp(std::uint32_t agent, std::uint64_t session_id, std::uint32_t queue, std::uint8_t kind,
@@ -658,27 +657,7 @@ class TenantRouter {
 
   // Route traces
   std::unordered_map<std::uint32_t, std::vector<RouteHop>> traced_hops_;  // slot -> hops, traced sessions only
-  // Written once per ended session, read only by an administrator's query: so
-  // the ring is written in order and searched by a scan of ended_ids_ (an
-  // index written at random costs the router more than the scan costs the query).
-  struct EndedTrace {
-    std::uint32_t channel = 0;
-    std::int64_t arrival_ns = 0;
-    std::int64_t ended_ns = 0;
-    ContactPtr first;
-    // A traced session's hops, then `last`; an untraced one's are its arrival
-    // in its channel's queue, `trace` when it was assigned (then `last` names
-    // its agent), then `last`.
-    std::vector<RouteHop> hops;
-    RouteHop last;
-    RouteTrace trace;
-  };
-  std::vector<EndedTrace> ended_;         // ring, ended_next_ is the oldest once full
-  std::vector<std::uint64_t> ended_ids_;  // session id of each, 0: free
-  std::uint32_t ended_next_ = 0;
-  std::uint32_t ended_count_ = 0;
-  // The ring position of ended session `session_id`, else kNone.
-  std::uint32_t FindEnded(std::uint64_t session_id) const;
+  EndedTraces ended_;
 
   // Preferred agents
   struct ReservationDeadline {
@@ -693,16 +672,7 @@ class TenantRouter {
   std::vector<ReservationDeadline> reservation_deadlines_;  // heap, std::greater
   std::uint64_t next_reservation_seq_ = 1;
   std::uint32_t live_reservations_ = 0;
-  // Customers' last agents, for queues with sticky_seconds: session key hash
-  // -> agent and when its session ended; forgotten after the longest
-  // sticky_seconds of the tenant, oldest first beyond kMaxRememberedCustomers.
-  struct LastAgent {
-    std::uint32_t agent;
-    std::int64_t ended_ns;
-  };
-  static constexpr std::size_t kMaxRememberedCustomers = 1 << 20;
-  std::unordered_map<std::uint64_t, LastAgent> last_agent_;
-  std::deque<std::pair<std::uint64_t, std::int64_t>> last_agent_order_;  // (key hash, ended), oldest first
+  LastAgents last_agents_;  // for queues with sticky_seconds
 };
 
 }  // namespace routerd::routing

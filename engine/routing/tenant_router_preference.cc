@@ -47,10 +47,10 @@ void TenantRouter::ChoosePreference(SessionSlot& s, const Contact& contact, std:
   }
   const std::int64_t window = queues_[lane]->sticky_ns;
   if (window == 0) return;
-  auto it = last_agent_.find(s.key_hash);
-  if (it == last_agent_.end() || now_ns - it->second.ended_ns > window) return;
+  const std::optional<std::uint32_t> last = last_agents_.Within(s.key_hash, window, now_ns);
+  if (!last) return;
   s.preference = PreferenceSource::kLastAgent;
-  s.preferred_agent = it->second.agent;
+  s.preferred_agent = *last;
 }
 
 bool TenantRouter::EnqueuePreferring(std::uint32_t slot, std::int64_t now_ns) {
@@ -170,27 +170,6 @@ void TenantRouter::SortInServiceOrder(std::vector<std::uint32_t>& slots) const {
     return WaitLess()(WaitEntry{ServiceKey(sx, sx.queue), sx.arrival_seq, x},
                       WaitEntry{ServiceKey(sy, sy.queue), sy.arrival_seq, y});
   });
-}
-
-void TenantRouter::RememberLastAgent(std::uint64_t key_hash, std::uint32_t agent, std::int64_t now_ns) {
-  if (last_agent_order_.size() >= kMaxRememberedCustomers) {
-    const auto [oldest, ended] = last_agent_order_.front();
-    last_agent_order_.pop_front();
-    auto it = last_agent_.find(oldest);
-    if (it != last_agent_.end() && it->second.ended_ns == ended) last_agent_.erase(it);
-  }
-  last_agent_[key_hash] = LastAgent{agent, now_ns};
-  last_agent_order_.emplace_back(key_hash, now_ns);
-}
-
-void TenantRouter::ForgetOldCustomers(std::int64_t now_ns) {
-  while (!last_agent_order_.empty() && last_agent_order_.front().second + max_sticky_ns_ < now_ns) {
-    const auto [key, ended] = last_agent_order_.front();
-    last_agent_order_.pop_front();
-    auto it = last_agent_.find(key);
-    // A later session of the same customer refreshed it: that entry is further back.
-    if (it != last_agent_.end() && it->second.ended_ns == ended) last_agent_.erase(it);
-  }
 }
 
 }  // namespace routerd::routing

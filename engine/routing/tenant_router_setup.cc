@@ -29,7 +29,8 @@ TenantRouter::TenantRouter(std::uint32_t index, const config::TenantConfig& tena
       initial_tenant_cap_(static_cast<std::uint32_t>(tenant.TenantCap())),
       initial_tenant_cap_runtime_(tenant.runtime_max_concurrent_sessions.has_value()),
       idle_timeout_ns_(static_cast<std::int64_t>(tenant.session_idle_timeout_seconds) * kNsPerSecond),
-      policies_(&policies) {
+      policies_(&policies),
+      ended_(options.ended_trace_limit, options.ended_trace_retention_ns) {
   not_ready_reasons_ = tenant.not_ready_reasons;
   // AgentSlot::not_ready_reason is one byte: 1 + index.
   assert(not_ready_reasons_.size() <= config::kMaxNotReadyReasons);
@@ -206,15 +207,11 @@ void TenantRouter::Reset() {
   live_wrap_ups_ = 0;
   next_wrap_up_seq_ = 1;
   Release(traced_hops_);
-  Release(ended_);
-  Release(ended_ids_);
-  ended_next_ = 0;
-  ended_count_ = 0;
+  ended_.Clear();
   Release(reservation_deadlines_);
   next_reservation_seq_ = 1;
   live_reservations_ = 0;
-  Release(last_agent_);
-  Release(last_agent_order_);
+  last_agents_.Clear();
 }
 
 void TenantRouter::ApplyFileLimits(const config::TenantConfig& file) {

@@ -72,56 +72,21 @@ void TenantRouter::KeepEndedTrace(std::uint32_t slot, RouteHop last, std::int64_
     hops = std::move(node.mapped());
     s.traced = false;
   }
-  if (options_.ended_trace_limit == 0) return;
-  if (ended_.empty()) {
-    ended_.resize(options_.ended_trace_limit);
-    ended_ids_.assign(options_.ended_trace_limit, 0);
-  }
-  EndedTrace& e = ended_[ended_next_];
-  if (ended_ids_[ended_next_] != 0) --ended_count_;
-  ended_ids_[ended_next_] = s.id;
-  e.channel = s.channel;
-  e.arrival_ns = s.arrival_ns;
-  e.ended_ns = now_ns;
-  e.first = std::move(s.first);  // the slot is freed next
-  e.hops = std::move(hops);
-  e.last = last;
-  e.trace = s.trace;
-  ++ended_count_;
-  ended_next_ = (ended_next_ + 1) % options_.ended_trace_limit;
-}
-
-void TenantRouter::ForgetEndedTraces(std::int64_t now_ns) {
-  // The oldest is at ended_next_ when the ring is full, else at its start.
-  while (ended_count_ > 0) {
-    const std::uint32_t oldest =
-        (ended_next_ + options_.ended_trace_limit - ended_count_) % options_.ended_trace_limit;
-    EndedTrace& e = ended_[oldest];
-    if (e.ended_ns + options_.ended_trace_retention_ns > now_ns) return;
-    ended_ids_[oldest] = 0;
-    e.first.reset();
-    e.hops.clear();
-    --ended_count_;
-  }
-}
-
-std::uint32_t TenantRouter::FindEnded(std::uint64_t session_id) const {
-  if (session_id == 0) return kNone;
-  // Newest first: the session journal asks for each session right after it
-  // ended (on this thread, per ended session), so the scan stops at once there.
-  const std::uint32_t limit = options_.ended_trace_limit;
-  for (std::uint32_t back = 1; back <= ended_count_; ++back) {
-    const std::uint32_t at = (ended_next_ + limit - back) % limit;
-    if (ended_ids_[at] == session_id) return at;
-  }
-  return kNone;
+  EndedTrace* e = ended_.Add(s.id);
+  if (e == nullptr) return;  // none kept
+  e->channel = s.channel;
+  e->arrival_ns = s.arrival_ns;
+  e->ended_ns = now_ns;
+  e->first = std::move(s.first);  // the slot is freed next
+  e->hops = std::move(hops);
+  e->last = last;
+  e->trace = s.trace;
 }
 
 std::optional<routing::EndedSessionView> TenantRouter::EndedSession(std::uint64_t session_id) const {
-  const std::uint32_t at = FindEnded(session_id);
-  if (at == kNone) return std::nullopt;
-  const EndedTrace& e = ended_[at];
-  return EndedSessionView{session_id, e.channel, e.arrival_ns, e.ended_ns, &e.first};
+  const EndedTrace* e = ended_.Find(session_id);
+  if (e == nullptr) return std::nullopt;
+  return EndedSessionView{session_id, e->channel, e->arrival_ns, e->ended_ns, &e->first};
 }
 
 std::optional<std::vector<routing::RouteHop>> TenantRouter::RouteOf(std::uint64_t session_id) const {
@@ -129,14 +94,13 @@ std::optional<std::vector<routing::RouteHop>> TenantRouter::RouteOf(std::uint64_
   if (session_id != 0 && slot < sessions_.size() && sessions_[slot].id == session_id) {
     return HopsOfOpen(sessions_[slot], slot);
   }
-  const std::uint32_t at = FindEnded(session_id);
-  if (at == kNone) return std::nullopt;
-  const EndedTrace& e = ended_[at];
-  std::vector<RouteHop> hops = e.hops;
+  const EndedTrace* e = ended_.Find(session_id);
+  if (e == nullptr) return std::nullopt;
+  std::vector<RouteHop> hops = e->hops;
   if (hops.empty()) {
-    AppendUntracedHops(hops, channel_queue_[e.channel], e.arrival_ns, e.trace, e.last.agent);
+    AppendUntracedHops(hops, channel_queue_[e->channel], e->arrival_ns, e->trace, e->last.agent);
   }
-  hops.push_back(e.last);
+  hops.push_back(e->last);
   return hops;
 }
 
