@@ -53,25 +53,35 @@ class ClusterReloadTest : public ::testing::Test {
     }
   }
 
+  // One tenant (acme), logs at info (the tests read them).
+  static durability::DurabilityConfig TwoInstances() {
+    durability::DurabilityConfig base;
+    base.tenants = 1;
+    base.log_level = "info";
+    return base;
+  }
+  // Both instances started and every tenant routed; `owner`: acme's.
+  void StartBoth(ClusterHarness& h, int& owner) {
+    const Status opened = h.Open();
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    for (int i = 0; i < 2; ++i) {
+      const Status started = h.Start(i);
+      ASSERT_TRUE(started.ok()) << started.ToString();
+    }
+    const std::optional<Owners> owners = h.WaitAllOwned(30s);
+    ASSERT_TRUE(owners) << h.LogTails();
+    owner = h.IndexOf(owners->at("acme"));
+    ASSERT_GE(owner, 0);
+  }
+
   storage::testing::TempDir dir_;
 };
 
 TEST_F(ClusterReloadTest, EveryInstanceReloadsTheFileAndATakeoverRoutesByTheReloadedOne) {
-  durability::DurabilityConfig base;
-  base.tenants = 1;
-  base.log_level = "info";
-  ClusterHarness h(dir_.path(), base, 2);
-  const Status opened = h.Open();
-  ASSERT_TRUE(opened.ok()) << opened.ToString();
-  for (int i = 0; i < 2; ++i) {
-    const Status started = h.Start(i);
-    ASSERT_TRUE(started.ok()) << started.ToString();
-  }
-  const std::optional<Owners> owners = h.WaitAllOwned(30s);
-  ASSERT_TRUE(owners) << h.LogTails();
-  const int owner = h.IndexOf(owners->at("acme"));
+  ClusterHarness h(dir_.path(), TwoInstances(), 2);
+  int owner = -1;
+  ASSERT_NO_FATAL_FAILURE(StartBoth(h, owner));
   const int other = 1 - owner;
-  ASSERT_GE(owner, 0);
 
   // The same change on both instances: OU "night" (cap 1), a1 in it.
   for (int i = 0; i < 2; ++i) {
@@ -107,21 +117,10 @@ TEST_F(ClusterReloadTest, EveryInstanceReloadsTheFileAndATakeoverRoutesByTheRelo
 }
 
 TEST_F(ClusterReloadTest, WhatTheOwnerProvisionsHoldsOnTheInstanceThatTakesTheTenantOver) {
-  durability::DurabilityConfig base;
-  base.tenants = 1;
-  base.log_level = "info";
-  ClusterHarness h(dir_.path(), base, 2);
-  const Status opened = h.Open();
-  ASSERT_TRUE(opened.ok()) << opened.ToString();
-  for (int i = 0; i < 2; ++i) {
-    const Status started = h.Start(i);
-    ASSERT_TRUE(started.ok()) << started.ToString();
-  }
-  const std::optional<Owners> owners = h.WaitAllOwned(30s);
-  ASSERT_TRUE(owners) << h.LogTails();
-  const int owner = h.IndexOf(owners->at("acme"));
+  ClusterHarness h(dir_.path(), TwoInstances(), 2);
+  int owner = -1;
+  ASSERT_NO_FATAL_FAILURE(StartBoth(h, owner));
   const int other = 1 - owner;
-  ASSERT_GE(owner, 0);
 
   const gateway_test::Headers admin = {{"Authorization", "Bearer " + std::string(durability::kAdminToken)},
                                        {"Content-Type", "application/json"}};
