@@ -22,7 +22,8 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 step "address + undefined behaviour sanitizers: unit and integration tests"
-# Debug keeps assertions on; -O1 keeps the million-event tests fast enough;
+# Debug keeps assertions on; -O1 keeps the million-event tests fast enough
+# (the tests' own code compiles at -Og, tests/CMakeLists.txt);
 # -g1 (line tables only) gives the sanitizers' reports their file:line at about
 # two thirds of the compile time of full debug information.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
