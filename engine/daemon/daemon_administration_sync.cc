@@ -54,7 +54,9 @@ void Daemon::ApplySyncedDefinitions(const std::vector<storage::StoredDefinition>
   for (const config::TenantConfig& tenant : desired.tenants) {
     ReloadRouting(tenant, /*restructured=*/false, /*file_settings=*/false, result);
   }
-  synced_definitions_ = definitions;
+  // A tenant whose shard did not take the change (it is stopping, or stuck)
+  // gets it again at the next read.
+  if (result.tenants_applied == desired.tenants.size()) synced_definitions_ = definitions;
   // The owner's own changes come back too, and change nothing here.
   if (result.queues_changed + result.channels_changed + result.ous_changed + result.agents_changed == 0 &&
       result.needs_restart.empty()) {
