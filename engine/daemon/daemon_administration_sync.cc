@@ -3,6 +3,7 @@
 // sends every tenant request there); each other instance applies them over
 // the tenant as it has it, so that whichever takes the tenant over next routes
 // by them. API tokens created or revoked elsewhere follow the same way.
+#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -50,13 +51,27 @@ void Daemon::ApplySyncedDefinitions(const std::vector<storage::StoredDefinition>
     }
   }
   ApplyStoredDefinitions(desired, definitions, {adapters_->Kinds(), policies_->Names(), adapters_.get()});
+  // Only the tenants a definition came to, changed or left since the last
+  // read go to their shards.
+  std::set<std::string_view> touched;
+  for (const storage::StoredDefinition& d : definitions) {
+    if (std::find(synced_definitions_.begin(), synced_definitions_.end(), d) == synced_definitions_.end()) {
+      touched.insert(d.tenant_id);
+    }
+  }
+  for (const storage::StoredDefinition& d : synced_definitions_) {
+    if (std::find(definitions.begin(), definitions.end(), d) == definitions.end()) touched.insert(d.tenant_id);
+  }
   ReloadResult result;
+  std::size_t attempted = 0;
   for (const config::TenantConfig& tenant : desired.tenants) {
+    if (!touched.count(tenant.id)) continue;
+    ++attempted;
     ReloadRouting(tenant, /*restructured=*/false, /*file_settings=*/false, result);
   }
   // A tenant whose shard did not take the change (it is stopping, or stuck)
   // gets it again at the next read.
-  if (result.tenants_applied == desired.tenants.size()) synced_definitions_ = definitions;
+  if (result.tenants_applied == attempted) synced_definitions_ = definitions;
   // The owner's own changes come back too, and change nothing here.
   if (result.queues_changed + result.channels_changed + result.ous_changed + result.agents_changed == 0 &&
       result.needs_restart.empty()) {
