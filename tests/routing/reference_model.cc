@@ -137,19 +137,14 @@ routerd::StatusCode ReferenceModel::OnCommand(routing::AgentCommandType type, st
       SignOut(target, now);
       return routerd::StatusCode::kOk;
     case T::kCloseSession: {
-      Agent& a = agents_[target];
-      if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
-        return routerd::StatusCode::kNotFound;
-      }
+      if (!Holds(agents_[target], session)) return routerd::StatusCode::kNotFound;
       EndAssigned(*session, routing::EndReason::kClosed, now);
       DispatchAgent(target, now);
       return routerd::StatusCode::kOk;
     }
     case T::kTransfer: {
       Agent& a = agents_[target];
-      if (!session || std::find(a.sessions.begin(), a.sessions.end(), *session) == a.sessions.end()) {
-        return routerd::StatusCode::kNotFound;
-      }
+      if (!Holds(a, session)) return routerd::StatusCode::kNotFound;
       // To an agent, to a queue, or to a queue preferring an agent.
       const bool into_queue = to_queue != UINT32_MAX;
       if (to_agent != UINT32_MAX) {

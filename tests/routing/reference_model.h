@@ -193,6 +193,10 @@ class ReferenceModel {
 
  private:
   void SignOut(std::uint32_t target, std::int64_t now);
+  // Whether `session` is one the agent holds (a command naming none: no).
+  static bool Holds(const Agent& a, const std::optional<Key>& session) {
+    return session && std::find(a.sessions.begin(), a.sessions.end(), *session) != a.sessions.end();
+  }
 
   template <typename T>
   static std::uint32_t Index(const std::vector<T>& v, const std::string& id) {
