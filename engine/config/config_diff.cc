@@ -164,7 +164,7 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
   for (const auto& [id, table] : old_tenants) {
     auto it = new_tenants.find(id);
     if (it == new_tenants.end()) {
-      changed.push_back("tenant '" + id + "' removed");
+      result.removed_tenants.push_back(id);
       continue;
     }
     bool restructured = false;
@@ -208,9 +208,40 @@ FileChanges CompareConfigFiles(std::string_view running_text, std::string_view n
     }
   }
   for (const auto& [id, table] : new_tenants) {
-    if (!old_tenants.contains(id)) changed.push_back("tenant '" + id + "' added");
+    if (!old_tenants.contains(id)) result.added_tenants.push_back(id);
   }
   return result;
+}
+
+void RunningFile::AddTenant(std::string_view new_text, std::string_view id) {
+  toml::table running = toml::parse(text_);
+  const toml::table next = toml::parse(new_text);
+  const toml::array* from = next["tenants"].as_array();
+  if (from == nullptr) return;
+  if (running["tenants"].as_array() == nullptr) running.insert_or_assign("tenants", toml::array{});
+  toml::array& into = *running["tenants"].as_array();
+  for (const toml::node& t : *from) {
+    const toml::table* table = t.as_table();
+    const auto* tenant_id = table == nullptr ? nullptr : table->get_as<std::string>("id");
+    if (tenant_id != nullptr && tenant_id->get() == id) into.push_back(*table);
+  }
+  std::ostringstream out;
+  out << running;
+  text_ = out.str();
+}
+
+void RunningFile::RemoveTenant(std::string_view id) {
+  toml::table running = toml::parse(text_);
+  toml::array* tenants = running["tenants"].as_array();
+  if (tenants == nullptr) return;
+  for (auto it = tenants->begin(); it != tenants->end();) {
+    const toml::table* table = it->as_table();
+    const auto* tenant_id = table == nullptr ? nullptr : table->get_as<std::string>("id");
+    it = tenant_id != nullptr && tenant_id->get() == id ? tenants->erase(it) : std::next(it);
+  }
+  std::ostringstream out;
+  out << running;
+  text_ = out.str();
 }
 
 }  // namespace routerd::config

@@ -65,6 +65,8 @@ class Console {
                                            http::RequestContext& ctx);
 
   const WallboardHub& hub() const { return *hub_; }
+  // A tenant a reload added: its wallboard from now on. From the reload.
+  void AddTenant(const config::TenantConfig& tenant) { hub_->AddTenant(tenant); }
   // Closes the wallboards opened with a revoked or removed token. Any thread.
   void CloseWallboardsOfToken(std::string_view tenant_id, std::uint64_t token_serial) {
     hub_->CloseToken(tenant_id, token_serial);

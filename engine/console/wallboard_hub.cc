@@ -18,17 +18,30 @@ WallboardHub::WallboardHub(const config::Config& config, shard::ShardSet& shards
       last_inputs_(shards.size(), 0) {
   tenants_of_shard_.resize(shards.size());
   for (const config::TenantConfig& t : config_.tenants) {
-    auto ref = shards_.directory().FindTenant(t.id);
-    if (!ref) continue;
-    auto tenant = std::make_unique<Tenant>(t.skill_queues.size(), options_);
-    tenant->config = &t;
-    tenant->ref = *ref;
-    for (const config::SkillQueueConfig& q : t.skill_queues) tenant->queue_ids.push_back(q.id);
-    const auto index = static_cast<std::uint32_t>(tenants_.size());
-    tenant_index_.emplace(t.id, index);
-    tenants_of_shard_[ref->shard].push_back(index);
-    tenants_.push_back(std::move(tenant));
+    if (const std::optional<Placed> placed = Add(t)) tenants_of_shard_[placed->shard].push_back(placed->index);
   }
+}
+
+std::optional<WallboardHub::Placed> WallboardHub::Add(const config::TenantConfig& t) {
+  const std::optional<shard::TenantRef> ref = shards_.directory().FindTenant(t.id);
+  if (!ref || tenant_index_.Find(t.id) != nullptr) return std::nullopt;
+  const auto index = static_cast<std::uint32_t>(tenants_.size());
+  tenants_.Append([&](std::unique_ptr<Tenant>& slot) {
+    slot = std::make_unique<Tenant>(t.skill_queues.size(), options_);
+    slot->config = &t;
+    slot->ref = *ref;
+    for (const config::SkillQueueConfig& q : t.skill_queues) slot->queue_ids.push_back(q.id);
+  });
+  tenant_index_.Add(t.id, index);
+  tenant_index_.Publish();
+  return Placed{ref->shard, index};
+}
+
+void WallboardHub::AddTenant(const config::TenantConfig& tenant) {
+  const std::optional<Placed> placed = Add(tenant);
+  if (!placed) return;
+  // Sampled from the next heartbeat on (the list is the hub thread's).
+  boost::asio::post(io_, [this, placed = *placed] { tenants_of_shard_[placed.shard].push_back(placed.index); });
 }
 
 WallboardHub::~WallboardHub() { Stop(); }
@@ -64,8 +77,7 @@ void WallboardHub::Stop() {
 }
 
 void WallboardHub::MarkDirty(std::string_view tenant_id) {
-  auto it = tenant_index_.find(tenant_id);
-  if (it != tenant_index_.end()) tenants_[it->second]->dirty.store(true, std::memory_order_relaxed);
+  if (const std::uint32_t* t = tenant_index_.Find(tenant_id)) tenants_[*t]->dirty.store(true, std::memory_order_relaxed);
 }
 
 bool WallboardHub::Attach(const std::shared_ptr<WallboardSession>& session) {
@@ -76,9 +88,9 @@ bool WallboardHub::Attach(const std::shared_ptr<WallboardSession>& session) {
 }
 
 bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view tenant_id, std::uint64_t token_serial) {
-  auto it = tenant_index_.find(tenant_id);
-  if (it == tenant_index_.end()) return false;
-  const std::uint32_t t = it->second;
+  const std::uint32_t* found = tenant_index_.Find(tenant_id);
+  if (found == nullptr) return false;
+  const std::uint32_t t = *found;
   {
     std::lock_guard lock(mu_);
     auto c = connections_.find(session);
@@ -98,13 +110,13 @@ bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view t
 }
 
 void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_serial) {
-  auto it = tenant_index_.find(tenant_id);
-  if (it == tenant_index_.end() || token_serial == 0) return;
+  const std::uint32_t* t = tenant_index_.Find(tenant_id);
+  if (t == nullptr || token_serial == 0) return;
   std::vector<std::shared_ptr<WallboardSession>> opened;
   {
     std::lock_guard lock(mu_);
     for (auto& [session, c] : connections_) {
-      if (c.tenant != static_cast<int>(it->second) || c.token_serial != token_serial) continue;
+      if (c.tenant != static_cast<int>(*t) || c.token_serial != token_serial) continue;
       if (auto s = c.session.lock()) opened.push_back(std::move(s));
     }
   }
@@ -112,13 +124,13 @@ void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_se
 }
 
 std::size_t WallboardHub::CloseTenant(std::string_view tenant_id, const std::string& reason) {
-  auto it = tenant_index_.find(tenant_id);
-  if (it == tenant_index_.end()) return 0;
+  const std::uint32_t* t = tenant_index_.Find(tenant_id);
+  if (t == nullptr) return 0;
   std::vector<std::shared_ptr<WallboardSession>> opened;
   {
     std::lock_guard lock(mu_);
     for (auto& [session, c] : connections_) {
-      if (c.tenant != static_cast<int>(it->second)) continue;
+      if (c.tenant != static_cast<int>(*t)) continue;
       if (auto s = c.session.lock()) opened.push_back(std::move(s));
     }
   }

@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -41,6 +42,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "engine/base/append_only_array.h"
+#include "engine/base/grow_only_index.h"
 #include "engine/config/config.h"
 #include "engine/console/wallboard_session.h"
 #include "engine/console/wallboard_snapshot.h"
@@ -71,6 +74,10 @@ class WallboardHub {
   // Closes every wallboard connection and refuses new ones; then the hub's
   // thread ends. Idempotent.
   void Stop();
+
+  // A tenant a reload added, once the shards route it. From one thread at a
+  // time (the reload).
+  void AddTenant(const config::TenantConfig& tenant);
 
   // Something changed in this tenant's routing state. Any thread; lock-free.
   void MarkDirty(std::string_view tenant_id);
@@ -117,11 +124,6 @@ class WallboardHub {
     int tenant = -1;  // set once subscribed
     std::uint64_t token_serial = 0;
   };
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-
   // Hub thread.
   void ArmWatch();
   void WatchTick();
@@ -138,9 +140,17 @@ class WallboardHub {
   shard::ShardSet& shards_;
   const Clock& clock_;
   const WallboardOptions options_;
-  std::vector<std::unique_ptr<Tenant>> tenants_;
-  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> tenant_index_;
-  std::vector<std::vector<std::uint32_t>> tenants_of_shard_;
+  struct Placed {
+    std::uint32_t shard = 0;
+    std::uint32_t index = 0;  // in tenants_
+  };
+  // `t` joins tenants_ and tenant_index_; nullopt if known or not routed.
+  std::optional<Placed> Add(const config::TenantConfig& t);
+
+  // Tenants are only added (a reload's never moves the others).
+  base::AppendOnlyArray<std::unique_ptr<Tenant>> tenants_;
+  base::GrowOnlyIndex<std::uint32_t> tenant_index_;
+  std::vector<std::vector<std::uint32_t>> tenants_of_shard_;  // hub thread (and the constructor)
 
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

@@ -3,25 +3,23 @@
 namespace routerd::daemon {
 
 AgentPresence::AgentPresence(const config::Config& config) {
-  for (const auto& t : config.tenants) {
-    tenants_.try_emplace(t.id);
-    AddAgents(t);
-  }
+  for (const auto& t : config.tenants) AddAgents(t);
 }
 
 void AgentPresence::AddAgents(const config::TenantConfig& tenant) {
-  auto it = tenants_.find(tenant.id);
-  if (it == tenants_.end()) return;
-  Tenant& agents = it->second;
+  Tenant* known = tenants_.Find(tenant.id);
+  if (known == nullptr) known = &tenants_.Add(tenant.id, tenant.id);
+  base::AppendOnlyArray<Agent>& agents = known->agents;
   for (std::size_t i = agents.size(); i < tenant.agents.size(); ++i) {
     agents.Append([&](Agent& a) { a.employee_id = tenant.agents[i].employee_id; });
   }
+  tenants_.Publish();
 }
 
 const AgentPresence::Agent* AgentPresence::Find(std::string_view tenant_id, std::string_view employee_id) const {
-  auto it = tenants_.find(tenant_id);
-  if (it == tenants_.end()) return nullptr;
-  const Tenant& agents = it->second;
+  const Tenant* tenant = tenants_.Find(tenant_id);
+  if (tenant == nullptr) return nullptr;
+  const base::AppendOnlyArray<Agent>& agents = tenant->agents;
   for (std::size_t i = 0, n = agents.size(); i < n; ++i) {
     if (agents[i].employee_id == employee_id) return &agents[i];
   }
@@ -47,16 +45,16 @@ void AgentPresence::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
     const bool load = e.type == Type::kAgentState || e.type == Type::kAssigned || e.type == Type::kSessionEnded ||
                       e.type == Type::kMessage;
     if (!load) continue;
-    auto it = tenants_.find(e.tenant_id);
-    if (it == tenants_.end() || e.agent >= it->second.size()) continue;
-    Agent& a = it->second[e.agent];
+    const Tenant* tenant = tenants_.Find(e.tenant_id);
+    if (tenant == nullptr || e.agent >= tenant->agents.size()) continue;
+    Agent& a = tenant->agents[e.agent];
     // After-contact work counts as activity: an agent writing up a session is
     // not idle.
     a.active_sessions.store(e.active_sessions + e.wrap_ups, std::memory_order_release);
     if (e.type != Type::kAgentState) continue;
     const bool now_in = e.agent_state != routing::AgentState::kSignedOut;
     const bool was_in = a.signed_in.exchange(now_in, std::memory_order_acq_rel);
-    if (now_in && !was_in && hook_) hook_(it->first, a.employee_id);
+    if (now_in && !was_in && hook_) hook_(tenant->id, a.employee_id);
   }
 }
 

@@ -7,6 +7,7 @@
 //
 // Thread safety: OnRoutingEvents on shard threads; SignedIn from any thread
 // (atomics per agent, no lock); AddAgents from one thread at a time.
+// A tenant a reload adds joins at its first AddAgents.
 #pragma once
 
 #include <atomic>
@@ -15,10 +16,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/base/append_only_array.h"
+#include "engine/base/grow_only_index.h"
 #include "engine/config/config.h"
 #include "engine/leave/agent_idle.h"
 #include "engine/routing/routing_events.h"
@@ -35,7 +36,8 @@ class AgentPresence final : public routing::RoutingEventSink {
   // Before the shards start.
   void SetSignedInHook(SignedInHook hook) { hook_ = std::move(hook); }
   // The agents a reload added to `tenant` (those past the ones known, by
-  // position), before its router may report them.
+  // position; all of them for a tenant not known yet), before its router may
+  // report them.
   void AddAgents(const config::TenantConfig& tenant);
   bool SignedIn(std::string_view tenant_id, std::string_view employee_id) const;
   // nullopt for an unknown agent.
@@ -49,14 +51,14 @@ class AgentPresence final : public routing::RoutingEventSink {
     std::atomic<bool> signed_in{false};
     std::atomic<std::uint32_t> active_sessions{0};
   };
-  using Tenant = base::AppendOnlyArray<Agent>;  // by agent index
-  const Agent* Find(std::string_view tenant_id, std::string_view employee_id) const;
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  struct Tenant {
+    explicit Tenant(std::string tenant_id) : id(std::move(tenant_id)) {}
+    const std::string id;
+    base::AppendOnlyArray<Agent> agents;  // by agent index
   };
-  // The map is read-only after construction; each tenant's agents may grow.
-  std::unordered_map<std::string, Tenant, NameHash, std::equal_to<>> tenants_;
+  const Agent* Find(std::string_view tenant_id, std::string_view employee_id) const;
+  // Tenants are only added; each tenant's agents only grow.
+  base::GrowOnlyIndex<Tenant> tenants_;
   SignedInHook hook_;
 };
 

@@ -81,7 +81,7 @@ void CommittedEventGate::Fail(std::uint32_t shard, TenantPart& part, const Statu
   ShardGate& gate = gates_[shard];
   if (gate.poisoned_epoch[part.tenant] == part.epoch) return;
   gate.poisoned_epoch[part.tenant] = part.epoch;
-  const std::string& tenant_id = shards_.directory().TenantsOfShard(shard)[part.tenant]->id;
+  const std::string& tenant_id = shards_.directory().TenantOfShard(shard, part.tenant).id;
   spdlog::warn("cluster: tenant {}: a journal write at epoch {} failed ({}): nothing more is pushed for it here "
                "until it is taken afresh from storage",
                tenant_id, part.epoch, why.message());
@@ -90,12 +90,12 @@ void CommittedEventGate::Fail(std::uint32_t shard, TenantPart& part, const Statu
 
 void CommittedEventGate::HandOn(std::uint32_t shard) {
   ShardGate& gate = gates_[shard];
-  const auto& tenants = shards_.directory().TenantsOfShard(shard);
+  const shard::RoutingDirectory& directory = shards_.directory();
   while (!gate.fifo.empty() && gate.fifo.front()->pending == 0) {
     std::shared_ptr<Batch> batch = std::move(gate.fifo.front());
     gate.fifo.pop_front();
     for (TenantPart& part : batch->parts) {
-      if (!part.failed && !ownership_.HeldAt(tenants[part.tenant]->id, part.epoch)) part.failed = true;
+      if (!part.failed && !ownership_.HeldAt(directory.TenantOfShard(shard, part.tenant).id, part.epoch)) part.failed = true;
     }
     std::vector<routing::RoutingEvent> out;
     out.reserve(batch->events.size());

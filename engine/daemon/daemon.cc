@@ -67,6 +67,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
                std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
                std::optional<storage::OpenState> open_state, storage::AdministrationState administration)
     : config_(std::move(config)),
+      running_file_(config_.source_text),
       adapters_(std::move(adapters)),
       policies_(std::move(policies)),
       storage_(std::move(storage)),
@@ -118,9 +119,7 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
   if (cluster) {
     allocator_options.routes_tenant = [this](const std::string& tenant) { return ownership_->RoutedHere(tenant); };
   }
-  allocator_options.tenant_in_effect = [this](const std::string& tenant) {
-    return shards_->tenant_configs().Get(tenant);
-  };
+  allocator_options.tenants_in_effect = [this] { return TenantsInEffect(); };
   allocator_ = std::make_unique<leave::LeaveMessageAllocator>(
       config_, storage_->leave_messages(),
       [this](const std::string& tenant, const std::string& employee) { return presence_.SignedIn(tenant, employee); },
@@ -138,6 +137,10 @@ Daemon::Daemon(config::Config config, std::unique_ptr<AdapterRegistry> adapters,
         if (!s.ok()) spdlog::warn("call {}: cannot record its failure: {}", call.call_id, s.ToString());
       });
   dialer_callbacks_ = std::make_unique<leave::DialerCallbacks>(config_, storage_->leave_messages(), clock_);
+  dialer_callbacks_->SetTenantLookup([this](std::string_view tenant) -> const config::TenantConfig* {
+    const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(tenant);
+    return ref ? ref->config : nullptr;
+  });
   leave::LeaveMessageApi::Hooks hooks;
   hooks.notify_allocated = notify;
   hooks.on_created = [this](const leave::StoredLeaveMessage&) { allocator_->Kick(); };
@@ -314,14 +317,13 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   // The queues in effect, by the routers' indices (their positions); the
   // names are views into these.
   std::vector<std::shared_ptr<const config::TenantConfig>> in_effect;
-  for (const config::TenantConfig& started : config_.tenants) {
-    const auto ref = shards_->directory().FindTenant(started.id);
+  for (const shard::TenantRef& ref : shards_->directory().Tenants()) {
     const std::shared_ptr<const config::TenantConfig>& tenant =
-        in_effect.emplace_back(shards_->tenant_configs().Get(started.id));
+        in_effect.emplace_back(shards_->tenant_configs().Get(ref.config->id));
     for (std::uint32_t q = 0; q < tenant->skill_queues.size(); ++q) {
       if (tenant->skill_queues[q].retired) continue;
       queues.push_back(
-          {tenant->id, tenant->skill_queues[q].id, &shards_->shard(ref->shard).Statistics(ref->tenant, q)});
+          {tenant->id, tenant->skill_queues[q].id, &shards_->shard(ref.shard).Statistics(ref.tenant, q)});
     }
   }
   metrics::RenderQueueStatistics(out, queues);

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 
 #include "engine/config/agent_changes.h"
+#include "engine/config/config_diff.h"
 #include "engine/config/config.h"
 #include "engine/console/console.h"
 #include "engine/daemon/command_line.h"
@@ -70,8 +72,9 @@ class Daemon {
   // logged). A valid one applies at once: its tokens (the tenants' and the
   // operators'; connections of a removed tenant token are closed with 4003),
   // its agents' OUs, types, queues, skills, names and accounts (agents stay
-  // signed in; config/agent_changes.h, TenantRouter::ApplyAgentConfig), and
-  // its caps and limits (TenantRouter::ApplyFileCaps, ApplyFileLimits).
+  // signed in; config/agent_changes.h, TenantRouter::ApplyAgentConfig), its
+  // caps and limits (TenantRouter::ApplyFileCaps, ApplyFileLimits), and its
+  // tenants added and removed (daemon_tenants.cc; one node only).
   // Every other change is named in `needs_restart` and the log, and applies
   // at the next start. Run-time changes made through the API are not
   // touched. Not from a shard thread; one reload at a time.
@@ -101,6 +104,16 @@ class Daemon {
          std::unique_ptr<routing::PolicyRegistry> policies, std::unique_ptr<storage::Storage> storage,
          std::optional<storage::OpenState> open_state, storage::AdministrationState administration);
   Status Recover();
+  // Every tenant routed here (not retired), with its configuration in effect.
+  std::vector<std::shared_ptr<const config::TenantConfig>> TenantsInEffect() const;
+  // A tenant the reloaded file adds (`file`, with the stored definitions
+  // applied; `file_text` the reloaded file): routed from now on, then
+  // reachable (daemon_tenants.cc). Under reload_mu_.
+  void AddTenant(const config::TenantConfig& file, std::string_view file_text,
+                 const storage::AdministrationState& stored, ReloadResult& result);
+  // A tenant the reloaded file no longer has: retired unless it has sessions
+  // open (then named in needs_restart). Under reload_mu_.
+  void RetireTenant(const shard::TenantRef& ref, ReloadResult& result);
   // The parts of a reload (daemon_reload.cc), for one tenant the file keeps.
   void ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded, ReloadResult& result);
   // The tenant's skill queues, channels, OUs and agents (unless `restructured`:
@@ -152,6 +165,11 @@ class Daemon {
   void RenderMetrics(metrics::PrometheusWriter& out) const;
 
   const config::Config config_;
+  // The tenants reloads added, at addresses that never change (TenantRef,
+  // Principal and the dialer point into them); reload thread only.
+  std::deque<config::TenantConfig> added_tenants_;
+  // What the next reload compares the file with (under reload_mu_).
+  config::RunningFile running_file_;
   std::unique_ptr<AdapterRegistry> adapters_;
   std::unique_ptr<routing::PolicyRegistry> policies_;
   SystemClock clock_;

@@ -45,10 +45,9 @@ void Daemon::ApplySyncedDefinitions(const std::vector<storage::StoredDefinition>
   // Applying every stored definition again is idempotent for those already
   // in effect.
   config::Config desired = config_;
-  for (config::TenantConfig& tenant : desired.tenants) {
-    if (const std::shared_ptr<const config::TenantConfig> live = shards_->tenant_configs().Get(tenant.id)) {
-      tenant = config::WithoutRetired(*live);
-    }
+  desired.tenants.clear();
+  for (const std::shared_ptr<const config::TenantConfig>& live : TenantsInEffect()) {
+    desired.tenants.push_back(config::WithoutRetired(*live));
   }
   ApplyStoredDefinitions(desired, definitions, {adapters_->Kinds(), policies_->Names(), adapters_.get()});
   // Only the tenants a definition came to, changed or left since the last
@@ -93,13 +92,14 @@ void Daemon::SyncStoredTokens(const std::vector<storage::StoredToken>& tokens) {
   AddStoredTokens(tokens, false);
   std::set<std::pair<std::string_view, std::string_view>> active;
   for (const storage::StoredToken& t : tokens) active.emplace(t.tenant_id, t.name);
-  for (const config::TenantConfig& tenant : config_.tenants) {
-    for (const gateway::TokenInfo& info : auth_->Tokens(tenant.id)) {
-      if (!info.from_api || active.count({tenant.id, info.name})) continue;
-      if (std::optional<gateway::Principal> was = auth_->Revoke(tenant.id, info.name)) {
-        agent_gateway_->CloseConnectionsOfToken(tenant.id, was->token_serial);
-        console_->CloseWallboardsOfToken(tenant.id, was->token_serial);
-        spdlog::info("API token '{}' of tenant {} revoked on another instance: removed here", info.name, tenant.id);
+  for (const shard::TenantRef& ref : shards_->directory().Tenants()) {
+    const std::string& tenant = ref.config->id;
+    for (const gateway::TokenInfo& info : auth_->Tokens(tenant)) {
+      if (!info.from_api || active.count({tenant, info.name})) continue;
+      if (std::optional<gateway::Principal> was = auth_->Revoke(tenant, info.name)) {
+        agent_gateway_->CloseConnectionsOfToken(tenant, was->token_serial);
+        console_->CloseWallboardsOfToken(tenant, was->token_serial);
+        spdlog::info("API token '{}' of tenant {} revoked on another instance: removed here", info.name, tenant);
       }
     }
   }

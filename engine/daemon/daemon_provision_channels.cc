@@ -25,10 +25,9 @@ using provisioning::LogChange;
 std::optional<HttpResponse> Daemon::ChannelConflict(const config::TenantConfig& live, const config::ChannelConfig& next,
                                                     const config::ChannelConfig* running) {
   // Webhook URLs name channels by id alone.
-  for (const config::TenantConfig& started : config_.tenants) {
-    if (started.id == live.id) continue;
-    const std::shared_ptr<const config::TenantConfig> other = shards_->tenant_configs().Get(started.id);
-    for (const config::ChannelConfig& c : other ? other->channels : started.channels) {
+  for (const std::shared_ptr<const config::TenantConfig>& other : TenantsInEffect()) {
+    if (other->id == live.id) continue;
+    for (const config::ChannelConfig& c : other->channels) {
       if (c.id == next.id && !c.retired) {
         return Conflict("channel id '" + next.id + "' is another tenant's: webhook URLs name channels by id, so "
                         "ids are unique across tenants");

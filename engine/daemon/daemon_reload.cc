@@ -22,6 +22,13 @@ std::string Join(const std::vector<std::string>& parts) {
   return out;
 }
 
+const config::TenantConfig* TenantOfFile(const std::vector<config::TenantConfig>& tenants, std::string_view id) {
+  for (const config::TenantConfig& t : tenants) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void Daemon::ReloadTokens(const config::TenantConfig& running, const config::TenantConfig& reloaded,
@@ -167,34 +174,40 @@ Daemon::ReloadResult Daemon::Reload() {
   const config::Config& next = *loaded.config;
   config::FileChanges changes;
   try {
-    changes = config::CompareConfigFiles(config_.source_text, next.source_text);
+    changes = config::CompareConfigFiles(running_file_.text(), next.source_text);
   } catch (const std::exception& e) {
     // Nothing structural is applied then: every tenant counts as changed.
     changes.needs_restart.push_back(std::string("the file could not be compared: ") + e.what());
-    for (const config::TenantConfig& t : config_.tenants) changes.restructured_tenants.push_back(t.id);
+    for (const shard::TenantRef& ref : shards_->directory().Tenants()) {
+      changes.restructured_tenants.push_back(ref.config->id);
+    }
   }
   result.needs_restart = std::move(changes.needs_restart);
 
-  for (const config::TenantConfig& running : config_.tenants) {
-    const config::TenantConfig* reloaded = nullptr;
-    for (const config::TenantConfig& t : next.tenants) {
-      if (t.id == running.id) reloaded = &t;
-    }
-    if (reloaded == nullptr) continue;  // removed: listed as needing a restart
+  for (const shard::TenantRef& ref : shards_->directory().Tenants()) {
+    const config::TenantConfig& running = *ref.config;
+    const config::TenantConfig* reloaded = TenantOfFile(next.tenants, running.id);
+    if (reloaded == nullptr) continue;  // removed: below
     const bool restructured = std::find(changes.restructured_tenants.begin(), changes.restructured_tenants.end(),
                                         running.id) != changes.restructured_tenants.end();
     ReloadRouting(*reloaded, restructured, /*file_settings=*/true, result);
     ReloadTokens(running, *reloaded, result);
+  }
+  for (const std::string& id : changes.added_tenants) {
+    if (const config::TenantConfig* added = TenantOfFile(next.tenants, id)) AddTenant(*added, next.source_text, *stored, result);
+  }
+  for (const std::string& id : changes.removed_tenants) {
+    if (const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(id)) RetireTenant(*ref, result);
   }
   operator_api_->ReplaceTokens(next.operator_tokens);
   result.operator_tokens = next.operator_tokens.size();
   spdlog::info(
       "reload of {}: file tokens {} added, {} removed ({} agent connections closed); {} operator token(s); "
       "caps and limits of {} tenant(s) as the file sets them; {} skill queue(s), {} channel(s), {} OU(s) and {} "
-      "agent(s) changed",
+      "agent(s) changed; {} tenant(s) added, {} removed",
       config_.source_path, result.tokens_added, result.tokens_removed, result.connections_closed,
       result.operator_tokens, result.tenants_applied, result.queues_changed, result.channels_changed,
-      result.ous_changed, result.agents_changed);
+      result.ous_changed, result.agents_changed, result.tenants_added, result.tenants_removed);
   if (!result.needs_restart.empty()) {
     spdlog::warn("reload of {}: not applied until a restart: {}", config_.source_path, Join(result.needs_restart));
   }

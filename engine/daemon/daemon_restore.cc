@@ -13,10 +13,8 @@ namespace routerd::daemon {
 // configuration brings their subject back).
 void Daemon::AddStoredTokens(const std::vector<storage::StoredToken>& tokens, bool report_skipped) {
   for (const storage::StoredToken& t : tokens) {
-    const config::TenantConfig* tenant = nullptr;
-    for (const auto& c : config_.tenants) {
-      if (c.id == t.tenant_id) tenant = &c;
-    }
+    const std::optional<shard::TenantRef> ref = shards_->directory().FindTenant(t.tenant_id);
+    const config::TenantConfig* tenant = ref ? ref->config : nullptr;
     std::optional<std::string> employee;
     if (t.role == config::TokenConfig::Role::kAgent) employee = t.employee_id;
     // Its agent as in effect: a reload may have added or removed it.

@@ -16,17 +16,15 @@ AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards
                            CapChanges& caps, const Clock& clock, std::chrono::seconds grace,
                            std::size_t outbox_limit)
     : shards_(shards), broker_(broker), caps_(caps), clock_(clock), grace_(grace), outbox_limit_(outbox_limit) {
-  for (const auto& tenant : config.tenants) {
-    channels_.try_emplace(tenant.id);
-    AddAgents(tenant);
-  }
+  for (const auto& tenant : config.tenants) AddAgents(tenant);
 }
 
 void AgentGateway::AddAgents(const config::TenantConfig& tenant) {
-  auto it = channels_.find(tenant.id);
   const std::optional<shard::TenantRef> ref = shards_.directory().FindTenant(tenant.id);
-  if (it == channels_.end() || !ref) return;
-  Channels& list = it->second;
+  if (!ref) return;
+  Channels* known = channels_.Find(tenant.id);
+  if (known == nullptr) known = &channels_.Add(tenant.id);
+  Channels& list = *known;
   for (std::size_t i = list.size(); i < tenant.agents.size(); ++i) {
     list.Append([&](std::unique_ptr<AgentChannel>& ch) {
       ch = std::make_unique<AgentChannel>();
@@ -36,12 +34,13 @@ void AgentGateway::AddAgents(const config::TenantConfig& tenant) {
       ch->retired.store(tenant.agents[i].retired, std::memory_order_relaxed);
     });
   }
+  channels_.Publish();
 }
 
 std::size_t AgentGateway::RetireRemovedAgents(const config::TenantConfig& tenant) {
-  auto it = channels_.find(tenant.id);
-  if (it == channels_.end()) return 0;
-  Channels& list = it->second;
+  Channels* known = channels_.Find(tenant.id);
+  if (known == nullptr) return 0;
+  Channels& list = *known;
   std::vector<std::shared_ptr<AgentWsSession>> opened;
   for (std::size_t i = 0; i < list.size() && i < tenant.agents.size(); ++i) {
     AgentChannel& ch = *list[i];
@@ -73,7 +72,8 @@ void AgentGateway::Stop() {
 void AgentGateway::CloseConnections() {
   closing_.store(true, std::memory_order_release);
   std::vector<std::shared_ptr<AgentWsSession>> open;
-  for (auto& [tenant, list] : channels_) {
+  for (std::size_t t = 0; t < channels_.size(); ++t) {
+    const Channels& list = channels_.at(t);
     for (std::size_t i = 0, n = list.size(); i < n; ++i) {
       AgentChannel& ch = *list[i];
       std::lock_guard lock(ch.mu);
@@ -84,11 +84,11 @@ void AgentGateway::CloseConnections() {
 }
 
 std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, std::uint64_t token_serial) {
-  auto it = channels_.find(tenant_id);
-  if (it == channels_.end()) return 0;
+  const Channels* list = channels_.Find(tenant_id);
+  if (list == nullptr) return 0;
   std::vector<std::shared_ptr<AgentWsSession>> opened;
-  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
-    AgentChannel* ch = it->second[i].get();
+  for (std::size_t i = 0, n = list->size(); i < n; ++i) {
+    AgentChannel* ch = (*list)[i].get();
     std::lock_guard lock(ch->mu);
     auto connection = ch->connection.lock();
     if (connection && connection->principal().token_serial == token_serial) {
@@ -100,14 +100,14 @@ std::size_t AgentGateway::CloseConnectionsOfToken(std::string_view tenant_id, st
 }
 
 std::size_t AgentGateway::CloseTenantConnections(std::string_view tenant_id, std::string_view owner_url) {
-  auto it = channels_.find(tenant_id);
-  if (it == channels_.end()) return 0;
+  const Channels* list = channels_.Find(tenant_id);
+  if (list == nullptr) return 0;
   TenantOwner owner{false, std::nullopt};
   if (!owner_url.empty()) owner.url.emplace(owner_url);
   const std::string reason = OwnerMovedReason(owner);
   std::vector<std::shared_ptr<AgentWsSession>> opened;
-  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
-    if (auto connection = ResetChannel(*it->second[i])) opened.push_back(std::move(connection));
+  for (std::size_t i = 0, n = list->size(); i < n; ++i) {
+    if (auto connection = ResetChannel(*(*list)[i])) opened.push_back(std::move(connection));
   }
   for (auto& connection : opened) connection->Close(AgentCloseCode::kOwnerMoved, reason);
   return opened.size();
@@ -127,24 +127,25 @@ std::shared_ptr<AgentWsSession> AgentGateway::ResetChannel(AgentChannel& channel
 }
 
 AgentChannel* AgentGateway::Channel(std::string_view tenant_id, std::string_view employee_id) {
-  auto it = channels_.find(tenant_id);
-  if (it == channels_.end()) return nullptr;
-  for (std::size_t i = 0, n = it->second.size(); i < n; ++i) {
-    AgentChannel* ch = it->second[i].get();
+  const Channels* list = channels_.Find(tenant_id);
+  if (list == nullptr) return nullptr;
+  for (std::size_t i = 0, n = list->size(); i < n; ++i) {
+    AgentChannel* ch = (*list)[i].get();
     if (ch->employee_id == employee_id) return ch->retired.load(std::memory_order_acquire) ? nullptr : ch;
   }
   return nullptr;
 }
 
 AgentChannel* AgentGateway::ChannelFor(const routing::RoutingEvent& e) {
-  auto it = channels_.find(e.tenant_id);
-  if (it == channels_.end() || e.agent >= it->second.size()) return nullptr;
-  return it->second[e.agent].get();
+  const Channels* list = channels_.Find(e.tenant_id);
+  if (list == nullptr || e.agent >= list->size()) return nullptr;
+  return (*list)[e.agent].get();
 }
 
 std::size_t AgentGateway::connected() const {
   std::size_t n = 0;
-  for (const auto& [tenant, list] : channels_) {
+  for (std::size_t t = 0; t < channels_.size(); ++t) {
+    const Channels& list = channels_.at(t);
     for (std::size_t i = 0, count = list.size(); i < count; ++i) {
       AgentChannel& ch = *list[i];
       std::lock_guard lock(ch.mu);

@@ -39,6 +39,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "engine/base/append_only_array.h"
+#include "engine/base/grow_only_index.h"
 #include "engine/gateway/cap_changes.h"
 #include "engine/gateway/command_broker.h"
 #include "engine/routing/routing_events.h"
@@ -168,15 +169,11 @@ class AgentGateway final : public routing::RoutingEventSink {
   const Clock& clock_;
   const std::chrono::seconds grace_;
   const std::size_t outbox_limit_;
-  // tenant id -> its agents' channels, by agent index. The map is read-only
-  // after construction, each tenant's channels only grow (AddAgents); looked
-  // up by string_view, so a routing event costs no allocation.
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
+  // tenant id -> its agents' channels, by agent index. Tenants are only
+  // added (AddAgents of a tenant a reload adds), each tenant's channels only
+  // grow; looked up by string_view, so a routing event costs no allocation.
   using Channels = base::AppendOnlyArray<std::unique_ptr<AgentChannel>>;
-  std::unordered_map<std::string, Channels, NameHash, std::equal_to<>> channels_;
+  base::GrowOnlyIndex<Channels> channels_;
   GatewayCounters counters_;
   std::atomic<bool> closing_{false};  // read under a channel's mutex (see Attach)
   // Grace-period timers run here.

@@ -113,6 +113,10 @@ http::HttpResponse OperatorApi::ReportResponse(const ReloadReport& report) {
   http::AppendJsonIntField(body, "agents_changed", static_cast<std::int64_t>(report.agents_changed));
   body += ',';
   AppendStringArray(body, "needs_restart", report.needs_restart);
+  body += ',';
+  http::AppendJsonIntField(body, "tenants_added", static_cast<std::int64_t>(report.tenants_added));
+  body += ',';
+  http::AppendJsonIntField(body, "tenants_removed", static_cast<std::int64_t>(report.tenants_removed));
   body += '}';
   return Json(http::HttpStatus::ok, std::move(body));
 }

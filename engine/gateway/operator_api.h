@@ -39,6 +39,8 @@ struct ReloadReport {
   std::size_t queues_changed = 0;          // skill queues added, removed, or given other keys
   std::size_t channels_changed = 0;        // channels added, removed, or given another queue, priority or skills
   std::size_t agents_changed = 0;          // agents added, removed, or given another OU, type, queues, skills, ...
+  std::size_t tenants_added = 0;           // tenants the file gained, routed from now on
+  std::size_t tenants_removed = 0;         // tenants the file lost, retired (no longer routed or reachable)
   bool failed = false;                     // the reload broke off (logged); nothing more changed
   std::string unavailable;                 // what it could not read (storage): nothing changed, try again
 };

@@ -99,11 +99,13 @@ asio::awaitable<Status> Attempt(const Target& target, std::string body, const st
 
 Dialer::Dialer(const config::Config& config, const Clock& clock, Failed on_failed)
     : clock_(clock), on_failed_(std::move(on_failed)), work_(asio::make_work_guard(io_)) {
-  for (const config::TenantConfig& t : config.tenants) {
-    auto tenant = std::make_unique<Tenant>();
-    tenant->config = &t.dialer;
-    tenants_.emplace(t.id, std::move(tenant));
-  }
+  for (const config::TenantConfig& t : config.tenants) AddTenant(t);
+}
+
+void Dialer::AddTenant(const config::TenantConfig& tenant) {
+  if (tenants_.Find(tenant.id) != nullptr) return;
+  tenants_.Add(tenant.id).config = &tenant.dialer;
+  tenants_.Publish();
 }
 
 Dialer::~Dialer() { Stop(); }
@@ -165,12 +167,12 @@ std::string Dialer::RequestBody(const CallRequest& call) {
 }
 
 Status Dialer::Request(CallRequest call) {
-  auto it = tenants_.find(call.tenant_id);
-  if (it == tenants_.end() || it->second->config->url.empty()) {
+  Tenant* found = tenants_.Find(call.tenant_id);
+  if (found == nullptr || found->config->url.empty()) {
     return Status::FailedPrecondition("no telephony is configured for tenant " + call.tenant_id +
                                       " ([tenants.dialer] url)");
   }
-  Tenant& tenant = *it->second;
+  Tenant& tenant = *found;
   const int limit = tenant.config->max_pending_calls;
   auto request = std::make_shared<CallRequest>(std::move(call));
   std::uint64_t key;

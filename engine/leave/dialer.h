@@ -32,6 +32,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 
+#include "engine/base/grow_only_index.h"
 #include "engine/config/config.h"
 #include "routerd/clock.h"
 #include "routerd/status.h"
@@ -65,6 +66,10 @@ class Dialer {
   // its message's history says so. Idempotent.
   void Stop();
 
+  // A tenant a reload added (`tenant` outlives the dialer). From one thread
+  // at a time (the reload).
+  void AddTenant(const config::TenantConfig& tenant);
+
   // FailedPrecondition when the tenant has no dialer url, ResourceExhausted
   // when its pending calls are at the limit, Unavailable when stopped.
   Status Request(CallRequest call);
@@ -81,7 +86,7 @@ class Dialer {
 
   const Clock& clock_;
   const Failed on_failed_;
-  std::unordered_map<std::string, std::unique_ptr<Tenant>> tenants_;  // read-only after construction
+  base::GrowOnlyIndex<Tenant> tenants_;  // only added to
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::atomic<bool> running_{false};

@@ -45,6 +45,14 @@ DialerCallbacks::DialerCallbacks(const config::Config& config, LeaveRepository& 
                                  std::size_t max_remembered)
     : config_(config), store_(store), clock_(clock), memory_(std::make_shared<Memory>(max_remembered)) {}
 
+const config::TenantConfig* DialerCallbacks::FindTenant(std::string_view tenant_id) const {
+  if (lookup_) return lookup_(tenant_id);
+  for (const config::TenantConfig& t : config_.tenants) {
+    if (t.id == tenant_id) return &t;
+  }
+  return nullptr;
+}
+
 DialerCallbacks::Memory::Seen DialerCallbacks::Memory::Remember(const std::string& key, std::int64_t now_ms,
                                                                 std::int64_t ttl_ms) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -75,10 +83,7 @@ std::optional<HttpResponse> DialerCallbacks::Handle(http::HttpRequest& request, 
 std::optional<HttpResponse> DialerCallbacks::Handle(http::HttpRequest& request, std::string_view path,
                                                     const LeaveMessageApi::Deferrer& defer) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  const config::TenantConfig* tenant = nullptr;
-  for (const config::TenantConfig& t : config_.tenants) {
-    if (t.id == path) tenant = &t;
-  }
+  const config::TenantConfig* tenant = FindTenant(path);
   if (tenant == nullptr || tenant->dialer.url.empty()) {
     return http::JsonError(HttpStatus::not_found, "not_found", "no dialer callbacks for this tenant");
   }

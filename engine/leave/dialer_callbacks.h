@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +49,11 @@ class DialerCallbacks {
   // `config`, `store` and `clock` must outlive this object.
   DialerCallbacks(const config::Config& config, LeaveRepository& store, const Clock& clock,
                   std::size_t max_remembered = kMaxRemembered);
+  // The tenant routed here by id (a reload adds and retires tenants), nullptr
+  // for none; it must outlive this object. Before the first Handle; without
+  // it, the tenants of `config`.
+  using TenantLookup = std::function<const config::TenantConfig*(std::string_view tenant_id)>;
+  void SetTenantLookup(TenantLookup lookup) { lookup_ = std::move(lookup); }
 
   // `path` is what follows "/callbacks/dialer" ("/acme").
   std::optional<http::HttpResponse> Handle(http::HttpRequest& request, std::string_view path,
@@ -77,7 +83,10 @@ class DialerCallbacks {
     std::unordered_set<std::string> seen_;  // guarded by mu_
   };
 
+  const config::TenantConfig* FindTenant(std::string_view tenant_id) const;
+
   const config::Config& config_;
+  TenantLookup lookup_;
   LeaveRepository& store_;
   const Clock& clock_;
   const std::shared_ptr<Memory> memory_;

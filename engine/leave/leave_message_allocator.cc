@@ -88,19 +88,20 @@ void LeaveMessageAllocator::Run() {
   }
 }
 
-std::shared_ptr<const config::TenantConfig> LeaveMessageAllocator::InEffect(const config::TenantConfig& startup) const {
-  if (options_.tenant_in_effect) {
-    if (std::shared_ptr<const config::TenantConfig> t = options_.tenant_in_effect(startup.id)) return t;
+std::vector<std::shared_ptr<const config::TenantConfig>> LeaveMessageAllocator::TenantsInEffect() const {
+  if (options_.tenants_in_effect) return options_.tenants_in_effect();
+  std::vector<std::shared_ptr<const config::TenantConfig>> out;
+  for (const config::TenantConfig& startup : config_.tenants) {
+    // Owns nothing: the start-up configuration outlives the allocator.
+    out.emplace_back(std::shared_ptr<const config::TenantConfig>(), &startup);
   }
-  // Owns nothing: the start-up configuration outlives the allocator.
-  return std::shared_ptr<const config::TenantConfig>(std::shared_ptr<const config::TenantConfig>(), &startup);
+  return out;
 }
 
 AllocationResult LeaveMessageAllocator::RunPass() {
   AllocationResult result;
-  for (const config::TenantConfig& startup : config_.tenants) {
-    if (options_.routes_tenant && !options_.routes_tenant(startup.id)) continue;
-    const std::shared_ptr<const config::TenantConfig> tenant = InEffect(startup);
+  for (const std::shared_ptr<const config::TenantConfig>& tenant : TenantsInEffect()) {
+    if (options_.routes_tenant && !options_.routes_tenant(tenant->id)) continue;
     for (const config::SkillQueueConfig& queue : tenant->skill_queues) {
       if (queue.auto_allocate && !queue.retired) AllocateQueue(*tenant, queue, LeaveStatus::kToBeAllocated, result);
     }
@@ -110,10 +111,9 @@ AllocationResult LeaveMessageAllocator::RunPass() {
 
 AllocationResult LeaveMessageAllocator::Rearm(const std::string& tenant_id, const std::string& employee_id) {
   AllocationResult result;
-  for (const config::TenantConfig& startup : config_.tenants) {
-    if (startup.id != tenant_id) continue;
-    if (options_.routes_tenant && !options_.routes_tenant(startup.id)) continue;
-    const std::shared_ptr<const config::TenantConfig> tenant = InEffect(startup);
+  for (const std::shared_ptr<const config::TenantConfig>& tenant : TenantsInEffect()) {
+    if (tenant->id != tenant_id) continue;
+    if (options_.routes_tenant && !options_.routes_tenant(tenant->id)) continue;
     for (const config::AgentConfig& agent : tenant->agents) {
       if (agent.employee_id != employee_id) continue;
       for (const config::SkillQueueConfig& queue : tenant->skill_queues) {

@@ -50,9 +50,10 @@ struct AllocatorOptions {
   // owner allocates a tenant's messages: it alone knows which agents are
   // signed in (elsewhere every message would look unallocatable). Empty: all.
   std::function<bool(const std::string& tenant_id)> routes_tenant;
-  // The tenant's configuration in effect: a reload may have moved its agents
-  // to other queues. Empty, or nullptr from it: the start-up configuration's.
-  std::function<std::shared_ptr<const config::TenantConfig>(const std::string& tenant_id)> tenant_in_effect;
+  // The tenants routed here, each with its configuration in effect: a reload
+  // may have moved agents to other queues, added tenants or retired some.
+  // Empty: the start-up configuration's.
+  std::function<std::vector<std::shared_ptr<const config::TenantConfig>>()> tenants_in_effect;
 };
 
 struct AllocationResult {
@@ -90,7 +91,7 @@ class LeaveMessageAllocator {
 
  private:
   void Run();
-  std::shared_ptr<const config::TenantConfig> InEffect(const config::TenantConfig& startup) const;
+  std::vector<std::shared_ptr<const config::TenantConfig>> TenantsInEffect() const;
   void AllocateQueue(const config::TenantConfig& tenant, const config::SkillQueueConfig& queue,
                      leave::LeaveStatus from, AllocationResult& result);
 

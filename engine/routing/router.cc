@@ -4,11 +4,17 @@ namespace routerd::routing {
 
 Router::Router(std::span<const config::TenantConfig* const> tenants, const PolicyRegistry& policies,
                const TenantRouterOptions& options)
-    : active_(tenants.size(), 1) {
-  tenants_.reserve(tenants.size());
-  for (std::uint32_t i = 0; i < tenants.size(); ++i) {
-    tenants_.push_back(std::make_unique<TenantRouter>(i, *tenants[i], policies, options, &events_));
-  }
+    : policies_(policies), options_(options) {
+  for (const config::TenantConfig* tenant : tenants) AddTenant(*tenant);
+}
+
+std::uint32_t Router::AddTenant(const config::TenantConfig& tenant) {
+  const auto index = static_cast<std::uint32_t>(tenants_.size());
+  tenants_.Append([&](std::unique_ptr<TenantRouter>& slot) {
+    slot = std::make_unique<TenantRouter>(index, tenant, policies_, options_, &events_);
+  });
+  active_.push_back(1);
+  return index;
 }
 
 void Router::OnTick(std::int64_t now_ns) {

@@ -9,7 +9,10 @@
 // (TenantRouter::Restore, FinishRestore) and activates it. On a single node
 // every tenant stays active.
 //
-// Thread safety: none. Confined to one thread.
+// Thread safety: confined to one thread (the shard's), but for tenant(i) and
+// tenant_count(), which any thread may call for a tenant it knows (the
+// metrics threads read queue statistics): a tenant added later never moves
+// the others.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/base/append_only_array.h"
 #include "engine/config/config.h"
 #include "engine/routing/policy_registry.h"
 #include "engine/routing/routing_events.h"
@@ -32,8 +36,12 @@ class Router {
 
   // `tenants` are the tenants this shard owns; their shard-local index is their
   // position in the span. The configuration must outlive nothing: ids are copied.
+  // `policies` must outlive the router.
   Router(std::span<const config::TenantConfig* const> tenants, const PolicyRegistry& policies,
          const TenantRouterOptions& options);
+
+  // A tenant a reload adds, at the next shard-local index (returned); active.
+  std::uint32_t AddTenant(const config::TenantConfig& tenant);
 
   // An inactive tenant's contact is dropped without an event: the instance
   // that routes the tenant recovers it from storage.
@@ -72,8 +80,10 @@ class Router {
   const TenantRouter& tenant(std::uint32_t i) const { return *tenants_[i]; }
 
  private:
+  const PolicyRegistry& policies_;
+  const TenantRouterOptions options_;
   std::vector<RoutingEvent> events_;
-  std::vector<std::unique_ptr<TenantRouter>> tenants_;
+  base::AppendOnlyArray<std::unique_ptr<TenantRouter>> tenants_;
   std::vector<std::uint8_t> active_;  // per tenant; bytes, not vector<bool>, for a plain load per input
 };
 

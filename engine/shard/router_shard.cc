@@ -34,6 +34,21 @@ RouterShard::RouterShard(std::uint32_t index, std::span<const config::TenantConf
 
 RouterShard::~RouterShard() { Stop(); }
 
+StatusOr<std::uint32_t> RouterShard::AddTenant(const config::TenantConfig& tenant, bool active,
+                                               std::uint64_t session_id_floor,
+                                               std::chrono::milliseconds start_timeout) {
+  std::uint32_t index = 0;
+  ROUTERD_RETURN_IF_ERROR(RunAndWait(
+      [this, &tenant, &index, active, session_id_floor](routing::Router& router) {
+        index = router.AddTenant(tenant);
+        lease_epoch_.push_back(0);
+        router.SetTenantActive(index, active);
+        router.tenant(index).FinishRestore(session_id_floor);
+      },
+      start_timeout));
+  return index;
+}
+
 namespace {
 thread_local std::optional<std::uint32_t> current_shard;
 }  // namespace

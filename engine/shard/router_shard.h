@@ -98,6 +98,12 @@ class RouterShard {
   // also when it throws (which is logged). Never from the shard thread.
   Status RunAndWait(std::function<void(routing::Router&)> fn, std::chrono::milliseconds start_timeout);
 
+  // A tenant a reload adds: on the shard thread, at the next shard-local
+  // index (returned), active unless `active` is false, its session ids
+  // starting above `session_id_floor`. Waits as RunAndWait does.
+  StatusOr<std::uint32_t> AddTenant(const config::TenantConfig& tenant, bool active,
+                                    std::uint64_t session_id_floor, std::chrono::milliseconds start_timeout);
+
   std::uint32_t index() const { return index_; }
   // The index of the shard whose thread calls this; nullopt on any other thread.
   static std::optional<std::uint32_t> CurrentIndex();
@@ -105,8 +111,8 @@ class RouterShard {
   std::size_t QueueDepthApprox() const { return queue_.SizeApprox(); }
 
   // The statistics of a queue of one of this shard's tenants. Safe from any
-  // thread while the shard runs: queues are fixed when the router is built,
-  // and statistics are single-writer atomics.
+  // thread while the shard runs: neither tenants nor queues move when others
+  // are added, and statistics are single-writer atomics.
   const routing::QueueStatistics& Statistics(std::uint32_t tenant, std::uint32_t queue) const {
     return router_.tenant(tenant).Statistics(queue);
   }

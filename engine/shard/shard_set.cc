@@ -37,6 +37,23 @@ void ShardSet::PublishTenant(std::shared_ptr<const config::TenantConfig> tenant)
   tenant_configs_.Publish(std::move(tenant));
 }
 
+StatusOr<TenantRef> ShardSet::AddTenant(const config::TenantConfig& tenant, bool active,
+                                        std::uint64_t session_id_floor) {
+  const TenantRef next = directory_.NextRef(tenant.id);
+  StatusOr<std::uint32_t> index =
+      shards_[next.shard]->AddTenant(tenant, active, session_id_floor, kShardTaskStartTimeout);
+  if (!index.ok()) return index.status();
+  if (*index != next.tenant) {
+    // The directory and the router number a shard's tenants alike; a
+    // mismatch is a bug, not an input.
+    return Status(StatusCode::kInternal, "tenant " + tenant.id + ": its shard placed it at " +
+                                             std::to_string(*index) + ", not " + std::to_string(next.tenant));
+  }
+  // Owns nothing: `tenant` outlives the set.
+  tenant_configs_.Add(std::shared_ptr<const config::TenantConfig>(std::shared_ptr<const config::TenantConfig>(), &tenant));
+  return directory_.AddTenant(tenant);
+}
+
 void ShardSet::Start() {
   for (auto& s : shards_) s->Start();
 }

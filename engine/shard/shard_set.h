@@ -57,6 +57,14 @@ class ShardSet {
   // the shard see its agents (TenantConfigs, RoutingDirectory::FindAgent).
   // From one thread at a time (the reload).
   void PublishTenant(std::shared_ptr<const config::TenantConfig> tenant);
+  // A tenant a reload adds: its router on its shard first (active unless
+  // `active` is false, session ids above `session_id_floor`), then the
+  // directory and TenantConfigs, so that whoever finds it finds it routed.
+  // `tenant` must outlive the set. Unavailable when its shard did not take
+  // it in time (nothing changed then). From one thread at a time (the reload).
+  StatusOr<TenantRef> AddTenant(const config::TenantConfig& tenant, bool active, std::uint64_t session_id_floor);
+  // From now on the directory leaves the tenant out (RoutingDirectory::RetireTenant).
+  void RetireTenant(std::string_view tenant_id) { directory_.RetireTenant(tenant_id); }
   std::uint32_t size() const { return static_cast<std::uint32_t>(shards_.size()); }
   RouterShard& shard(std::uint32_t i) { return *shards_[i]; }
 

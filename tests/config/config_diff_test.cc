@@ -1,6 +1,7 @@
 // What a reload reports as needing a restart: every changed table or tenant
-// key, tenants added and removed, never the tokens or the caps, and nothing
-// for a file that was only reformatted.
+// key, never the tokens, the caps or a tenant added or removed (those are
+// listed apart and apply live), and nothing for a file that was only
+// reformatted.
 #include "engine/config/config_diff.h"
 
 #include <gmock/gmock.h>
@@ -62,8 +63,27 @@ TEST(ConfigDiffTest, NamesEachChangedPart) {
   changed.replace(changed.find("id = \"globex\""), 13, "id = \"initech\"");
   changed += "\n[storage]\ndurability = \"async\"\n";
   changed.replace(changed.find("employee_id = \"a1\""), 18, "employee_id = \"a2\"");
-  EXPECT_THAT(ChangedPartsBesideTokens(kBase, changed),
-              ElementsAre("[server]", "[storage]", "tenant 'globex' removed", "tenant 'initech' added"));
+  EXPECT_THAT(ChangedPartsBesideTokens(kBase, changed), ElementsAre("[server]", "[storage]"));
+  // Tenants added and removed apply live: listed apart, not as needing a restart.
+  const FileChanges changes = CompareConfigFiles(kBase, changed);
+  EXPECT_THAT(changes.removed_tenants, ElementsAre("globex"));
+  EXPECT_THAT(changes.added_tenants, ElementsAre("initech"));
+}
+
+TEST(ConfigDiffTest, TheRunningFileHasTheTenantsReloadsAddedAndNotThoseTheyRemoved) {
+  std::string next(kBase);
+  next.replace(next.find("id = \"globex\""), 13, "id = \"initech\"");
+  RunningFile running{std::string(kBase)};
+  running.AddTenant(next, "initech");
+  running.RemoveTenant("globex");
+  // The file run is now the new one: nothing differs.
+  EXPECT_THAT(CompareConfigFiles(running.text(), next).added_tenants, IsEmpty());
+  EXPECT_THAT(CompareConfigFiles(running.text(), next).removed_tenants, IsEmpty());
+  EXPECT_THAT(ChangedPartsBesideTokens(running.text(), next), IsEmpty());
+  // A later change of the added tenant is compared with what it was added as.
+  std::string later = next;
+  later.replace(later.find("id = \"initech\""), 14, "id = \"initech\"\nmultimedia_access_mode = \"per_channel_kind\"");
+  EXPECT_THAT(ChangedPartsBesideTokens(running.text(), later), ElementsAre("tenant 'initech': multimedia_access_mode"));
 }
 
 TEST(ConfigDiffTest, CapsAtEveryLevelNeedNoRestart) {
