@@ -54,7 +54,12 @@ const std::string& PreferredInstance(const std::string& tenant_id, const std::ve
 
 ClusterMember::ClusterMember(ClusterMemberOptions options, storage::ClusterStore& store, TenantOwnership& ownership,
                              TenantHost& host, const Clock& clock)
-    : options_(std::move(options)), store_(store), ownership_(ownership), host_(host), clock_(clock) {}
+    : options_(std::move(options)),
+      store_(store),
+      ownership_(ownership),
+      host_(host),
+      clock_(clock),
+      tenants_(options_.tenants) {}
 
 ClusterMember::~ClusterMember() { Stop(); }
 
@@ -107,6 +112,14 @@ void ClusterMember::Stop() {
   session_.reset();
 }
 
+void ClusterMember::AddTenant(const std::string& tenant_id) {
+  {
+    std::lock_guard lock(mu_);
+    added_.push_back(tenant_id);
+  }
+  cv_.notify_all();
+}
+
 void ClusterMember::Reclaim(const std::string& tenant_id) {
   {
     std::lock_guard lock(mu_);
@@ -119,10 +132,15 @@ void ClusterMember::Run() {
   auto next_round = std::chrono::steady_clock::now() + options_.renew_interval;
   for (;;) {
     std::vector<std::string> reclaims;
+    std::vector<std::string> added;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
       reclaims.swap(reclaims_);
+      added.swap(added_);
+    }
+    for (std::string& tenant : added) {
+      if (std::find(tenants_.begin(), tenants_.end(), tenant) == tenants_.end()) tenants_.push_back(std::move(tenant));
     }
     for (const std::string& tenant : reclaims) {
       auto it = held_.find(tenant);
@@ -134,7 +152,7 @@ void ClusterMember::Run() {
       // instance still wins it.
       if (Connected()) (void)session_->Release(options_.instance_id, lease);
     }
-    bool now = !reclaims.empty() || std::chrono::steady_clock::now() >= next_round;
+    bool now = !reclaims.empty() || !added.empty() || std::chrono::steady_clock::now() >= next_round;
     if (!now && Connected()) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_round - std::chrono::steady_clock::now());
       StatusOr<std::vector<storage::ClusterNotification>> n =
@@ -237,7 +255,7 @@ Status ClusterMember::Claims(const std::vector<storage::ClusterInstance>& live,
   // the server ends after half a lease) does not stop the others: the first
   // error is returned after the round.
   Status first_error;
-  for (const std::string& tenant : options_.tenants) {
+  for (const std::string& tenant : tenants_) {
     const std::string& winner = PreferredInstance(tenant, ids);
     if (held_.count(tenant)) {
       if (winner != options_.instance_id && url_of.count(winner)) {

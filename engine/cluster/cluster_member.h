@@ -106,6 +106,10 @@ class ClusterMember {
   // thread. Idempotent.
   void Stop();
 
+  // A tenant a reload added (already in TenantOwnership and the shards,
+  // inactive): claimed from the next round on, as the others. From any thread.
+  void AddTenant(const std::string& tenant_id);
+
   // The tenant's state here went ahead of what storage holds (a journal write
   // failed): drop it and release its lease at the next round, so that it is
   // taken afresh (a new epoch) and rebuilt from storage. From any thread.
@@ -136,6 +140,7 @@ class ClusterMember {
   const Clock& clock_;
 
   // The member's thread only (and Start/Stop when the thread is not running).
+  std::vector<std::string> tenants_;  // those claimed: the configured ones and those added since
   std::unique_ptr<storage::ClusterSession> session_;
   std::map<std::string, Held> held_;
   std::map<std::string, std::int64_t> free_since_ns_;  // tenants seen without an owner
@@ -145,6 +150,7 @@ class ClusterMember {
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
   std::vector<std::string> reclaims_;  // guarded by mu_
+  std::vector<std::string> added_;     // guarded by mu_: tenants for tenants_
   std::thread thread_;
   ClusterMemberStats stats_;
 };

@@ -4,18 +4,21 @@ namespace routerd::cluster {
 
 TenantOwnership::TenantOwnership(const config::Config& config, const Clock& clock)
     : enabled_(config.cluster.enabled), self_url_(config.cluster.advertise_url), clock_(clock) {
-  for (const config::TenantConfig& t : config.tenants) tenants_.emplace(t.id, std::make_unique<Entry>());
+  for (const config::TenantConfig& t : config.tenants) tenants_.Add(t.id, t.id);
+  tenants_.Publish();
+}
+
+void TenantOwnership::AddTenant(const std::string& tenant_id) {
+  if (tenants_.Find(tenant_id) != nullptr) return;
+  tenants_.Add(tenant_id, tenant_id);
+  tenants_.Publish();
 }
 
 const TenantOwnership::Entry* TenantOwnership::Find(std::string_view tenant_id) const {
-  auto it = tenants_.find(tenant_id);
-  return it == tenants_.end() ? nullptr : it->second.get();
+  return tenants_.Find(tenant_id);
 }
 
-TenantOwnership::Entry* TenantOwnership::Find(std::string_view tenant_id) {
-  auto it = tenants_.find(tenant_id);
-  return it == tenants_.end() ? nullptr : it->second.get();
-}
+TenantOwnership::Entry* TenantOwnership::Find(std::string_view tenant_id) { return tenants_.Find(tenant_id); }
 
 std::uint64_t TenantOwnership::Epoch(std::string_view tenant_id) const {
   if (!enabled_) return 0;
@@ -43,13 +46,14 @@ std::optional<std::string> TenantOwnership::OwnerUrl(std::string_view tenant_id)
 
 std::size_t TenantOwnership::owned() const {
   std::size_t n = 0;
-  for (const auto& [id, e] : tenants_) n += Epoch(id) != 0;
+  for (std::size_t i = 0; i < tenants_.size(); ++i) n += Epoch(tenants_.at(i).id) != 0;
   return n;
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> TenantOwnership::Held() const {
   std::vector<std::pair<std::string, std::uint64_t>> held;
-  for (const auto& [id, e] : tenants_) {
+  for (std::size_t i = 0; i < tenants_.size(); ++i) {
+    const std::string& id = tenants_.at(i).id;
     if (const std::uint64_t epoch = Epoch(id); epoch != 0) held.emplace_back(id, epoch);
   }
   return held;
@@ -69,9 +73,9 @@ void TenantOwnership::Withdraw(std::string_view tenant_id) {
 }
 
 void TenantOwnership::ExtendHeld(std::int64_t valid_until_ns) {
-  for (auto& [id, e] : tenants_) {
-    if (e->epoch.load(std::memory_order_acquire) != 0)
-      e->valid_until_ns.store(valid_until_ns, std::memory_order_release);
+  for (std::size_t i = 0; i < tenants_.size(); ++i) {
+    Entry& e = tenants_.at(i);
+    if (e.epoch.load(std::memory_order_acquire) != 0) e.valid_until_ns.store(valid_until_ns, std::memory_order_release);
   }
 }
 

@@ -14,8 +14,9 @@
 // neither routes nor pushes anything for the tenant, whatever it has not yet
 // heard.
 //
-// Thread safety: every method from any thread. The set of tenants is fixed at
-// construction; per-tenant state is atomics; owner URLs are under a mutex.
+// Thread safety: every method from any thread but AddTenant (one thread at a
+// time: the reload). Tenants are only added; per-tenant state is atomics;
+// owner URLs are under a mutex.
 #pragma once
 
 #include <atomic>
@@ -27,9 +28,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/base/grow_only_index.h"
 #include "engine/config/config.h"
 #include "routerd/clock.h"
 
@@ -59,6 +60,9 @@ class TenantOwnership {
   // Tenants routed here now, with their epochs.
   std::vector<std::pair<std::string, std::uint64_t>> Held() const;
 
+  // A tenant a reload added: not routed here until Publish.
+  void AddTenant(const std::string& tenant_id);
+
   // --- the cluster member's side ---
   // The tenant is routed here from now on under `epoch`.
   void Publish(std::string_view tenant_id, std::uint64_t epoch, std::int64_t valid_until_ns);
@@ -71,12 +75,10 @@ class TenantOwnership {
 
  private:
   struct Entry {
+    explicit Entry(std::string tenant_id) : id(std::move(tenant_id)) {}
+    const std::string id;
     std::atomic<std::uint64_t> epoch{0};
     std::atomic<std::int64_t> valid_until_ns{0};
-  };
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   const Entry* Find(std::string_view tenant_id) const;
   Entry* Find(std::string_view tenant_id);
@@ -84,7 +86,7 @@ class TenantOwnership {
   const bool enabled_;
   const std::string self_url_;
   const Clock& clock_;
-  std::unordered_map<std::string, std::unique_ptr<Entry>, NameHash, std::equal_to<>> tenants_;
+  base::GrowOnlyIndex<Entry> tenants_;
   mutable std::mutex mu_;
   std::map<std::string, std::string, std::less<>> owner_urls_;  // guarded by mu_
 };

@@ -69,6 +69,10 @@ class ClusterRuntime final : public cluster::TenantHost {
   // Hands every tenant over and leaves the cluster. Idempotent.
   void Stop();
 
+  // A tenant a reload added (in TenantOwnership and the shards already,
+  // inactive): this instance claims it as it claims the others.
+  void AddTenant(const std::string& tenant_id) { member_->AddTenant(tenant_id); }
+
   // cluster::TenantHost
   Status Activate(storage::ClusterSession& session, const storage::HeldLease& lease,
                   std::int64_t valid_until_ns) override;

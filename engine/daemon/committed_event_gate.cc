@@ -24,6 +24,12 @@ CommittedEventGate::CommittedEventGate(storage::Storage& storage, const cluster:
   }
 }
 
+std::uint64_t& CommittedEventGate::PoisonedEpoch(ShardGate& gate, std::uint32_t tenant) {
+  // A tenant a reload added has no entry yet.
+  if (tenant >= gate.poisoned_epoch.size()) gate.poisoned_epoch.resize(tenant + 1, 0);
+  return gate.poisoned_epoch[tenant];
+}
+
 void CommittedEventGate::OnRoutingEvents(std::span<routing::RoutingEvent> events) {
   if (events.empty()) return;
   const std::optional<std::uint32_t> shard = shard::RouterShard::CurrentIndex();
@@ -46,7 +52,7 @@ void CommittedEventGate::OnRoutingEvents(std::span<routing::RoutingEvent> events
   }
   for (std::size_t p = 0; p < batch->parts.size(); ++p) {
     TenantPart& part = batch->parts[p];
-    if (part.epoch == 0 || gate.poisoned_epoch[part.tenant] == part.epoch) {
+    if (part.epoch == 0 || PoisonedEpoch(gate, part.tenant) == part.epoch) {
       part.failed = true;  // not routed here (any more), or already gone wrong at this epoch
       continue;
     }
@@ -79,8 +85,9 @@ void CommittedEventGate::Fail(std::uint32_t shard, TenantPart& part, const Statu
   part.failed = true;
   failed_writes_.fetch_add(1, std::memory_order_relaxed);
   ShardGate& gate = gates_[shard];
-  if (gate.poisoned_epoch[part.tenant] == part.epoch) return;
-  gate.poisoned_epoch[part.tenant] = part.epoch;
+  std::uint64_t& poisoned = PoisonedEpoch(gate, part.tenant);
+  if (poisoned == part.epoch) return;
+  poisoned = part.epoch;
   const std::string& tenant_id = shards_.directory().TenantOfShard(shard, part.tenant).id;
   spdlog::warn("cluster: tenant {}: a journal write at epoch {} failed ({}): nothing more is pushed for it here "
                "until it is taken afresh from storage",

@@ -66,6 +66,7 @@ class CommittedEventGate final : public routing::RoutingEventSink {
     std::vector<std::uint64_t> poisoned_epoch;  // per tenant: a write failed at this epoch
   };
 
+  static std::uint64_t& PoisonedEpoch(ShardGate& gate, std::uint32_t tenant);
   void Completed(std::uint32_t shard, const std::shared_ptr<Batch>& batch, std::size_t part, const Status& status);
   void HandOn(std::uint32_t shard);
   void Fail(std::uint32_t shard, TenantPart& part, const Status& why);

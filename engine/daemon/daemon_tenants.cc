@@ -3,9 +3,11 @@
 // made unreachable and its state dropped, but only once it has no session
 // open, so that no conversation is cut off by an edit of the file.
 //
-// In cluster mode every instance would have to agree on the tenants before
-// one could take a lease on a new one, so there a tenant added or removed
-// still waits for a restart.
+// In cluster mode an added tenant starts inactive here and is claimed like
+// any other (the instance that wins it routes it; any instance takes it once
+// it has been free for a lease). Removing one there still waits for a
+// restart of every instance: an instance whose file still has it would claim
+// it again.
 #include <spdlog/spdlog.h>
 
 #include "engine/daemon/daemon.h"
@@ -27,10 +29,7 @@ std::vector<std::shared_ptr<const config::TenantConfig>> Daemon::TenantsInEffect
 void Daemon::AddTenant(const config::TenantConfig& file, std::string_view file_text,
                        const storage::AdministrationState& stored, ReloadResult& result) {
   const std::string& id = file.id;
-  if (config_.cluster.enabled) {
-    result.needs_restart.push_back("tenant '" + id + "' added (in cluster mode, at a restart of every instance)");
-    return;
-  }
+  const bool cluster = cluster_ != nullptr;
   if (shards_->directory().Retired(id)) {
     result.needs_restart.push_back("tenant '" + id + "' added again (a reload removed it; its id comes back at a restart)");
     return;
@@ -47,14 +46,16 @@ void Daemon::AddTenant(const config::TenantConfig& file, std::string_view file_t
   for (const std::string& line : caps.skipped) spdlog::warn("reload: stored setting skipped: {}", line);
   const config::TenantConfig& tenant = added_tenants_.emplace_back(std::move(one.tenants.front()));
   const StatusOr<shard::TenantRef> ref =
-      shards_->AddTenant(tenant, /*active=*/true, SessionIdFloor(clock_.WallMs()));
+      shards_->AddTenant(tenant, /*active=*/!cluster, SessionIdFloor(clock_.WallMs()));
   if (!ref.ok()) {
     result.needs_restart.push_back("tenant '" + id + "' added (not routed yet: " + ref.status().message() +
                                    "; reload again)");
     return;
   }
   // Routed: now where its agents' events, wallboards and calls go, then its
-  // webhooks and tokens, which make it reachable.
+  // webhooks and tokens, which make it reachable; in cluster mode its lease
+  // last.
+  ownership_->AddTenant(id);
   presence_.AddAgents(tenant);
   agent_gateway_->AddAgents(tenant);
   console_->AddTenant(tenant);
@@ -66,10 +67,12 @@ void Daemon::AddTenant(const config::TenantConfig& file, std::string_view file_t
     if (t.tenant_id == id) tokens.push_back(t);
   }
   AddStoredTokens(tokens);
+  if (cluster) cluster_->AddTenant(id);
   running_file_.AddTenant(file_text, id);
   ++result.tenants_added;
-  spdlog::info("reload: tenant {} added on shard {}: {} agent(s), {} skill queue(s), {} channel(s)", id, ref->shard,
-               tenant.agents.size(), tenant.skill_queues.size(), tenant.channels.size());
+  spdlog::info("reload: tenant {} added on shard {}: {} agent(s), {} skill queue(s), {} channel(s){}", id, ref->shard,
+               tenant.agents.size(), tenant.skill_queues.size(), tenant.channels.size(),
+               cluster ? "; routed where its lease is taken" : "");
 }
 
 void Daemon::RetireTenant(const shard::TenantRef& ref, ReloadResult& result) {

@@ -4,7 +4,9 @@
 // routes by it at once; when the owner is killed, the other instance takes
 // acme over (Reset and restore) with the reloaded OUs and agents, not with
 // those it started with. The same change made once through the provisioning
-// API on the owner reaches the other instance through the database.
+// API on the owner reaches the other instance through the database. A tenant
+// added to every instance's file is claimed and routed like the others, and
+// taken over from storage when its owner is killed.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "tests/cluster/cluster_harness.h"
+#include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/test_clients.h"
 #include "tests/storage/storage_test_util.h"
 
@@ -113,6 +116,67 @@ TEST_F(ClusterReloadTest, EveryInstanceReloadsTheFileAndATakeoverRoutesByTheRelo
   ASSERT_TRUE(after) << h.LogTails();
   ASSERT_EQ(after->at("acme"), h.id(other));
   EXPECT_EQ(CapOfA1(h, other), std::make_pair(std::optional<std::int64_t>(1), std::optional<std::string>("night")));
+  if (HasFailure()) std::cout << h.LogTails();
+}
+
+TEST_F(ClusterReloadTest, ATenantAddedToEveryInstancesFileIsClaimedAndRouted) {
+  ClusterHarness h(dir_.path(), TwoInstances(), 2);
+  int owner = -1;
+  ASSERT_NO_FATAL_FAILURE(StartBoth(h, owner));
+  const int added = 2;  // "acme-2", web channel "web-chat-2"
+  const std::string tenant = durability::ExtraTenant(added);
+
+  for (int i = 0; i < 2; ++i) {
+    std::ofstream(h.config_path(i), std::ios::app) << durability::ExtraTenantToml(added);
+    h.process(i).Signal(SIGHUP);
+  }
+  for (int i = 0; i < 2; ++i) {
+    const std::string line = "tenant " + tenant + " added on shard 0: 1 agent(s), 1 skill queue(s), 1 channel(s); "
+                             "routed where its lease is taken";
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (h.process(i).Output().find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_NE(h.process(i).Output().find(line), std::string::npos) << "instance " << h.id(i) << "\n" << h.LogTails();
+  }
+
+  // One instance takes its lease, as it would a tenant of the start-up file.
+  std::string routed_by;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (routed_by.empty() && std::chrono::steady_clock::now() < deadline) {
+    const StatusOr<Owners> owners = h.ReadOwners();
+    if (owners.ok() && owners->count(tenant)) routed_by = owners->at(tenant);
+    if (routed_by.empty()) std::this_thread::sleep_for(50ms);
+  }
+  const int routing = h.IndexOf(routed_by);
+  ASSERT_GE(routing, 0) << h.LogTails();
+
+  // Its agent signs in there, and a customer of its channel is assigned to it.
+  std::unique_ptr<gateway_test::AgentConnection> a1 =
+      gateway_test::ConnectReadyAgent(h.port(routing), "a1", durability::ExtraAgentToken(added));
+  gateway_test::HttpClient http(h.port(routing));
+  const durability::Delivery delivered = durability::Deliver(
+      http, durability::WebEvent(durability::ExtraWebChannel(added), "added-1", "message", "visitor-added", "hi"));
+  EXPECT_EQ(delivered.status, 200) << delivered.body;
+  EXPECT_EQ(a1->NextOfType("assigned").Str("/customer/id"), "visitor-added");
+
+  // Its owner killed, the other instance takes it over from storage: a1, back
+  // there, finds its session.
+  h.Kill(routing);
+  const int other = 1 - routing;
+  bool taken = false;
+  const auto takeover = std::chrono::steady_clock::now() + 30s;
+  while (!taken && std::chrono::steady_clock::now() < takeover) {
+    const StatusOr<Owners> owners = h.ReadOwners();
+    taken = owners.ok() && owners->count(tenant) && owners->at(tenant) == h.id(other);
+    if (!taken) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(taken) << h.LogTails();
+  auto ws = std::make_unique<gateway_test::WsClient>(h.port(other));
+  const StatusOr<int> opened = ws->Connect("/api/v1/agents/a1/ws", durability::ExtraAgentToken(added), 10s);
+  ASSERT_TRUE(opened.ok() && *opened == 101) << (opened.ok() ? ws->refusal_body() : opened.status().ToString());
+  gateway_test::AgentConnection back(std::move(ws), "a1");
+  EXPECT_EQ(back.NextOfType("assigned").Str("/customer/id"), "visitor-added");
   if (HasFailure()) std::cout << h.LogTails();
 }
 

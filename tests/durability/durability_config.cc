@@ -15,15 +15,6 @@ std::string TokenToml(std::string_view role, std::string_view employee, std::str
   return out;
 }
 
-std::string ExtraTenantToml(int n) {
-  return "\n[[tenants]]\nid = \"" + ExtraTenant(n) + "\"\nsession_idle_timeout_seconds = 604800\n" +
-         "max_concurrent_sessions = 10\n\n[[tenants.ous]]\nid = \"desk\"\n\n[[tenants.skill_queues]]\nid = \"chat\"\nmax_wait_seconds = 86400\n" +
-         "max_waiting = 1000000\n\n[[tenants.agents]]\nemployee_id = \"a1\"\nou = \"desk\"\ntype = \"multimedia\"\n" +
-         "skill_queues = [\"chat\"]\n\n[[tenants.channels]]\nid = \"" + ExtraWebChannel(n) +
-         "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-" + std::to_string(n) + "\"\n" +
-         TokenToml("agent", "a1", ExtraAgentToken(n));
-}
-
 std::string ClusterToml(const DurabilityConfig& c) {
   std::string toml = "\n[cluster]\nenabled = true\ninstance_id = " + TomlString(c.cluster_instance) + "\n";
   toml += "advertise_url = \"http://127.0.0.1:" + std::to_string(c.port) + "\"\n";
@@ -39,6 +30,15 @@ std::string TomlString(std::string_view value) { return config::TomlString(value
 
 std::string ExtraWebChannel(int n) { return "web-chat-" + std::to_string(n); }
 std::string ExtraTenant(int n) { return "acme-" + std::to_string(n); }
+std::string ExtraTenantToml(int n) {
+  return "\n[[tenants]]\nid = \"" + ExtraTenant(n) + "\"\nsession_idle_timeout_seconds = 604800\n" +
+         "max_concurrent_sessions = 10\n\n[[tenants.ous]]\nid = \"desk\"\n\n[[tenants.skill_queues]]\nid = \"chat\"\nmax_wait_seconds = 86400\n" +
+         "max_waiting = 1000000\n\n[[tenants.agents]]\nemployee_id = \"a1\"\nou = \"desk\"\ntype = \"multimedia\"\n" +
+         "skill_queues = [\"chat\"]\n\n[[tenants.channels]]\nid = \"" + ExtraWebChannel(n) +
+         "\"\nkind = \"web\"\nskill_queue = \"chat\"\nsecret = \"web-test-secret-" + std::to_string(n) + "\"\n" +
+         TokenToml("agent", "a1", ExtraAgentToken(n));
+}
+
 std::string ExtraAgentToken(int n) { return "acme-" + std::to_string(n) + "-a1-durability-token"; }
 
 std::string DurabilityToml(const DurabilityConfig& c) {

@@ -71,6 +71,9 @@ std::string TomlString(std::string_view value);
 std::string ExtraWebChannel(int n);
 std::string ExtraTenant(int n);
 std::string ExtraAgentToken(int n);
+// Extra tenant `n` as DurabilityToml writes it (a `[[tenants]]` table with
+// its OU, queue, agent a1, web channel and a1's token), to append to a file.
+std::string ExtraTenantToml(int n);
 
 // A web widget event on `channel` (web-chat, web-small or an extra tenant's
 // web-chat-<n>), signed now.
