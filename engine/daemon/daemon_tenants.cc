@@ -113,16 +113,23 @@ void Daemon::RetireTenant(const shard::TenantRef& ref, ReloadResult& result) {
   // Its agents signed out on its router. It stays active there: a contact
   // accepted just before its route went (the journal's commit still pending)
   // opens a session as any other and, with no agent, ends as its queue's
-  // rules say (a leave message), so nothing accepted is lost.
+  // rules say (a leave message), so nothing accepted is lost. A session that
+  // opened since the count above is left to end by its idle timeout.
+  std::uint32_t late = 0;
   const Status reset = shards_->shard(ref.shard).RunAndWait(
-      [&ref, floor = SessionIdFloor(clock_.WallMs())](routing::Router& router) {
+      [&ref, &late, floor = SessionIdFloor(clock_.WallMs())](routing::Router& router) {
         routing::TenantRouter& t = router.tenant(ref.tenant);
-        if (t.open_sessions() != 0) return;
+        late = t.open_sessions();
+        if (late != 0) return;
         t.Reset();
         t.FinishRestore(floor);
       },
       shard::kShardTaskStartTimeout);
   if (!reset.ok()) spdlog::warn("reload: tenant {} removed, its agents not signed out: {}", id, reset.message());
+  if (late != 0) {
+    spdlog::warn("reload: tenant {} removed with {} session(s) opened meanwhile: they end by its idle timeout", id,
+                 late);
+  }
   running_file_.RemoveTenant(id);
   ++result.tenants_removed;
   spdlog::info("reload: tenant {} removed ({} token(s) revoked)", id, revoked.size());
