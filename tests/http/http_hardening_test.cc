@@ -28,6 +28,7 @@ namespace routerd::http {
 namespace {
 
 using namespace std::chrono_literals;
+using test_support::Eventually;
 using test_support::RawClient;
 
 // Echoes the target and body size; /throw throws std::runtime_error, /oom
@@ -54,16 +55,6 @@ HttpServerOptions TestOptions() {
   o.idle_timeout = 5s;
   o.shutdown_grace = 5s;
   return o;
-}
-
-// Polls `done` for up to 5 s (a slow machine only makes the test slower).
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
 }
 
 // The smuggling shape: the server must not take the bytes after the header

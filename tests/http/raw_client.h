@@ -20,6 +20,18 @@ namespace routerd::http::test_support {
 using tcp = boost::asio::ip::tcp;
 using namespace std::chrono_literals;
 
+// Polls `done` for up to 5 s (a slow machine only makes the test slower):
+// for what the server does after the client has seen its effect (its
+// bookkeeping of a closed connection, say).
+template <typename F>
+bool Eventually(F done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return done();
+}
+
 class RawClient {
  public:
   explicit RawClient(std::uint16_t port) : socket_(io_) {
