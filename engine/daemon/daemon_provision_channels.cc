@@ -81,8 +81,6 @@ HttpResponse Daemon::ProvisionChannel(const Change& change, const config::Tenant
     return InvalidDefinition(errors);
   }
 
-  storage::StoredDefinition stored{storage::DefinitionKind::kChannel, change.tenant_id, id, std::nullopt, 0, change.by};
-  if (channel) stored.definition = change.definition;
   const config::TenantChanges merged = config::MergeTenantChanges(live, desired, /*structure_changed=*/false);
   if (channel) {
     // Replaced whole: its new keys and secrets verify from now on.
@@ -90,7 +88,8 @@ HttpResponse Daemon::ProvisionChannel(const Change& change, const config::Tenant
       if (c.id == id && !c.retired) c = *channel;
     }
   }
-  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, merged.agents);
+  const StatusOr<std::size_t> applied =
+      StoreAndApply(provisioning::StoredChange(storage::DefinitionKind::kChannel, change, id), ref, merged.agents);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("channel", change, id);
   if (!channel) return provisioning::Removed(id);

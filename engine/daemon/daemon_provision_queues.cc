@@ -90,11 +90,7 @@ HttpResponse Daemon::ProvisionQueue(const Change& change, const config::TenantCo
     return std::move(*error);
   }
   if (queue) {
-    if (at != desired.skill_queues.end()) {
-      *at = *queue;
-    } else {
-      desired.skill_queues.push_back(*queue);
-    }
+    provisioning::Put(desired.skill_queues, at, *queue);
     // Against the retired ones too: a queue that comes back takes its old place.
     if (!config::QueuesWithOtherMedia(live, desired).empty()) {
       return Conflict("skill queue '" + id +
@@ -109,11 +105,9 @@ HttpResponse Daemon::ProvisionQueue(const Change& change, const config::TenantCo
     return InvalidDefinition(errors);
   }
 
-  storage::StoredDefinition stored{storage::DefinitionKind::kSkillQueue, change.tenant_id, id, std::nullopt, 0,
-                                   change.by};
-  if (queue) stored.definition = change.definition;
   const config::TenantChanges merged = config::MergeTenantChanges(live, desired, /*structure_changed=*/false);
-  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, merged.agents);
+  const StatusOr<std::size_t> applied =
+      StoreAndApply(provisioning::StoredChange(storage::DefinitionKind::kSkillQueue, change, id), ref, merged.agents);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("skill queue", change, id);
   if (!queue) return provisioning::Removed(id);

@@ -82,27 +82,21 @@ HttpResponse Daemon::ProvisionAgent(const Change& change, const config::TenantCo
                                                 "agents")) {
     return std::move(*error);
   }
-  storage::StoredDefinition stored{storage::DefinitionKind::kAgent, change.tenant_id, employee_id, std::nullopt, 0,
-                                   change.by};
   if (agent) {
     if (std::optional<config::AgentIdentities::Conflict> c = config::IdentityConflict(desired.agents, *agent)) {
       return Conflict(std::string(c->key) + " '" +
                       (c->key == "employee_id" ? agent->employee_id : agent->business_account) +
                       "' is agent '" + c->holder + "''s");
     }
-    if (at != desired.agents.end()) {
-      *at = *agent;
-    } else {
-      desired.agents.push_back(*agent);
-    }
-    stored.definition = change.definition;
+    provisioning::Put(desired.agents, at, *agent);
   } else {
     desired.agents.erase(at);
   }
 
   const config::AgentChanges changes =
       config::MergeTenantChanges(live, desired, /*structure_changed=*/false).agents;
-  const StatusOr<std::size_t> closed = StoreAndApply(std::move(stored), ref, changes);
+  const StatusOr<std::size_t> closed =
+      StoreAndApply(provisioning::StoredChange(storage::DefinitionKind::kAgent, change, employee_id), ref, changes);
   if (!closed.ok()) return gateway::FromCode(closed.status().code(), closed.status().message());
   LogChange("agent", change, employee_id);
   if (change.kind == Change::Kind::kRemove) {
@@ -140,11 +134,7 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
     return std::move(*error);
   }
   if (ou) {
-    if (at != desired.ous.end()) {
-      *at = *ou;
-    } else {
-      desired.ous.push_back(*ou);
-    }
+    provisioning::Put(desired.ous, at, *ou);
   } else {
     // An agent always has an OU, and an OU its parent: both move first.
     std::vector<std::string> agents, children;
@@ -170,11 +160,10 @@ HttpResponse Daemon::ProvisionOu(const Change& change, const config::TenantConfi
   for (std::string& e : kinds.TakeSorted()) errors.push_back(std::move(e));
   if (!errors.empty()) return InvalidDefinition(errors);
 
-  storage::StoredDefinition stored{storage::DefinitionKind::kOu, change.tenant_id, id, std::nullopt, 0, change.by};
-  if (ou) stored.definition = change.definition;
   const config::AgentChanges changes =
       config::MergeTenantChanges(live, desired, /*structure_changed=*/false).agents;
-  const StatusOr<std::size_t> applied = StoreAndApply(std::move(stored), ref, changes);
+  const StatusOr<std::size_t> applied =
+      StoreAndApply(provisioning::StoredChange(storage::DefinitionKind::kOu, change, id), ref, changes);
   if (!applied.ok()) return gateway::FromCode(applied.status().code(), applied.status().message());
   LogChange("OU", change, id);
   if (!ou) return provisioning::Removed(id);

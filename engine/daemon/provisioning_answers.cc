@@ -24,6 +24,13 @@ HttpResponse InvalidDefinition(const std::vector<std::string>& errors) {
 
 HttpResponse Conflict(std::string_view detail) { return http::JsonError(HttpStatus::conflict, "conflict", detail); }
 
+storage::StoredDefinition StoredChange(storage::DefinitionKind kind, const gateway::ProvisioningApi::Change& change,
+                                       const std::string& id) {
+  storage::StoredDefinition stored{kind, change.tenant_id, id, std::nullopt, 0, change.by};
+  if (change.kind != gateway::ProvisioningApi::Change::Kind::kRemove) stored.definition = change.definition;
+  return stored;
+}
+
 std::optional<HttpResponse> ExistenceError(gateway::ProvisioningApi::Change::Kind kind, bool exists,
                                            std::string_view noun, std::string_view id, std::string_view route) {
   using Kind = gateway::ProvisioningApi::Change::Kind;

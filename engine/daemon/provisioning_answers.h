@@ -1,5 +1,6 @@
-// The answers and log lines the provisioning API's changes share, whatever
-// they change (daemon_provisioning.cc, daemon_provision_queues.cc).
+// The answers, steps and log lines the provisioning API's changes share,
+// whatever they change (daemon_provisioning.cc, daemon_provision_queues.cc,
+// daemon_provision_channels.cc).
 //
 // Thread safety: pure functions (LogChange logs).
 #pragma once
@@ -11,6 +12,7 @@
 
 #include "engine/gateway/provisioning_api.h"
 #include "engine/http/http_message.h"
+#include "engine/storage/administration.h"
 
 namespace routerd::daemon::provisioning {
 
@@ -23,6 +25,19 @@ http::HttpResponse Conflict(std::string_view detail);
 // change or removal of one that does not, else nullopt.
 std::optional<http::HttpResponse> ExistenceError(gateway::ProvisioningApi::Change::Kind kind, bool exists,
                                                  std::string_view noun, std::string_view id, std::string_view route);
+// `item` replaces the object at `at` in `items`, or joins them (`at` is end()).
+template <typename T>
+void Put(std::vector<T>& items, typename std::vector<T>::iterator at, const T& item) {
+  if (at != items.end()) {
+    *at = item;
+  } else {
+    items.push_back(item);
+  }
+}
+// What is stored for `change` to object `id` of `kind`: its definition, or
+// (none) its removal.
+storage::StoredDefinition StoredChange(storage::DefinitionKind kind, const gateway::ProvisioningApi::Change& change,
+                                       const std::string& id);
 // 200 {"removed":<id>}.
 http::HttpResponse Removed(std::string_view id);
 // 201 (`created`) or 200 with `json`, the object as in effect now.
