@@ -1,7 +1,8 @@
 // AppendOnlyArray: an array that one writer grows while any number of
-// readers index it without a lock, for tables read on hot paths by agent
-// index (the agent gateway's channels, agent presence) that a reload may
-// extend with new agents.
+// readers index it without a lock, for tables read on hot paths by index
+// that a reload may extend: the agent gateway's channels and agent presence
+// (new agents), a router's tenants (new tenants; GrowOnlyIndex finds them by
+// name).
 //
 // Elements never move: they live in chunks that are allocated as the array
 // grows and freed only with it (chunk k holds kFirstChunk << k elements, so
