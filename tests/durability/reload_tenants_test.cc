@@ -2,7 +2,8 @@
 // routed and reachable at once (webhooks, tokens, agents, metrics); a removed
 // one keeps routing while a session of it is open, and is retired once none
 // is (webhooks 404, tokens 401, its agents' connections closed); its id comes
-// back only with a restart.
+// back only with a restart. Tenants come and go by SIGHUP while another
+// tenant's webhooks flow, and cost it no request.
 #include "tests/durability/reload_fixture.h"
 
 namespace routerd::durability {
@@ -92,6 +93,50 @@ TEST_F(ReloadTenantsTest, ATenantAddedIsRoutedAtOnceAndOneRemovedIsRetiredOnceIt
   ASSERT_TRUE(runner_.Start(restarted).ok());
   EXPECT_EQ(TokenStatus(token), 200);
   EXPECT_EQ(Webhook("restarted-1", "visitor-restarted"), 200);
+  EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
+}
+
+TEST_F(ReloadTenantsTest, TenantsAddedAndRemovedBySighupUnderTrafficCostTheOthersNoRequest) {
+  DurabilityConfig config = StartDaemon(/*with_operator=*/false);
+  ASSERT_FALSE(HasFailure());
+
+  // acme's traffic throughout: every webhook request must be answered 200.
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent{0}, failed{0};
+  std::thread traffic([&] {
+    gateway_test::HttpClient http(runner_.port());
+    for (int i = 0; !stop.load(); ++i) {
+      const Delivery d = Deliver(http, WebEvent(kWebChannel, "tenants-" + std::to_string(i), "message",
+                                                "visitor-" + std::to_string(i % 50), "hello"));
+      ++sent;
+      if (d.status != 200) ++failed;
+    }
+  });
+
+  config.tenants = 4;  // acme-2, acme-3 and acme-4 join
+  Write(DurabilityToml(config));
+  runner_.process().Signal(SIGHUP);
+  EXPECT_TRUE(WaitOutput("3 tenant(s) added, 0 removed")) << runner_.process().Output();
+  // Their channels answer (an unsigned request is refused, not unknown); no
+  // session of theirs opens, so that they may leave again.
+  auto unsigned_status = [&](int n) {
+    gateway_test::HttpClient http(runner_.port());
+    auto reply = http.Send("POST", integration::WebhookPath("web", ExtraWebChannel(n)), "{}",
+                           {{"Content-Type", "application/json"}});
+    return reply.ok() ? reply->status : 0;
+  };
+  for (int n = 2; n <= 4; ++n) EXPECT_EQ(unsigned_status(n), 401) << ExtraWebChannel(n);
+  config.tenants = 1;
+  Write(DurabilityToml(config));
+  runner_.process().Signal(SIGHUP);
+  EXPECT_TRUE(WaitOutput("0 tenant(s) added, 3 removed")) << runner_.process().Output();
+  for (int n = 2; n <= 4; ++n) EXPECT_EQ(unsigned_status(n), 404) << ExtraWebChannel(n);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  traffic.join();
+  EXPECT_GT(sent.load(), 0);
+  EXPECT_EQ(failed.load(), 0) << "of " << sent.load() << " webhook requests";
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
