@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -30,6 +31,35 @@ inline std::string OperatorTokenToml(std::string_view name, std::string_view tok
   return "\n[[operator_tokens]]\nname = \"" + std::string(name) + "\"\ntoken_sha256 = \"" +
          gateway_test::Sha256Hex(token) + "\"\n";
 }
+
+// acme's web channel under webhook traffic, one request after another on a
+// thread of its own until Stop: how many were sent, and how many were not
+// answered 200.
+class WebTraffic {
+ public:
+  WebTraffic(std::uint16_t port, std::string event_prefix)
+      : thread_([this, port, prefix = std::move(event_prefix)] {
+          gateway_test::HttpClient http(port);
+          for (int i = 0; !stop_.load(); ++i) {
+            const Delivery d = Deliver(http, WebEvent(kWebChannel, prefix + std::to_string(i), "message",
+                                                      "visitor-" + std::to_string(i % 50), "hello"));
+            ++sent_;
+            if (d.status != 200) ++failed_;
+          }
+        }) {}
+  ~WebTraffic() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int sent() const { return sent_.load(); }
+  int failed() const { return failed_.load(); }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0}, failed_{0};
+  std::thread thread_;  // last: it starts once the counters exist
+};
 
 class ReloadTest : public ::testing::Test {
  protected:

@@ -101,17 +101,7 @@ TEST_F(ReloadTenantsTest, TenantsAddedAndRemovedBySighupUnderTrafficCostTheOther
   ASSERT_FALSE(HasFailure());
 
   // acme's traffic throughout: every webhook request must be answered 200.
-  std::atomic<bool> stop{false};
-  std::atomic<int> sent{0}, failed{0};
-  std::thread traffic([&] {
-    gateway_test::HttpClient http(runner_.port());
-    for (int i = 0; !stop.load(); ++i) {
-      const Delivery d = Deliver(http, WebEvent(kWebChannel, "tenants-" + std::to_string(i), "message",
-                                                "visitor-" + std::to_string(i % 50), "hello"));
-      ++sent;
-      if (d.status != 200) ++failed;
-    }
-  });
+  WebTraffic traffic(runner_.port(), "tenants-");
 
   config.tenants = 4;  // acme-2, acme-3 and acme-4 join
   Write(DurabilityToml(config));
@@ -133,10 +123,9 @@ TEST_F(ReloadTenantsTest, TenantsAddedAndRemovedBySighupUnderTrafficCostTheOther
   for (int n = 2; n <= 4; ++n) EXPECT_EQ(unsigned_status(n), 404) << ExtraWebChannel(n);
 
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  stop = true;
-  traffic.join();
-  EXPECT_GT(sent.load(), 0);
-  EXPECT_EQ(failed.load(), 0) << "of " << sent.load() << " webhook requests";
+  traffic.Stop();
+  EXPECT_GT(traffic.sent(), 0);
+  EXPECT_EQ(traffic.failed(), 0) << "of " << traffic.sent() << " webhook requests";
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 

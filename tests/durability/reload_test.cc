@@ -28,17 +28,7 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   ASSERT_TRUE(a2.Read(kWait).ok());  // its state
 
   // Traffic throughout: every webhook request must be answered 200.
-  std::atomic<bool> stop{false};
-  std::atomic<int> sent{0}, failed{0};
-  std::thread traffic([&] {
-    gateway_test::HttpClient http(runner_.port());
-    for (int i = 0; !stop.load(); ++i) {
-      const Delivery d = Deliver(http, WebEvent(kWebChannel, "reload-" + std::to_string(i), "message",
-                                                "visitor-" + std::to_string(i % 50), "hello"));
-      ++sent;
-      if (d.status != 200) ++failed;
-    }
-  });
+  WebTraffic traffic(runner_.port(), "reload-");
 
   // a2's token replaced, the tenant's cap changed (applied at once) and a
   // channel's secret (that waits for a restart).
@@ -76,10 +66,9 @@ TEST_F(ReloadTest, SighupAppliesTokensLiveUnderTrafficAndAnInvalidFileChangesNot
   EXPECT_EQ(StatusOf(kNewA2Token), 200);
 
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  stop = true;
-  traffic.join();
-  EXPECT_GT(sent.load(), 0);
-  EXPECT_EQ(failed.load(), 0) << "of " << sent.load() << " webhook requests";
+  traffic.Stop();
+  EXPECT_GT(traffic.sent(), 0);
+  EXPECT_EQ(traffic.failed(), 0) << "of " << traffic.sent() << " webhook requests";
   EXPECT_EQ(runner_.Terminate(), 0) << runner_.process().Output();
 }
 
