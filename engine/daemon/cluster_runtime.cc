@@ -244,10 +244,10 @@ void ClusterRuntime::RouteFromInbox(std::vector<ContactPtr>& contacts, const std
 
 void ClusterRuntime::RenderMetrics(metrics::PrometheusWriter& out) const {
   const cluster::ClusterMemberStats& m = member_->stats();
-  out.Family("routerd_cluster_tenants_routed", "gauge", "Tenants this instance routes now (holds the lease of).");
-  out.Sample("routerd_cluster_tenants_routed", {}, static_cast<std::uint64_t>(ownership_.owned()));
-  out.Family("routerd_cluster_live_instances", "gauge", "Instances with a recent heartbeat, as last read.");
-  out.Sample("routerd_cluster_live_instances", {}, m.live_instances.load(std::memory_order_relaxed));
+  out.One("routerd_cluster_tenants_routed", "gauge", "Tenants this instance routes now (holds the lease of).",
+          static_cast<std::uint64_t>(ownership_.owned()));
+  out.One("routerd_cluster_live_instances", "gauge", "Instances with a recent heartbeat, as last read.",
+          m.live_instances.load(std::memory_order_relaxed));
   out.Family("routerd_cluster_lease_events_total", "counter", "Tenant lease changes on this instance, by kind.");
   out.Sample("routerd_cluster_lease_events_total", {{"kind", "claimed"}}, m.claims.load(std::memory_order_relaxed));
   out.Sample("routerd_cluster_lease_events_total", {{"kind", "lost"}}, m.lost.load(std::memory_order_relaxed));
@@ -256,22 +256,22 @@ void ClusterRuntime::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.Sample("routerd_cluster_lease_events_total", {{"kind", "stepped_down"}},
              m.step_downs.load(std::memory_order_relaxed));
   out.Sample("routerd_cluster_lease_events_total", {{"kind", "reclaimed"}}, m.reclaims.load(std::memory_order_relaxed));
-  out.Family("routerd_cluster_failed_rounds_total", "counter", "Lease rounds that could not reach the database.");
-  out.Sample("routerd_cluster_failed_rounds_total", {}, m.failed_rounds.load(std::memory_order_relaxed));
-  out.Family("routerd_cluster_inbox_contacts_total", "counter",
-             "Contacts other instances stored for tenants routed here, taken from the inbox.");
-  out.Sample("routerd_cluster_inbox_contacts_total", {}, pump_->taken());
-  out.Family("routerd_cluster_withheld_events_total", "counter",
-             "Routing events not pushed because their tenant's journal write failed or its lease was gone.");
-  out.Sample("routerd_cluster_withheld_events_total", {}, gate_->withheld());
-  out.Family("routerd_cluster_failed_writes_total", "counter",
-             "Journal writes of a tenant refused (lease lost) or failed in cluster mode.");
-  out.Sample("routerd_cluster_failed_writes_total", {}, gate_->failed_writes());
+  out.One("routerd_cluster_failed_rounds_total", "counter", "Lease rounds that could not reach the database.",
+          m.failed_rounds.load(std::memory_order_relaxed));
+  out.One("routerd_cluster_inbox_contacts_total", "counter",
+          "Contacts other instances stored for tenants routed here, taken from the inbox.",
+          pump_->taken());
+  out.One("routerd_cluster_withheld_events_total", "counter",
+          "Routing events not pushed because their tenant's journal write failed or its lease was gone.",
+          gate_->withheld());
+  out.One("routerd_cluster_failed_writes_total", "counter",
+          "Journal writes of a tenant refused (lease lost) or failed in cluster mode.",
+          gate_->failed_writes());
   std::uint64_t stale = 0;
   for (std::uint32_t i = 0; i < parts_.shards.size(); ++i) stale += parts_.shards.shard(i).stale_contacts();
-  out.Family("routerd_cluster_stale_contacts_total", "counter",
-             "Contacts the router dropped because their tenant's lease changed before they arrived.");
-  out.Sample("routerd_cluster_stale_contacts_total", {}, stale);
+  out.One("routerd_cluster_stale_contacts_total", "counter",
+          "Contacts the router dropped because their tenant's lease changed before they arrived.",
+          stale);
 }
 
 }  // namespace routerd::daemon

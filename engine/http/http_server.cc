@@ -177,29 +177,29 @@ std::size_t HttpServer::open_connections() const {
 
 void HttpServer::RenderMetrics(metrics::PrometheusWriter& out) const {
   const HttpServerCounters& h = counters_;
-  out.Family("routerd_http_connections_total", "counter", "TCP connections accepted.");
-  out.Sample("routerd_http_connections_total", {}, h.connections.load(std::memory_order_relaxed));
-  out.Family("routerd_http_requests_total", "counter", "Complete HTTP requests read.");
-  out.Sample("routerd_http_requests_total", {}, h.requests.load(std::memory_order_relaxed));
-  out.Family("routerd_http_timeouts_total", "counter", "Connections closed by the read or idle timeout.");
-  out.Sample("routerd_http_timeouts_total", {}, h.timeouts.load(std::memory_order_relaxed));
-  out.Family("routerd_http_malformed_total", "counter", "Requests refused before routing (400, 413, 431).");
-  out.Sample("routerd_http_malformed_total", {}, h.malformed.load(std::memory_order_relaxed));
-  out.Family("routerd_http_refused_connections_total", "counter",
-             "Connections answered 503 and closed because max_connections were open.");
-  out.Sample("routerd_http_refused_connections_total", {}, h.refused.load(std::memory_order_relaxed));
-  out.Family("routerd_http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors).");
-  out.Sample("routerd_http_accept_errors_total", {}, h.accept_errors.load(std::memory_order_relaxed));
-  out.Family("routerd_http_handler_errors_total", "counter", "Requests whose handler failed (answered 500).");
-  out.Sample("routerd_http_handler_errors_total", {}, h.handler_errors.load(std::memory_order_relaxed));
-  out.Family("routerd_http_auth_throttled_total", "counter",
-             "Requests answered 429 because their client address failed to authenticate too often.");
-  out.Sample("routerd_http_auth_throttled_total", {}, auth_guard_->refusals());
-  out.Family("routerd_http_auth_failure_addresses", "gauge",
-             "Client addresses with recent failed authentications that are remembered.");
-  out.Sample("routerd_http_auth_failure_addresses", {}, static_cast<std::uint64_t>(auth_guard_->tracked()));
-  out.Family("routerd_http_open_connections", "gauge", "Connections open now.");
-  out.Sample("routerd_http_open_connections", {}, static_cast<std::uint64_t>(open_connections()));
+  out.One("routerd_http_connections_total", "counter", "TCP connections accepted.",
+          h.connections.load(std::memory_order_relaxed));
+  out.One("routerd_http_requests_total", "counter", "Complete HTTP requests read.",
+          h.requests.load(std::memory_order_relaxed));
+  out.One("routerd_http_timeouts_total", "counter", "Connections closed by the read or idle timeout.",
+          h.timeouts.load(std::memory_order_relaxed));
+  out.One("routerd_http_malformed_total", "counter", "Requests refused before routing (400, 413, 431).",
+          h.malformed.load(std::memory_order_relaxed));
+  out.One("routerd_http_refused_connections_total", "counter",
+          "Connections answered 503 and closed because max_connections were open.",
+          h.refused.load(std::memory_order_relaxed));
+  out.One("routerd_http_accept_errors_total", "counter", "Failed accepts (e.g. out of file descriptors).",
+          h.accept_errors.load(std::memory_order_relaxed));
+  out.One("routerd_http_handler_errors_total", "counter", "Requests whose handler failed (answered 500).",
+          h.handler_errors.load(std::memory_order_relaxed));
+  out.One("routerd_http_auth_throttled_total", "counter",
+          "Requests answered 429 because their client address failed to authenticate too often.",
+          auth_guard_->refusals());
+  out.One("routerd_http_auth_failure_addresses", "gauge",
+          "Client addresses with recent failed authentications that are remembered.",
+          static_cast<std::uint64_t>(auth_guard_->tracked()));
+  out.One("routerd_http_open_connections", "gauge", "Connections open now.",
+          static_cast<std::uint64_t>(open_connections()));
 }
 
 void HttpServer::Stop() {

@@ -17,6 +17,11 @@ class PrometheusWriter {
   void Family(std::string_view name, std::string_view type, std::string_view help);
   void Sample(std::string_view name, Labels labels, std::uint64_t value);
   void Sample(std::string_view name, Labels labels, double value);
+  // A metric of one sample without labels: its family, then the sample.
+  void One(std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+    Family(name, type, help);
+    Sample(name, {}, value);
+  }
   std::string Take() { return std::move(out_); }
 
  private:
