@@ -48,6 +48,8 @@ class GrowOnlyIndex {
   std::size_t size() const { return published_.load(std::memory_order_acquire); }
   // REQUIRES: i < size()
   V& at(std::size_t i) const { return *values_[i]; }
+  // Values added, published or not: the position the next Add takes. Writer only.
+  std::size_t added() const { return values_.size(); }
 
   // A new value named `name`, constructed from `args`, visible to readers
   // after the next Publish. REQUIRES: `name` not added before.

@@ -18,30 +18,31 @@ WallboardHub::WallboardHub(const config::Config& config, shard::ShardSet& shards
       last_inputs_(shards.size(), 0) {
   tenants_of_shard_.resize(shards.size());
   for (const config::TenantConfig& t : config_.tenants) {
-    if (const std::optional<Placed> placed = Add(t)) tenants_of_shard_[placed->shard].push_back(placed->index);
+    if (const Tenant* added = Add(t)) tenants_of_shard_[added->ref.shard].push_back(added->index);
   }
+  tenants_.Publish();
 }
 
-std::optional<WallboardHub::Placed> WallboardHub::Add(const config::TenantConfig& t) {
+const WallboardHub::Tenant* WallboardHub::Add(const config::TenantConfig& t) {
   const std::optional<shard::TenantRef> ref = shards_.directory().FindTenant(t.id);
-  if (!ref || tenant_index_.Find(t.id) != nullptr) return std::nullopt;
-  const auto index = static_cast<std::uint32_t>(tenants_.size());
-  tenants_.Append([&](std::unique_ptr<Tenant>& slot) {
-    slot = std::make_unique<Tenant>(t.skill_queues.size(), options_);
-    slot->config = &t;
-    slot->ref = *ref;
-    for (const config::SkillQueueConfig& q : t.skill_queues) slot->queue_ids.push_back(q.id);
-  });
-  tenant_index_.Add(t.id, index);
-  tenant_index_.Publish();
-  return Placed{ref->shard, index};
+  if (!ref || tenants_.Find(t.id) != nullptr) return nullptr;
+  const auto index = static_cast<std::uint32_t>(tenants_.added());
+  Tenant& tenant = tenants_.Add(t.id, t.skill_queues.size(), options_);
+  tenant.index = index;
+  tenant.config = &t;
+  tenant.ref = *ref;
+  for (const config::SkillQueueConfig& q : t.skill_queues) tenant.queue_ids.push_back(q.id);
+  return &tenant;
 }
 
 void WallboardHub::AddTenant(const config::TenantConfig& tenant) {
-  const std::optional<Placed> placed = Add(tenant);
-  if (!placed) return;
+  const Tenant* added = Add(tenant);
+  if (added == nullptr) return;
+  tenants_.Publish();
   // Sampled from the next heartbeat on (the list is the hub thread's).
-  boost::asio::post(io_, [this, placed = *placed] { tenants_of_shard_[placed.shard].push_back(placed.index); });
+  boost::asio::post(io_, [this, shard = added->ref.shard, index = added->index] {
+    tenants_of_shard_[shard].push_back(index);
+  });
 }
 
 WallboardHub::~WallboardHub() { Stop(); }
@@ -77,7 +78,7 @@ void WallboardHub::Stop() {
 }
 
 void WallboardHub::MarkDirty(std::string_view tenant_id) {
-  if (const std::uint32_t* t = tenant_index_.Find(tenant_id)) tenants_[*t]->dirty.store(true, std::memory_order_relaxed);
+  if (Tenant* t = tenants_.Find(tenant_id)) t->dirty.store(true, std::memory_order_relaxed);
 }
 
 bool WallboardHub::Attach(const std::shared_ptr<WallboardSession>& session) {
@@ -88,35 +89,35 @@ bool WallboardHub::Attach(const std::shared_ptr<WallboardSession>& session) {
 }
 
 bool WallboardHub::Subscribe(const WallboardSession* session, std::string_view tenant_id, std::uint64_t token_serial) {
-  const std::uint32_t* found = tenant_index_.Find(tenant_id);
+  const Tenant* found = tenants_.Find(tenant_id);
   if (found == nullptr) return false;
-  const std::uint32_t t = *found;
+  const std::uint32_t t = found->index;
   {
     std::lock_guard lock(mu_);
     auto c = connections_.find(session);
     if (c == connections_.end()) return false;
     c->second.token_serial = token_serial;
     if (c->second.tenant == static_cast<int>(t)) return true;
-    if (c->second.tenant >= 0) --tenants_[c->second.tenant]->watchers;
+    if (c->second.tenant >= 0) --tenants_.at(c->second.tenant).watchers;
     c->second.tenant = static_cast<int>(t);
-    ++tenants_[t]->watchers;
+    ++tenants_.at(t).watchers;
   }
   boost::asio::post(io_, [this, t] {
     // The newcomer's first snapshot now; one in flight reaches it as well.
-    if (!tenants_[t]->in_flight) Capture({t}, false);
+    if (!tenants_.at(t).in_flight) Capture({t}, false);
     if (!watching_) ArmWatch();
   });
   return true;
 }
 
 void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_serial) {
-  const std::uint32_t* t = tenant_index_.Find(tenant_id);
+  const Tenant* t = tenants_.Find(tenant_id);
   if (t == nullptr || token_serial == 0) return;
   std::vector<std::shared_ptr<WallboardSession>> opened;
   {
     std::lock_guard lock(mu_);
     for (auto& [session, c] : connections_) {
-      if (c.tenant != static_cast<int>(*t) || c.token_serial != token_serial) continue;
+      if (c.tenant != static_cast<int>(t->index) || c.token_serial != token_serial) continue;
       if (auto s = c.session.lock()) opened.push_back(std::move(s));
     }
   }
@@ -124,13 +125,13 @@ void WallboardHub::CloseToken(std::string_view tenant_id, std::uint64_t token_se
 }
 
 std::size_t WallboardHub::CloseTenant(std::string_view tenant_id, const std::string& reason) {
-  const std::uint32_t* t = tenant_index_.Find(tenant_id);
+  const Tenant* t = tenants_.Find(tenant_id);
   if (t == nullptr) return 0;
   std::vector<std::shared_ptr<WallboardSession>> opened;
   {
     std::lock_guard lock(mu_);
     for (auto& [session, c] : connections_) {
-      if (c.tenant != static_cast<int>(*t)) continue;
+      if (c.tenant != static_cast<int>(t->index)) continue;
       if (auto s = c.session.lock()) opened.push_back(std::move(s));
     }
   }
@@ -142,7 +143,7 @@ void WallboardHub::Detach(const WallboardSession* session) {
   std::lock_guard lock(mu_);
   auto c = connections_.find(session);
   if (c == connections_.end()) return;
-  if (c->second.tenant >= 0) --tenants_[c->second.tenant]->watchers;
+  if (c->second.tenant >= 0) --tenants_.at(c->second.tenant).watchers;
   connections_.erase(c);
 }
 
@@ -155,7 +156,7 @@ std::vector<std::uint32_t> WallboardHub::Watched() const {
   std::vector<std::uint32_t> watched;
   std::lock_guard lock(mu_);
   for (std::uint32_t t = 0; t < tenants_.size(); ++t) {
-    if (tenants_[t]->watchers > 0) watched.push_back(t);
+    if (tenants_.at(t).watchers > 0) watched.push_back(t);
   }
   return watched;
 }
@@ -180,7 +181,7 @@ void WallboardHub::WatchTick() {
   }
   std::vector<std::uint32_t> due;
   for (std::uint32_t t : watched) {
-    Tenant& tenant = *tenants_[t];
+    Tenant& tenant = tenants_.at(t);
     const bool changed = tenant.dirty.exchange(false, std::memory_order_relaxed) || shard_changed[tenant.ref.shard];
     if (!changed) continue;
     if (tenant.in_flight) {
@@ -203,8 +204,8 @@ void WallboardHub::ArmHeartbeat() {
 void WallboardHub::HeartbeatTick() {
   std::vector<std::uint32_t> due;
   for (std::uint32_t t : Watched()) {
-    if (tenants_[t]->in_flight) continue;
-    tenants_[t]->dirty.store(false, std::memory_order_relaxed);
+    if (tenants_.at(t).in_flight) continue;
+    tenants_.at(t).dirty.store(false, std::memory_order_relaxed);
     due.push_back(t);
   }
   Capture(due, true);
@@ -215,10 +216,10 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
   for (std::uint32_t s = 0; s < shards_.size(); ++s) {
     std::vector<std::uint32_t> mine;
     for (std::uint32_t t : full) {
-      if (tenants_[t]->ref.shard == s) mine.push_back(t);
+      if (tenants_.at(t).ref.shard == s) mine.push_back(t);
     }
     if (mine.empty() && (!sample_all || tenants_of_shard_[s].empty())) continue;
-    for (std::uint32_t t : mine) tenants_[t]->in_flight = true;
+    for (std::uint32_t t : mine) tenants_.at(t).in_flight = true;
     std::vector<std::uint32_t> which = sample_all ? tenants_of_shard_[s] : mine;
     shards_.shard(s).Post([this, lifetime = lifetime_, which = std::move(which),
                            mine = std::move(mine)](routing::Router& router) {
@@ -229,7 +230,7 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
       auto results = std::make_shared<std::vector<Captured>>();
       results->reserve(which.size());
       for (std::uint32_t t : which) {
-        const Tenant& tenant = *tenants_[t];
+        const Tenant& tenant = tenants_.at(t);
         const routing::TenantRouter& state = router.tenant(tenant.ref.tenant);
         Captured c;
         c.tenant = t;
@@ -252,7 +253,7 @@ void WallboardHub::Capture(const std::vector<std::uint32_t>& full, bool sample_a
 
 void WallboardHub::OnCaptured(std::int64_t at_ms, std::vector<Captured>& results) {
   for (Captured& c : results) {
-    Tenant& tenant = *tenants_[c.tenant];
+    Tenant& tenant = tenants_.at(c.tenant);
     tenant.history.Record(at_ms, c.waiting);
     if (!c.full) continue;
     tenant.in_flight = false;

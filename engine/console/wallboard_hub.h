@@ -42,7 +42,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "engine/base/append_only_array.h"
 #include "engine/base/grow_only_index.h"
 #include "engine/config/config.h"
 #include "engine/console/wallboard_session.h"
@@ -101,6 +100,7 @@ class WallboardHub {
 
  private:
   struct Tenant {
+    std::uint32_t index = 0;  // its position in tenants_
     const config::TenantConfig* config = nullptr;
     shard::TenantRef ref;
     std::vector<std::string> queue_ids;
@@ -140,16 +140,13 @@ class WallboardHub {
   shard::ShardSet& shards_;
   const Clock& clock_;
   const WallboardOptions options_;
-  struct Placed {
-    std::uint32_t shard = 0;
-    std::uint32_t index = 0;  // in tenants_
-  };
-  // `t` joins tenants_ and tenant_index_; nullopt if known or not routed.
-  std::optional<Placed> Add(const config::TenantConfig& t);
+  // `t` joins tenants_, visible at its next Publish; nullptr if known or
+  // not routed.
+  const Tenant* Add(const config::TenantConfig& t);
 
-  // Tenants are only added (a reload's never moves the others).
-  base::AppendOnlyArray<std::unique_ptr<Tenant>> tenants_;
-  base::GrowOnlyIndex<std::uint32_t> tenant_index_;
+  // By id, and by position (Tenant::index): tenants are only added (a
+  // reload's never moves the others).
+  base::GrowOnlyIndex<Tenant> tenants_;
   std::vector<std::vector<std::uint32_t>> tenants_of_shard_;  // hub thread (and the constructor)
 
   boost::asio::io_context io_{1};

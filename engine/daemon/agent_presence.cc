@@ -3,17 +3,23 @@
 namespace routerd::daemon {
 
 AgentPresence::AgentPresence(const config::Config& config) {
-  for (const auto& t : config.tenants) AddAgents(t);
+  // Every start-up tenant in one published version of the index.
+  for (const auto& t : config.tenants) StageAgents(t);
+  tenants_.Publish();
 }
 
 void AgentPresence::AddAgents(const config::TenantConfig& tenant) {
+  StageAgents(tenant);
+  tenants_.Publish();
+}
+
+void AgentPresence::StageAgents(const config::TenantConfig& tenant) {
   Tenant* known = tenants_.Find(tenant.id);
   if (known == nullptr) known = &tenants_.Add(tenant.id, tenant.id);
   base::AppendOnlyArray<Agent>& agents = known->agents;
   for (std::size_t i = agents.size(); i < tenant.agents.size(); ++i) {
     agents.Append([&](Agent& a) { a.employee_id = tenant.agents[i].employee_id; });
   }
-  tenants_.Publish();
 }
 
 const AgentPresence::Agent* AgentPresence::Find(std::string_view tenant_id, std::string_view employee_id) const {

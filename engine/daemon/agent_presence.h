@@ -57,6 +57,8 @@ class AgentPresence final : public routing::RoutingEventSink {
     base::AppendOnlyArray<Agent> agents;  // by agent index
   };
   const Agent* Find(std::string_view tenant_id, std::string_view employee_id) const;
+  // AddAgents but for the Publish that makes a new tenant visible.
+  void StageAgents(const config::TenantConfig& tenant);
   // Tenants are only added; each tenant's agents only grow.
   base::GrowOnlyIndex<Tenant> tenants_;
   SignedInHook hook_;

@@ -16,10 +16,17 @@ AgentGateway::AgentGateway(const config::Config& config, shard::ShardSet& shards
                            CapChanges& caps, const Clock& clock, std::chrono::seconds grace,
                            std::size_t outbox_limit)
     : shards_(shards), broker_(broker), caps_(caps), clock_(clock), grace_(grace), outbox_limit_(outbox_limit) {
-  for (const auto& tenant : config.tenants) AddAgents(tenant);
+  // Every start-up tenant in one published version of the index.
+  for (const auto& tenant : config.tenants) StageAgents(tenant);
+  channels_.Publish();
 }
 
 void AgentGateway::AddAgents(const config::TenantConfig& tenant) {
+  StageAgents(tenant);
+  channels_.Publish();
+}
+
+void AgentGateway::StageAgents(const config::TenantConfig& tenant) {
   const std::optional<shard::TenantRef> ref = shards_.directory().FindTenant(tenant.id);
   if (!ref) return;
   Channels* known = channels_.Find(tenant.id);
@@ -34,7 +41,6 @@ void AgentGateway::AddAgents(const config::TenantConfig& tenant) {
       ch->retired.store(tenant.agents[i].retired, std::memory_order_relaxed);
     });
   }
-  channels_.Publish();
 }
 
 std::size_t AgentGateway::RetireRemovedAgents(const config::TenantConfig& tenant) {

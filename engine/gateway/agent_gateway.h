@@ -162,6 +162,8 @@ class AgentGateway final : public routing::RoutingEventSink {
   void SubmitSignOut(AgentChannel& channel, std::uint64_t generation);
   void SubmitState(AgentChannel& channel, routing::AgentCommandType type);
   AgentChannel* ChannelFor(const routing::RoutingEvent& e);
+  // AddAgents but for the Publish that makes a new tenant visible.
+  void StageAgents(const config::TenantConfig& tenant);
 
   shard::ShardSet& shards_;
   CommandBroker& broker_;

@@ -99,7 +99,9 @@ asio::awaitable<Status> Attempt(const Target& target, std::string body, const st
 
 Dialer::Dialer(const config::Config& config, const Clock& clock, Failed on_failed)
     : clock_(clock), on_failed_(std::move(on_failed)), work_(asio::make_work_guard(io_)) {
-  for (const config::TenantConfig& t : config.tenants) AddTenant(t);
+  // Every start-up tenant in one published version of the index.
+  for (const config::TenantConfig& t : config.tenants) tenants_.Add(t.id).config = &t.dialer;
+  tenants_.Publish();
 }
 
 void Dialer::AddTenant(const config::TenantConfig& tenant) {
