@@ -4,9 +4,11 @@
 // session opening), through the Storage interface and the real SQLite
 // partitions with group commit.
 //
-// args: contacts per Flush (the group-commit batch each writer sees), and the
-// number of partitions (writer threads); tenants alternate so that every
-// partition is written. Counters: contacts/s (wall clock, all writers),
+// args: contacts per Flush (the group-commit batch each writer sees), the
+// number of partitions (writer threads; tenants alternate so that every
+// partition is written), and whether provider message ids are random (as
+// WhatsApp's) rather than sequential: a dedup key index pays a page per
+// random key where sequential keys share the last page. Counters: contacts/s (wall clock, all writers),
 // per_writer (the same divided by the partitions) and cpu_us (process CPU per
 // contact: producer and writers together, robust to other load on the machine).
 //
@@ -26,7 +28,9 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -59,15 +63,30 @@ const std::string& RunNonce() {
   return nonce;
 }
 
-ContactPtr MakeContact(const std::string& tenant, std::uint64_t seq) {
+// A provider message id for contact `seq`. Sequential ids (LINE's, an
+// email's counter) share a prefix and grow; random ones are what WhatsApp
+// sends (its wamid carries a random message id): 20 hex digits of a mix of
+// the sequence number, so each key lands anywhere in a key index.
+std::string MessageId(std::uint64_t seq, bool random) {
+  if (!random) return "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA-" + RunNonce() + "-" + std::to_string(seq);
+  std::uint64_t z = seq + 0x9e3779b97f4a7c15ULL * (1 + std::hash<std::string>()(RunNonce()));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  char hex[21];
+  std::snprintf(hex, sizeof hex, "%016llX%04llX", static_cast<unsigned long long>(z),
+                static_cast<unsigned long long>(seq & 0xffff));
+  return std::string("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQ") + hex + "AA==";
+}
+
+ContactPtr MakeContact(const std::string& tenant, std::uint64_t seq, bool random_id = false) {
   auto c = std::make_shared<Contact>();
   c->tenant_id = tenant;
   c->channel_kind = "whatsapp";
   c->channel_id = "wa-" + tenant;
   c->customer_id = "1650555" + std::to_string(seq % 1000);
   c->display_name = "Sheena Nelson";
-  c->provider_message_id =
-      "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA-" + RunNonce() + "-" + std::to_string(seq);
+  c->provider_message_id = MessageId(seq, random_id);
   c->text = "Does it come in another color?";
   c->sent_at_ms = 1749416383000;
   c->received_at_ms = 1749416383007;
@@ -91,6 +110,7 @@ void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string
   const std::string dir = TempDataDir();
   const auto batch = static_cast<std::uint64_t>(state.range(0));
   const int partitions = static_cast<int>(state.range(1));
+  const bool random_ids = state.range(2) != 0;
   static std::uint64_t run = 0;
   ++run;
   {
@@ -111,7 +131,7 @@ void AcceptedContactsAndSessionOpened(benchmark::State& state, const std::string
     for (auto _ : state) {
       for (std::uint64_t i = 0; i < batch; ++i, ++seq) {
         const std::string& tenant = options.tenants[seq % options.tenants.size()];
-        ContactPtr c = MakeContact(tenant, seq);
+        ContactPtr c = MakeContact(tenant, seq, random_ids);
         AcceptedContacts record{tenant, c->channel_id, "whatsapp", {c}};
         if (!s.AppendContacts(std::move(record), {}).ok()) std::abort();
         std::vector<SessionEvent> events;
@@ -201,10 +221,11 @@ void Register(const std::string& name, const std::string& backend, config::Durab
                                [backend, durability](benchmark::State& state) {
                                  AcceptedContactsAndSessionOpened(state, backend, durability);
                                })
-      ->ArgNames({"per_flush", "partitions"})
-      ->Args({16, 1})
-      ->Args({256, 1})
-      ->Args({256, 2})
+      ->ArgNames({"per_flush", "partitions", "random_ids"})
+      ->Args({16, 1, 0})
+      ->Args({256, 1, 0})
+      ->Args({256, 2, 0})
+      ->Args({256, 1, 1})
       ->UseRealTime()
       ->Unit(benchmark::kMicrosecond);
 }
