@@ -165,7 +165,7 @@ TEST_F(CorruptDatabaseTest, DatabaseFromANewerRouterdIsRefusedAndLeftUntouched) 
   const std::string before = storage::testing::ReadAll(db_path());
   StartAndWaitForExit();
   ExpectRefused("does not downgrade");
-  EXPECT_NE(process_->Output().find("schema version 99, newer than version 8"), std::string::npos)
+  EXPECT_NE(process_->Output().find("schema version 99, newer than version 9"), std::string::npos)
       << process_->Output();
   EXPECT_EQ(storage::testing::ReadAll(db_path()), before);
 }

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/storage/contact_log_table.h"
+
 namespace routerd::durability {
 
 namespace {
@@ -28,22 +30,22 @@ StatusOr<std::unique_ptr<DatabaseProbe>> SqliteDatabaseProbe::Open(const std::st
 }
 
 Status SqliteDatabaseProbe::Refresh() {
-  std::string events, contacts;
+  std::string events;
   for (int p = 0; p < partitions_; ++p) {
-    const std::string s = Schema(p);
-    if (p > 0) {
-      events += " UNION ALL ";
-      contacts += " UNION ALL ";
-    }
+    if (p > 0) events += " UNION ALL ";
     events += "SELECT " + std::to_string(p) + " AS part, seq, tenant_id, session_id, kind, channel_id,"
-              " provider_message_id, queue_id, employee_id, customer_id, arrival_ms, detail FROM " + s +
+              " provider_message_id, queue_id, employee_id, customer_id, arrival_ms, detail FROM " + Schema(p) +
               ".session_events";
-    contacts += "SELECT " + std::to_string(p) + " AS part, seq, accepted_at_ms, tenant_id, channel_id,"
-                " provider_message_id, customer_id, text FROM " + s + ".contacts";
   }
-  // One read transaction: every file as of one moment per file.
+  // One read transaction: every file as of one moment per file. The contact
+  // log's rows are decoded into temp.logged first.
+  Status s = conn_->Exec(std::string("BEGIN; DROP TABLE IF EXISTS temp.logged;"
+                                     "CREATE TEMP TABLE logged (seq INTEGER PRIMARY KEY, ") +
+                         storage::testing::kLoggedContactColumns + ");");
+  for (int p = 0; s.ok() && p < partitions_; ++p) {
+    s = storage::testing::AppendLoggedContacts(*conn_, Schema(p), "temp.logged", p);
+  }
   std::string sql =
-      "BEGIN;"
       "DROP TABLE IF EXISTS temp.ev; DROP TABLE IF EXISTS temp.contacts; DROP TABLE IF EXISTS temp.sessions;"
       "CREATE TEMP TABLE ev AS " + events + ";"
       "CREATE INDEX temp.ev_key ON ev(channel_id, provider_message_id);"
@@ -54,7 +56,7 @@ Status SqliteDatabaseProbe::Refresh() {
       "  AND e.provider_message_id = c.provider_message_id ORDER BY e.part, e.seq DESC LIMIT 1) AS session_id,"
       " (SELECT CAST(e.detail AS INTEGER) FROM ev e WHERE e.kind = 6 AND e.channel_id = c.channel_id"
       "  AND e.provider_message_id = c.provider_message_id LIMIT 1) AS leave_message_id"
-      " FROM (" + contacts + ") c;"
+      " FROM temp.logged c;"
       "CREATE TEMP TABLE sessions AS SELECT o.tenant_id, o.session_id, o.channel_id, o.customer_id,"
       " COALESCE((SELECT r.queue_id FROM ev r WHERE r.part = o.part AND r.tenant_id = o.tenant_id"
       "  AND r.session_id = o.session_id AND r.kind = 4 AND r.queue_id <> '' ORDER BY r.seq DESC LIMIT 1),"
@@ -69,7 +71,7 @@ Status SqliteDatabaseProbe::Refresh() {
       "  AND x.kind = 5 LIMIT 1) AS end_reason"
       " FROM ev o WHERE o.kind = 1;"
       "COMMIT;";
-  Status s = conn_->Exec(sql);
+  if (s.ok()) s = conn_->Exec(sql);
   if (!s.ok() && conn_->InTransaction()) (void)conn_->Exec("ROLLBACK");
   return s;
 }

@@ -20,9 +20,27 @@ using testing::TempDir;
 
 namespace fs = std::filesystem;
 
-// Fills the contacts table through the writer connection so the file spans many pages.
+// Stores `rows` contacts through the writer connection, so that the file
+// spans many pages: as the journal writer does from schema 9 on (one
+// contact_log row), as rows of the contacts table before.
 void FillContacts(Database& db, int rows) {
   ASSERT_TRUE(db.writer().Exec("BEGIN").ok());
+  if (db.schema_version() >= 9) {
+    ContactLogBatch batch;
+    StatusOr<std::string> last = db.writer().QueryText("SELECT COALESCE(MAX(seq), 0) + 1 FROM contact_log");
+    ASSERT_TRUE(last.ok());
+    batch.seq = std::stoll(*last);
+    batch.row.BeginGroup("t1", "web", "ch");
+    for (int i = 0; i < rows; ++i) {
+      ContactPtr c = testing::MakeContact("ch", "c", "m" + std::to_string(i), std::string(300, 'x'));
+      StatusOr<bool> claimed = ClaimContactKey(db.writer(), batch, "ch", c->provider_message_id);
+      ASSERT_TRUE(claimed.ok() && *claimed);
+      batch.row.Add(*c, "");
+    }
+    ASSERT_TRUE(AppendContactLogRow(db.writer(), batch, 3).ok());
+    ASSERT_TRUE(db.writer().Exec("COMMIT").ok());
+    return;
+  }
   for (int i = 0; i < rows; ++i) {
     StatusOr<Statement> st = db.writer().Prepare(
         "INSERT INTO contacts (tenant_id, channel_kind, channel_id, customer_id, display_name, provider_message_id,"
@@ -41,12 +59,12 @@ TEST(DatabaseTest, CreatesDataDirAndDatabaseAtTheLatestVersionWithDurableSetting
   EXPECT_TRUE(fs::exists(dir.db_file()));
   EXPECT_EQ(db->path(), dir.db_file());
   EXPECT_EQ(db->schema_version(), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 8);
+  EXPECT_EQ(kSchemaVersion, 9);
   EXPECT_EQ(*db->writer().QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(*db->writer().QueryText("PRAGMA synchronous"), "2") << "2 = FULL";
   EXPECT_EQ(*db->writer().QueryText("PRAGMA foreign_keys"), "1");
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 8) << "one row per applied migration";
-  EXPECT_EQ(CountRows(*db, "SELECT MAX(version) FROM schema_version"), 8);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 9) << "one row per applied migration";
+  EXPECT_EQ(CountRows(*db, "SELECT MAX(version) FROM schema_version"), 9);
 }
 
 TEST(DatabaseTest, ReopenKeepsDataAndAppliesNoMigrationTwice) {
@@ -57,9 +75,9 @@ TEST(DatabaseTest, ReopenKeepsDataAndAppliesNoMigrationTwice) {
   }
   auto db = OpenOrDie(Options(dir));
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->schema_version(), 8);
+  EXPECT_EQ(db->schema_version(), 9);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 3);
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 8);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 9);
 }
 
 TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
@@ -75,7 +93,7 @@ TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
   }
   auto db = OpenOrDie(Options(dir));
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->schema_version(), 8);
+  EXPECT_EQ(db->schema_version(), 9);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 2);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts WHERE attachments IS NULL"), 2)
       << "migration 3 rebuilt the table";
@@ -83,20 +101,20 @@ TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'leave_message_history'"), 1);
   EXPECT_EQ(*db->writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7,8");
+            "1,2,3,4,5,6,7,8,9");
 }
 
 TEST(DatabaseTest, RefusesADatabaseFromANewerVersionNamingBothVersions) {
   TempDir dir;
   {
     auto db = OpenOrDie(Options(dir));
-    ASSERT_TRUE(db->writer().Exec("INSERT INTO schema_version (version, applied_at_ms) VALUES (9, 0)").ok());
+    ASSERT_TRUE(db->writer().Exec("INSERT INTO schema_version (version, applied_at_ms) VALUES (10, 0)").ok());
   }
   StatusOr<std::unique_ptr<Database>> db = Database::Open(Options(dir));
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(db.status().message().find("schema version 9"), std::string::npos) << db.status().message();
-  EXPECT_NE(db.status().message().find("version 8 known to this build"), std::string::npos) << db.status().message();
+  EXPECT_NE(db.status().message().find("schema version 10"), std::string::npos) << db.status().message();
+  EXPECT_NE(db.status().message().find("version 9 known to this build"), std::string::npos) << db.status().message();
   EXPECT_NE(db.status().message().find(dir.db_file()), std::string::npos) << db.status().message();
 
   // Refusing changed nothing: the newer version is still recorded.
@@ -108,7 +126,7 @@ TEST(DatabaseTest, RefusesADatabaseFromANewerVersionNamingBothVersions) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT MAX(version) FROM schema_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 9);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 10);
   sqlite3_finalize(st);
   sqlite3_close(raw);
 }
@@ -211,20 +229,18 @@ TEST(DatabaseTest, ReadersDoNotWaitForAnOpenWriteTransaction) {
   // The writer holds an open write transaction with an uncommitted row.
   ASSERT_TRUE(db->writer().Exec("BEGIN IMMEDIATE").ok());
   ASSERT_TRUE(db->writer()
-                  .Exec("INSERT INTO contacts (tenant_id, channel_kind, channel_id, customer_id, display_name,"
-                        " provider_message_id, text, sent_at_ms, received_at_ms, accepted_at_ms)"
-                        " VALUES ('t1', 'web', 'ch', 'c', '', 'late', '', 1, 2, 3)")
+                  .Exec("INSERT INTO contact_log (accepted_at_ms, contacts) VALUES (3, x'01')")
                   .ok());
   {
     // Answers at once (busy_timeout would make it wait seconds otherwise) from the last commit.
-    StatusOr<Statement> st = (*reader)->conn().Prepare("SELECT COUNT(*) FROM contacts");
+    StatusOr<Statement> st = (*reader)->conn().Prepare("SELECT COUNT(*) FROM contact_log");
     ASSERT_TRUE(st.ok());
     StatusOr<bool> row = st->Step();
     ASSERT_TRUE(row.ok()) << row.status().ToString();
     EXPECT_EQ(st->ColumnInt64(0), 1);
   }
   ASSERT_TRUE(db->writer().Exec("COMMIT").ok());
-  StatusOr<Statement> st = (*reader)->conn().Prepare("SELECT COUNT(*) FROM contacts");
+  StatusOr<Statement> st = (*reader)->conn().Prepare("SELECT COUNT(*) FROM contact_log");
   ASSERT_TRUE(st.ok());
   ASSERT_TRUE(st->Step().ok());
   EXPECT_EQ(st->ColumnInt64(0), 2);
@@ -235,7 +251,7 @@ TEST(DatabaseTest, ReaderConnectionsAreReadOnly) {
   auto db = OpenOrDie(Options(dir));
   StatusOr<ReaderPool::Lease> lease = db->readers().Acquire();
   ASSERT_TRUE(lease.ok());
-  Status s = (*lease)->conn().Exec("DELETE FROM contacts");
+  Status s = (*lease)->conn().Exec("DELETE FROM contact_log");
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("readonly"), std::string::npos) << s.message();
 }
@@ -243,7 +259,7 @@ TEST(DatabaseTest, ReaderConnectionsAreReadOnly) {
 TEST(DatabaseTest, PreparedStatementsAreCachedPerConnection) {
   TempDir dir;
   auto db = OpenOrDie(Options(dir));
-  const char* sql = "SELECT COUNT(*) FROM contacts";
+  const char* sql = "SELECT COUNT(*) FROM contact_log";
   sqlite3_stmt* first = nullptr;
   {
     StatusOr<Statement> a = db->writer().Prepare(sql);

@@ -50,10 +50,12 @@ class ProbeRecord final : public JournalRecord {
       (void)ctx.conn.Exec("ROLLBACK");
       return Status::Unavailable("simulated I/O error");
     }
-    Status s = ctx.conn.Exec(
-        "INSERT INTO contacts (tenant_id, channel_kind, channel_id, customer_id, display_name, provider_message_id,"
-        " text, sent_at_ms, received_at_ms, accepted_at_ms) VALUES ('t1', 'web', 'ch', 'c', '', 'probe', '', 1, 2, 3)");
-    if (!s.ok()) return s;
+    // As an accepted contact is written: its key claimed, the contact in the
+    // batch's log row.
+    StatusOr<bool> claimed = ClaimContactKey(ctx.conn, ctx.contact_log, "ch", "probe");
+    if (!claimed.ok()) return claimed.status();
+    ctx.contact_log.row.BeginGroup("t1", "web", "ch");
+    ctx.contact_log.row.Add(*MakeContact("ch", "c", "probe", ""), "");
     return Status::FailedPrecondition("probe refuses after writing");
   }
   void Complete(const Status& status) override { done_->set_value(status); }
@@ -424,6 +426,13 @@ TEST(JournalWriterTest, PruneForgetsKeysPastRetentionButKeepsOpenSessions) {
   EXPECT_FALSE(*ContainsContactKey(**reader, "ch", "old-loose"));
   EXPECT_TRUE(*ContainsContactKey(**reader, "ch", "old-open")) << "its session is still open";
   EXPECT_TRUE(*ContainsContactKey(**reader, "ch", "new"));
+  // The three old contacts shared one contact_log row, rewritten with the one kept.
+  StatusOr<OpenState> state = LoadOpenState(**reader);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->sessions.size(), 1u);
+  ASSERT_EQ(state->sessions[0].contacts.size(), 1u);
+  EXPECT_EQ(state->sessions[0].contacts[0]->text, "y");
+  EXPECT_EQ(state->sessions[0].contacts[0]->customer_id, "b");
   // A retry of a pruned key is new again.
   auto again = WriteContacts(writer, {MakeContact("ch", "a", "old-ended", "x")});
   EXPECT_EQ(again.outcome, (std::vector<ContactWrite>{ContactWrite::kInserted}));

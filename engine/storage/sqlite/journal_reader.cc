@@ -5,34 +5,12 @@
 #include <utility>
 
 #include "engine/storage/journal_model.h"
+#include "engine/storage/sqlite/contact_keys.h"
+#include "engine/storage/sqlite/contact_log.h"
 #include "engine/storage/sqlite/schema.h"
 
 namespace routerd::storage {
 namespace {
-
-constexpr const char* kContactColumns =
-    "c.tenant_id, c.channel_kind, c.channel_id, c.customer_id, c.display_name, c.provider_message_id, c.text,"
-    " c.sent_at_ms, c.received_at_ms, c.attachments, c.phone";
-
-StatusOr<ContactPtr> ReadContact(const Statement& st) {
-  auto c = std::make_shared<Contact>();
-  c->tenant_id = st.ColumnText(0);
-  c->channel_kind = st.ColumnText(1);
-  c->channel_id = st.ColumnText(2);
-  c->customer_id = st.ColumnText(3);
-  c->display_name = st.ColumnText(4);
-  c->provider_message_id = st.ColumnText(5);
-  c->text = st.ColumnText(6);
-  c->sent_at_ms = st.ColumnInt64(7);
-  c->received_at_ms = st.ColumnInt64(8);
-  if (!st.ColumnIsNull(9)) {
-    StatusOr<std::vector<AttachmentRef>> attachments = DecodeAttachments(st.ColumnText(9));
-    if (!attachments.ok()) return attachments.status();
-    c->attachments = std::move(attachments).value();
-  }
-  if (!st.ColumnIsNull(10)) c->phone = st.ColumnText(10);
-  return ContactPtr(std::move(c));
-}
 
 Status FoldSessions(SqliteConnection& conn, OpenState& state) {
   StatusOr<Statement> st = conn.Prepare(
@@ -62,18 +40,16 @@ Status FoldSessions(SqliteConnection& conn, OpenState& state) {
     max_id = std::max(max_id, id);
   }
 
-  const std::string by_key = std::string("SELECT ") + kContactColumns +
-                             " FROM contacts c WHERE c.channel_id = ?1 AND c.provider_message_id = ?2";
-  for (SessionFold::OpenSession& f : fold.TakeOpen()) {
+  std::vector<SessionFold::OpenSession> open = fold.TakeOpen();
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const SessionFold::OpenSession& f : open) keys.insert(keys.end(), f.keys.begin(), f.keys.end());
+  StatusOr<std::unordered_map<std::string, ContactPtr>> contacts = FindContacts(conn, keys);
+  if (!contacts.ok()) return contacts.status();
+  for (SessionFold::OpenSession& f : open) {
     for (const auto& [channel, message] : f.keys) {
-      StatusOr<Statement> q = conn.Prepare(by_key);
-      if (!q.ok()) return q.status();
-      StatusOr<bool> row = q->Bind(1, channel).Bind(2, message).Step();
-      if (!row.ok()) return row.status();
-      if (!*row) continue;  // pruned: the session comes back without it
-      StatusOr<ContactPtr> c = ReadContact(*q);
-      if (!c.ok()) return c.status();
-      f.session.contacts.push_back(std::move(c).value());
+      auto it = contacts->find(ContactKeyString(channel, message));
+      if (it == contacts->end()) continue;  // pruned: the session comes back without it
+      f.session.contacts.push_back(it->second);
     }
     state.sessions.push_back(std::move(f.session));
   }
@@ -82,22 +58,9 @@ Status FoldSessions(SqliteConnection& conn, OpenState& state) {
 }
 
 Status LoadPending(SqliteConnection& conn, OpenState& state) {
-  // Keyed contacts no session event names. SQLite builds a transient index on
-  // the events' keys for this join, so it costs a sort, not a scan per row.
-  StatusOr<Statement> st = conn.Prepare(
-      std::string("SELECT ") + kContactColumns +
-      " FROM contacts c LEFT JOIN session_events e ON e.channel_id = c.channel_id"
-      " AND e.provider_message_id = c.provider_message_id"
-      " WHERE c.provider_message_id IS NOT NULL AND e.seq IS NULL ORDER BY c.seq");
-  if (!st.ok()) return st.status();
-  for (;;) {
-    StatusOr<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    StatusOr<ContactPtr> c = ReadContact(*st);
-    if (!c.ok()) return c.status();
-    state.pending_contacts.push_back(std::move(c).value());
-  }
+  StatusOr<std::vector<ContactPtr>> pending = FindUnnamedContacts(conn);
+  if (!pending.ok()) return pending.status();
+  state.pending_contacts = std::move(pending).value();
   return Status::Ok();
 }
 
@@ -117,8 +80,7 @@ StatusOr<OpenState> LoadOpenState(ReadConnection& rc) {
   OpenState state;
   ROUTERD_RETURN_IF_ERROR(FoldSessions(rc.conn(), state));
   ROUTERD_RETURN_IF_ERROR(LoadPending(rc.conn(), state));
-  StatusOr<std::uint64_t> keys =
-      Count(rc.conn(), "SELECT COUNT(*) FROM contacts WHERE provider_message_id IS NOT NULL");
+  StatusOr<std::uint64_t> keys = Count(rc.conn(), "SELECT COUNT(*) FROM contact_keys");
   if (!keys.ok()) return keys.status();
   state.dedup_keys = *keys;
   StatusOr<std::uint64_t> leave = Count(rc.conn(), "SELECT COUNT(*) FROM leave_messages");
@@ -136,10 +98,10 @@ StatusOr<OpenState> LoadOpenState(Database& db) {
 StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,
                                   std::string_view provider_message_id) {
   if (provider_message_id.empty()) return false;
-  StatusOr<Statement> st =
-      rc.conn().Prepare("SELECT 1 FROM contacts WHERE channel_id = ?1 AND provider_message_id = ?2");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, channel_id).Bind(2, provider_message_id).Step();
+  const std::pair<std::string, std::string> key{std::string(channel_id), std::string(provider_message_id)};
+  StatusOr<std::unordered_map<std::string, ContactPtr>> found = FindContacts(rc.conn(), std::span(&key, 1));
+  if (!found.ok()) return found.status();
+  return !found->empty();
 }
 
 StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(ReadConnection& rc, std::string_view tenant_id,

@@ -4,8 +4,9 @@
 //
 // LoadOpenState folds the partition's session events in seq order (opened,
 // contacts added, assigned, requeued, ended) into the sessions still open,
-// then reads their contacts by key, and finds the pending contacts: keyed
-// contacts that no session event names (routed or kept in a leave message).
+// then reads their contacts by key from the contact log, and finds the pending
+// contacts: keyed contacts that no session event names (routed or kept in a
+// leave message).
 //
 // Thread safety: each call uses the given ReadConnection, which must not be in
 // use by another thread meanwhile.

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "engine/storage/sqlite/contact_codec.h"
+#include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/schema.h"
 
 namespace routerd::storage {
@@ -20,28 +20,17 @@ class AcceptedContactsRecord final : public JournalRecord {
   Status Apply(WriteContext& ctx) override {
     outcome_.clear();
     outcome_.reserve(contacts_.contacts.size());
+    ContactLogBuilder& row = ctx.contact_log.row;
+    row.BeginGroup(contacts_.tenant_id, contacts_.channel_kind, contacts_.channel_id);
     for (const ContactPtr& c : contacts_.contacts) {
-      StatusOr<Statement> st = ctx.conn.Prepare(
-          "INSERT INTO contacts (accepted_at_ms, tenant_id, channel_kind, channel_id, customer_id, display_name,"
-          " provider_message_id, text, sent_at_ms, received_at_ms, attachments, phone)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-          " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
-      if (!st.ok()) return st.status();
-      // Views, not copies: every bound string outlives Run().
-      st->Bind(1, ctx.now_ms)
-          .BindView(2, contacts_.tenant_id)
-          .BindView(3, contacts_.channel_kind)
-          .BindView(4, contacts_.channel_id)
-          .BindView(5, c->customer_id)
-          .BindView(6, c->display_name)
-          .BindViewOrNull(7, c->provider_message_id)
-          .BindView(8, c->text)
-          .Bind(9, c->sent_at_ms)
-          .Bind(10, c->received_at_ms);
-      BindAttachments(*st, 11, c->attachments);
-      st->BindViewOrNull(12, c->phone);
-      ROUTERD_RETURN_IF_ERROR(st->Run());
-      outcome_.push_back(ctx.conn.Changes() == 0 ? ContactWrite::kDuplicate : ContactWrite::kInserted);
+      bool inserted = true;
+      if (!c->provider_message_id.empty()) {
+        StatusOr<bool> claimed = ClaimContactKey(ctx.conn, ctx.contact_log, contacts_.channel_id, c->provider_message_id);
+        if (!claimed.ok()) return claimed.status();
+        inserted = *claimed;
+      }
+      if (inserted) row.Add(*c, c->attachments.empty() ? std::string() : EncodeAttachments(c->attachments));
+      outcome_.push_back(inserted ? ContactWrite::kInserted : ContactWrite::kDuplicate);
     }
     return Status::Ok();
   }

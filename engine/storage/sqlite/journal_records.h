@@ -18,7 +18,8 @@
 
 namespace routerd::storage {
 
-// One contacts row per contact; a key already stored is kDuplicate.
+// The contacts join the batch's contact_log row, each keyed one claiming its
+// dedup key; a key already stored (or earlier in the batch) is kDuplicate.
 JournalRecordPtr MakeAcceptedContactsRecord(AcceptedContacts contacts, AcceptedContactsDone done);
 
 // One session_events row per event, plus one per further contact of an

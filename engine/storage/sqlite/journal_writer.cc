@@ -57,11 +57,12 @@ Status JournalWriter::Start() {
   // The thread does not run yet: the connection is still ours.
   ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
   StatusOr<Statement> last = db_.writer().Prepare(
-      "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contacts), 0),"
-      " COALESCE((SELECT MAX(at_ms) FROM session_events), 0))");
+      "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contact_log), 0),"
+      " COALESCE((SELECT MAX(at_ms) FROM session_events), 0)), COALESCE((SELECT MAX(seq) FROM contact_log), 0)");
   if (!last.ok()) return last.status();
   StatusOr<bool> row = last->Step();
   if (!row.ok()) return row.status();
+  contact_log_.seq = last->ColumnInt64(1) + 1;
   last_stamp_ms_ = last->ColumnInt64(0);
   started_ = true;
   thread_ = std::thread([this] {
@@ -195,7 +196,8 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   SqliteConnection& conn = db_.writer();
   last_stamp_ms_ = std::max(last_stamp_ms_, clock_.WallMs());
   OpenSessionIndex::Changes opened_or_ended;
-  WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended};
+  contact_log_.row.clear();
+  WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended, contact_log_};
   std::vector<Status> results(batch.size());
 
   auto run = [&conn](const char* sql) -> Status {
@@ -207,6 +209,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
     const bool savepoint = batch[i]->may_fail_alone();
     const std::size_t staged = opened_or_ended.size();
+    const ContactLogBuilder::Mark logged = contact_log_.row.mark();
     if (savepoint) {
       txn = run("SAVEPOINT record");
       if (!txn.ok()) break;
@@ -231,9 +234,15 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     }
     if (!results[i].ok()) {
       txn = run("ROLLBACK TO record");
-      opened_or_ended.truncate(staged);  // its openings and ends were undone too
+      opened_or_ended.truncate(staged);  // its openings, ends and contacts were undone too
+      contact_log_.row.truncate(logged);
     }
     if (txn.ok()) txn = run("RELEASE record");
+  }
+  const std::int64_t log_seq = contact_log_.seq;
+  if (txn.ok()) {
+    txn = AppendContactLogRow(conn, contact_log_, last_stamp_ms_);
+    if (!txn.ok()) txn = Status(txn.code(), "journal write failed: " + txn.message());
   }
   if (txn.ok()) {
     txn = run("COMMIT");
@@ -247,6 +256,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   }
 
   if (txn.ok()) open_sessions_.Apply(opened_or_ended);
+  if (!txn.ok()) contact_log_.seq = log_seq;  // the row was rolled back: its seq is free again
   counters_.CountBatch(batch.size(), txn.ok());
   // A completion that throws must not stop the writer, and with it every
   // later commit of the partition.
@@ -263,7 +273,7 @@ void JournalWriter::RunPrunePass() {
     StatusOr<PrunePlan> plan =
         PlanPrune(db_.writer(), clock_.WallMs() - options_.retention_ms, open_sessions_);
     if (plan.ok()) {
-      prune_plan_ = *plan;
+      prune_plan_ = std::move(plan).value();
       prune_planned_ = true;
     } else {
       failure = plan.status();

@@ -13,7 +13,8 @@
 // database's write connection; nothing else writes.
 //
 // Batching. The writer sleeps until the queue is non-empty, then takes
-// everything queued (up to max_batch_records) and writes it in ONE transaction:
+// everything queued (up to max_batch_records) and writes it in ONE transaction
+// (its accepted contacts as ONE contact_log row, contact_log.h):
 // BEGIN IMMEDIATE, each record that may fail alone applied inside its own
 // SAVEPOINT (the others directly), COMMIT. With
 // synchronous=FULL in WAL mode the COMMIT is one fsync of the WAL, so the cost
@@ -50,8 +51,8 @@
 //
 // Pruning (prune.h). Between batches, when prune_interval_ms has passed or
 // RequestPrune() was called, the writer deletes the oldest rows past
-// retention_ms by seq ranges: contacts (= durable dedup keys) and session
-// events, except those of sessions still open. At most prune_rows_per_pass
+// retention_ms by seq ranges: contact_log rows with their contacts' durable
+// dedup keys, and session events, except those of sessions still open. At most prune_rows_per_pass
 // rows of each per pass, one short transaction per pass, so a large backlog
 // of old rows is removed over several passes interleaved with batches and
 // never stalls ingest for long. The writer knows which sessions are open (it
@@ -73,6 +74,7 @@
 #include <vector>
 
 #include "engine/storage/record_queue.h"
+#include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/database.h"
 #include "engine/storage/sqlite/prune.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
@@ -90,6 +92,9 @@ struct WriteContext {
   int partition;                // the partition's index (names its files)
   // Openings and ends written by this batch; applied once it commits.
   OpenSessionIndex::Changes& open_sessions;
+  // The contacts this batch accepts: one contact_log row, written before the
+  // commit when not empty.
+  ContactLogBatch& contact_log;
 };
 
 class JournalRecord {
@@ -191,6 +196,7 @@ class JournalWriter {
 
   // Writer thread only (and Start, before the thread runs).
   OpenSessionIndex open_sessions_;
+  ContactLogBatch contact_log_;  // seq: the next row's
   std::int64_t last_stamp_ms_ = 0;
   bool prune_active_ = false;
   bool prune_planned_ = false;

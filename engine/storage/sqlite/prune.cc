@@ -1,6 +1,10 @@
 #include "engine/storage/sqlite/prune.h"
 
 #include <string>
+#include <string_view>
+
+#include "engine/storage/sqlite/contact_keys.h"
+#include "engine/storage/sqlite/contact_log.h"
 
 namespace routerd::storage {
 namespace {
@@ -46,7 +50,7 @@ StatusOr<std::uint64_t> DeleteBatch(SqliteConnection& conn, const std::string& s
 
 StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, const OpenSessionIndex& open) {
   PrunePlan plan;
-  StatusOr<std::int64_t> contact_cut = FindCut(conn, "contacts", "accepted_at_ms", cutoff_ms);
+  StatusOr<std::int64_t> contact_cut = FindCut(conn, "contact_log", "accepted_at_ms", cutoff_ms);
   if (!contact_cut.ok()) return contact_cut.status();
   StatusOr<std::int64_t> event_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms);
   if (!event_cut.ok()) return event_cut.status();
@@ -64,9 +68,7 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   Status s = conn.Exec(
       "CREATE TEMP TABLE IF NOT EXISTS prune_keep_sessions (tenant_id TEXT, session_id INTEGER,"
       " PRIMARY KEY (tenant_id, session_id)) WITHOUT ROWID;"
-      "CREATE TEMP TABLE IF NOT EXISTS prune_keep_contacts (channel_id TEXT, provider_message_id TEXT,"
-      " PRIMARY KEY (channel_id, provider_message_id)) WITHOUT ROWID;"
-      "BEGIN; DELETE FROM temp.prune_keep_sessions; DELETE FROM temp.prune_keep_contacts;");
+      "BEGIN; DELETE FROM temp.prune_keep_sessions;");
   for (std::size_t i = 0; s.ok() && i < keep.size(); ++i) {
     StatusOr<Statement> st = conn.Prepare("INSERT OR IGNORE INTO temp.prune_keep_sessions VALUES (?1, ?2)");
     s = st.ok() ? st->Bind(1, keep[i].tenant_id).Bind(2, static_cast<std::int64_t>(keep[i].session_id)).Run()
@@ -75,11 +77,20 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   // One scan of the events per prune (not per pass), only when a session has
   // been open about as long as the retention period.
   if (s.ok()) {
-    s = conn.Exec(
-        "INSERT OR IGNORE INTO temp.prune_keep_contacts SELECT e.channel_id, e.provider_message_id"
-        " FROM session_events e JOIN temp.prune_keep_sessions k ON k.tenant_id = e.tenant_id"
-        " AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL; COMMIT;");
+    StatusOr<Statement> st = conn.Prepare(
+        "SELECT e.channel_id, e.provider_message_id FROM session_events e JOIN temp.prune_keep_sessions k"
+        " ON k.tenant_id = e.tenant_id AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL");
+    s = st.status();
+    while (s.ok()) {
+      StatusOr<bool> row = st->Step();
+      if (!row.ok() || !*row) {
+        s = row.status();
+        break;
+      }
+      plan.keep_contacts.insert(ContactKeyString(st->ColumnText(0), st->ColumnText(1)));
+    }
   }
+  if (s.ok()) s = conn.Exec("COMMIT");
   // Never leave the writer's connection inside a transaction: the next batch
   // begins its own.
   if (!s.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
@@ -87,24 +98,75 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   return plan;
 }
 
-StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std::size_t max_rows) {
+namespace {
+
+// Prunes contact_log row `seq`: forgets the dedup keys of the contacts it
+// does not keep, then deletes the row, or rewrites it with the kept ones.
+// Returns how many contacts went.
+StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
+                                    std::string_view bytes) {
+  ContactLogBuilder kept;
+  std::uint64_t gone = 0;
+  ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(bytes, [&](const LoggedContact& c) -> Status {
+    const bool keyed = !c.provider_message_id.empty();
+    if (keyed && !plan.keep_contacts.empty() &&
+        plan.keep_contacts.contains(ContactKeyString(c.channel_id, c.provider_message_id))) {
+      kept.AddLogged(c);
+      return Status::Ok();
+    }
+    ++gone;
+    if (!keyed) return Status::Ok();
+    StatusOr<Statement> key = conn.Prepare(
+        "DELETE FROM contact_keys WHERE channel_id = ?1 AND provider_message_id = ?2 AND log_seq = ?3");
+    if (!key.ok()) return key.status();
+    return key->BindView(1, c.channel_id).BindView(2, c.provider_message_id).Bind(3, seq).Run();
+  }));
+  StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM contact_log WHERE seq = ?1")
+                                        : conn.Prepare("UPDATE contact_log SET contacts = ?2 WHERE seq = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, seq);
+  if (!kept.empty()) st->BindBlobView(2, kept.bytes());
+  ROUTERD_RETURN_IF_ERROR(st->Run());
+  return gone;
+}
+
+// Prunes contact_log rows from plan.contact_next on, until about `max_rows`
+// contacts went or the cut is reached.
+StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
+  std::uint64_t gone = 0;
+  while (gone < max_rows && plan.contact_next < plan.contact_cut) {
+    StatusOr<Statement> st =
+        conn.Prepare("SELECT seq, contacts FROM contact_log WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT 1");
+    if (!st.ok()) return st.status();
+    StatusOr<bool> row = st->Bind(1, plan.contact_next).Bind(2, plan.contact_cut).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      plan.contact_next = plan.contact_cut;
+      break;
+    }
+    const std::int64_t seq = st->ColumnInt64(0);
+    const std::string bytes(st->ColumnBlob(1));
+    StatusOr<std::uint64_t> n = PruneLogRow(conn, plan, seq, bytes);
+    if (!n.ok()) return n.status();
+    gone += *n;
+    plan.contact_next = seq + 1;
+  }
+  return gone;
+}
+
+}  // namespace
+
+StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
   ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
-  const std::string keep_contacts =
-      plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_contacts k WHERE k.channel_id = c.channel_id"
-                       " AND k.provider_message_id = c.provider_message_id)"
-                     : "";
+  const std::int64_t contact_next = plan.contact_next;
   const std::string keep_sessions =
       plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_sessions k WHERE k.tenant_id = e.tenant_id"
                        " AND k.session_id = e.session_id)"
                      : "";
-  StatusOr<std::uint64_t> contacts = DeleteBatch(
-      conn,
-      "DELETE FROM contacts WHERE seq IN (SELECT c.seq FROM contacts c WHERE c.seq < ?1" + keep_contacts +
-          " ORDER BY c.seq LIMIT ?2)",
-      plan.contact_cut, max_rows);
+  StatusOr<std::uint64_t> contacts = PruneContacts(conn, plan, max_rows);
   // Events only once no contact past retention is left: a contact whose
   // naming event went first would look pending after a restart.
-  const bool contacts_left = contacts.ok() && *contacts == max_rows;
+  const bool contacts_left = contacts.ok() && plan.contact_next < plan.contact_cut;
   StatusOr<std::uint64_t> events =
       contacts_left ? StatusOr<std::uint64_t>(std::uint64_t{0})
       : contacts.ok() ? DeleteBatch(conn,
@@ -115,6 +177,7 @@ StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std
   Status s = events.ok() ? conn.Exec("COMMIT") : events.status();
   if (!s.ok()) {
     if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
+    plan.contact_next = contact_next;  // nothing of the pass is stored
     return s;
   }
   PrunePass pass;

@@ -3,7 +3,9 @@
 //
 // Rows are in time order by seq (the writer's stamps never decrease), so the
 // rows past retention are the ones below a cut found by binary search on
-// seq: contacts below the contact cut, session events below the event cut.
+// seq: contact_log rows below the contact cut, session events below the event
+// cut. A contact_log row goes with its contacts' dedup keys; a row that holds
+// a contact to keep is rewritten with only those.
 // Sessions still open keep their events and contacts whatever their age
 // (recovery needs them); the writer's OpenSessionIndex says which those are,
 // and only sessions opened before the cut (with an hour's margin) need
@@ -11,8 +13,7 @@
 // only once no contact past retention is left, so a contact never outlives
 // the event that names it.
 //
-// A contact row is also its durable dedup key, so pruning a contact forgets
-// its key: retention must cover the longest provider retry horizon. Leave
+// Pruning a contact forgets its durable dedup key: retention must cover the longest provider retry horizon. Leave
 // messages are business records and are never pruned.
 //
 // Thread safety: runs on the connection's thread (the JournalWriter's).
@@ -20,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <unordered_set>
 
 #include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/open_session_index.h"
@@ -30,20 +33,24 @@
 namespace routerd::storage {
 
 struct PrunePlan {
-  std::int64_t contact_cut = 0;  // contacts with seq below are past retention
+  std::int64_t contact_cut = 0;  // contact_log rows with seq below are past retention
   std::int64_t event_cut = 0;    // session events with seq below are past retention
   bool keep_open = false;        // some open sessions have rows below the cuts
+  // The contacts of those sessions, by ContactKeyString.
+  std::unordered_set<std::string> keep_contacts;
+  std::int64_t contact_next = 0;  // the first contact_log row the next pass looks at
 };
 
 
-// Finds the cuts for `cutoff_ms` and notes (in temporary tables of `conn`)
-// the open sessions and contacts to keep.
+// Finds the cuts for `cutoff_ms` and notes the open sessions (in a temporary
+// table of `conn`) and contacts to keep.
 // REQUIRES: no transaction open on `conn`.
 StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, const OpenSessionIndex& open);
 
-// One transaction: deletes at most `max_rows` contacts and `max_rows` session
-// events of `plan`.
+// One transaction: deletes about `max_rows` contacts (whole contact_log rows:
+// it stops after the row that reaches the count) and at most `max_rows`
+// session events of `plan`, and moves the plan past them.
 // REQUIRES: no transaction open on `conn`.
-StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, const PrunePlan& plan, std::size_t max_rows);
+StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows);
 
 }  // namespace routerd::storage

@@ -25,6 +25,9 @@
 //   8  definitions: every kind of configured object (agents, OUs) created,
 //      changed or removed through the administration API, keyed by kind;
 //      the rows of agent_definitions move into it, which is dropped.
+//   9  the contact log: contact_log (a writer batch's accepted contacts in one
+//      row) and contact_keys (the dedup key, naming the row); the contacts
+//      rows move into them, and the table is dropped.
 //
 // Thread safety: constant data.
 #pragma once
@@ -40,7 +43,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

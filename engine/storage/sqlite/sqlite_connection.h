@@ -53,6 +53,8 @@ class Statement {
   Statement& BindView(int index, std::string_view value);
   // BindView, or NULL when the value is empty.
   Statement& BindViewOrNull(int index, std::string_view value);
+  // A BLOB, not copied (as BindView).
+  Statement& BindBlobView(int index, std::string_view bytes);
   // NULL when the value is empty: for optional keys such as a provider message id.
   Statement& BindTextOrNull(int index, std::string_view value);
   Statement& BindOptional(int index, const std::optional<std::string>& value);
@@ -68,6 +70,8 @@ class Statement {
   std::string ColumnText(int index) const;
   bool ColumnIsNull(int index) const;
   std::optional<std::string> ColumnOptionalText(int index) const;
+  // A BLOB's bytes, valid until the next Step() or the statement's end.
+  std::string_view ColumnBlob(int index) const;
 
  private:
   SqliteConnection* conn_;
