@@ -3,7 +3,7 @@
 #include <map>
 #include <functional>
 #include <optional>
-#include <unordered_set>
+#include <string_view>
 #include <vector>
 
 namespace routerd::storage {
@@ -19,23 +19,29 @@ StatusOr<std::optional<std::string>> ReadRow(SqliteConnection& conn, std::int64_
   return std::optional<std::string>(std::string(st->ColumnBlob(0)));
 }
 
-// Reads the rows of `wanted` (seq -> key strings) in seq order and calls `fn`
-// for each contact whose key is wanted in its row, in row order.
-Status ForEachWanted(SqliteConnection& conn,
-                     const std::map<std::int64_t, std::unordered_set<std::string>>& wanted,
-                     const std::function<Status(const std::string& key, const LoggedContact&)>& fn) {
-  for (const auto& [seq, keys] : wanted) {
-    StatusOr<std::optional<std::string>> row = ReadRow(conn, seq);
-    if (!row.ok()) return row.status();
-    if (!row->has_value()) continue;
-    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(**row, [&](const LoggedContact& c) -> Status {
-      if (c.provider_message_id.empty()) return Status::Ok();
-      std::string key = ContactKeyString(c.channel_id, c.provider_message_id);
-      if (!keys.contains(key)) return Status::Ok();
-      return fn(key, c);
-    }));
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
+// A key wanted from one row, by its provider message id.
+struct Wanted {
+  std::string channel_id;
+  bool asked = false;    // for StoredContacts::by_key
+  bool unnamed = false;  // for StoredContacts::unnamed
+};
+using RowWants = std::unordered_multimap<std::string, Wanted, TransparentHash, std::equal_to<>>;
+
+void Want(RowWants& row, std::string_view channel_id, std::string_view provider_message_id, bool asked) {
+  auto [first, last] = row.equal_range(provider_message_id);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.channel_id != channel_id) continue;
+    (asked ? it->second.asked : it->second.unnamed) = true;
+    return;
   }
-  return Status::Ok();
+  Wanted w{std::string(channel_id)};
+  (asked ? w.asked : w.unnamed) = true;
+  row.emplace(std::string(provider_message_id), std::move(w));
 }
 
 }  // namespace
@@ -70,50 +76,52 @@ Status AppendContactLogRow(SqliteConnection& conn, ContactLogBatch& batch, std::
   return Status::Ok();
 }
 
-StatusOr<std::unordered_map<std::string, ContactPtr>> FindContacts(
-    SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys) {
-  // Row by row, in seq order, so that each row is read and decoded once.
-  std::map<std::int64_t, std::unordered_set<std::string>> wanted;
+StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys,
+                                      bool unnamed) {
+  std::map<std::int64_t, RowWants> wanted;  // by contact_log seq
   for (const auto& [channel, message] : keys) {
     StatusOr<Statement> st =
         conn.Prepare("SELECT log_seq FROM contact_keys WHERE channel_id = ?1 AND provider_message_id = ?2");
     if (!st.ok()) return st.status();
     StatusOr<bool> row = st->BindView(1, channel).BindView(2, message).Step();
     if (!row.ok()) return row.status();
-    if (*row) wanted[st->ColumnInt64(0)].insert(ContactKeyString(channel, message));
+    if (*row) Want(wanted[st->ColumnInt64(0)], channel, message, /*asked=*/true);
   }
-  std::unordered_map<std::string, ContactPtr> found;
-  ROUTERD_RETURN_IF_ERROR(ForEachWanted(conn, wanted, [&](const std::string& key, const LoggedContact& c) -> Status {
-    StatusOr<ContactPtr> contact = ToContact(c);
-    if (!contact.ok()) return contact.status();
-    found.emplace(key, std::move(contact).value());
-    return Status::Ok();
-  }));
-  return found;
-}
+  if (unnamed) {
+    // SQLite builds a transient index on the events' keys for this join, so
+    // it costs a sort, not a scan per key.
+    StatusOr<Statement> st = conn.Prepare(
+        "SELECT k.log_seq, k.channel_id, k.provider_message_id FROM contact_keys k LEFT JOIN session_events e"
+        " ON e.channel_id = k.channel_id AND e.provider_message_id = k.provider_message_id WHERE e.seq IS NULL");
+    if (!st.ok()) return st.status();
+    for (;;) {
+      StatusOr<bool> row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Want(wanted[st->ColumnInt64(0)], st->ColumnText(1), st->ColumnText(2), /*asked=*/false);
+    }
+  }
 
-StatusOr<std::vector<ContactPtr>> FindUnnamedContacts(SqliteConnection& conn) {
-  // SQLite builds a transient index on the events' keys for this join, so it
-  // costs a sort, not a scan per key.
-  StatusOr<Statement> st = conn.Prepare(
-      "SELECT k.log_seq, k.channel_id, k.provider_message_id FROM contact_keys k LEFT JOIN session_events e"
-      " ON e.channel_id = k.channel_id AND e.provider_message_id = k.provider_message_id WHERE e.seq IS NULL");
-  if (!st.ok()) return st.status();
-  std::map<std::int64_t, std::unordered_set<std::string>> wanted;
-  for (;;) {
-    StatusOr<bool> row = st->Step();
+  StoredContacts found;
+  for (const auto& [seq, wants] : wanted) {
+    StatusOr<std::optional<std::string>> row = ReadRow(conn, seq);
     if (!row.ok()) return row.status();
-    if (!*row) break;
-    wanted[st->ColumnInt64(0)].insert(ContactKeyString(st->ColumnText(1), st->ColumnText(2)));
+    if (!row->has_value()) continue;
+    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(**row, [&](const LoggedContact& c) -> Status {
+      if (c.provider_message_id.empty()) return Status::Ok();
+      auto [first, last] = wants.equal_range(c.provider_message_id);
+      for (auto it = first; it != last; ++it) {
+        if (it->second.channel_id != c.channel_id) continue;
+        StatusOr<ContactPtr> contact = ToContact(c);
+        if (!contact.ok()) return contact.status();
+        if (it->second.asked) found.by_key.emplace(ContactKeyString(c.channel_id, c.provider_message_id), *contact);
+        if (it->second.unnamed) found.unnamed.push_back(std::move(contact).value());
+        break;
+      }
+      return Status::Ok();
+    }));
   }
-  std::vector<ContactPtr> unnamed;
-  ROUTERD_RETURN_IF_ERROR(ForEachWanted(conn, wanted, [&](const std::string&, const LoggedContact& c) -> Status {
-    StatusOr<ContactPtr> contact = ToContact(c);
-    if (!contact.ok()) return contact.status();
-    unnamed.push_back(std::move(contact).value());
-    return Status::Ok();
-  }));
-  return unnamed;
+  return found;
 }
 
 }  // namespace routerd::storage

@@ -42,14 +42,20 @@ Status AppendContactLogRow(SqliteConnection& conn, ContactLogBatch& batch, std::
 // (channel_id, provider_message_id) as one string, for maps of keys.
 std::string ContactKeyString(std::string_view channel_id, std::string_view provider_message_id);
 
-// The contacts stored under `keys` (channel_id, provider_message_id), by
-// ContactKeyString; a key never stored, or pruned, is absent. Reads each
-// contact_log row that holds one of them once.
-StatusOr<std::unordered_map<std::string, ContactPtr>> FindContacts(
-    SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys);
+// What FindContacts found.
+struct StoredContacts {
+  // The contacts stored under the keys asked for, by ContactKeyString; a key
+  // never stored, or pruned, is absent.
+  std::unordered_map<std::string, ContactPtr> by_key;
+  // With `unnamed`: the keyed contacts that no session event names (routed,
+  // or kept in a leave message), in log order.
+  std::vector<ContactPtr> unnamed;
+};
 
-// The keyed contacts no session event names (routed, or kept in a leave
-// message), in log order.
-StatusOr<std::vector<ContactPtr>> FindUnnamedContacts(SqliteConnection& conn);
+// The contacts stored under `keys` (channel_id, provider_message_id) and,
+// when `unnamed`, those no session event names. Reads each contact_log row
+// that holds one of them once, in seq order.
+StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys,
+                                      bool unnamed = false);
 
 }  // namespace routerd::storage

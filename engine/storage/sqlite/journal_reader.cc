@@ -12,7 +12,8 @@
 namespace routerd::storage {
 namespace {
 
-Status FoldSessions(SqliteConnection& conn, OpenState& state) {
+// The open sessions with their contacts, and the pending contacts.
+Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
   StatusOr<Statement> st = conn.Prepare(
       "SELECT tenant_id, session_id, kind, channel_id, provider_message_id, queue_id, employee_id, channel_kind,"
       " customer_id, arrival_ms FROM session_events ORDER BY seq");
@@ -40,27 +41,23 @@ Status FoldSessions(SqliteConnection& conn, OpenState& state) {
     max_id = std::max(max_id, id);
   }
 
+  // One pass over the contact log for the open sessions' contacts and the
+  // pending ones.
   std::vector<SessionFold::OpenSession> open = fold.TakeOpen();
   std::vector<std::pair<std::string, std::string>> keys;
   for (const SessionFold::OpenSession& f : open) keys.insert(keys.end(), f.keys.begin(), f.keys.end());
-  StatusOr<std::unordered_map<std::string, ContactPtr>> contacts = FindContacts(conn, keys);
+  StatusOr<StoredContacts> contacts = FindContacts(conn, keys, /*unnamed=*/true);
   if (!contacts.ok()) return contacts.status();
   for (SessionFold::OpenSession& f : open) {
     for (const auto& [channel, message] : f.keys) {
-      auto it = contacts->find(ContactKeyString(channel, message));
-      if (it == contacts->end()) continue;  // pruned: the session comes back without it
+      auto it = contacts->by_key.find(ContactKeyString(channel, message));
+      if (it == contacts->by_key.end()) continue;  // pruned: the session comes back without it
       f.session.contacts.push_back(it->second);
     }
     state.sessions.push_back(std::move(f.session));
   }
+  state.pending_contacts = std::move(contacts->unnamed);
   SortByArrival(state.sessions);
-  return Status::Ok();
-}
-
-Status LoadPending(SqliteConnection& conn, OpenState& state) {
-  StatusOr<std::vector<ContactPtr>> pending = FindUnnamedContacts(conn);
-  if (!pending.ok()) return pending.status();
-  state.pending_contacts = std::move(pending).value();
   return Status::Ok();
 }
 
@@ -78,8 +75,7 @@ StatusOr<OpenState> LoadOpenState(ReadConnection& rc) {
   ReadConnection::Snapshot snapshot(rc);
   if (!snapshot.status().ok()) return snapshot.status();
   OpenState state;
-  ROUTERD_RETURN_IF_ERROR(FoldSessions(rc.conn(), state));
-  ROUTERD_RETURN_IF_ERROR(LoadPending(rc.conn(), state));
+  ROUTERD_RETURN_IF_ERROR(LoadSessionsAndPending(rc.conn(), state));
   StatusOr<std::uint64_t> keys = Count(rc.conn(), "SELECT COUNT(*) FROM contact_keys");
   if (!keys.ok()) return keys.status();
   state.dedup_keys = *keys;
@@ -99,9 +95,9 @@ StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_i
                                   std::string_view provider_message_id) {
   if (provider_message_id.empty()) return false;
   const std::pair<std::string, std::string> key{std::string(channel_id), std::string(provider_message_id)};
-  StatusOr<std::unordered_map<std::string, ContactPtr>> found = FindContacts(rc.conn(), std::span(&key, 1));
+  StatusOr<StoredContacts> found = FindContacts(rc.conn(), std::span(&key, 1));
   if (!found.ok()) return found.status();
-  return !found->empty();
+  return !found->by_key.empty();
 }
 
 StatusOr<std::optional<StoredSessionTrace>> LoadSessionTrace(ReadConnection& rc, std::string_view tenant_id,
