@@ -30,6 +30,11 @@ bool NextField(std::string_view& in, std::string_view& value) {
 
 std::string EncodeAttachments(const std::vector<AttachmentRef>& attachments) {
   std::string out;
+  AppendAttachments(out, attachments);
+  return out;
+}
+
+void AppendAttachments(std::string& out, const std::vector<AttachmentRef>& attachments) {
   for (const AttachmentRef& a : attachments) {
     Field(out, a.type);
     Field(out, a.reference);
@@ -37,7 +42,6 @@ std::string EncodeAttachments(const std::vector<AttachmentRef>& attachments) {
     Field(out, a.size_bytes ? std::to_string(*a.size_bytes) : std::string());
     Field(out, a.name);
   }
-  return out;
 }
 
 StatusOr<std::vector<AttachmentRef>> DecodeAttachments(std::string_view in) {

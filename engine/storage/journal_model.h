@@ -43,6 +43,8 @@ enum class SessionEventKind : std::int64_t {
 // or empty, name); a backend stores NULL when there are none. One column
 // instead of a row per attachment keeps an accepted contact one insert.
 std::string EncodeAttachments(const std::vector<AttachmentRef>& attachments);
+// The same, appended to `out` (for a caller that reuses one buffer).
+void AppendAttachments(std::string& out, const std::vector<AttachmentRef>& attachments);
 // DataLoss when `encoded` is not what EncodeAttachments writes.
 StatusOr<std::vector<AttachmentRef>> DecodeAttachments(std::string_view encoded);
 

@@ -39,12 +39,12 @@ TEST(ContactLogTest, ARowGivesBackEveryContactWithItsGroupInOrder) {
   a.phone = "+34600111222";
   a.received_at_ms = 1'700'000'000'123;
   Contact b = *MakeContact("ignored", "cust-b", "", std::string("\0\xff binary", 9));
-  const std::vector<AttachmentRef> attachments{{"image", "media-1", "image/png", 2048, "a.png"}};
+  a.attachments = {{"image", "media-1", "image/png", 2048, "a.png"}};
   ContactLogBuilder row;
   row.BeginGroup("t1", "whatsapp", "wa-1");
-  row.Add(a, EncodeAttachments(attachments));
+  row.Add(a);
   row.BeginGroup("t2", "line", "line-1");
-  row.Add(b, "");
+  row.Add(b);
   EXPECT_EQ(row.contacts(), 2u);
 
   std::vector<LoggedContact> got = Decode(row.bytes());
@@ -73,12 +73,12 @@ TEST(ContactLogTest, ARowGivesBackEveryContactWithItsGroupInOrder) {
 TEST(ContactLogTest, TruncatingToAMarkForgetsWhatCameAfterIt) {
   ContactLogBuilder row;
   row.BeginGroup("t1", "whatsapp", "wa-1");
-  row.Add(*MakeContact("wa-1", "c", "kept", "x"), "");
+  row.Add(*MakeContact("wa-1", "c", "kept", "x"));
   const ContactLogBuilder::Mark mark = row.mark();
   row.BeginGroup("t1", "line", "line-1");
-  row.Add(*MakeContact("line-1", "c", "undone", "y"), "");
+  row.Add(*MakeContact("line-1", "c", "undone", "y"));
   row.truncate(mark);
-  row.Add(*MakeContact("wa-1", "c", "after", "z"), "");
+  row.Add(*MakeContact("wa-1", "c", "after", "z"));
   std::vector<LoggedContact> got = Decode(row.bytes());
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].provider_message_id, "kept");
@@ -91,7 +91,7 @@ TEST(ContactLogTest, TruncatingToAMarkForgetsWhatCameAfterIt) {
 TEST(ContactLogTest, ACutOrForeignRowIsDataLossNotAGuess) {
   ContactLogBuilder row;
   row.BeginGroup("t1", "whatsapp", "wa-1");
-  row.Add(*MakeContact("wa-1", "c", "m1", "some text"), "");
+  row.Add(*MakeContact("wa-1", "c", "m1", "some text"));
   const std::string bytes(row.bytes());
   int refused = 0;
   for (std::size_t cut = 0; cut < bytes.size(); ++cut) {

@@ -35,7 +35,7 @@ void FillContacts(Database& db, int rows) {
       ContactPtr c = testing::MakeContact("ch", "c", "m" + std::to_string(i), std::string(300, 'x'));
       StatusOr<bool> claimed = ClaimContactKey(db.writer(), batch, "ch", c->provider_message_id);
       ASSERT_TRUE(claimed.ok() && *claimed);
-      batch.row.Add(*c, "");
+      batch.row.Add(*c);
     }
     ASSERT_TRUE(AppendContactLogRow(db.writer(), batch, 3).ok());
     ASSERT_TRUE(db.writer().Exec("COMMIT").ok());

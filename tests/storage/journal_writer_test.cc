@@ -55,7 +55,7 @@ class ProbeRecord final : public JournalRecord {
     StatusOr<bool> claimed = ClaimContactKey(ctx.conn, ctx.contact_log, "ch", "probe");
     if (!claimed.ok()) return claimed.status();
     ctx.contact_log.row.BeginGroup("t1", "web", "ch");
-    ctx.contact_log.row.Add(*MakeContact("ch", "c", "probe", ""), "");
+    ctx.contact_log.row.Add(*MakeContact("ch", "c", "probe", ""));
     return Status::FailedPrecondition("probe refuses after writing");
   }
   void Complete(const Status& status) override { done_->set_value(status); }

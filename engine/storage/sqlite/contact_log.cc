@@ -85,8 +85,10 @@ void ContactLogBuilder::BeginGroup(std::string_view tenant_id, std::string_view 
   group_tenant_.clear();  // AddLogged starts its own group next time
 }
 
-void ContactLogBuilder::Add(const Contact& c, std::string_view attachments) {
-  Fields(LoggedContact{{}, {}, {}, c.customer_id, c.display_name, c.provider_message_id, c.text, attachments, c.phone,
+void ContactLogBuilder::Add(const Contact& c) {
+  attachments_.clear();
+  AppendAttachments(attachments_, c.attachments);
+  Fields(LoggedContact{{}, {}, {}, c.customer_id, c.display_name, c.provider_message_id, c.text, attachments_, c.phone,
                        c.sent_at_ms, c.received_at_ms});
 }
 

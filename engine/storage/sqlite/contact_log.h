@@ -60,8 +60,8 @@ class ContactLogBuilder {
 
   // Starts a group; the contacts added next belong to it.
   void BeginGroup(std::string_view tenant_id, std::string_view channel_kind, std::string_view channel_id);
-  // REQUIRES: a group begun. `attachments` in EncodeAttachments' form.
-  void Add(const Contact& contact, std::string_view attachments);
+  // REQUIRES: a group begun.
+  void Add(const Contact& contact);
   // Adds `contact` with its own group (for rewriting a row).
   void AddLogged(const LoggedContact& contact);
 
@@ -80,6 +80,7 @@ class ContactLogBuilder {
 
   std::string bytes_;
   std::size_t contacts_ = 0;
+  std::string attachments_;  // Add's encoding buffer, reused: no allocation per contact
   // The group of the last contact AddLogged wrote.
   std::string group_tenant_, group_kind_, group_channel_;
 };

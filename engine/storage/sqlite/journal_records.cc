@@ -29,7 +29,7 @@ class AcceptedContactsRecord final : public JournalRecord {
         if (!claimed.ok()) return claimed.status();
         inserted = *claimed;
       }
-      if (inserted) row.Add(*c, c->attachments.empty() ? std::string() : EncodeAttachments(c->attachments));
+      if (inserted) row.Add(*c);
       outcome_.push_back(inserted ? ContactWrite::kInserted : ContactWrite::kDuplicate);
     }
     return Status::Ok();
