@@ -133,6 +133,14 @@ start_routerd() {  # $1 = mode: default, async, sync, pg-async, pg-sync
   wait_port "$routerd_port"
 }
 
+thread_cpu() {  # $1 = pid: "name seconds" for each of its threads that used any CPU
+  local tick t
+  tick=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    awk -v n="$(cat "$t/comm")" -v hz="$tick" '$14 + $15 > 0 {printf "%s %.2f s; ", n, ($14 + $15) / hz}' "$t/stat"
+  done
+}
+
 stop_routerd() {
   kill "$routerd_pid"
   wait "$routerd_pid" 2>/dev/null || true
@@ -153,6 +161,9 @@ for mode in "${modes[@]}"; do
   echo "== routerd, durability $mode, wrk" >&2
   start_routerd "$mode"
   measure_wrk "$routerd_port" "routerd $mode" "$([ "${mode#pg-}" != "$mode" ] && echo allow-503)"
+  # Which thread took the server core: CPU time (user + system) of each
+  # routerd thread since its start, the wrk run nearly all of it.
+  echo "== routerd $mode, CPU by thread: $(thread_cpu "$routerd_pid")" >&2
   rps[$mode]=$wrk_rps p50[$mode]=$wrk_p50 p99[$mode]=$wrk_p99 beyond[$mode]=$wrk_beyond refused[$mode]=$wrk_refused
   contacts=$(metric_sum routerd_webhook_contacts_accepted_total)
   commits=$(metric_sum routerd_journal_commits_total)
