@@ -11,17 +11,25 @@
 // deduplication and this window is not used; with async it answers retries
 // without waiting for the journal (which still catches older ones, late).
 //
+// Layout: this runs once per webhook contact on the I/O threads, so a key
+// costs no node of its own. A shard keeps its keys in a ring in the order they
+// were reserved, which is also the order they expire (one window for all), so
+// forgetting is popping the ring's oldest end; a FlatHashIndex finds a key's
+// place in the ring by its hash. Once the ring has come round, a new key
+// reuses the string of the one it replaces: no allocation at all.
+//
 // Thread safety: all methods from any thread. Keys are spread over 64 shards,
-// each with its own mutex held for a hash-map operation only.
+// each with its own mutex held for one lookup and insert only.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
+
+#include "engine/base/flat_hash_index.h"
 
 namespace routerd::ingest {
 
@@ -37,15 +45,35 @@ class DedupWindow {
   std::size_t SizeApprox() const;
 
  private:
-  static constexpr std::size_t kShards = 64;
+  static constexpr std::size_t kShards = 64;  // ShardOf takes the hash's top 6 bits
+  struct Entry {
+    std::int64_t expiry_ms = 0;
+    std::uint64_t hash = 0;
+    std::string key;    // channel id, '\x1f', provider message id
+    bool live = false;  // false once released or forgotten
+  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, std::int64_t> expiry;  // key -> expiry ms
-    std::deque<std::pair<std::int64_t, std::string>> order;  // (expiry, key), oldest first
+    std::vector<Entry> ring;  // grows by doubling up to the shard's share, then is reused
+    std::size_t oldest = 0;   // ring position of the oldest entry
+    std::size_t count = 0;    // entries in the ring, released ones included
+    std::size_t live = 0;
+    base::FlatHashIndex index{64};  // hash -> ring position, live entries only
   };
-  static std::string Key(std::string_view channel_id, std::string_view id);
-  Shard& ShardOf(const std::string& key);
-  void Evict(Shard& s, std::int64_t now_ms);
+  struct Key {
+    std::string_view channel_id;
+    std::string_view id;
+    std::uint64_t hash;
+  };
+
+  static Key KeyOf(std::string_view channel_id, std::string_view id);
+  static bool Matches(const Entry& e, const Key& k);
+  Shard& ShardOf(const Key& k) { return shards_[k.hash >> 58]; }  // the index uses the low bits
+  // The ring position of the live entry for `k`, or FlatHashIndex::kAbsent.
+  static std::uint32_t Find(const Shard& s, const Key& k);
+  static void Forget(Shard& s, std::size_t position);
+  void Evict(Shard& s, std::int64_t now_ms) const;
+  void Grow(Shard& s) const;
 
   const std::int64_t window_ms_;
   const std::size_t max_per_shard_;

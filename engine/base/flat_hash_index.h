@@ -1,0 +1,106 @@
+// FlatHashIndex: a 64-bit key hash -> a 32-bit slot in the owner's own table,
+// as a flat open-addressing array, for indexes on hot paths (the router's
+// sessions, the ingest dedup window).
+//
+// Why not std::unordered_map: its node-per-entry buckets cost two or three
+// dependent cache misses per lookup, plus one more to compare the key, and it
+// allocates per insert. Here an entry is the full 64-bit hash and the slot,
+// 16 bytes, in one array with linear probing: a lookup usually touches one
+// cache line, and the owner's key is compared only when the hashes are equal
+// (the `matches` callback). Deletion shifts later entries back (no
+// tombstones), so probe chains stay short under churn. The table uses the low
+// bits of the hash: callers that also shard by hash use the high ones.
+//
+// Thread safety: none; the owner serializes access.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+namespace routerd::base {
+
+class FlatHashIndex {
+ public:
+  static constexpr std::uint32_t kAbsent = UINT32_MAX;
+
+  explicit FlatHashIndex(std::size_t initial_capacity = 1024) { Resize(RoundUp(initial_capacity)); }
+
+  // The slot whose key matches, else kAbsent. `matches(slot)` confirms the key
+  // of a candidate whose hash is equal.
+  template <typename Matches>
+  std::uint32_t Find(std::uint64_t hash, Matches&& matches) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = entries_[i];
+      if (e.slot == kAbsent) return kAbsent;
+      if (e.hash == hash && matches(e.slot)) return e.slot;
+    }
+  }
+
+  // REQUIRES: no entry with an equal key is present.
+  void Insert(std::uint64_t hash, std::uint32_t slot) {
+    if ((size_ + 1) * 2 > entries_.size()) Grow();
+    Place(hash, slot);
+    ++size_;
+  }
+
+  // Removes the entry of `slot`, whose key hashes to `hash`.
+  void Erase(std::uint64_t hash, std::uint32_t slot) {
+    std::size_t i = hash & mask_;
+    while (entries_[i].slot != slot) {
+      assert(entries_[i].slot != kAbsent && "erasing a slot that is not indexed");
+      i = (i + 1) & mask_;
+    }
+    // Backward-shift deletion: pull later entries of the probe run into the
+    // hole when their home position allows it.
+    std::size_t hole = i;
+    for (std::size_t j = (i + 1) & mask_; entries_[j].slot != kAbsent; j = (j + 1) & mask_) {
+      const std::size_t home = entries_[j].hash & mask_;
+      // Move j into the hole unless its home lies cyclically in (hole, j].
+      const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+      if (!stays) {
+        entries_[hole] = entries_[j];
+        hole = j;
+      }
+    }
+    entries_[hole] = Entry{};
+    --size_;
+  }
+
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::uint32_t slot = kAbsent;
+  };
+
+  static std::size_t RoundUp(std::size_t n) {
+    std::size_t c = 16;
+    while (c < n) c <<= 1;
+    return c;
+  }
+  void Resize(std::size_t capacity) {
+    entries_.assign(capacity, Entry{});
+    mask_ = capacity - 1;
+  }
+  void Place(std::uint64_t hash, std::uint32_t slot) {
+    std::size_t i = hash & mask_;
+    while (entries_[i].slot != kAbsent) i = (i + 1) & mask_;
+    entries_[i] = Entry{hash, slot};
+  }
+  void Grow() {
+    std::vector<Entry> old;
+    old.swap(entries_);
+    Resize(old.size() * 2);
+    for (const Entry& e : old) {
+      if (e.slot != kAbsent) Place(e.hash, e.slot);
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace routerd::base
