@@ -5,7 +5,8 @@
 //
 // OpenSSL 3 objects are fetched once per process (EVP_MAC "HMAC", EVP_MD
 // "SHA256"/"SHA1"); each thread keeps its own reusable EVP_MAC_CTX, so no
-// request pays for a provider fetch.
+// request pays for a provider fetch, and the key it was last given, so calls
+// in a row with one key do not derive it again.
 //
 // Thread safety: every function may be called concurrently from any thread.
 // Results are raw digest bytes (never hex); an empty string means OpenSSL

@@ -80,6 +80,28 @@ TEST(HmacTest, RepeatedCallsWithDifferentKeysAreIndependent) {
   EXPECT_EQ(a1.size(), 32u);
 }
 
+// Calls in a row with one key restart from the stored key: each must start
+// from nothing of the previous message.
+TEST(HmacTest, CallsInARowWithOneKeyRestartFromTheKey) {
+  HmacSha256("other", "x");
+  const std::string fresh = HmacSha256("Jefe", "second message");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    EXPECT_EQ(HmacSha256("Jefe", "second message"), fresh);
+  }
+  // RFC 4231 case 6: a key longer than the block is hashed first.
+  const std::string long_key(131, '\xaa');
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(HexEncode(HmacSha256(long_key, "Test Using Larger Than Block-Size Key - Hash Key First")),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  }
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(HexEncode(HmacSha1("Jefe", "what do ya want for nothing?")),
+              "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  }
+}
+
 TEST(HmacTest, SameResultOnEveryThread) {
   const std::string expected = HmacSha256("Jefe", "what do ya want for nothing?");
   std::vector<std::string> results(4);
