@@ -94,12 +94,14 @@ NGINX
 
 
 # $1 = port, $2 = name, $3 = "allow-503" where refusals are back-pressure;
-# sets wrk_rps (accepted requests/s), wrk_p50, wrk_p99, wrk_beyond, wrk_refused
+# sets wrk_rps (accepted requests/s), wrk_total (requests answered), wrk_p50,
+# wrk_p99, wrk_beyond, wrk_refused
 measure_wrk() {
   local out
   out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$lua" \
     "http://127.0.0.1:$1/" -- "$work/requests.bin" 1)
   echo "$out" >&2
+  wrk_total=$(echo "$out" | awk '/requests in/ {print $1}')
   wrk_refused=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ {print $5}')
   wrk_refused=${wrk_refused:-0}
   if [ "$wrk_refused" -gt 0 ] && [ "${3:-}" != allow-503 ]; then
@@ -133,11 +135,12 @@ start_routerd() {  # $1 = mode: default, async, sync, pg-async, pg-sync
   wait_port "$routerd_port"
 }
 
-thread_cpu() {  # $1 = pid: "name seconds" for each of its threads that used any CPU
+thread_cpu() {  # $1 = pid, $2 = requests: "name user+sys" per request (us) of each thread that used any CPU
   local tick t
   tick=$(getconf CLK_TCK)
   for t in /proc/"$1"/task/*; do
-    awk -v n="$(cat "$t/comm")" -v hz="$tick" '$14 + $15 > 0 {printf "%s %.2f s; ", n, ($14 + $15) / hz}' "$t/stat"
+    awk -v n="$(cat "$t/comm")" -v hz="$tick" -v r="$2" \
+      '$14 + $15 > 0 {printf "%s %.1f+%.1f us; ", n, $14 / hz / r * 1e6, $15 / hz / r * 1e6}' "$t/stat"
   done
 }
 
@@ -152,6 +155,7 @@ nginx_pid=$!
 pids+=("$nginx_pid")
 wait_port "$nginx_port"
 measure_wrk "$nginx_port" nginx
+echo "== nginx, CPU per request: $(thread_cpu "$(pgrep -P "$nginx_pid" | head -1)" "$wrk_total")" >&2
 nginx_rps=$wrk_rps nginx_p50=$wrk_p50 nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 
@@ -162,8 +166,9 @@ for mode in "${modes[@]}"; do
   start_routerd "$mode"
   measure_wrk "$routerd_port" "routerd $mode" "$([ "${mode#pg-}" != "$mode" ] && echo allow-503)"
   # Which thread took the server core: CPU time (user + system) of each
-  # routerd thread since its start, the wrk run nearly all of it.
-  echo "== routerd $mode, CPU by thread: $(thread_cpu "$routerd_pid")" >&2
+  # routerd thread since its start, the wrk run nearly all of it, per request
+  # answered, beside nginx's worker measured the same way.
+  echo "== routerd $mode, CPU per request by thread: $(thread_cpu "$routerd_pid" "$wrk_total")" >&2
   rps[$mode]=$wrk_rps p50[$mode]=$wrk_p50 p99[$mode]=$wrk_p99 beyond[$mode]=$wrk_beyond refused[$mode]=$wrk_refused
   contacts=$(metric_sum routerd_webhook_contacts_accepted_total)
   commits=$(metric_sum routerd_journal_commits_total)
