@@ -52,7 +52,9 @@ class DedupWindow {
     std::string key;    // channel id, '\x1f', provider message id
     bool live = false;  // false once released or forgotten
   };
-  struct Shard {
+  // A cache line of its own: I/O threads on different cores lock different
+  // shards without sharing a line.
+  struct alignas(64) Shard {
     mutable std::mutex mu;
     std::vector<Entry> ring;  // grows by doubling up to the shard's share, then is reused
     std::size_t oldest = 0;   // ring position of the oldest entry
