@@ -20,6 +20,16 @@
 
 namespace routerd::base {
 
+// Spreads a string hash's entropy over all 64 bits (std::hash of a string
+// need not), so that the index's low bits and a caller's high shard bits are
+// both well mixed. The one finalizer for every key hash of a FlatHashIndex.
+inline std::uint64_t SpreadHashBits(std::uint64_t h) {
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 29;
+  return h;
+}
+
 class FlatHashIndex {
  public:
   static constexpr std::uint32_t kAbsent = UINT32_MAX;

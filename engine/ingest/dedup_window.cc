@@ -12,11 +12,8 @@ DedupWindow::DedupWindow(std::int64_t window_ms, std::size_t max_entries)
 DedupWindow::Key DedupWindow::KeyOf(std::string_view channel_id, std::string_view id) {
   std::uint64_t h = std::hash<std::string_view>()(id);
   h ^= std::hash<std::string_view>()(channel_id) * 0x9E3779B97F4A7C15ull;
-  // Spread the bits: the shard takes the top ones, the index the low ones.
-  h ^= h >> 31;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 29;
-  return Key{channel_id, id, h};
+  // The shard takes the top bits, the index the low ones: both mixed.
+  return Key{channel_id, id, base::SpreadHashBits(h)};
 }
 
 bool DedupWindow::Matches(const Entry& e, const Key& k) {
