@@ -1,6 +1,7 @@
-// FlatHashIndex: a 64-bit key hash -> a 32-bit slot in the owner's own table,
-// as a flat open-addressing array, for indexes on hot paths (the router's
-// sessions, the ingest dedup window).
+// FlatHashIndex: a 64-bit key hash -> a slot in the owner's own table, as a
+// flat open-addressing array, for indexes on hot paths (the router's
+// sessions and the ingest dedup window: a 32-bit slot; a journal partition's
+// dedup keys: the 64-bit row that holds the key, BasicFlatHashIndex).
 //
 // Why not std::unordered_map: its node-per-entry buckets cost two or three
 // dependent cache misses per lookup, plus one more to compare the key, and it
@@ -9,7 +10,12 @@
 // cache line, and the owner's key is compared only when the hashes are equal
 // (the `matches` callback). Deletion shifts later entries back (no
 // tombstones), so probe chains stay short under churn. The table uses the low
-// bits of the hash: callers that also shard by hash use the high ones.
+// bits of the hash: callers that also shard by hash use the high ones. It
+// grows at half full: 2 to 4 entries per key.
+//
+// Several entries may share a hash, and (BasicFlatHashIndex) a slot: Find
+// offers each entry of the hash to `matches` in turn, and Erase removes one
+// entry equal to the (hash, slot) it is given.
 //
 // Thread safety: none; the owner serializes access.
 #pragma once
@@ -30,16 +36,17 @@ inline std::uint64_t SpreadHashBits(std::uint64_t h) {
   return h;
 }
 
-class FlatHashIndex {
+template <typename Slot, Slot kAbsentSlot>
+class BasicFlatHashIndex {
  public:
-  static constexpr std::uint32_t kAbsent = UINT32_MAX;
+  static constexpr Slot kAbsent = kAbsentSlot;
 
-  explicit FlatHashIndex(std::size_t initial_capacity = 1024) { Resize(RoundUp(initial_capacity)); }
+  explicit BasicFlatHashIndex(std::size_t initial_capacity = 1024) { Resize(RoundUp(initial_capacity)); }
 
   // The slot whose key matches, else kAbsent. `matches(slot)` confirms the key
   // of a candidate whose hash is equal.
   template <typename Matches>
-  std::uint32_t Find(std::uint64_t hash, Matches&& matches) const {
+  Slot Find(std::uint64_t hash, Matches&& matches) const {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Entry& e = entries_[i];
       if (e.slot == kAbsent) return kAbsent;
@@ -48,16 +55,16 @@ class FlatHashIndex {
   }
 
   // REQUIRES: no entry with an equal key is present.
-  void Insert(std::uint64_t hash, std::uint32_t slot) {
+  void Insert(std::uint64_t hash, Slot slot) {
     if ((size_ + 1) * 2 > entries_.size()) Grow();
     Place(hash, slot);
     ++size_;
   }
 
   // Removes the entry of `slot`, whose key hashes to `hash`.
-  void Erase(std::uint64_t hash, std::uint32_t slot) {
+  void Erase(std::uint64_t hash, Slot slot) {
     std::size_t i = hash & mask_;
-    while (entries_[i].slot != slot) {
+    while (entries_[i].slot != slot || entries_[i].hash != hash) {
       assert(entries_[i].slot != kAbsent && "erasing a slot that is not indexed");
       i = (i + 1) & mask_;
     }
@@ -78,11 +85,13 @@ class FlatHashIndex {
   }
 
   std::size_t size() const { return size_; }
+  // The array's bytes (the index's memory).
+  std::size_t capacity_bytes() const { return entries_.size() * sizeof(Entry); }
 
  private:
   struct Entry {
     std::uint64_t hash = 0;
-    std::uint32_t slot = kAbsent;
+    Slot slot = kAbsent;
   };
 
   static std::size_t RoundUp(std::size_t n) {
@@ -94,7 +103,7 @@ class FlatHashIndex {
     entries_.assign(capacity, Entry{});
     mask_ = capacity - 1;
   }
-  void Place(std::uint64_t hash, std::uint32_t slot) {
+  void Place(std::uint64_t hash, Slot slot) {
     std::size_t i = hash & mask_;
     while (entries_[i].slot != kAbsent) i = (i + 1) & mask_;
     entries_[i] = Entry{hash, slot};
@@ -112,5 +121,7 @@ class FlatHashIndex {
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
+
+using FlatHashIndex = BasicFlatHashIndex<std::uint32_t, UINT32_MAX>;
 
 }  // namespace routerd::base

@@ -266,10 +266,10 @@ TEST(SqliteDefinitionsUpgradeTest, AVersion7DatabaseMovesItsAgentDefinitionsInto
   auto storage = testing::OpenStorageOrDie(dir.data_dir(), 1, clock);
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
-  EXPECT_EQ(db.schema_version(), 9);
+  EXPECT_EQ(db.schema_version(), 10);
   EXPECT_EQ(*db.writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7,8,9");
+            "1,2,3,4,5,6,7,8,9,10");
   EXPECT_EQ(testing::CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'agent_definitions'"), 0);
 
   StatusOr<AdministrationState> state = storage->administration().Load();

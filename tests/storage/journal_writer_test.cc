@@ -382,6 +382,43 @@ TEST(JournalWriterTest, ALostTransactionFailsEveryRecordOfTheBatch) {
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 1);
 }
 
+TEST(JournalWriterTest, TheKeysOfWhatWasNotStoredAreNewWhenTheProviderRetries) {
+  TempDir dir;
+  auto db = OpenOrDie(Options(dir));
+  ManualClock clock;
+  JournalWriter writer(*db, clock, NoPeriodicPrune());
+  ASSERT_TRUE(writer.Start().ok());
+  Completions done(4);
+  std::promise<Status> alone, whole_batch;
+  auto alone_status = alone.get_future();
+  auto whole_batch_status = whole_batch.get_future();
+  // One batch (queued together): a record undone alone, then one that fails
+  // the batch, both after claiming "probe", between two contacts.
+  std::vector<JournalRecordPtr> records;
+  records.push_back(CountedContact(done, 0, "before"));
+  records.push_back(std::make_unique<ProbeRecord>(ProbeRecord::Mode::kWriteThenFail, &alone));
+  records.push_back(std::make_unique<ProbeRecord>(ProbeRecord::Mode::kWriteThenFail, &whole_batch, /*alone=*/false));
+  records.push_back(CountedContact(done, 1, "after"));
+  ASSERT_TRUE(writer.SubmitAll(std::move(records)).ok());
+  (void)writer.Flush();  // its barrier may share the failed batch
+  EXPECT_EQ(alone_status.get().code(), StatusCode::kUnavailable) << "its batch failed after it";
+  EXPECT_EQ(whole_batch_status.get().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(done.failures[0].load(), 1);
+  EXPECT_EQ(done.failures[1].load(), 1);
+
+  // The retries, on the same writer: nothing of that batch is stored, so
+  // none of its keys makes them duplicates.
+  auto retry = WriteContacts(writer, {MakeContact("ch", "cust", "before", "hello before"),
+                                      MakeContact("ch", "c", "probe", ""),
+                                      MakeContact("ch", "cust", "after", "hello after")});
+  ASSERT_TRUE(retry.status.ok()) << retry.status.ToString();
+  EXPECT_EQ(retry.outcome, (std::vector<ContactWrite>{ContactWrite::kInserted, ContactWrite::kInserted,
+                                                      ContactWrite::kInserted}));
+  auto again = WriteContacts(writer, {MakeContact("ch", "c", "probe", "")});
+  EXPECT_EQ(again.outcome, (std::vector<ContactWrite>{ContactWrite::kDuplicate})) << "now it is stored";
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 3);
+}
+
 StatusOr<PruneResult> PruneAndWait(JournalWriter& writer) {
   auto promise = std::make_shared<std::promise<StatusOr<PruneResult>>>();
   auto future = promise->get_future();

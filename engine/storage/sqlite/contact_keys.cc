@@ -1,6 +1,6 @@
 #include "engine/storage/sqlite/contact_keys.h"
 
-#include <map>
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string_view>
@@ -24,25 +24,8 @@ struct TransparentHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
-// A key wanted from one row, by its provider message id.
-struct Wanted {
-  std::string channel_id;
-  bool asked = false;    // for StoredContacts::by_key
-  bool unnamed = false;  // for StoredContacts::unnamed
-};
-using RowWants = std::unordered_multimap<std::string, Wanted, TransparentHash, std::equal_to<>>;
-
-void Want(RowWants& row, std::string_view channel_id, std::string_view provider_message_id, bool asked) {
-  auto [first, last] = row.equal_range(provider_message_id);
-  for (auto it = first; it != last; ++it) {
-    if (it->second.channel_id != channel_id) continue;
-    (asked ? it->second.asked : it->second.unnamed) = true;
-    return;
-  }
-  Wanted w{std::string(channel_id)};
-  (asked ? w.asked : w.unnamed) = true;
-  row.emplace(std::string(provider_message_id), std::move(w));
-}
+// The keys asked for: provider message id -> channel id.
+using WantedKeys = std::unordered_multimap<std::string, std::string, TransparentHash, std::equal_to<>>;
 
 }  // namespace
 
@@ -54,16 +37,76 @@ std::string ContactKeyString(std::string_view channel_id, std::string_view provi
   return key;
 }
 
+std::uint64_t ContactKeyHash(std::string_view channel_id, std::string_view provider_message_id) {
+  // An odd multiplier is a bijection: keys that differ only in their channel
+  // differ in their hash before the mixing.
+  const std::uint64_t channel = std::hash<std::string_view>()(channel_id);
+  const std::uint64_t message = std::hash<std::string_view>()(provider_message_id);
+  return base::SpreadHashBits(channel * 0x9E3779B97F4A7C15ull + message);
+}
+
+void ContactLogBatch::Truncate(const Mark& mark) {
+  row.truncate(mark.row);
+  while (claimed.size() > mark.claimed) {
+    keys.Erase(claimed.back(), seq);
+    claimed.pop_back();
+  }
+}
+
+Status LoadContactKeys(SqliteConnection& conn, ContactLogBatch& batch) {
+  StatusOr<Statement> st = conn.Prepare("SELECT seq, contacts FROM contact_log ORDER BY seq");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    StatusOr<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    const std::int64_t seq = st->ColumnInt64(0);
+    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(1), [&](const LoggedContact& c) -> Status {
+      if (!c.provider_message_id.empty()) batch.keys.Insert(ContactKeyHash(c.channel_id, c.provider_message_id), seq);
+      return Status::Ok();
+    }));
+  }
+}
+
 StatusOr<bool> ClaimContactKey(SqliteConnection& conn, ContactLogBatch& batch, std::string_view channel_id,
                                std::string_view provider_message_id) {
-  StatusOr<Statement> insert = conn.Prepare(
-      "INSERT INTO contact_keys (channel_id, provider_message_id, log_seq) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
-  if (!insert.ok()) return insert.status();
-  // Views, not copies: the key outlives Run().
-  ROUTERD_RETURN_IF_ERROR(
-      insert->BindView(1, channel_id).BindView(2, provider_message_id).Bind(3, batch.seq).Run());
-  return conn.Changes() == 1;
+  const std::uint64_t hash = ContactKeyHash(channel_id, provider_message_id);
+  // Usually no entry: a new key. An entry is this key's only if its row
+  // holds it (the row being built, or a stored one).
+  Status failed;
+  auto row_holds_key = [&](std::int64_t seq) {
+    std::string stored;
+    std::string_view bytes = batch.row.bytes();
+    if (seq != batch.seq) {
+      StatusOr<std::optional<std::string>> read = ReadRow(conn, seq);
+      if (!read.ok() || !read->has_value()) {
+        // A row indexed but not stored is the writer's own bug: refuse
+        // rather than accept a key twice.
+        failed = read.ok() ? Status::Internal("a dedup key names contact_log row " + std::to_string(seq) +
+                                              ", which is not stored")
+                           : read.status();
+        return true;
+      }
+      stored = std::move(read->value());
+      bytes = stored;
+    }
+    bool found = false;
+    Status decoded = ForEachLoggedContact(bytes, [&](const LoggedContact& c) -> Status {
+      found = found || (c.provider_message_id == provider_message_id && c.channel_id == channel_id);
+      return Status::Ok();
+    });
+    if (!decoded.ok()) {
+      failed = decoded;
+      return true;
+    }
+    return found;
+  };
+  const bool stored = batch.keys.Find(hash, row_holds_key) != ContactKeyIndex::kAbsent;
+  if (!failed.ok()) return failed;
+  if (stored) return false;
+  batch.keys.Insert(hash, batch.seq);
+  batch.claimed.push_back(hash);
+  return true;
 }
 
 Status AppendContactLogRow(SqliteConnection& conn, ContactLogBatch& batch, std::int64_t accepted_at_ms) {
@@ -77,47 +120,30 @@ Status AppendContactLogRow(SqliteConnection& conn, ContactLogBatch& batch, std::
 }
 
 StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys,
-                                      bool unnamed) {
-  std::map<std::int64_t, RowWants> wanted;  // by contact_log seq
-  for (const auto& [channel, message] : keys) {
-    StatusOr<Statement> st =
-        conn.Prepare("SELECT log_seq FROM contact_keys WHERE channel_id = ?1 AND provider_message_id = ?2");
-    if (!st.ok()) return st.status();
-    StatusOr<bool> row = st->BindView(1, channel).BindView(2, message).Step();
-    if (!row.ok()) return row.status();
-    if (*row) Want(wanted[st->ColumnInt64(0)], channel, message, /*asked=*/true);
-  }
-  if (unnamed) {
-    // SQLite builds a transient index on the events' keys for this join, so
-    // it costs a sort, not a scan per key.
-    StatusOr<Statement> st = conn.Prepare(
-        "SELECT k.log_seq, k.channel_id, k.provider_message_id FROM contact_keys k LEFT JOIN session_events e"
-        " ON e.channel_id = k.channel_id AND e.provider_message_id = k.provider_message_id WHERE e.seq IS NULL");
-    if (!st.ok()) return st.status();
-    for (;;) {
-      StatusOr<bool> row = st->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      Want(wanted[st->ColumnInt64(0)], st->ColumnText(1), st->ColumnText(2), /*asked=*/false);
-    }
-  }
+                                      const std::vector<std::uint64_t>* named) {
+  WantedKeys wanted;
+  for (const auto& [channel, message] : keys) wanted.emplace(message, channel);
 
   StoredContacts found;
-  for (const auto& [seq, wants] : wanted) {
-    StatusOr<std::optional<std::string>> row = ReadRow(conn, seq);
+  StatusOr<Statement> st = conn.Prepare("SELECT contacts FROM contact_log ORDER BY seq");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
-    if (!row->has_value()) continue;
-    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(**row, [&](const LoggedContact& c) -> Status {
+    if (!*row) break;
+    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(0), [&](const LoggedContact& c) -> Status {
       if (c.provider_message_id.empty()) return Status::Ok();
-      auto [first, last] = wants.equal_range(c.provider_message_id);
-      for (auto it = first; it != last; ++it) {
-        if (it->second.channel_id != c.channel_id) continue;
-        StatusOr<ContactPtr> contact = ToContact(c);
-        if (!contact.ok()) return contact.status();
-        if (it->second.asked) found.by_key.emplace(ContactKeyString(c.channel_id, c.provider_message_id), *contact);
-        if (it->second.unnamed) found.unnamed.push_back(std::move(contact).value());
-        break;
-      }
+      ++found.keyed;
+      bool asked = false;
+      auto [first, last] = wanted.equal_range(c.provider_message_id);
+      for (auto it = first; it != last && !asked; ++it) asked = it->second == c.channel_id;
+      const bool unnamed = named != nullptr && !std::binary_search(named->begin(), named->end(),
+                                                                   ContactKeyHash(c.channel_id, c.provider_message_id));
+      if (!asked && !unnamed) return Status::Ok();
+      StatusOr<ContactPtr> contact = ToContact(c);
+      if (!contact.ok()) return contact.status();
+      if (asked) found.by_key.emplace(ContactKeyString(c.channel_id, c.provider_message_id), *contact);
+      if (unnamed) found.unnamed.push_back(std::move(contact).value());
       return Status::Ok();
     }));
   }

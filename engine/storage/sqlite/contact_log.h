@@ -2,10 +2,10 @@
 // row of contact_log (schema 9), not a row each.
 //
 // Why. A row per contact costs SQLite a record insert per contact besides
-// its dedup key; with the key in its own table (contact_keys.h), an accepted
-// contact costs the key's insert plus its share of one appended row. Nothing
-// reads a single contact on the hot path: recovery and pruning decode whole
-// rows.
+// its dedup key; in the log, an accepted contact costs its share of one
+// appended row, and its key is indexed in the writer's memory
+// (contact_keys.h). Nothing reads a single contact on the hot path: recovery,
+// pruning and the key index's start decode whole rows.
 //
 // Format of a row's `contacts` BLOB (never changed once written: a new
 // layout is a new leading version byte):

@@ -19,6 +19,7 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
       " customer_id, arrival_ms FROM session_events ORDER BY seq");
   if (!st.ok()) return st.status();
   SessionFold fold;
+  std::vector<std::uint64_t> named;  // ContactKeyHash of each contact an event names
   for (;;) {
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
@@ -34,6 +35,7 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
     e.channel_kind = st->ColumnText(7);
     e.customer_id = st->ColumnText(8);
     e.arrival_ms = st->ColumnInt64(9);
+    if (e.provider_message_id.has_value()) named.push_back(ContactKeyHash(e.channel_id, *e.provider_message_id));
     fold.Add(std::move(e));
   }
   for (const auto& [tenant, id] : fold.max_session_id()) {
@@ -46,7 +48,8 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
   std::vector<SessionFold::OpenSession> open = fold.TakeOpen();
   std::vector<std::pair<std::string, std::string>> keys;
   for (const SessionFold::OpenSession& f : open) keys.insert(keys.end(), f.keys.begin(), f.keys.end());
-  StatusOr<StoredContacts> contacts = FindContacts(conn, keys, /*unnamed=*/true);
+  std::sort(named.begin(), named.end());
+  StatusOr<StoredContacts> contacts = FindContacts(conn, keys, &named);
   if (!contacts.ok()) return contacts.status();
   for (SessionFold::OpenSession& f : open) {
     for (const auto& [channel, message] : f.keys) {
@@ -57,6 +60,7 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
     state.sessions.push_back(std::move(f.session));
   }
   state.pending_contacts = std::move(contacts->unnamed);
+  state.dedup_keys = contacts->keyed;
   SortByArrival(state.sessions);
   return Status::Ok();
 }
@@ -76,9 +80,6 @@ StatusOr<OpenState> LoadOpenState(ReadConnection& rc) {
   if (!snapshot.status().ok()) return snapshot.status();
   OpenState state;
   ROUTERD_RETURN_IF_ERROR(LoadSessionsAndPending(rc.conn(), state));
-  StatusOr<std::uint64_t> keys = Count(rc.conn(), "SELECT COUNT(*) FROM contact_keys");
-  if (!keys.ok()) return keys.status();
-  state.dedup_keys = *keys;
   StatusOr<std::uint64_t> leave = Count(rc.conn(), "SELECT COUNT(*) FROM leave_messages");
   if (!leave.ok()) return leave.status();
   state.leave_messages = *leave;

@@ -4,9 +4,9 @@
 //
 // LoadOpenState folds the partition's session events in seq order (opened,
 // contacts added, assigned, requeued, ended) into the sessions still open,
-// then reads their contacts by key from the contact log, and finds the pending
-// contacts: keyed contacts that no session event names (routed or kept in a
-// leave message).
+// then reads the contact log once for their contacts and the pending ones:
+// keyed contacts that no session event names (routed or kept in a leave
+// message).
 //
 // Thread safety: each call uses the given ReadConnection, which must not be in
 // use by another thread meanwhile.
@@ -30,7 +30,8 @@ StatusOr<OpenState> LoadOpenState(Database& db);
 // True when (channel_id, provider_message_id) is stored: a provider retry of
 // something already accepted. The authoritative check-and-insert is the
 // AcceptedContacts record (ContactWrite::kDuplicate); this is a read-only
-// look-up.
+// look-up that reads the whole contact log (the keys are indexed only in the
+// writer's memory): for tests and tools, not for a request path.
 StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,
                                   std::string_view provider_message_id);
 

@@ -56,6 +56,7 @@ Status JournalWriter::Start() {
   if (started_) return Status::FailedPrecondition("journal writer already started");
   // The thread does not run yet: the connection is still ours.
   ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
+  ROUTERD_RETURN_IF_ERROR(LoadContactKeys(db_.writer(), contact_log_));
   StatusOr<Statement> last = db_.writer().Prepare(
       "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contact_log), 0),"
       " COALESCE((SELECT MAX(at_ms) FROM session_events), 0)), COALESCE((SELECT MAX(seq) FROM contact_log), 0)");
@@ -196,7 +197,6 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   SqliteConnection& conn = db_.writer();
   last_stamp_ms_ = std::max(last_stamp_ms_, clock_.WallMs());
   OpenSessionIndex::Changes opened_or_ended;
-  contact_log_.row.clear();
   WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended, contact_log_};
   std::vector<Status> results(batch.size());
 
@@ -209,7 +209,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   for (std::size_t i = 0; txn.ok() && i < batch.size(); ++i) {
     const bool savepoint = batch[i]->may_fail_alone();
     const std::size_t staged = opened_or_ended.size();
-    const ContactLogBuilder::Mark logged = contact_log_.row.mark();
+    const ContactLogBatch::Mark logged = contact_log_.mark();
     if (savepoint) {
       txn = run("SAVEPOINT record");
       if (!txn.ok()) break;
@@ -235,7 +235,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     if (!results[i].ok()) {
       txn = run("ROLLBACK TO record");
       opened_or_ended.truncate(staged);  // its openings, ends and contacts were undone too
-      contact_log_.row.truncate(logged);
+      contact_log_.Truncate(logged);
     }
     if (txn.ok()) txn = run("RELEASE record");
   }
@@ -255,8 +255,14 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     txn = Status::Unavailable(txn.message());
   }
 
-  if (txn.ok()) open_sessions_.Apply(opened_or_ended);
-  if (!txn.ok()) contact_log_.seq = log_seq;  // the row was rolled back: its seq is free again
+  if (txn.ok()) {
+    open_sessions_.Apply(opened_or_ended);
+    contact_log_.Committed();
+  } else {
+    // The row was rolled back: its seq is free again, and its keys are not stored.
+    contact_log_.seq = log_seq;
+    contact_log_.Truncate({});
+  }
   counters_.CountBatch(batch.size(), txn.ok());
   // A completion that throws must not stop the writer, and with it every
   // later commit of the partition.
@@ -280,7 +286,8 @@ void JournalWriter::RunPrunePass() {
     }
   }
   StatusOr<PrunePass> pass =
-      failure.ok() ? PruneOnce(db_.writer(), prune_plan_, options_.prune_rows_per_pass) : StatusOr<PrunePass>(failure);
+      failure.ok() ? PruneOnce(db_.writer(), prune_plan_, options_.prune_rows_per_pass, contact_log_.keys)
+                   : StatusOr<PrunePass>(failure);
   if (pass.ok()) {
     counters_.CountPrunePass(*pass);
     prune_total_.contacts += pass->contacts;

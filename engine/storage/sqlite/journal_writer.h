@@ -49,6 +49,12 @@
 // the batch before (a clock stepping back does not reorder the journal): rows
 // are in time order by seq, which pruning relies on.
 //
+// Dedup keys (contact_keys.h). An accepted contact's key is stored only in
+// its contact_log row; the writer indexes the partition's keys in memory,
+// reads them from the log in Start(), and claims a contact's key against the
+// index inside its batch. A batch that does not commit takes its claims back
+// out, so a provider's retry of it is new.
+//
 // Pruning (prune.h). Between batches, when prune_interval_ms has passed or
 // RequestPrune() was called, the writer deletes the oldest rows past
 // retention_ms by seq ranges: contact_log rows with their contacts' durable
@@ -152,8 +158,9 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // Reads which sessions are open and the latest stamp, then starts the
-  // writer thread; records submitted before are written first.
+  // Reads which sessions are open, the stored dedup keys and the latest
+  // stamp, then starts the writer thread; records submitted before are
+  // written first.
   Status Start();
   // Refuses new records, writes everything already queued, joins the thread.
   // Idempotent.

@@ -2,6 +2,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/contact_log.h"
@@ -100,11 +102,14 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
 
 namespace {
 
-// Prunes contact_log row `seq`: forgets the dedup keys of the contacts it
-// does not keep, then deletes the row, or rewrites it with the kept ones.
-// Returns how many contacts went.
+// The dedup keys a pass forgets, taken out of the index once it commits.
+using ForgottenKeys = std::vector<std::pair<std::uint64_t, std::int64_t>>;  // hash, row
+
+// Prunes contact_log row `seq`: deletes it, or rewrites it with the contacts
+// it keeps, and notes the keys of the others in `forgotten`. Returns how
+// many contacts went.
 StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
-                                    std::string_view bytes) {
+                                    std::string_view bytes, ForgottenKeys& forgotten) {
   ContactLogBuilder kept;
   std::uint64_t gone = 0;
   ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(bytes, [&](const LoggedContact& c) -> Status {
@@ -115,11 +120,8 @@ StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& pla
       return Status::Ok();
     }
     ++gone;
-    if (!keyed) return Status::Ok();
-    StatusOr<Statement> key = conn.Prepare(
-        "DELETE FROM contact_keys WHERE channel_id = ?1 AND provider_message_id = ?2 AND log_seq = ?3");
-    if (!key.ok()) return key.status();
-    return key->BindView(1, c.channel_id).BindView(2, c.provider_message_id).Bind(3, seq).Run();
+    if (keyed) forgotten.emplace_back(ContactKeyHash(c.channel_id, c.provider_message_id), seq);
+    return Status::Ok();
   }));
   StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM contact_log WHERE seq = ?1")
                                         : conn.Prepare("UPDATE contact_log SET contacts = ?2 WHERE seq = ?1");
@@ -132,7 +134,8 @@ StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& pla
 
 // Prunes contact_log rows from plan.contact_next on, until about `max_rows`
 // contacts went or the cut is reached.
-StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
+StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows,
+                                      ForgottenKeys& forgotten) {
   std::uint64_t gone = 0;
   while (gone < max_rows && plan.contact_next < plan.contact_cut) {
     StatusOr<Statement> st =
@@ -146,7 +149,7 @@ StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, s
     }
     const std::int64_t seq = st->ColumnInt64(0);
     const std::string bytes(st->ColumnBlob(1));
-    StatusOr<std::uint64_t> n = PruneLogRow(conn, plan, seq, bytes);
+    StatusOr<std::uint64_t> n = PruneLogRow(conn, plan, seq, bytes, forgotten);
     if (!n.ok()) return n.status();
     gone += *n;
     plan.contact_next = seq + 1;
@@ -156,14 +159,15 @@ StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, s
 
 }  // namespace
 
-StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
+StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows, ContactKeyIndex& keys) {
   ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   const std::int64_t contact_next = plan.contact_next;
   const std::string keep_sessions =
       plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_sessions k WHERE k.tenant_id = e.tenant_id"
                        " AND k.session_id = e.session_id)"
                      : "";
-  StatusOr<std::uint64_t> contacts = PruneContacts(conn, plan, max_rows);
+  ForgottenKeys forgotten;
+  StatusOr<std::uint64_t> contacts = PruneContacts(conn, plan, max_rows, forgotten);
   // Events only once no contact past retention is left: a contact whose
   // naming event went first would look pending after a restart.
   const bool contacts_left = contacts.ok() && plan.contact_next < plan.contact_cut;
@@ -180,6 +184,7 @@ StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size
     plan.contact_next = contact_next;  // nothing of the pass is stored
     return s;
   }
+  for (const auto& [hash, seq] : forgotten) keys.Erase(hash, seq);
   PrunePass pass;
   pass.contacts = *contacts;
   pass.session_events = *events;

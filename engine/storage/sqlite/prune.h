@@ -4,8 +4,9 @@
 // Rows are in time order by seq (the writer's stamps never decrease), so the
 // rows past retention are the ones below a cut found by binary search on
 // seq: contact_log rows below the contact cut, session events below the event
-// cut. A contact_log row goes with its contacts' dedup keys; a row that holds
-// a contact to keep is rewritten with only those.
+// cut. A contact_log row goes with its contacts' dedup keys (out of the
+// writer's ContactKeyIndex once the pass commits); a row that holds a contact
+// to keep is rewritten with only those.
 // Sessions still open keep their events and contacts whatever their age
 // (recovery needs them); the writer's OpenSessionIndex says which those are,
 // and only sessions opened before the cut (with an hour's margin) need
@@ -25,6 +26,7 @@
 #include <unordered_set>
 
 #include "engine/storage/journal_model.h"
+#include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/open_session_index.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "engine/storage/storage_types.h"
@@ -49,8 +51,9 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
 
 // One transaction: deletes about `max_rows` contacts (whole contact_log rows:
 // it stops after the row that reaches the count) and at most `max_rows`
-// session events of `plan`, and moves the plan past them.
+// session events of `plan`, moves the plan past them and, once that commits,
+// takes the deleted contacts' keys out of `keys`.
 // REQUIRES: no transaction open on `conn`.
-StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows);
+StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows, ContactKeyIndex& keys);
 
 }  // namespace routerd::storage

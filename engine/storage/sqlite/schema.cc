@@ -208,6 +208,10 @@ INSERT INTO definitions (tenant_id, kind, object_id, definition, set_at_ms, set_
 DROP TABLE agent_definitions;
 )sql";
 
+// Version 10: the dedup keys are indexed by the journal writer, in memory,
+// from the contact log; their table goes, and nothing in it is lost (each key
+// is in its contact's row).
+constexpr std::string_view kMigration10 = "DROP TABLE contact_keys;";
 
 Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) {
   switch (version) {
@@ -229,6 +233,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return conn.Exec(kMigration8);
     case 9:
       return Migrate9(conn);
+    case 10:
+      return conn.Exec(kMigration10);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

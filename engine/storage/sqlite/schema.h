@@ -28,6 +28,8 @@
 //   9  the contact log: contact_log (a writer batch's accepted contacts in one
 //      row) and contact_keys (the dedup key, naming the row); the contacts
 //      rows move into them, and the table is dropped.
+//  10  contact_keys is dropped: the keys are in the contact log rows, and the
+//      journal writer indexes them in memory (contact_keys.h).
 //
 // Thread safety: constant data.
 #pragma once
@@ -43,7 +45,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

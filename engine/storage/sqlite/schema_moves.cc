@@ -191,12 +191,12 @@ Status Migrate3(SqliteConnection& conn, std::int64_t now_ms) {
 
 
 // Version 9: the contact log. A writer batch's accepted contacts are one
-// contact_log row (contact_log.h), and the dedup key has a table of its own
-// (contact_keys.h), so an accepted contact costs its key's insert and a share
+// contact_log row (contact_log.h), and the dedup key has a table of its own,
+// contact_keys, so an accepted contact costs its key's insert and a share
 // of one row instead of a row of its own and an index entry. The contacts rows
 // move into the log in seq order, up to kContactsPerMigratedRow per row, each
 // row stamped with its newest contact's time (no contact is pruned earlier
-// than before).
+// than before). (Version 10 drops contact_keys again.)
 namespace {
 
 constexpr std::string_view kMigration9Tables = R"sql(
@@ -218,6 +218,17 @@ CREATE TABLE contact_keys (
 
 constexpr std::size_t kContactsPerMigratedRow = 1000;
 
+// True when the key was new (the old unique index allowed no duplicate).
+StatusOr<bool> InsertMigratedKey(SqliteConnection& conn, std::string_view channel_id,
+                                 std::string_view provider_message_id, std::int64_t log_seq) {
+  StatusOr<Statement> insert = conn.Prepare(
+      "INSERT INTO contact_keys (channel_id, provider_message_id, log_seq) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (channel_id, provider_message_id) DO NOTHING");
+  if (!insert.ok()) return insert.status();
+  ROUTERD_RETURN_IF_ERROR(insert->BindView(1, channel_id).BindView(2, provider_message_id).Bind(3, log_seq).Run());
+  return conn.Changes() == 1;
+}
+
 }  // namespace
 
 Status Migrate9(SqliteConnection& conn) {
@@ -237,7 +248,7 @@ Status Migrate9(SqliteConnection& conn) {
     const std::string customer = src->ColumnText(4), name = src->ColumnText(5), key = src->ColumnText(6);
     const std::string text = src->ColumnText(7), attachments = src->ColumnText(10), phone = src->ColumnText(11);
     if (!key.empty()) {
-      StatusOr<bool> claimed = ClaimContactKey(conn, batch, channel, key);
+      StatusOr<bool> claimed = InsertMigratedKey(conn, channel, key, batch.seq);
       if (!claimed.ok()) return claimed.status();
       if (!*claimed) continue;  // the old unique index allowed no duplicate
     }
