@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "engine/storage/sqlite/schema.h"
 #include "routerd/clock.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/routerd_process.h"
@@ -165,7 +166,9 @@ TEST_F(CorruptDatabaseTest, DatabaseFromANewerRouterdIsRefusedAndLeftUntouched) 
   const std::string before = storage::testing::ReadAll(db_path());
   StartAndWaitForExit();
   ExpectRefused("does not downgrade");
-  EXPECT_NE(process_->Output().find("schema version 99, newer than version 9"), std::string::npos)
+  EXPECT_NE(process_->Output().find("schema version 99, newer than version " +
+                                    std::to_string(storage::kSchemaVersion)),
+            std::string::npos)
       << process_->Output();
   EXPECT_EQ(storage::testing::ReadAll(db_path()), before);
 }

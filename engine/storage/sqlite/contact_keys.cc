@@ -90,6 +90,7 @@ StatusOr<bool> ClaimContactKey(SqliteConnection& conn, ContactLogBatch& batch, s
       stored = std::move(read->value());
       bytes = stored;
     }
+    if (bytes.empty()) return false;  // the row being built holds nothing yet
     bool found = false;
     Status decoded = ForEachLoggedContact(bytes, [&](const LoggedContact& c) -> Status {
       found = found || (c.provider_message_id == provider_message_id && c.channel_id == channel_id);
