@@ -103,7 +103,9 @@ TEST_F(ContactKeysTest, ClaimsAreUndoneWithTheRowTheyWereMadeFor) {
 
 TEST_F(ContactKeysTest, TheIndexIsReadBackFromTheStoredRows) {
   for (int row = 0; row < 3; ++row) {
-    if (row > 0) ASSERT_TRUE(db_->writer().Exec("BEGIN").ok());
+    if (row > 0) {
+      ASSERT_TRUE(db_->writer().Exec("BEGIN").ok());
+    }
     std::vector<std::string> ids;
     for (int i = 0; i < 100; ++i) ids.push_back("m" + std::to_string(row * 100 + i));
     Claim(*db_, batch_, ids);

@@ -106,6 +106,9 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& option
   ROUTERD_RETURN_IF_ERROR(db->Configure(options));
   int target = options.target_version_for_test > 0 ? options.target_version_for_test : kSchemaVersion;
   ROUTERD_RETURN_IF_ERROR(db->Migrate(target));
+  StatusOr<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(db->path_, *db->writer_);
+  if (!checkpointer.ok()) return checkpointer.status();
+  db->checkpointer_ = std::move(checkpointer).value();
   return db;
 }
 
@@ -136,8 +139,8 @@ Status Database::Configure(const DatabaseOptions& options) {
     }
   }
   ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA synchronous=FULL"));
-  // The dedup key index takes inserts all over its B-tree: keep its pages in
-  // memory (32 MiB per partition writer) rather than re-reading them.
+  // Older rows that duplicate checks and prune passes read stay in memory
+  // (32 MiB per partition writer) rather than being read again.
   ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA cache_size=-32768"));
   ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA foreign_keys=ON"));
   return Status::Ok();
