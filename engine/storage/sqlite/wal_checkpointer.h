@@ -10,7 +10,7 @@
 // webhook waits for its commit: on the development VM, 4 of 24 five-second
 // wrk runs of sync ingest with SQLite's default had a p99 of 126 to 363 ms
 // (5 to 7 ms otherwise); with the checkpoints off the writer (or with none
-// at all, as an experiment), none of 25.
+// at all, as an experiment), none of 18.
 //
 // How. The writer connection's own checkpoints are off; its WAL hook (called
 // on the writer thread after each commit with the log's size) wakes this
