@@ -49,65 +49,70 @@ bool Eventually(Done done) {
   return done();
 }
 
-TEST(WalCheckpointerTest, TheThreadCopiesTheLogOnceItHoldsTheThreshold) {
-  TempDir dir;
-  const std::string path = dir.path() + "/wal.db";
-  auto conn = OpenWalFile(path);
-  ASSERT_NE(conn, nullptr);
-  WalCheckpointerOptions options;
-  options.threshold_pages = 100;
-  options.writer_limit_pages = 1'000'000;  // never: the thread does it all
-  auto checkpointer = WalCheckpointer::Start(path, *conn, options);
-  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+// A fresh WAL file and its writer connection.
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    conn_ = OpenWalFile(path_);
+    ASSERT_NE(conn_, nullptr);
+  }
+  std::unique_ptr<WalCheckpointer> Start(int threshold_pages, int writer_limit_pages) {
+    WalCheckpointerOptions options;
+    options.threshold_pages = threshold_pages;
+    options.writer_limit_pages = writer_limit_pages;
+    StatusOr<std::unique_ptr<WalCheckpointer>> started = WalCheckpointer::Start(path_, *conn_, options);
+    EXPECT_TRUE(started.ok()) << started.status().ToString();
+    return started.ok() ? std::move(started).value() : nullptr;
+  }
+
+  TempDir dir_;
+  const std::string path_ = dir_.path() + "/wal.db";
+  std::unique_ptr<SqliteConnection> conn_;
+};
+
+TEST_F(WalCheckpointerTest, TheThreadCopiesTheLogOnceItHoldsTheThreshold) {
+  const std::string& path = path_;
+  SqliteConnection* conn = conn_.get();
+  auto checkpointer = Start(100, 1'000'000);  // the writer's limit never reached: the thread does it all
+  ASSERT_NE(checkpointer, nullptr);
 
   Commit(*conn, 5);  // about 50 pages: below the threshold
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ((*checkpointer)->stats().by_checkpointer, 0u);
+  EXPECT_EQ(checkpointer->stats().by_checkpointer, 0u);
   const std::int64_t before = FileSize(path);
 
   Commit(*conn, 20);
-  ASSERT_TRUE(Eventually([&] { return (*checkpointer)->stats().by_checkpointer >= 1; }));
-  EXPECT_EQ((*checkpointer)->stats().by_writer, 0u);
+  ASSERT_TRUE(Eventually([&] { return checkpointer->stats().by_checkpointer >= 1; }));
+  EXPECT_EQ(checkpointer->stats().by_writer, 0u);
   // At least the threshold's 100 pages copied into the database file.
   EXPECT_TRUE(Eventually([&] { return FileSize(path) > before + 300'000; })) << FileSize(path) - before;
   EXPECT_EQ(*conn->QueryText("SELECT COUNT(*) FROM rows"), "25");
 }
 
-TEST(WalCheckpointerTest, TheWriterCheckpointsInlineWhenTheLogPassesItsLimit) {
-  TempDir dir;
-  const std::string path = dir.path() + "/wal.db";
-  auto conn = OpenWalFile(path);
-  ASSERT_NE(conn, nullptr);
-  WalCheckpointerOptions options;
-  options.threshold_pages = 1'000'000;  // the thread is never woken
-  options.writer_limit_pages = 100;
-  auto checkpointer = WalCheckpointer::Start(path, *conn, options);
-  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+TEST_F(WalCheckpointerTest, TheWriterCheckpointsInlineWhenTheLogPassesItsLimit) {
+  const std::string& path = path_;
+  SqliteConnection* conn = conn_.get();
+  auto checkpointer = Start(1'000'000, 100);  // the thread is never woken
+  ASSERT_NE(checkpointer, nullptr);
 
   Commit(*conn, 500);  // about 20 MB through the log
-  EXPECT_GE((*checkpointer)->stats().by_writer, 1u);
-  EXPECT_EQ((*checkpointer)->stats().by_checkpointer, 0u);
+  EXPECT_GE(checkpointer->stats().by_writer, 1u);
+  EXPECT_EQ(checkpointer->stats().by_checkpointer, 0u);
   EXPECT_LT(FileSize(path + "-wal"), 2'000'000) << "the log started over instead of growing";
   EXPECT_EQ(*conn->QueryText("SELECT COUNT(*) FROM rows"), "500");
 }
 
-TEST(WalCheckpointerTest, WithoutItTheLogIsNotCheckpointedByCommits) {
-  TempDir dir;
-  const std::string path = dir.path() + "/wal.db";
-  auto conn = OpenWalFile(path);
-  ASSERT_NE(conn, nullptr);
+TEST_F(WalCheckpointerTest, WithoutItTheLogIsNotCheckpointedByCommits) {
+  const std::string& path = path_;
   {
-    WalCheckpointerOptions options;
-    options.threshold_pages = 1'000'000;
-    options.writer_limit_pages = 1'000'000;
-    auto checkpointer = WalCheckpointer::Start(path, *conn, options);
-    ASSERT_TRUE(checkpointer.ok());
-    Commit(*conn, 150);  // about 1500 pages, past SQLite's own threshold of 1000
+    auto checkpointer = Start(1'000'000, 1'000'000);
+    ASSERT_NE(checkpointer, nullptr);
+    Commit(*conn_, 150);  // about 1500 pages, past SQLite's own threshold of 1000
     EXPECT_GT(FileSize(path + "-wal"), 6'000'000) << "no commit checkpointed";
   }
   // Stopped: the writer's hook is gone, and SQLite checkpoints when the
   // connection closes; everything is in the database file.
-  conn.reset();
+  conn_.reset();
   EXPECT_EQ(FileSize(path + "-wal"), -1) << "removed at close, its pages copied";
   auto reopened = SqliteConnection::Open(path, SqliteConnection::Mode::kReadOnly);
   ASSERT_TRUE(reopened.ok());
