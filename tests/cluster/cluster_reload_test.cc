@@ -150,6 +150,14 @@ TEST_F(ClusterReloadTest, ATenantAddedToEveryInstancesFileIsClaimedAndRouted) {
   }
   const int routing = h.IndexOf(routed_by);
   ASSERT_GE(routing, 0) << h.LogTails();
+  // The lease is stored before the instance has loaded the tenant, and an
+  // agent that connects in between can be let go when it does: wait until
+  // the instance says it routes the tenant.
+  const std::string routes = "cluster: routing tenant " + tenant + " (epoch";
+  while (h.process(routing).Output().find(routes) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_NE(h.process(routing).Output().find(routes), std::string::npos) << h.LogTails();
 
   // Its agent signs in there, and a customer of its channel is assigned to it.
   std::unique_ptr<gateway_test::AgentConnection> a1 =
