@@ -81,11 +81,6 @@ void Daemon::RenderMetrics(metrics::PrometheusWriter& out) const {
   out.One("routerd_storage_unavailable_writers", "gauge",
           "Journal writers whose storage server cannot be reached now (webhooks answer 503).",
           j.unavailable_partitions);
-  out.Family("routerd_journal_wal_checkpoints_total", "counter",
-             "SQLite write-ahead log checkpoints: by the checkpoint thread, or by the writer when the log passed its "
-             "limit.");
-  out.Sample("routerd_journal_wal_checkpoints_total", {{"by", "checkpointer"}}, j.wal_checkpoints);
-  out.Sample("routerd_journal_wal_checkpoints_total", {{"by", "writer"}}, j.wal_checkpoints_by_writer);
   out.Family("routerd_journal_pruned_total", "counter", "Rows removed after the retention period.");
   out.Sample("routerd_journal_pruned_total", {{"kind", "contact"}}, j.pruned_contacts);
   out.Sample("routerd_journal_pruned_total", {{"kind", "session_event"}}, j.pruned_session_events);

@@ -25,8 +25,6 @@ JournalStats& JournalStats::operator+=(const JournalStats& o) {
   pruned_session_events += o.pruned_session_events;
   reconnects += o.reconnects;
   unavailable_partitions += o.unavailable_partitions;
-  wal_checkpoints += o.wal_checkpoints;
-  wal_checkpoints_by_writer += o.wal_checkpoints_by_writer;
   return *this;
 }
 

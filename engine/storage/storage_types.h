@@ -187,10 +187,6 @@ struct JournalStats {
   std::uint64_t pruned_session_events = 0;
   std::uint64_t reconnects = 0;              // connections to a database server re-established
   std::uint64_t unavailable_partitions = 0;  // partitions whose server cannot be reached now
-  // SQLite: write-ahead log checkpoints, by the checkpoint thread and (the
-  // log past its limit) by the writer itself.
-  std::uint64_t wal_checkpoints = 0;
-  std::uint64_t wal_checkpoints_by_writer = 0;
 
   double RecordsPerCommit() const { return commits == 0 ? 0.0 : static_cast<double>(records) / commits; }
   std::uint64_t Fsyncs() const { return commits + prune_passes; }

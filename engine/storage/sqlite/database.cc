@@ -106,9 +106,6 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& option
   ROUTERD_RETURN_IF_ERROR(db->Configure(options));
   int target = options.target_version_for_test > 0 ? options.target_version_for_test : kSchemaVersion;
   ROUTERD_RETURN_IF_ERROR(db->Migrate(target));
-  StatusOr<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(db->path_, *db->writer_);
-  if (!checkpointer.ok()) return checkpointer.status();
-  db->checkpointer_ = std::move(checkpointer).value();
   return db;
 }
 

@@ -10,8 +10,7 @@
 //     versions;
 //   - a database holding tables but no schema_version (not routerd's).
 // Settings: WAL journal, synchronous=FULL (a commit is on disk when COMMIT
-// returns), foreign keys on, a busy timeout; the log is checkpointed by a
-// thread of its own (WalCheckpointer), not by the writer's commits. Migrations (schema.h) run in order
+// returns), foreign keys on, a busy timeout. Migrations (schema.h) run in order
 // inside one transaction, so a crash mid-upgrade leaves the old version.
 //
 // Readers: WAL lets readers work on a snapshot while the writer commits, so
@@ -33,7 +32,6 @@
 #include <vector>
 
 #include "engine/storage/sqlite/sqlite_connection.h"
-#include "engine/storage/sqlite/wal_checkpointer.h"
 #include "routerd/status.h"
 
 namespace routerd::storage {
@@ -129,8 +127,6 @@ class Database {
   int schema_version() const { return schema_version_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& path() const { return path_; }
-  // The log's checkpoints so far (wal_checkpointer.h).
-  WalCheckpointStats checkpoint_stats() const { return checkpointer_->stats(); }
 
  private:
   Database(std::string data_dir, std::string path, int busy_timeout_ms, std::unique_ptr<SqliteConnection> writer);
@@ -143,8 +139,6 @@ class Database {
   int schema_version_ = 0;
   std::unique_ptr<SqliteConnection> writer_;
   ReaderPool readers_;
-  // Last: it hooks writer_, so it goes first.
-  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace routerd::storage

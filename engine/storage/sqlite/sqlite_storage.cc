@@ -122,12 +122,7 @@ void SqliteStorage::RequestPrune(PruneDone done) {
 
 JournalStats SqliteStorage::stats() const {
   JournalStats total;
-  for (std::size_t i = 0; i < partitions_->size(); ++i) {
-    total += partitions_->at(i).writer->stats();
-    const WalCheckpointStats checkpoints = partitions_->at(i).db->checkpoint_stats();
-    total.wal_checkpoints += checkpoints.by_checkpointer;
-    total.wal_checkpoints_by_writer += checkpoints.by_writer;
-  }
+  for (std::size_t i = 0; i < partitions_->size(); ++i) total += partitions_->at(i).writer->stats();
   return total;
 }
 
