@@ -22,6 +22,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <vector>
 
 namespace routerd::base {
@@ -34,6 +36,16 @@ inline std::uint64_t SpreadHashBits(std::uint64_t h) {
   h *= 0xBF58476D1CE4E5B9ull;
   h ^= h >> 29;
   return h;
+}
+
+// The hash of a dedup key, (channel id, provider message id): the one rule
+// for the ingest window and the journal's key index. The channel's hash is
+// multiplied by an odd constant (a bijection), so keys that differ only in
+// their channel differ before the mixing.
+inline std::uint64_t DedupKeyHash(std::string_view channel_id, std::string_view provider_message_id) {
+  std::uint64_t h = std::hash<std::string_view>()(provider_message_id);
+  h ^= std::hash<std::string_view>()(channel_id) * 0x9E3779B97F4A7C15ull;
+  return SpreadHashBits(h);
 }
 
 template <typename Slot, Slot kAbsentSlot>
@@ -85,8 +97,6 @@ class BasicFlatHashIndex {
   }
 
   std::size_t size() const { return size_; }
-  // The array's bytes (the index's memory).
-  std::size_t capacity_bytes() const { return entries_.size() * sizeof(Entry); }
 
  private:
   struct Entry {

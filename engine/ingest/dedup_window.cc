@@ -10,10 +10,8 @@ DedupWindow::DedupWindow(std::int64_t window_ms, std::size_t max_entries)
     : window_ms_(window_ms), max_per_shard_(max_entries / kShards + 1) {}
 
 DedupWindow::Key DedupWindow::KeyOf(std::string_view channel_id, std::string_view id) {
-  std::uint64_t h = std::hash<std::string_view>()(id);
-  h ^= std::hash<std::string_view>()(channel_id) * 0x9E3779B97F4A7C15ull;
   // The shard takes the top bits, the index the low ones: both mixed.
-  return Key{channel_id, id, base::SpreadHashBits(h)};
+  return Key{channel_id, id, base::DedupKeyHash(channel_id, id)};
 }
 
 bool DedupWindow::Matches(const Entry& e, const Key& k) {

@@ -74,8 +74,8 @@ TEST_F(ContactKeysTest, AKeySharingItsHashWithAStoredKeyIsStillNew) {
   Commit(db, batch);
   // As if "new" hashed like "stored": an entry under its hash names the row
   // that holds "stored"; and one under "new-too"'s names the row being built.
-  batch.keys.Insert(ContactKeyHash("ch", "new"), 1);
-  batch.keys.Insert(ContactKeyHash("ch", "new-too"), batch.seq);
+  batch.keys.Insert(base::DedupKeyHash("ch", "new"), 1);
+  batch.keys.Insert(base::DedupKeyHash("ch", "new-too"), batch.seq);
   ASSERT_TRUE(db.writer().Exec("BEGIN").ok());
   EXPECT_EQ(Claim(db, batch, {"new-too", "new", "new", "stored"}), (std::vector<bool>{true, true, false, false}))
       << "only a row that holds the key makes it a duplicate, and the row being built is empty at first";

@@ -37,14 +37,6 @@ std::string ContactKeyString(std::string_view channel_id, std::string_view provi
   return key;
 }
 
-std::uint64_t ContactKeyHash(std::string_view channel_id, std::string_view provider_message_id) {
-  // An odd multiplier is a bijection: keys that differ only in their channel
-  // differ in their hash before the mixing.
-  const std::uint64_t channel = std::hash<std::string_view>()(channel_id);
-  const std::uint64_t message = std::hash<std::string_view>()(provider_message_id);
-  return base::SpreadHashBits(channel * 0x9E3779B97F4A7C15ull + message);
-}
-
 void ContactLogBatch::Truncate(const Mark& mark) {
   row.truncate(mark.row);
   while (claimed.size() > mark.claimed) {
@@ -62,7 +54,8 @@ Status LoadContactKeys(SqliteConnection& conn, ContactLogBatch& batch) {
     if (!*row) return Status::Ok();
     const std::int64_t seq = st->ColumnInt64(0);
     ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(1), [&](const LoggedContact& c) -> Status {
-      if (!c.provider_message_id.empty()) batch.keys.Insert(ContactKeyHash(c.channel_id, c.provider_message_id), seq);
+      if (c.provider_message_id.empty()) return Status::Ok();
+      batch.keys.Insert(base::DedupKeyHash(c.channel_id, c.provider_message_id), seq);
       return Status::Ok();
     }));
   }
@@ -70,7 +63,7 @@ Status LoadContactKeys(SqliteConnection& conn, ContactLogBatch& batch) {
 
 StatusOr<bool> ClaimContactKey(SqliteConnection& conn, ContactLogBatch& batch, std::string_view channel_id,
                                std::string_view provider_message_id) {
-  const std::uint64_t hash = ContactKeyHash(channel_id, provider_message_id);
+  const std::uint64_t hash = base::DedupKeyHash(channel_id, provider_message_id);
   // Usually no entry: a new key. An entry is this key's only if its row
   // holds it (the row being built, or a stored one).
   Status failed;
@@ -138,8 +131,9 @@ StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const st
       bool asked = false;
       auto [first, last] = wanted.equal_range(c.provider_message_id);
       for (auto it = first; it != last && !asked; ++it) asked = it->second == c.channel_id;
-      const bool unnamed = named != nullptr && !std::binary_search(named->begin(), named->end(),
-                                                                   ContactKeyHash(c.channel_id, c.provider_message_id));
+      const bool unnamed =
+          named != nullptr &&
+          !std::binary_search(named->begin(), named->end(), base::DedupKeyHash(c.channel_id, c.provider_message_id));
       if (!asked && !unnamed) return Status::Ok();
       StatusOr<ContactPtr> contact = ToContact(c);
       if (!contact.ok()) return contact.status();

@@ -37,10 +37,7 @@
 
 namespace routerd::storage {
 
-// The hash a key is indexed and looked for under.
-std::uint64_t ContactKeyHash(std::string_view channel_id, std::string_view provider_message_id);
-
-// Key hash -> the contact_log seq of the row that holds the key.
+// Key hash (base::DedupKeyHash) -> the contact_log seq of the row that holds the key.
 using ContactKeyIndex = base::BasicFlatHashIndex<std::int64_t, 0>;
 
 // The contact_log row a writer batch is building, and the partition's keys.
@@ -97,7 +94,7 @@ struct StoredContacts {
 
 // One pass over every contact_log row: the contacts stored under `keys`
 // (channel_id, provider_message_id) and, when `named` is given (the sorted
-// ContactKeyHash of every key a session event names), the keyed contacts
+// base::DedupKeyHash of every key a session event names), the keyed contacts
 // whose hash is not among them. Two keys share a 64-bit hash with
 // probability 2^-64: about 5e-11 for a thousand unnamed contacts against a
 // million events, far below the odds of the disk's own undetected errors.

@@ -19,7 +19,7 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
       " customer_id, arrival_ms FROM session_events ORDER BY seq");
   if (!st.ok()) return st.status();
   SessionFold fold;
-  std::vector<std::uint64_t> named;  // ContactKeyHash of each contact an event names
+  std::vector<std::uint64_t> named;  // base::DedupKeyHash of each contact an event names
   for (;;) {
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
@@ -35,7 +35,7 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
     e.channel_kind = st->ColumnText(7);
     e.customer_id = st->ColumnText(8);
     e.arrival_ms = st->ColumnInt64(9);
-    if (e.provider_message_id.has_value()) named.push_back(ContactKeyHash(e.channel_id, *e.provider_message_id));
+    if (e.provider_message_id.has_value()) named.push_back(base::DedupKeyHash(e.channel_id, *e.provider_message_id));
     fold.Add(std::move(e));
   }
   for (const auto& [tenant, id] : fold.max_session_id()) {

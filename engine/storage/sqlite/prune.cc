@@ -120,7 +120,7 @@ StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& pla
       return Status::Ok();
     }
     ++gone;
-    if (keyed) forgotten.emplace_back(ContactKeyHash(c.channel_id, c.provider_message_id), seq);
+    if (keyed) forgotten.emplace_back(base::DedupKeyHash(c.channel_id, c.provider_message_id), seq);
     return Status::Ok();
   }));
   StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM contact_log WHERE seq = ?1")
