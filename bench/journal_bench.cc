@@ -226,6 +226,8 @@ void Register(const std::string& name, const std::string& backend, config::Durab
       ->Args({256, 1, 0})
       ->Args({256, 2, 0})
       ->Args({256, 1, 1})
+      ->Args({4096, 1, 0})
+      ->Args({4096, 1, 1})
       ->UseRealTime()
       ->Unit(benchmark::kMicrosecond);
 }

@@ -23,7 +23,8 @@
 
 namespace routerd::storage {
 
-// Session event kinds as stored (session_events.kind).
+// Session event kinds as stored (session_events.kind; on SQLite, the event
+// log's kind for all but kTrace).
 enum class SessionEventKind : std::int64_t {
   kOpened = 1,    // channel_kind, channel_id, customer_id, queue_id, arrival_ms; the first contact's key
   kContact = 2,   // the contact (channel_id, provider_message_id) joined the session

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/storage/contact_log_table.h"
+#include "tests/storage/event_log_table.h"
 
 namespace routerd::durability {
 
@@ -30,24 +31,19 @@ StatusOr<std::unique_ptr<DatabaseProbe>> SqliteDatabaseProbe::Open(const std::st
 }
 
 Status SqliteDatabaseProbe::Refresh() {
-  std::string events;
-  for (int p = 0; p < partitions_; ++p) {
-    if (p > 0) events += " UNION ALL ";
-    events += "SELECT " + std::to_string(p) + " AS part, seq, tenant_id, session_id, kind, channel_id,"
-              " provider_message_id, queue_id, employee_id, customer_id, arrival_ms, detail FROM " + Schema(p) +
-              ".session_events";
-  }
-  // One read transaction: every file as of one moment per file. The contact
-  // log's rows are decoded into temp.logged first.
-  Status s = conn_->Exec(std::string("BEGIN; DROP TABLE IF EXISTS temp.logged;"
+  // One read transaction: every file as of one moment per file. The logs'
+  // rows are decoded into temp.logged and temp.ev first.
+  Status s = conn_->Exec(std::string("BEGIN; DROP TABLE IF EXISTS temp.logged; DROP TABLE IF EXISTS temp.ev;"
                                      "CREATE TEMP TABLE logged (seq INTEGER PRIMARY KEY, ") +
-                         storage::testing::kLoggedContactColumns + ");");
+                         storage::testing::kLoggedContactColumns + ");" +
+                         "CREATE TEMP TABLE ev (seq INTEGER PRIMARY KEY, " + storage::testing::kLoggedEventColumns +
+                         ");");
   for (int p = 0; s.ok() && p < partitions_; ++p) {
     s = storage::testing::AppendLoggedContacts(*conn_, Schema(p), "temp.logged", p);
+    if (s.ok()) s = storage::testing::AppendLoggedEvents(*conn_, Schema(p), "temp.ev", p);
   }
   std::string sql =
-      "DROP TABLE IF EXISTS temp.ev; DROP TABLE IF EXISTS temp.contacts; DROP TABLE IF EXISTS temp.sessions;"
-      "CREATE TEMP TABLE ev AS " + events + ";"
+      "DROP TABLE IF EXISTS temp.contacts; DROP TABLE IF EXISTS temp.sessions;"
       "CREATE INDEX temp.ev_key ON ev(channel_id, provider_message_id);"
       "CREATE INDEX temp.ev_session ON ev(part, tenant_id, session_id, seq);"
       "CREATE TEMP TABLE contacts AS SELECT c.part, c.seq, c.accepted_at_ms, c.tenant_id, c.channel_id,"

@@ -12,6 +12,7 @@
 #include <future>
 
 #include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/schema.h"
 #include "engine/storage/sqlite/sqlite_storage.h"
 #include "tests/storage/storage_backends.h"
 #include "tests/storage/storage_test_util.h"
@@ -266,10 +267,10 @@ TEST(SqliteDefinitionsUpgradeTest, AVersion7DatabaseMovesItsAgentDefinitionsInto
   auto storage = testing::OpenStorageOrDie(dir.data_dir(), 1, clock);
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
-  EXPECT_EQ(db.schema_version(), 10);
+  EXPECT_EQ(db.schema_version(), kSchemaVersion);
   EXPECT_EQ(*db.writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7,8,9,10");
+            "1,2,3,4,5,6,7,8,9,10,11");
   EXPECT_EQ(testing::CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'agent_definitions'"), 0);
 
   StatusOr<AdministrationState> state = storage->administration().Load();

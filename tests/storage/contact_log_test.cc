@@ -12,6 +12,7 @@
 #include "engine/storage/sqlite/contact_log.h"
 #include "engine/storage/sqlite/database.h"
 #include "engine/storage/sqlite/journal_reader.h"
+#include "engine/storage/sqlite/schema.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace routerd::storage {
@@ -147,7 +148,7 @@ TEST(ContactLogTest, ASchema8DataDirectoryMovesIntoTheLogWithNothingLost) {
   auto storage = OpenStorageOrDie(dir.data_dir(), 1, clock, {"t1"});
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
-  EXPECT_EQ(db.schema_version(), 10);
+  EXPECT_EQ(db.schema_version(), kSchemaVersion);
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('contacts', 'contact_keys')"), 0)
       << "the tables are gone";
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM contact_log"), 1) << "five contacts fit one row";

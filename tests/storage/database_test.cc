@@ -59,12 +59,12 @@ TEST(DatabaseTest, CreatesDataDirAndDatabaseAtTheLatestVersionWithDurableSetting
   EXPECT_TRUE(fs::exists(dir.db_file()));
   EXPECT_EQ(db->path(), dir.db_file());
   EXPECT_EQ(db->schema_version(), kSchemaVersion);
-  EXPECT_EQ(kSchemaVersion, 10);
+  EXPECT_EQ(kSchemaVersion, 11);
   EXPECT_EQ(*db->writer().QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(*db->writer().QueryText("PRAGMA synchronous"), "2") << "2 = FULL";
   EXPECT_EQ(*db->writer().QueryText("PRAGMA foreign_keys"), "1");
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 10) << "one row per applied migration";
-  EXPECT_EQ(CountRows(*db, "SELECT MAX(version) FROM schema_version"), 10);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 11) << "one row per applied migration";
+  EXPECT_EQ(CountRows(*db, "SELECT MAX(version) FROM schema_version"), 11);
 }
 
 TEST(DatabaseTest, ReopenKeepsDataAndAppliesNoMigrationTwice) {
@@ -75,9 +75,9 @@ TEST(DatabaseTest, ReopenKeepsDataAndAppliesNoMigrationTwice) {
   }
   auto db = OpenOrDie(Options(dir));
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->schema_version(), 10);
+  EXPECT_EQ(db->schema_version(), kSchemaVersion);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 3);
-  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 10);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 11);
 }
 
 TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
@@ -93,7 +93,7 @@ TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
   }
   auto db = OpenOrDie(Options(dir));
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->schema_version(), 10);
+  EXPECT_EQ(db->schema_version(), kSchemaVersion);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 2);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts WHERE attachments IS NULL"), 2)
       << "migration 3 rebuilt the table";
@@ -101,20 +101,25 @@ TEST(DatabaseTest, MigratesAVersion1DatabaseKeepingItsRows) {
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'leave_message_history'"), 1);
   EXPECT_EQ(*db->writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7,8,9,10");
+            "1,2,3,4,5,6,7,8,9,10,11");
 }
 
 TEST(DatabaseTest, RefusesADatabaseFromANewerVersionNamingBothVersions) {
   TempDir dir;
   {
     auto db = OpenOrDie(Options(dir));
-    ASSERT_TRUE(db->writer().Exec("INSERT INTO schema_version (version, applied_at_ms) VALUES (11, 0)").ok());
+    ASSERT_TRUE(db->writer()
+                    .Exec("INSERT INTO schema_version (version, applied_at_ms) VALUES (" +
+                          std::to_string(kSchemaVersion + 1) + ", 0)")
+                    .ok());
   }
   StatusOr<std::unique_ptr<Database>> db = Database::Open(Options(dir));
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(db.status().message().find("schema version 11"), std::string::npos) << db.status().message();
-  EXPECT_NE(db.status().message().find("version 10 known to this build"), std::string::npos) << db.status().message();
+  const std::string newer = std::to_string(kSchemaVersion + 1), known = std::to_string(kSchemaVersion);
+  EXPECT_NE(db.status().message().find("schema version " + newer), std::string::npos) << db.status().message();
+  EXPECT_NE(db.status().message().find("version " + known + " known to this build"), std::string::npos)
+      << db.status().message();
   EXPECT_NE(db.status().message().find(dir.db_file()), std::string::npos) << db.status().message();
 
   // Refusing changed nothing: the newer version is still recorded.
@@ -126,7 +131,7 @@ TEST(DatabaseTest, RefusesADatabaseFromANewerVersionNamingBothVersions) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT MAX(version) FROM schema_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 11);
+  EXPECT_EQ(sqlite3_column_int(st, 0), kSchemaVersion + 1);
   sqlite3_finalize(st);
   sqlite3_close(raw);
 }

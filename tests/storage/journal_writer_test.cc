@@ -56,6 +56,14 @@ class ProbeRecord final : public JournalRecord {
     if (!claimed.ok()) return claimed.status();
     ctx.contact_log.row.BeginGroup("t1", "web", "ch");
     ctx.contact_log.row.Add(*MakeContact("ch", "c", "probe", ""));
+    // And as a session is opened: its event in the batch's log row.
+    static const std::string tenant = "t1";
+    SessionEventWrite opened;
+    opened.kind = SessionEventKind::kOpened;
+    opened.tenant_id = &tenant;
+    opened.session_id = 99;
+    ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, opened));
+    ctx.open_sessions.Opened(tenant, 99, ctx.now_ms);
     return Status::FailedPrecondition("probe refuses after writing");
   }
   void Complete(const Status& status) override { done_->set_value(status); }
@@ -297,6 +305,7 @@ TEST(JournalWriterTest, ARecordThatFailsIsUndoneAloneAndTheBatchCommits) {
   EXPECT_EQ(writer.stats().commits, 1u) << "one batch";
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts WHERE provider_message_id = 'probe'"), 0);
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 2);
+  EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM event_log"), 0) << "the probe's opening went with it";
 }
 
 TEST(JournalWriterTest, ARecordWithoutASavepointThatFailsFailsTheWholeBatch) {

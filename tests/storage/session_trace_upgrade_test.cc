@@ -88,10 +88,10 @@ TEST_P(SqliteTraceUpgradeTest, AVersion5DatabaseGetsTheTraceIndexAndKeepsItsRows
   auto storage = OpenStorageOrDie(dir.data_dir(), GetParam(), clock, {"t1", "t2"});
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
-  EXPECT_EQ(db.schema_version(), 10);
+  EXPECT_EQ(db.schema_version(), kSchemaVersion);
   EXPECT_EQ(*db.writer().QueryText(
                 "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)"),
-            "1,2,3,4,5,6,7,8,9,10");
+            "1,2,3,4,5,6,7,8,9,10,11");
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
                           " AND name = 'session_events_traces' AND sql LIKE '%WHERE kind = 7'"),
             1);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/storage/journal_model.h"
+#include "engine/storage/sqlite/row_codec.h"
 
 namespace routerd::storage {
 namespace {
@@ -12,76 +13,15 @@ constexpr char kVersion = 1;
 constexpr char kGroup = 'g';
 constexpr char kContact = 'c';
 
-std::uint64_t ZigZag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-
-std::int64_t UnZigZag(std::uint64_t v) {
-  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-
-  bool done() const { return in_.empty(); }
-  bool Byte(char& out) {
-    if (in_.empty()) return false;
-    out = in_.front();
-    in_.remove_prefix(1);
-    return true;
-  }
-  bool Varint(std::uint64_t& out) {
-    out = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      char c;
-      if (!Byte(c)) return false;
-      const auto b = static_cast<unsigned char>(c);
-      out |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return false;
-  }
-  bool String(std::string_view& out) {
-    std::uint64_t n = 0;
-    if (!Varint(n) || n > in_.size()) return false;
-    out = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return true;
-  }
-  bool Int(std::int64_t& out) {
-    std::uint64_t v = 0;
-    if (!Varint(v)) return false;
-    out = UnZigZag(v);
-    return true;
-  }
-
- private:
-  std::string_view in_;
-};
-
 }  // namespace
-
-void ContactLogBuilder::Varint(std::uint64_t v) {
-  while (v >= 0x80) {
-    bytes_.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  bytes_.push_back(static_cast<char>(v));
-}
-
-void ContactLogBuilder::String(std::string_view s) {
-  Varint(s.size());
-  bytes_.append(s);
-}
 
 void ContactLogBuilder::BeginGroup(std::string_view tenant_id, std::string_view channel_kind,
                                    std::string_view channel_id) {
   if (bytes_.empty()) bytes_.push_back(kVersion);
   bytes_.push_back(kGroup);
-  String(tenant_id);
-  String(channel_kind);
-  String(channel_id);
+  row_codec::PutString(bytes_, tenant_id);
+  row_codec::PutString(bytes_, channel_kind);
+  row_codec::PutString(bytes_, channel_id);
   group_tenant_.clear();  // AddLogged starts its own group next time
 }
 
@@ -105,14 +45,14 @@ void ContactLogBuilder::AddLogged(const LoggedContact& c) {
 
 void ContactLogBuilder::Fields(const LoggedContact& c) {
   bytes_.push_back(kContact);
-  String(c.customer_id);
-  String(c.display_name);
-  String(c.provider_message_id);
-  String(c.text);
-  String(c.attachments);
-  String(c.phone);
-  Varint(ZigZag(c.sent_at_ms));
-  Varint(ZigZag(c.received_at_ms));
+  row_codec::PutString(bytes_, c.customer_id);
+  row_codec::PutString(bytes_, c.display_name);
+  row_codec::PutString(bytes_, c.provider_message_id);
+  row_codec::PutString(bytes_, c.text);
+  row_codec::PutString(bytes_, c.attachments);
+  row_codec::PutString(bytes_, c.phone);
+  row_codec::PutInt(bytes_, c.sent_at_ms);
+  row_codec::PutInt(bytes_, c.received_at_ms);
   ++contacts_;
 }
 
@@ -130,7 +70,7 @@ void ContactLogBuilder::clear() {
 
 Status ForEachLoggedContact(std::string_view bytes, const std::function<Status(const LoggedContact&)>& fn) {
   const Status malformed = Status::DataLoss("a stored contact_log row is malformed");
-  Reader in(bytes);
+  row_codec::RowReader in(bytes);
   char version = 0;
   if (!in.Byte(version) || version != kVersion) {
     return Status::DataLoss("a stored contact_log row has an unknown format (written by a newer routerd?)");

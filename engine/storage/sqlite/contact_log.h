@@ -75,8 +75,6 @@ class ContactLogBuilder {
 
  private:
   void Fields(const LoggedContact& contact);  // the tenant and channel are the group's
-  void String(std::string_view s);
-  void Varint(std::uint64_t v);
 
   std::string bytes_;
   std::size_t contacts_ = 0;

@@ -188,7 +188,11 @@ Status Database::Migrate(int target_version) {
   }
   for (int v = version + 1; v <= target_version; ++v) {
     Status m = ApplyMigration(w, v, WallMs());
-    if (!m.ok()) return fail(Status::Internal("migration to schema version " + std::to_string(v) + ": " + m.message()));
+    if (!m.ok()) {
+      // Rows no routerd writes are the file's fault, not the build's.
+      const StatusCode code = m.code() == StatusCode::kDataLoss ? StatusCode::kDataLoss : StatusCode::kInternal;
+      return fail(Status(code, "migration to schema version " + std::to_string(v) + ": " + m.message()));
+    }
     StatusOr<Statement> ins = w.Prepare("INSERT INTO schema_version (version, applied_at_ms) VALUES (?1, ?2)");
     if (!ins.ok()) return fail(ins.status());
     Status r = ins->Bind(1, std::int64_t{v}).Bind(2, WallMs()).Run();

@@ -7,6 +7,7 @@
 #include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/contact_log.h"
+#include "engine/storage/sqlite/event_log.h"
 #include "engine/storage/sqlite/schema.h"
 
 namespace routerd::storage {
@@ -14,30 +15,15 @@ namespace {
 
 // The open sessions with their contacts, and the pending contacts.
 Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
-  StatusOr<Statement> st = conn.Prepare(
-      "SELECT tenant_id, session_id, kind, channel_id, provider_message_id, queue_id, employee_id, channel_kind,"
-      " customer_id, arrival_ms FROM session_events ORDER BY seq");
-  if (!st.ok()) return st.status();
   SessionFold fold;
   std::vector<std::uint64_t> named;  // base::DedupKeyHash of each contact an event names
-  for (;;) {
-    StatusOr<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    StoredSessionEvent e;
-    e.tenant_id = st->ColumnText(0);
-    e.session_id = static_cast<std::uint64_t>(st->ColumnInt64(1));
-    e.kind = static_cast<SessionEventKind>(st->ColumnInt64(2));
-    e.channel_id = st->ColumnText(3);
-    e.provider_message_id = st->ColumnOptionalText(4);
-    e.queue_id = st->ColumnText(5);
-    e.employee_id = st->ColumnText(6);
-    e.channel_kind = st->ColumnText(7);
-    e.customer_id = st->ColumnText(8);
-    e.arrival_ms = st->ColumnInt64(9);
-    if (e.provider_message_id.has_value()) named.push_back(base::DedupKeyHash(e.channel_id, *e.provider_message_id));
-    fold.Add(std::move(e));
-  }
+  ROUTERD_RETURN_IF_ERROR(ForEachStoredEvent(conn, [&](std::int64_t, const LoggedEvent& e) {
+    if (e.provider_message_id.has_value()) {
+      named.push_back(base::DedupKeyHash(e.channel_id.value_or(std::string_view()), *e.provider_message_id));
+    }
+    fold.Add(ToStoredEvent(e));
+    return Status::Ok();
+  }));
   for (const auto& [tenant, id] : fold.max_session_id()) {
     std::uint64_t& max_id = state.max_session_id[tenant];
     max_id = std::max(max_id, id);

@@ -2,7 +2,7 @@
 // durable dedup check and a session's kept route trace. They run on a read
 // connection and never wait for the writer.
 //
-// LoadOpenState folds the partition's session events in seq order (opened,
+// LoadOpenState folds the partition's event log in write order (opened,
 // contacts added, assigned, requeued, ended) into the sessions still open,
 // then reads the contact log once for their contacts and the pending ones:
 // keyed contacts that no session event names (routed or kept in a leave

@@ -61,7 +61,7 @@ class SessionEventsRecord final : public JournalRecord {
     return ForEachEventRow(events_, [&ctx](const SessionEventWrite& row) -> Status {
       ROUTERD_RETURN_IF_ERROR(AppendSessionEvent(ctx, row));
       if (row.kind == SessionEventKind::kOpened) {
-        ctx.open_sessions.Opened(*row.tenant_id, row.session_id, ctx.conn.LastInsertRowId());
+        ctx.open_sessions.Opened(*row.tenant_id, row.session_id, ctx.now_ms);
       } else if (row.kind == SessionEventKind::kEnded) {
         ctx.open_sessions.Ended(*row.tenant_id, row.session_id);
       }
@@ -96,36 +96,21 @@ class TenantRecord final : public JournalRecord {
 }  // namespace
 
 Status AppendSessionEvent(WriteContext& ctx, const SessionEventWrite& r) {
+  if (r.kind != SessionEventKind::kTrace) {
+    ctx.event_log.Add(r);
+    return Status::Ok();
+  }
+  // A trace is read back by session, through session_events' partial index.
   StatusOr<Statement> st = ctx.conn.Prepare(
-      "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id,"
-      " employee_id, channel_kind, customer_id, arrival_ms, detail)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "INSERT INTO session_events (at_ms, tenant_id, session_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!st.ok()) return st.status();
-  // Views, not copies: the row's strings outlive Run().
-  auto text = [&](int index, const std::string* v) {
-    if (v != nullptr) {
-      st->BindView(index, *v);
-    } else {
-      st->BindNull(index);
-    }
-  };
-  st->Bind(1, ctx.now_ms).BindView(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id)).Bind(4, static_cast<std::int64_t>(r.kind));
-  if (r.contact != nullptr) {
-    st->BindView(5, r.contact->channel_id).BindView(6, r.contact->provider_message_id);
+  st->Bind(1, ctx.now_ms).BindView(2, *r.tenant_id).Bind(3, static_cast<std::int64_t>(r.session_id));
+  st->Bind(4, static_cast<std::int64_t>(r.kind));
+  if (r.detail != nullptr) {
+    st->BindView(5, *r.detail);
   } else {
-    text(5, r.channel_id);
-    st->BindNull(6);
+    st->BindNull(5);
   }
-  text(7, r.queue_id);
-  text(8, r.employee_id);
-  text(9, r.channel_kind);
-  text(10, r.customer_id);
-  if (r.kind == SessionEventKind::kOpened) {
-    st->Bind(11, r.arrival_ms);
-  } else {
-    st->BindNull(11);
-  }
-  text(12, r.detail);
   return st->Run();
 }
 

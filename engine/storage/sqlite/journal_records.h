@@ -22,8 +22,10 @@ namespace routerd::storage {
 // dedup key; a key already stored (or earlier in the batch) is kDuplicate.
 JournalRecordPtr MakeAcceptedContactsRecord(AcceptedContacts contacts, AcceptedContactsDone done);
 
-// One session_events row per event, plus one per further contact of an
-// opening and per contact added. Fails only when storage fails.
+// The events join the batch's event_log row (a kept route trace is a
+// session_events row of its own): one logged event per event, plus one per
+// further contact of an opening and per contact added. Fails only when
+// storage fails.
 JournalRecordPtr MakeSessionEventsRecord(std::vector<SessionEvent> events, SessionEventsDone done = {});
 
 // Records that this partition holds `tenant_id` (idempotent); `done` gets the
@@ -32,7 +34,8 @@ JournalRecordPtr MakeTenantRecord(std::string tenant_id, std::function<void(cons
 // The same, directly on a connection (at open, before the writer runs).
 Status RecordTenant(SqliteConnection& conn, const std::string& tenant_id, std::int64_t now_ms);
 
-// Appends one session event row.
+// Appends one session event to the batch's event_log row, or a trace to
+// session_events.
 Status AppendSessionEvent(WriteContext& ctx, const SessionEventWrite& row);
 
 }  // namespace routerd::storage

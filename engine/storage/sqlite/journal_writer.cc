@@ -59,11 +59,13 @@ Status JournalWriter::Start() {
   ROUTERD_RETURN_IF_ERROR(LoadContactKeys(db_.writer(), contact_log_));
   StatusOr<Statement> last = db_.writer().Prepare(
       "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contact_log), 0),"
-      " COALESCE((SELECT MAX(at_ms) FROM session_events), 0)), COALESCE((SELECT MAX(seq) FROM contact_log), 0)");
+      " COALESCE((SELECT MAX(at_ms) FROM event_log), 0), COALESCE((SELECT MAX(at_ms) FROM session_events), 0)),"
+      " COALESCE((SELECT MAX(seq) FROM contact_log), 0), COALESCE((SELECT MAX(seq) FROM event_log), 0)");
   if (!last.ok()) return last.status();
   StatusOr<bool> row = last->Step();
   if (!row.ok()) return row.status();
   contact_log_.seq = last->ColumnInt64(1) + 1;
+  event_log_seq_ = last->ColumnInt64(2) + 1;
   last_stamp_ms_ = last->ColumnInt64(0);
   started_ = true;
   thread_ = std::thread([this] {
@@ -197,7 +199,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   SqliteConnection& conn = db_.writer();
   last_stamp_ms_ = std::max(last_stamp_ms_, clock_.WallMs());
   OpenSessionIndex::Changes opened_or_ended;
-  WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended, contact_log_};
+  WriteContext ctx{conn, last_stamp_ms_, db_.data_dir(), partition_, opened_or_ended, contact_log_, event_log_};
   std::vector<Status> results(batch.size());
 
   auto run = [&conn](const char* sql) -> Status {
@@ -210,6 +212,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     const bool savepoint = batch[i]->may_fail_alone();
     const std::size_t staged = opened_or_ended.size();
     const ContactLogBatch::Mark logged = contact_log_.mark();
+    const EventLogBuilder::Mark events = event_log_.mark();
     if (savepoint) {
       txn = run("SAVEPOINT record");
       if (!txn.ok()) break;
@@ -236,6 +239,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
       txn = run("ROLLBACK TO record");
       opened_or_ended.truncate(staged);  // its openings, ends and contacts were undone too
       contact_log_.Truncate(logged);
+      event_log_.truncate(events);
     }
     if (txn.ok()) txn = run("RELEASE record");
   }
@@ -244,6 +248,12 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
     txn = AppendContactLogRow(conn, contact_log_, last_stamp_ms_);
     if (!txn.ok()) txn = Status(txn.code(), "journal write failed: " + txn.message());
   }
+  const bool events_logged = !event_log_.empty();
+  if (txn.ok() && events_logged) {
+    txn = AppendEventLogRow(conn, event_log_seq_, last_stamp_ms_, event_log_);
+    if (!txn.ok()) txn = Status(txn.code(), "journal write failed: " + txn.message());
+  }
+  event_log_.clear();
   if (txn.ok()) {
     txn = run("COMMIT");
     if (!txn.ok()) txn = Status(txn.code(), "journal commit failed: " + txn.message());
@@ -258,6 +268,7 @@ void JournalWriter::WriteBatch(std::vector<JournalRecordPtr>& batch) {
   if (txn.ok()) {
     open_sessions_.Apply(opened_or_ended);
     contact_log_.Committed();
+    if (events_logged) ++event_log_seq_;
   } else {
     // The row was rolled back: its seq is free again, and its keys are not stored.
     contact_log_.seq = log_seq;

@@ -14,7 +14,8 @@
 //
 // Batching. The writer sleeps until the queue is non-empty, then takes
 // everything queued (up to max_batch_records) and writes it in ONE transaction
-// (its accepted contacts as ONE contact_log row, contact_log.h):
+// (its accepted contacts as ONE contact_log row, contact_log.h, and its
+// session events as ONE event_log row, event_log.h):
 // BEGIN IMMEDIATE, each record that may fail alone applied inside its own
 // SAVEPOINT (the others directly), COMMIT. With
 // synchronous=FULL in WAL mode the COMMIT is one fsync of the WAL, so the cost
@@ -82,6 +83,7 @@
 #include "engine/storage/record_queue.h"
 #include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/event_log.h"
 #include "engine/storage/sqlite/prune.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "engine/storage/writer_counters.h"
@@ -101,6 +103,9 @@ struct WriteContext {
   // The contacts this batch accepts: one contact_log row, written before the
   // commit when not empty.
   ContactLogBatch& contact_log;
+  // The session events this batch writes but traces: one event_log row,
+  // written before the commit when not empty.
+  EventLogBuilder& event_log;
 };
 
 class JournalRecord {
@@ -204,6 +209,8 @@ class JournalWriter {
   // Writer thread only (and Start, before the thread runs).
   OpenSessionIndex open_sessions_;
   ContactLogBatch contact_log_;  // seq: the next row's
+  EventLogBuilder event_log_;
+  std::int64_t event_log_seq_ = 0;  // the next event_log row's
   std::int64_t last_stamp_ms_ = 0;
   bool prune_active_ = false;
   bool prune_planned_ = false;

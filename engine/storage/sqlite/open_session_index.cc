@@ -1,44 +1,35 @@
 #include "engine/storage/sqlite/open_session_index.h"
 
-#include "engine/storage/sqlite/schema.h"
+#include "engine/storage/sqlite/event_log.h"
 
 namespace routerd::storage {
 
 Status OpenSessionIndex::Load(SqliteConnection& conn) {
   open_.clear();
-  StatusOr<Statement> st = conn.Prepare(
-      "SELECT seq, tenant_id, session_id, kind FROM session_events WHERE kind IN (?1, ?2) ORDER BY seq");
-  if (!st.ok()) return st.status();
-  st->Bind(1, static_cast<std::int64_t>(SessionEventKind::kOpened))
-      .Bind(2, static_cast<std::int64_t>(SessionEventKind::kEnded));
-  for (;;) {
-    StatusOr<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Key key{st->ColumnText(1), static_cast<std::uint64_t>(st->ColumnInt64(2))};
-    if (st->ColumnInt64(3) == static_cast<std::int64_t>(SessionEventKind::kOpened)) {
-      open_.emplace(std::move(key), st->ColumnInt64(0));
-    } else {
-      open_.erase(key);
+  return ForEachStoredEvent(conn, [this](std::int64_t at_ms, const LoggedEvent& e) {
+    if (e.kind == SessionEventKind::kOpened) {
+      open_.emplace(Key{std::string(e.tenant_id), e.session_id}, at_ms);
+    } else if (e.kind == SessionEventKind::kEnded) {
+      open_.erase(Key{std::string(e.tenant_id), e.session_id});
     }
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 void OpenSessionIndex::Apply(const Changes& changes) {
-  for (const auto& [key, seq] : changes.changes_) {
-    if (seq >= 0) {
-      open_.emplace(key, seq);
+  for (const auto& [key, opened_at_ms] : changes.changes_) {
+    if (opened_at_ms.has_value()) {
+      open_.emplace(key, *opened_at_ms);
     } else {
       open_.erase(key);
     }
   }
 }
 
-std::vector<OpenSessionIndex::Key> OpenSessionIndex::OpenedBefore(std::int64_t seq) const {
+std::vector<OpenSessionIndex::Key> OpenSessionIndex::OpenedBefore(std::int64_t at_ms) const {
   std::vector<Key> out;
-  for (const auto& [key, opened] : open_) {
-    if (opened < seq) out.push_back(key);
+  for (const auto& [key, opened_at_ms] : open_) {
+    if (opened_at_ms < at_ms) out.push_back(key);
   }
   return out;
 }

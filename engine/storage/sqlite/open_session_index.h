@@ -1,7 +1,8 @@
-// OpenSessionIndex: which sessions of a partition are open, with the seq of
-// their opening event. The writer keeps it as it writes openings and ends, so
-// that pruning can keep the rows of sessions still open (recovery needs them)
-// without an index on session_events that every append would pay for.
+// OpenSessionIndex: which sessions of a partition are open, with the stamp
+// of the batch that wrote their opening. The writer keeps it as it writes
+// openings and ends, so that pruning can keep the events of sessions still
+// open (recovery needs them) without an index that every append would pay
+// for.
 //
 // Changes made by a batch are staged and applied only after its commit: a
 // batch that rolls back leaves the index as it was.
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -31,11 +33,11 @@ class OpenSessionIndex {
 
   class Changes {
    public:
-    void Opened(const std::string& tenant_id, std::uint64_t session_id, std::int64_t seq) {
-      changes_.push_back({Key{tenant_id, session_id}, seq});
+    void Opened(const std::string& tenant_id, std::uint64_t session_id, std::int64_t at_ms) {
+      changes_.push_back({Key{tenant_id, session_id}, at_ms});
     }
     void Ended(const std::string& tenant_id, std::uint64_t session_id) {
-      changes_.push_back({Key{tenant_id, session_id}, -1});
+      changes_.push_back({Key{tenant_id, session_id}, std::nullopt});
     }
     void clear() { changes_.clear(); }
     // For a record undone by its savepoint: forget what it staged.
@@ -44,15 +46,15 @@ class OpenSessionIndex {
 
    private:
     friend class OpenSessionIndex;
-    std::vector<std::pair<Key, std::int64_t>> changes_;  // seq, or -1 for an end
+    std::vector<std::pair<Key, std::optional<std::int64_t>>> changes_;  // the opening's stamp; none for an end
   };
 
-  // Replaces the index with what the partition's session events say.
+  // Replaces the index with what the partition's event log says.
   Status Load(SqliteConnection& conn);
   void Apply(const Changes& changes);
 
-  // The open sessions whose opening has a seq below `seq`.
-  std::vector<Key> OpenedBefore(std::int64_t seq) const;
+  // The open sessions whose opening was stamped before `at_ms`.
+  std::vector<Key> OpenedBefore(std::int64_t at_ms) const;
   std::size_t size() const { return open_.size(); }
 
  private:

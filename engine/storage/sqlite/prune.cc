@@ -7,6 +7,7 @@
 
 #include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/contact_log.h"
+#include "engine/storage/sqlite/event_log.h"
 
 namespace routerd::storage {
 namespace {
@@ -54,19 +55,22 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   PrunePlan plan;
   StatusOr<std::int64_t> contact_cut = FindCut(conn, "contact_log", "accepted_at_ms", cutoff_ms);
   if (!contact_cut.ok()) return contact_cut.status();
-  StatusOr<std::int64_t> event_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms);
+  StatusOr<std::int64_t> event_cut = FindCut(conn, "event_log", "at_ms", cutoff_ms);
   if (!event_cut.ok()) return event_cut.status();
+  StatusOr<std::int64_t> trace_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms);
+  if (!trace_cut.ok()) return trace_cut.status();
   plan.contact_cut = *contact_cut;
   plan.event_cut = *event_cut;
+  plan.trace_cut = *trace_cut;
 
   // A contact is named by its session moments after it is accepted, so a
   // session opened a little after the cut may still name a contact before
   // it: sessions opened up to an hour past the cut keep their contacts too.
-  StatusOr<std::int64_t> keep_cut = FindCut(conn, "session_events", "at_ms", cutoff_ms + kKeepMarginMs);
-  if (!keep_cut.ok()) return keep_cut.status();
-  const std::vector<OpenSessionIndex::Key> keep = open.OpenedBefore(*keep_cut);
+  const std::vector<OpenSessionIndex::Key> keep = open.OpenedBefore(cutoff_ms + kKeepMarginMs);
   plan.keep_open = !keep.empty();
   if (!plan.keep_open) return plan;
+  for (const OpenSessionIndex::Key& k : keep) plan.keep_sessions[k.tenant_id].insert(k.session_id);
+  // The traces' deletion names them in SQL.
   Status s = conn.Exec(
       "CREATE TEMP TABLE IF NOT EXISTS prune_keep_sessions (tenant_id TEXT, session_id INTEGER,"
       " PRIMARY KEY (tenant_id, session_id)) WITHOUT ROWID;"
@@ -76,21 +80,15 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
     s = st.ok() ? st->Bind(1, keep[i].tenant_id).Bind(2, static_cast<std::int64_t>(keep[i].session_id)).Run()
                 : st.status();
   }
-  // One scan of the events per prune (not per pass), only when a session has
-  // been open about as long as the retention period.
+  // One scan of the event log per prune (not per pass), only when a session
+  // has been open about as long as the retention period.
   if (s.ok()) {
-    StatusOr<Statement> st = conn.Prepare(
-        "SELECT e.channel_id, e.provider_message_id FROM session_events e JOIN temp.prune_keep_sessions k"
-        " ON k.tenant_id = e.tenant_id AND k.session_id = e.session_id WHERE e.provider_message_id IS NOT NULL");
-    s = st.status();
-    while (s.ok()) {
-      StatusOr<bool> row = st->Step();
-      if (!row.ok() || !*row) {
-        s = row.status();
-        break;
+    s = ForEachStoredEvent(conn, [&plan](std::int64_t, const LoggedEvent& e) {
+      if (e.provider_message_id.has_value() && plan.Keeps(e)) {
+        plan.keep_contacts.insert(ContactKeyString(e.channel_id.value_or(std::string_view()), *e.provider_message_id));
       }
-      plan.keep_contacts.insert(ContactKeyString(st->ColumnText(0), st->ColumnText(1)));
-    }
+      return Status::Ok();
+    });
   }
   if (s.ok()) s = conn.Exec("COMMIT");
   // Never leave the writer's connection inside a transaction: the next batch
@@ -98,6 +96,11 @@ StatusOr<PrunePlan> PlanPrune(SqliteConnection& conn, std::int64_t cutoff_ms, co
   if (!s.ok() && conn.InTransaction()) (void)conn.Exec("ROLLBACK");
   if (!s.ok()) return s;
   return plan;
+}
+
+bool PrunePlan::Keeps(const LoggedEvent& e) const {
+  auto it = keep_sessions.find(e.tenant_id);
+  return it != keep_sessions.end() && it->second.contains(e.session_id);
 }
 
 namespace {
@@ -157,11 +160,60 @@ StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, s
   return gone;
 }
 
+// Prunes event_log row `seq`: deletes it, or rewrites it with the events of
+// the sessions kept. Returns how many events went.
+StatusOr<std::uint64_t> PruneEventRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
+                                      std::string_view bytes) {
+  EventLogBuilder kept;
+  std::uint64_t gone = 0;
+  ROUTERD_RETURN_IF_ERROR(ForEachLoggedEvent(bytes, [&](const LoggedEvent& e) {
+    if (plan.keep_open && plan.Keeps(e)) {
+      kept.AddLogged(e);
+    } else {
+      ++gone;
+    }
+    return Status::Ok();
+  }));
+  if (gone == 0) return gone;  // only kept sessions' events: the row stays as it is
+  StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM event_log WHERE seq = ?1")
+                                        : conn.Prepare("UPDATE event_log SET events = ?2 WHERE seq = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, seq);
+  if (!kept.empty()) st->BindBlobView(2, kept.bytes());
+  ROUTERD_RETURN_IF_ERROR(st->Run());
+  return gone;
+}
+
+// Prunes event_log rows from plan.event_next on, until about `max_rows`
+// events went or the cut is reached.
+StatusOr<std::uint64_t> PruneEvents(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
+  std::uint64_t gone = 0;
+  while (gone < max_rows && plan.event_next < plan.event_cut) {
+    StatusOr<Statement> st =
+        conn.Prepare("SELECT seq, events FROM event_log WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT 1");
+    if (!st.ok()) return st.status();
+    StatusOr<bool> row = st->Bind(1, plan.event_next).Bind(2, plan.event_cut).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      plan.event_next = plan.event_cut;
+      break;
+    }
+    const std::int64_t seq = st->ColumnInt64(0);
+    const std::string bytes(st->ColumnBlob(1));
+    StatusOr<std::uint64_t> n = PruneEventRow(conn, plan, seq, bytes);
+    if (!n.ok()) return n.status();
+    gone += *n;
+    plan.event_next = seq + 1;
+  }
+  return gone;
+}
+
 }  // namespace
 
 StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows, ContactKeyIndex& keys) {
   ROUTERD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   const std::int64_t contact_next = plan.contact_next;
+  const std::int64_t event_next = plan.event_next;
   const std::string keep_sessions =
       plan.keep_open ? " AND NOT EXISTS (SELECT 1 FROM temp.prune_keep_sessions k WHERE k.tenant_id = e.tenant_id"
                        " AND k.session_id = e.session_id)"
@@ -171,24 +223,27 @@ StatusOr<PrunePass> PruneOnce(SqliteConnection& conn, PrunePlan& plan, std::size
   // Events only once no contact past retention is left: a contact whose
   // naming event went first would look pending after a restart.
   const bool contacts_left = contacts.ok() && plan.contact_next < plan.contact_cut;
-  StatusOr<std::uint64_t> events =
-      contacts_left ? StatusOr<std::uint64_t>(std::uint64_t{0})
-      : contacts.ok() ? DeleteBatch(conn,
-                                  "DELETE FROM session_events WHERE seq IN (SELECT e.seq FROM session_events e"
-                                  " WHERE e.seq < ?1" + keep_sessions + " ORDER BY e.seq LIMIT ?2)",
-                                  plan.event_cut, max_rows)
-                    : StatusOr<std::uint64_t>(contacts.status());
-  Status s = events.ok() ? conn.Exec("COMMIT") : events.status();
+  StatusOr<std::uint64_t> events = contacts.ok() ? StatusOr<std::uint64_t>(std::uint64_t{0}) : contacts.status();
+  if (events.ok() && !contacts_left) events = PruneEvents(conn, plan, max_rows);
+  StatusOr<std::uint64_t> traces = events.ok() ? StatusOr<std::uint64_t>(std::uint64_t{0}) : events.status();
+  if (traces.ok() && !contacts_left) {
+    traces = DeleteBatch(conn,
+                         "DELETE FROM session_events WHERE seq IN (SELECT e.seq FROM session_events e"
+                         " WHERE e.seq < ?1" + keep_sessions + " ORDER BY e.seq LIMIT ?2)",
+                         plan.trace_cut, max_rows);
+  }
+  Status s = traces.ok() ? conn.Exec("COMMIT") : traces.status();
   if (!s.ok()) {
     if (conn.InTransaction()) (void)conn.Exec("ROLLBACK");
     plan.contact_next = contact_next;  // nothing of the pass is stored
+    plan.event_next = event_next;
     return s;
   }
   for (const auto& [hash, seq] : forgotten) keys.Erase(hash, seq);
   PrunePass pass;
   pass.contacts = *contacts;
-  pass.session_events = *events;
-  pass.done = !contacts_left && pass.session_events < max_rows;
+  pass.session_events = *events + *traces;
+  pass.done = !contacts_left && plan.event_next >= plan.event_cut && *traces < max_rows;
   return pass;
 }
 

@@ -235,6 +235,8 @@ Status ApplyMigration(SqliteConnection& conn, int version, std::int64_t now_ms) 
       return Migrate9(conn);
     case 10:
       return conn.Exec(kMigration10);
+    case 11:
+      return Migrate11(conn);
   }
   assert(false && "no such migration");
   return Status::Internal("no migration to version " + std::to_string(version));

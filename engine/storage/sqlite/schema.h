@@ -30,6 +30,9 @@
 //      rows move into them, and the table is dropped.
 //  10  contact_keys is dropped: the keys are in the contact log rows, and the
 //      journal writer indexes them in memory (contact_keys.h).
+//  11  the event log: event_log (a writer batch's session events in one row,
+//      event_log.h); the session_events rows move into it, but for the kept
+//      route traces, which stay.
 //
 // Thread safety: constant data.
 #pragma once
@@ -45,7 +48,7 @@
 namespace routerd::storage {
 
 // The newest schema version this build knows.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // REQUIRES: 1 <= version <= kSchemaVersion, a transaction open on `conn`.
 // Applies migration `version` (the database is at version - 1).

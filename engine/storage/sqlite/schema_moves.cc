@@ -1,12 +1,15 @@
 #include "engine/storage/sqlite/schema_moves.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/storage/sqlite/contact_codec.h"
 #include "engine/storage/sqlite/contact_keys.h"
 #include "engine/storage/sqlite/contact_log.h"
+#include "engine/storage/sqlite/event_log.h"
 
 namespace routerd::storage {
 namespace {
@@ -259,6 +262,78 @@ Status Migrate9(SqliteConnection& conn) {
   }
   ROUTERD_RETURN_IF_ERROR(AppendContactLogRow(conn, batch, newest_ms));
   return conn.Exec("DROP TABLE contacts;");
+}
+
+
+// Version 11: the session events, but for the kept route traces, move into
+// the event log, up to kEventsPerMigratedRow per row in seq order, each row
+// stamped with its newest event's time (no event is pruned earlier than
+// before); session_events keeps only the traces.
+namespace {
+
+constexpr std::string_view kMigration11Table = R"sql(
+CREATE TABLE event_log (
+  seq INTEGER PRIMARY KEY,
+  -- The batch's stamp (wall clock); never decreases with seq, so retention
+  -- finds its cut by a binary search on seq.
+  at_ms INTEGER NOT NULL,
+  events BLOB NOT NULL
+);
+)sql";
+
+constexpr std::size_t kEventsPerMigratedRow = 1000;
+
+}  // namespace
+
+Status Migrate11(SqliteConnection& conn) {
+  ROUTERD_RETURN_IF_ERROR(conn.Exec(kMigration11Table));
+  static_assert(static_cast<int>(SessionEventKind::kTrace) == 7, "the queries below spell the kind out");
+  StatusOr<Statement> src = conn.Prepare(
+      "SELECT seq, at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id, employee_id,"
+      " channel_kind, customer_id, arrival_ms, detail FROM session_events WHERE kind <> 7 ORDER BY seq");
+  if (!src.ok()) return src.status();
+  EventLogBuilder row;
+  std::int64_t seq = 1;
+  std::int64_t newest_ms = 0;
+  auto flush = [&]() -> Status {
+    if (row.empty()) return Status::Ok();
+    ROUTERD_RETURN_IF_ERROR(AppendEventLogRow(conn, seq++, newest_ms, row));
+    row.clear();
+    return Status::Ok();
+  };
+  for (;;) {
+    StatusOr<bool> next = src->Step();
+    if (!next.ok()) return next.status();
+    if (!*next) break;
+    const std::int64_t kind = src->ColumnInt64(4);
+    if (kind < static_cast<std::int64_t>(SessionEventKind::kOpened) ||
+        kind > static_cast<std::int64_t>(SessionEventKind::kKept)) {
+      return Status::DataLoss("session_events row " + std::to_string(src->ColumnInt64(0)) + " has kind " +
+                              std::to_string(kind) + ", which no routerd writes; the database was changed by hand");
+    }
+    std::array<std::optional<std::string>, 7> text;
+    for (int i = 0; i < 6; ++i) text[i] = src->ColumnOptionalText(5 + i);
+    text[6] = src->ColumnOptionalText(12);
+    auto view = [&](int i) { return text[i] ? std::optional<std::string_view>(*text[i]) : std::nullopt; };
+    const std::string tenant = src->ColumnText(2);
+    LoggedEvent e;
+    e.kind = static_cast<SessionEventKind>(kind);
+    e.tenant_id = tenant;
+    e.session_id = static_cast<std::uint64_t>(src->ColumnInt64(3));
+    e.channel_id = view(0);
+    e.provider_message_id = view(1);
+    e.queue_id = view(2);
+    e.employee_id = view(3);
+    e.channel_kind = view(4);
+    e.customer_id = view(5);
+    e.detail = view(6);
+    e.arrival_ms = src->ColumnInt64(11);
+    newest_ms = std::max(newest_ms, src->ColumnInt64(1));
+    row.AddLogged(e);
+    if (row.events() >= kEventsPerMigratedRow) ROUTERD_RETURN_IF_ERROR(flush());
+  }
+  ROUTERD_RETURN_IF_ERROR(flush());
+  return conn.Exec("DELETE FROM session_events WHERE kind <> 7;");
 }
 
 }  // namespace routerd::storage

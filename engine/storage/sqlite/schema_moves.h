@@ -20,4 +20,7 @@ Status Migrate3(SqliteConnection& conn, std::int64_t now_ms);
 // Version 9: the contacts rows move into contact_log and contact_keys.
 Status Migrate9(SqliteConnection& conn);
 
+// Version 11: the session events but the traces move into event_log.
+Status Migrate11(SqliteConnection& conn);
+
 }  // namespace routerd::storage
