@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libsimdjson-dev libconcurrentqueue-dev libspdlog-dev libtomlplusplus-dev
   libssl-dev libsqlite3-dev
+  libjemalloc-dev  # the allocator of routerd and the benchmarks (ROUTERD_MALLOC)
   postgresql libpq-dev  # the PostgreSQL backend and its tests
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
