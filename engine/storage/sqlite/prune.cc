@@ -1,5 +1,6 @@
 #include "engine/storage/sqlite/prune.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,10 +109,52 @@ namespace {
 // The dedup keys a pass forgets, taken out of the index once it commits.
 using ForgottenKeys = std::vector<std::pair<std::uint64_t, std::int64_t>>;  // hash, row
 
+// Rewrites log row `seq` of `table` with `kept` as its `column`, or deletes
+// the row when it keeps nothing.
+Status RewriteLogRow(SqliteConnection& conn, std::string_view table, std::string_view column, std::int64_t seq,
+                     bool keeps_nothing, std::string_view kept) {
+  const std::string sql = keeps_nothing ? "DELETE FROM " + std::string(table) + " WHERE seq = ?1"
+                                        : "UPDATE " + std::string(table) + " SET " + std::string(column) +
+                                              " = ?2 WHERE seq = ?1";
+  StatusOr<Statement> st = conn.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, seq);
+  if (!keeps_nothing) st->BindBlobView(2, kept);
+  return st->Run();
+}
+
+// Hands the rows of log `table` from `next` on, below `cut`, to `prune` (the
+// row's seq and `column`), which returns how many items went, until about
+// `max_rows` went or the cut is reached; `next` moves past each row handed.
+StatusOr<std::uint64_t> PruneLogRows(SqliteConnection& conn, std::string_view table, std::string_view column,
+                                     std::int64_t& next, std::int64_t cut, std::size_t max_rows,
+                                     const std::function<StatusOr<std::uint64_t>(std::int64_t, std::string_view)>& prune) {
+  const std::string sql = "SELECT seq, " + std::string(column) + " FROM " + std::string(table) +
+                          " WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT 1";
+  std::uint64_t gone = 0;
+  while (gone < max_rows && next < cut) {
+    StatusOr<Statement> st = conn.Prepare(sql);
+    if (!st.ok()) return st.status();
+    StatusOr<bool> row = st->Bind(1, next).Bind(2, cut).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      next = cut;
+      break;
+    }
+    const std::int64_t seq = st->ColumnInt64(0);
+    const std::string bytes(st->ColumnBlob(1));  // the statement is reused by what `prune` runs
+    StatusOr<std::uint64_t> n = prune(seq, bytes);
+    if (!n.ok()) return n.status();
+    gone += *n;
+    next = seq + 1;
+  }
+  return gone;
+}
+
 // Prunes contact_log row `seq`: deletes it, or rewrites it with the contacts
 // it keeps, and notes the keys of the others in `forgotten`. Returns how
 // many contacts went.
-StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
+StatusOr<std::uint64_t> PruneContactRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
                                     std::string_view bytes, ForgottenKeys& forgotten) {
   ContactLogBuilder kept;
   std::uint64_t gone = 0;
@@ -126,38 +169,16 @@ StatusOr<std::uint64_t> PruneLogRow(SqliteConnection& conn, const PrunePlan& pla
     if (keyed) forgotten.emplace_back(base::DedupKeyHash(c.channel_id, c.provider_message_id), seq);
     return Status::Ok();
   }));
-  StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM contact_log WHERE seq = ?1")
-                                        : conn.Prepare("UPDATE contact_log SET contacts = ?2 WHERE seq = ?1");
-  if (!st.ok()) return st.status();
-  st->Bind(1, seq);
-  if (!kept.empty()) st->BindBlobView(2, kept.bytes());
-  ROUTERD_RETURN_IF_ERROR(st->Run());
+  ROUTERD_RETURN_IF_ERROR(RewriteLogRow(conn, "contact_log", "contacts", seq, kept.empty(), kept.bytes()));
   return gone;
 }
 
-// Prunes contact_log rows from plan.contact_next on, until about `max_rows`
-// contacts went or the cut is reached.
 StatusOr<std::uint64_t> PruneContacts(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows,
                                       ForgottenKeys& forgotten) {
-  std::uint64_t gone = 0;
-  while (gone < max_rows && plan.contact_next < plan.contact_cut) {
-    StatusOr<Statement> st =
-        conn.Prepare("SELECT seq, contacts FROM contact_log WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT 1");
-    if (!st.ok()) return st.status();
-    StatusOr<bool> row = st->Bind(1, plan.contact_next).Bind(2, plan.contact_cut).Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
-      plan.contact_next = plan.contact_cut;
-      break;
-    }
-    const std::int64_t seq = st->ColumnInt64(0);
-    const std::string bytes(st->ColumnBlob(1));
-    StatusOr<std::uint64_t> n = PruneLogRow(conn, plan, seq, bytes, forgotten);
-    if (!n.ok()) return n.status();
-    gone += *n;
-    plan.contact_next = seq + 1;
-  }
-  return gone;
+  return PruneLogRows(conn, "contact_log", "contacts", plan.contact_next, plan.contact_cut, max_rows,
+                      [&](std::int64_t seq, std::string_view bytes) {
+                        return PruneContactRow(conn, plan, seq, bytes, forgotten);
+                      });
 }
 
 // Prunes event_log row `seq`: deletes it, or rewrites it with the events of
@@ -175,37 +196,13 @@ StatusOr<std::uint64_t> PruneEventRow(SqliteConnection& conn, const PrunePlan& p
     return Status::Ok();
   }));
   if (gone == 0) return gone;  // only kept sessions' events: the row stays as it is
-  StatusOr<Statement> st = kept.empty() ? conn.Prepare("DELETE FROM event_log WHERE seq = ?1")
-                                        : conn.Prepare("UPDATE event_log SET events = ?2 WHERE seq = ?1");
-  if (!st.ok()) return st.status();
-  st->Bind(1, seq);
-  if (!kept.empty()) st->BindBlobView(2, kept.bytes());
-  ROUTERD_RETURN_IF_ERROR(st->Run());
+  ROUTERD_RETURN_IF_ERROR(RewriteLogRow(conn, "event_log", "events", seq, kept.empty(), kept.bytes()));
   return gone;
 }
 
-// Prunes event_log rows from plan.event_next on, until about `max_rows`
-// events went or the cut is reached.
 StatusOr<std::uint64_t> PruneEvents(SqliteConnection& conn, PrunePlan& plan, std::size_t max_rows) {
-  std::uint64_t gone = 0;
-  while (gone < max_rows && plan.event_next < plan.event_cut) {
-    StatusOr<Statement> st =
-        conn.Prepare("SELECT seq, events FROM event_log WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT 1");
-    if (!st.ok()) return st.status();
-    StatusOr<bool> row = st->Bind(1, plan.event_next).Bind(2, plan.event_cut).Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
-      plan.event_next = plan.event_cut;
-      break;
-    }
-    const std::int64_t seq = st->ColumnInt64(0);
-    const std::string bytes(st->ColumnBlob(1));
-    StatusOr<std::uint64_t> n = PruneEventRow(conn, plan, seq, bytes);
-    if (!n.ok()) return n.status();
-    gone += *n;
-    plan.event_next = seq + 1;
-  }
-  return gone;
+  return PruneLogRows(conn, "event_log", "events", plan.event_next, plan.event_cut, max_rows,
+                      [&](std::int64_t seq, std::string_view bytes) { return PruneEventRow(conn, plan, seq, bytes); });
 }
 
 }  // namespace
