@@ -1,6 +1,7 @@
 #include "engine/storage/sqlite/event_log.h"
 
 #include <array>
+#include <tuple>
 
 #include "engine/storage/sqlite/row_codec.h"
 
@@ -10,9 +11,14 @@ namespace {
 constexpr char kEventLogVersion = 1;
 constexpr int kOptionalFields = 7;
 
-// The optional fields of `e` in their format order (event_log.h).
-std::array<std::optional<std::string_view>*, kOptionalFields> Optionals(LoggedEvent& e) {
-  return {&e.channel_id, &e.provider_message_id, &e.queue_id, &e.employee_id, &e.channel_kind, &e.customer_id, &e.detail};
+// The optional fields of `e` in their format order (event_log.h); const or
+// not, as `e` is.
+template <typename Event>
+auto Optionals(Event& e) {
+  std::array fields{&e.channel_id, &e.provider_message_id, &e.queue_id, &e.employee_id,
+                    &e.channel_kind, &e.customer_id, &e.detail};
+  static_assert(std::tuple_size_v<decltype(fields)> == kOptionalFields);
+  return fields;
 }
 
 bool Logged(std::int64_t kind) {
@@ -47,8 +53,7 @@ void EventLogBuilder::Add(const SessionEventWrite& r) {
   AddLogged(e);
 }
 
-void EventLogBuilder::AddLogged(const LoggedEvent& event) {
-  LoggedEvent e = event;
+void EventLogBuilder::AddLogged(const LoggedEvent& e) {
   if (bytes_.empty()) bytes_.push_back(kEventLogVersion);
   row_codec::PutVarint(bytes_, static_cast<std::uint64_t>(e.kind));
   row_codec::PutString(bytes_, e.tenant_id);
@@ -59,7 +64,7 @@ void EventLogBuilder::AddLogged(const LoggedEvent& event) {
     if (fields[i]->has_value()) present |= static_cast<unsigned char>(1u << i);
   }
   bytes_.push_back(static_cast<char>(present));
-  for (const std::optional<std::string_view>* f : fields) {
+  for (const auto* f : fields) {
     if (f->has_value()) row_codec::PutString(bytes_, **f);
   }
   if (e.kind == SessionEventKind::kOpened) row_codec::PutInt(bytes_, e.arrival_ms);
