@@ -192,7 +192,8 @@ TEST(EventLogTest, ABatchsEventsAreOneRowAndOnlyTracesAreRowsOfTheirOwn) {
 }
 
 // A version 10 partition: a contact log, and session events as rows
-// (NULL fields as the old writer left them), 1 506 of them besides a trace.
+// (NULL fields as the old writer left them, a batch's rows stamped alike),
+// 1 506 of them besides a trace.
 void WriteVersion10Database(const std::string& data_dir) {
   DatabaseOptions o;
   o.data_dir = data_dir;
@@ -210,15 +211,15 @@ void WriteVersion10Database(const std::string& data_dir) {
     INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id, queue_id,
                                 employee_id, channel_kind, customer_id, arrival_ms, detail) VALUES
       (100, 't1', 1, 1, 'wa', 'm1', 'sales', NULL, 'whatsapp', 'cust-1', 10, NULL),
-      (110, 't1', 1, 2, 'wa', 'm2', NULL, NULL, NULL, NULL, NULL, NULL),
+      (100, 't1', 1, 2, 'wa', 'm2', NULL, NULL, NULL, NULL, NULL, NULL),
       (120, 't1', 1, 3, NULL, NULL, NULL, 'e7', NULL, NULL, NULL, NULL),
-      (130, 't1', 1, 4, NULL, NULL, 'vip', NULL, NULL, NULL, NULL, NULL),
+      (120, 't1', 1, 4, NULL, NULL, 'vip', NULL, NULL, NULL, NULL, NULL),
       (140, 't1', 2, 1, 'wa', 'm3', 'sales', NULL, 'whatsapp', 'cust-1', 20, NULL),
-      (150, 't1', 2, 5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'agent_ended'),
+      (140, 't1', 2, 5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'agent_ended'),
       (160, 't1', 2, 7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{"trace":2}');
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
     INSERT INTO session_events (at_ms, tenant_id, session_id, kind, channel_id, provider_message_id)
-      SELECT 200 + i, 't1', 9, 2, 'wa', 'x' || i FROM n;
+      SELECT 1700, 't1', 9, 2, 'wa', 'x' || i FROM n;
     COMMIT;
   )sql");
   ASSERT_TRUE(s.ok()) << s.ToString();
@@ -232,16 +233,21 @@ TEST(EventLogUpgradeTest, AVersion10DataDirectoryMovesItsSessionEventsIntoTheLog
   ASSERT_NE(storage, nullptr);
   Database& db = *storage->partitions().at(0).db;
   EXPECT_EQ(db.schema_version(), kSchemaVersion);
-  EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM event_log"), 2) << "1 506 events, at most 1 000 a row";
-  EXPECT_EQ(CountRows(db, "SELECT at_ms FROM event_log WHERE seq = 1"), 200 + 994) << "its newest event's stamp";
-  EXPECT_EQ(CountRows(db, "SELECT at_ms FROM event_log WHERE seq = 2"), 1700);
+  EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM event_log"), 5)
+      << "a row per stamp (100, 120, 140, 1700), at most 1 000 events a row";
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM session_events"), 1) << "only the trace stays";
   {
     auto reader = db.OpenReader();
     ASSERT_TRUE(reader.ok());
     SqliteConnection& rc = (*reader)->conn();
+    EXPECT_EQ(*rc.QueryText("SELECT group_concat(at_ms) FROM (SELECT at_ms FROM event_log ORDER BY seq)"),
+              "100,120,140,1700,1700")
+        << "every event keeps its stamp";
     ASSERT_TRUE(testing::MaterializeEvents(rc).ok());
     EXPECT_EQ(*rc.QueryText("SELECT COUNT(*) FROM temp.events"), "1506");
+    EXPECT_EQ(*rc.QueryText("SELECT group_concat(n) FROM (SELECT at_ms, COUNT(*) AS n FROM temp.events"
+                            " GROUP BY at_ms ORDER BY at_ms)"),
+              "2,2,2,1500");
     EXPECT_EQ(*rc.QueryText(
                   "SELECT group_concat(kind || '|' || session_id || '|' || IFNULL(channel_id, '-') || '|' ||"
                   " IFNULL(provider_message_id, '-') || '|' || IFNULL(queue_id, '-') || '|' ||"
@@ -273,8 +279,8 @@ TEST(EventLogUpgradeTest, AVersion10DataDirectoryMovesItsSessionEventsIntoTheLog
 
   // The writer goes on after the moved rows: a new row, a later stamp.
   ASSERT_TRUE(testing::WriteSessionEvents(*storage, {SessionEnded{"t1", 1, "closed"}}).ok());
-  EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM event_log"), 3);
-  EXPECT_EQ(CountRows(db, "SELECT at_ms FROM event_log WHERE seq = 3"), 5000);
+  EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM event_log"), 6);
+  EXPECT_EQ(CountRows(db, "SELECT at_ms FROM event_log WHERE seq = 6"), 5000);
   StatusOr<OpenState> after = storage->LoadOpenState();
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->sessions.empty());

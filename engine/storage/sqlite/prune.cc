@@ -155,7 +155,7 @@ StatusOr<std::uint64_t> PruneLogRows(SqliteConnection& conn, std::string_view ta
 // it keeps, and notes the keys of the others in `forgotten`. Returns how
 // many contacts went.
 StatusOr<std::uint64_t> PruneContactRow(SqliteConnection& conn, const PrunePlan& plan, std::int64_t seq,
-                                    std::string_view bytes, ForgottenKeys& forgotten) {
+                                        std::string_view bytes, ForgottenKeys& forgotten) {
   ContactLogBuilder kept;
   std::uint64_t gone = 0;
   ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(bytes, [&](const LoggedContact& c) -> Status {

@@ -266,9 +266,10 @@ Status Migrate9(SqliteConnection& conn) {
 
 
 // Version 11: the session events, but for the kept route traces, move into
-// the event log, up to kEventsPerMigratedRow per row in seq order, each row
-// stamped with its newest event's time (no event is pruned earlier than
-// before); session_events keeps only the traces.
+// the event log in seq order: a row per stamp (the old writer stamped a
+// batch's rows alike), of up to kEventsPerMigratedRow events, so that every
+// event keeps its time (pruning, and which open sessions keep their
+// contacts, go by it); session_events keeps only the traces.
 namespace {
 
 constexpr std::string_view kMigration11Table = R"sql(
@@ -294,10 +295,10 @@ Status Migrate11(SqliteConnection& conn) {
   if (!src.ok()) return src.status();
   EventLogBuilder row;
   std::int64_t seq = 1;
-  std::int64_t newest_ms = 0;
+  std::int64_t row_at_ms = 0;
   auto flush = [&]() -> Status {
     if (row.empty()) return Status::Ok();
-    ROUTERD_RETURN_IF_ERROR(AppendEventLogRow(conn, seq++, newest_ms, row));
+    ROUTERD_RETURN_IF_ERROR(AppendEventLogRow(conn, seq++, row_at_ms, row));
     row.clear();
     return Status::Ok();
   };
@@ -328,9 +329,12 @@ Status Migrate11(SqliteConnection& conn) {
     e.customer_id = view(5);
     e.detail = view(6);
     e.arrival_ms = src->ColumnInt64(11);
-    newest_ms = std::max(newest_ms, src->ColumnInt64(1));
+    const std::int64_t at_ms = src->ColumnInt64(1);
+    if (row.events() >= kEventsPerMigratedRow || (!row.empty() && at_ms != row_at_ms)) {
+      ROUTERD_RETURN_IF_ERROR(flush());
+    }
+    row_at_ms = at_ms;
     row.AddLogged(e);
-    if (row.events() >= kEventsPerMigratedRow) ROUTERD_RETURN_IF_ERROR(flush());
   }
   ROUTERD_RETURN_IF_ERROR(flush());
   return conn.Exec("DELETE FROM session_events WHERE kind <> 7;");
