@@ -335,9 +335,7 @@ TEST(EventLogPruneTest, RowsPastRetentionGoInBoundedPassesAndAnOpenSessionsEvent
   ASSERT_EQ(CountRows(*db, "SELECT COUNT(*) FROM event_log"), 10);
 
   clock.Advance(std::int64_t{8} * 24 * 3600 * 1'000'000'000);
-  auto promise = std::make_shared<std::promise<StatusOr<PruneResult>>>();
-  writer.RequestPrune([promise](StatusOr<PruneResult> r) { promise->set_value(std::move(r)); });
-  StatusOr<PruneResult> pruned = promise->get_future().get();
+  StatusOr<PruneResult> pruned = testing::PruneAndWait(writer);
   ASSERT_TRUE(pruned.ok()) << pruned.status().ToString();
   EXPECT_EQ(pruned->contacts, 10u) << "all but the open session's";
   EXPECT_EQ(pruned->session_events, 20u) << "every opening and end but session 11's opening";

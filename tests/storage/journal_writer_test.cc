@@ -18,6 +18,7 @@ namespace {
 using testing::CountRows;
 using testing::MakeContact;
 using testing::OpenOrDie;
+using testing::PruneAndWait;
 using testing::Options;
 using testing::TempDir;
 using testing::WriteContacts;
@@ -426,13 +427,6 @@ TEST(JournalWriterTest, TheKeysOfWhatWasNotStoredAreNewWhenTheProviderRetries) {
   auto again = WriteContacts(writer, {MakeContact("ch", "c", "probe", "")});
   EXPECT_EQ(again.outcome, (std::vector<ContactWrite>{ContactWrite::kDuplicate})) << "now it is stored";
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM contacts"), 3);
-}
-
-StatusOr<PruneResult> PruneAndWait(JournalWriter& writer) {
-  auto promise = std::make_shared<std::promise<StatusOr<PruneResult>>>();
-  auto future = promise->get_future();
-  writer.RequestPrune([promise](StatusOr<PruneResult> r) { promise->set_value(std::move(r)); });
-  return future.get();
 }
 
 TEST(JournalWriterTest, PruneForgetsKeysPastRetentionButKeepsOpenSessions) {

@@ -105,6 +105,14 @@ inline Status WriteSessionEvents(JournalWriter& writer, std::vector<SessionEvent
   return future.get();
 }
 
+// A full prune by `writer`, waited for.
+inline StatusOr<PruneResult> PruneAndWait(JournalWriter& writer) {
+  auto promise = std::make_shared<std::promise<StatusOr<PruneResult>>>();
+  auto future = promise->get_future();
+  writer.RequestPrune([promise](StatusOr<PruneResult> r) { promise->set_value(std::move(r)); });
+  return future.get();
+}
+
 // A started SqliteStorage with `partitions` partitions, pruning only on request.
 inline std::unique_ptr<SqliteStorage> OpenStorageOrDie(const std::string& data_dir, int partitions, const Clock& clock,
                                                        std::vector<std::string> tenants = {"t1", "t2"}) {
