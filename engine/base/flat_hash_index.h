@@ -73,11 +73,16 @@ class BasicFlatHashIndex {
     ++size_;
   }
 
-  // Removes the entry of `slot`, whose key hashes to `hash`.
+  // Removes the entry of `slot`, whose key hashes to `hash`; nothing when
+  // there is none (a caller's bug, caught by the assertion in debug builds,
+  // must not spin the thread forever in a release build).
   void Erase(std::uint64_t hash, Slot slot) {
     std::size_t i = hash & mask_;
     while (entries_[i].slot != slot || entries_[i].hash != hash) {
-      assert(entries_[i].slot != kAbsent && "erasing a slot that is not indexed");
+      if (entries_[i].slot == kAbsent) {
+        assert(false && "erasing a slot that is not indexed");
+        return;
+      }
       i = (i + 1) & mask_;
     }
     // Backward-shift deletion: pull later entries of the probe run into the
