@@ -46,19 +46,7 @@ void ContactLogBatch::Truncate(const Mark& mark) {
 }
 
 Status LoadContactKeys(SqliteConnection& conn, ContactLogBatch& batch) {
-  StatusOr<Statement> st = conn.Prepare("SELECT seq, contacts FROM contact_log ORDER BY seq");
-  if (!st.ok()) return st.status();
-  for (;;) {
-    StatusOr<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
-    const std::int64_t seq = st->ColumnInt64(0);
-    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(1), [&](const LoggedContact& c) -> Status {
-      if (c.provider_message_id.empty()) return Status::Ok();
-      batch.keys.Insert(base::DedupKeyHash(c.channel_id, c.provider_message_id), seq);
-      return Status::Ok();
-    }));
-  }
+  return FindContacts(conn, {}, nullptr, &batch.keys).status();
 }
 
 StatusOr<bool> ClaimContactKey(SqliteConnection& conn, ContactLogBatch& batch, std::string_view channel_id,
@@ -114,20 +102,22 @@ Status AppendContactLogRow(SqliteConnection& conn, ContactLogBatch& batch, std::
 }
 
 StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys,
-                                      const std::vector<std::uint64_t>* named) {
+                                      const std::vector<std::uint64_t>* named, ContactKeyIndex* index) {
   WantedKeys wanted;
   for (const auto& [channel, message] : keys) wanted.emplace(message, channel);
 
   StoredContacts found;
-  StatusOr<Statement> st = conn.Prepare("SELECT contacts FROM contact_log ORDER BY seq");
+  StatusOr<Statement> st = conn.Prepare("SELECT seq, contacts FROM contact_log ORDER BY seq");
   if (!st.ok()) return st.status();
   for (;;) {
     StatusOr<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(0), [&](const LoggedContact& c) -> Status {
+    const std::int64_t seq = st->ColumnInt64(0);
+    ROUTERD_RETURN_IF_ERROR(ForEachLoggedContact(st->ColumnBlob(1), [&](const LoggedContact& c) -> Status {
       if (c.provider_message_id.empty()) return Status::Ok();
       ++found.keyed;
+      if (index != nullptr) index->Insert(base::DedupKeyHash(c.channel_id, c.provider_message_id), seq);
       bool asked = false;
       auto [first, last] = wanted.equal_range(c.provider_message_id);
       for (auto it = first; it != last && !asked; ++it) asked = it->second == c.channel_id;

@@ -98,7 +98,9 @@ struct StoredContacts {
 // whose hash is not among them. Two keys share a 64-bit hash with
 // probability 2^-64: about 5e-11 for a thousand unnamed contacts against a
 // million events, far below the odds of the disk's own undetected errors.
+// With `index`, also indexes every stored key in it, as LoadContactKeys does.
 StatusOr<StoredContacts> FindContacts(SqliteConnection& conn, std::span<const std::pair<std::string, std::string>> keys,
-                                      const std::vector<std::uint64_t>* named = nullptr);
+                                      const std::vector<std::uint64_t>* named = nullptr,
+                                      ContactKeyIndex* index = nullptr);
 
 }  // namespace routerd::storage

@@ -14,10 +14,11 @@ namespace routerd::storage {
 namespace {
 
 // The open sessions with their contacts, and the pending contacts.
-Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
+Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state, WriterIndexes* indexes) {
   SessionFold fold;
   std::vector<std::uint64_t> named;  // base::DedupKeyHash of each contact an event names
-  ROUTERD_RETURN_IF_ERROR(ForEachStoredEvent(conn, [&](std::int64_t, const LoggedEvent& e) {
+  ROUTERD_RETURN_IF_ERROR(ForEachStoredEvent(conn, [&](std::int64_t at_ms, const LoggedEvent& e) {
+    if (indexes != nullptr) indexes->open_sessions.Add(at_ms, e);
     if (e.provider_message_id.has_value()) {
       named.push_back(base::DedupKeyHash(e.channel_id.value_or(std::string_view()), *e.provider_message_id));
     }
@@ -35,7 +36,8 @@ Status LoadSessionsAndPending(SqliteConnection& conn, OpenState& state) {
   std::vector<std::pair<std::string, std::string>> keys;
   for (const SessionFold::OpenSession& f : open) keys.insert(keys.end(), f.keys.begin(), f.keys.end());
   std::sort(named.begin(), named.end());
-  StatusOr<StoredContacts> contacts = FindContacts(conn, keys, &named);
+  StatusOr<StoredContacts> contacts =
+      FindContacts(conn, keys, &named, indexes != nullptr ? &indexes->keys : nullptr);
   if (!contacts.ok()) return contacts.status();
   for (SessionFold::OpenSession& f : open) {
     for (const auto& [channel, message] : f.keys) {
@@ -61,21 +63,21 @@ StatusOr<std::uint64_t> Count(SqliteConnection& conn, const char* sql) {
 
 }  // namespace
 
-StatusOr<OpenState> LoadOpenState(ReadConnection& rc) {
+StatusOr<OpenState> LoadOpenState(ReadConnection& rc, WriterIndexes* indexes) {
   ReadConnection::Snapshot snapshot(rc);
   if (!snapshot.status().ok()) return snapshot.status();
   OpenState state;
-  ROUTERD_RETURN_IF_ERROR(LoadSessionsAndPending(rc.conn(), state));
+  ROUTERD_RETURN_IF_ERROR(LoadSessionsAndPending(rc.conn(), state, indexes));
   StatusOr<std::uint64_t> leave = Count(rc.conn(), "SELECT COUNT(*) FROM leave_messages");
   if (!leave.ok()) return leave.status();
   state.leave_messages = *leave;
   return state;
 }
 
-StatusOr<OpenState> LoadOpenState(Database& db) {
+StatusOr<OpenState> LoadOpenState(Database& db, WriterIndexes* indexes) {
   StatusOr<std::unique_ptr<ReadConnection>> rc = db.OpenReader();
   if (!rc.ok()) return rc.status();
-  return LoadOpenState(**rc);
+  return LoadOpenState(**rc, indexes);
 }
 
 StatusOr<bool> ContainsContactKey(ReadConnection& rc, std::string_view channel_id,

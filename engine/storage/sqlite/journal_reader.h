@@ -18,14 +18,17 @@
 
 #include "engine/storage/journal_model.h"
 #include "engine/storage/sqlite/database.h"
+#include "engine/storage/sqlite/journal_writer.h"
 #include "engine/storage/storage_types.h"
 #include "routerd/status.h"
 
 namespace routerd::storage {
 
-// One consistent snapshot of the partition.
-StatusOr<OpenState> LoadOpenState(ReadConnection& rc);
-StatusOr<OpenState> LoadOpenState(Database& db);
+// One consistent snapshot of the partition. With `indexes`, also builds
+// what the partition's writer indexes when it starts, from the same reads
+// (JournalWriter::Preload).
+StatusOr<OpenState> LoadOpenState(ReadConnection& rc, WriterIndexes* indexes = nullptr);
+StatusOr<OpenState> LoadOpenState(Database& db, WriterIndexes* indexes = nullptr);
 
 // True when (channel_id, provider_message_id) is stored: a provider retry of
 // something already accepted. The authoritative check-and-insert is the

@@ -55,8 +55,14 @@ Status JournalWriter::Start() {
   if (queue_.stopping()) return Status::FailedPrecondition("journal writer was stopped");
   if (started_) return Status::FailedPrecondition("journal writer already started");
   // The thread does not run yet: the connection is still ours.
-  ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
-  ROUTERD_RETURN_IF_ERROR(LoadContactKeys(db_.writer(), contact_log_));
+  if (preloaded_.has_value()) {
+    open_sessions_ = std::move(preloaded_->open_sessions);
+    contact_log_.keys = std::move(preloaded_->keys);
+    preloaded_.reset();
+  } else {
+    ROUTERD_RETURN_IF_ERROR(open_sessions_.Load(db_.writer()));
+    ROUTERD_RETURN_IF_ERROR(LoadContactKeys(db_.writer(), contact_log_));
+  }
   StatusOr<Statement> last = db_.writer().Prepare(
       "SELECT MAX(COALESCE((SELECT MAX(accepted_at_ms) FROM contact_log), 0),"
       " COALESCE((SELECT MAX(at_ms) FROM event_log), 0), COALESCE((SELECT MAX(at_ms) FROM session_events), 0)),"
@@ -73,6 +79,11 @@ Status JournalWriter::Start() {
     Run();
   });
   return Status::Ok();
+}
+
+void JournalWriter::Preload(WriterIndexes indexes) {
+  std::lock_guard lock(queue_.mutex());
+  if (!started_) preloaded_ = std::move(indexes);
 }
 
 void JournalWriter::Stop() {

@@ -76,6 +76,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -151,6 +152,14 @@ struct JournalWriterOptions {
   std::size_t prune_rows_per_pass = 2000;
 };
 
+// What a writer indexes in memory from its partition's logs: which sessions
+// are open and the stored dedup keys. Start() reads them from the file
+// unless Preload() handed them over.
+struct WriterIndexes {
+  OpenSessionIndex open_sessions;
+  ContactKeyIndex keys;
+};
+
 class JournalWriter {
  public:
   using PruneDone = std::function<void(StatusOr<PruneResult>)>;
@@ -163,10 +172,15 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // Reads which sessions are open, the stored dedup keys and the latest
-  // stamp, then starts the writer thread; records submitted before are
-  // written first.
+  // Reads which sessions are open, the stored dedup keys (unless preloaded)
+  // and the latest stamp, then starts the writer thread; records submitted
+  // before are written first.
   Status Start();
+  // Hands Start() the indexes recovery built while it read the same file
+  // (journal_reader.h), so that a restart reads each log once. Ignored once
+  // started.
+  // REQUIRES: `indexes` describe the file as it is: nothing wrote it since.
+  void Preload(WriterIndexes indexes);
   // Refuses new records, writes everything already queued, joins the thread.
   // Idempotent.
   void Stop();
@@ -205,6 +219,8 @@ class JournalWriter {
   bool started_ = false;                   // guarded by queue_.mutex()
   std::thread thread_;
   std::atomic<std::thread::id> thread_id_{};
+
+  std::optional<WriterIndexes> preloaded_;  // guarded by queue_.mutex()
 
   // Writer thread only (and Start, before the thread runs).
   OpenSessionIndex open_sessions_;

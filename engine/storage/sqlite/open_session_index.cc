@@ -7,13 +7,17 @@ namespace routerd::storage {
 Status OpenSessionIndex::Load(SqliteConnection& conn) {
   open_.clear();
   return ForEachStoredEvent(conn, [this](std::int64_t at_ms, const LoggedEvent& e) {
-    if (e.kind == SessionEventKind::kOpened) {
-      open_.emplace(Key{std::string(e.tenant_id), e.session_id}, at_ms);
-    } else if (e.kind == SessionEventKind::kEnded) {
-      open_.erase(Key{std::string(e.tenant_id), e.session_id});
-    }
+    Add(at_ms, e);
     return Status::Ok();
   });
+}
+
+void OpenSessionIndex::Add(std::int64_t at_ms, const LoggedEvent& e) {
+  if (e.kind == SessionEventKind::kOpened) {
+    open_.emplace(Key{std::string(e.tenant_id), e.session_id}, at_ms);
+  } else if (e.kind == SessionEventKind::kEnded) {
+    open_.erase(Key{std::string(e.tenant_id), e.session_id});
+  }
 }
 
 void OpenSessionIndex::Apply(const Changes& changes) {

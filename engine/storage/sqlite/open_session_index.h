@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/storage/sqlite/event_log.h"
 #include "engine/storage/sqlite/sqlite_connection.h"
 #include "routerd/status.h"
 
@@ -51,6 +52,9 @@ class OpenSessionIndex {
 
   // Replaces the index with what the partition's event log says.
   Status Load(SqliteConnection& conn);
+  // Folds one logged event, stamped `at_ms`, into the index (Load does it for
+  // every event in write order).
+  void Add(std::int64_t at_ms, const LoggedEvent& event);
   void Apply(const Changes& changes);
 
   // The open sessions whose opening was stamped before `at_ms`.

@@ -24,7 +24,8 @@ SqliteStorage::SqliteStorage(std::unique_ptr<PartitionSet> partitions, const Clo
 SqliteStorage::~SqliteStorage() { Stop(); }
 
 Status SqliteStorage::Start() {
-  // Each writer first reads which sessions are open in its file: in parallel.
+  // Each writer first reads which sessions are open in its file and its dedup
+  // keys (unless LoadOpenState handed them over): in parallel.
   std::vector<std::future<Status>> started;
   for (std::size_t i = 0; i < partitions_->size(); ++i) {
     started.push_back(std::async(std::launch::async, [this, i] { return partitions_->at(i).writer->Start(); }));
@@ -77,10 +78,16 @@ StatusOr<std::optional<StoredSessionTrace>> SqliteStorage::LoadSessionTrace(cons
 }
 
 StatusOr<OpenState> SqliteStorage::LoadOpenState() {
-  // One reader per partition file, in parallel: a restart's longest step.
+  // One reader per partition file, in parallel: a restart's longest step. Its
+  // reads also build the indexes each writer needs when it starts.
   std::vector<std::future<StatusOr<OpenState>>> parts;
   for (std::size_t i = 0; i < partitions_->size(); ++i) {
-    parts.push_back(std::async(std::launch::async, [db = partitions_->at(i).db.get()] { return storage::LoadOpenState(*db); }));
+    parts.push_back(std::async(std::launch::async, [&p = partitions_->at(i)] {
+      WriterIndexes indexes;
+      StatusOr<OpenState> state = storage::LoadOpenState(*p.db, &indexes);
+      if (state.ok()) p.writer->Preload(std::move(indexes));
+      return state;
+    }));
   }
   OpenState state;
   Status first;
