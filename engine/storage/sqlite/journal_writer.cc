@@ -81,6 +81,11 @@ Status JournalWriter::Start() {
   return Status::Ok();
 }
 
+bool JournalWriter::started() const {
+  std::lock_guard lock(queue_.mutex());
+  return started_;
+}
+
 void JournalWriter::Preload(WriterIndexes indexes) {
   std::lock_guard lock(queue_.mutex());
   if (!started_) preloaded_ = std::move(indexes);

@@ -181,6 +181,8 @@ class JournalWriter {
   // started.
   // REQUIRES: `indexes` describe the file as it is: nothing wrote it since.
   void Preload(WriterIndexes indexes);
+  // Whether Start() has run: a Preload would be ignored.
+  bool started() const;
   // Refuses new records, writes everything already queued, joins the thread.
   // Idempotent.
   void Stop();

@@ -83,6 +83,8 @@ StatusOr<OpenState> SqliteStorage::LoadOpenState() {
   std::vector<std::future<StatusOr<OpenState>>> parts;
   for (std::size_t i = 0; i < partitions_->size(); ++i) {
     parts.push_back(std::async(std::launch::async, [&p = partitions_->at(i)] {
+      // A running writer has its indexes: build none for it.
+      if (p.writer->started()) return storage::LoadOpenState(*p.db);
       WriterIndexes indexes;
       StatusOr<OpenState> state = storage::LoadOpenState(*p.db, &indexes);
       if (state.ok()) p.writer->Preload(std::move(indexes));
