@@ -1,9 +1,13 @@
 #include "bench/loadgen/runner.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -99,7 +103,15 @@ StatusOr<std::uint64_t> EmitRequests(const LoadOptions& options, const RouterdCo
     std::fwrite(r.bytes->data(), 1, r.bytes->size(), out);
     bytes += head.size() + r.bytes->size();
   }
-  if (std::fclose(out) != 0) return Status::Unavailable("writing '" + options.emit_file + "' failed");
+  // On disk before the benchmark that reads it starts: the kernel would
+  // otherwise write these hundreds of megabytes back about 30 s later, in
+  // the middle of a measurement, and on ext4 (data=ordered) every fsync of
+  // routerd's journal would wait behind them (sync acks then stall for
+  // hundreds of milliseconds: bench/README.md, "Sync's stalls, found").
+  const bool written = std::fflush(out) == 0 && std::ferror(out) == 0 && ::fsync(::fileno(out)) == 0;
+  if (std::fclose(out) != 0 || !written) {
+    return Status::Unavailable("writing '" + options.emit_file + "' failed: " + std::strerror(errno));
+  }
   return bytes;
 }
 
