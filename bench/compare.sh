@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Comparison harness: on this machine, in one run,
-#   1. nginx `return 200`, measured by wrk;
+#   1. nginx `return 200`, measured by wrk (before and after routerd's wrk rows);
 #   2. routerd with [storage] durability = "async", then "sync", measured by wrk
 #      with the SAME flags and the SAME request method; then both again with
 #      backend = "postgresql" against a private PostgreSQL server on this
@@ -150,15 +150,23 @@ stop_routerd() {
   wait "$routerd_pid" 2>/dev/null || true
 }
 
-echo "== nginx return 200" >&2
-taskset -c 0 nginx -c "$work/nginx.conf" &
-nginx_pid=$!
-pids+=("$nginx_pid")
-wait_port "$nginx_port"
-measure_wrk "$nginx_port" nginx
-echo "== nginx, CPU per request: $(thread_cpu "$(pgrep -P "$nginx_pid" | head -1)" "$wrk_total")" >&2
-nginx_rps=$wrk_rps nginx_p50=$wrk_p50 nginx_p99=$wrk_p99 nginx_beyond=$wrk_beyond
-kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+# nginx is measured before and after routerd's wrk rows, and the ratios are
+# taken against the mean of the two: a VM's speed drifts by tens of percent
+# within minutes, and a single nginx row taken first would carry that drift
+# into every ratio. Both rows are printed, so the drift shows.
+declare -A nginx_rps nginx_p50 nginx_p99 nginx_beyond
+measure_nginx() {  # $1 = "before" or "after"
+  echo "== nginx return 200 ($1 routerd)" >&2
+  taskset -c 0 nginx -c "$work/nginx.conf" &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  wait_port "$nginx_port"
+  measure_wrk "$nginx_port" nginx
+  echo "== nginx, CPU per request: $(thread_cpu "$(pgrep -P "$nginx_pid" | head -1)" "$wrk_total")" >&2
+  nginx_rps[$1]=$wrk_rps nginx_p50[$1]=$wrk_p50 nginx_p99[$1]=$wrk_p99 nginx_beyond[$1]=$wrk_beyond
+  kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+}
+measure_nginx before
 
 
 declare -A rps p50 p99 beyond per_commit fsyncs refused
@@ -177,6 +185,8 @@ for mode in "${modes[@]}"; do
   fsyncs[$mode]=$(awk -v c="$commits" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')
   stop_routerd
 done
+measure_nginx after
+nginx_mean=$(awk -v a="${nginx_rps[before]}" -v b="${nginx_rps[after]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
 
 # The realistic mix costs several times what a WhatsApp POST does (WeChat's
 # AES, Mailgun's forms, seven parsers, the agents' frames and closes on the
@@ -252,16 +262,20 @@ note() {
   [ "${2:-0}" -gt 0 ] 2>/dev/null && n="${n:+$n; }$2 answered 503 (journal queue full), not counted"
   echo "$n"
 }
-printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200" "$nginx_rps" "1.00" "$nginx_p50" "$nginx_p99" \
-  "-" "-" "$(note "$nginx_beyond")"
+for when in before after; do
+  ratio=$(awk -v a="${nginx_rps[$when]}" -v b="$nginx_mean" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200, $when routerd" "${nginx_rps[$when]}" "$ratio" \
+    "${nginx_p50[$when]}" "${nginx_p99[$when]}" "-" "-" "$(note "${nginx_beyond[$when]}")"
+done
 for mode in "${modes[@]}"; do
-  ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
+  ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_mean" 'BEGIN {printf "%.2f", a / b}')
   label="routerd, durability ${mode#pg-}"
   [ "${mode#pg-}" != "$mode" ] && label="$label, postgresql"
   printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p50[$mode]}" \
     "${p99[$mode]}" "${per_commit[$mode]:--}" "${fsyncs[$mode]:--}" "$(note "${beyond[$mode]}" "${refused[$mode]}")"
 done
-printf '(per commit: webhook contacts per journal commit; fsyncs/s: journal commits per second of the run;\n'
+printf '(ratio: to the mean of the two nginx rows, %.0f requests/s;\n' "$nginx_mean"
+printf ' per commit: webhook contacts per journal commit; fsyncs/s: journal commits per second of the run;\n'
 printf ' requests/s counts 2xx answers only: where storage falls behind, the rest were refused with 503)\n'
 printf '\nEnd to end, the realistic mix: all seven channels equally, 5 %% duplicates, 5 %% receipts/echoes,\n'
 printf '2000 customers x 3 messages, %s agents (cap 60), handle time exponential with mean 0.2 s.\n' "$agents"
