@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idle CPU and resident memory across bursts (issue 6 targets: an idle daemon
+# Idle CPU and resident memory across bursts (the targets: an idle daemon
 # under 1 % CPU; resident memory back to its baseline range after a burst, a
 # drain and a second burst).
 #

@@ -1,4 +1,4 @@
-// Restart recovery after a crash of the real executable (issue 5): sessions
+// Restart recovery after a crash of the real executable: sessions
 // that agents held when routerd was killed come back assigned to them, and the
 // agents get the grace period to reconnect. Reconnecting replays the
 // `assigned` frames and a `state` listing the sessions; not reconnecting signs

@@ -1,4 +1,4 @@
-// A damaged routerd.db at start-up (issue 5): the executable refuses to start
+// A damaged routerd.db at start-up: the executable refuses to start
 // (exit code 1) with an error on stderr that names the file and says what to
 // do, and leaves the file exactly as it found it. Never a silent reset.
 #include <gtest/gtest.h>

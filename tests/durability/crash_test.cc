@@ -1,4 +1,4 @@
-// Crash test through the real executable (issue 5): sustained signed webhook
+// Crash test through the real executable: sustained signed webhook
 // traffic with sync durability while routerd is killed with SIGKILL at random
 // moments, many times, and restarted each time.
 //

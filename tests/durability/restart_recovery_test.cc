@@ -1,4 +1,4 @@
-// Restart recovery in-process (issue 5): the daemon is stopped and created
+// Restart recovery in-process: the daemon is stopped and created
 // again on the same data directory, and brings back its waiting sessions in
 // their original order and arrival time, its dedup keys and its leave
 // messages; new session ids continue above every stored one. (A Stop is not a

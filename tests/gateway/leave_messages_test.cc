@@ -1,4 +1,4 @@
-// Leave messages through the real daemon (issue 5): a session that overflows
+// Leave messages through the real daemon: a session that overflows
 // becomes a stored leave message, automatic allocation gives it to a signed-in
 // agent of its queue who is told over its WebSocket, the agent processes and
 // submits it; an IVR's voice upload (larger than any webhook may be) is stored

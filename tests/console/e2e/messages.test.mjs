@@ -1,4 +1,4 @@
-// The leave-message page (seed 002) in Chromium against the real daemon:
+// The leave-message page in Chromium against the real daemon:
 // querying with each filter, allocating from the searchable dialog, a 409
 // shown with the server's reason (a message allocated meanwhile, a web
 // message offered to a voice agent), process and submit, masked contact
