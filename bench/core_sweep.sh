@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Core sweep: how ingest scales with the server's cores, against nginx on the
-# same machine in one run. For each width w: nginx `return 200` with w workers,
-# then routerd async and sync with w I/O threads, max(1, w/2) router shards and
-# w journal partitions, all pinned to CPUs 0..w-1; wrk on the CPUs above
+# same machine in one run. For each width w: nginx `return 200` with w workers
+# before and after routerd async and sync with w I/O threads, max(1, w/2)
+# router shards and w journal partitions, all pinned to CPUs 0..w-1; wrk on the CPUs above
 # them, sending unique signed WhatsApp POSTs spread over 8 tenants. Prints
 # requests/s, answers other than 2xx (503 when routerd is at capacity) and the
 # ratio to nginx for each w.
@@ -75,14 +75,21 @@ http {
   server { listen 127.0.0.1:$nginx_port reuseport; location / { return 200 "EVENT_RECEIVED"; } }
 }
 NGINX
-  echo "== w=$w nginx" >&2
-  taskset -c "$cores" nginx -c "$work/nginx$w/nginx.conf" & np=$!; pids+=("$np")
-  wait_port "$nginx_port"
-  measure "$nginx_port"
-  nginx_rps=$rps
-  kill "$np"; wait "$np" 2>/dev/null || true
-  rows+=("$(printf '%3s  %-8s %11.0f %8s %6s' "$w" nginx "$nginx_rps" "$non2xx" 1.00)")
+  # nginx before and after routerd's rows, the ratios to their mean: a VM's
+  # speed drifts within minutes, and one nginx row would carry that drift
+  # into every ratio of its width.
+  measure_nginx() {  # $1 = before or after; sets nginx_rps_$1 and nginx_non2xx_$1
+    echo "== w=$w nginx ($1 routerd)" >&2
+    taskset -c "$cores" nginx -c "$work/nginx$w/nginx.conf" & np=$!; pids+=("$np")
+    wait_port "$nginx_port"
+    measure "$nginx_port"
+    printf -v "nginx_rps_$1" '%s' "$rps"
+    printf -v "nginx_non2xx_$1" '%s' "$non2xx"
+    kill "$np"; wait "$np" 2>/dev/null || true
+  }
+  measure_nginx before
   shards=$(( w / 2 )); (( shards < 1 )) && shards=1
+  routerd_rows=()
   for mode in async sync; do
     dir="$work/routerd-$w-$mode"
     write_tenants_config "$dir" "$mode" "$w" "$shards" "$w" "$tenants"
@@ -92,6 +99,17 @@ NGINX
     measure "$routerd_port"
     accepted=$(metric_sum routerd_webhook_contacts_accepted_total)
     kill "$rp"; wait "$rp" 2>/dev/null || true
+    routerd_rows+=("$mode $rps $non2xx $accepted")
+  done
+  measure_nginx after
+  nginx_rps=$(awk -v a="$nginx_rps_before" -v b="$nginx_rps_after" 'BEGIN {printf "%.2f", (a + b) / 2}')
+  for when in before after; do
+    n="nginx_rps_$when" e="nginx_non2xx_$when"
+    ratio=$(awk -v a="${!n}" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
+    rows+=("$(printf '%3s  %-8s %11.0f %8s %6s  %s routerd' "$w" nginx "${!n}" "${!e}" "$ratio" "$when")")
+  done
+  for r in "${routerd_rows[@]}"; do
+    read -r mode rps non2xx accepted <<< "$r"
     ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a / b}')
     rows+=("$(printf '%3s  %-8s %11.0f %8s %6s  accepted %s' "$w" "$mode" "$rps" "$non2xx" "$ratio" "$accepted")")
   done
@@ -101,6 +119,7 @@ printf '\n%s, %s, %s CPUs (%s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 printf 'servers on CPUs 0..w-1; wrk -t%s -c256 -d%ss on CPUs %s; %s tenants; unique signed WhatsApp POSTs\n' \
   "$wrk_threads" "$seconds" "$client_cpus" "$tenants"
-printf 'routerd: w I/O threads, max(1, w/2) router shards, w journal partitions\n\n'
+printf 'routerd: w I/O threads, max(1, w/2) router shards, w journal partitions\n'
+printf 'ratio: to the mean of the two nginx rows of the width (measured before and after routerd)\n\n'
 printf '%3s  %-8s %11s %8s %6s\n' w server requests/s non-2xx ratio
 for r in "${rows[@]}"; do echo "$r"; done
