@@ -136,9 +136,13 @@ Status Database::Configure(const DatabaseOptions& options) {
     }
   }
   ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA synchronous=FULL"));
-  // Older rows that duplicate checks and prune passes read stay in memory
-  // (32 MiB per partition writer) rather than being read again.
-  ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA cache_size=-32768"));
+  // A small page cache (2 MiB, SQLite's default size): the writer appends
+  // one row per log and batch and keeps its dedup keys in memory, so what it
+  // reads again is the right edge of each B-tree and, for a duplicate, one
+  // recent row, which the operating system's cache holds anyway. A larger
+  // cache only kept written pages resident: 32 MiB cost about 38 MB of
+  // resident memory per partition and gained nothing in journal_bench.
+  ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA cache_size=-2048"));
   ROUTERD_RETURN_IF_ERROR(w.Exec("PRAGMA foreign_keys=ON"));
   return Status::Ok();
 }
