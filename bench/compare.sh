@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Comparison harness: on this machine, in one run,
-#   1. nginx `return 200`, measured by wrk (before and after routerd's wrk rows);
+#   1. nginx `return 200`, measured by wrk before each routerd wrk row and after the last;
 #   2. routerd with [storage] durability = "async", then "sync", measured by wrk
 #      with the SAME flags and the SAME request method; then both again with
 #      backend = "postgresql" against a private PostgreSQL server on this
@@ -150,13 +150,14 @@ stop_routerd() {
   wait "$routerd_pid" 2>/dev/null || true
 }
 
-# nginx is measured before and after routerd's wrk rows, and the ratios are
-# taken against the mean of the two: a VM's speed drifts by tens of percent
-# within minutes, and a single nginx row taken first would carry that drift
-# into every ratio. Both rows are printed, so the drift shows.
-declare -A nginx_rps nginx_p50 nginx_p99 nginx_beyond
-measure_nginx() {  # $1 = "before" or "after"
-  echo "== nginx return 200 ($1 routerd)" >&2
+# nginx is measured before each routerd wrk row and after the last, and each
+# routerd row's ratio is to the mean of the nginx rows on either side of it:
+# a VM's speed drifts by tens of percent within a minute, and one nginx row
+# taken first would carry that drift into every ratio. Every nginx row is
+# printed, so the drift shows.
+declare -a nginx_rps nginx_p50 nginx_p99 nginx_beyond
+measure_nginx() {  # $1 = its place: 0 before the first routerd row, i before row i
+  echo "== nginx return 200 (row $1)" >&2
   taskset -c 0 nginx -c "$work/nginx.conf" &
   nginx_pid=$!
   pids+=("$nginx_pid")
@@ -166,11 +167,11 @@ measure_nginx() {  # $1 = "before" or "after"
   nginx_rps[$1]=$wrk_rps nginx_p50[$1]=$wrk_p50 nginx_p99[$1]=$wrk_p99 nginx_beyond[$1]=$wrk_beyond
   kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 }
-measure_nginx before
 
-
-declare -A rps p50 p99 beyond per_commit fsyncs refused
-for mode in "${modes[@]}"; do
+declare -A rps p50 p99 beyond per_commit fsyncs refused nginx_ref
+for i in "${!modes[@]}"; do
+  mode=${modes[$i]}
+  measure_nginx "$i"
   echo "== routerd, durability $mode, wrk" >&2
   start_routerd "$mode"
   measure_wrk "$routerd_port" "routerd $mode" "$([ "${mode#pg-}" != "$mode" ] && echo allow-503)"
@@ -185,8 +186,10 @@ for mode in "${modes[@]}"; do
   fsyncs[$mode]=$(awk -v c="$commits" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')
   stop_routerd
 done
-measure_nginx after
-nginx_mean=$(awk -v a="${nginx_rps[before]}" -v b="${nginx_rps[after]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
+measure_nginx "${#modes[@]}"
+for i in "${!modes[@]}"; do
+  nginx_ref[${modes[$i]}]=$(awk -v a="${nginx_rps[$i]}" -v b="${nginx_rps[$((i + 1))]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
+done
 
 # The realistic mix costs several times what a WhatsApp POST does (WeChat's
 # AES, Mailgun's forms, seven parsers, the agents' frames and closes on the
@@ -262,19 +265,21 @@ note() {
   [ "${2:-0}" -gt 0 ] 2>/dev/null && n="${n:+$n; }$2 answered 503 (journal queue full), not counted"
   echo "$n"
 }
-for when in before after; do
-  ratio=$(awk -v a="${nginx_rps[$when]}" -v b="$nginx_mean" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200, $when routerd" "${nginx_rps[$when]}" "$ratio" \
-    "${nginx_p50[$when]}" "${nginx_p99[$when]}" "-" "-" "$(note "${nginx_beyond[$when]}")"
-done
-for mode in "${modes[@]}"; do
-  ratio=$(awk -v a="${rps[$mode]}" -v b="$nginx_mean" 'BEGIN {printf "%.2f", a / b}')
+nginx_row() {  # $1 = its place
+  printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "nginx return 200" "${nginx_rps[$1]}" "-" "${nginx_p50[$1]}" \
+    "${nginx_p99[$1]}" "-" "-" "$(note "${nginx_beyond[$1]}")"
+}
+for i in "${!modes[@]}"; do
+  mode=${modes[$i]}
+  nginx_row "$i"
+  ratio=$(awk -v a="${rps[$mode]}" -v b="${nginx_ref[$mode]}" 'BEGIN {printf "%.2f", a / b}')
   label="routerd, durability ${mode#pg-}"
   [ "${mode#pg-}" != "$mode" ] && label="$label, postgresql"
   printf '%-38s %11.0f %6s %9s %9s %9s %8s %s\n' "$label" "${rps[$mode]}" "$ratio" "${p50[$mode]}" \
     "${p99[$mode]}" "${per_commit[$mode]:--}" "${fsyncs[$mode]:--}" "$(note "${beyond[$mode]}" "${refused[$mode]}")"
 done
-printf '(ratio: to the mean of the two nginx rows, %.0f requests/s;\n' "$nginx_mean"
+nginx_row "${#modes[@]}"
+printf '(ratio: to the mean of the nginx rows just above and below, measured right before and after;\n'
 printf ' per commit: webhook contacts per journal commit; fsyncs/s: journal commits per second of the run;\n'
 printf ' requests/s counts 2xx answers only: where storage falls behind, the rest were refused with 503)\n'
 printf '\nEnd to end, the realistic mix: all seven channels equally, 5 %% duplicates, 5 %% receipts/echoes,\n'
