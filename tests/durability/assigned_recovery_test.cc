@@ -17,17 +17,13 @@
 #include "tests/durability/routerd_process.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/storage/storage_test_util.h"
+#include "routerd/clock.h"
 
 namespace routerd::durability {
 namespace {
 
 using gateway_test::AgentConnection;
 using gateway_test::JsonDoc;
-
-std::int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class CrashRecoveryTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -213,7 +209,7 @@ TEST_P(CrashRecoveryTest, AnAgentWhoDoesNotReturnIsSignedOutAndItsSessionsWaitFr
   std::map<std::string, std::int64_t> arrival;  // session id -> arrival_ms
   for (const SessionRow& s : *stored) arrival[std::to_string(s.session_id)] = s.arrival_ms;
 
-  const std::int64_t restarted_ms = WallMs();
+  const std::int64_t restarted_ms = SystemClock().WallMs();
   Start(/*grace_seconds=*/1);
   // Nobody reconnects: after the grace period a1 is signed out and both
   // sessions wait in their queue again.
@@ -224,9 +220,9 @@ TEST_P(CrashRecoveryTest, AnAgentWhoDoesNotReturnIsSignedOutAndItsSessionsWaitFr
   EXPECT_EQ(state.Int("/active_sessions"), 0) << state.text();
   EXPECT_EQ(Metric("routerd_agent_grace_sign_outs_total"), 1u);
   for (const std::string& id : {held.s1, held.s2}) {
-    const std::int64_t t0 = WallMs();
+    const std::int64_t t0 = SystemClock().WallMs();
     const JsonDoc s = Admin("/api/v1/sessions/" + id).Json();
-    const std::int64_t t1 = WallMs();
+    const std::int64_t t1 = SystemClock().WallMs();
     EXPECT_EQ(s.Str("/state"), "waiting") << s.text();
     // Its age counts from the original arrival; its time in the queue from
     // the requeue, after the restart.

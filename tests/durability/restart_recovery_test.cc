@@ -15,16 +15,12 @@
 #include "tests/durability/durability_backend.h"
 #include "tests/durability/durability_config.h"
 #include "tests/durability/restart_fixture.h"
+#include "routerd/clock.h"
 
 namespace routerd::durability {
 namespace {
 
 using gateway_test::JsonDoc;
-
-std::int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 INSTANTIATE_TEST_SUITE_P(Backends, RestartTest, AllBackends(), BackendName);
 
@@ -41,7 +37,7 @@ TEST_P(RestartTest, WaitingSessionsComeBackInOrderAndCountFromTheirOriginalArriv
   const std::vector<RouterSession> before = Sessions();
   ASSERT_EQ(before.size(), 4u);
 
-  const std::int64_t stopped_ms = WallMs();
+  const std::int64_t stopped_ms = SystemClock().WallMs();
   Restart();
   const daemon::Daemon::Recovery& r = daemon().recovery();
   EXPECT_EQ(r.waiting_sessions, 4u);
@@ -68,9 +64,9 @@ TEST_P(RestartTest, WaitingSessionsComeBackInOrderAndCountFromTheirOriginalArriv
   ASSERT_EQ(stored->size(), 4u);
   for (const SessionRow& s : *stored) {
     EXPECT_LE(s.arrival_ms, stopped_ms);
-    const std::int64_t t0 = WallMs();
+    const std::int64_t t0 = SystemClock().WallMs();
     const JsonDoc json = Admin("/api/v1/sessions/" + std::to_string(s.session_id)).Json();
-    const std::int64_t t1 = WallMs();
+    const std::int64_t t1 = SystemClock().WallMs();
     EXPECT_EQ(json.Str("/state"), "waiting") << json.text();
     const std::int64_t waiting_ms = json.Int("/waiting_ms").value_or(-1);
     // A millisecond either side for the rounding of two clocks.

@@ -6,25 +6,10 @@
 // Allocation failed is re-armed when an agent of the queue signs in.
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-
 #include "tests/gateway/gateway_fixture.h"
 
 namespace routerd::gateway_test {
 namespace {
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
-}
 
 class LeaveMessagesTest : public GatewayTest {
  protected:

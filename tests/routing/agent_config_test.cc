@@ -20,7 +20,7 @@ using Assignments = std::vector<std::pair<std::string, std::string>>;
 
 // OUs "small" (cap 1) and "large" (cap 3); queues q1 and q2 with a channel
 // each; a1 in q1, a2 in q2, both in "small".
-TenantBuilder TwoQueues() {
+TenantBuilder TwoQueuesInTwoOus() {
   TenantBuilder b("t", 5);
   b.Ou("small", "", 1).Ou("large", "", 3);
   b.Queue("q1").Queue("q2");
@@ -39,7 +39,7 @@ config::AgentConfig AgentOf(const config::TenantConfig& t, const std::string& id
 }
 
 TEST(AgentConfigTest, AnAgentMovedToAnotherQueueServesItAtOnceAndKeepsWhatItHolds) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a1");
@@ -86,7 +86,7 @@ TEST(AgentConfigTest, AnAgentMovedToAnotherQueueServesItAtOnceAndKeepsWhatItHold
 }
 
 TEST(AgentConfigTest, NothingChangedIsNothingDoneAndNothingTold) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   h.SignInReady("a1");
   h.Take();
@@ -95,7 +95,7 @@ TEST(AgentConfigTest, NothingChangedIsNothingDoneAndNothingTold) {
 }
 
 TEST(AgentConfigTest, AVoiceAgentIsOfferedNoSessionAndAMultimediaOneIsAgain) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a1");
@@ -166,7 +166,7 @@ TEST(AgentConfigTest, SessionsReservedForAnAgentThatLeavesTheirQueueGoToAnyAgent
 }
 
 TEST(AgentConfigTest, AResetStartsFromTheChangedAgent) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   config::AgentConfig moved = AgentOf(tenant, "a1");
@@ -183,7 +183,7 @@ TEST(AgentConfigTest, AResetStartsFromTheChangedAgent) {
 }
 
 TEST(AgentConfigTest, AnAddedAgentSignsInAndServesLikeTheOthers) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.Contact("ch2", "ana");
@@ -204,7 +204,7 @@ TEST(AgentConfigTest, AnAddedAgentSignsInAndServesLikeTheOthers) {
 }
 
 TEST(AgentConfigTest, ARemovedAgentsSessionsGoBackToTheirQueuesAndItIsUnknownUntilItComesBack) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a1");
@@ -245,7 +245,7 @@ TEST(AgentConfigTest, ARemovedAgentsSessionsGoBackToTheirQueuesAndItIsUnknownUnt
 }
 
 TEST(AgentConfigTest, AResetKeepsAddedAndRemovedAgents) {
-  const config::TenantConfig tenant = TwoQueues().Build();
+  const config::TenantConfig tenant = TwoQueuesInTwoOus().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   config::AgentConfig hired = AgentOf(tenant, "a2");

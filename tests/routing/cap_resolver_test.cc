@@ -8,18 +8,18 @@ namespace routerd::routing {
 namespace {
 
 // root(0) <- mid(1) <- leaf(2); sibling(3) under root.
-std::vector<OuNode> Tree() {
+std::vector<OuNode> FourOuTree() {
   return {{kNoOu, std::nullopt}, {0, std::nullopt}, {1, std::nullopt}, {0, std::nullopt}};
 }
 
 TEST(CapResolverTest, AgentSettingWins) {
-  auto ous = Tree();
+  auto ous = FourOuTree();
   ous[2].cap = 4;
   EXPECT_EQ(ResolveCap(7, 2, ous, 5), (EffectiveCap{7, CapOrigin::kAgent, kNoOu}));
 }
 
 TEST(CapResolverTest, NearestOuUpTheTreeWins) {
-  auto ous = Tree();
+  auto ous = FourOuTree();
   ous[0].cap = 9;
   ous[1].cap = 3;
   EXPECT_EQ(ResolveCap(std::nullopt, 2, ous, 5), (EffectiveCap{3, CapOrigin::kOu, 1}));
@@ -29,7 +29,7 @@ TEST(CapResolverTest, NearestOuUpTheTreeWins) {
 }
 
 TEST(CapResolverTest, TenantWhenNoLevelSetsOne) {
-  auto ous = Tree();
+  auto ous = FourOuTree();
   EXPECT_EQ(ResolveCap(std::nullopt, 2, ous, 5), (EffectiveCap{5, CapOrigin::kTenant, kNoOu}));
   EXPECT_EQ(ResolveCap(std::nullopt, kNoOu, ous, 6), (EffectiveCap{6, CapOrigin::kTenant, kNoOu}));
 }

@@ -16,7 +16,7 @@ using Assignments = std::vector<std::pair<std::string, std::string>>;
 
 // OUs "root" (cap 1) and "desk" under it (no cap of its own); a1 in "desk",
 // serving q through channel ch. The tenant's cap is 5.
-TenantBuilder Tree() {
+TenantBuilder RootAndDesk() {
   TenantBuilder b("t", 5);
   b.Ou("root", "", 1).Ou("desk", "root");
   b.Queue("q");
@@ -34,7 +34,7 @@ config::OuConfig& OuOf(config::TenantConfig& t, const std::string& id) {
 }
 
 TEST(OuConfigTest, AnOuMovedUnderAnotherTakesItsCapAndItsAgentsServeUpToItAtOnce) {
-  config::TenantConfig tenant = Tree().Build();
+  config::TenantConfig tenant = RootAndDesk().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a1");
@@ -72,7 +72,7 @@ TEST(OuConfigTest, AnOuMovedUnderAnotherTakesItsCapAndItsAgentsServeUpToItAtOnce
 }
 
 TEST(OuConfigTest, ACapSetAtRunTimeKeepsWinningOverTheDefinition) {
-  config::TenantConfig tenant = Tree().Build();
+  config::TenantConfig tenant = RootAndDesk().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   ASSERT_EQ(h.SetOuCap("root", 4), StatusCode::kOk);
@@ -83,7 +83,7 @@ TEST(OuConfigTest, ACapSetAtRunTimeKeepsWinningOverTheDefinition) {
 }
 
 TEST(OuConfigTest, ARemovedOuIsNoOuAndComesBackInItsPlaceWithoutItsRunTimeCap) {
-  config::TenantConfig tenant = Tree().Build();
+  config::TenantConfig tenant = RootAndDesk().Build();
   config::OuConfig spare;
   spare.id = "spare";
   spare.max_concurrent_sessions = 2;
@@ -117,7 +117,7 @@ TEST(OuConfigTest, ARemovedOuIsNoOuAndComesBackInItsPlaceWithoutItsRunTimeCap) {
 }
 
 TEST(OuConfigTest, AnAgentMovedOutOfAnOuBeforeItIsRemovedResolvesUnderItsNewOu) {
-  config::TenantConfig tenant = Tree().Build();
+  config::TenantConfig tenant = RootAndDesk().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   config::OuConfig wide;

@@ -22,7 +22,7 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 // Queues "q" and "r"; a1 serves q with the skill vip, a2 serves r. Channel
 // "chat" goes to q, "vip" to q for agents with vip, "rchat" to r: so every
 // queue has a skill lane, after the first lanes.
-TenantBuilder TwoQueues() {
+TenantBuilder TwoQueuesWithSkillLanes() {
   TenantBuilder b("t", 5);
   b.Ou("root");
   b.Queue("q", "least_busy", 60);
@@ -43,7 +43,7 @@ config::SkillQueueConfig& QueueOf(config::TenantConfig& t, const std::string& id
   return t.skill_queues.front();
 }
 
-config::AgentConfig& AgentOf(config::TenantConfig& t, const std::string& id) {
+config::AgentConfig& EditableAgent(config::TenantConfig& t, const std::string& id) {
   for (config::AgentConfig& a : t.agents) {
     if (a.employee_id == id) return a;
   }
@@ -52,7 +52,7 @@ config::AgentConfig& AgentOf(config::TenantConfig& t, const std::string& id) {
 }
 
 TEST(QueueConfigTest, AnAddedQueueMovesTheLanesAfterItAndServesTheAgentsThatJoinIt) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   // Waiting before the change: one session in each lane that moves.
@@ -102,7 +102,7 @@ TEST(QueueConfigTest, AnAddedQueueMovesTheLanesAfterItAndServesTheAgentsThatJoin
 }
 
 TEST(QueueConfigTest, AnotherStrategyAndOtherRequiredSkillsApplyAtOnce) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a1");
@@ -115,23 +115,23 @@ TEST(QueueConfigTest, AnotherStrategyAndOtherRequiredSkillsApplyAtOnce) {
   EXPECT_EQ(h.TakeAssignments(), Assignments{});
   EXPECT_EQ(r.Queue(0).waiting, 1u);
   // a1 learns French: it joins again and is offered what waits.
-  AgentOf(tenant, "a1").skills = {{"fr", 2, 0}, {"vip", 1, 0}};  // sorted, as the loader keeps them
-  r.ApplyAgentConfig(h.AgentIndex("a1"), AgentOf(tenant, "a1"), h.now());
+  EditableAgent(tenant, "a1").skills = {{"fr", 2, 0}, {"vip", 1, 0}};  // sorted, as the loader keeps them
+  r.ApplyAgentConfig(h.AgentIndex("a1"), EditableAgent(tenant, "a1"), h.now());
   EXPECT_EQ(h.TakeAssignments(), (Assignments{{"c1", "a1"}}));
 }
 
 TEST(QueueConfigTest, ARemovedQueueIsNoQueueAndWhatWaitsInItLeavesByItsOverflow) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   QueueOf(tenant, "r").max_wait_seconds = 5;
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.Contact("rchat", "r1");
   // The file takes r away from a2, and r itself (its channel stays in the
   // router until a restart, so sessions already there wait out their time).
-  AgentOf(tenant, "a2").skill_queues = {"q"};
+  EditableAgent(tenant, "a2").skill_queues = {"q"};
   QueueOf(tenant, "r").retired = true;
   r.ApplyQueues(tenant, h.now());
-  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  r.ApplyAgentConfig(h.AgentIndex("a2"), EditableAgent(tenant, "a2"), h.now());
   r.RetireQueues(tenant);
   EXPECT_FALSE(r.FindQueue("r").has_value());
   EXPECT_TRUE(r.QueueRetired(1));
@@ -152,15 +152,15 @@ TEST(QueueConfigTest, ARemovedQueueIsNoQueueAndWhatWaitsInItLeavesByItsOverflow)
 }
 
 TEST(QueueConfigTest, AResetKeepsTheQueuesAddedAtRunTime) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   config::SkillQueueConfig sales;
   sales.id = "sales";
   tenant.skill_queues.push_back(sales);
   r.ApplyQueues(tenant, h.now());
-  AgentOf(tenant, "a2").skill_queues = {"r", "sales"};
-  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  EditableAgent(tenant, "a2").skill_queues = {"r", "sales"};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), EditableAgent(tenant, "a2"), h.now());
   r.Reset();
   EXPECT_EQ(r.FindQueue("sales"), 2u);
   h.SignInReady("a1");
@@ -169,7 +169,7 @@ TEST(QueueConfigTest, AResetKeepsTheQueuesAddedAtRunTime) {
 }
 
 TEST(QueueConfigTest, AChannelTakesAnotherQueuePriorityAndSkillsForWhatArrivesNext) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a2");
@@ -181,8 +181,8 @@ TEST(QueueConfigTest, AChannelTakesAnotherQueuePriorityAndSkillsForWhatArrivesNe
   config::ChannelConfig& chat = tenant.channels[0];
   chat.skill_queue = "r";
   chat.required_skills = {{"fr", 1, 0}};
-  AgentOf(tenant, "a2").skills = {{"fr", 1, 0}};
-  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  EditableAgent(tenant, "a2").skills = {{"fr", 1, 0}};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), EditableAgent(tenant, "a2"), h.now());
   r.ApplyChannels(tenant, h.now());
   EXPECT_EQ(r.Queue(0).waiting, 1u) << "c1 stays where it waits";
   h.Contact("chat", "c2");
@@ -201,7 +201,7 @@ TEST(QueueConfigTest, AChannelTakesAnotherQueuePriorityAndSkillsForWhatArrivesNe
 }
 
 TEST(QueueConfigTest, AnAddedChannelServesAtOnceAndARemovedOneIsNoChannel) {
-  config::TenantConfig tenant = TwoQueues().Build();
+  config::TenantConfig tenant = TwoQueuesWithSkillLanes().Build();
   RouterHarness h(tenant);
   routing::TenantRouter& r = h.router();
   h.SignInReady("a2");
@@ -211,8 +211,8 @@ TEST(QueueConfigTest, AnAddedChannelServesAtOnceAndARemovedOneIsNoChannel) {
   mail.skill_queue = "r";
   mail.required_skills = {{"es", 2, 0}};  // a set no channel required before
   tenant.channels.push_back(mail);
-  AgentOf(tenant, "a2").skills = {{"es", 3, 0}};
-  r.ApplyAgentConfig(h.AgentIndex("a2"), AgentOf(tenant, "a2"), h.now());
+  EditableAgent(tenant, "a2").skills = {{"es", 3, 0}};
+  r.ApplyAgentConfig(h.AgentIndex("a2"), EditableAgent(tenant, "a2"), h.now());
   r.ApplyChannels(tenant, h.now());
   ASSERT_EQ(r.FindChannel("mail"), 3u);
   h.Contact("mail", "m1");

@@ -11,7 +11,7 @@ namespace {
 using routing::AgentCommandType;
 using Kind = routing::HopKind;
 
-config::TenantConfig TwoQueues() {
+config::TenantConfig FrontOverflowingToBack() {
   return TenantBuilder("t", 1)
       .Ou("ou")
       .Queue("front", "least_busy", 10, 100, "back")
@@ -29,7 +29,7 @@ std::vector<Kind> Kinds(const std::vector<routing::RouteHop>& hops) {
 }
 
 TEST(RouteTraceTest, AnAssignedAndClosedSessionHasThreeHops) {
-  auto tenant = TwoQueues();
+  auto tenant = FrontOverflowingToBack();
   tenant.channels[0].skill_queue = "back";
   RouterHarness direct(tenant);
   direct.SignInReady("a1");
@@ -48,7 +48,7 @@ TEST(RouteTraceTest, AnAssignedAndClosedSessionHasThreeHops) {
 }
 
 TEST(RouteTraceTest, OverflowTransferAndRequeueAreEachAHop) {
-  RouterHarness h(TwoQueues());
+  RouterHarness h(FrontOverflowingToBack());
   h.Contact("web", "ana");  // waits in front: nobody serves it
   const std::uint64_t sid = h.router().WaitingInOrder(0).at(0);
   h.Advance(10 * kSecond);
@@ -76,7 +76,7 @@ TEST(RouteTraceTest, OverflowTransferAndRequeueAreEachAHop) {
 }
 
 TEST(RouteTraceTest, ALeaveMessageKeepsItsTrace) {
-  auto tenant = TwoQueues();
+  auto tenant = FrontOverflowingToBack();
   tenant.skill_queues[1].max_wait_seconds = 5;
   RouterHarness h(tenant);
   h.Contact("web", "ana");
@@ -92,7 +92,7 @@ TEST(RouteTraceTest, ALeaveMessageKeepsItsTrace) {
 }
 
 TEST(RouteTraceTest, EndedTracesAreKeptUpToTheLimitAndTheRetention) {
-  auto tenant = TwoQueues();
+  auto tenant = FrontOverflowingToBack();
   tenant.channels[0].skill_queue = "back";
   routing::TenantRouterOptions options;
   options.ended_trace_limit = 2;

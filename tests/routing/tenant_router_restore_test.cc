@@ -22,7 +22,7 @@ ContactPtr Msg(const std::string& channel, const std::string& customer, const st
   return c;
 }
 
-config::TenantConfig TwoAgents(int max_waiting = 1000) {
+config::TenantConfig TwoAgentsOneQueue(int max_waiting = 1000) {
   return TenantBuilder("t", 2)
       .Ou("ou")
       .Queue("q", "least_busy", 60, max_waiting)
@@ -48,7 +48,7 @@ constexpr std::uint64_t Id(std::uint64_t seq, std::uint32_t slot) {
 }
 
 TEST(TenantRouterRestoreTest, WaitingSessionsKeepTheirIdsOrderAndMessages) {
-  RouterHarness h(TwoAgents());
+  RouterHarness h(TwoAgentsOneQueue());
   const std::int64_t now = h.now();
   // Restored out of slot order but in arrival order.
   ASSERT_TRUE(h.router().Restore(Waiting(h, Id(7, 3), "c-old", now - 50 * kSecond, {"m1", "m2"}), now).ok());
@@ -76,7 +76,7 @@ TEST(TenantRouterRestoreTest, WaitingSessionsKeepTheirIdsOrderAndMessages) {
 }
 
 TEST(TenantRouterRestoreTest, NewSessionIdsStartAboveTheLargestStoredOneAndFreeSlotsAreReused) {
-  RouterHarness h(TwoAgents(), routing::TenantRouterOptions{200, true});
+  RouterHarness h(TwoAgentsOneQueue(), routing::TenantRouterOptions{200, true});
   const std::int64_t now = h.now();
   ASSERT_TRUE(h.router().Restore(Waiting(h, Id(4, 2), "c1", now - kSecond, {"m1"}), now).ok());
   h.router().FinishRestore(Id(40, 9));  // an ended session had a larger id
@@ -98,11 +98,11 @@ TEST(TenantRouterRestoreTest, NewSessionIdsStartAboveTheLargestStoredOneAndFreeS
 }
 
 TEST(TenantRouterRestoreTest, SessionOpenedIsEmittedOnlyWhenAskedAndBeforeTheAssignment) {
-  RouterHarness quiet(TwoAgents());
+  RouterHarness quiet(TwoAgentsOneQueue());
   quiet.Contact("web", "c1");
   EXPECT_TRUE(quiet.Take(RoutingEventType::kSessionOpened).empty());
 
-  RouterHarness h(TwoAgents(), routing::TenantRouterOptions{200, true});
+  RouterHarness h(TwoAgentsOneQueue(), routing::TenantRouterOptions{200, true});
   h.SignInReady("a1");
   h.Take();
   h.Contact("web", "c1");
@@ -155,7 +155,7 @@ TEST(TenantRouterRestoreTest, MovesAndMessagesOfWaitingSessionsAreAnnouncedForTh
 }
 
 TEST(TenantRouterRestoreTest, AnAssignedSessionGoesBackToItsAgentWhoRestsUntilItReturns) {
-  RouterHarness h(TwoAgents());
+  RouterHarness h(TwoAgentsOneQueue());
   const std::int64_t now = h.now();
   auto r = Waiting(h, Id(3, 0), "c1", now - 5 * kSecond, {"m1", "m2"});
   r.agent = h.AgentIndex("a1");
@@ -183,7 +183,7 @@ TEST(TenantRouterRestoreTest, AnAssignedSessionGoesBackToItsAgentWhoRestsUntilIt
 }
 
 TEST(TenantRouterRestoreTest, AnAgentThatNeverReturnsIsSignedOutAndItsSessionWaitsAtItsArrival) {
-  RouterHarness h(TwoAgents());
+  RouterHarness h(TwoAgentsOneQueue());
   const std::int64_t now = h.now();
   auto r = Waiting(h, Id(3, 0), "c1", now - 30 * kSecond, {"m1"});
   r.agent = h.AgentIndex("a1");
@@ -211,7 +211,7 @@ TEST(TenantRouterRestoreTest, AnAgentBelowTheSessionsItHeldGetsWhatFitsTheRestWa
 }
 
 TEST(TenantRouterRestoreTest, UnusableRestoresAreRefusedNamingWhy) {
-  RouterHarness h(TwoAgents());
+  RouterHarness h(TwoAgentsOneQueue());
   const std::int64_t now = h.now();
   auto bad_id = Waiting(h, 5, "c1", now, {"m1"});  // sequence 0: not an id the router made
   EXPECT_EQ(h.router().Restore(bad_id, now).code(), StatusCode::kInvalidArgument);
@@ -227,7 +227,7 @@ TEST(TenantRouterRestoreTest, UnusableRestoresAreRefusedNamingWhy) {
 }
 
 TEST(TenantRouterRestoreTest, AWaitingSessionOlderThanMaxWaitOverflowsAtTheFirstTick) {
-  RouterHarness h(TwoAgents());  // max wait 60 s
+  RouterHarness h(TwoAgentsOneQueue());  // max wait 60 s
   const std::int64_t now = h.now();
   ASSERT_TRUE(h.router().Restore(Waiting(h, Id(1, 0), "c1", now - 61 * kSecond, {"m1"}), now).ok());
   ASSERT_TRUE(h.router().Restore(Waiting(h, Id(2, 1), "c2", now - 5 * kSecond, {"m2"}), now).ok());
