@@ -63,6 +63,9 @@ TEST(DatabaseTest, CreatesDataDirAndDatabaseAtTheLatestVersionWithDurableSetting
   EXPECT_EQ(*db->writer().QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(*db->writer().QueryText("PRAGMA synchronous"), "2") << "2 = FULL";
   EXPECT_EQ(*db->writer().QueryText("PRAGMA foreign_keys"), "1");
+  // Once the file is current the writer keeps a small page cache (2 MiB):
+  // a large one is resident memory for pages it only appended.
+  EXPECT_EQ(*db->writer().QueryText("PRAGMA cache_size"), "-2048");
   EXPECT_EQ(CountRows(*db, "SELECT COUNT(*) FROM schema_version"), 11) << "one row per applied migration";
   EXPECT_EQ(CountRows(*db, "SELECT MAX(version) FROM schema_version"), 11);
 }
