@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "bench/loadgen/signing.h"
-#include "routerd/text_encoding.h"
 
 namespace routerd::loadgen {
 namespace {
@@ -471,9 +470,28 @@ std::string SerializeRequest(const HttpRequestSpec& request, std::string_view ho
 }
 
 std::string JsonQuote(std::string_view s) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() + 2);
-  AppendJsonString(out, s);
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kDigits[c >> 4]);
+          out.push_back(kDigits[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
   return out;
 }
 
