@@ -4,6 +4,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "bench/loadgen/channel_requests.h"
+#include "bench/loadgen/text_literals.h"
 
 namespace routerd::loadgen {
 

@@ -1,9 +1,8 @@
 #include "bench/loadgen/channel_requests.h"
 
-#include <cinttypes>
-#include <cstdio>
-
+#include "bench/loadgen/id_format.h"
 #include "bench/loadgen/signing.h"
+#include "bench/loadgen/text_literals.h"
 
 namespace routerd::loadgen {
 namespace {
@@ -20,39 +19,6 @@ constexpr std::string_view kFacebookAppId = "1517776481860111";
 constexpr std::string_view kLineDestination = "U4af4980629a1b2c3d4e5f60718293a4b";
 constexpr std::string_view kEmailRecipient = "support@help.example.com";
 
-std::string Decimal(std::uint64_t n) { return std::to_string(n); }
-
-std::string Hex64(std::uint64_t n) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, n);
-  return buf;
-}
-
-std::string BigEndian64(std::uint64_t n) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
-    n >>= 8;
-  }
-  return out;
-}
-
-// A ULID (Crockford base32 of 48-bit milliseconds and 80 more bits), as LINE's
-// webhookEventId and the widget's event_id are. The 64 low bits carry
-// `number`, so two ids of a run never collide.
-std::string Ulid(std::int64_t ms, std::uint16_t random16, std::uint64_t number) {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::uint64_t hi = (static_cast<std::uint64_t>(ms) << 16) | random16;
-  std::uint64_t lo = number;
-  std::string out(26, '0');
-  for (int i = 25; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kAlphabet[lo & 31];
-    lo = (lo >> 5) | (hi << 59);
-    hi >>= 5;
-  }
-  return out;
-}
-
 std::string RandomAlnum(std::mt19937_64& rng, std::size_t n) {
   static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string out(n, 'a');
@@ -63,21 +29,6 @@ std::string RandomAlnum(std::mt19937_64& rng, std::size_t n) {
 std::string RandomBytes(std::mt19937_64& rng, std::size_t n) {
   std::string out(n, '\0');
   for (char& c : out) c = static_cast<char>(rng() & 0xff);
-  return out;
-}
-
-// CDATA cannot hold "]]>"; split it across two sections as XML allows.
-std::string CData(std::string_view s) {
-  std::string out = "<![CDATA[";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.substr(i, 3) == "]]>") {
-      out += "]]]]><![CDATA[>";
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  out += "]]>";
   return out;
 }
 
@@ -371,67 +322,6 @@ HttpRequestSpec LineReceipt(const ChannelEndpoint& channel, const MessageSpec& s
 
 }  // namespace
 
-std::string_view KindName(ChannelKind kind) {
-  switch (kind) {
-    case ChannelKind::kWeChat: return "wechat";
-    case ChannelKind::kWeb: return "web";
-    case ChannelKind::kX: return "x";
-    case ChannelKind::kEmail: return "email";
-    case ChannelKind::kWhatsApp: return "whatsapp";
-    case ChannelKind::kFacebook: return "facebook";
-    case ChannelKind::kLine: return "line";
-  }
-  return "?";
-}
-
-std::optional<ChannelKind> KindFromName(std::string_view name) {
-  for (ChannelKind k : kAllKinds) {
-    if (KindName(k) == name) return k;
-  }
-  return std::nullopt;
-}
-
-bool HasReceipts(ChannelKind kind) { return kind != ChannelKind::kEmail; }
-
-std::string CustomerIdFor(ChannelKind kind, std::uint64_t customer_number) {
-  char buf[64];
-  switch (kind) {
-    case ChannelKind::kWeChat:  // an OpenID: 28 characters starting with 'o'
-      std::snprintf(buf, sizeof buf, "oLg%025" PRIu64, customer_number);
-      return buf;
-    case ChannelKind::kWeb:
-      return "v-" + Hex64(customer_number);
-    case ChannelKind::kEmail:
-      return "customer." + Hex64(customer_number) + "@mail.example.net";
-    case ChannelKind::kLine:  // U + 32 hex digits
-      return "U" + Hex64(customer_number) + Hex64(customer_number ^ 0x9e3779b97f4a7c15ULL);
-    case ChannelKind::kX:
-    case ChannelKind::kWhatsApp:
-    case ChannelKind::kFacebook:
-      return Decimal(customer_number);
-  }
-  return Decimal(customer_number);
-}
-
-std::string ProviderIdFor(ChannelKind kind, const MessageSpec& spec) {
-  const std::uint64_t n = spec.provider_number;
-  switch (kind) {
-    case ChannelKind::kWeChat:
-    case ChannelKind::kX:
-      return Decimal(n);
-    case ChannelKind::kWeb:
-    case ChannelKind::kLine:
-      return Ulid(spec.now_unix_ms, static_cast<std::uint16_t>(n >> 48), n);
-    case ChannelKind::kEmail:
-      return "<lg." + Hex64(n) + "@mail.example.net>";
-    case ChannelKind::kWhatsApp:
-      return "wamid." + Base64("\x15\x02\x01\x11\x18\x12" + BigEndian64(n) + BigEndian64(~n));
-    case ChannelKind::kFacebook:
-      return "m_" + Base64(BigEndian64(n) + BigEndian64(n * 0x9e3779b97f4a7c15ULL)).substr(0, 22);
-  }
-  return Decimal(n);
-}
-
 HttpRequestSpec BuildMessage(const ChannelEndpoint& channel, const MessageSpec& spec, std::mt19937_64& rng) {
   switch (channel.kind) {
     case ChannelKind::kWeChat: return WeChatMessage(channel, spec, rng);
@@ -466,32 +356,6 @@ std::string SerializeRequest(const HttpRequestSpec& request, std::string_view ho
   for (const auto& [name, value] : request.headers) out.append(name).append(": ").append(value).append("\r\n");
   out.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n\r\n");
   out.append(request.body);
-  return out;
-}
-
-std::string JsonQuote(std::string_view s) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kDigits[c >> 4]);
-          out.push_back(kDigits[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "bench/loadgen/channel_requests.h"
+#include "bench/loadgen/text_literals.h"
 
 namespace routerd::loadgen {
 namespace {

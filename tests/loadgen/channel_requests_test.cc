@@ -3,6 +3,7 @@
 // XML with small independent readers, and every signature re-derived over the
 // exact bytes.
 #include "bench/loadgen/channel_requests.h"
+#include "bench/loadgen/text_literals.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
